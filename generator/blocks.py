@@ -1,0 +1,114 @@
+"""Split a clause body into blocks (paragraphs, list items, sub-headings) and join them back.
+
+A block is the unit of translation and of paragraph alignment in redlines. Whitespace inside a
+block is folded, so re-wrapping a paragraph changes neither its message nor the published text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generator.model import Block, BlockKind
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_LIST_ITEM = re.compile(r"^[ ]{0,3}([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
+_SPACE = re.compile(r"[ \t\r\n]+")
+
+
+def split_blocks(body: str, first_line: int = 1) -> tuple[Block, ...]:
+    """The blocks of a Markdown body whose first line is `first_line` in its file."""
+    blocks: list[Block] = []
+    group = 0
+    for start, lines in _groups(body.split("\n"), first_line):
+        blocks.extend(_split_group(lines, start, group))
+        group = (blocks[-1].group + 1) if blocks else group
+    return tuple(blocks)
+
+
+def join_blocks(blocks: Iterable[tuple[Block, str]]) -> str:
+    """Markdown for blocks, each paired with the text to show for it (translated or not)."""
+    out: list[str] = []
+    previous_group: int | None = None
+    for block, text in blocks:
+        if previous_group is not None:
+            out.append("\n" if block.group == previous_group else "\n\n")
+        out.append(block.prefix + text)
+        previous_group = block.group
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Text with runs of white space folded to single spaces and trimmed."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def _groups(lines: list[str], first_line: int) -> Iterable[tuple[int, list[str]]]:
+    """Runs of non-blank lines, each with the file line it starts on."""
+    current: list[str] = []
+    start = first_line
+    for offset, line in enumerate(lines):
+        if line.strip():
+            if not current:
+                start = first_line + offset
+            current.append(line)
+        elif current:
+            yield start, current
+            current = []
+    if current:
+        yield start, current
+
+
+def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
+    """A group of lines as blocks: a heading, a paragraph, list items, or a mix of them."""
+    blocks: list[Block] = []
+    pending: list[str] = []
+    pending_line = start
+    kind: BlockKind | None = None
+    prefix = ""
+
+    def flush() -> None:
+        nonlocal group
+        if pending and kind is not None:
+            blocks.append(
+                Block(
+                    kind=kind,
+                    prefix=prefix,
+                    text=fold(" ".join(pending)),
+                    group=group,
+                    line=pending_line,
+                )
+            )
+
+    for offset, line in enumerate(lines):
+        number = start + offset
+        heading = _HEADING.match(line)
+        item = _LIST_ITEM.match(line)
+        if heading:
+            flush()
+            if blocks:
+                group += 1
+            kind, prefix, pending, pending_line = (
+                BlockKind.HEADING,
+                heading.group(1) + " ",
+                [heading.group(2)],
+                number,
+            )
+            flush()
+            group += 1
+            kind, pending = None, []
+        elif item:
+            flush()
+            if kind is not BlockKind.LIST_ITEM and blocks:
+                group += 1
+            marker = item.group(1)
+            prefix = "- " if marker in "-*+" else marker + " "
+            kind, pending, pending_line = BlockKind.LIST_ITEM, [item.group(2)], number
+        elif kind is None:
+            if blocks:
+                group += 1
+            kind, prefix, pending, pending_line = BlockKind.PARAGRAPH, "", [line], number
+        else:
+            pending.append(line)
+    flush()
+    return blocks

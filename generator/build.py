@@ -1,0 +1,254 @@
+"""The build: the one place that knows the order of the stages.
+
+read history -> derive versions -> guard the public record -> render pages, feeds and records ->
+MkDocs frames the pages -> the finished site replaces `site/` in one step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check import check_files
+from generator.errors import PolicyError, Problem, Severity
+from generator.feeds import render_feeds
+from generator.history import Repository, Revision
+from generator.model import Language
+from generator.pages import Site, document_url, render_pages
+from generator.records import render_records
+from generator.versions import Publication, derive_versions
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildOptions:
+    """What to build, and from where."""
+
+    project_dir: Path
+    rev: str = "HEAD"
+    preview: bool = False
+    """Publish uncommitted changes too, as a preview version (never for a real publication)."""
+    previous: Path | None = None
+    """versions.json of the last publication: no version it lists may disappear or change."""
+    site_url: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BuildSummary:
+    """What a build did, for its closing line."""
+
+    documents: int
+    versions: int
+    pages: int
+    seconds: float
+
+    def __str__(self) -> str:
+        return (
+            f"{self.documents} documents, {self.versions} versions, {self.pages} pages "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def make_site(options: BuildOptions) -> tuple[Publication, Site]:
+    """Run every stage up to the rendered pages, feeds and records."""
+    revisions = read_revisions(options)
+    _check_newest(revisions[-1])
+    publication = derive_versions(revisions, reference_date())
+    if publication is None:
+        raise PolicyError("no commit of the history has a valid policy to publish.")
+    for problem in publication.problems:
+        log.warning("%s", problem)
+    if options.previous is not None:
+        guard_append_only(publication, options.previous)
+    site = Site(
+        title=publication.policy.title,
+        pages=tuple(render_pages(publication)),
+        files=tuple(render_feeds(publication, options.site_url) + render_records(publication)),
+        nav=_nav(publication),
+        language=publication.policy.source_language,
+    )
+    return publication, site
+
+
+def read_revisions(options: BuildOptions) -> list[Revision]:
+    """The history to publish (and the working tree, for a preview)."""
+    repository = Repository(options.project_dir)
+    repository.check_complete()
+    revisions = list(repository.history(options.rev))
+    if options.preview:
+        draft = repository.working_tree(revisions[-1] if revisions else None)
+        if draft is not None:
+            revisions.append(draft)
+    if not revisions:
+        raise PolicyError(
+            [
+                Problem(
+                    path="policies",
+                    line=None,
+                    code="git.no-history",
+                    message="no commit contains policies/ yet. Commit the policy, then build.",
+                )
+            ]
+        )
+    return revisions
+
+
+def reference_date() -> dt.date | None:
+    """'Today' for the build, from SOURCE_DATE_EPOCH; None means the newest commit's date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    except ValueError as error:
+        raise PolicyError(
+            f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'."
+        ) from error
+
+
+def guard_append_only(publication: Publication, previous: Path) -> None:
+    """Fail if a version the last publication contained is missing or has another hash."""
+    path = str(previous)
+    try:
+        record = json.loads(previous.read_text(encoding="utf-8"))
+        documents = record.get("documents", [record])
+        published = [
+            (d["jurisdiction"], d["language"], v["number"], v["hash"])
+            for d in documents
+            for v in d["versions"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise PolicyError(
+            [
+                Problem(
+                    path=path,
+                    line=None,
+                    code="previous.unreadable",
+                    message=f"cannot read the previous publication's versions ({error}). Pass the "
+                    "versions.json of the last published site.",
+                )
+            ]
+        ) from error
+    problems = []
+    for jurisdiction, language, number, digest in published:
+        history = publication.documents.get((jurisdiction, language))
+        where = document_url(jurisdiction, language)
+        if history is None or number > len(history.versions):
+            problems.append(
+                Problem(
+                    path=path,
+                    line=None,
+                    code="previous.missing",
+                    message=f"version {number} of {where} was published ({digest}) but this build "
+                    "does not contain it. Was the history rewritten? Restore it; published versions "
+                    "must stay.",
+                )
+            )
+        elif f"sha256:{history.versions[number - 1].hash}" != digest:
+            problems.append(
+                Problem(
+                    path=path,
+                    line=None,
+                    code="previous.changed",
+                    message=f"version {number} of {where} was published as {digest} but this build "
+                    f"makes it sha256:{history.versions[number - 1].hash}. Was the history "
+                    "rewritten? Restore it; a published version must never change.",
+                )
+            )
+    if problems:
+        raise PolicyError(problems)
+
+
+def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
+    """Build the whole site into a temporary folder, then put it in place of `site_dir`.
+
+    A failed or interrupted build leaves the previous site exactly as it was.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    started = time.monotonic()
+    publication, site = make_site(options)
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    try:
+        config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
+        plugin = config.plugins.get("policy")
+        if plugin is None:
+            raise PolicyError(
+                [
+                    Problem(
+                        path="mkdocs.yml",
+                        line=None,
+                        code="mkdocs.plugin",
+                        message="the 'policy' plugin is not enabled. Add "
+                        "'- policy' under 'plugins'.",
+                    )
+                ]
+            )
+        plugin.preloaded = site
+        mkdocs_build(config)
+        _replace(staging, site_dir)
+    except MkDocsException as error:
+        raise PolicyError(f"the site could not be built: {error}") from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildSummary(
+        documents=len(publication.documents),
+        versions=sum(len(h.versions) for h in publication.documents.values()),
+        pages=len(site.pages),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _replace(staging: Path, site_dir: Path) -> None:
+    """Swap the new site in with two renames, so no reader sees a half-written site."""
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_newest(revision: Revision) -> None:
+    """The newest revision is what shoppers get: it must pass the check, errors stop the build."""
+    result = check_files(revision.files)
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise PolicyError(errors)
+
+
+def _nav(publication: Publication) -> tuple:
+    policy = publication.policy
+    entries = []
+    for jid in sorted(
+        {j for j, _ in publication.documents},
+        key=lambda j: (
+            policy.jurisdictions.get(j) is not None and policy.jurisdictions[j].extends is not None,
+            j,
+        ),
+    ):
+        jurisdiction = policy.jurisdictions.get(jid)
+        order = jurisdiction.languages if jurisdiction else ()
+        languages = sorted(
+            (lang for j, lang in publication.documents if j == jid),
+            key=lambda t: (order.index(t) if t in order else 99, t),
+        )
+        entries.append(
+            (
+                jurisdiction.name if jurisdiction else jid,
+                tuple((Language(tag=t).native_name, document_url(jid, t)) for t in languages),
+            )
+        )
+    return tuple(entries)

@@ -1,0 +1,144 @@
+"""`policy check`: everything wrong with the sources, found in one run.
+
+Checks the sources parse, every document composes in every language, translations are complete and
+keep their variables, and that a change to the policy text comes with a new `change.yml`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from generator.catalogs import Translations, catalog_path, load_translations
+from generator.compose import Composition, compose
+from generator.errors import Problem, Problems
+from generator.model import Language, Policy
+from generator.sources import CHANGE_FILE, read_policy
+from generator.versions import content_hash
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranslationStatus:
+    """How far one document's translation is."""
+
+    jurisdiction: str
+    language: str
+    translated: int
+    fuzzy: int
+    missing: int
+
+    @property
+    def complete(self) -> bool:
+        """Every message translated and reviewed."""
+        return not self.fuzzy and not self.missing
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    """What `policy check` found."""
+
+    policy: Policy | None
+    problems: list[Problem]
+    translations: list[TranslationStatus] = field(default_factory=list)
+    compositions: dict[tuple[str, str], Composition] = field(default_factory=dict)
+
+
+def check_files(files: Mapping[str, bytes], base: Mapping[str, bytes] | None = None) -> CheckResult:
+    """Check the sources in `files`; with `base` (the last commit), also that a text change comes
+    with a new change.yml."""
+    problems = Problems()
+    policy, found = read_policy(files)
+    problems.extend(found)
+    if policy is None:
+        return CheckResult(policy=None, problems=list(problems))
+    catalogs = {
+        language: _catalog(files, language, problems)
+        for language in sorted({lang for _, lang in policy.documents()})
+        if language != policy.source_language
+    }
+    compositions: dict[tuple[str, str], Composition] = {}
+    statuses = []
+    for jurisdiction, language in policy.documents():
+        composition = compose(policy, jurisdiction, language, catalogs.get(language))
+        compositions[(jurisdiction, language)] = composition
+        problems.extend(composition.problems)
+        if language == policy.source_language:
+            continue
+        total = sum(len(c.paragraphs) + 1 for c in composition.document.clauses)
+        status = TranslationStatus(
+            jurisdiction=jurisdiction,
+            language=language,
+            translated=total - len(composition.missing) - len(composition.fuzzy),
+            fuzzy=len(composition.fuzzy),
+            missing=len(composition.missing),
+        )
+        statuses.append(status)
+        path = catalog_path(Language(tag=language))
+        if status.missing:
+            problems.warn(
+                path,
+                None,
+                "translation.missing",
+                f"{status.missing} messages of the {jurisdiction} policy are not "
+                f"translated into {language}; it stays on its last complete version. "
+                "Run 'policy i18n update' and translate them.",
+            )
+        if status.fuzzy:
+            problems.warn(
+                path,
+                None,
+                "translation.stale",
+                f"{status.fuzzy} translations of the {jurisdiction} policy into "
+                f"{language} are marked fuzzy (their source changed). Review them and "
+                "remove the fuzzy flag.",
+            )
+    if base is not None:
+        _check_change_note(policy, files, base, compositions, problems)
+    return CheckResult(
+        policy=policy, problems=list(problems), translations=statuses, compositions=compositions
+    )
+
+
+def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:
+    path = catalog_path(Language(tag=language))
+    if path not in files:
+        problems.warn(
+            path,
+            None,
+            "translation.no-catalog",
+            f"there is no catalog for {language}. Run 'policy i18n update' to create it.",
+        )
+        return None
+    return load_translations(path, files[path], problems)
+
+
+def _check_change_note(
+    policy: Policy,
+    files: Mapping[str, bytes],
+    base: Mapping[str, bytes],
+    compositions: dict[tuple[str, str], Composition],
+    problems: Problems,
+) -> None:
+    """A change to the source text must come with a rewritten change.yml."""
+    if files.get(CHANGE_FILE) != base.get(CHANGE_FILE):
+        return
+    before, _ = read_policy(base)
+    changed = []
+    for jurisdiction in sorted(policy.jurisdictions):
+        now = compositions.get((jurisdiction, policy.source_language)) or compose(
+            policy, jurisdiction, policy.source_language
+        )
+        if before is None or jurisdiction not in before.jurisdictions:
+            changed.append(jurisdiction)
+            continue
+        then = compose(before, jurisdiction, before.source_language)
+        if content_hash(now.document) != content_hash(then.document):
+            changed.append(jurisdiction)
+    if changed:
+        problems.add(
+            CHANGE_FILE,
+            1,
+            "change.not-updated",
+            f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
+            "previous change. Rewrite its summary, kind and effective date for this change.",
+        )

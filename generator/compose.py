@@ -1,0 +1,144 @@
+"""Stage 2: compose the policy for one jurisdiction in one language.
+
+A jurisdiction gets every clause written for it or for a jurisdiction it extends; variants are
+applied from the most general jurisdiction to the most specific, so the most specific one wins.
+Each block is then translated, its variables filled in, and the clause rendered to safe HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.blocks import join_blocks
+from generator.catalogs import Translations
+from generator.errors import Problems, Severity
+from generator.markup import to_html
+from generator.model import Clause, ComposedClause, Document, Policy, Text, VariantMode
+from generator.variables import variables_for
+
+
+@dataclass(frozen=True, kw_only=True)
+class Composition:
+    """A composed document, and the messages it could not translate."""
+
+    document: Document
+    missing: tuple[tuple[str, str], ...] = ()
+    """(context, source text) of each message with no translation."""
+    fuzzy: tuple[tuple[str, str], ...] = ()
+    """(context, source text) of each message whose translation needs review."""
+    problems: list = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every message is translated, reviewed and valid: only then is it published."""
+        return (
+            not self.missing
+            and not self.fuzzy
+            and not any(p.severity is Severity.ERROR for p in self.problems)
+        )
+
+
+def compose(
+    policy: Policy,
+    jurisdiction: str,
+    language: str,
+    translations: Translations | None = None,
+) -> Composition:
+    """The document for a jurisdiction and language; untranslated text is left in the source."""
+    problems = Problems()
+    translator = _Translator(policy, language, translations)
+    composed = []
+    for clause in applicable_clauses(policy, jurisdiction):
+        result = _compose_clause(policy, clause, jurisdiction, translator, problems)
+        if result is not None:
+            composed.append(result)
+    document = Document(jurisdiction=jurisdiction, language=language, clauses=tuple(composed))
+    return Composition(
+        document=document,
+        missing=tuple(translator.missing),
+        fuzzy=tuple(translator.fuzzy),
+        problems=list(problems),
+    )
+
+
+def applicable_clauses(policy: Policy, jurisdiction: str) -> list[Clause]:
+    """The clauses that apply to a jurisdiction, in reading order."""
+    lineage = set(policy.lineage(jurisdiction))
+    chosen = [c for c in policy.clauses.values() if lineage.intersection(c.jurisdictions)]
+    return sorted(chosen, key=lambda c: (c.order, c.id))
+
+
+def clause_texts(policy: Policy, clause: Clause, jurisdiction: str) -> tuple[Text, Text, list]:
+    """(the text whose title shows, the texts whose blocks show in order, the topics covered)."""
+    title_text = clause.text
+    texts = [clause.text]
+    topics = list(clause.topics)
+    for level in policy.lineage(jurisdiction):
+        variant = policy.variants.get((clause.id, level))
+        if variant is None:
+            continue
+        if variant.mode is VariantMode.REPLACE:
+            texts = [variant.text]
+            topics = list(variant.topics)
+        else:
+            texts.append(variant.text)
+            topics.extend(variant.topics)
+        if variant.text.title:
+            title_text = variant.text
+    return title_text, texts, list(dict.fromkeys(topics))
+
+
+def _compose_clause(
+    policy: Policy, clause: Clause, jurisdiction: str, translator: _Translator, problems: Problems
+) -> ComposedClause | None:
+    title_text, texts, topics = clause_texts(policy, clause, jurisdiction)
+    pairs = []
+    for text in texts:
+        for block in text.blocks:
+            shown = translator.block(text, block.text, block.line, problems)
+            pairs.append((block, shown if shown is not None else block.text))
+    if not pairs:
+        return None
+    title = (
+        translator.block(
+            title_text, title_text.title or clause.title, title_text.origin.line or 1, problems
+        )
+        or clause.title
+    )
+    markdown_text = join_blocks(pairs)
+    return ComposedClause(
+        id=clause.id,
+        title=title,
+        paragraphs=tuple(_paragraphs(pairs)),
+        html=to_html(markdown_text),
+        topics=tuple(topics),
+        contexts=tuple(t.context for t in texts),
+    )
+
+
+def _paragraphs(pairs: list) -> list[str]:
+    return [block.prefix + text for block, text in pairs]
+
+
+class _Translator:
+    """Looks up each message in the catalog, fills in its variables, and remembers what lacked."""
+
+    def __init__(self, policy: Policy, language: str, translations: Translations | None) -> None:
+        self.variables = variables_for(policy.variables)
+        self.translations = None if language == policy.source_language else translations
+        self.translating = language != policy.source_language
+        self.missing: list[tuple[str, str]] = []
+        self.fuzzy: list[tuple[str, str]] = []
+
+    def block(self, text: Text, source: str, line: int, problems: Problems) -> str | None:
+        path = text.origin.path
+        shown = source
+        if self.translating:
+            entry = self.translations.get(text.context, source) if self.translations else None
+            if entry is None or not entry.string:
+                self.missing.append((text.context, source))
+            elif entry.fuzzy:
+                self.fuzzy.append((text.context, source))
+            else:
+                shown, path, line = entry.string, entry.path, entry.line
+        return self.variables.fill(shown, path, line, problems)

@@ -1,0 +1,163 @@
+"""Stage 5: what changed between two versions of a document.
+
+Clauses are matched by id, so a clause renamed or moved to another file is the same clause. Inside a
+changed clause, paragraphs are aligned first and only aligned paragraphs are diffed word by word:
+a word diff over a whole document is quadratic and pairs unrelated words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from generator.markup import to_text
+from generator.model import (
+    Change,
+    ChangeType,
+    ClauseChange,
+    ComposedClause,
+    Document,
+    Edit,
+    RedlineParagraph,
+    Version,
+)
+
+_TOKEN = re.compile(r"\s+|[\w’']+|[^\w\s]", re.UNICODE)
+
+
+def diff_versions(old: Version | None, new: Version) -> Change:
+    """The change that made `new` out of `old` (every clause added when `old` is None)."""
+    return Change(
+        old=old, new=new, clauses=diff_documents(old.document if old else None, new.document)
+    )
+
+
+def diff_documents(old: Document | None, new: Document) -> tuple[ClauseChange, ...]:
+    """Clause by clause changes, in the newer document's order, removed clauses at their place."""
+    old_clauses = {c.id: c for c in old.clauses} if old else {}
+    new_clauses = {c.id: c for c in new.clauses}
+    moved = _moved(list(old_clauses), list(new_clauses))
+    changes: list[ClauseChange] = []
+    for clause_id in _merged_order(list(old_clauses), list(new_clauses)):
+        before, after = old_clauses.get(clause_id), new_clauses.get(clause_id)
+        change = _clause_change(before, after, clause_id in moved)
+        if change is not None:
+            changes.append(change)
+    return tuple(changes)
+
+
+def diff_paragraphs(old: list[str], new: list[str]) -> tuple[RedlineParagraph, ...]:
+    """Paragraphs aligned, then each pair of changed paragraphs diffed word by word."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    result: list[RedlineParagraph] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            result.extend(_whole(p, Edit.EQUAL) for p in new[j1:j2])
+            continue
+        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
+        for k in range(pairs):
+            result.append(_paragraph_redline(old[i1 + k], new[j1 + k]))
+        result.extend(_whole(p, Edit.DELETED) for p in old[i1 + pairs : i2])
+        result.extend(_whole(p, Edit.INSERTED) for p in new[j1 + pairs : j2])
+    return tuple(result)
+
+
+def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
+    """Word-level stretches of equal, deleted and inserted text between two plain texts."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    segments: list[tuple[Edit, str]] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            _append(segments, Edit.EQUAL, "".join(b[j1:j2]))
+            continue
+        if i2 > i1:
+            _append(segments, Edit.DELETED, "".join(a[i1:i2]))
+        if j2 > j1:
+            _append(segments, Edit.INSERTED, "".join(b[j1:j2]))
+    return tuple(segments)
+
+
+def _clause_change(
+    before: ComposedClause | None, after: ComposedClause | None, moved: bool
+) -> ClauseChange | None:
+    if after is None and before is not None:
+        return ClauseChange(
+            clause_id=before.id,
+            type=ChangeType.REMOVED,
+            title=before.title,
+            old_title=None,
+            paragraphs=tuple(_whole(p, Edit.DELETED) for p in before.paragraphs),
+        )
+    assert after is not None
+    if before is None:
+        return ClauseChange(
+            clause_id=after.id,
+            type=ChangeType.ADDED,
+            title=after.title,
+            old_title=None,
+            paragraphs=tuple(_whole(p, Edit.INSERTED) for p in after.paragraphs),
+        )
+    same_text = before.html == after.html and before.title == after.title
+    if same_text and not moved:
+        return None
+    return ClauseChange(
+        clause_id=after.id,
+        type=ChangeType.MOVED if same_text else ChangeType.CHANGED,
+        title=after.title,
+        old_title=before.title if before.title != after.title else None,
+        paragraphs=diff_paragraphs(list(before.paragraphs), list(after.paragraphs)),
+        moved=moved,
+    )
+
+
+def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
+    """Clauses in both versions that are not in the longest run kept in the same order."""
+    common_old = [c for c in old_order if c in set(new_order)]
+    common_new = [c for c in new_order if c in set(old_order)]
+    matcher = difflib.SequenceMatcher(None, common_old, common_new, autojunk=False)
+    kept = {
+        common_new[j]
+        for block in matcher.get_matching_blocks()
+        for j in range(block.b, block.b + block.size)
+    }
+    return set(common_new) - kept
+
+
+def _merged_order(old_order: list[str], new_order: list[str]) -> list[str]:
+    """The newer order, with each removed clause after the clause it used to follow."""
+    result = list(new_order)
+    for index, clause_id in enumerate(old_order):
+        if clause_id in result:
+            continue
+        previous = next((c for c in reversed(old_order[:index]) if c in result), None)
+        result.insert(result.index(previous) + 1 if previous else 0, clause_id)
+    return result
+
+
+def _paragraph_redline(old: str, new: str) -> RedlineParagraph:
+    old_prefix, old_text = _split_prefix(old)
+    new_prefix, new_text = _split_prefix(new)
+    return RedlineParagraph(
+        prefix=new_prefix or old_prefix, segments=diff_words(to_text(old_text), to_text(new_text))
+    )
+
+
+def _whole(paragraph: str, edit: Edit) -> RedlineParagraph:
+    prefix, text = _split_prefix(paragraph)
+    return RedlineParagraph(prefix=prefix, segments=((edit, to_text(text)),))
+
+
+_PREFIX = re.compile(r"^(#{1,6} |- |\d{1,9}[.)] )")
+
+
+def _split_prefix(paragraph: str) -> tuple[str, str]:
+    match = _PREFIX.match(paragraph)
+    return (match.group(1), paragraph[match.end() :]) if match else ("", paragraph)
+
+
+def _append(segments: list[tuple[Edit, str]], edit: Edit, text: str) -> None:
+    if segments and segments[-1][0] is edit:
+        segments[-1] = (edit, segments[-1][1] + text)
+    else:
+        segments.append((edit, text))

@@ -1,0 +1,171 @@
+"""Atom feeds (RFC 4287) of each document's versions, and of every change at the root.
+
+Entry ids are UUIDs derived from (jurisdiction, language, version), so they never change; dates come
+from the commits, so the same history always gives the same feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+import xml.etree.ElementTree as ET
+
+from generator.interface import interface_translations
+from generator.model import ChangeKind, Version
+from generator.pages import SiteFile, document_url
+from generator.versions import DocumentHistory, Publication
+
+ATOM = "http://www.w3.org/2005/Atom"
+_NAMESPACE = uuid.UUID("6f1a7c52-1d0e-4b7e-9a51-5d0c2f6b8e11")
+
+
+def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]:
+    """A feed per document and one of all changes at the root."""
+    files = [
+        SiteFile(
+            path=document_url(*h.key) + "feed.xml", content=_document_feed(publication, h, site_url)
+        )
+        for h in publication.documents.values()
+    ]
+    files.append(SiteFile(path="feed.xml", content=_root_feed(publication, site_url)))
+    return files
+
+
+def _document_feed(publication: Publication, history: DocumentHistory, site_url: str) -> bytes:
+    gettext = interface_translations(history.language).gettext
+    jurisdiction = publication.policy.jurisdictions.get(history.jurisdiction)
+    name = jurisdiction.name if jurisdiction else history.jurisdiction
+    base = document_url(*history.key)
+    feed = _feed(
+        feed_id=_id(history.jurisdiction, history.language),
+        title=f"{publication.policy.title} · {name} ({history.language})",
+        updated=max(v.date for v in history.versions),
+        self_url=_url(site_url, base + "feed.xml"),
+        page_url=_url(site_url, base + "changes/"),
+        language=history.language,
+    )
+    entries = [(v, _entry_for(v, site_url, gettext)) for v in history.versions]
+    if history.lag is not None:
+        source = publication.policy.source_language
+        lag = ET.Element("entry")
+        _text(
+            lag,
+            "id",
+            _id(history.jurisdiction, history.language, "lag", str(history.lag.source_version)),
+        )
+        _text(lag, "title", gettext("A newer version exists"))
+        _text(lag, "updated", _stamp(publication.head.date))
+        _link(lag, _url(site_url, document_url(history.jurisdiction, source)), "alternate")
+        _text(
+            lag,
+            "summary",
+            gettext(
+                "The policy was updated, and this translation has not "
+                "caught up yet. This page shows the last version "
+                "completely translated into this language."
+            ),
+        )
+        feed.append(lag)
+    for _, entry in sorted(entries, key=lambda pair: -pair[0].number):
+        feed.append(entry)
+    return _serialize(feed)
+
+
+def _root_feed(publication: Publication, site_url: str) -> bytes:
+    versions = [v for h in publication.documents.values() for v in h.versions]
+    feed = _feed(
+        feed_id=_id("all"),
+        title=publication.policy.title,
+        updated=max(v.date for v in versions),
+        self_url=_url(site_url, "feed.xml"),
+        page_url=_url(site_url, ""),
+        language=publication.policy.source_language,
+    )
+    order = sorted(
+        versions, key=lambda v: (v.date, v.jurisdiction, v.language, v.number), reverse=True
+    )
+    for version in order:
+        gettext = interface_translations(version.language).gettext
+        entry = _entry_for(version, site_url, gettext)
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", version.language)
+        feed.append(entry)
+    return _serialize(feed)
+
+
+def _feed(
+    *, feed_id: str, title: str, updated: dt.datetime, self_url: str, page_url: str, language: str
+) -> ET.Element:
+    attributes = {"xmlns": ATOM, "{http://www.w3.org/XML/1998/namespace}lang": language}
+    if not site_url_known(self_url):
+        depth = self_url.count("/")
+        attributes["{http://www.w3.org/XML/1998/namespace}base"] = "../" * depth or "./"
+    feed = ET.Element("feed", attributes)
+    _text(feed, "id", feed_id)
+    _text(feed, "title", title)
+    _text(feed, "updated", _stamp(updated))
+    author = ET.SubElement(feed, "author")
+    _text(author, "name", title)
+    _link(feed, self_url, "self", "application/atom+xml")
+    _link(feed, page_url, "alternate", "text/html")
+    return feed
+
+
+def _entry_for(version: Version, site_url: str, gettext) -> ET.Element:  # noqa: ANN001
+    base = document_url(*version.key)
+    entry = ET.Element("entry")
+    _text(entry, "id", _id(version.jurisdiction, version.language, str(version.number)))
+    material = version.kind is ChangeKind.MATERIAL
+    label = gettext("Material change") if material else gettext("Editorial change")
+    title = gettext("Version %(number)s") % {"number": version.number}
+    _text(entry, "title", f"{title} ({label})")
+    _text(entry, "published", _stamp(version.date))
+    _text(entry, "updated", _stamp(version.date))
+    target = f"{base}changes/{version.number}/" if version.number > 1 else f"{base}v/1/"
+    _link(entry, _url(site_url, target), "alternate", "text/html")
+    _link(entry, _url(site_url, f"{base}v/{version.number}/"), "related", "text/html")
+    ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
+    effective = gettext("Effective %(date)s") % {"date": version.in_force_from.isoformat()}
+    summary = (
+        gettext("The translation was revised; the meaning of the policy is unchanged.")
+        if version.translation_only
+        else version.summary
+    )
+    _text(entry, "summary", f"{summary} ({effective})")
+    return entry
+
+
+def site_url_known(url: str) -> bool:
+    """Whether an address is absolute (the site's address was configured)."""
+    return url.startswith(("http://", "https://"))
+
+
+def _id(*parts: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join(parts))}"
+
+
+def _url(site_url: str, path: str) -> str:
+    """An absolute address when the site's address is known, else one relative to the root
+    (the feed's xml:base then points at the root)."""
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
+def _stamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = text
+    return element
+
+
+def _link(parent: ET.Element, href: str, rel: str, media_type: str | None = None) -> None:
+    attributes = {"href": href, "rel": rel}
+    if media_type:
+        attributes["type"] = media_type
+    ET.SubElement(parent, "link", attributes)
+
+
+def _serialize(feed: ET.Element) -> bytes:
+    ET.indent(feed)
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"

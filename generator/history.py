@@ -1,0 +1,264 @@
+"""Stage 3: read the sources at every commit of main's first-parent history.
+
+The log is walked once (`git log --first-parent --raw`), which names the blobs each commit changed;
+blobs are read through one persistent `git cat-file --batch` process and cached by id. The cost is
+proportional to what changed, not to commits x files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from generator.errors import PolicyError, Problem
+
+log = logging.getLogger(__name__)
+
+WATCHED = ("policies", "locales")
+"""The folders whose history makes versions."""
+
+_RECORD = re.compile(rb"\x01(?=[0-9a-f]{40,64}\x00)")
+_WORKTREE = "working tree"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Revision:
+    """The policy sources as they were at one commit (or in the working tree)."""
+
+    commit: str
+    """The commit id; empty for the uncommitted working tree."""
+    date: dt.datetime
+    """Committer date, UTC."""
+    subject: str
+    files: Mapping[str, bytes]
+    """Every watched file, by path relative to the project, read lazily."""
+    changed: frozenset[str]
+    """Paths added, modified or deleted since the previous revision."""
+
+    @property
+    def label(self) -> str:
+        """How messages name this revision."""
+        return self.commit[:12] if self.commit else _WORKTREE
+
+
+class Repository:
+    """The project's git repository, read through one cat-file process."""
+
+    def __init__(self, project_dir: Path) -> None:
+        self.project_dir = project_dir.resolve()
+        try:
+            self.repo = git.Repo(self.project_dir, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
+            raise PolicyError(
+                [
+                    Problem(
+                        path=str(project_dir),
+                        line=None,
+                        code="git.not-a-repository",
+                        message="not inside a git repository; versions come from git history. Run "
+                        "'git init' and commit the policy, or build from a clone of the repository.",
+                    )
+                ]
+            ) from error
+        top = Path(self.repo.working_tree_dir or self.project_dir).resolve()
+        self.prefix = (
+            "" if top == self.project_dir else self.project_dir.relative_to(top).as_posix()
+        )
+        self._blobs: dict[str, bytes] = {}
+
+    def check_complete(self) -> None:
+        """Refuse a shallow or partial clone: its history would publish too few versions."""
+        if self.repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+            raise PolicyError(
+                [
+                    Problem(
+                        path=".git",
+                        line=None,
+                        code="git.shallow",
+                        message="this is a shallow clone, so older versions of the policy are missing "
+                        "and would vanish from the site. Run 'git fetch --unshallow' (in CI, check out "
+                        "with fetch-depth: 0) and build again.",
+                    )
+                ]
+            )
+        reader = self.repo.config_reader()
+        partial = reader.get_value("extensions", "partialClone", default="") or any(
+            reader.get_value(section, "promisor", default=False)
+            for section in reader.sections()
+            if section.startswith("remote ")
+        )
+        if partial:
+            raise PolicyError(
+                [
+                    Problem(
+                        path=".git",
+                        line=None,
+                        code="git.partial",
+                        message="this is a partial clone: some file contents of older commits are not "
+                        "here. Clone without --filter (or run 'git fetch --refetch') and build again.",
+                    )
+                ]
+            )
+
+    def head(self, rev: str = "HEAD") -> str | None:
+        """The commit id of a revision, or None in a repository with no commits yet."""
+        try:
+            return self.repo.rev_parse(rev).hexsha
+        except (git.BadName, ValueError):
+            return None
+
+    def blob(self, sha: str) -> bytes:
+        """A blob's content, read once."""
+        data = self._blobs.get(sha)
+        if data is None:
+            data = self._blobs[sha] = self.repo.odb.stream(bytes.fromhex(sha)).read()
+        return data
+
+    def history(self, rev: str = "HEAD") -> Iterator[Revision]:
+        """Every first-parent commit up to `rev` that changed a watched file, oldest first."""
+        if self.head(rev) is None:
+            return
+        paths = [f"{self.prefix}/{w}" if self.prefix else w for w in WATCHED]
+        raw = self.repo.git.execute(
+            [
+                "git",
+                "log",
+                "--first-parent",
+                "--reverse",
+                "--diff-merges=first-parent",
+                "--raw",
+                "--no-renames",
+                "--no-abbrev",
+                "-z",
+                "--format=%x01%H%x00%ct%x00%s",
+                rev,
+                "--",
+                *paths,
+            ],
+            stdout_as_string=False,
+        )
+        state: dict[str, str] = {}
+        for record in _RECORD.split(raw):
+            if not record.strip(b"\x01"):
+                continue
+            commit, timestamp, subject, changes = _parse_record(record.lstrip(b"\x01"))
+            changed = set()
+            for path, blob in changes:
+                local = self._local(path)
+                if local is None:
+                    continue
+                changed.add(local)
+                if blob is None:
+                    state.pop(local, None)
+                else:
+                    state[local] = blob
+            yield Revision(
+                commit=commit,
+                date=dt.datetime.fromtimestamp(timestamp, dt.UTC),
+                subject=subject,
+                files=_LazyFiles(dict(state), self),
+                changed=frozenset(changed),
+            )
+
+    def files_at(self, rev: str) -> Mapping[str, bytes] | None:
+        """The watched files as they are in a revision, or None if it does not exist."""
+        if self.head(rev) is None:
+            return None
+        paths = [f"{self.prefix}/{w}" if self.prefix else w for w in WATCHED]
+        raw = self.repo.git.execute(
+            ["git", "ls-tree", "-r", "-z", rev, "--", *paths], stdout_as_string=False
+        )
+        blobs = {}
+        for entry in raw.split(b"\x00"):
+            if not entry:
+                continue
+            meta, _, path = entry.partition(b"\t")
+            _mode, kind, sha = meta.split()
+            local = self._local(path.decode("utf-8", "surrogateescape"))
+            if kind == b"blob" and local is not None:
+                blobs[local] = sha.decode()
+        return _LazyFiles(blobs, self)
+
+    def working_tree(self, previous: Revision | None) -> Revision | None:
+        """The uncommitted state of the watched folders, if it differs from `previous`."""
+        files = read_folder(self.project_dir)
+        before = dict(previous.files.items()) if previous else {}
+        changed = {p for p in set(files) | set(before) if files.get(p) != before.get(p)}
+        if not changed:
+            return None
+        date = previous.date if previous else dt.datetime.fromtimestamp(0, dt.UTC)
+        return Revision(
+            commit="",
+            date=date,
+            subject="Uncommitted changes",
+            files=files,
+            changed=frozenset(changed),
+        )
+
+    def _local(self, path: str) -> str | None:
+        if not self.prefix:
+            return path
+        if path.startswith(self.prefix + "/"):
+            return path[len(self.prefix) + 1 :]
+        return None
+
+
+def read_folder(project_dir: Path) -> dict[str, bytes]:
+    """The watched files of a project folder on disk, by relative path."""
+    files: dict[str, bytes] = {}
+    for folder in WATCHED:
+        root = project_dir / folder
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                full = Path(dirpath) / name
+                files[full.relative_to(project_dir).as_posix()] = full.read_bytes()
+    return files
+
+
+class _LazyFiles(Mapping[str, bytes]):
+    """Paths to blob ids, read from git only when a stage asks for a file's content."""
+
+    def __init__(self, blobs: dict[str, str], repository: Repository) -> None:
+        self._blobs = blobs
+        self._repository = repository
+
+    def __getitem__(self, path: str) -> bytes:
+        return self._repository.blob(self._blobs[path])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._blobs))
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def blob_id(self, path: str) -> str:
+        """The blob id of a path, a cheap fingerprint of its content."""
+        return self._blobs[path]
+
+
+def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | None]]]:
+    """(commit, commit time, subject, [(path, new blob or None if deleted)]) of one log record."""
+    commit, timestamp, rest = record.split(b"\x00", 2)
+    subject, _, raw = rest.partition(b"\x00")
+    fields = raw.lstrip(b"\n").split(b"\x00")
+    changes: list[tuple[str, str | None]] = []
+    for i in range(0, len(fields) - 1, 2):
+        meta, path = fields[i], fields[i + 1]
+        if not meta.startswith(b":"):
+            continue
+        parts = meta.split()
+        new_blob, status = parts[3].decode(), parts[4][:1]
+        changes.append(
+            (path.decode("utf-8", "surrogateescape"), None if status == b"D" else new_blob)
+        )
+    return (commit.decode(), int(timestamp), subject.decode("utf-8", "replace"), changes)

@@ -1,0 +1,332 @@
+"""The values that flow through the pipeline: sources in, documents and versions out.
+
+Everything here is a frozen value. Stages take values and return new ones; nothing is mutated in
+place, so a value computed for one commit can be cached and shared with the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from babel import Locale
+
+
+@dataclass(frozen=True, kw_only=True)
+class Origin:
+    """Where a value was written, for error messages."""
+
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Language:
+    """A published language, named by its BCP 47 tag (`en`, `pt-BR`, `zh-Hans`)."""
+
+    tag: str
+
+    @cached_property
+    def locale(self) -> Locale:
+        """The CLDR locale, for dates and names."""
+        return Locale.parse(self.tag, sep="-")
+
+    @property
+    def slug(self) -> str:
+        """The path segment in published addresses: the tag in lower case."""
+        return self.tag.lower()
+
+    @property
+    def catalog_name(self) -> str:
+        """The folder under `locales/` (gettext's spelling: `pt_BR`, `zh_Hans`)."""
+        return str(self.locale)
+
+    @property
+    def direction(self) -> str:
+        """`rtl` for right-to-left scripts, else `ltr`."""
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    @property
+    def native_name(self) -> str:
+        """The language's name in the language itself."""
+        name = self.locale.get_display_name(self.locale) or self.tag
+        return name[:1].upper() + name[1:]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Jurisdiction:
+    """A legal area the policy is published for."""
+
+    id: str
+    name: str
+    extends: str | None
+    languages: tuple[str, ...]
+    """BCP 47 tags, the first being the default language of this jurisdiction."""
+    disclosures: tuple[str, ...]
+    """Keys of the required-disclosure lists that apply (see `coverage`)."""
+    origin: Origin
+
+
+class BlockKind(enum.Enum):
+    """What a block of clause text is; each block is translated as one message."""
+
+    PARAGRAPH = "p"
+    LIST_ITEM = "li"
+    HEADING = "h"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Block:
+    """A paragraph, list item or sub-heading of a clause body."""
+
+    kind: BlockKind
+    prefix: str
+    """The Markdown marker put back before the text (`- `, `1. `, `### `), empty for paragraphs."""
+    text: str
+    """The text without its marker: the message translators see."""
+    group: int
+    """Blocks of one list share a group number, so they are joined by single newlines."""
+    line: int
+    """Line in the source file where the block starts."""
+
+
+class VariantMode(enum.Enum):
+    """How a variant changes the text it inherits."""
+
+    REPLACE = "replace"
+    """The variant's text replaces the inherited text."""
+    EXTEND = "extend"
+    """The variant's text follows the inherited text."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Text:
+    """The translatable part of one clause file: its title and body blocks."""
+
+    context: str
+    """The gettext `msgctxt` of its messages: `<clause id>` or `<clause id>@<jurisdiction>`."""
+    title: str | None
+    blocks: tuple[Block, ...]
+    origin: Origin
+
+
+@dataclass(frozen=True, kw_only=True)
+class Clause:
+    """A clause file: a section of the policy, identified by an id that never changes."""
+
+    id: str
+    title: str
+    order: int
+    jurisdictions: tuple[str, ...]
+    topics: tuple[str, ...]
+    text: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Variant:
+    """A clause's different text in one jurisdiction and those that extend it."""
+
+    clause_id: str
+    jurisdiction: str
+    mode: VariantMode
+    topics: tuple[str, ...]
+    text: Text
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeNote:
+    """`policies/change.yml`: the editors' description of the change a commit makes."""
+
+    summary: str
+    kind: ChangeKind
+    effective: dt.date
+    origin: Origin
+
+
+class ChangeKind(enum.Enum):
+    """Whether a change alters what the policy means."""
+
+    MATERIAL = "material"
+    """Changes rights, duties or processing; shoppers should read it."""
+    EDITORIAL = "editorial"
+    """Wording, typos, layout; the meaning is unchanged."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Policy:
+    """Everything under `policies/` at one point in time, parsed and validated."""
+
+    title: str
+    source_language: str
+    variables: Mapping[str, Any]
+    jurisdictions: Mapping[str, Jurisdiction]
+    clauses: Mapping[str, Clause]
+    variants: Mapping[tuple[str, str], Variant]
+    """Keyed by (clause id, jurisdiction id)."""
+    change: ChangeNote | None
+    conditions: Mapping[str, bool] = field(default_factory=dict)
+    """Facts about the shop's processing that decide which conditional disclosures apply."""
+
+    def lineage(self, jurisdiction_id: str) -> tuple[str, ...]:
+        """The jurisdiction and those it extends, most general first (`global`, `eu`)."""
+        chain: list[str] = []
+        current: str | None = jurisdiction_id
+        while current is not None and current not in chain:
+            chain.append(current)
+            current = self.jurisdictions[current].extends
+        return tuple(reversed(chain))
+
+    def documents(self) -> list[tuple[str, str]]:
+        """Every (jurisdiction, language) published, in a stable order."""
+        return [(j, lang) for j in sorted(self.jurisdictions) for lang in self.languages_of(j)]
+
+    def languages_of(self, jurisdiction_id: str) -> tuple[str, ...]:
+        """The languages a jurisdiction is published in."""
+        return self.jurisdictions[jurisdiction_id].languages
+
+    def texts(self) -> list[Text]:
+        """Every translatable text, clauses first, in a stable order."""
+        clauses = [c.text for c in sorted(self.clauses.values(), key=lambda c: (c.order, c.id))]
+        variants = [self.variants[k].text for k in sorted(self.variants)]
+        return clauses + variants
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComposedClause:
+    """A clause as one document shows it: translated, variables filled in, rendered."""
+
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    """The body's blocks as Markdown, in order, each with its list marker."""
+    html: str
+    """The body rendered and sanitized."""
+    topics: tuple[str, ...]
+    contexts: tuple[str, ...]
+    """The message contexts (clause and variants) the text was composed from."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Document:
+    """The policy composed for one jurisdiction in one language."""
+
+    jurisdiction: str
+    language: str
+    clauses: tuple[ComposedClause, ...]
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(jurisdiction, language), the document's identity."""
+        return (self.jurisdiction, self.language)
+
+    def clause(self, clause_id: str) -> ComposedClause | None:
+        """The clause with this id, if the document has it."""
+        return next((c for c in self.clauses if c.id == clause_id), None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Version:
+    """One published state of a document; numbered from 1 and never renumbered."""
+
+    jurisdiction: str
+    language: str
+    number: int
+    commit: str
+    date: dt.datetime
+    """When the commit that made it landed (committer date, UTC)."""
+    effective: dt.date
+    """The effective date the editors declared."""
+    in_force_from: dt.date
+    """The day it applies: its effective date, but never before it was published nor before
+    the version it follows (a fix to an announced text cannot bring that text forward)."""
+    kind: ChangeKind
+    summary: str
+    summary_language: str
+    """The language the summary is written in: the source language when not yet translated."""
+    described: bool
+    """False when the commit did not update change.yml and the summary is its subject line."""
+    source_version: int
+    """For a translation, the source-language version it translates; else its own number."""
+    hash: str
+    """sha256 of the version's `document.json`, which anyone can recompute."""
+    document: Document
+    translation_only: bool = False
+    """A translation was revised while its source text stayed the same."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(jurisdiction, language) of the document this is a version of."""
+        return (self.jurisdiction, self.language)
+
+
+class ChangeType(enum.Enum):
+    """What happened to one clause between two versions."""
+
+    ADDED = "added"
+    """The clause is new."""
+    REMOVED = "removed"
+    """The clause is gone."""
+    MOVED = "moved"
+    """The clause is unchanged but now stands elsewhere."""
+    CHANGED = "changed"
+    """The clause's title or text changed (it may also have moved)."""
+
+
+class Edit(enum.Enum):
+    """What a stretch of a redline is."""
+
+    EQUAL = "equal"
+    """Text in both versions."""
+    INSERTED = "inserted"
+    """Text only in the newer version."""
+    DELETED = "deleted"
+    """Text only in the older version."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RedlineParagraph:
+    """One paragraph of a redline: its marker and its stretches of equal, inserted, deleted text."""
+
+    prefix: str
+    """The list marker or heading marks of the paragraph (from the newer version if both)."""
+    segments: tuple[tuple[Edit, str], ...]
+
+    @property
+    def edit(self) -> Edit:
+        """EQUAL if unchanged, INSERTED or DELETED if wholly so, else EQUAL with marks inside."""
+        kinds = {edit for edit, _ in self.segments}
+        return kinds.pop() if len(kinds) == 1 else Edit.EQUAL
+
+    @property
+    def changed(self) -> bool:
+        """Whether the paragraph has any insertion or deletion."""
+        return any(edit is not Edit.EQUAL for edit, _ in self.segments)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClauseChange:
+    """The change to one clause between two versions of a document."""
+
+    clause_id: str
+    type: ChangeType
+    title: str
+    """The clause's title in the newer version (the older one when removed)."""
+    old_title: str | None
+    """The older title when it changed, else None."""
+    paragraphs: tuple[RedlineParagraph, ...]
+    """The whole clause, with the changes marked inside, so each change keeps its context."""
+    moved: bool = False
+    """The clause now stands elsewhere among the clauses (with CHANGED: and changed too)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """Everything that changed in a document between two versions."""
+
+    old: Version | None
+    new: Version
+    clauses: tuple[ClauseChange, ...]

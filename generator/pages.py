@@ -1,0 +1,379 @@
+"""Stage 6: render the publication into pages (HTML bodies) and files (feeds, JSON).
+
+The output is plain data: MkDocs does not appear here. Each page says its address, language, table
+of contents and whether it is immutable (an archived version or a redline never changes once
+published, so its rendering can be reused across builds).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from generator.catalogs import Translations
+from generator.diff import diff_versions
+from generator.interface import interface_translations, long_date
+from generator.model import ChangeKind, ChangeType, Edit, Language, Version
+from generator.versions import DocumentHistory, Publication
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page:
+    """One HTML page of the site, before the theme frames it."""
+
+    url: str
+    """The page's directory address, relative to the site root: '' or 'eu/de/changes/'."""
+    title: str
+    html: str
+    language: str
+    toc: tuple[tuple[str, str], ...] = ()
+    """(anchor, title) of each entry in the page's table of contents."""
+    alternates: tuple[tuple[str, str], ...] = ()
+    """(language tag, url) of the same page in other languages."""
+    feed: str | None = None
+    """The address (from the site root) of the Atom feed that follows this page's document."""
+    immutable: bool = False
+    """Its content never changes once published (an archived version, a redline)."""
+    searchable: bool = True
+
+    @property
+    def src_uri(self) -> str:
+        """The Markdown source path a static-site generator knows the page by."""
+        return self.url + "index.md"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteFile:
+    """A file published as is (feed, JSON)."""
+
+    path: str
+    content: bytes
+
+
+@dataclass(frozen=True, kw_only=True)
+class Site:
+    """Everything the publication renders to."""
+
+    title: str
+    pages: tuple[Page, ...]
+    files: tuple[SiteFile, ...] = ()
+    nav: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
+    """(jurisdiction name, ((language name, page url), ...)) for the navigation."""
+    language: str = "en"
+
+
+def document_url(jurisdiction: str, language: str) -> str:
+    """The address of a document's current page."""
+    return f"{jurisdiction}/{Language(tag=language).slug}/"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from one page directory to another address, relative so the site can move."""
+    if to_url.startswith(("http:", "https:", "mailto:", "#")):
+        return to_url
+    target, _, anchor = to_url.partition("#")
+    base = from_url.rstrip("/") or "."
+    path = posixpath.relpath(target.rstrip("/") or ".", base)
+    if target.endswith("/") or not target:
+        path = "./" if path == "." else path + "/"
+    return path + (f"#{anchor}" if anchor else "")
+
+
+def render_pages(publication: Publication, names: Translations | None = None) -> list[Page]:
+    """Every page of the site: chooser, and per document the current page, change log, archive,
+    each version and each redline."""
+    renderer = _Renderer(publication)
+    pages = [renderer.chooser()]
+    for history in publication.documents.values():
+        pages.extend(renderer.document_pages(history))
+    return pages
+
+
+class _Renderer:
+    def __init__(self, publication: Publication) -> None:
+        self.publication = publication
+        self.policy = publication.policy
+        self.today = publication.reference_date
+
+    # Pages -------------------------------------------------------------------------------
+
+    def chooser(self) -> Page:
+        groups = []
+        for jid in self._jurisdictions():
+            docs = [h for h in self.publication.documents.values() if h.jurisdiction == jid]
+            if not docs:
+                continue
+            groups.append(
+                {
+                    "id": jid,
+                    "name": self._jurisdiction_name(jid),
+                    "documents": [
+                        {"language": Language(tag=h.language), "url": document_url(*h.key)}
+                        for h in sorted(docs, key=self._language_order)
+                    ],
+                }
+            )
+        html = self._render("chooser.html", "", self.policy.source_language, groups=groups)
+        return Page(
+            url="",
+            title=self.policy.title,
+            html=html,
+            language=self.policy.source_language,
+            feed="feed.xml",
+        )
+
+    def document_pages(self, history: DocumentHistory) -> list[Page]:
+        base = document_url(*history.key)
+        current = history.in_force(self.today)
+        pages = [
+            self._version_page(history, current, base, current_page=True),
+            self._changes_page(history, base + "changes/"),
+            self._archive_page(history, base + "v/"),
+        ]
+        for version in history.versions:
+            pages.append(self._version_page(history, version, f"{base}v/{version.number}/"))
+            if version.number > 1:
+                pages.append(
+                    self._redline_page(history, version, f"{base}changes/{version.number}/")
+                )
+        return pages
+
+    def _version_page(
+        self, history: DocumentHistory, version: Version, url: str, current_page: bool = False
+    ) -> Page:
+        language = history.language
+        context = self._document_context(history, url)
+        upcoming = history.upcoming(self.today) if current_page else []
+        html = self._render(
+            "document.html",
+            url,
+            language,
+            **context,
+            version=version,
+            current_page=current_page,
+            upcoming=upcoming,
+            is_in_force=version.number == history.in_force(self.today).number,
+        )
+        title = (
+            self._title(history)
+            if current_page
+            else self._t(language).gettext("Version %(number)s") % {"number": version.number}
+            + " · "
+            + self._title(history)
+        )
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            toc=tuple((c.id, c.title) for c in version.document.clauses),
+            alternates=self._alternates(history, url if current_page else None),
+            feed=document_url(*history.key) + "feed.xml",
+            immutable=not current_page,
+            searchable=current_page,
+        )
+
+    def _changes_page(self, history: DocumentHistory, url: str) -> Page:
+        language = history.language
+        html = self._render(
+            "changes.html",
+            url,
+            history.language,
+            **self._document_context(history, url),
+            versions=list(reversed(history.versions)),
+        )
+        title = self._t(language).gettext("Changes") + " · " + self._title(history)
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            alternates=self._alternates(history, "changes/"),
+            feed=document_url(*history.key) + "feed.xml",
+            searchable=False,
+        )
+
+    def _archive_page(self, history: DocumentHistory, url: str) -> Page:
+        language = history.language
+        html = self._render(
+            "archive.html",
+            url,
+            language,
+            **self._document_context(history, url),
+            versions=list(reversed(history.versions)),
+        )
+        title = self._t(language).gettext("All versions") + " · " + self._title(history)
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            alternates=self._alternates(history, "v/"),
+            feed=document_url(*history.key) + "feed.xml",
+            searchable=False,
+        )
+
+    def _redline_page(self, history: DocumentHistory, version: Version, url: str) -> Page:
+        language = history.language
+        previous = history.versions[version.number - 2]
+        change = diff_versions(previous, version)
+        html = self._render(
+            "redline.html",
+            url,
+            language,
+            **self._document_context(history, url),
+            change=change,
+            version=version,
+            previous=previous,
+        )
+        title = (
+            self._t(language).gettext("What changed in version %(number)s")
+            % {"number": version.number}
+            + " · "
+            + self._title(history)
+        )
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            toc=tuple((c.clause_id, c.title) for c in change.clauses),
+            feed=document_url(*history.key) + "feed.xml",
+            immutable=True,
+            searchable=False,
+        )
+
+    # Context -----------------------------------------------------------------------------
+
+    def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
+        language = history.language
+        base = document_url(*history.key)
+        in_force = history.in_force(self.today)
+        siblings = [
+            h for h in self.publication.documents.values() if h.jurisdiction == history.jurisdiction
+        ]
+        same_language = [
+            h
+            for h in self.publication.documents.values()
+            if h.language == language and not h.retired
+        ]
+        source_url = None
+        if history.lag is not None:
+            source_url = document_url(history.jurisdiction, self.policy.source_language)
+            if (
+                history.jurisdiction,
+                self.policy.source_language,
+            ) not in self.publication.documents:
+                source_url = None
+        return {
+            "history": history,
+            "base": base,
+            "in_force": in_force,
+            "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
+            "languages": [
+                {
+                    "language": Language(tag=h.language),
+                    "url": document_url(*h.key),
+                    "current": h.language == language,
+                }
+                for h in sorted(siblings, key=self._language_order)
+            ],
+            "jurisdictions": [
+                {
+                    "name": self._jurisdiction_name(h.jurisdiction, language),
+                    "url": document_url(*h.key),
+                    "current": h.jurisdiction == history.jurisdiction,
+                }
+                for h in sorted(same_language, key=lambda h: h.jurisdiction)
+            ],
+            "source_url": source_url,
+            "source_language": Language(tag=self.policy.source_language),
+        }
+
+    def _render(self, template: str, url: str, language: str, **context: Any) -> str:
+        env = _environment(language)
+        lang = Language(tag=language)
+
+        def link(target: str) -> str:
+            return relative(url, target)
+
+        def date(value: dt.date | dt.datetime) -> str:
+            return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
+
+        return env.get_template(template).render(
+            link=link,
+            date=date,
+            lang=lang,
+            today=self.today,
+            site_title=self.policy.title,
+            ChangeKind=ChangeKind,
+            ChangeType=ChangeType,
+            Edit=Edit,
+            **context,
+        )
+
+    def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
+        if suffix is None:
+            return ()
+        base = document_url(*history.key)
+        tail = "" if suffix == base else suffix
+        return tuple(
+            (h.language, document_url(*h.key) + tail)
+            for h in sorted(self.publication.documents.values(), key=self._language_order)
+            if h.jurisdiction == history.jurisdiction and not h.retired
+        )
+
+    def _title(self, history: DocumentHistory) -> str:
+        name = self._jurisdiction_name(history.jurisdiction, history.language)
+        return f"{self._t(history.language).gettext('Privacy policy')} · {name}"
+
+    def _jurisdiction_name(self, jid: str, language: str | None = None) -> str:
+        jurisdiction = self.policy.jurisdictions.get(jid)
+        name = jurisdiction.name if jurisdiction else jid
+        if language and language != self.policy.source_language:
+            return self._t(language).pgettext("jurisdiction", name)
+        return name
+
+    def _jurisdictions(self) -> list[str]:
+        return sorted(
+            {h.jurisdiction for h in self.publication.documents.values()},
+            key=lambda j: (
+                self.policy.jurisdictions.get(j) is None
+                or self.policy.jurisdictions[j].extends is not None,
+                j,
+            ),
+        )
+
+    def _language_order(self, history: DocumentHistory) -> tuple[int, str]:
+        jurisdiction = self.policy.jurisdictions.get(history.jurisdiction)
+        order = jurisdiction.languages if jurisdiction else ()
+        return (
+            order.index(history.language) if history.language in order else 99,
+            history.language,
+        )
+
+    @staticmethod
+    def _t(language: str):  # noqa: ANN205
+        return interface_translations(language)
+
+
+@lru_cache(maxsize=64)
+def _environment(language: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(interface_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env

@@ -1,0 +1,90 @@
+"""Machine-readable records: per document `versions.json`, a root index, and each version's text.
+
+A consent system can store (jurisdiction, language, version, hash) when a shopper accepts the policy;
+`v/<n>/document.json` is the exact text that hash covers (`sha256sum document.json`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.model import Version
+from generator.pages import SiteFile, document_url
+from generator.versions import DocumentHistory, Publication, document_json
+
+SCHEMA_VERSION = 1
+
+
+def render_records(publication: Publication) -> list[SiteFile]:
+    """versions.json per document and at the root, and document.json for every version."""
+    files: list[SiteFile] = []
+    index = []
+    for history in publication.documents.values():
+        record = document_record(publication, history)
+        index.append(record)
+        base = document_url(*history.key)
+        files.append(SiteFile(path=base + "versions.json", content=_dump(record)))
+        files.extend(
+            SiteFile(path=f"{base}v/{v.number}/document.json", content=document_json(v.document))
+            for v in history.versions
+        )
+    root = {
+        "schema": SCHEMA_VERSION,
+        "title": publication.policy.title,
+        "source_language": publication.policy.source_language,
+        "reference_date": publication.reference_date.isoformat(),
+        "documents": index,
+    }
+    files.append(SiteFile(path="versions.json", content=_dump(root)))
+    return files
+
+
+def document_record(publication: Publication, history: DocumentHistory) -> dict[str, Any]:
+    """The JSON record of a document and all its versions."""
+    base = document_url(*history.key)
+    in_force = history.in_force(publication.reference_date)
+    lag = history.lag
+    return {
+        "jurisdiction": history.jurisdiction,
+        "language": history.language,
+        "url": base,
+        "in_force": in_force.number,
+        "latest": history.latest.number,
+        "retired": history.retired,
+        "translation_lag": None
+        if lag is None
+        else {
+            "source_version": lag.source_version,
+            "translated_source_version": lag.translated_version,
+            "missing": lag.missing,
+            "fuzzy": lag.fuzzy,
+        },
+        "versions": [_version_record(history, v) for v in history.versions],
+    }
+
+
+def _version_record(history: DocumentHistory, version: Version) -> dict[str, Any]:
+    base = document_url(*history.key)
+    later = history.versions[version.number :]
+    return {
+        "number": version.number,
+        "hash": f"sha256:{version.hash}",
+        "commit": version.commit,
+        "published": version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "effective": version.effective.isoformat(),
+        "in_force_from": version.in_force_from.isoformat(),
+        "in_force_until": later[0].in_force_from.isoformat() if later else None,
+        "kind": version.kind.value,
+        "summary": version.summary,
+        "summary_language": version.summary_language,
+        "translation_only": version.translation_only,
+        "source_version": version.source_version,
+        "url": f"{base}v/{version.number}/",
+        "redline_url": f"{base}changes/{version.number}/" if version.number > 1 else None,
+        "document_url": f"{base}v/{version.number}/document.json",
+    }
+
+
+def _dump(data: Any) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()

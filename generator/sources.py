@@ -1,0 +1,651 @@
+"""Stage 1: read `policies/` into a validated `Policy`.
+
+The input is a mapping of paths to bytes, so the same code reads the working tree and any commit of
+the history. Every problem is collected with its file and line; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+from generator.blocks import split_blocks
+from generator.errors import Problem, Problems
+from generator.model import (
+    ChangeKind,
+    ChangeNote,
+    Clause,
+    Jurisdiction,
+    Origin,
+    Policy,
+    Text,
+    Variant,
+    VariantMode,
+)
+from generator.variables import variables_for
+from generator.yamlio import Loaded, decode, load_yaml
+
+POLICIES = "policies"
+SITE_FILE = f"{POLICIES}/site.yml"
+JURISDICTIONS_FILE = f"{POLICIES}/jurisdictions.yml"
+CHANGE_FILE = f"{POLICIES}/change.yml"
+DISCLOSURES_FILE = f"{POLICIES}/required-disclosures.yml"
+
+SITE_KEYS = {"title", "source_language", "variables", "conditions"}
+JURISDICTION_KEYS = {"name", "extends", "languages", "disclosures"}
+CLAUSE_KEYS = {"id", "title", "order", "jurisdictions", "topics"}
+VARIANT_KEYS = {"variant_of", "jurisdiction", "mode", "title", "topics"}
+CHANGE_KEYS = {"summary", "kind", "effective"}
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def is_source(path: str) -> bool:
+    """Whether a path is one of the policy sources this stage reads."""
+    return path.startswith(POLICIES + "/") and path.endswith((".md", ".yml", ".yaml"))
+
+
+def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem]]:
+    """Parse and validate the policy sources; the policy is None when any error was found."""
+    problems = Problems()
+    site = _read_yaml_file(files, SITE_FILE, problems, required=True)
+    jurisdictions_file = _read_yaml_file(files, JURISDICTIONS_FILE, problems, required=True)
+    change_file = _read_yaml_file(files, CHANGE_FILE, problems, required=False)
+
+    title, source_language, variables, conditions = _site(site, problems)
+    jurisdictions = _jurisdictions(jurisdictions_file, source_language, problems)
+    clause_paths = sorted(p for p in files if p.startswith(POLICIES + "/") and p.endswith(".md"))
+    clauses, variants = _clauses_and_variants(
+        [(p, files[p]) for p in clause_paths], jurisdictions, problems
+    )
+    change = _change(change_file, problems)
+    _check_variables(clauses, variants, variables, problems)
+    if problems.errors:
+        return None, list(problems)
+    policy = Policy(
+        title=title,
+        source_language=source_language,
+        variables=variables,
+        jurisdictions=jurisdictions or {},
+        clauses=clauses,
+        variants=variants,
+        change=change,
+        conditions=conditions,
+    )
+    return policy, list(problems)
+
+
+def _read_yaml_file(
+    files: Mapping[str, bytes], path: str, problems: Problems, *, required: bool
+) -> tuple[str, Loaded] | None:
+    if path not in files:
+        if required:
+            problems.add(
+                path, None, "file.missing", f"{path} is missing. Create it (see docs/authoring.md)."
+            )
+        return None
+    text = decode(files[path], path, problems)
+    loaded = load_yaml(text, path, problems) if text is not None else None
+    if loaded is None:
+        return None
+    if not isinstance(loaded.data, dict):
+        problems.add(
+            path, 1, "yaml.not-a-mapping", "the file must be a YAML mapping of keys to values."
+        )
+        return None
+    return path, loaded
+
+
+def _site(
+    site: tuple[str, Loaded] | None, problems: Problems
+) -> tuple[str, str, dict[str, Any], dict[str, bool]]:
+    if site is None:
+        return "Privacy policy", "en", {}, {}
+    path, loaded = site
+    data = loaded.data
+    _unknown_keys(data, SITE_KEYS, path, loaded, (), problems, "site.unknown-key")
+    title = _string(data, "title", path, loaded, problems, default="Privacy policy")
+    language = _string(data, "source_language", path, loaded, problems, default="en")
+    if not _valid_language(language):
+        problems.add(
+            path,
+            loaded.line("source_language"),
+            "site.language",
+            f"'{language}' is not a language tag. Use a BCP 47 tag such as 'en'.",
+        )
+    variables = data.get("variables") or {}
+    if not isinstance(variables, dict):
+        problems.add(
+            path,
+            loaded.line("variables"),
+            "site.variables",
+            "'variables' must be a mapping of names to values.",
+        )
+        variables = {}
+    conditions = data.get("conditions") or {}
+    if not isinstance(conditions, dict) or not all(
+        isinstance(v, bool) for v in conditions.values()
+    ):
+        problems.add(
+            path,
+            loaded.line("conditions"),
+            "site.conditions",
+            "'conditions' must map each condition to true or false.",
+        )
+        conditions = {}
+    return title, language, variables, {str(k): v for k, v in conditions.items()}
+
+
+def _jurisdictions(
+    loaded_file: tuple[str, Loaded] | None, source_language: str, problems: Problems
+) -> dict[str, Jurisdiction] | None:
+    """The jurisdictions; None when the file could not be read (so references are not checked)."""
+    if loaded_file is None:
+        return None
+    path, loaded = loaded_file
+    result: dict[str, Jurisdiction] = {}
+    for key, spec in loaded.data.items():
+        jid = str(key)
+        line = loaded.line(jid)
+        if not _ID.match(jid):
+            problems.add(
+                path,
+                line,
+                "jurisdiction.id",
+                f"'{jid}' is not a valid jurisdiction id. "
+                "Use lowercase letters, digits and hyphens.",
+            )
+            continue
+        if not isinstance(spec, dict):
+            problems.add(
+                path,
+                line,
+                "jurisdiction.not-a-mapping",
+                f"jurisdiction '{jid}' must be a mapping with name and languages.",
+            )
+            continue
+        _unknown_keys(
+            spec, JURISDICTION_KEYS, path, loaded, (jid,), problems, "jurisdiction.unknown-key"
+        )
+        languages = _string_list(spec, "languages", path, loaded, problems, (jid,))
+        for tag in languages:
+            if not _valid_language(tag):
+                problems.add(
+                    path,
+                    loaded.line(jid, "languages"),
+                    "jurisdiction.language",
+                    f"'{tag}' is not a language tag. Use BCP 47 tags such as 'de' or 'pt-BR'.",
+                )
+        if not languages:
+            problems.add(
+                path,
+                line,
+                "jurisdiction.languages",
+                f"jurisdiction '{jid}' lists no languages. Add 'languages: [{source_language}]'.",
+            )
+        if len(set(languages)) != len(languages):
+            problems.add(
+                path,
+                loaded.line(jid, "languages"),
+                "jurisdiction.language",
+                f"jurisdiction '{jid}' lists a language twice.",
+            )
+        extends = spec.get("extends")
+        result[jid] = Jurisdiction(
+            id=jid,
+            name=_string(spec, "name", path, loaded, problems, (jid,), default=jid),
+            extends=str(extends) if extends is not None else None,
+            languages=tuple(dict.fromkeys(languages)),
+            disclosures=tuple(_string_list(spec, "disclosures", path, loaded, problems, (jid,))),
+            origin=Origin(path=path, line=line),
+        )
+    for jurisdiction in result.values():
+        _check_extends(jurisdiction, result, loaded, problems)
+    return result
+
+
+def _check_extends(
+    jurisdiction: Jurisdiction, all_: dict[str, Jurisdiction], loaded: Loaded, problems: Problems
+) -> None:
+    path = jurisdiction.origin.path
+    if jurisdiction.extends is None:
+        return
+    line = loaded.line(jurisdiction.id, "extends")
+    if jurisdiction.extends not in all_:
+        problems.add(
+            path,
+            line,
+            "jurisdiction.unknown",
+            f"'{jurisdiction.id}' extends unknown jurisdiction "
+            f"'{jurisdiction.extends}'.{_did_you_mean(jurisdiction.extends, all_)}",
+        )
+        return
+    seen = [jurisdiction.id]
+    current = jurisdiction.extends
+    while current is not None and current in all_:
+        if current in seen:
+            cycle = " -> ".join([*seen, current])
+            problems.add(
+                path,
+                line,
+                "jurisdiction.cycle",
+                f"'extends' forms a cycle: {cycle}. Remove one of these 'extends'.",
+            )
+            return
+        seen.append(current)
+        current = all_[current].extends
+
+
+def _clauses_and_variants(
+    files: Iterable[tuple[str, bytes]],
+    jurisdictions: dict[str, Jurisdiction] | None,
+    problems: Problems,
+) -> tuple[dict[str, Clause], dict[tuple[str, str], Variant]]:
+    clauses: dict[str, Clause] = {}
+    variants: dict[tuple[str, str], Variant] = {}
+    for path, data in files:
+        parsed, file_problems = _parse_clause_file(path, data)
+        problems.extend(file_problems)
+        if isinstance(parsed, Clause):
+            if parsed.id in clauses:
+                other = clauses[parsed.id].text.origin.path
+                problems.add(
+                    path,
+                    parsed.text.origin.line,
+                    "clause.duplicate-id",
+                    f"clause id '{parsed.id}' is already used by {other}. Give one of "
+                    "them another id.",
+                )
+            else:
+                clauses[parsed.id] = parsed
+        elif isinstance(parsed, Variant):
+            key = (parsed.clause_id, parsed.jurisdiction)
+            if key in variants:
+                other = variants[key].text.origin.path
+                problems.add(
+                    path,
+                    parsed.text.origin.line,
+                    "variant.duplicate",
+                    f"clause '{parsed.clause_id}' already has a variant for "
+                    f"'{parsed.jurisdiction}' in {other}. Merge the two files.",
+                )
+            else:
+                variants[key] = parsed
+    if jurisdictions is None:
+        return clauses, variants
+    for clause in clauses.values():
+        for jid in clause.jurisdictions:
+            if jid not in jurisdictions:
+                problems.add(
+                    clause.text.origin.path,
+                    clause.text.origin.line,
+                    "clause.unknown-jurisdiction",
+                    f"clause '{clause.id}' names unknown jurisdiction '{jid}'."
+                    f"{_did_you_mean(jid, jurisdictions)}",
+                )
+    for variant in variants.values():
+        origin = variant.text.origin
+        if variant.clause_id not in clauses:
+            problems.add(
+                origin.path,
+                origin.line,
+                "variant.unknown-clause",
+                f"'variant_of' names unknown clause '{variant.clause_id}'."
+                f"{_did_you_mean(variant.clause_id, clauses)}",
+            )
+        if variant.jurisdiction not in jurisdictions:
+            problems.add(
+                origin.path,
+                origin.line,
+                "variant.unknown-jurisdiction",
+                f"variant names unknown jurisdiction '{variant.jurisdiction}'."
+                f"{_did_you_mean(variant.jurisdiction, jurisdictions)}",
+            )
+    return clauses, variants
+
+
+@lru_cache(maxsize=65536)
+def _parse_clause_file(
+    path: str, data: bytes
+) -> tuple[Clause | Variant | None, tuple[Problem, ...]]:
+    """One clause or variant file; cached, since history reads the same blob many times."""
+    problems = Problems()
+    text = decode(data, path, problems)
+    if text is None:
+        return None, tuple(problems)
+    if not text.startswith("---\n"):
+        problems.add(
+            path,
+            1,
+            "clause.front-matter",
+            "a clause file must start with a '---' line, then its YAML header, then "
+            "another '---' line.",
+        )
+        return None, tuple(problems)
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        problems.add(
+            path,
+            1,
+            "clause.front-matter",
+            "the YAML header is not closed. Add a line '---' after it.",
+        )
+        return None, tuple(problems)
+    header = text[4 : end + 1]
+    body_line = header.count("\n") + 3
+    body = text[end + 5 :]
+    loaded = load_yaml(header, path, problems, first_line=2)
+    if loaded is None:
+        return None, tuple(problems)
+    if not isinstance(loaded.data, dict):
+        problems.add(path, 2, "clause.front-matter", "the header must be a YAML mapping.")
+        return None, tuple(problems)
+    blocks = split_blocks(body, body_line)
+    _check_body(blocks, path, problems)
+    if "variant_of" in loaded.data:
+        parsed = _variant(loaded, blocks, path, problems)
+    else:
+        parsed = _clause(loaded, blocks, path, problems)
+    return parsed, tuple(problems)
+
+
+def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Clause | None:
+    data = loaded.data
+    _unknown_keys(
+        data,
+        CLAUSE_KEYS,
+        path,
+        loaded,
+        (),
+        problems,
+        "clause.unknown-key",
+        other=("variant", VARIANT_KEYS),
+    )
+    for key in ("id", "title", "order", "jurisdictions"):
+        if key not in data:
+            problems.add(
+                path,
+                2,
+                "clause.missing-key",
+                f"the header has no '{key}'. Add it (see docs/authoring.md).",
+            )
+    clause_id = _string(data, "id", path, loaded, problems, default="")
+    if clause_id and not _ID.match(clause_id):
+        problems.add(
+            path,
+            loaded.line("id"),
+            "clause.id",
+            f"'{clause_id}' is not a valid clause id. Use lowercase letters, digits and "
+            "hyphens, e.g. 'data-we-collect'.",
+        )
+    order = data.get("order", 0)
+    if not isinstance(order, int) or isinstance(order, bool):
+        problems.add(
+            path,
+            loaded.line("order"),
+            "clause.order",
+            f"'order' must be a whole number, not '{order}'.",
+        )
+        order = 0
+    title = _string(data, "title", path, loaded, problems, default="")
+    if not blocks:
+        problems.add(path, loaded.line("id"), "clause.empty", "the clause has no text.")
+    if not clause_id or not title:
+        return None
+    return Clause(
+        id=clause_id,
+        title=title,
+        order=order,
+        jurisdictions=tuple(_string_list(data, "jurisdictions", path, loaded, problems)),
+        topics=tuple(_string_list(data, "topics", path, loaded, problems)),
+        text=Text(
+            context=clause_id,
+            title=title,
+            blocks=blocks,
+            origin=Origin(path=path, line=loaded.line("id", default=2)),
+        ),
+    )
+
+
+def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Variant | None:
+    data = loaded.data
+    _unknown_keys(
+        data,
+        VARIANT_KEYS,
+        path,
+        loaded,
+        (),
+        problems,
+        "variant.unknown-key",
+        other=("clause", CLAUSE_KEYS),
+    )
+    for key in ("variant_of", "jurisdiction", "mode"):
+        if key not in data:
+            problems.add(
+                path,
+                2,
+                "variant.missing-key",
+                f"the header has no '{key}'. Add it (see docs/authoring.md).",
+            )
+    clause_id = _string(data, "variant_of", path, loaded, problems, default="")
+    jurisdiction = _string(data, "jurisdiction", path, loaded, problems, default="")
+    mode_name = _string(data, "mode", path, loaded, problems, default="")
+    try:
+        mode = VariantMode(mode_name)
+    except ValueError:
+        if mode_name:
+            problems.add(
+                path,
+                loaded.line("mode"),
+                "variant.mode",
+                f"'mode' must be 'replace' or 'extend', not '{mode_name}'.",
+            )
+        return None
+    title = data.get("title")
+    if title is not None and not isinstance(title, str):
+        problems.add(path, loaded.line("title"), "variant.title", "'title' must be text.")
+        title = None
+    if not blocks and mode is VariantMode.EXTEND:
+        problems.add(path, loaded.line("variant_of"), "clause.empty", "the variant has no text.")
+    if not clause_id or not jurisdiction:
+        return None
+    return Variant(
+        clause_id=clause_id,
+        jurisdiction=jurisdiction,
+        mode=mode,
+        topics=tuple(_string_list(data, "topics", path, loaded, problems)),
+        text=Text(
+            context=f"{clause_id}@{jurisdiction}",
+            title=title,
+            blocks=blocks,
+            origin=Origin(path=path, line=loaded.line("variant_of", default=2)),
+        ),
+    )
+
+
+_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
+_AUTOLINK = re.compile(r"<\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
+
+
+def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
+    """Refuse what clause text may not contain, so editors learn it before the sanitizer acts."""
+    for block in blocks:
+        if _BAD_LINK.search(block.text) or _AUTOLINK.search(block.text):
+            problems.add(
+                path,
+                block.line,
+                "markdown.unsafe-link",
+                "links may only point to https:, http: or mailto: addresses. "
+                "Remove the javascript: or data: link.",
+            )
+        elif _RAW_HTML.search(block.text):
+            problems.add(
+                path,
+                block.line,
+                "markdown.html",
+                "raw HTML is not allowed in clause text. Use Markdown instead.",
+            )
+        if "{%" in block.text:
+            problems.add(
+                path,
+                block.line,
+                "variable.statement",
+                "template statements ({% ... %}) are not allowed; only variables such as "
+                "{{ company.name }}.",
+            )
+        if block.prefix.startswith("#") and len(block.prefix.strip()) < 3:
+            problems.add(
+                path,
+                block.line,
+                "markdown.heading",
+                "sub-headings start with ### (the clause title is the level-2 heading).",
+            )
+
+
+def _check_variables(
+    clauses: dict[str, Clause],
+    variants: dict[tuple[str, str], Variant],
+    variables: dict[str, Any],
+    problems: Problems,
+) -> None:
+    """Every variable in every block and title must be defined (translations are checked when
+    they are composed)."""
+    filler = variables_for(variables)
+    texts = [c.text for c in clauses.values()] + [v.text for v in variants.values()]
+    for text in texts:
+        if text.title:
+            filler.fill(text.title, text.origin.path, text.origin.line or 1, problems)
+        for block in text.blocks:
+            filler.fill(block.text, text.origin.path, block.line, problems)
+
+
+def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> ChangeNote | None:
+    if loaded_file is None:
+        return None
+    path, loaded = loaded_file
+    data = loaded.data
+    _unknown_keys(data, CHANGE_KEYS, path, loaded, (), problems, "change.unknown-key")
+    summary = _string(data, "summary", path, loaded, problems, default="")
+    if not summary.strip():
+        problems.add(
+            path,
+            1,
+            "change.summary",
+            "change.yml has no 'summary'. Say in one or two sentences what changes for shoppers.",
+        )
+    kind_name = str(data.get("kind", ChangeKind.MATERIAL.value))
+    try:
+        kind = ChangeKind(kind_name)
+    except ValueError:
+        problems.add(
+            path,
+            loaded.line("kind"),
+            "change.kind",
+            f"'kind' must be 'material' or 'editorial', not '{kind_name}'.",
+        )
+        kind = ChangeKind.MATERIAL
+    effective = data.get("effective")
+    if isinstance(effective, dt.datetime):
+        effective = effective.date()
+    if not isinstance(effective, dt.date):
+        problems.add(
+            path,
+            loaded.line("effective", default=1),
+            "change.effective",
+            "change.yml needs 'effective', the date the change takes effect, written YYYY-MM-DD.",
+        )
+        return None
+    return ChangeNote(
+        summary=summary.strip(), kind=kind, effective=effective, origin=Origin(path=path, line=1)
+    )
+
+
+def _unknown_keys(
+    data: dict,
+    allowed: set[str],
+    path: str,
+    loaded: Loaded,
+    where: tuple[str, ...],
+    problems: Problems,
+    code: str,
+    other: tuple[str, set[str]] | None = None,
+) -> None:
+    """Report each key that is not allowed, with the likely intended key."""
+    for key in data:
+        if key in allowed:
+            continue
+        name = str(key)
+        hint = difflib.get_close_matches(name, sorted(allowed), n=1)
+        if hint:
+            fix = f" Did you mean '{hint[0]}'?"
+        elif other and name in other[1]:
+            fix = f" '{name}' belongs in a {other[0]} header."
+        else:
+            fix = f" Allowed keys: {', '.join(sorted(allowed))}."
+        problems.add(path, loaded.line(*where, name), code, f"unknown key '{name}'.{fix}")
+
+
+def _string(
+    data: dict,
+    key: str,
+    path: str,
+    loaded: Loaded,
+    problems: Problems,
+    where: tuple[str, ...] = (),
+    *,
+    default: str,
+) -> str:
+    value = data.get(key)
+    if value is None:
+        return default
+    if isinstance(value, (dict, list, bool)):
+        problems.add(path, loaded.line(*where, key), "yaml.type", f"'{key}' must be text.")
+        return default
+    return str(value)
+
+
+def _string_list(
+    data: dict,
+    key: str,
+    path: str,
+    loaded: Loaded,
+    problems: Problems,
+    where: tuple[str, ...] = (),
+) -> list[str]:
+    value = data.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        problems.add(
+            path,
+            loaded.line(*where, key),
+            "yaml.type",
+            f"'{key}' must be a list, e.g. [global, eu].",
+        )
+        return []
+    return [str(v) for v in value]
+
+
+def _did_you_mean(name: str, known: Mapping[str, Any]) -> str:
+    hint = difflib.get_close_matches(name, sorted(known), n=1)
+    return f" Did you mean '{hint[0]}'?" if hint else f" Known: {', '.join(sorted(known))}."
+
+
+@lru_cache(maxsize=256)
+def _valid_language(tag: str) -> bool:
+    try:
+        Locale.parse(tag, sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,312 @@
+"""Stage 4: turn the revisions of the sources into numbered versions of every document.
+
+A document gets a version when a revision changes its composed text (its hash). Source-language
+versions take their summary, kind and effective date from `change.yml` as the same commit rewrote
+it. A translation gets a version only when it is complete; while it lags, it keeps its last complete
+version, and the lag is recorded so the pages can say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.catalogs import Translations, catalog_path, load_translations
+from generator.compose import Composition, compose
+from generator.errors import Problem, Problems, Severity
+from generator.history import Revision
+from generator.model import ChangeKind, Document, Language, Policy, Version
+from generator.sources import CHANGE_FILE, read_policy
+
+log = logging.getLogger(__name__)
+
+SUMMARY_CONTEXT = "change"
+"""The `msgctxt` under which catalogs translate change summaries."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lag:
+    """A translation that has not caught up with its source text."""
+
+    source_version: int
+    """The newest source-language version, which the translation does not cover yet."""
+    translated_version: int
+    """The source-language version the translation's current version covers."""
+    missing: int
+    fuzzy: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentHistory:
+    """Every version of one document, and its state at the newest revision."""
+
+    jurisdiction: str
+    language: str
+    versions: tuple[Version, ...]
+    lag: Lag | None = None
+    retired: bool = False
+    """The newest policy no longer publishes this document; its pages stay, marked as such."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(jurisdiction, language)."""
+        return (self.jurisdiction, self.language)
+
+    @property
+    def latest(self) -> Version:
+        """The newest version, which may not be in force yet."""
+        return self.versions[-1]
+
+    def in_force(self, on: dt.date) -> Version:
+        """The version that applies on a date (the first one, before any applied)."""
+        applying = [v for v in self.versions if v.in_force_from <= on]
+        return applying[-1] if applying else self.versions[0]
+
+    def upcoming(self, on: dt.date) -> list[Version]:
+        """Versions announced but not yet in force on a date."""
+        current = self.in_force(on)
+        return [v for v in self.versions if v.number > current.number]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Publication:
+    """Everything the renderers need: the newest policy and every document's history."""
+
+    policy: Policy
+    head: Revision
+    documents: dict[tuple[str, str], DocumentHistory]
+    reference_date: dt.date
+    """'Today' for this build: from SOURCE_DATE_EPOCH or the newest commit, never the clock."""
+    problems: list[Problem] = field(default_factory=list)
+
+    def languages(self) -> list[Language]:
+        """Every language any document is published in, source language first."""
+        tags = sorted(
+            {lang for _, lang in self.documents},
+            key=lambda t: (t != self.policy.source_language, t),
+        )
+        return [Language(tag=t) for t in tags]
+
+
+def document_json(document: Document) -> bytes:
+    """The canonical, published form of a document's text; its sha256 is the version hash."""
+    data = {
+        "jurisdiction": document.jurisdiction,
+        "language": document.language,
+        "clauses": [{"id": c.id, "title": c.title, "html": c.html} for c in document.clauses],
+    }
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def content_hash(document: Document) -> str:
+    """sha256 of `document_json`."""
+    return hashlib.sha256(document_json(document)).hexdigest()
+
+
+def derive_versions(
+    revisions: Iterable[Revision], reference_date: dt.date | None = None
+) -> Publication | None:
+    """Every document's versions through the revisions; None if no revision had a valid policy."""
+    builder = _Builder()
+    for revision in revisions:
+        builder.add(revision)
+    return builder.finish(reference_date)
+
+
+class _Builder:
+    """Accumulates versions revision by revision; keeps only what the next revision needs."""
+
+    def __init__(self) -> None:
+        self.versions: dict[tuple[str, str], list[Version]] = {}
+        self.sources: dict[str, list[Version]] = {}
+        """Source-language versions per jurisdiction, published in that language or not."""
+        self.lags: dict[tuple[str, str], Lag | None] = {}
+        self.policy: Policy | None = None
+        self.head: Revision | None = None
+        self.problems = Problems()
+        self._catalogs: dict[tuple[str, bytes], Translations | None] = {}
+
+    def add(self, revision: Revision) -> None:
+        policy, problems = read_policy(revision.files)
+        if policy is None:
+            first = next((p for p in problems if p.severity is Severity.ERROR), None)
+            self.problems.warn(
+                first.path if first else "policies",
+                first.line if first else None,
+                "history.invalid",
+                f"commit {revision.label} ('{revision.subject}') does not pass policy check "
+                f"({first.message if first else 'invalid'}); its changes are not published.",
+            )
+            return
+        compositions = self._compose_all(policy, revision)
+        if compositions is None:
+            return
+        self.policy, self.head = policy, revision
+        for jurisdiction in sorted(policy.jurisdictions):
+            source = compositions[(jurisdiction, policy.source_language)]
+            self._add_source(policy, revision, source.document)
+            for language in policy.languages_of(jurisdiction):
+                if language != policy.source_language:
+                    self._add_translation(policy, revision, compositions[(jurisdiction, language)])
+
+    def finish(self, reference_date: dt.date | None) -> Publication | None:
+        if self.policy is None or self.head is None:
+            return None
+        current = set(self.policy.documents())
+        documents = {
+            key: DocumentHistory(
+                jurisdiction=key[0],
+                language=key[1],
+                versions=tuple(versions),
+                lag=self.lags.get(key) if key in current else None,
+                retired=key not in current,
+            )
+            for key, versions in sorted(self.versions.items())
+            if versions
+        }
+        return Publication(
+            policy=self.policy,
+            head=self.head,
+            documents=documents,
+            reference_date=reference_date or self.head.date.date(),
+            problems=list(self.problems),
+        )
+
+    def _compose_all(
+        self, policy: Policy, revision: Revision
+    ) -> dict[tuple[str, str], Composition] | None:
+        """Every document of the revision composed, or None if its text cannot be composed."""
+        compositions: dict[tuple[str, str], Composition] = {}
+        for jurisdiction in sorted(policy.jurisdictions):
+            languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
+            for language in languages:
+                translations = self._translations(revision, language)
+                composition = compose(policy, jurisdiction, language, translations)
+                errors = [p for p in composition.problems if p.severity is Severity.ERROR]
+                if errors and language == policy.source_language:
+                    self.problems.warn(
+                        errors[0].path,
+                        errors[0].line,
+                        "history.invalid",
+                        f"commit {revision.label} ('{revision.subject}') cannot be "
+                        f"composed ({errors[0].message}); its changes are not "
+                        "published.",
+                    )
+                    return None
+                compositions[(jurisdiction, language)] = composition
+        return compositions
+
+    def _translations(self, revision: Revision, language: str) -> Translations | None:
+        path = catalog_path(Language(tag=language))
+        data = revision.files.get(path)
+        if data is None:
+            return None
+        key = (path, data)
+        if key not in self._catalogs:
+            problems = Problems()
+            self._catalogs[key] = load_translations(path, data, problems)
+            for problem in problems:
+                self.problems.warn(
+                    problem.path,
+                    problem.line,
+                    "history.catalog",
+                    f"commit {revision.label}: {problem.message}",
+                )
+        return self._catalogs[key]
+
+    def _add_source(self, policy: Policy, revision: Revision, document: Document) -> None:
+        jurisdiction = document.jurisdiction
+        history = self.sources.setdefault(jurisdiction, [])
+        digest = content_hash(document)
+        if history and history[-1].hash == digest:
+            return
+        note = policy.change if CHANGE_FILE in revision.changed else None
+        if note is None:
+            self.problems.warn(
+                CHANGE_FILE,
+                None,
+                "version.undescribed",
+                f"commit {revision.label} changed the {jurisdiction} policy without updating "
+                f"change.yml; its commit subject is used as the summary.",
+            )
+        effective = note.effective if note else revision.date.date()
+        version = Version(
+            jurisdiction=jurisdiction,
+            language=document.language,
+            number=len(history) + 1,
+            commit=revision.commit,
+            date=revision.date,
+            effective=effective,
+            in_force_from=_in_force_from(effective, revision, history),
+            kind=note.kind if note else ChangeKind.MATERIAL,
+            summary=note.summary if note else revision.subject,
+            summary_language=policy.source_language,
+            described=note is not None,
+            source_version=len(history) + 1,
+            hash=digest,
+            document=document,
+        )
+        history.append(version)
+        if document.language in policy.languages_of(jurisdiction):
+            self.versions.setdefault(document.key, []).append(version)
+
+    def _add_translation(
+        self, policy: Policy, revision: Revision, composition: Composition
+    ) -> None:
+        document = composition.document
+        key = document.key
+        sources = self.sources[document.jurisdiction]
+        history = self.versions.setdefault(key, [])
+        source = sources[-1]
+        if not composition.complete:
+            covered = history[-1].source_version if history else 0
+            self.lags[key] = Lag(
+                source_version=source.number,
+                translated_version=covered,
+                missing=len(composition.missing),
+                fuzzy=len(composition.fuzzy),
+            )
+            return
+        self.lags[key] = None
+        digest = content_hash(document)
+        if history and history[-1].hash == digest:
+            return
+        previous_source = history[-1].source_version if history else 0
+        spanned = [v for v in sources if previous_source < v.number <= source.number]
+        translations = self._translations(revision, document.language)
+        summary_entry = translations.get(SUMMARY_CONTEXT, source.summary) if translations else None
+        translated_summary = summary_entry and summary_entry.string and not summary_entry.fuzzy
+        history.append(
+            Version(
+                jurisdiction=document.jurisdiction,
+                language=document.language,
+                number=len(history) + 1,
+                commit=revision.commit,
+                date=revision.date,
+                effective=source.effective,
+                in_force_from=_in_force_from(source.in_force_from, revision, history),
+                kind=(
+                    ChangeKind.MATERIAL
+                    if any(v.kind is ChangeKind.MATERIAL for v in spanned)
+                    else ChangeKind.EDITORIAL
+                ),
+                summary=summary_entry.string if translated_summary else source.summary,
+                summary_language=document.language if translated_summary else source.language,
+                described=source.described,
+                source_version=source.number,
+                hash=digest,
+                document=document,
+                translation_only=not spanned,
+            )
+        )
+
+
+def _in_force_from(effective: dt.date, revision: Revision, earlier: list[Version]) -> dt.date:
+    """A version applies from its effective date, once published, and never before its
+    predecessor."""
+    floor = earlier[-1].in_force_from if earlier else effective
+    return max(effective, revision.date.date(), floor)

@@ -1,0 +1,122 @@
+"""`policy build` publishes the composed policy as a real MkDocs + Material site."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from conftest import BASE_FILES, change_yml
+
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+topics: [dpo-contact]
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+
+
+def test_build_publishes_each_document_with_linkable_clauses(make_project):
+    project = make_project({"policies/clauses/who-eu.md": EU_VARIANT})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "Built 2 documents, 2 versions" in result.stderr
+    page = project.read("site/eu/en/index.html")
+    assert '<html lang="en"' in page
+    assert '<h2 id="who-we-are">Who we are' in page
+    assert '<h2 id="data-we-collect">The information we collect' in page
+    assert "Example Shop Ltd. runs this shop." in page
+    assert "Under the GDPR, Example Shop Ltd. is the controller." in page
+    assert '<time datetime="2026-01-01">January 1, 2026</time>' in page
+    world = project.read("site/global/en/index.html")
+    assert "Under the GDPR" not in world
+    chooser = project.read("site/index.html")
+    assert 'href="eu/en/"' in chooser and 'href="global/en/"' in chooser
+
+
+def test_build_replace_variant_wins_over_inherited_text(make_project):
+    project = make_project({
+        "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
+    })
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/index.html")
+    assert "Under the GDPR, Example Shop Ltd. is the controller." in page
+    assert "runs this shop" not in page
+
+
+def test_build_most_specific_variant_applies_last(make_project):
+    project = make_project({
+        "policies/jurisdictions.yml": """\
+            global:
+              name: Worldwide
+              languages: [en]
+            eu:
+              name: European Union
+              extends: global
+              languages: [en]
+            de:
+              name: Germany
+              extends: eu
+              languages: [en]
+            """,
+        "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
+        "policies/clauses/who-de.md": EU_VARIANT.replace("jurisdiction: eu", "jurisdiction: de")
+        .replace("Under the GDPR", "Under the GDPR and the BDSG"),
+    })
+    assert project.policy("build").returncode == 0
+    germany = project.read("site/de/en/index.html")
+    text = re.sub(r"<[^>]+>", "", germany)
+    assert text.index("Under the GDPR, Example") < text.index("Under the GDPR and the BDSG")
+
+
+def test_build_writes_no_git_identity_and_no_other_hosts(make_project):
+    project = make_project()
+    project.commit("Second", {
+        "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace("name;", "full name;"),
+        "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+    })
+    assert project.policy("build").returncode == 0
+    for path in (project.root / "site").rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json"}:
+            text = path.read_text(encoding="utf-8")
+            assert "Test Author" not in text and "people.example" not in text, path
+            assert "fonts.googleapis.com" not in text, path
+
+
+def test_build_failure_leaves_previous_site_untouched(make_project):
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    project.commit("Broken", {"policies/jurisdictions.yml": "global: [\n"})
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "policies/jurisdictions.yml:2: YAML syntax error" in result.stderr
+    after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_build_version_record_hash_matches_published_document(make_project):
+    import hashlib
+
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    version = record["versions"][0]
+    document = (project.root / "site" / version["document_url"]).read_bytes()
+    assert version["hash"] == "sha256:" + hashlib.sha256(document).hexdigest()
+
+
+def test_mkdocs_build_works_directly(make_project):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    project = make_project()
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    result = subprocess.run([str(mkdocs), "build", "-q"], cwd=project.root, capture_output=True,
+                            text=True)
+    assert result.returncode == 0, result.stderr
+    assert 'id="who-we-are"' in project.read("site/global/en/index.html")

@@ -1,0 +1,179 @@
+"""`policy check` reports every problem as `path:line: message [code]`, exits 1, never a traceback."""
+
+from __future__ import annotations
+
+from conftest import BASE_FILES, change_yml
+
+
+def problems_of(result) -> list[str]:
+    assert "Traceback" not in result.stderr
+    return [line for line in result.stderr.splitlines() if not line.endswith("warnings")]
+
+
+def test_check_clean_policy_passes(make_project):
+    project = make_project()
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("0 errors, 0 warnings")
+
+
+def test_check_unknown_key_suggests_the_right_one(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "order: 10", "ordre: 10\norder: 10"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/clauses/who.md:4: unknown key 'ordre'. Did you mean 'order'? "
+        "[clause.unknown-key]",
+    ]
+
+
+def test_check_duplicate_id_names_both_files(make_project):
+    project = make_project({"policies/clauses/again.md": BASE_FILES["policies/clauses/who.md"]})
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/clauses/who.md:2: clause id 'who-we-are' is already used by "
+        "policies/clauses/again.md. Give one of them another id. [clause.duplicate-id]",
+    ]
+
+
+def test_check_unknown_jurisdiction(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "[global]", "[globl]"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert problems_of(result) == [
+        "policies/clauses/who.md:2: clause 'who-we-are' names unknown jurisdiction 'globl'. "
+        "Did you mean 'global'? [clause.unknown-jurisdiction]",
+    ]
+
+
+def test_check_extends_cycle(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/jurisdictions.yml": """\
+        global:
+          name: Worldwide
+          languages: [en]
+          extends: eu
+        eu:
+          name: European Union
+          extends: global
+          languages: [en]
+        """
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/jurisdictions.yml:4: 'extends' forms a cycle: global -> eu -> global. "
+        "Remove one of these 'extends'. [jurisdiction.cycle]",
+        "policies/jurisdictions.yml:7: 'extends' forms a cycle: eu -> global -> eu. "
+        "Remove one of these 'extends'. [jurisdiction.cycle]",
+    ]
+
+
+def test_check_undefined_variable_suggests_the_defined_one(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "company.name", "company.nme"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert problems_of(result) == [
+        "policies/clauses/who.md:8: undefined variable 'company.nme'. Did you mean "
+        "'company.name'? Define it under 'variables' in policies/site.yml or correct the name. "
+        "[variable.undefined]",
+    ]
+
+
+def test_check_template_syntax_error(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "{{ company.name }}", "{{ company.name }"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert problems_of(result) == [
+        "policies/clauses/who.md:8: template syntax error: unexpected '}'. Write variables as "
+        "{{ company.name }}. [variable.syntax]",
+    ]
+
+
+def test_check_yaml_error_names_the_line(make_project):
+    project = make_project()
+    project.write({"policies/jurisdictions.yml": "global:\n  name: Worldwide\n languages: [en]\n"})
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/jurisdictions.yml:3: YAML syntax error: expected <block end>, but found "
+        "'<block mapping start>'. Check the indentation and quote values that contain ': ' or "
+        "start with a special character. [yaml.syntax]",
+    ]
+
+
+def test_check_non_utf8_file(make_project):
+    project = make_project()
+    project.write(
+        {"policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].encode() + b"Caf\xe9\n"}
+    )
+    result = project.policy("check")
+    assert problems_of(result) == [
+        "policies/clauses/who.md:9: the file is not valid UTF-8 (byte 0xe9). Save it as UTF-8. "
+        "[file.encoding]",
+    ]
+
+
+def test_check_reports_every_problem_in_one_run(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "company.name", "company.nme"
+            ),
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "[global]", "[mars]"
+            ),
+        }
+    )
+    result = project.policy("check")
+    codes = [line.rsplit("[", 1)[1] for line in problems_of(result)]
+    assert codes == ["clause.unknown-jurisdiction]", "variable.undefined]"]
+
+
+def test_check_text_change_without_new_change_note_fails(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your full name;"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert problems_of(result) == [
+        "policies/change.yml:1: the policy text changed (eu, global) but change.yml still "
+        "describes the previous change. Rewrite its summary, kind and effective date for this "
+        "change. [change.not-updated]",
+    ]
+    project.write({"policies/change.yml": change_yml("We ask for your full name.")})
+    assert project.policy("check").returncode == 0
