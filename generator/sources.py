@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
@@ -37,11 +39,22 @@ JURISDICTIONS_FILE = f"{POLICIES}/jurisdictions.yml"
 CHANGE_FILE = f"{POLICIES}/change.yml"
 DISCLOSURES_FILE = f"{POLICIES}/required-disclosures.yml"
 
-SITE_KEYS = {"title", "source_language", "variables", "conditions"}
-JURISDICTION_KEYS = {"name", "extends", "languages", "disclosures"}
-CLAUSE_KEYS = {"id", "title", "order", "jurisdictions", "topics"}
-VARIANT_KEYS = {"variant_of", "jurisdiction", "mode", "title", "topics"}
-CHANGE_KEYS = {"summary", "kind", "effective"}
+SCHEMAS = Path(__file__).parent / "schema"
+"""JSON Schemas of the source formats, published for editors; the allowed keys come from them."""
+
+
+def _schema_keys(name: str, *path: str) -> set[str]:
+    node = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    for key in path:
+        node = node[key]
+    return set(node["properties"])
+
+
+SITE_KEYS = _schema_keys("site")
+JURISDICTION_KEYS = _schema_keys("jurisdictions", "additionalProperties")
+CLAUSE_KEYS = _schema_keys("clause", "$defs", "clause")
+VARIANT_KEYS = _schema_keys("clause", "$defs", "variant")
+CHANGE_KEYS = _schema_keys("change")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
