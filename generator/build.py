@@ -6,6 +6,7 @@ MkDocs frames the pages -> the finished site replaces `site/` in one step.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -68,6 +69,8 @@ def make_site(options: BuildOptions) -> tuple[Publication, Site]:
         log.warning("%s", problem)
     if options.previous is not None:
         guard_append_only(publication, options.previous)
+    if options.preview:
+        publication = _as_in_force(publication)
     site = Site(
         title=publication.policy.title,
         pages=tuple(render_pages(publication)),
@@ -219,6 +222,16 @@ def _replace(staging: Path, site_dir: Path) -> None:
         site_dir.rename(old)
     staging.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _as_in_force(publication: Publication) -> Publication:
+    """A preview shows the newest text on the document pages: its 'today' is the day the newest
+    version takes effect (or later), so an edit is not hidden behind an announcement."""
+    newest = max(
+        (h.latest.in_force_from for h in publication.documents.values()),
+        default=publication.reference_date,
+    )
+    return dataclasses.replace(publication, reference_date=max(publication.reference_date, newest))
 
 
 def _check_newest(revision: Revision) -> None:

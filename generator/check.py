@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from generator.catalogs import Translations, catalog_path, load_translations
 from generator.compose import Composition, compose
+from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems
-from generator.model import Language, Policy
+from generator.model import Document, Language, Policy
 from generator.sources import CHANGE_FILE, read_policy
 from generator.versions import content_hash
 
@@ -41,6 +42,8 @@ class CheckResult:
     problems: list[Problem]
     translations: list[TranslationStatus] = field(default_factory=list)
     compositions: dict[tuple[str, str], Composition] = field(default_factory=dict)
+    coverage: Coverage | None = None
+    """The required disclosures each jurisdiction covers (None without a disclosures file)."""
 
 
 def check_files(files: Mapping[str, bytes], base: Mapping[str, bytes] | None = None) -> CheckResult:
@@ -94,9 +97,26 @@ def check_files(files: Mapping[str, bytes], base: Mapping[str, bytes] | None = N
             )
     if base is not None:
         _check_change_note(policy, files, base, compositions, problems)
+    coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
+    problems.extend(found)
     return CheckResult(
-        policy=policy, problems=list(problems), translations=statuses, compositions=compositions
+        policy=policy,
+        problems=list(problems),
+        translations=statuses,
+        compositions=compositions,
+        coverage=coverage,
     )
+
+
+def _source_documents(
+    policy: Policy, compositions: dict[tuple[str, str], Composition]
+) -> dict[str, Document]:
+    """Each jurisdiction's document in the source language, which the coverage check reads."""
+    language = policy.source_language
+    return {
+        jid: (compositions.get((jid, language)) or compose(policy, jid, language)).document
+        for jid in sorted(policy.jurisdictions)
+    }
 
 
 def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:

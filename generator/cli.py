@@ -38,20 +38,38 @@ def main() -> None:
     help="The revision to compare with: a text change needs a new change.yml.",
 )
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(project_dir: Path, base: str, strict: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["human", "json", "github"]),
+    default="human",
+    show_default=True,
+    help="human: path:line: message [code] on stderr; json: one JSON document on stdout "
+    "(generator/schema/check.schema.json); github: GitHub Actions annotations on stdout.",
+)
+def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
     from generator.check import check_files
+    from generator.check_formats import (
+        passed,
+        render_github,
+        render_human,
+        render_json,
+        summary_line,
+    )
     from generator.history import read_folder
 
     files = read_folder(project_dir)
     base_files = _base_files(project_dir, base)
     result = check_files(files, base_files)
-    for problem in result.problems:
-        click.echo(str(problem), err=True)
-    errors = sum(p.severity is Severity.ERROR for p in result.problems)
-    warnings = len(result.problems) - errors
-    click.echo(f"{errors} errors, {warnings} warnings", err=True)
-    if errors or (strict and warnings):
+    if fmt == "json":
+        click.echo(render_json(result, strict), nl=False)
+    elif fmt == "github":
+        click.echo(render_github(result, _repository_prefix(project_dir)), nl=False)
+    else:
+        click.echo(render_human(result), err=True, nl=False)
+    click.echo(summary_line(result), err=True)
+    if not passed(result, strict):
         sys.exit(1)
 
 
@@ -76,6 +94,81 @@ def build(project_dir: Path, site_dir: Path | None, previous: Path | None, rev: 
     options = BuildOptions(project_dir=project_dir.resolve(), rev=rev, previous=previous)
     summary = build_site(options, site_dir or project_dir / "site")
     click.echo(f"Built {summary}.", err=True)
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of printing it.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default=None,
+    help="Default: html for an output file ending in .html, else markdown.",
+)
+def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
+    """Report which clause covers each required disclosure, per jurisdiction, with citations."""
+    from generator.check import check_files
+    from generator.coverage import Status
+    from generator.coverage_report import render_coverage
+    from generator.history import read_folder
+
+    result = check_files(read_folder(project_dir))
+    if result.coverage is None:
+        errors = [p for p in result.problems if p.severity is Severity.ERROR]
+        raise PolicyError(errors or "there is no policies/required-disclosures.yml to report on.")
+    source = result.policy.source_language if result.policy else ""
+    titles = {
+        clause.id: clause.title
+        for (_, language), composition in sorted(result.compositions.items())
+        if language == source
+        for clause in composition.document.clauses
+    }
+    fmt = fmt or ("html" if output and output.suffix.lower() in {".html", ".htm"} else "markdown")
+    report = render_coverage(result.coverage, titles, fmt)
+    if output is None:
+        click.echo(report, nl=False)
+    elif not output.exists() or output.read_text(encoding="utf-8") != report:
+        output.write_text(report, encoding="utf-8")
+    missing = sum(jc.count(Status.MISSING) for jc in result.coverage.jurisdictions)
+    undeclared = sum(jc.count(Status.UNDECLARED) for jc in result.coverage.jurisdictions)
+    where = f" to {output}" if output else ""
+    click.echo(
+        f"Wrote the coverage of {len(result.coverage.jurisdictions)} jurisdictions{where}: "
+        f"{missing} missing, {undeclared} with an undeclared condition.",
+        err=True,
+    )
+
+
+@main.command()
+@PROJECT
+@click.option(
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="The address to serve the preview on.",
+)
+def serve(project_dir: Path, dev_addr: str) -> None:
+    """Preview the site while you edit: uncommitted changes show up on reload."""
+    from generator.preview import serve_preview
+
+    serve_preview(project_dir.resolve(), dev_addr)
+
+
+def _repository_prefix(project_dir: Path) -> str:
+    """The project's folder inside its git repository ('' at the top), for annotation paths."""
+    from generator.history import Repository
+
+    try:
+        return Repository(project_dir).prefix
+    except PolicyError:
+        return ""
 
 
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202

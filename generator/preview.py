@@ -1,0 +1,109 @@
+"""`policy serve`: the site with uncommitted changes, rebuilt whenever a source changes.
+
+MkDocs' development server with the policy plugin in preview mode: the working tree is published
+as one more, uncommitted version on top of the history. A build that fails (a half-typed clause)
+logs its problems and keeps serving the last good site, as `mkdocs serve` does.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import signal
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from generator.errors import PolicyError, Problem
+
+log = logging.getLogger(__name__)
+
+
+def serve_preview(project_dir: Path, dev_addr: str) -> None:
+    """Serve the preview on `dev_addr` until interrupted (Ctrl-C or SIGTERM)."""
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.livereload import LiveReloadServer
+
+    site_dir = tempfile.mkdtemp(prefix="policy-preview-")
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        config = _config(project_dir, site_dir, dev_addr)
+        host, port = config.dev_addr
+        url = f"http://{host}:{port}/"
+        server = LiveReloadServer(
+            builder=lambda: _rebuild(project_dir, site_dir, dev_addr, url),
+            host=host,
+            port=port,
+            root=site_dir,
+        )
+        _build(config, url)
+        for path in sorted({config.docs_dir, config.config_file_path, *config.watch}):
+            if path and Path(path).exists():
+                server.watch(path)
+        log.info("Previewing %s with uncommitted changes at %s", project_dir, url)
+        try:
+            server.serve()
+        except OSError as error:
+            raise PolicyError(
+                f"cannot serve the preview on {dev_addr}: {error.strerror}. Choose another "
+                "address with --dev-addr."
+            ) from error
+        except KeyboardInterrupt:
+            log.info("Stopped the preview.")
+        finally:
+            server.shutdown()
+    except MkDocsException as error:
+        # MkDocs has logged the problems already; Abort carries no more than that.
+        raise PolicyError(
+            "the preview could not be built. Fix the problems above (run 'policy check') and "
+            "start 'policy serve' again."
+        ) from error
+    finally:
+        shutil.rmtree(site_dir, ignore_errors=True)
+
+
+def _config(project_dir: Path, site_dir: str, dev_addr: str) -> Any:
+    """The project's MkDocs configuration, with the policy plugin publishing the working tree."""
+    from mkdocs.config import load_config
+
+    config = load_config(str(project_dir / "mkdocs.yml"), site_dir=site_dir, dev_addr=dev_addr)
+    plugin = config.plugins.get("policy")
+    if plugin is None:
+        raise PolicyError(
+            [
+                Problem(
+                    path="mkdocs.yml",
+                    line=None,
+                    code="mkdocs.plugin",
+                    message="the 'policy' plugin is not enabled. Add '- policy' under 'plugins'.",
+                )
+            ]
+        )
+    plugin.config.preview = True
+    return config
+
+
+def _build(config: Any, url: str) -> None:
+    from mkdocs.commands.build import build
+
+    config.site_url = url
+    build(config, serve_url=url)
+
+
+def _rebuild(project_dir: Path, site_dir: str, dev_addr: str, url: str) -> None:
+    """Rebuild after an edit; on failure log why and keep the last good site."""
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        _build(_config(project_dir, site_dir, dev_addr), url)
+    except PolicyError as error:
+        log.error("%s", error.format_message())
+        log.error("The preview still shows the last version that built; fix the problems above.")
+    except MkDocsException:
+        # MkDocs has logged the problems.
+        log.error("The preview still shows the last version that built; fix the problems above.")
+
+
+def _interrupt(signum: int, frame: Any) -> None:  # noqa: ARG001 - signal handler's signature
+    """Stop on SIGTERM as on Ctrl-C, so the temporary site is removed."""
+    raise KeyboardInterrupt
