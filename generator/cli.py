@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import PolicyError, Severity
+from generator.errors import PolicyError, Problem, Severity
 
 PROJECT = click.option(
     "--project",
@@ -121,7 +121,7 @@ def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
     result = check_files(read_folder(project_dir))
     if result.coverage is None:
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
-        raise PolicyError(errors or "there is no policies/required-disclosures.yml to report on.")
+        raise PolicyError(errors or [_NO_DISCLOSURES])
     source = result.policy.source_language if result.policy else ""
     titles = {
         clause.id: clause.title
@@ -159,6 +159,15 @@ def serve(project_dir: Path, dev_addr: str) -> None:
     from generator.preview import serve_preview
 
     serve_preview(project_dir.resolve(), dev_addr)
+
+
+_NO_DISCLOSURES = Problem(
+    path="policies/required-disclosures.yml",
+    line=None,
+    code="file.missing",
+    message="there is no required-disclosures data to report on. Add the legal team's file there "
+    "(see docs/authoring.md).",
+)
 
 
 def _repository_prefix(project_dir: Path) -> str:

@@ -1,0 +1,124 @@
+"""`policy serve`: a live preview; an edit to a clause or a catalog shows up on reload."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from conftest import BASE_FILES, JURISDICTIONS_YML
+
+GERMAN_PO = """\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgctxt "who-we-are"
+msgid "Who we are"
+msgstr "Wer wir sind"
+
+msgctxt "who-we-are"
+msgid "{{ company.name }} runs this shop. Write to {{ contact.email }}."
+msgstr "{{ company.name }} betreibt diesen Shop. Schreiben Sie an {{ contact.email }}."
+
+msgctxt "data-we-collect"
+msgid "The information we collect"
+msgstr "Die Daten, die wir erheben"
+
+msgctxt "data-we-collect"
+msgid "We collect only what we need to deliver your order:"
+msgstr "Wir erheben nur, was wir für die Lieferung Ihrer Bestellung brauchen:"
+
+msgctxt "data-we-collect"
+msgid "your name;"
+msgstr "Ihren Namen;"
+
+msgctxt "data-we-collect"
+msgid "your delivery address."
+msgstr "Ihre Lieferadresse."
+"""
+
+PO_PATH = "locales/de/LC_MESSAGES/policy.po"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(url: str, text: str, log: Path, seconds: float) -> str:
+    """The page once it contains `text`; fails with the server's log if it never does."""
+    deadline = time.monotonic() + seconds
+    page = None
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if page is not None and text in page:
+            return page
+        time.sleep(0.25)
+    raise AssertionError(
+        f"{text!r} never appeared at {url}.\nserver log:\n{log.read_text(encoding='utf-8')}"
+    )
+
+
+def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_path):
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML.replace(
+                "name: Worldwide\n  languages: [en]", "name: Worldwide\n  languages: [en, de]"
+            ),
+            PO_PATH: GERMAN_PO,
+        }
+    )
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    policy = Path(sys.executable).parent / "policy"
+    with log.open("w", encoding="utf-8") as output:
+        server = subprocess.Popen(
+            [str(policy), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project.root,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        wait_for(base + "global/en/", "Example Shop Ltd. runs this shop.", log, 90)
+        wait_for(base + "global/de/", "Example Shop Ltd. betreibt diesen Shop.", log, 5)
+
+        project.write({PO_PATH: GERMAN_PO.replace("diesen Shop", "diesen Onlineshop")})
+        wait_for(base + "global/de/", "Example Shop Ltd. betreibt diesen Onlineshop.", log, 60)
+
+        who = BASE_FILES["policies/clauses/who.md"]
+        project.write({"policies/clauses/who.md": who.replace("this shop", "this online shop")})
+        page = wait_for(base + "global/en/", "Example Shop Ltd. runs this online shop.", log, 60)
+        assert "runs this shop." not in page
+
+        project.write({"policies/clauses/who.md": who.replace("id: who-we-are", "id: [")})
+        deadline = time.monotonic() + 60
+        while "[yaml.syntax]" not in log.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.25)
+        assert "runs this online shop." in (fetch(base + "global/en/") or "")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    text = log.read_text(encoding="utf-8")
+    assert server.returncode == 0, text
+    assert "Traceback" not in text
+    assert "The preview still shows the last version that built" in text
+    assert "Stopped the preview." in text
