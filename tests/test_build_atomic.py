@@ -1,0 +1,76 @@
+"""`policy build` writes into a temporary folder and replaces site/ only when the build completed:
+whatever fails, the published site stays exactly as it was."""
+
+from __future__ import annotations
+
+from conftest import ROOT, change_yml
+from coverage_files import COVERED_FILES
+
+IGNORED = {".gitignore": "/site/\n"}
+
+
+def snapshot(project) -> dict:
+    site = project.root / "site"
+    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def leftovers(project) -> list[str]:
+    """Staging or swapped-out folders a build left beside site/."""
+    return sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site-"))
+
+
+def test_build_coverage_error_leaves_site_intact(make_project):
+    project = make_project({**COVERED_FILES, **IGNORED})
+    assert project.policy("build").returncode == 0
+    before = snapshot(project)
+    project.commit(
+        "Drop the retention clause",
+        {
+            "policies/clauses/retention.md": None,
+            "policies/change.yml": change_yml("We no longer describe retention."),
+        },
+    )
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "policies/jurisdictions.yml:5: the eu policy does not cover 'retention' (Retention "
+        "period): gdpr requires it (GDPR Art. 13(2)(a)). Add the topic to the 'topics' of the "
+        "clause that gives this information, or write one. [coverage.missing]",
+    ]
+    assert snapshot(project) == before
+    assert leftovers(project) == []
+
+
+def test_build_failing_after_mkdocs_wrote_pages_leaves_site_intact(make_project):
+    project = make_project({**COVERED_FILES, **IGNORED})
+    assert project.policy("build").returncode == 0
+    before = snapshot(project)
+    # A hook that fails once MkDocs has written every page: the staging folder is full by then.
+    project.write(
+        {
+            "hooks/fail.py": """\
+            from pathlib import Path
+
+            from mkdocs.exceptions import PluginError
+
+
+            def on_post_build(config):
+                written = sum(1 for p in Path(config.site_dir).rglob("*.html"))
+                raise PluginError(f"refusing after {written} pages were written")
+            """,
+            "mkdocs.yml": (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+            + "hooks:\n  - hooks/fail.py\n",
+        }
+    )
+    project.commit("Second", {"policies/change.yml": change_yml("Second.")})
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "refusing after" in result.stderr
+    assert "refusing after 0 pages" not in result.stderr
+    assert result.stderr.rstrip().endswith(
+        "the site could not be built: Aborted with a BuildError! [build]"
+    )
+    assert snapshot(project) == before
+    assert leftovers(project) == []
