@@ -61,6 +61,19 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
 
     files = read_folder(project_dir)
     base_files = _base_files(project_dir, base)
+    if base_files is None and base != "HEAD":
+        # An explicit base that does not resolve would silently skip the change.yml rule.
+        raise PolicyError(
+            [
+                Problem(
+                    path="",
+                    line=None,
+                    code="git.unknown-revision",
+                    message=f"--base {base} is not a revision of this repository. Fetch it "
+                    "(in CI, check out with fetch-depth: 0) or name another revision.",
+                )
+            ]
+        )
     result = check_files(files, base_files)
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)

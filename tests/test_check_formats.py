@@ -206,3 +206,13 @@ def test_check_human_format_is_unchanged(broken):
         f"policies/jurisdictions.yml:5: {MISSING_RETENTION} [coverage.missing]",
         "1 errors, 1 warnings",
     ]
+
+
+def test_check_unknown_base_revision_is_an_error(make_project):
+    project = make_project()
+    result = project.policy("check", "--base", "origin/main")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "--base origin/main is not a revision of this repository. Fetch it (in CI, check out "
+        "with fetch-depth: 0) or name another revision. [git.unknown-revision]\n"
+    )
