@@ -82,6 +82,8 @@ class Project:
         self._day = 0
         root.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+        # Like the real repository, never commit the built site or the build cache.
+        (root / ".gitignore").write_text("/site/\n/.policy-cache/\n", encoding="utf-8")
         self.git("init", "-q", "-b", "main")
         self.git("config", "user.name", "Test Author")
         self.git("config", "user.email", "author@people.example")
