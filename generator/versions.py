@@ -19,7 +19,7 @@ from generator.catalogs import Translations, catalog_path, load_translations
 from generator.compose import Composition, compose
 from generator.errors import Problem, Problems, Severity
 from generator.history import Revision
-from generator.model import ChangeKind, Document, Language, Policy, Version
+from generator.model import ChangeKind, ChangeNote, Document, Language, Policy, Version
 from generator.sources import CHANGE_FILE, read_policy
 
 log = logging.getLogger(__name__)
@@ -129,26 +129,37 @@ class _Builder:
         self.head: Revision | None = None
         self.problems = Problems()
         self._catalogs: dict[tuple[str, bytes], Translations | None] = {}
+        self._last_note: bytes | None = None
+        """change.yml as the last accepted revision had it: a note is new when it differs, so a
+        note rewritten in a commit that was skipped as invalid still describes the commit that
+        fixes it, and a note is never reused by the next change."""
 
     def add(self, revision: Revision) -> None:
         policy, problems = read_policy(revision.files)
         if policy is None:
-            first = next((p for p in problems if p.severity is Severity.ERROR), None)
+            errors = [p for p in problems if p.severity is Severity.ERROR]
+            # Name what this commit broke rather than what that broke elsewhere.
+            first = next((p for p in errors if p.path in revision.changed), None) or next(
+                iter(errors), None
+            )
             self.problems.warn(
                 first.path if first else "policies",
                 first.line if first else None,
                 "history.invalid",
                 f"commit {revision.label} ('{revision.subject}') does not pass policy check "
-                f"({first.message if first else 'invalid'}); its changes are not published.",
+                f"({first.message.rstrip('.') if first else 'invalid'}); its changes are not published.",
             )
             return
         compositions = self._compose_all(policy, revision)
         if compositions is None:
             return
         self.policy, self.head = policy, revision
+        note = revision.files.get(CHANGE_FILE)
+        fresh_note = policy.change if note is not None and note != self._last_note else None
+        self._last_note = note
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
-            self._add_source(policy, revision, source.document)
+            self._add_source(policy, revision, source.document, fresh_note)
             for language in policy.languages_of(jurisdiction):
                 if language != policy.source_language:
                     self._add_translation(policy, revision, compositions[(jurisdiction, language)])
@@ -193,7 +204,7 @@ class _Builder:
                         errors[0].line,
                         "history.invalid",
                         f"commit {revision.label} ('{revision.subject}') cannot be "
-                        f"composed ({errors[0].message}); its changes are not "
+                        f"composed ({errors[0].message.rstrip('.')}); its changes are not "
                         "published.",
                     )
                     return None
@@ -218,13 +229,14 @@ class _Builder:
                 )
         return self._catalogs[key]
 
-    def _add_source(self, policy: Policy, revision: Revision, document: Document) -> None:
+    def _add_source(
+        self, policy: Policy, revision: Revision, document: Document, note: ChangeNote | None
+    ) -> None:
         jurisdiction = document.jurisdiction
         history = self.sources.setdefault(jurisdiction, [])
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return
-        note = policy.change if CHANGE_FILE in revision.changed else None
         if note is None:
             self.problems.warn(
                 CHANGE_FILE,

@@ -1,0 +1,94 @@
+"""Helpers for tests that script git histories: read them back as versions, write PO catalogs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from conftest import BASE_FILES, Project
+
+from generator.history import Repository
+from generator.versions import DocumentHistory, Publication, derive_versions
+
+DATA_MD = BASE_FILES["policies/clauses/data.md"]
+WHO_MD = BASE_FILES["policies/clauses/who.md"]
+
+GERMAN = {
+    ("who-we-are", "Who we are"): "Wer wir sind",
+    (
+        "who-we-are",
+        "{{ company.name }} runs this shop. Write to {{ contact.email }}.",
+    ): "{{ company.name }} betreibt diesen Shop. Schreiben Sie an {{ contact.email }}.",
+    ("data-we-collect", "The information we collect"): "Die Daten, die wir erheben",
+    (
+        "data-we-collect",
+        "We collect only what we need to deliver your order:",
+    ): "Wir erheben nur, was wir für die Lieferung Ihrer Bestellung brauchen:",
+    ("data-we-collect", "your name;"): "Ihren Namen;",
+    ("data-we-collect", "your delivery address."): "Ihre Lieferadresse.",
+}
+"""A complete German catalog of the base files' clauses."""
+
+WITH_GERMAN = """\
+global:
+  name: Worldwide
+  languages: [en, de]
+eu:
+  name: European Union
+  extends: global
+  languages: [en, de]
+"""
+"""jurisdictions.yml publishing both jurisdictions in English and German."""
+
+
+def po(entries: Mapping[tuple[str, str], str], fuzzy: Iterable[tuple[str, str]] = ()) -> str:
+    """A gettext catalog written by hand: msgctxt is the clause id, msgid the source paragraph."""
+    marked = set(fuzzy)
+    out = ['msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', ""]
+    for (context, source), translation in entries.items():
+        if (context, source) in marked:
+            out.append("#, fuzzy")
+        out += [
+            f"msgctxt {_quote(context)}",
+            f"msgid {_quote(source)}",
+            f"msgstr {_quote(translation)}",
+            "",
+        ]
+    return "\n".join(out)
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def publication(
+    project: Project, rev: str = "HEAD", on: dt.date | None = None
+) -> Publication:
+    """The versions of every document, read from the project's git history."""
+    result = derive_versions(Repository(project.root).history(rev), on)
+    assert result is not None
+    return result
+
+
+def history_of(publication: Publication, jurisdiction: str, language: str = "en") -> DocumentHistory:
+    """One document's history."""
+    return publication.documents[(jurisdiction, language)]
+
+
+def listing(history: DocumentHistory) -> list[tuple[int, str]]:
+    """(number, summary) of each version, oldest first."""
+    return [(v.number, v.summary) for v in history.versions]
+
+
+def codes(publication: Publication) -> list[str]:
+    """The codes of the problems the history walk reported."""
+    return [p.code for p in publication.problems]
+
+
+def project_at(root: Path) -> Project:
+    """A Project for an existing folder (a clone), without initialising anything in it."""
+    found = Project.__new__(Project)
+    found.root = root
+    found._day = 0
+    return found

@@ -1,0 +1,336 @@
+"""Reading the history: the log walked once, clones that lack history refused, the public record
+guarded against rewritten history, and no git identity published."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from conftest import BASE_FILES, Project, change_yml
+from histories import DATA_MD, project_at, publication
+
+from generator.history import Repository
+from generator.versions import derive_versions
+
+
+def _walk(project: Project, rev: str = "HEAD") -> list[tuple[str, list[str], list[str]]]:
+    return [
+        (r.subject, sorted(r.changed), list(r.files))
+        for r in Repository(project.root).history(rev)
+    ]
+
+
+def test_history_lists_each_commit_that_touched_the_sources_with_what_it_changed(make_project):
+    project = make_project()
+    project.commit("Docs only", {"README.md": "Hello\n", "docs/x.md": "x\n"})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "policies/change.yml": change_yml("Full name."),
+        },
+    )
+    (project.root / "policies/clauses/about").mkdir()
+    project.git("mv", "policies/clauses/who.md", "policies/clauses/about/who.md")
+    project.commit("Move a file")
+    project.commit("Drop a clause", {"policies/clauses/data.md": None})
+    base = sorted(BASE_FILES)
+    moved = sorted(p.replace("clauses/who.md", "clauses/about/who.md") for p in base)
+    assert _walk(project) == [
+        ("First version", base, base),
+        ("Full name", ["policies/change.yml", "policies/clauses/data.md"], base),
+        ("Move a file", ["policies/clauses/about/who.md", "policies/clauses/who.md"], moved),
+        (
+            "Drop a clause",
+            ["policies/clauses/data.md"],
+            [p for p in moved if p != "policies/clauses/data.md"],
+        ),
+    ]
+
+
+def test_history_revision_files_are_the_tree_at_that_commit(make_project):
+    project = make_project()
+    project.commit("Full name", {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")})
+    first, second = Repository(project.root).history()
+    assert first.files["policies/clauses/data.md"] == DATA_MD.encode()
+    assert second.files["policies/clauses/data.md"] == DATA_MD.replace("name;", "full name;").encode()
+    assert second.files["policies/site.yml"] == BASE_FILES["policies/site.yml"].encode()
+
+
+def test_history_reads_each_blob_from_git_once(make_project, monkeypatch):
+    project = make_project()
+    for n in range(1, 6):
+        project.commit(
+            f"Edit {n}",
+            {
+                "policies/clauses/data.md": DATA_MD.replace("name;", f"name ({n});"),
+                "policies/change.yml": change_yml(f"Edit {n}."),
+            },
+        )
+    repository = Repository(project.root)
+    reads: list[bytes] = []
+    stream = repository.repo.odb.stream
+    monkeypatch.setattr(
+        repository.repo.odb, "stream", lambda sha: reads.append(sha) or stream(sha)
+    )
+    result = derive_versions(repository.history())
+    assert [v.number for v in result.documents[("eu", "en")].versions] == [1, 2, 3, 4, 5, 6]
+    # 5 base files, then a new data.md and change.yml in each of the 5 commits.
+    assert len(reads) == len(set(reads)) == 5 + 5 * 2
+
+
+def test_history_of_a_project_in_a_sub_folder_of_the_repository(tmp_path):
+    repo = Project(tmp_path / "repo")
+    repo.commit("Policy in a folder", {f"legal/{p}": c for p, c in BASE_FILES.items()})
+    repo.commit("Outside the project", {"policies/clauses/stray.md": "not ours\n"})
+    repo.commit(
+        "Full name",
+        {
+            "legal/policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "legal/policies/change.yml": change_yml("Full name."),
+        },
+    )
+    revisions = list(Repository(tmp_path / "repo" / "legal").history())
+    assert [r.subject for r in revisions] == ["Policy in a folder", "Full name"]
+    assert list(revisions[-1].files) == sorted(BASE_FILES)
+    result = derive_versions(revisions)
+    assert [v.summary for v in result.documents[("eu", "en")].versions] == [
+        "First version.",
+        "Full name.",
+    ]
+
+
+def test_history_files_at_a_revision_and_an_unknown_revision(make_project):
+    project = make_project()
+    project.commit("Drop", {"policies/clauses/data.md": None})
+    repository = Repository(project.root)
+    assert "policies/clauses/data.md" in repository.files_at("HEAD~1")
+    assert "policies/clauses/data.md" not in repository.files_at("HEAD")
+    assert repository.files_at("no-such-branch") is None
+    assert list(repository.history("no-such-branch")) == []
+
+
+def test_history_working_tree_is_a_revision_only_when_it_differs(make_project):
+    project = make_project()
+    repository = Repository(project.root)
+    (last,) = repository.history()
+    assert repository.working_tree(last) is None
+    project.write({"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")})
+    draft = repository.working_tree(last)
+    assert (draft.commit, draft.label, draft.changed) == (
+        "",
+        "working tree",
+        frozenset({"policies/clauses/data.md"}),
+    )
+
+
+def test_build_refuses_a_shallow_clone(make_project, tmp_path):
+    project = make_project()
+    project.commit("Second", {"policies/change.yml": change_yml("Second.")})
+    clone = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{project.root}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    result = project_at(clone)
+    built = result.policy("build")
+    assert built.returncode == 1
+    assert "Traceback" not in built.stderr
+    assert built.stderr.strip() == (
+        ".git: this is a shallow clone, so older versions of the policy are missing and would "
+        "vanish from the site. Run 'git fetch --unshallow' (in CI, check out with fetch-depth: 0) "
+        "and build again. [git.shallow]"
+    )
+    assert not (clone / "site").exists()
+    subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=clone, check=True)
+    assert result.policy("build").returncode == 0
+
+
+def test_build_refuses_a_partial_clone(make_project, tmp_path):
+    project = make_project()
+    project.git("config", "uploadpack.allowFilter", "true")
+    clone = tmp_path / "partial"
+    subprocess.run(
+        ["git", "clone", "-q", "--filter=blob:none", f"file://{project.root}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    result = project_at(clone)
+    built = result.policy("build")
+    assert built.returncode == 1
+    assert built.stderr.strip() == (
+        ".git: this is a partial clone: some file contents of older commits are not here. Clone "
+        "without --filter (or run 'git fetch --refetch') and build again. [git.partial]"
+    )
+
+
+def test_build_outside_a_git_repository_says_so(tmp_path):
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    for path, content in BASE_FILES.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(content, encoding="utf-8")
+    shutil.copy(Path(__file__).parent.parent / "mkdocs.yml", folder / "mkdocs.yml")
+    result = project_at(folder)
+    built = result.policy("build", env={"GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert built.returncode == 1
+    assert built.stderr.strip() == (
+        f"{folder}: not inside a git repository; versions come from git history. Run 'git init' "
+        "and commit the policy, or build from a clone of the repository. [git.not-a-repository]"
+    )
+
+
+def test_build_reports_undescribed_and_invalid_commits_as_warnings(make_project):
+    project = make_project()
+    broken = project.commit("Break it", {"policies/site.yml": "title: [\n"})
+    fixed = project.commit(
+        "Fix it, and ask for the full name",
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"],
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+        },
+    )
+    built = project.policy("build")
+    assert built.returncode == 0, built.stderr
+    warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
+    assert warnings == [
+        f"WARNING: policies/change.yml: commit {fixed[:12]} changed the {j} policy without "
+        "updating change.yml; its commit subject is used as the summary. [version.undescribed]"
+        for j in ("eu", "global")
+    ] + [
+        f"WARNING: policies/site.yml:2: commit {broken[:12]} ('Break it') does not pass policy "
+        "check (YAML syntax error: expected the node content, but found '<stream end>'. Check "
+        "the indentation and quote values that contain ': ' or start with a special "
+        "character); its changes are not published. [history.invalid]"
+    ]
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert [v["summary"] for v in record["versions"]] == [
+        "First version.",
+        "Fix it, and ask for the full name",
+    ]
+
+
+def _rewrite_last_commit(project: Project, files: dict) -> None:
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    project.commit("Rewritten", files)
+
+
+def test_build_previous_catches_a_changed_version(make_project, tmp_path):
+    project = make_project()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "policies/change.yml": change_yml("Full name."),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    published = tmp_path / "published-versions.json"
+    shutil.copy(project.root / "site/versions.json", published)
+    old = json.loads(published.read_text())["documents"][0]["versions"][1]["hash"]
+    _rewrite_last_commit(
+        project,
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "first name;"),
+            "policies/change.yml": change_yml("First name."),
+        },
+    )
+    before = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 1
+    new = publication(project).documents[("eu", "en")].versions[1].hash
+    new_global = publication(project).documents[("global", "en")].versions[1].hash
+    old_global = json.loads(published.read_text())["documents"][1]["versions"][1]["hash"]
+    assert built.stderr.strip().splitlines() == [
+        f"{published}: version 2 of eu/en/ was published as {old} but this build makes it "
+        f"sha256:{new}. Was the history rewritten? Restore it; a published version must never "
+        "change. [previous.changed]",
+        f"{published}: version 2 of global/en/ was published as {old_global} but this build "
+        f"makes it sha256:{new_global}. Was the history rewritten? Restore it; a published "
+        "version must never change. [previous.changed]",
+    ]
+    after = {p: p.read_bytes() for p in (project.root / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_build_previous_catches_a_dropped_version(make_project, tmp_path):
+    project = make_project()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "policies/change.yml": change_yml("Full name."),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    published = tmp_path / "eu-versions.json"
+    shutil.copy(project.root / "site/eu/en/versions.json", published)
+    digest = json.loads(published.read_text())["versions"][1]["hash"]
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 1
+    assert built.stderr.strip() == (
+        f"{published}: version 2 of eu/en/ was published ({digest}) but this build does not "
+        "contain it. Was the history rewritten? Restore it; published versions must stay. "
+        "[previous.missing]"
+    )
+
+
+def test_build_previous_accepts_a_history_that_only_grew(make_project, tmp_path):
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    published = tmp_path / "versions.json"
+    shutil.copy(project.root / "site/versions.json", published)
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "policies/change.yml": change_yml("Full name."),
+        },
+    )
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 0, built.stderr
+    assert "Built 2 documents, 4 versions" in built.stderr
+
+
+def test_build_previous_unreadable_file(make_project, tmp_path):
+    project = make_project()
+    published = tmp_path / "versions.json"
+    published.write_text("{not json", encoding="utf-8")
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 1
+    assert built.stderr.strip() == (
+        f"{published}: cannot read the previous publication's versions (Expecting property name "
+        "enclosed in double quotes: line 1 column 2 (char 1)). Pass the versions.json of the "
+        "last published site. [previous.unreadable]"
+    )
+
+
+def test_build_publishes_no_git_author_name_or_email(make_project):
+    project = make_project()
+    project.git("config", "user.name", "Zelda Quixote-Author")
+    project.git("config", "user.email", "zelda.q@people.example")
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("name;", "full name;"),
+            "policies/change.yml": change_yml("Full name."),
+        },
+    )
+    mkdocs = project.read("mkdocs.yml").replace(
+        "site_name: Privacy policy", "site_name: Privacy policy\nsite_url: https://shop.example/privacy/"
+    )
+    project.commit("Site address", {"mkdocs.yml": mkdocs})
+    assert project.policy("build").returncode == 0
+    files = [p for p in (project.root / "site").rglob("*") if p.is_file()]
+    assert any(p.suffix == ".gz" for p in files)
+    for path in files:
+        data = path.read_bytes()
+        if path.suffix == ".gz":
+            data = gzip.decompress(data)
+        for needle in (b"Zelda", b"Quixote", b"zelda.q", b"people.example", b"Test Author"):
+            assert needle not in data, (path, needle)

@@ -1,0 +1,463 @@
+"""Versions from scripted git histories: counted, numbered, described and dated right."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+
+from conftest import change_yml
+from histories import (
+    DATA_MD,
+    GERMAN,
+    WHO_MD,
+    WITH_GERMAN,
+    codes,
+    history_of,
+    listing,
+    po,
+    publication,
+)
+
+from generator.model import ChangeKind
+from generator.versions import content_hash
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
+
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+
+
+def test_versions_numbered_through_edits_per_document(make_project):
+    project = make_project()
+    first = project.git("rev-parse", "HEAD").strip()
+    project.commit(
+        "Ask for the full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Name the controller in the EU",
+        {
+            "policies/clauses/who-eu.md": EU_VARIANT,
+            "policies/change.yml": change_yml("We name the controller.", "2026-01-03"),
+        },
+    )
+    third = project.commit(
+        "New contact address",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("Write to", "E-mail"),
+            "policies/change.yml": change_yml("New wording.", "2026-01-04", "editorial"),
+        },
+    )
+    result = publication(project)
+    assert listing(history_of(result, "global")) == [
+        (1, "First version."),
+        (2, "We ask for your full name."),
+        (3, "New wording."),
+    ]
+    assert listing(history_of(result, "eu")) == [
+        (1, "First version."),
+        (2, "We ask for your full name."),
+        (3, "We name the controller."),
+        (4, "New wording."),
+    ]
+    eu = history_of(result, "eu")
+    assert eu.versions[0].commit == first
+    assert eu.versions[-1].commit == third
+    assert [v.kind for v in eu.versions] == [ChangeKind.MATERIAL] * 3 + [ChangeKind.EDITORIAL]
+    assert [v.date for v in eu.versions] == [
+        dt.datetime(2026, 1, day, 12, tzinfo=dt.UTC) for day in (1, 2, 3, 4)
+    ]
+    assert all(v.described for v in eu.versions)
+    assert [v.hash for v in eu.versions] == [content_hash(v.document) for v in eu.versions]
+    assert len({v.hash for v in eu.versions}) == 4
+    assert codes(result) == []
+
+
+def test_versions_no_version_for_commits_that_change_nothing_shoppers_read(make_project):
+    emphasised = DATA_MD.replace("only what", "*only* what")
+    project = make_project({"policies/clauses/data.md": emphasised})
+    project.commit("Add a README", {"README.md": "Our policy.\n"})
+    wrapped = emphasised.replace(
+        "We collect *only* what we need to deliver your order:",
+        "We collect *only* what we need\n   to deliver    your order:",
+    )
+    project.commit("Re-wrap a paragraph", {"policies/clauses/data.md": wrapped})
+    underscored = wrapped.replace("*only*", "_only_")
+    project.commit("Emphasis with underscores", {"policies/clauses/data.md": underscored})
+    project.commit(
+        "Reorder the header and use another list marker",
+        {
+            "policies/clauses/data.md": underscored.replace(
+                "id: data-we-collect\ntitle: The information we collect\n",
+                "title: The information we collect\nid: data-we-collect\n",
+            ).replace("- your", "* your"),
+        },
+    )
+    project.commit("Rewrite the change note alone", {"policies/change.yml": change_yml("Nothing.")})
+    project.commit("Nothing at all")
+    result = publication(project)
+    assert listing(history_of(result, "global")) == [(1, "First version.")]
+    assert listing(history_of(result, "eu")) == [(1, "First version.")]
+    assert codes(result) == []
+
+
+def test_versions_rename_and_move_of_a_clause_file_make_no_version(make_project):
+    project = make_project()
+    project.git("mv", "policies/clauses/who.md", "policies/clauses/about-us.md")
+    project.commit("Rename a clause file")
+    (project.root / "policies/clauses/general").mkdir()
+    project.git("mv", "policies/clauses/data.md", "policies/clauses/general/020-data.md")
+    project.commit("Move a clause file into a folder")
+    result = publication(project)
+    assert listing(history_of(result, "eu")) == [(1, "First version.")]
+    assert codes(result) == []
+
+
+def test_versions_rename_with_an_edit_is_one_changed_clause(make_project):
+    project = make_project()
+    project.git("mv", "policies/clauses/data.md", "policies/clauses/collect.md")
+    project.commit(
+        "Rename and edit",
+        {
+            "policies/clauses/collect.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    assert [c.id for c in eu.latest.document.clauses] == ["who-we-are", "data-we-collect"]
+    assert listing(eu) == [(1, "First version."), (2, "Full name.")]
+
+
+def test_versions_deleting_a_clause_makes_a_version(make_project):
+    project = make_project()
+    project.commit(
+        "Drop the data clause",
+        {
+            "policies/clauses/data.md": None,
+            "policies/change.yml": change_yml("We no longer list the data.", "2026-01-02"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    assert listing(eu) == [(1, "First version."), (2, "We no longer list the data.")]
+    assert [c.id for c in eu.latest.document.clauses] == ["who-we-are"]
+
+
+def test_versions_text_change_without_change_note_uses_subject_and_warns(make_project):
+    project = make_project()
+    second = project.commit(
+        "Ask for the full name",
+        {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")},
+    )
+    result = publication(project)
+    latest = history_of(result, "global").latest
+    assert (latest.number, latest.summary, latest.described) == (2, "Ask for the full name", False)
+    assert latest.kind is ChangeKind.MATERIAL
+    assert latest.effective == dt.date(2026, 1, 2)
+    assert [str(p) for p in result.problems] == [
+        f"policies/change.yml: commit {second[:12]} changed the {j} policy without updating "
+        "change.yml; its commit subject is used as the summary. [version.undescribed]"
+        for j in ("eu", "global")
+    ]
+
+
+def test_versions_change_note_from_a_skipped_invalid_commit_still_describes_the_fix(
+    make_project,
+):
+    """The note was rewritten with the change; the commit that fixed a typo in it need not
+    rewrite it again."""
+    project = make_project()
+    broken = project.commit(
+        "Full name, with a broken header",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "order: 20", "order: twenty"
+            ),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Fix the order", {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")}
+    )
+    result = publication(project)
+    assert listing(history_of(result, "eu")) == [
+        (1, "First version."),
+        (2, "We ask for your full name."),
+    ]
+    assert [str(p) for p in result.problems] == [
+        f"policies/clauses/data.md:4: commit {broken[:12]} ('Full name, with a broken header') "
+        "does not pass policy check ('order' must be a whole number, not 'twenty'); its changes "
+        "are not published. [history.invalid]"
+    ]
+
+
+def test_versions_change_note_rewritten_without_text_change_is_not_reused(make_project):
+    project = make_project()
+    project.commit(
+        "Describe the next change", {"policies/change.yml": change_yml("Full name.", "2026-01-02")}
+    )
+    project.commit(
+        "Full name", {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")}
+    )
+    latest = history_of(publication(project), "eu").latest
+    assert (latest.number, latest.summary, latest.described) == (2, "Full name", False)
+
+
+def test_versions_note_for_one_jurisdiction_not_reused_by_the_next_commit(make_project):
+    project = make_project()
+    project.commit(
+        "EU controller",
+        {
+            "policies/clauses/who-eu.md": EU_VARIANT,
+            "policies/change.yml": change_yml("We name the controller.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Full name", {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")}
+    )
+    result = publication(project)
+    assert listing(history_of(result, "global")) == [(1, "First version."), (2, "Full name")]
+    assert listing(history_of(result, "eu"))[1:] == [
+        (2, "We name the controller."),
+        (3, "Full name"),
+    ]
+
+
+def test_versions_merge_commit_is_one_version(make_project):
+    project = make_project()
+    project.git("checkout", "-q", "-b", "feature")
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Full name and phone",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "- your delivery", "- your phone number;\n- your delivery"
+            ),
+            "policies/change.yml": change_yml("Full name and phone number.", "2026-01-03"),
+        },
+    )
+    project.git("checkout", "-q", "main")
+    project.commit("Unrelated work on main", {"README.md": "Hello\n"})
+    stamp = "2026-01-05T12:00:00+00:00"
+    subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "-m", "Merge the data changes", "feature"],
+        cwd=project.root,
+        check=True,
+        env={"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+    )
+    merge = project.git("rev-parse", "HEAD").strip()
+    result = publication(project)
+    eu = history_of(result, "eu")
+    assert listing(eu) == [(1, "First version."), (2, "Full name and phone number.")]
+    assert eu.latest.commit == merge
+    assert eu.latest.date == dt.datetime(2026, 1, 5, 12, tzinfo=dt.UTC)
+    assert codes(result) == []
+
+
+def test_versions_merge_of_a_branch_without_policy_changes_is_no_version(make_project):
+    project = make_project()
+    project.git("checkout", "-q", "-b", "docs")
+    project.commit("Docs", {"README.md": "Hello\n"})
+    project.git("checkout", "-q", "main")
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    subprocess.run(
+        ["git", "merge", "-q", "--no-ff", "-m", "Merge docs", "docs"],
+        cwd=project.root,
+        check=True,
+        capture_output=True,
+    )
+    assert listing(history_of(publication(project), "eu")) == [
+        (1, "First version."),
+        (2, "Full name."),
+    ]
+
+
+def test_versions_invalid_commit_is_skipped_and_named(make_project):
+    project = make_project()
+    broken = project.commit("Break the YAML", {"policies/jurisdictions.yml": "global: [\n"})
+    project.commit(
+        "Repair, and ask for the full name",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"
+            "eu:\n  name: European Union\n  extends: global\n  languages: [en]\n",
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    result = publication(project)
+    assert listing(history_of(result, "eu")) == [(1, "First version."), (2, "Full name.")]
+    assert [p.code for p in result.problems] == ["history.invalid"]
+    assert str(result.problems[0]).startswith(
+        f"policies/jurisdictions.yml:2: commit {broken[:12]} ('Break the YAML') does not pass "
+        "policy check (YAML syntax error"
+    )
+
+
+def test_versions_translation_only_commit_versions_only_that_language(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    better = {**GERMAN, ("data-we-collect", "your name;"): "Ihren Vor- und Nachnamen;"}
+    project.commit("Better German", {DE_PO: po(better)})
+    result = publication(project)
+    assert listing(history_of(result, "eu", "en")) == [(1, "First version.")]
+    de = history_of(result, "eu", "de")
+    assert [(v.number, v.translation_only, v.kind, v.source_version) for v in de.versions] == [
+        (1, False, ChangeKind.MATERIAL, 1),
+        (2, True, ChangeKind.EDITORIAL, 1),
+    ]
+    assert "Ihren Vor- und Nachnamen;" in de.latest.document.clause("data-we-collect").html
+    assert de.lag is None
+    assert codes(result) == []
+
+
+def test_versions_lagging_translation_keeps_its_last_complete_version(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    lagging = publication(project)
+    de = history_of(lagging, "eu", "de")
+    assert [v.number for v in de.versions] == [1]
+    assert (de.lag.source_version, de.lag.translated_version, de.lag.missing) == (2, 1, 1)
+    caught_up = {
+        **GERMAN,
+        ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;",
+        ("change", "Full name."): "Vollständiger Name.",
+    }
+    project.commit("Translate the full name", {DE_PO: po(caught_up)})
+    de = history_of(publication(project), "eu", "de")
+    assert de.lag is None
+    assert [(v.number, v.source_version, v.translation_only) for v in de.versions] == [
+        (1, 1, False),
+        (2, 2, False),
+    ]
+    assert (de.latest.summary, de.latest.summary_language) == ("Vollständiger Name.", "de")
+    assert de.latest.date == dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC)
+
+
+def test_versions_language_added_later_starts_at_version_one(make_project):
+    project = make_project()
+    project.commit(
+        "Publish in German",
+        {"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)},
+    )
+    result = publication(project)
+    assert listing(history_of(result, "eu", "en")) == [(1, "First version.")]
+    de = history_of(result, "eu", "de")
+    assert [v.number for v in de.versions] == [1]
+    assert de.latest.in_force_from == dt.date(2026, 1, 2)
+
+
+def test_versions_future_effective_date_is_upcoming_until_that_day(make_project):
+    project = make_project()
+    project.commit(
+        "Announce a change",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    before = dt.date(2026, 2, 28)
+    assert eu.in_force(before).number == 1
+    assert [v.number for v in eu.upcoming(before)] == [2]
+    assert eu.in_force(dt.date(2026, 3, 1)).number == 2
+    assert eu.upcoming(dt.date(2026, 3, 1)) == []
+    assert (eu.latest.effective, eu.latest.in_force_from) == (
+        dt.date(2026, 3, 1),
+        dt.date(2026, 3, 1),
+    )
+
+
+def test_versions_effective_date_in_the_past_applies_from_publication(make_project):
+    project = make_project()
+    project.commit(
+        "Backdated",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2025-06-01"),
+        },
+    )
+    latest = history_of(publication(project), "eu").latest
+    assert (latest.effective, latest.in_force_from) == (dt.date(2025, 6, 1), dt.date(2026, 1, 2))
+
+
+def test_versions_fix_to_an_announced_text_cannot_bring_it_forward(make_project):
+    project = make_project()
+    project.commit(
+        "Announce",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Typo",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "deliver your", "deliver  your order and"
+            ),
+            "policies/change.yml": change_yml("Wording.", "2026-01-03", "editorial"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    assert [(v.number, v.in_force_from) for v in eu.versions] == [
+        (1, dt.date(2026, 1, 1)),
+        (2, dt.date(2026, 3, 1)),
+        (3, dt.date(2026, 3, 1)),
+    ]
+    # Version 2 is superseded on the day it would apply, so it is never in force.
+    assert eu.in_force(dt.date(2026, 3, 1)).number == 3
+    assert eu.in_force(dt.date(2026, 2, 28)).number == 1
+
+
+def test_versions_history_up_to_a_revision(make_project):
+    project = make_project()
+    first = project.git("rev-parse", "HEAD").strip()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    assert listing(history_of(publication(project, first), "eu")) == [(1, "First version.")]
+
+
+def test_versions_retired_document_keeps_its_versions(make_project):
+    project = make_project()
+    project.commit(
+        "Stop publishing for the EU",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("No separate EU policy.", "2026-01-02"),
+        },
+    )
+    result = publication(project)
+    assert history_of(result, "eu").retired
+    assert listing(history_of(result, "eu")) == [(1, "First version.")]
+    assert not history_of(result, "global").retired
