@@ -6,6 +6,7 @@ MkDocs frames the pages -> the finished site replaces `site/` in one step.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -14,6 +15,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,12 +182,16 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
     from mkdocs.exceptions import MkDocsException
 
     started = time.monotonic()
-    publication, site = make_site(options)
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
+        if not options.site_url and config.site_url:
+            # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
+            # gives them; both commands must publish the same bytes.
+            options = dataclasses.replace(options, site_url=config.site_url)
+        publication, site = make_site(options)
         plugin = config.plugins.get("policy")
         if plugin is None:
             raise PolicyError(
@@ -200,7 +206,8 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
                 ]
             )
         plugin.preloaded = site
-        mkdocs_build(config)
+        with pinned_build_date(publication):
+            mkdocs_build(config)
         _replace(staging, site_dir)
     except MkDocsException as error:
         raise PolicyError(f"the site could not be built: {error}") from error
@@ -212,6 +219,25 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
         pages=len(site.pages),
         seconds=time.monotonic() - started,
     )
+
+
+def build_epoch(publication: Publication) -> str:
+    """SOURCE_DATE_EPOCH for MkDocs: the one set by the caller, else the newest revision's date."""
+    return os.environ.get("SOURCE_DATE_EPOCH") or str(int(publication.head.date.timestamp()))
+
+
+@contextlib.contextmanager
+def pinned_build_date(publication: Publication) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set while MkDocs runs: it dates the sitemap and its gzip header with it,
+    else with the clock, and the same commit must build the same bytes at any time."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = build_epoch(publication)
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _replace(staging: Path, site_dir: Path) -> None:

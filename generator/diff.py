@@ -22,7 +22,12 @@ from generator.model import (
     Version,
 )
 
-_TOKEN = re.compile(r"\s+|[\w’']+|[^\w\s]", re.UNICODE)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+"""Kana and Han: scripts written without spaces, so each character is a word of its own."""
+_TOKEN = re.compile(rf"\s+|[{_CJK}]|(?:(?![{_CJK}])[\w’'])+|[^\w\s]", re.UNICODE)
+_SIMILAR = 0.5
+"""How alike (difflib ratio of their words) two paragraphs must be to be shown as one edited
+paragraph rather than one removed and one added."""
 
 
 def diff_versions(old: Version | None, new: Version) -> Change:
@@ -54,11 +59,7 @@ def diff_paragraphs(old: list[str], new: list[str]) -> tuple[RedlineParagraph, .
         if op == "equal":
             result.extend(_whole(p, Edit.EQUAL) for p in new[j1:j2])
             continue
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(pairs):
-            result.append(_paragraph_redline(old[i1 + k], new[j1 + k]))
-        result.extend(_whole(p, Edit.DELETED) for p in old[i1 + pairs : i2])
-        result.extend(_whole(p, Edit.INSERTED) for p in new[j1 + pairs : j2])
+        result.extend(_replace(old[i1:i2], new[j1:j2]))
     return tuple(result)
 
 
@@ -76,6 +77,32 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
         if j2 > j1:
             _append(segments, Edit.INSERTED, "".join(b[j1:j2]))
     return tuple(segments)
+
+
+def _replace(old: list[str], new: list[str]) -> list[RedlineParagraph]:
+    """A run of paragraphs replaced by another: each old paragraph is paired, in order, with the
+    first later new one it resembles; the rest were removed or added."""
+    result: list[RedlineParagraph] = []
+    start = 0
+    for paragraph in old:
+        match = next(
+            (j for j in range(start, len(new)) if _similar(paragraph, new[j])),
+            None,
+        )
+        if match is None:
+            result.append(_whole(paragraph, Edit.DELETED))
+            continue
+        result.extend(_whole(p, Edit.INSERTED) for p in new[start:match])
+        result.append(_paragraph_redline(paragraph, new[match]))
+        start = match + 1
+    result.extend(_whole(p, Edit.INSERTED) for p in new[start:])
+    return result
+
+
+def _similar(old: str, new: str) -> bool:
+    a, b = _TOKEN.findall(to_text(old)), _TOKEN.findall(to_text(new))
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    return matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
 
 
 def _clause_change(

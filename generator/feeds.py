@@ -1,7 +1,8 @@
 """Atom feeds (RFC 4287) of each document's versions, and of every change at the root.
 
-Entry ids are UUIDs derived from (jurisdiction, language, version), so they never change; dates come
-from the commits, so the same history always gives the same feed.
+Entry ids are UUIDs derived from the repository's first policy commit and (jurisdiction, language,
+version), so they never change and no other site has them; dates come from the commits, so the same
+history always gives the same feed.
 """
 
 from __future__ import annotations
@@ -33,28 +34,33 @@ def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]
 
 def _document_feed(publication: Publication, history: DocumentHistory, site_url: str) -> bytes:
     gettext = interface_translations(history.language).gettext
-    jurisdiction = publication.policy.jurisdictions.get(history.jurisdiction)
-    name = jurisdiction.name if jurisdiction else history.jurisdiction
     base = document_url(*history.key)
+    lag_dates = [history.lag.since] if history.lag else []
     feed = _feed(
-        feed_id=_id(history.jurisdiction, history.language),
-        title=f"{publication.policy.title} · {name} ({history.language})",
-        updated=max(v.date for v in history.versions),
+        feed_id=_id(publication, history.jurisdiction, history.language),
+        title=f"{publication.policy.title} · {_document_name(publication, *history.key)}",
+        updated=max([v.date for v in history.versions] + lag_dates),
         self_url=_url(site_url, base + "feed.xml"),
         page_url=_url(site_url, base + "changes/"),
         language=history.language,
     )
-    entries = [(v, _entry_for(v, site_url, gettext)) for v in history.versions]
+    entries = [(v, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
     if history.lag is not None:
         source = publication.policy.source_language
         lag = ET.Element("entry")
         _text(
             lag,
             "id",
-            _id(history.jurisdiction, history.language, "lag", str(history.lag.source_version)),
+            _id(
+                publication,
+                history.jurisdiction,
+                history.language,
+                "lag",
+                str(history.lag.source_version),
+            ),
         )
         _text(lag, "title", gettext("A newer version exists"))
-        _text(lag, "updated", _stamp(publication.head.date))
+        _text(lag, "updated", _stamp(history.lag.since))
         _link(lag, _url(site_url, document_url(history.jurisdiction, source)), "alternate")
         _text(
             lag,
@@ -74,7 +80,7 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
 def _root_feed(publication: Publication, site_url: str) -> bytes:
     versions = [v for h in publication.documents.values() for v in h.versions]
     feed = _feed(
-        feed_id=_id("all"),
+        feed_id=_id(publication, "all"),
         title=publication.policy.title,
         updated=max(v.date for v in versions),
         self_url=_url(site_url, "feed.xml"),
@@ -86,7 +92,10 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
     )
     for version in order:
         gettext = interface_translations(version.language).gettext
-        entry = _entry_for(version, site_url, gettext)
+        entry = _entry_for(publication, version, site_url, gettext)
+        # One feed mixes every document: say which one each entry is about.
+        title = entry.find("title")
+        title.text = f"{_document_name(publication, *version.key)} · {title.text}"
         entry.set("{http://www.w3.org/XML/1998/namespace}lang", version.language)
         feed.append(entry)
     return _serialize(feed)
@@ -110,10 +119,12 @@ def _feed(
     return feed
 
 
-def _entry_for(version: Version, site_url: str, gettext) -> ET.Element:  # noqa: ANN001
+def _entry_for(publication: Publication, version: Version, site_url: str, gettext) -> ET.Element:  # noqa: ANN001
     base = document_url(*version.key)
     entry = ET.Element("entry")
-    _text(entry, "id", _id(version.jurisdiction, version.language, str(version.number)))
+    _text(
+        entry, "id", _id(publication, version.jurisdiction, version.language, str(version.number))
+    )
     material = version.kind is ChangeKind.MATERIAL
     label = gettext("Material change") if material else gettext("Editorial change")
     title = gettext("Version %(number)s") % {"number": version.number}
@@ -134,13 +145,33 @@ def _entry_for(version: Version, site_url: str, gettext) -> ET.Element:  # noqa:
     return entry
 
 
+def _document_name(publication: Publication, jurisdiction_id: str, language: str) -> str:
+    """`European Union (de)`: the jurisdiction's name in the document's language, and the tag."""
+    jurisdiction = publication.policy.jurisdictions.get(jurisdiction_id)
+    name = jurisdiction.name if jurisdiction else jurisdiction_id
+    if language != publication.policy.source_language:
+        name = interface_translations(language).pgettext("jurisdiction", name)
+    return f"{name} ({language})"
+
+
 def site_url_known(url: str) -> bool:
     """Whether an address is absolute (the site's address was configured)."""
     return url.startswith(("http://", "https://"))
 
 
-def _id(*parts: str) -> str:
-    return f"urn:uuid:{uuid.uuid5(_NAMESPACE, '/'.join(parts))}"
+def _id(publication: Publication, *parts: str) -> str:
+    return f"urn:uuid:{uuid.uuid5(_namespace(publication), '/'.join(parts))}"
+
+
+def _namespace(publication: Publication) -> uuid.UUID:
+    """The ids' namespace: the commit of the policy's first version. Atom ids must be unique
+    across the web, and two shops publishing with this tool share document names and numbers;
+    the first commit is the repository's own, and never changes while history is appended to."""
+    first = min(
+        (v for h in publication.documents.values() for v in h.versions),
+        key=lambda v: (v.date, v.commit),
+    )
+    return uuid.uuid5(_NAMESPACE, first.commit or publication.policy.title)
 
 
 def _url(site_url: str, path: str) -> str:

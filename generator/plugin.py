@@ -9,6 +9,7 @@ language, and `on_post_page` sets the page's exact language tag.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """A site the caller already built (the `policy build` command), used instead of
         running the pipeline again."""
         self._pages: dict[str, Page] = {}
+        self._epoch: str | None = None
+        self._pinned_epoch = False
+        """We set SOURCE_DATE_EPOCH for this build (a direct `mkdocs build`) and unset it after."""
 
     def on_config(self, config: Any) -> Any:
         """Run the pipeline, add the theme overrides and our stylesheet and script."""
         self.site = self.preloaded or self._make_site(config)
+        self._pin_build_date()
         self._pages = {page.src_uri: page for page in self.site.pages}
         config.theme.dirs.insert(0, str(THEME_DIR))
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -118,8 +123,28 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return output
         return _HTML_TAG.sub(f'<html lang="{ours.language}"', output, count=1)
 
+    def on_post_build(self, config: Any) -> None:  # noqa: ARG002
+        """Unset the build date we pinned."""
+        self._unpin_build_date()
+
+    def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
+        """Unset the build date we pinned, also when the build failed."""
+        self._unpin_build_date()
+
+    def _pin_build_date(self) -> None:
+        # `policy build` pins it around the whole MkDocs run; a direct `mkdocs build` needs it
+        # before MkDocs dates its pages, so that its output does not depend on the clock either.
+        if self._epoch is not None and not os.environ.get("SOURCE_DATE_EPOCH"):
+            os.environ["SOURCE_DATE_EPOCH"] = self._epoch
+            self._pinned_epoch = True
+
+    def _unpin_build_date(self) -> None:
+        if self._pinned_epoch:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._pinned_epoch = False
+
     def _make_site(self, config: Any) -> Site:
-        from generator.build import BuildOptions, make_site
+        from generator.build import BuildOptions, build_epoch, make_site
 
         project = Path(config.config_file_path).parent
         options = BuildOptions(
@@ -130,9 +155,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             site_url=config.site_url or "",
         )
         try:
-            return make_site(options)[1]
+            publication, site = make_site(options)
         except PolicyError as error:
             raise PluginError(error.format_message()) from error
+        self._epoch = build_epoch(publication)
+        return site
 
 
 def _source(page: Page) -> str:

@@ -38,6 +38,8 @@ class Lag:
     """The source-language version the translation's current version covers."""
     missing: int
     fuzzy: int
+    since: dt.datetime
+    """When the source version the translation lags behind was published."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -281,6 +283,7 @@ class _Builder:
                 translated_version=covered,
                 missing=len(composition.missing),
                 fuzzy=len(composition.fuzzy),
+                since=source.date,
             )
             return
         self.lags[key] = None

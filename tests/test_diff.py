@@ -1,0 +1,208 @@
+"""Redlines: clauses matched by id, paragraphs aligned, then words diffed inside a paragraph."""
+
+from __future__ import annotations
+
+from conftest import change_yml
+from histories import DATA_MD, WHO_MD, history_of, publication
+
+from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
+from generator.markup import to_html
+from generator.model import ChangeType, ComposedClause, Document, Edit
+
+E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED
+
+
+def _clause(clause_id: str, title: str, *paragraphs: str) -> ComposedClause:
+    return ComposedClause(
+        id=clause_id,
+        title=title,
+        paragraphs=paragraphs,
+        html=to_html("\n\n".join(paragraphs)),
+        topics=(),
+        contexts=(clause_id,),
+    )
+
+
+def _document(*clauses: ComposedClause) -> Document:
+    return Document(jurisdiction="eu", language="en", clauses=clauses)
+
+
+def _summary(changes) -> list[tuple[str, str, bool]]:
+    return [(c.clause_id, c.type.value, c.moved) for c in changes]
+
+
+def test_diff_words_marks_only_the_changed_word():
+    assert diff_words("We keep it for 13 months.", "We keep it for 6 months.") == (
+        (E, "We keep it for "),
+        (D, "13"),
+        (I, "6"),
+        (E, " months."),
+    )
+
+
+def test_diff_paragraphs_compare_the_text_readers_see_not_the_markdown():
+    (paragraph,) = diff_paragraphs(["We keep it for *13* months."], ["We keep it for **13** months."])
+    assert paragraph.segments == ((E, "We keep it for 13 months."),)
+
+
+def test_diff_words_splits_han_text_into_characters():
+    assert diff_words("我们收集您的姓名。", "我们收集您的全名。") == (
+        (E, "我们收集您的"),
+        (D, "姓"),
+        (I, "全"),
+        (E, "名。"),
+    )
+
+
+def test_diff_words_long_paragraph_with_common_words_is_not_junked():
+    """difflib's autojunk would treat 'the' (over 1% of 200+ words) as junk and mark whole
+    stretches as changed; with it off, only the changed word is marked."""
+    words = " ".join(f"the item{n} and the rest" for n in range(80))
+    changed = words.replace("item40 ", "article40 ")
+    segments = diff_words(words, changed)
+    assert [s for s in segments if s[0] is not E] == [(D, "item40"), (I, "article40")]
+
+
+def test_diff_paragraphs_pairs_an_edited_paragraph_past_an_inserted_one():
+    old = ["We collect only what we need to deliver your order.", "- your name;"]
+    new = [
+        "A new first paragraph about cookies and trackers.",
+        "We collect only what we need to deliver your parcel.",
+        "- your full name;",
+    ]
+    result = diff_paragraphs(old, new)
+    assert [(p.prefix, p.segments) for p in result] == [
+        ("", ((I, "A new first paragraph about cookies and trackers."),)),
+        ("", ((E, "We collect only what we need to deliver your "), (D, "order"), (I, "parcel"), (E, "."))),
+        ("- ", ((E, "your"), (I, " full"), (E, " name;"))),
+    ]
+
+
+def test_diff_paragraphs_unrelated_rewrite_is_removed_and_added_whole():
+    result = diff_paragraphs(["Cookies are small files."], ["We never sell your data to anyone."])
+    assert [(p.edit, p.segments) for p in result] == [
+        (D, ((D, "Cookies are small files."),)),
+        (I, ((I, "We never sell your data to anyone."),)),
+    ]
+
+
+def test_diff_paragraphs_unchanged_paragraphs_are_kept_as_context():
+    result = diff_paragraphs(["One.", "Two.", "Three."], ["One.", "Two!", "Three."])
+    assert [p.changed for p in result] == [False, True, False]
+    assert result[0].segments == ((E, "One."),)
+
+
+def test_diff_documents_added_removed_changed_and_moved_clauses():
+    who = _clause("who", "Who we are", "We run the shop.")
+    data = _clause("data", "Data", "Your name.", "Your address.")
+    cookies = _clause("cookies", "Cookies", "We use cookies.")
+    rights = _clause("rights", "Your rights", "Ask us.")
+    old = _document(who, data, cookies, rights)
+    new = _document(
+        _clause("rights", "Your rights", "Ask us."),
+        who,
+        _clause("data", "Data we collect", "Your full name.", "Your address."),
+        _clause("transfers", "Transfers", "We keep data in the EU."),
+    )
+    changes = diff_documents(old, new)
+    assert _summary(changes) == [
+        ("rights", "moved", True),
+        ("data", "changed", False),
+        ("cookies", "removed", False),
+        ("transfers", "added", False),
+    ]
+    data_change = changes[1]
+    assert (data_change.title, data_change.old_title) == ("Data we collect", "Data")
+    assert [p.segments for p in data_change.paragraphs] == [
+        ((E, "Your"), (I, " full"), (E, " name.")),
+        ((E, "Your address."),),
+    ]
+    removed = changes[2]
+    assert [p.segments for p in removed.paragraphs] == [((D, "We use cookies."),)]
+
+
+def test_diff_documents_identical_documents_have_no_changes():
+    document = _document(_clause("who", "Who we are", "We run the shop."))
+    assert diff_documents(document, document) == ()
+
+
+def test_diff_documents_first_version_is_all_added():
+    document = _document(_clause("who", "Who we are", "We run the shop."))
+    assert _summary(diff_documents(None, document)) == [("who", "added", False)]
+
+
+def test_diff_documents_changed_and_moved_clause():
+    a, b, c = (_clause(x, x.upper(), f"Text {x}.") for x in "abc")
+    new_c = _clause("c", "C", "Text c, edited.")
+    changes = diff_documents(_document(a, b, c), _document(new_c, a, b))
+    assert _summary(changes) == [("c", "changed", True)]
+
+
+def test_diff_versions_from_history_rename_edit_and_deletion(make_project):
+    project = make_project()
+    project.git("mv", "policies/clauses/who.md", "policies/clauses/about.md")
+    project.commit(
+        "Rename and edit who, drop data",
+        {
+            "policies/clauses/about.md": WHO_MD.replace("runs this shop", "runs this online shop"),
+            "policies/clauses/data.md": None,
+            "policies/change.yml": change_yml("Fewer words.", "2026-01-02"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    change = diff_versions(eu.versions[0], eu.versions[1])
+    assert _summary(change.clauses) == [
+        ("who-we-are", "changed", False),
+        ("data-we-collect", "removed", False),
+    ]
+    assert change.clauses[0].paragraphs[0].segments == (
+        (E, "Example Shop Ltd. runs this"),
+        (I, " online"),
+        (E, " shop. Write to privacy@shop.example."),
+    )
+    assert [p.segments for p in change.clauses[1].paragraphs] == [
+        ((D, "We collect only what we need to deliver your order:"),),
+        ((D, "your name;"),),
+        ((D, "your delivery address."),),
+    ]
+    assert [p.prefix for p in change.clauses[1].paragraphs] == ["", "- ", "- "]
+
+
+def test_redline_page_shows_removed_clause_and_marks(make_project):
+    project = make_project()
+    project.commit(
+        "Drop the list, edit the name",
+        {
+            "policies/clauses/data.md": None,
+            "policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs this online shop"),
+            "policies/change.yml": change_yml("Fewer words.", "2026-01-02"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/changes/2/index.html")
+    assert "policy-redline--removed" in page
+    assert "section removed" in page
+    assert (
+        '<del><span class="policy-sr">removed: </span>We collect only what we need to deliver '
+        "your order:</del>" in page
+    )
+    assert '<ins><span class="policy-sr">added: </span> online</ins>' in page
+
+
+def test_redline_for_a_reordered_clause_is_moved(make_project):
+    project = make_project()
+    project.commit(
+        "Data first",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("order: 20", "order: 5"),
+            "policies/change.yml": change_yml("Reordered.", "2026-01-02", "editorial"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    change = diff_versions(eu.versions[0], eu.versions[1])
+    assert _summary(change.clauses) in (
+        [("data-we-collect", "moved", True)],
+        [("who-we-are", "moved", True)],
+    )
+    assert all(not p.changed for c in change.clauses for p in c.paragraphs)
+    assert all(c.type is ChangeType.MOVED for c in change.clauses)

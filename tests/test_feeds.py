@@ -1,0 +1,215 @@
+"""Atom feeds parsed with feedparser and checked field by field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from conftest import Project, change_yml
+from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
+HOST = "https://feeds.test"
+
+
+def _scripted(make_project) -> Project:
+    """en: three versions; de: two, then lagging behind the third."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-02"),
+            DE_PO: po(
+                {
+                    **GERMAN,
+                    ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;",
+                    ("change", "We ask for your full name."): "Wir fragen nach Ihrem vollen Namen.",
+                }
+            ),
+        },
+    )
+    project.commit(
+        "Clearer wording",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("Write to", "E-mail us at"),
+            "policies/change.yml": change_yml("Clearer wording.", "2026-02-01", "editorial"),
+        },
+    )
+    return project
+
+
+def _parse(project: Project, path: str, site_url: str = "") -> feedparser.FeedParserDict:
+    """A feed as a reader fetching it from its address would see it."""
+    data = (project.root / "site" / path).read_bytes()
+    location = (site_url or HOST + "/") + path
+    parsed = feedparser.parse(
+        data,
+        response_headers={"content-location": location, "content-type": "application/atom+xml"},
+    )
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    return parsed
+
+
+def _target(project: Project, url: str, site_url: str = "") -> Path:
+    """The file in site/ that an absolute address of the published site points to."""
+    root = site_url or HOST + "/"
+    assert url.startswith(root), url
+    path = urlsplit(url).path[len(urlsplit(root).path) :]
+    file = project.root / "site" / path
+    return file / "index.html" if path.endswith("/") or not path else file
+
+
+@pytest.fixture
+def built(make_project) -> Project:
+    project = _scripted(make_project)
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def test_feed_of_a_document_field_by_field(built):
+    feed = _parse(built, "eu/en/feed.xml")
+    assert feed.version == "atom10"
+    assert feed.feed.title == "Privacy policy · European Union (en)"
+    assert feed.feed.id.startswith("urn:uuid:")
+    assert feed.feed.updated == "2026-01-03T12:00:00Z"
+    assert feed.feed.language == "en"
+    assert feed.feed.author == "Privacy policy · European Union (en)"
+    assert {(link.rel, link.href) for link in feed.feed.links} == {
+        ("self", f"{HOST}/eu/en/feed.xml"),
+        ("alternate", f"{HOST}/eu/en/changes/"),
+    }
+    entries = feed.entries
+    assert [e.title for e in entries] == [
+        "Version 3 (Editorial change)",
+        "Version 2 (Material change)",
+        "Version 1 (Material change)",
+    ]
+    assert [e.updated for e in entries] == [f"2026-01-0{d}T12:00:00Z" for d in (3, 2, 1)]
+    assert [e.published for e in entries] == [e.updated for e in entries]
+    assert [[(t.term, t.label) for t in e.tags] for e in entries] == [
+        [("editorial", "Editorial change")],
+        [("material", "Material change")],
+        [("material", "Material change")],
+    ]
+    assert [e.summary for e in entries] == [
+        "Clearer wording. (Effective 2026-02-01)",
+        "We ask for your full name. (Effective 2026-01-02)",
+        "First version. (Effective 2026-01-01)",
+    ]
+    assert [[(link.rel, link.href) for link in e.links] for e in entries] == [
+        [("alternate", f"{HOST}/eu/en/changes/3/"), ("related", f"{HOST}/eu/en/v/3/")],
+        [("alternate", f"{HOST}/eu/en/changes/2/"), ("related", f"{HOST}/eu/en/v/2/")],
+        [("alternate", f"{HOST}/eu/en/v/1/"), ("related", f"{HOST}/eu/en/v/1/")],
+    ]
+    assert len({e.id for e in entries}) == 3
+    assert all(e.id.startswith("urn:uuid:") for e in entries)
+
+
+def test_feed_of_a_lagging_translation_says_so(built):
+    feed = _parse(built, "eu/de/feed.xml")
+    assert feed.feed.language == "de"
+    assert feed.feed.updated == "2026-01-03T12:00:00Z"
+    lag, *versions = feed.entries
+    assert lag.title == "A newer version exists"
+    assert lag.updated == "2026-01-03T12:00:00Z"
+    assert [link.href for link in lag.links] == [f"{HOST}/eu/en/"]
+    assert lag.summary.startswith("The policy was updated, and this translation has not caught up")
+    assert [e.summary for e in versions] == [
+        "Wir fragen nach Ihrem vollen Namen. (Effective 2026-01-02)",
+        "First version. (Effective 2026-01-01)",
+    ]
+
+
+def test_root_feed_has_every_change_of_every_document(built):
+    feed = _parse(built, "feed.xml")
+    assert feed.feed.title == "Privacy policy"
+    assert feed.feed.updated == "2026-01-03T12:00:00Z"
+    assert {(link.rel, link.href) for link in feed.feed.links} == {
+        ("self", f"{HOST}/feed.xml"),
+        ("alternate", f"{HOST}/"),
+    }
+    assert [(e.title, e.updated) for e in feed.entries] == [
+        ("Worldwide (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
+        ("European Union (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
+        ("Worldwide (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("Worldwide (de) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("European Union (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("European Union (de) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("Worldwide (en) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+        ("Worldwide (de) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+        ("European Union (en) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+        ("European Union (de) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+    ]
+    document_ids = {
+        e.id
+        for name in ("eu/en", "eu/de", "global/en", "global/de")
+        for e in _parse(built, f"{name}/feed.xml").entries
+    }
+    # The same version is the same entry wherever it appears.
+    assert {e.id for e in feed.entries} <= document_ids
+    assert [e.title_detail.language for e in feed.entries[2:4]] == ["en", "de"]
+
+
+def test_every_feed_link_resolves_to_a_published_file(built):
+    feeds = sorted((built.root / "site").rglob("feed.xml"))
+    assert len(feeds) == 5
+    for file in feeds:
+        path = file.relative_to(built.root / "site").as_posix()
+        parsed = _parse(built, path)
+        links = [link.href for link in parsed.feed.links] + [
+            link.href for e in parsed.entries for link in e.links
+        ]
+        for url in links:
+            assert _target(built, url).is_file(), (path, url)
+
+
+def test_feed_ids_stay_the_same_as_history_grows(built):
+    before = {
+        path: (parsed.feed.id, [(e.id, e.title, e.summary) for e in parsed.entries])
+        for path in ("eu/en/feed.xml", "feed.xml")
+        for parsed in [_parse(built, path)]
+    }
+    built.commit(
+        "More",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "address.", "address;\n- your phone number."
+            ),
+            "policies/change.yml": change_yml("Phone.", "2026-03-01"),
+        },
+    )
+    assert built.policy("build").returncode == 0
+    after = _parse(built, "eu/en/feed.xml")
+    assert after.feed.id == before["eu/en/feed.xml"][0]
+    assert [(e.id, e.title, e.summary) for e in after.entries[1:]] == before["eu/en/feed.xml"][1]
+    assert after.entries[0].title == "Version 4 (Material change)"
+    assert after.entries[0].id not in {e[0] for e in before["eu/en/feed.xml"][1]}
+    root = _parse(built, "feed.xml")
+    assert root.feed.id == before["feed.xml"][0]
+
+
+def test_feed_links_are_absolute_when_the_site_address_is_known(make_project):
+    project = _scripted(make_project)
+    site_url = "https://shop.example/privacy/"
+    mkdocs = project.read("mkdocs.yml").replace(
+        "site_name: Privacy policy", f"site_name: Privacy policy\nsite_url: {site_url}"
+    )
+    project.write({"mkdocs.yml": mkdocs})
+    assert project.policy("build").returncode == 0
+    raw = project.read("site/eu/en/feed.xml")
+    assert "xml:base" not in raw
+    assert f'<link href="{site_url}eu/en/feed.xml" rel="self"' in raw
+    feed = _parse(project, "eu/en/feed.xml", site_url)
+    for url in [link.href for e in feed.entries for link in e.links]:
+        assert _target(project, url, site_url).is_file(), url
+    # `mkdocs build` on its own publishes the same feed.
+    import subprocess
+    import sys
+
+    mkdocs_bin = Path(sys.executable).parent / "mkdocs"
+    subprocess.run([str(mkdocs_bin), "build", "-q", "-d", "direct"], cwd=project.root, check=True)
+    assert (project.root / "direct/eu/en/feed.xml").read_text(encoding="utf-8") == raw
