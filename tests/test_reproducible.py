@@ -1,0 +1,119 @@
+"""The same commit builds the same bytes: in other clones, time zones and locales, at other times."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import Project, change_yml
+from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po, project_at
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
+SITE_URL = "https://shop.example/privacy/"
+
+
+def _history(make_project) -> Project:
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    mkdocs = project.read("mkdocs.yml").replace(
+        "site_name: Privacy policy", f"site_name: Privacy policy\nsite_url: {SITE_URL}"
+    )
+    project.commit(
+        "Full name, announced",
+        {
+            "mkdocs.yml": mkdocs,
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-06-01"),
+        },
+    )
+    project.commit(
+        "Clearer wording",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("Write to", "E-mail us at"),
+            "policies/change.yml": change_yml("Clearer wording.", "2026-06-01", "editorial"),
+        },
+    )
+    return project
+
+
+def _clone(project: Project, target: Path) -> Project:
+    subprocess.run(
+        ["git", "clone", "-q", f"file://{project.root}", str(target)],
+        check=True,
+        capture_output=True,
+    )
+    return project_at(target)
+
+
+def _environment(tz: str, locale: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env.update({"TZ": tz, "LANG": locale, "LC_ALL": locale, "LANGUAGE": locale.split(".")[0]})
+    return env
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_same_commit_builds_byte_identical_sites_anywhere_anytime(make_project, tmp_path):
+    project = _history(make_project)
+    first = _clone(project, tmp_path / "clone-a")
+    second = _clone(project, tmp_path / "clone-b")
+    result = first.policy("build", env=_environment("UTC", "C.UTF-8"))
+    assert result.returncode == 0, result.stderr
+    time.sleep(2.1)  # another wall-clock second for every time stamp MkDocs might take
+    result = second.policy("build", env=_environment("Pacific/Kiritimati", "de_DE.UTF-8"))
+    assert result.returncode == 0, result.stderr
+    time.sleep(1.1)
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    direct = subprocess.run(
+        [str(mkdocs), "build", "-q", "-d", "direct"],
+        cwd=second.root,
+        env=_environment("America/Los_Angeles", "fr_FR.UTF-8"),
+        capture_output=True,
+        text=True,
+    )
+    assert direct.returncode == 0, direct.stderr
+    a = _tree(first.root / "site")
+    assert len(a) > 40
+    b = _tree(second.root / "site")
+    c = _tree(second.root / "direct")
+    assert sorted(a) == sorted(b) == sorted(c)
+    assert [p for p in a if a[p] != b[p]] == []
+    assert [p for p in a if a[p] != c[p]] == []
+
+
+def test_mkdocs_dates_come_from_the_newest_commit_not_the_clock(make_project):
+    project = _history(make_project)
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    result = project.policy("build", env=env)
+    assert result.returncode == 0, result.stderr
+    sitemap = project.read("site/sitemap.xml")
+    assert f"<loc>{SITE_URL}eu/en/</loc>" in sitemap
+    assert sitemap.count("<lastmod>2026-01-03</lastmod>") == sitemap.count("<url>") > 10
+    compressed = (project.root / "site/sitemap.xml.gz").read_bytes()
+    midnight = dt.datetime(2026, 1, 3, tzinfo=dt.UTC).timestamp()
+    assert int.from_bytes(compressed[4:8], "little") == midnight
+    assert gzip.decompress(compressed).decode() == sitemap
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_source_date_epoch_sets_today_for_the_effective_dates(make_project):
+    project = _history(make_project)
+    before = project.policy("build")
+    assert before.returncode == 0, before.stderr
+    page = project.read("site/eu/en/index.html")
+    assert "An updated policy takes effect on" in page
+    assert '<dd>1</dd>' in page
+    assert 'href="changes/2/"' in page
+    after = project.policy(
+        "build", env={"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 6, 1).timestamp()) + 3600)}
+    )
+    assert after.returncode == 0, after.stderr
+    page = project.read("site/eu/en/index.html")
+    assert "An updated policy takes effect on" not in page
+    assert '<dd>3</dd>' in page
