@@ -174,6 +174,47 @@ def serve(project_dir: Path, dev_addr: str) -> None:
     serve_preview(project_dir.resolve(), dev_addr)
 
 
+@main.command()
+@PROJECT
+@click.argument("base", default="HEAD", required=False)
+@click.argument("head", required=False)
+@click.option(
+    "--worktree", is_flag=True, help="Compare BASE with the uncommitted files (the default)."
+)
+def diff(project_dir: Path, base: str, head: str | None, worktree: bool) -> None:
+    """Show what a change does to every published document, as Markdown for a pull request.
+
+    Compares revision BASE with revision HEAD, or with the working tree when HEAD is not given.
+    """
+    from generator.pr_diff import diff_sources, render_markdown
+
+    if head is not None and worktree:
+        raise click.UsageError("give HEAD or --worktree, not both.")
+    click.echo(render_markdown(diff_sources(project_dir, base, head)), nl=False)
+
+
+@main.command(name="version-at")
+@PROJECT
+@click.argument("jurisdiction")
+@click.argument("language")
+@click.argument("date", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--rev", default="HEAD", show_default=True, help="The revision to read up to.")
+def version_at(project_dir: Path, jurisdiction: str, language: str, date, rev: str) -> None:  # noqa: ANN001
+    """Print the version of a document in force on DATE (YYYY-MM-DD): number, hash, address."""
+    from generator.build import BuildOptions, read_revisions, reference_date
+    from generator.in_force import version_at as find
+    from generator.pages import document_url
+    from generator.versions import derive_versions
+
+    options = BuildOptions(project_dir=project_dir.resolve(), rev=rev)
+    publication = derive_versions(read_revisions(options), reference_date())
+    if publication is None:
+        raise PolicyError("no commit of the history has a valid policy.")
+    version = find(publication, jurisdiction, language, date.date())
+    url = f"{document_url(*version.key)}v/{version.number}/"
+    click.echo(f"{version.number} sha256:{version.hash} {url}")
+
+
 _NO_DISCLOSURES = Problem(
     path="policies/required-disclosures.yml",
     line=None,

@@ -68,7 +68,7 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     segments: list[tuple[Edit, str]] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _bridge_spaces(matcher.get_opcodes(), b):
         if op == "equal":
             _append(segments, Edit.EQUAL, "".join(b[j1:j2]))
             continue
@@ -77,6 +77,26 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
         if j2 > j1:
             _append(segments, Edit.INSERTED, "".join(b[j1:j2]))
     return tuple(segments)
+
+
+def _bridge_spaces(opcodes: list, b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes with each space kept between two changes made part of them, so a rewritten phrase
+    reads as one removed and one added phrase, not as words alternately struck and inserted."""
+    result: list[tuple[str, int, int, int, int]] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        bridge = (
+            op == "equal"
+            and 0 < index < len(opcodes) - 1
+            and all(token.isspace() for token in b[j1:j2])
+        )
+        if (op != "equal" or bridge) and result and result[-1][0] == "replace":
+            _, p1, _, q1, _ = result[-1]
+            result[-1] = ("replace", p1, i2, q1, j2)
+        elif op != "equal" or bridge:
+            result.append(("replace", i1, i2, j1, j2))
+        else:
+            result.append((op, i1, i2, j1, j2))
+    return result
 
 
 def _replace(old: list[str], new: list[str]) -> list[RedlineParagraph]:

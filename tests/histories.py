@@ -62,16 +62,16 @@ def _quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def publication(
-    project: Project, rev: str = "HEAD", on: dt.date | None = None
-) -> Publication:
+def publication(project: Project, rev: str = "HEAD", on: dt.date | None = None) -> Publication:
     """The versions of every document, read from the project's git history."""
     result = derive_versions(Repository(project.root).history(rev), on)
     assert result is not None
     return result
 
 
-def history_of(publication: Publication, jurisdiction: str, language: str = "en") -> DocumentHistory:
+def history_of(
+    publication: Publication, jurisdiction: str, language: str = "en"
+) -> DocumentHistory:
     """One document's history."""
     return publication.documents[(jurisdiction, language)]
 

@@ -9,7 +9,7 @@ from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_
 from generator.markup import to_html
 from generator.model import ChangeType, ComposedClause, Document, Edit
 
-E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED
+E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED  # noqa: E741 - read like the diff marks
 
 
 def _clause(clause_id: str, title: str, *paragraphs: str) -> ComposedClause:
@@ -41,7 +41,9 @@ def test_diff_words_marks_only_the_changed_word():
 
 
 def test_diff_paragraphs_compare_the_text_readers_see_not_the_markdown():
-    (paragraph,) = diff_paragraphs(["We keep it for *13* months."], ["We keep it for **13** months."])
+    (paragraph,) = diff_paragraphs(
+        ["We keep it for *13* months."], ["We keep it for **13** months."]
+    )
     assert paragraph.segments == ((E, "We keep it for 13 months."),)
 
 
@@ -73,7 +75,15 @@ def test_diff_paragraphs_pairs_an_edited_paragraph_past_an_inserted_one():
     result = diff_paragraphs(old, new)
     assert [(p.prefix, p.segments) for p in result] == [
         ("", ((I, "A new first paragraph about cookies and trackers."),)),
-        ("", ((E, "We collect only what we need to deliver your "), (D, "order"), (I, "parcel"), (E, "."))),
+        (
+            "",
+            (
+                (E, "We collect only what we need to deliver your "),
+                (D, "order"),
+                (I, "parcel"),
+                (E, "."),
+            ),
+        ),
         ("- ", ((E, "your"), (I, " full"), (E, " name;"))),
     ]
 

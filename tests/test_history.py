@@ -18,8 +18,7 @@ from generator.versions import derive_versions
 
 def _walk(project: Project, rev: str = "HEAD") -> list[tuple[str, list[str], list[str]]]:
     return [
-        (r.subject, sorted(r.changed), list(r.files))
-        for r in Repository(project.root).history(rev)
+        (r.subject, sorted(r.changed), list(r.files)) for r in Repository(project.root).history(rev)
     ]
 
 
@@ -53,10 +52,14 @@ def test_history_lists_each_commit_that_touched_the_sources_with_what_it_changed
 
 def test_history_revision_files_are_the_tree_at_that_commit(make_project):
     project = make_project()
-    project.commit("Full name", {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")})
+    project.commit(
+        "Full name", {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")}
+    )
     first, second = Repository(project.root).history()
     assert first.files["policies/clauses/data.md"] == DATA_MD.encode()
-    assert second.files["policies/clauses/data.md"] == DATA_MD.replace("name;", "full name;").encode()
+    assert (
+        second.files["policies/clauses/data.md"] == DATA_MD.replace("name;", "full name;").encode()
+    )
     assert second.files["policies/site.yml"] == BASE_FILES["policies/site.yml"].encode()
 
 
@@ -73,9 +76,7 @@ def test_history_reads_each_blob_from_git_once(make_project, monkeypatch):
     repository = Repository(project.root)
     reads: list[bytes] = []
     stream = repository.repo.odb.stream
-    monkeypatch.setattr(
-        repository.repo.odb, "stream", lambda sha: reads.append(sha) or stream(sha)
-    )
+    monkeypatch.setattr(repository.repo.odb, "stream", lambda sha: reads.append(sha) or stream(sha))
     result = derive_versions(repository.history())
     assert [v.number for v in result.documents[("eu", "en")].versions] == [1, 2, 3, 4, 5, 6]
     # 5 base files, then a new data.md and change.yml in each of the 5 commits.
@@ -322,7 +323,8 @@ def test_build_publishes_no_git_author_name_or_email(make_project):
         },
     )
     mkdocs = project.read("mkdocs.yml").replace(
-        "site_name: Privacy policy", "site_name: Privacy policy\nsite_url: https://shop.example/privacy/"
+        "site_name: Privacy policy",
+        "site_name: Privacy policy\nsite_url: https://shop.example/privacy/",
     )
     project.commit("Site address", {"mkdocs.yml": mkdocs})
     assert project.policy("build").returncode == 0

@@ -108,7 +108,7 @@ def test_source_date_epoch_sets_today_for_the_effective_dates(make_project):
     assert before.returncode == 0, before.stderr
     page = project.read("site/eu/en/index.html")
     assert "An updated policy takes effect on" in page
-    assert '<dd>1</dd>' in page
+    assert "<dd>1</dd>" in page
     assert 'href="changes/2/"' in page
     after = project.policy(
         "build", env={"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 6, 1).timestamp()) + 3600)}
@@ -116,4 +116,4 @@ def test_source_date_epoch_sets_today_for_the_effective_dates(make_project):
     assert after.returncode == 0, after.stderr
     page = project.read("site/eu/en/index.html")
     assert "An updated policy takes effect on" not in page
-    assert '<dd>3</dd>' in page
+    assert "<dd>3</dd>" in page

@@ -185,7 +185,8 @@ def test_versions_change_note_from_a_skipped_invalid_commit_still_describes_the_
         },
     )
     project.commit(
-        "Fix the order", {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")}
+        "Fix the order",
+        {"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")},
     )
     result = publication(project)
     assert listing(history_of(result, "eu")) == [

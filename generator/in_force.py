@@ -1,0 +1,42 @@
+"""Which version of a document applied on a date: what a consent record or an audit cites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.errors import fail
+from generator.model import Language, Version
+from generator.pages import document_url
+from generator.versions import Publication
+
+
+def version_at(publication: Publication, jurisdiction: str, language: str, on: dt.date) -> Version:
+    """The version of a document in force on a date; an error naming what exists otherwise."""
+    wanted = language.replace("_", "-").lower()
+    history = next(
+        (
+            h
+            for key, h in sorted(publication.documents.items())
+            if key[0] == jurisdiction and Language(tag=key[1]).slug == wanted
+        ),
+        None,
+    )
+    if history is None:
+        known = ", ".join(document_url(*key).rstrip("/") for key in sorted(publication.documents))
+        raise fail(
+            "policies/jurisdictions.yml",
+            None,
+            "version.unknown-document",
+            f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
+        )
+    first = history.versions[0]
+    if on < first.in_force_from:
+        raise fail(
+            "",
+            None,
+            "version.not-in-force",
+            f"no version of {document_url(*history.key).rstrip('/')} was in force on "
+            f"{on.isoformat()}. Version 1 applies from {first.in_force_from.isoformat()}; ask "
+            "for a date on or after it.",
+        )
+    return history.in_force(on)

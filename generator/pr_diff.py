@@ -1,0 +1,353 @@
+"""`policy diff`: what a change to the sources does to every published document, as Markdown.
+
+Both revisions are composed directly (no history walk): every document of the base and of the head
+is composed with its catalog, matched by (jurisdiction, language), and diffed clause by clause with
+the same redline as the published change log. The Markdown is meant for a pull-request comment.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.check import CheckResult, check_files
+from generator.diff import diff_documents
+from generator.errors import Problem, Severity, fail
+from generator.history import Repository, read_folder
+from generator.model import ChangeNote, ChangeType, ClauseChange, Edit, Language, Policy
+from generator.sources import CHANGE_FILE
+from generator.versions import content_hash
+
+MAX_LENGTH = 60_000
+"""GitHub refuses comments over 65,536 characters; redlines past this length are left out."""
+WORKTREE = "the working tree"
+_NOTE_NOT_UPDATED = "change.not-updated"
+
+
+class DocumentState(enum.Enum):
+    """What a change does to one published document."""
+
+    ADDED = "added"
+    """Published at the head, not at the base."""
+    REMOVED = "removed"
+    """Published at the base, no longer at the head (its pages stay, marked as such)."""
+    CHANGED = "changed"
+    """Its text changes: the merge makes a new version."""
+    COMPLETED = "completed"
+    """A translation that lagged is complete again: the merge makes a new version."""
+    LAGGING = "lagging"
+    """The translation is incomplete at the head: it keeps its last complete version."""
+    UNCHANGED = "unchanged"
+    """Nothing a shopper reads changes."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DocumentDiff:
+    """The change to one document (jurisdiction x language)."""
+
+    jurisdiction: str
+    language: str
+    name: str
+    """The jurisdiction's name, for headings."""
+    state: DocumentState
+    clauses: tuple[ClauseChange, ...] = ()
+    missing: int = 0
+    """Untranslated messages, for a lagging translation."""
+    fuzzy: int = 0
+    """Translations needing review, for a lagging translation."""
+
+    @property
+    def key(self) -> str:
+        """`eu/de`: the document's address without slashes around it."""
+        return f"{self.jurisdiction}/{Language(tag=self.language).slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceDiff:
+    """Everything a change does: the documents, the change note, and what keeps it from passing."""
+
+    base: str
+    head: str
+    documents: tuple[DocumentDiff, ...]
+    note: ChangeNote | None
+    """The head's change.yml when the change rewrote it."""
+    note_stale: bool
+    """The source text changed but change.yml did not."""
+    head_errors: tuple[Problem, ...] = ()
+    base_errors: tuple[Problem, ...] = ()
+
+    def changed(self) -> list[DocumentDiff]:
+        """Documents that get a new version, are added, removed or lag."""
+        return [d for d in self.documents if d.state is not DocumentState.UNCHANGED]
+
+
+def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
+    """Compare two revisions of the sources (the working tree when `head` is None)."""
+    repository = Repository(project_dir)
+    base_files = _files(repository, base)
+    head_files = read_folder(repository.project_dir) if head is None else _files(repository, head)
+    # With the base, the check also says whether change.yml describes this change.
+    before, after = check_files(base_files), check_files(head_files, base_files)
+    note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
+    return SourceDiff(
+        base=_label(repository, base),
+        head=WORKTREE if head is None else _label(repository, head),
+        documents=_documents(before, after),
+        note=after.policy.change if after.policy is not None and note_changed else None,
+        note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
+        head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
+        base_errors=_errors(before),
+    )
+
+
+def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
+    files = repository.files_at(rev)
+    if files is None:
+        raise fail(
+            rev,
+            None,
+            "diff.revision",
+            f"there is no revision '{rev}' in this repository. Name a commit, branch or tag "
+            "('git log --oneline' lists them).",
+        )
+    return files
+
+
+def _label(repository: Repository, rev: str) -> str:
+    commit = repository.head(rev) or ""
+    return commit[:12] if commit.startswith(rev) else f"{rev} ({commit[:12]})"
+
+
+def _errors(result: CheckResult) -> tuple[Problem, ...]:
+    return tuple(p for p in result.problems if p.severity is Severity.ERROR)
+
+
+def _documents(before: CheckResult, after: CheckResult) -> tuple[DocumentDiff, ...]:
+    old_keys = set(before.policy.documents()) if before.policy else set()
+    new_keys = set(after.policy.documents()) if after.policy else set()
+    result = []
+    for key in sorted(old_keys | new_keys, key=lambda k: _order(after.policy or before.policy, k)):
+        name = _name(after.policy, key[0]) or _name(before.policy, key[0]) or key[0]
+        result.append(_document(key, name, before, after, key in old_keys, key in new_keys))
+    return tuple(result)
+
+
+def _document(
+    key: tuple[str, str],
+    name: str,
+    before: CheckResult,
+    after: CheckResult,
+    was: bool,
+    is_: bool,
+) -> DocumentDiff:
+    jurisdiction, language = key
+    state = DocumentState.UNCHANGED
+    if not is_:
+        return DocumentDiff(
+            jurisdiction=jurisdiction, language=language, name=name, state=DocumentState.REMOVED
+        )
+    new = after.compositions[key]
+    if not new.complete:
+        return DocumentDiff(
+            jurisdiction=jurisdiction,
+            language=language,
+            name=name,
+            state=DocumentState.LAGGING,
+            missing=len(new.missing),
+            fuzzy=len(new.fuzzy),
+        )
+    old = before.compositions.get(key) if was else None
+    clauses: tuple[ClauseChange, ...] = ()
+    if old is None:
+        state, clauses = DocumentState.ADDED, diff_documents(None, new.document)
+    elif not old.complete:
+        state = DocumentState.COMPLETED
+    elif content_hash(old.document) != content_hash(new.document):
+        state, clauses = DocumentState.CHANGED, diff_documents(old.document, new.document)
+    return DocumentDiff(
+        jurisdiction=jurisdiction, language=language, name=name, state=state, clauses=clauses
+    )
+
+
+def _order(policy: Policy | None, key: tuple[str, str]) -> tuple:
+    """Jurisdictions by id; within one, its languages in the order it lists them."""
+    jurisdiction, language = key
+    listed = policy.jurisdictions.get(jurisdiction) if policy else None
+    languages = listed.languages if listed else ()
+    return (jurisdiction, languages.index(language) if language in languages else 99, language)
+
+
+def _name(policy: Policy | None, jurisdiction: str) -> str | None:
+    found = policy.jurisdictions.get(jurisdiction) if policy else None
+    return found.name if found else None
+
+
+# Markdown ------------------------------------------------------------------------------------
+
+_STATE_LABEL = {
+    DocumentState.ADDED: "new document",
+    DocumentState.REMOVED: "no longer published",
+    DocumentState.CHANGED: "new version",
+    DocumentState.COMPLETED: "translation complete again: new version",
+    DocumentState.LAGGING: "translation incomplete",
+    DocumentState.UNCHANGED: "unchanged",
+}
+_CLAUSE_LABEL = {
+    ChangeType.ADDED: "Added",
+    ChangeType.REMOVED: "Removed",
+    ChangeType.MOVED: "Moved",
+    ChangeType.CHANGED: "Changed",
+}
+
+
+def render_markdown(diff: SourceDiff) -> str:
+    """The comment: a summary table, the change note, then each distinct redline once."""
+    out = ["## Privacy policy changes", "", f"Comparing `{diff.base}` with `{diff.head}`.", ""]
+    if diff.head_errors:
+        out += _errors_block("The head does not pass `policy check`", diff.head_errors)
+        return "\n".join(out)
+    if diff.base_errors:
+        out += _errors_block("The base does not pass `policy check`; every document is new", ())
+    out += _note(diff)
+    changed = diff.changed()
+    if not changed:
+        out.append("No published document changes.")
+        return "\n".join(out) + "\n"
+    out += ["| Document | What happens | Sections |", "|---|---|---|"]
+    for document in changed:
+        out.append(
+            f"| `{document.key}` {_escape(document.name)} | {_STATE_LABEL[document.state]} "
+            f"| {_counts(document)} |"
+        )
+    unchanged = len(diff.documents) - len(changed)
+    if unchanged:
+        out += ["", f"{unchanged} other document{'s' if unchanged != 1 else ''} unchanged."]
+    out.append("")
+    out += _redlines(changed)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _note(diff: SourceDiff) -> list[str]:
+    if diff.note is not None:
+        note = diff.note
+        return [
+            f"**Change note** ({note.kind.value}, effective {note.effective.isoformat()}): "
+            f"{_escape(note.summary)}",
+            "",
+        ]
+    if diff.note_stale:
+        return [
+            f"**Warning:** the text changed but `{CHANGE_FILE}` was not rewritten; "
+            "`policy check` fails until it describes this change.",
+            "",
+        ]
+    return []
+
+
+def _errors_block(title: str, problems: tuple[Problem, ...]) -> list[str]:
+    lines = [f"**{title}.**", ""]
+    if problems:
+        lines += ["```", *(str(p) for p in problems[:20]), "```", ""]
+        if len(problems) > 20:
+            lines += [f"… and {len(problems) - 20} more.", ""]
+    return lines
+
+
+def _counts(document: DocumentDiff) -> str:
+    if document.state is DocumentState.LAGGING:
+        return (
+            f"{document.missing} missing, {document.fuzzy} to review: "
+            "keeps its last complete version"
+        )
+    counts: dict[str, int] = {}
+    for clause in document.clauses:
+        label = _CLAUSE_LABEL[clause.type].lower()
+        counts[label] = counts.get(label, 0) + 1
+    return ", ".join(f"{n} {label}" for label, n in counts.items()) or "–"
+
+
+def _redlines(documents: list[DocumentDiff]) -> list[str]:
+    """Each distinct redline once, headed by every document that shows it."""
+    groups: dict[str, list[DocumentDiff]] = {}
+    for document in documents:
+        if document.clauses and document.state is not DocumentState.ADDED:
+            groups.setdefault(_redline(document), []).append(document)
+    out: list[str] = []
+    length = 0
+    for index, (body, members) in enumerate(groups.items()):
+        heading = ", ".join(f"`{d.key}`" for d in members)
+        section = [f"### {heading}", "", body, ""]
+        length += sum(len(line) + 1 for line in section)
+        if length > MAX_LENGTH:
+            left = len(groups) - index
+            out += [
+                f"*{left} more redline{'s' if left != 1 else ''} left out to keep this comment "
+                "under GitHub's size limit; run `policy diff` to see them.*",
+                "",
+            ]
+            break
+        out += section
+    return out
+
+
+def _redline(document: DocumentDiff) -> str:
+    out: list[str] = []
+    for clause in document.clauses:
+        label = _CLAUSE_LABEL[clause.type]
+        if clause.type is ChangeType.CHANGED and clause.moved:
+            label = "Changed and moved"
+        out += [f"#### {label}: {_escape(clause.title)} (`{clause.clause_id}`)", ""]
+        if clause.old_title:
+            out += [f"Previously titled: <del>{_escape(clause.old_title)}</del>", ""]
+        if clause.type is ChangeType.MOVED:
+            out += ["The text is unchanged.", ""]
+            continue
+        out += _paragraphs(clause)
+    return "\n".join(out).rstrip("\n")
+
+
+def _paragraphs(clause: ClauseChange) -> list[str]:
+    """Changed paragraphs with their marks; a run of unchanged ones becomes one `…` line."""
+    out: list[str] = []
+    previous_item = False
+    for paragraph in clause.paragraphs:
+        if not paragraph.changed and clause.type is ChangeType.CHANGED:
+            if out[-2:] != ["…", ""]:
+                out += ["…", ""]
+            previous_item = False
+            continue
+        text = "".join(_segment(edit, piece) for edit, piece in paragraph.segments)
+        item = bool(paragraph.prefix) and not paragraph.prefix.startswith("#")
+        if item and previous_item:
+            out.pop()  # items of one list stay together: no blank line between them
+        out += [_prefix(paragraph.prefix) + _LIST_MARKER.sub(r"\1\\\2", text), ""]
+        previous_item = item
+    return out
+
+
+def _prefix(prefix: str) -> str:
+    if prefix.startswith("#"):
+        return "##### "
+    return prefix
+
+
+def _segment(edit: Edit, text: str) -> str:
+    if edit is Edit.INSERTED:
+        return f"<ins>{_escape(text)}</ins>"
+    if edit is Edit.DELETED:
+        return f"<del>{_escape(text)}</del>"
+    return _escape(text)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]{}#|~!])")
+_LIST_MARKER = re.compile(r"^(\d*)([-+.)])")
+"""What would make the start of a line a list item (`>` is already escaped as `&gt;`)."""
+
+
+def _escape(text: str) -> str:
+    """Plain text that Markdown shows as it is: no emphasis, links, tables or HTML."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))

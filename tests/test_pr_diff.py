@@ -1,0 +1,237 @@
+"""`policy diff`: which documents a change touches, and their redlines, as pull-request Markdown."""
+
+from __future__ import annotations
+
+from conftest import BASE_FILES, change_yml
+from histories import DATA_MD, GERMAN, WITH_GERMAN, po
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
+
+RIGHTS_MD = """\
+---
+id: your-rights
+title: Your rights | what you can ask
+order: 30
+jurisdictions: [eu]
+---
+You may ask for a copy of your data *at any time*.
+
+1. Write to {{ contact.email }}.
+2. We answer within [one month](https://shop.example/help).
+"""
+
+NEW_DATA_MD = DATA_MD.replace("your name;", "your full name;").replace(
+    "- your delivery address.", "- your delivery address;\n- your phone number."
+)
+
+
+def _two_commits(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name, phone, rights",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/clauses/rights.md": RIGHTS_MD,
+            "policies/clauses/who.md": None,
+            "policies/change.yml": change_yml(
+                "We ask for your full name and phone number.", "2026-02-01"
+            ),
+        },
+    )
+    return project
+
+
+DATA_REDLINE = """\
+#### Changed: The information we collect (`data-we-collect`)
+
+…
+
+- your<ins> full</ins> name;
+- your delivery address<del>.</del><ins>;</ins>
+- <ins>your phone number.</ins>"""
+
+REMOVED_WHO = """\
+#### Removed: Who we are (`who-we-are`)
+
+<del>Example Shop Ltd. runs this shop. Write to privacy@shop.example.</del>"""
+
+
+def test_diff_between_two_commits_is_pull_request_markdown(make_project):
+    project = _two_commits(make_project)
+    base, head = (project.git("rev-parse", r).strip()[:12] for r in ("HEAD~1", "HEAD"))
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert (
+        result.stdout
+        == f"""\
+## Privacy policy changes
+
+Comparing `HEAD~1 ({base})` with `HEAD ({head})`.
+
+**Change note** (material, effective 2026-02-01): We ask for your full name and phone number.
+
+| Document | What happens | Sections |
+|---|---|---|
+| `eu/en` European Union | new version | 1 removed, 1 changed, 1 added |
+| `eu/de` European Union | translation incomplete | 7 missing, 0 to review: keeps its last complete version |
+| `global/en` Worldwide | new version | 1 removed, 1 changed |
+| `global/de` Worldwide | translation incomplete | 3 missing, 0 to review: keeps its last complete version |
+
+### `eu/en`
+
+{REMOVED_WHO}
+
+{DATA_REDLINE}
+
+#### Added: Your rights \\| what you can ask (`your-rights`)
+
+<ins>You may ask for a copy of your data at any time.</ins>
+
+1. <ins>Write to privacy@shop.example.</ins>
+2. <ins>We answer within one month.</ins>
+
+### `global/en`
+
+{REMOVED_WHO}
+
+{DATA_REDLINE}
+"""
+    )
+
+
+def test_diff_groups_documents_with_the_same_redline(make_project):
+    project = make_project()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02", "editorial"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert "**Change note** (editorial, effective 2026-01-02): Full name." in lines
+    assert [line for line in lines if line.startswith("###")] == [
+        "### `eu/en`, `global/en`",
+        "#### Changed: The information we collect (`data-we-collect`)",
+    ]
+
+
+def test_diff_of_the_working_tree_warns_when_change_note_is_not_rewritten(make_project):
+    project = make_project()
+    project.write({"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")})
+    head = project.git("rev-parse", "HEAD").strip()[:12]
+    for args in (("diff",), ("diff", "HEAD"), ("diff", "HEAD", "--worktree")):
+        result = project.policy(*args)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[:5] == [
+            "## Privacy policy changes",
+            "",
+            f"Comparing `HEAD ({head})` with `the working tree`.",
+            "",
+            "**Warning:** the text changed but `policies/change.yml` was not rewritten; "
+            "`policy check` fails until it describes this change.",
+        ]
+
+
+def test_diff_with_nothing_changed(make_project):
+    project = make_project()
+    project.commit("Docs", {"README.md": "Hello\n"})
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[-1] == "No published document changes."
+
+
+def test_diff_added_jurisdiction_and_translation_catching_up(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po({})})
+    project.commit(
+        "Translate, add Brazil",
+        {
+            DE_PO: po(GERMAN),
+            "policies/jurisdictions.yml": WITH_GERMAN
+            + "br:\n  name: Brazil\n  extends: global\n  languages: [en]\n",
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    table = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert table == [
+        "| `br/en` Brazil | new document | 2 added |",
+        "| `eu/de` European Union | translation complete again: new version | – |",
+        "| `global/de` Worldwide | translation complete again: new version | – |",
+    ]
+    assert "###" not in result.stdout
+
+
+def test_diff_removed_jurisdiction(make_project):
+    project = make_project()
+    project.commit(
+        "No EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("One policy.", "2026-01-02"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert "| `eu/en` European Union | no longer published | – |" in result.stdout
+    assert "1 other document unchanged." in result.stdout
+
+
+def test_diff_head_that_does_not_pass_the_check(make_project):
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "company.name", "company.nme"
+            )
+        }
+    )
+    result = project.policy("diff")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[4:9] == [
+        "**The head does not pass `policy check`.**",
+        "",
+        "```",
+        "policies/clauses/who.md:8: undefined variable 'company.nme'. Did you mean "
+        "'company.name'? Define it under 'variables' in policies/site.yml or correct the name. "
+        "[variable.undefined]",
+        "```",
+    ]
+
+
+def test_diff_unknown_revision_fails_with_a_message(make_project):
+    project = make_project()
+    result = project.policy("diff", "no-such-branch")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "no-such-branch: there is no revision 'no-such-branch' in this repository. Name a "
+        "commit, branch or tag ('git log --oneline' lists them). [diff.revision]"
+    )
+
+
+def test_diff_head_and_worktree_together_is_a_usage_error(make_project):
+    project = make_project()
+    result = project.policy("diff", "HEAD", "HEAD", "--worktree")
+    assert result.returncode == 2
+    assert "give HEAD or --worktree, not both." in result.stderr
+
+
+def test_diff_escapes_markdown_in_policy_text(make_project):
+    project = make_project()
+    project.commit(
+        "Odd characters",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "your name;", "your name | alias, e.g. `*x*` 1 < 2 & [y];"
+            ).replace("your order:", "your order: 1. first"),
+            "policies/change.yml": change_yml("Odd.", "2026-01-02"),
+        },
+    )
+    out = project.policy("diff", "HEAD~1", "HEAD").stdout
+    assert (
+        "- <del>your name;</del>\n- <ins>your name \\| alias, e.g. \\*x\\* 1 &lt; 2 &amp; \\[y\\];</ins>"
+        in out
+    )
+    assert "We collect only what we need to deliver your order:<ins> 1. first</ins>" in out

@@ -1,0 +1,143 @@
+"""The version in force on a date: `policy version-at` and the records' in_force_from/until."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from conftest import BASE_FILES, Project, change_yml
+from histories import DATA_MD
+
+
+@pytest.fixture(scope="module")
+def announced(tmp_path_factory):
+    """v1 in force from Jan 1; v2 announced for Mar 1 and corrected (v3) before it applied; v4
+    announced for Apr 1. Built once: the tests only read it."""
+    project = Project(tmp_path_factory.mktemp("announced") / "project")
+    project.commit("First version", BASE_FILES)
+    project.commit(
+        "Announce full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Typo in the announced text",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "We collect only", "We only collect"
+            ),
+            "policies/change.yml": change_yml("Wording.", "2026-01-03", "editorial"),
+        },
+    )
+    project.commit(
+        "Announce phone",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")
+            .replace("We collect only", "We only collect")
+            .replace("address.", "address;\n- your phone number."),
+            "policies/change.yml": change_yml("Phone.", "2026-04-01"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    return project
+
+
+def test_records_say_from_when_until_when_each_version_applies(announced):
+    record = json.loads(announced.read("site/eu/en/versions.json"))
+    assert [
+        (v["number"], v["effective"], v["in_force_from"], v["in_force_until"])
+        for v in record["versions"]
+    ] == [
+        (1, "2026-01-01", "2026-01-01", "2026-03-01"),
+        (2, "2026-03-01", "2026-03-01", "2026-03-01"),  # superseded before it applied
+        (3, "2026-01-03", "2026-03-01", "2026-04-01"),
+        (4, "2026-04-01", "2026-04-01", None),
+    ]
+    assert (record["in_force"], record["latest"]) == (1, 4)
+    root = json.loads(announced.read("site/versions.json"))
+    assert root["reference_date"] == "2026-01-04"
+    assert [d["url"] for d in root["documents"]] == ["eu/en/", "global/en/"]
+
+
+@pytest.mark.parametrize(
+    ("date", "number"),
+    [
+        ("2026-01-01", 1),
+        ("2026-02-28", 1),
+        ("2026-03-01", 3),
+        ("2026-03-31", 3),
+        ("2026-04-01", 4),
+        ("2030-01-01", 4),
+    ],
+)
+def test_version_at_prints_number_hash_and_address(announced, date, number):
+    record = json.loads(announced.read("site/eu/en/versions.json"))
+    version = record["versions"][number - 1]
+    result = announced.policy("version-at", "eu", "en", date)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{number} {version['hash']} eu/en/v/{number}/\n"
+    start, until = version["in_force_from"], version["in_force_until"]
+    assert start <= date and (until is None or date < until)
+
+
+def test_version_at_agrees_with_the_records_on_every_day(announced):
+    from generator.build import BuildOptions, read_revisions
+    from generator.in_force import version_at
+    from generator.versions import derive_versions
+
+    publication = derive_versions(read_revisions(BuildOptions(project_dir=announced.root)))
+    record = json.loads(announced.read("site/eu/en/versions.json"))
+    day = dt.date(2026, 1, 1)
+    while day < dt.date(2026, 5, 1):
+        iso = day.isoformat()
+        covering = [
+            v["number"]
+            for v in record["versions"]
+            if v["in_force_from"] <= iso
+            and (v["in_force_until"] is None or iso < v["in_force_until"])
+        ]
+        assert covering == [version_at(publication, "eu", "en", day).number], iso
+        day += dt.timedelta(days=1)
+
+
+def test_version_at_before_the_first_version(announced):
+    result = announced.policy("version-at", "eu", "en", "2025-12-31")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "no version of eu/en was in force on 2025-12-31. Version 1 applies from 2026-01-01; ask "
+        "for a date on or after it. [version.not-in-force]"
+    )
+
+
+def test_version_at_unknown_document(announced):
+    result = announced.policy("version-at", "eu", "fr", "2026-02-01")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "policies/jurisdictions.yml: no document eu/fr was ever published. Name one of: eu/en, "
+        "global/en. [version.unknown-document]"
+    )
+
+
+def test_version_at_bad_date_is_a_usage_error(announced):
+    result = announced.policy("version-at", "eu", "en", "1 March")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "'1 March' does not match the format '%Y-%m-%d'" in result.stderr
+
+
+def test_version_at_language_tag_in_any_case(make_project):
+    from histories import GERMAN, WITH_GERMAN, po
+
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN.replace("[en, de]", "[en, de-CH]"),
+            "locales/de_CH/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+    )
+    for tag in ("de-CH", "de-ch", "de_CH"):
+        result = project.policy("version-at", "eu", tag, "2026-01-01")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.endswith(" eu/de-ch/v/1/\n")
