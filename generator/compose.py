@@ -7,6 +7,7 @@ Each block is then translated, its variables filled in, and the clause rendered 
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from generator.blocks import join_blocks
@@ -48,8 +49,9 @@ def compose(
     problems = Problems()
     translator = _Translator(policy, language, translations)
     composed = []
+    lineage = policy.lineage(jurisdiction)
     for clause in applicable_clauses(policy, jurisdiction):
-        result = _compose_clause(policy, clause, jurisdiction, translator, problems)
+        result = _compose_clause_reused(policy, clause, jurisdiction, lineage, translator, problems)
         if result is not None:
             composed.append(result)
     document = Document(jurisdiction=jurisdiction, language=language, clauses=tuple(composed))
@@ -114,6 +116,46 @@ def _compose_clause(
         topics=tuple(topics),
         contexts=tuple(t.context for t in texts),
     )
+
+
+_COMPOSED: dict[tuple, tuple] = {}
+"""Composed clauses by the identity of everything they are made of, shared by the revisions of a
+history (sources and catalogs are parsed once per content, so an unchanged input is the same
+object at every commit; identity is cheap to hash where the values are not)."""
+
+
+def _compose_clause_reused(
+    policy: Policy,
+    clause: Clause,
+    jurisdiction: str,
+    lineage: tuple[str, ...],
+    translator: _Translator,
+    problems: Problems,
+) -> ComposedClause | None:
+    """`_compose_clause`, done once per distinct input: a history composes the same clause with
+    the same texts, catalog and variables at every commit until one of them changes."""
+    inputs = (
+        clause,
+        *(policy.variants.get((clause.id, j)) for j in lineage),
+        translator.translations,
+        translator.variables,
+    )
+    key = (translator.translating, *map(id, inputs))
+    cached = _COMPOSED.get(key)
+    # The entry holds its inputs, so their ids cannot be reused while it lives.
+    if cached is None or any(a is not b for a, b in zip(cached[0], inputs, strict=True)):
+        scratch = copy.copy(translator)
+        scratch.missing, scratch.fuzzy = [], []
+        found = Problems()
+        result = _compose_clause(policy, clause, jurisdiction, scratch, found)
+        if len(_COMPOSED) > 100_000:
+            _COMPOSED.clear()
+        cached = _COMPOSED[key] = (inputs, result, tuple(found), (scratch.missing, scratch.fuzzy))
+    _, result, found, (missing, fuzzy) = cached
+    problems.extend(found)
+    translator.missing.extend(missing)
+    translator.fuzzy.extend(fuzzy)
+    return result
 
 
 def _paragraphs(pairs: list) -> list[str]:

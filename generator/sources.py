@@ -30,7 +30,7 @@ from generator.model import (
     Variant,
     VariantMode,
 )
-from generator.variables import variables_for
+from generator.variables import Variables, variables_for
 from generator.yamlio import Loaded, decode, load_yaml
 
 POLICIES = "policies"
@@ -103,8 +103,8 @@ def _read_yaml_file(
                 path, None, "file.missing", f"{path} is missing. Create it (see docs/authoring.md)."
             )
         return None
-    text = decode(files[path], path, problems)
-    loaded = load_yaml(text, path, problems) if text is not None else None
+    loaded, found = _load_yaml_file(path, files[path])
+    problems.extend(found)
     if loaded is None:
         return None
     if not isinstance(loaded.data, dict):
@@ -113,6 +113,15 @@ def _read_yaml_file(
         )
         return None
     return path, loaded
+
+
+@lru_cache(maxsize=1024)
+def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Problem, ...]]:
+    """A YAML file parsed once per content: history reads the same site.yml at every commit."""
+    problems = Problems()
+    text = decode(data, path, problems)
+    loaded = load_yaml(text, path, problems) if text is not None else None
+    return loaded, tuple(problems)
 
 
 def _site(
@@ -535,10 +544,33 @@ def _check_variables(
     filler = variables_for(variables)
     texts = [c.text for c in clauses.values()] + [v.text for v in variants.values()]
     for text in texts:
-        if text.title:
-            filler.fill(text.title, text.origin.path, text.origin.line or 1, problems)
-        for block in text.blocks:
-            filler.fill(block.text, text.origin.path, block.line, problems)
+        problems.extend(_text_variable_problems(text, filler))
+
+
+_TEXT_PROBLEMS: dict[tuple[int, int], tuple[Text, Variables, tuple[Problem, ...]]] = {}
+
+
+def _text_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...]:
+    """The variable problems of one text, found once: history checks the same text (the same
+    object, parsed once per content) with the same filler at every commit. Keyed by identity,
+    which is cheap to hash; the entry holds both objects so their ids are not reused."""
+    cached = _TEXT_PROBLEMS.get((id(text), id(filler)))
+    if cached is not None and cached[0] is text and cached[1] is filler:
+        return cached[2]
+    if len(_TEXT_PROBLEMS) > 100_000:
+        _TEXT_PROBLEMS.clear()
+    found = _find_variable_problems(text, filler)
+    _TEXT_PROBLEMS[(id(text), id(filler))] = (text, filler, found)
+    return found
+
+
+def _find_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...]:
+    problems = Problems()
+    if text.title:
+        filler.fill(text.title, text.origin.path, text.origin.line or 1, problems)
+    for block in text.blocks:
+        filler.fill(block.text, text.origin.path, block.line, problems)
+    return tuple(problems)
 
 
 def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> ChangeNote | None:

@@ -236,6 +236,8 @@ class _Builder:
     ) -> None:
         jurisdiction = document.jurisdiction
         history = self.sources.setdefault(jurisdiction, [])
+        if history and history[-1].document.clauses == document.clauses:
+            return  # the same clauses (mostly the same objects): no need to hash
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return
@@ -287,6 +289,8 @@ class _Builder:
             )
             return
         self.lags[key] = None
+        if history and history[-1].document.clauses == document.clauses:
+            return
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return

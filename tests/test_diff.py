@@ -47,6 +47,20 @@ def test_diff_paragraphs_compare_the_text_readers_see_not_the_markdown():
     assert paragraph.segments == ((E, "We keep it for 13 months."),)
 
 
+def test_diff_words_rewritten_phrase_is_one_removal_and_one_insertion():
+    """Spaces that happen to match between rewritten words do not chop the phrase into
+    alternating struck and inserted words."""
+    assert diff_words(
+        "the payment details we see (card type and last four digits) are kept",
+        'the payment details we see, described in "The information we collect", are kept',
+    ) == (
+        (E, "the payment details we see"),
+        (D, " (card type and last four digits)"),
+        (I, ', described in "The information we collect",'),
+        (E, " are kept"),
+    )
+
+
 def test_diff_words_splits_han_text_into_characters():
     assert diff_words("我们收集您的姓名。", "我们收集您的全名。") == (
         (E, "我们收集您的"),
