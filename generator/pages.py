@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from generator.catalogs import Translations
+from generator.clause_history import ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, ChangeType, Edit, Language, Version
@@ -102,6 +103,7 @@ class _Renderer:
         self.publication = publication
         self.policy = publication.policy
         self.today = publication.reference_date
+        self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -116,7 +118,11 @@ class _Renderer:
                     "id": jid,
                     "name": self._jurisdiction_name(jid),
                     "documents": [
-                        {"language": Language(tag=h.language), "url": document_url(*h.key)}
+                        {
+                            "language": Language(tag=h.language),
+                            "url": document_url(*h.key),
+                            "suggestion": self._suggestion(h),
+                        }
                         for h in sorted(docs, key=self._language_order)
                     ],
                 }
@@ -138,6 +144,8 @@ class _Renderer:
             self._changes_page(history, base + "changes/"),
             self._archive_page(history, base + "v/"),
         ]
+        pages.append(self._compare_page(history, base + "compare/"))
+        pages.append(self._history_page(history, base + "history/"))
         for version in history.versions:
             pages.append(self._version_page(history, version, f"{base}v/{version.number}/"))
             if version.number > 1:
@@ -161,6 +169,7 @@ class _Renderer:
             current_page=current_page,
             upcoming=upcoming,
             is_in_force=version.number == history.in_force(self.today).number,
+            clause_history=self._clause_histories(history),
         )
         title = (
             self._title(history)
@@ -221,6 +230,53 @@ class _Renderer:
             searchable=False,
         )
 
+    def _compare_page(self, history: DocumentHistory, url: str) -> Page:
+        # Any two versions, compared in the browser from the published v/<n>/document.json files:
+        # n small files instead of n*(n-1)/2 precomputed redlines (see docs/site.md).
+        language = history.language
+        in_force = history.in_force(self.today)
+        html = self._render(
+            "compare.html",
+            url,
+            language,
+            **self._document_context(history, url),
+            versions=list(reversed(history.versions)),
+            default_old=max(1, min(in_force.number, history.latest.number - 1)),
+            default_new=history.latest.number,
+        )
+        title = self._t(language).gettext("Compare versions") + " · " + self._title(history)
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            alternates=self._alternates(history, "compare/"),
+            feed=document_url(*history.key) + "feed.xml",
+            searchable=False,
+        )
+
+    def _history_page(self, history: DocumentHistory, url: str) -> Page:
+        language = history.language
+        clauses = list(self._clause_histories(history).values())
+        html = self._render(
+            "history.html",
+            url,
+            language,
+            **self._document_context(history, url),
+            clauses=clauses,
+        )
+        title = self._t(language).gettext("History of each section") + " · " + self._title(history)
+        return Page(
+            url=url,
+            title=title,
+            html=html,
+            language=language,
+            toc=tuple((c.clause_id, c.title) for c in clauses),
+            alternates=self._alternates(history, "history/"),
+            feed=document_url(*history.key) + "feed.xml",
+            searchable=False,
+        )
+
     def _redline_page(self, history: DocumentHistory, version: Version, url: str) -> Page:
         language = history.language
         previous = history.versions[version.number - 2]
@@ -260,11 +316,7 @@ class _Renderer:
         siblings = [
             h for h in self.publication.documents.values() if h.jurisdiction == history.jurisdiction
         ]
-        same_language = [
-            h
-            for h in self.publication.documents.values()
-            if h.language == language and not h.retired
-        ]
+        page = url[len(base) :]
         source_url = None
         if history.lag is not None:
             source_url = document_url(history.jurisdiction, self.policy.source_language)
@@ -281,7 +333,7 @@ class _Renderer:
             "languages": [
                 {
                     "language": Language(tag=h.language),
-                    "url": document_url(*h.key),
+                    "url": self._counterpart(history, h, page),
                     "current": h.language == language,
                 }
                 for h in sorted(siblings, key=self._language_order)
@@ -289,10 +341,11 @@ class _Renderer:
             "jurisdictions": [
                 {
                     "name": self._jurisdiction_name(h.jurisdiction, language),
-                    "url": document_url(*h.key),
+                    "url": self._counterpart(history, h, page),
+                    "language": Language(tag=h.language),
                     "current": h.jurisdiction == history.jurisdiction,
                 }
-                for h in sorted(same_language, key=lambda h: h.jurisdiction)
+                for h in self._regions(language)
             ],
             "source_url": source_url,
             "source_language": Language(tag=self.policy.source_language),
@@ -319,6 +372,48 @@ class _Renderer:
             Edit=Edit,
             **context,
         )
+
+    def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
+        """The same kind of page of another document: a switcher stays on the change log, on
+        the archive, on the comparison; a version maps to the version translating the same text."""
+        base = document_url(*other.key)
+        kind, _, number = page.rstrip("/").partition("/")
+        if not number:
+            return base + page
+        if other.jurisdiction == history.jurisdiction and number.isdigit():
+            mine = history.versions[int(number) - 1]
+            same = [v for v in other.versions if v.source_version == mine.source_version]
+            if same and (kind == "v" or same[-1].number > 1):
+                return f"{base}{kind}/{same[-1].number}/"
+        return f"{base}{kind}/"
+
+    def _regions(self, language: str) -> list[DocumentHistory]:
+        """One document per jurisdiction for the region switcher: in this language when it is
+        published in it, else in the jurisdiction's first language."""
+        chosen = []
+        for jid in self._jurisdictions():
+            docs = [
+                h
+                for h in self.publication.documents.values()
+                if h.jurisdiction == jid and not h.retired
+            ]
+            if docs:
+                same = [h for h in docs if h.language == language]
+                chosen.append(same[0] if same else min(docs, key=self._language_order))
+        return chosen
+
+    def _suggestion(self, history: DocumentHistory) -> str:
+        """The chooser's offer to a browser that prefers this document, in its own language."""
+        return self._t(history.language).gettext("Continue in %(language)s · %(region)s") % {
+            "language": Language(tag=history.language).native_name,
+            "region": self._jurisdiction_name(history.jurisdiction, history.language),
+        }
+
+    def _clause_histories(self, history: DocumentHistory) -> dict[str, ClauseHistory]:
+        key = history.key
+        if key not in self._histories:
+            self._histories[key] = {c.clause_id: c for c in clause_histories(history.versions)}
+        return self._histories[key]
 
     def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
         if suffix is None:

@@ -67,6 +67,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             if asset.suffix in {".css", ".js"} and f"assets/{asset.name}" not in target:
                 target.append(f"assets/{asset.name}")
         config.nav = _nav(self.site)
+        search = config.plugins.get("material/search") or config.plugins.get("search")
+        if search is not None:
+            _configure_search(search.config, self.site)
         locales = Path(config.config_file_path).parent / "locales"
         if locales.is_dir() and str(locales) not in config.watch:
             config.watch.append(str(locales))
@@ -178,6 +181,32 @@ def _nav(site: Site) -> list:
     for name, documents in site.nav:
         nav.append({name: [{label: url + "index.md"} for label, url in documents]})
     return nav
+
+
+SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
+"""Words end at white space, hyphens and CJK punctuation (Material's Chinese separator, which also
+suits the other languages), so one index serves every published language."""
+
+
+def _configure_search(search: Any, site: Site) -> None:
+    """Index the published languages that the theme's offline search has stemmers and stop words
+    for, unless mkdocs.yml says otherwise; the page script narrows it to one (theme/main.html)."""
+    if not search.lang:
+        search.lang = search_languages(sorted({page.language for page in site.pages}))
+    if not search.separator:
+        search.separator = SEARCH_SEPARATOR
+
+
+def search_languages(tags: list[str]) -> list[str]:
+    """Lunr language codes for BCP 47 tags: those the theme ships (no web request), English first.
+
+    Chinese is left out: lunr's zh support needs a segmenter in the browser that the theme does
+    not ship; Chinese text is split at its punctuation by SEARCH_SEPARATOR instead.
+    """
+    lunr = _material_dir() / "assets" / "javascripts" / "lunr" / "min"
+    codes = {Language(tag=tag).locale.language for tag in tags}
+    shipped = {c for c in codes if c != "zh" and (lunr / f"lunr.{c}.min.js").exists()}
+    return ["en", *sorted(shipped - {"en"})]
 
 
 def _theme_language(tag: str) -> str:

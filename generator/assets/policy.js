@@ -1,0 +1,518 @@
+/* The site's own script: small, no dependencies, no requests to other hosts.
+ *
+ * Every page works without it; it adds what plain links cannot do:
+ *  - the chooser offers the document that suits the browser's languages (an offer, not a redirect);
+ *  - each clause gets a button that copies its link;
+ *  - the region and language menus close with Escape or a click elsewhere;
+ *  - printed pages show where each link points;
+ *  - the compare page redlines any two versions from their published document.json files, with
+ *    the same rules as generator/diff.py (clauses by id, paragraphs aligned, then words).
+ */
+(function () {
+  "use strict";
+
+  /* Chooser ------------------------------------------------------------------------------- */
+
+  // A jurisdiction whose id is a region code (br, cn, eu, us-ca) is suggested to browsers whose
+  // language tag names that region; "eu" covers the member states of the EEA.
+  var EEA = ("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE " +
+    "IS LI NO").split(" ");
+
+  function parseTag(tag) {
+    var parts = String(tag).split(/[-_]/);
+    var language = parts[0].toLowerCase();
+    var script = "";
+    var region = "";
+    parts.slice(1).forEach(function (part) {
+      if (/^[A-Za-z]{4}$/.test(part)) script = part[0].toUpperCase() + part.slice(1).toLowerCase();
+      else if (/^([A-Za-z]{2}|\d{3})$/.test(part) && !region) region = part.toUpperCase();
+    });
+    if (language === "zh" && !script) {
+      script = ["TW", "HK", "MO"].indexOf(region) >= 0 ? "Hant" : "Hans";
+    }
+    return {language: language, script: script, region: region};
+  }
+
+  function regionMatches(jurisdiction, region) {
+    if (!region) return false;
+    var id = jurisdiction.toUpperCase();
+    return id === region || (id === "EU" && EEA.indexOf(region) >= 0);
+  }
+
+  function languageScore(offered, wanted) {
+    var a = parseTag(offered);
+    var b = parseTag(wanted);
+    if (a.language !== b.language) return 0;
+    if (a.script && b.script && a.script !== b.script) return 0;
+    if (offered.toLowerCase() === wanted.toLowerCase()) return 3;
+    return a.region && a.region === b.region ? 2 : 1;
+  }
+
+  /** The chooser link that suits the browser's languages best, or null. */
+  function suggest(links, preferred) {
+    if (!links.length || !preferred.length) return null;
+    var regions = preferred.map(function (tag) { return parseTag(tag).region; }).filter(Boolean);
+    var jurisdictions = [];
+    links.forEach(function (a) {
+      if (jurisdictions.indexOf(a.dataset.jurisdiction) < 0) jurisdictions.push(a.dataset.jurisdiction);
+    });
+    var jurisdiction = null;
+    for (var r = 0; r < regions.length && !jurisdiction; r++) {
+      var found = jurisdictions.filter(function (j) { return regionMatches(j, regions[r]); });
+      if (found.length) jurisdiction = found[0];
+    }
+    // Without a region of our own, the first (most general) jurisdiction; the law that applies
+    // matters more than the language, so a region found keeps its own default language.
+    var candidates = links.filter(function (a) {
+      return a.dataset.jurisdiction === (jurisdiction || jurisdictions[0]);
+    });
+    for (var p = 0; p < preferred.length; p++) {
+      var best = null;
+      var score = 0;
+      candidates.forEach(function (a) {
+        var s = languageScore(a.dataset.language, preferred[p]);
+        if (s > score) { best = a; score = s; }
+      });
+      if (best) return best;
+    }
+    return jurisdiction ? candidates[0] : null;
+  }
+
+  function setUpChooser() {
+    var chooser = document.querySelector("[data-policy-chooser]");
+    var box = document.querySelector("[data-policy-suggestion]");
+    if (!chooser || !box) return;
+    var links = Array.prototype.slice.call(chooser.querySelectorAll("a[data-language]"));
+    var preferred = navigator.languages && navigator.languages.length
+      ? Array.prototype.slice.call(navigator.languages)
+      : [navigator.language || ""];
+    var pick = suggest(links, preferred.filter(Boolean));
+    if (!pick) return;
+    pick.classList.add("policy-chooser__suggested");
+    var offer = document.createElement("a");
+    offer.className = "policy-suggestion__link";
+    offer.href = pick.getAttribute("href");
+    offer.lang = pick.lang;
+    offer.dir = pick.dir;
+    offer.hreflang = pick.hreflang;
+    offer.textContent = pick.dataset.suggestion;
+    var arrow = document.createElement("span");
+    arrow.setAttribute("aria-hidden", "true");
+    arrow.className = "policy-suggestion__arrow";
+    arrow.textContent = pick.dir === "rtl" ? "←" : "→";
+    offer.appendChild(arrow);
+    box.appendChild(offer);
+    box.hidden = false;
+  }
+
+  /* Copy a clause's link ----------------------------------------------------------------- */
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (error) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy"));
+    });
+  }
+
+  function setUpCopyButtons() {
+    var buttons = document.querySelectorAll("[data-policy-copy]");
+    var status = document.querySelector("[data-policy-status]");
+    if (!buttons.length) return;
+    document.documentElement.classList.add("policy-js");
+    var timer = null;
+    Array.prototype.forEach.call(buttons, function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var url = new URL("#" + button.dataset.policyCopy, location.href).href;
+        function done(message, copied) {
+          Array.prototype.forEach.call(buttons, function (b) { b.classList.remove("is-copied"); });
+          if (copied) button.classList.add("is-copied");
+          if (status) {
+            status.textContent = message;
+            status.classList.add("is-visible");
+          }
+          clearTimeout(timer);
+          timer = setTimeout(function () {
+            button.classList.remove("is-copied");
+            if (status) { status.classList.remove("is-visible"); status.textContent = ""; }
+          }, 2500);
+        }
+        copyText(url).then(
+          function () { done(status ? status.dataset.copied : "", true); },
+          function () {
+            history.replaceState(null, "", "#" + button.dataset.policyCopy);
+            done(status ? status.dataset.copyFailed : "", false);
+          }
+        );
+      });
+    });
+  }
+
+  /* Region and language menus ------------------------------------------------------------ */
+
+  function setUpMenus() {
+    var menus = Array.prototype.slice.call(document.querySelectorAll("[data-policy-menu]"));
+    if (!menus.length) return;
+    menus.forEach(function (menu) {
+      menu.addEventListener("toggle", function () {
+        if (!menu.open) return;
+        menus.forEach(function (other) { if (other !== menu) other.open = false; });
+      });
+      menu.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+        }
+      });
+    });
+    document.addEventListener("click", function (event) {
+      menus.forEach(function (menu) {
+        if (menu.open && !menu.contains(event.target)) menu.open = false;
+      });
+    });
+  }
+
+  /* Print: the address of every link ------------------------------------------------------ */
+
+  function setUpPrint() {
+    var content = document.querySelector(".md-content");
+    if (!content) return;
+    Array.prototype.forEach.call(content.querySelectorAll("a[href]"), function (a) {
+      var href = a.getAttribute("href");
+      if (!href || href.charAt(0) === "#" || a.classList.contains("headerlink")) return;
+      var shown = a.href.replace(/^mailto:/, "");
+      if (a.textContent.trim() === shown) return;
+      a.setAttribute("data-print-href", shown);
+    });
+    var source = document.querySelector("[data-policy-print-source]");
+    if (source) {
+      source.querySelector("span").textContent = location.href.split("#")[0];
+      source.hidden = false;
+    }
+  }
+
+  /* Compare two versions ------------------------------------------------------------------ */
+
+  /** difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), for arrays of strings. */
+  function opcodes(a, b) {
+    var b2j = new Map();
+    b.forEach(function (item, j) {
+      if (!b2j.has(item)) b2j.set(item, []);
+      b2j.get(item).push(j);
+    });
+    function longest(alo, ahi, blo, bhi) {
+      var besti = alo, bestj = blo, bestsize = 0;
+      var j2len = new Map();
+      for (var i = alo; i < ahi; i++) {
+        var next = new Map();
+        var js = b2j.get(a[i]) || [];
+        for (var n = 0; n < js.length; n++) {
+          var j = js[n];
+          if (j < blo) continue;
+          if (j >= bhi) break;
+          var k = (j2len.get(j - 1) || 0) + 1;
+          next.set(j, k);
+          if (k > bestsize) { besti = i - k + 1; bestj = j - k + 1; bestsize = k; }
+        }
+        j2len = next;
+      }
+      return [besti, bestj, bestsize];
+    }
+    var queue = [[0, a.length, 0, b.length]];
+    var blocks = [];
+    while (queue.length) {
+      var q = queue.pop();
+      var m = longest(q[0], q[1], q[2], q[3]);
+      if (m[2]) {
+        blocks.push(m);
+        if (q[0] < m[0] && q[2] < m[1]) queue.push([q[0], m[0], q[2], m[1]]);
+        if (m[0] + m[2] < q[1] && m[1] + m[2] < q[3]) queue.push([m[0] + m[2], q[1], m[1] + m[2], q[3]]);
+      }
+    }
+    blocks.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]; });
+    var merged = [];
+    var i1 = 0, j1 = 0, k1 = 0;
+    blocks.forEach(function (block) {
+      if (i1 + k1 === block[0] && j1 + k1 === block[1]) {
+        k1 += block[2];
+      } else {
+        if (k1) merged.push([i1, j1, k1]);
+        i1 = block[0]; j1 = block[1]; k1 = block[2];
+      }
+    });
+    if (k1) merged.push([i1, j1, k1]);
+    merged.push([a.length, b.length, 0]);
+    var result = [];
+    var i = 0, j = 0;
+    merged.forEach(function (block) {
+      var tag = i < block[0] && j < block[1] ? "replace" : i < block[0] ? "delete" : j < block[1] ? "insert" : "";
+      if (tag) result.push([tag, i, block[0], j, block[1]]);
+      i = block[0] + block[2];
+      j = block[1] + block[2];
+      if (block[2]) result.push(["equal", block[0], i, block[1], j]);
+    });
+    return result;
+  }
+
+  var TOKEN = /\s+|[\p{L}\p{N}_’']+|[^\p{L}\p{N}_\s]/gu;
+  var EQUAL = "equal", INSERTED = "inserted", DELETED = "deleted";
+
+  function append(segments, edit, text) {
+    var last = segments[segments.length - 1];
+    if (last && last[0] === edit) last[1] += text;
+    else segments.push([edit, text]);
+  }
+
+  /** diff.py's diff_words: stretches of equal, deleted and inserted text. */
+  function diffWords(oldText, newText) {
+    var a = oldText.match(TOKEN) || [];
+    var b = newText.match(TOKEN) || [];
+    var segments = [];
+    opcodes(a, b).forEach(function (op) {
+      if (op[0] === "equal") { append(segments, EQUAL, b.slice(op[3], op[4]).join("")); return; }
+      if (op[2] > op[1]) append(segments, DELETED, a.slice(op[1], op[2]).join(""));
+      if (op[4] > op[3]) append(segments, INSERTED, b.slice(op[3], op[4]).join(""));
+    });
+    return segments;
+  }
+
+  function plainText(node) {
+    var parts = [];
+    (function walk(n) {
+      if (n.nodeType === 3) { parts.push(n.nodeValue); return; }
+      if (n.nodeType !== 1) return;
+      if (/^(P|LI|BR|H[3-6])$/.test(n.nodeName)) parts.push(" ");
+      Array.prototype.forEach.call(n.childNodes, walk);
+    })(node);
+    return parts.join("").replace(/\s+/g, " ").trim();
+  }
+
+  /** A clause's blocks (paragraphs, list items, sub-headings), as blocks.py splits its source. */
+  function blocksOf(html) {
+    var body = new DOMParser().parseFromString(html, "text/html").body;
+    var blocks = [];
+    function add(prefix, element) {
+      blocks.push({prefix: prefix, key: prefix + element.innerHTML, text: plainText(element)});
+    }
+    Array.prototype.forEach.call(body.children, function (element) {
+      var heading = /^H([3-6])$/.exec(element.nodeName);
+      if (heading) add("######".slice(0, Number(heading[1])) + " ", element);
+      else if (element.nodeName === "UL" || element.nodeName === "OL") {
+        var number = Number(element.getAttribute("start") || 1);
+        Array.prototype.forEach.call(element.children, function (item, index) {
+          add(element.nodeName === "UL" ? "- " : number + index + ". ", item);
+        });
+      } else add("", element);
+    });
+    return blocks;
+  }
+
+  function whole(block, edit) {
+    return {prefix: block.prefix, segments: [[edit, block.text]]};
+  }
+
+  /** diff.py's diff_paragraphs: blocks aligned, aligned pairs diffed word by word. */
+  function diffParagraphs(oldBlocks, newBlocks) {
+    var result = [];
+    var keys = function (blocks) { return blocks.map(function (b) { return b.key; }); };
+    opcodes(keys(oldBlocks), keys(newBlocks)).forEach(function (op) {
+      var i1 = op[1], i2 = op[2], j1 = op[3], j2 = op[4];
+      if (op[0] === "equal") {
+        newBlocks.slice(j1, j2).forEach(function (b) { result.push(whole(b, EQUAL)); });
+        return;
+      }
+      var pairs = op[0] === "replace" ? Math.min(i2 - i1, j2 - j1) : 0;
+      for (var k = 0; k < pairs; k++) {
+        var before = oldBlocks[i1 + k], after = newBlocks[j1 + k];
+        result.push({prefix: after.prefix || before.prefix, segments: diffWords(before.text, after.text)});
+      }
+      oldBlocks.slice(i1 + pairs, i2).forEach(function (b) { result.push(whole(b, DELETED)); });
+      newBlocks.slice(j1 + pairs, j2).forEach(function (b) { result.push(whole(b, INSERTED)); });
+    });
+    return result;
+  }
+
+  function movedClauses(oldOrder, newOrder) {
+    var commonOld = oldOrder.filter(function (c) { return newOrder.indexOf(c) >= 0; });
+    var commonNew = newOrder.filter(function (c) { return oldOrder.indexOf(c) >= 0; });
+    var kept = new Set();
+    opcodes(commonOld, commonNew).forEach(function (op) {
+      if (op[0] === "equal") for (var j = op[3]; j < op[4]; j++) kept.add(commonNew[j]);
+    });
+    return new Set(commonNew.filter(function (c) { return !kept.has(c); }));
+  }
+
+  function mergedOrder(oldOrder, newOrder) {
+    var result = newOrder.slice();
+    oldOrder.forEach(function (id, index) {
+      if (result.indexOf(id) >= 0) return;
+      var previous = null;
+      for (var k = index - 1; k >= 0; k--) {
+        if (result.indexOf(oldOrder[k]) >= 0) { previous = oldOrder[k]; break; }
+      }
+      result.splice(previous === null ? 0 : result.indexOf(previous) + 1, 0, id);
+    });
+    return result;
+  }
+
+  /** diff.py's diff_documents on two published document.json objects. */
+  function diffDocuments(oldDoc, newDoc) {
+    var byId = function (doc) {
+      var map = new Map();
+      doc.clauses.forEach(function (c) { map.set(c.id, c); });
+      return map;
+    };
+    var oldClauses = byId(oldDoc), newClauses = byId(newDoc);
+    var oldOrder = Array.from(oldClauses.keys()), newOrder = Array.from(newClauses.keys());
+    var moved = movedClauses(oldOrder, newOrder);
+    var changes = [];
+    mergedOrder(oldOrder, newOrder).forEach(function (id) {
+      var before = oldClauses.get(id), after = newClauses.get(id);
+      if (!after) {
+        changes.push({id: id, type: "removed", title: before.title, oldTitle: null, moved: false,
+          paragraphs: blocksOf(before.html).map(function (b) { return whole(b, DELETED); })});
+        return;
+      }
+      if (!before) {
+        changes.push({id: id, type: "added", title: after.title, oldTitle: null, moved: false,
+          paragraphs: blocksOf(after.html).map(function (b) { return whole(b, INSERTED); })});
+        return;
+      }
+      var same = before.html === after.html && before.title === after.title;
+      if (same && !moved.has(id)) return;
+      changes.push({
+        id: id,
+        type: same ? "moved" : "changed",
+        title: after.title,
+        oldTitle: before.title !== after.title ? before.title : null,
+        moved: moved.has(id),
+        paragraphs: diffParagraphs(blocksOf(before.html), blocksOf(after.html)),
+      });
+    });
+    return changes;
+  }
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function marked(tag, label, text) {
+    var node = element(tag);
+    node.appendChild(element("span", "policy-sr", label + " "));
+    node.appendChild(document.createTextNode(text));
+    return node;
+  }
+
+  function renderChange(change, strings) {
+    var section = element("section", "policy-clause policy-redline policy-redline--" + change.type);
+    section.setAttribute("aria-labelledby", change.id);
+    var heading = element("h2", "", change.title + " ");
+    heading.id = change.id;
+    var badge = {
+      added: strings.new_section,
+      removed: strings.section_removed,
+      moved: strings.section_moved,
+      changed: change.moved ? strings.section_changed_moved : strings.section_changed,
+    }[change.type];
+    heading.appendChild(element("span", "policy-badge", badge));
+    section.appendChild(heading);
+    if (change.oldTitle) {
+      var title = element("p", "policy-redline__title", strings.previously_titled + " ");
+      title.appendChild(marked("del", strings.removed, change.oldTitle));
+      section.appendChild(title);
+    }
+    change.paragraphs.forEach(function (paragraph) {
+      var p = element("p", "policy-redline__paragraph");
+      if (paragraph.prefix.charAt(0) === "#") p.classList.add("policy-redline__heading");
+      else if (paragraph.prefix) {
+        p.classList.add("policy-redline__item");
+        var marker = element("span", "policy-redline__marker",
+          paragraph.prefix.charAt(0) === "-" ? "•" : paragraph.prefix.trim());
+        marker.setAttribute("aria-hidden", "true");
+        p.appendChild(marker);
+      }
+      paragraph.segments.forEach(function (segment) {
+        if (segment[0] === INSERTED) p.appendChild(marked("ins", strings.added, segment[1]));
+        else if (segment[0] === DELETED) p.appendChild(marked("del", strings.removed, segment[1]));
+        else p.appendChild(document.createTextNode(segment[1]));
+      });
+      section.appendChild(p);
+    });
+    return section;
+  }
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
+  }
+
+  function setUpCompare() {
+    var form = document.querySelector("[data-policy-compare]");
+    if (!form) return;
+    var strings = JSON.parse(document.querySelector("[data-policy-compare-strings]").textContent);
+    var status = document.querySelector("[data-policy-compare-status]");
+    var output = document.querySelector("[data-policy-compare-result]");
+    var base = new URL(form.dataset.policyCompare, location.href);
+    var cache = {};
+    function load(number) {
+      if (!cache[number]) {
+        cache[number] = fetch(new URL(number + "/document.json", base)).then(function (response) {
+          if (!response.ok) throw new Error(response.status);
+          return response.json();
+        });
+      }
+      return cache[number];
+    }
+    var run = 0;
+    function compare() {
+      var a = Number(form.elements.from.value), b = Number(form.elements.to.value);
+      var query = "?from=" + a + "&to=" + b;
+      if (location.search !== query) history.replaceState(null, "", query + location.hash);
+      output.textContent = "";
+      if (a === b) { status.textContent = strings.same_version; return; }
+      var older = Math.min(a, b), newer = Math.max(a, b);
+      var mine = ++run;
+      status.textContent = strings.loading;
+      Promise.all([load(older), load(newer)]).then(function (docs) {
+        if (mine !== run) return;
+        var changes = diffDocuments(docs[0], docs[1]);
+        status.textContent = format(strings.summary, {old: older, new: newer, count: changes.length});
+        if (!changes.length) output.appendChild(element("p", "", strings.no_change));
+        changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });
+      }, function () {
+        if (mine === run) status.textContent = strings.failed;
+      });
+    }
+    var params = new URLSearchParams(location.search);
+    ["from", "to"].forEach(function (name) {
+      var select = form.elements[name];
+      var wanted = params.get(name);
+      if (wanted && select.querySelector('option[value="' + Number(wanted) + '"]')) select.value = String(Number(wanted));
+      select.addEventListener("change", compare);
+    });
+    form.addEventListener("submit", function (event) { event.preventDefault(); compare(); });
+    compare();
+  }
+
+  window.policyDiff = {diffDocuments: diffDocuments, diffWords: diffWords, suggest: suggest};
+
+  setUpChooser();
+  setUpCopyButtons();
+  setUpMenus();
+  setUpPrint();
+  setUpCompare();
+})();

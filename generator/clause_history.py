@@ -1,0 +1,78 @@
+"""When did each clause of a document change: a per-clause history across its versions.
+
+A clause's text is compared as published (its title and sanitized HTML), version after version, so a
+re-wrapped source paragraph that renders the same is not a change, exactly as for version hashes.
+The work is one dictionary lookup per clause and version: no word diff is needed to know *when*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import ChangeType, ComposedClause, Version
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClauseEvent:
+    """One version in which a clause was added, changed or removed."""
+
+    version: Version
+    type: ChangeType
+    """ADDED, CHANGED or REMOVED; a clause that only moved among the others did not change."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClauseHistory:
+    """Every version in which one clause changed, oldest first."""
+
+    clause_id: str
+    title: str
+    """Its title in the newest version that has it."""
+    events: tuple[ClauseEvent, ...]
+
+    @property
+    def removed(self) -> bool:
+        """Whether the newest version no longer has the clause."""
+        return self.events[-1].type is ChangeType.REMOVED
+
+    def change_in(self, number: int) -> ClauseEvent | None:
+        """The event of version `number`, if the clause changed in it."""
+        return next((e for e in self.events if e.version.number == number), None)
+
+    def last_change(self, number: int) -> ClauseEvent | None:
+        """The latest event up to and including version `number`."""
+        earlier = [e for e in self.events if e.version.number <= number]
+        return earlier[-1] if earlier else None
+
+
+def clause_histories(versions: tuple[Version, ...]) -> tuple[ClauseHistory, ...]:
+    """Each clause's history, in the newest version's order, then the removed clauses."""
+    events: dict[str, list[ClauseEvent]] = {}
+    titles: dict[str, str] = {}
+    previous: dict[str, ComposedClause] = {}
+    for version in versions:
+        current = {c.id: c for c in version.document.clauses}
+        for clause in version.document.clauses:
+            change = _change(previous.get(clause.id), clause)
+            if change is not None:
+                events.setdefault(clause.id, []).append(
+                    ClauseEvent(version=version, type=change)
+                )
+            titles[clause.id] = clause.title
+        for clause_id in sorted(previous.keys() - current.keys()):
+            events[clause_id].append(ClauseEvent(version=version, type=ChangeType.REMOVED))
+        previous = current
+    newest = [c.id for c in versions[-1].document.clauses] if versions else []
+    gone = sorted(set(events) - set(newest), key=lambda c: (events[c][-1].version.number, c))
+    return tuple(
+        ClauseHistory(clause_id=c, title=titles[c], events=tuple(events[c]))
+        for c in newest + gone
+    )
+
+
+def _change(before: ComposedClause | None, after: ComposedClause) -> ChangeType | None:
+    if before is None:
+        return ChangeType.ADDED
+    if (before.title, before.html) != (after.title, after.html):
+        return ChangeType.CHANGED
+    return None

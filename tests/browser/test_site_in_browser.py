@@ -1,0 +1,477 @@
+"""The published site as a shopper meets it: the machine's Chromium, driven by Playwright, against a
+site built from a real project (tests/browser/sample.py) and served on 127.0.0.1.
+
+Screenshots (desktop, phone, print) and a PDF are written to test-artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import ROOT, Project
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from sample import make_sample
+
+from generator.build import BuildOptions, make_site
+from generator.diff import diff_documents
+from generator.model import Edit
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+PAGE_TYPES = {
+    "chooser": "",
+    "current": "eu/en/",
+    "current-fr": "eu/fr/",
+    "change-log": "eu/en/changes/",
+    "archive-list": "eu/en/v/",
+    "archive-version": "eu/en/v/1/",
+    "redline": "eu/en/changes/3/",
+    "compare": "eu/en/compare/?from=1&to=3",
+    "clause-history": "eu/en/history/",
+}
+
+
+@dataclass
+class Served:
+    """The sample project, built, and the address its site is served at."""
+
+    project: Project
+    url: str
+    requests: list[str] = field(default_factory=list)
+    """Every URL any page of any test asked for."""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Keep the test output clean."""
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The sample site, built by `policy build` and served by a thread on 127.0.0.1."""
+    project = make_sample(tmp_path_factory.mktemp("browser") / "project")
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    handler = functools.partial(_QuietHandler, directory=str(project.root / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Served(project=project, url=f"http://127.0.0.1:{server.server_address[1]}/")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The machine's Chromium (Playwright never downloads a browser here)."""
+    assert Path(CHROMIUM).exists(), "Chromium is missing: scripts/test.sh installs it."
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_context(browser: Browser, site: Served) -> Iterator[Callable[..., BrowserContext]]:
+    """New browser contexts (desktop by default) that record every request they make."""
+    contexts: list[BrowserContext] = []
+
+    def make(**options: object) -> BrowserContext:
+        options = {"viewport": DESKTOP, **options}
+        context = browser.new_context(**options)
+        context.on("request", lambda request: site.requests.append(request.url))
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(open_context: Callable[..., BrowserContext]) -> Page:
+    """A desktop page in English."""
+    return open_context(locale="en-US").new_page()
+
+
+def shot(page: Page, name: str, full_page: bool = True) -> None:
+    """Save a screenshot for a person to judge the design."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def serious_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page, one line each."""
+    results = Axe().run(page)
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def wait_for_compare(page: Page) -> None:
+    expect(page.locator("[data-policy-compare-status]")).to_contain_text("Sections that differ")
+
+
+# Accessibility ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+def test_page_type_has_no_serious_accessibility_violations(
+    name: str, site: Served, page: Page, open_context: Callable[..., BrowserContext]
+) -> None:
+    page.goto(site.url + PAGE_TYPES[name])
+    if name == "compare":
+        wait_for_compare(page)
+    assert serious_violations(page) == []
+    shot(page, f"desktop-{name}")
+    phone = open_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US").new_page()
+    phone.goto(site.url + PAGE_TYPES[name])
+    if name == "compare":
+        wait_for_compare(phone)
+    assert serious_violations(phone) == []
+    shot(phone, f"phone-{name}")
+
+
+def test_open_menus_and_search_have_no_serious_accessibility_violations(
+    site: Served, page: Page
+) -> None:
+    page.goto(site.url + "eu/en/")
+    page.locator("summary", has_text="Language").click()
+    expect(page.get_by_role("link", name="Français")).to_be_visible()
+    assert serious_violations(page) == []
+    page.keyboard.press("Escape")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially("order", delay=20)
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    assert serious_violations(page) == []
+
+
+# The chooser ---------------------------------------------------------------------------------
+
+
+def test_chooser_offers_french_and_the_eu_to_a_french_browser(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    page = open_context(locale="fr-FR").new_page()
+    page.goto(site.url)
+    offer = page.locator(".policy-suggestion__link")
+    expect(offer).to_be_visible()
+    expect(offer).to_have_attribute("href", "eu/fr/")
+    expect(offer).to_have_attribute("lang", "fr")
+    expect(offer).to_contain_text("Français")
+    highlighted = page.locator(".policy-chooser__suggested")
+    expect(highlighted).to_have_count(1)
+    expect(highlighted).to_have_attribute("data-jurisdiction", "eu")
+    assert page.url == site.url, "the chooser offers; it never redirects"
+    shot(page, "desktop-chooser-fr")
+    offer.click()
+    page.wait_for_url(site.url + "eu/fr/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("en-US", "global/en/"), ("de-DE", "eu/en/"), ("fr-CA", "global/fr/")],
+)
+def test_chooser_suggests_the_region_first_then_the_language(
+    locale: str, expected: str, site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    page = open_context(locale=locale).new_page()
+    page.goto(site.url)
+    expect(page.locator(".policy-suggestion__link")).to_have_attribute("href", expected)
+
+
+def test_chooser_works_without_javascript(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    page = open_context(java_script_enabled=False, locale="fr-FR").new_page()
+    page.goto(site.url)
+    expect(page.locator("[data-policy-suggestion]")).to_be_hidden()
+    page.locator("#region-eu ~ ul").get_by_role("link", name="Français").click()
+    page.wait_for_url(site.url + "eu/fr/")
+
+
+# Switchers -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "language", "expected"),
+    [
+        ("eu/en/changes/", "Français", "eu/fr/changes/"),
+        ("eu/fr/v/2/", "English", "eu/en/v/2/"),
+        ("eu/en/changes/3/", "Français", "eu/fr/changes/3/"),
+        ("eu/en/compare/", "Français", "eu/fr/compare/"),
+    ],
+)
+def test_language_switcher_stays_on_the_same_page_type(
+    start: str, language: str, expected: str, site: Served, page: Page
+) -> None:
+    page.goto(site.url + start)
+    summary = page.locator("summary", has_text="Language")
+    summary.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name=language, exact=True).click()
+    page.wait_for_url(site.url + expected)
+
+
+def test_region_switcher_keeps_the_language(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/fr/changes/")
+    page.locator("summary", has_text="Region").click()
+    page.get_by_role("link", name="Worldwide").click()
+    page.wait_for_url(site.url + "global/fr/changes/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+
+
+def test_menu_closes_with_escape_and_gives_focus_back(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    summary = page.locator("summary", has_text="Region")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("link", name="Worldwide")).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("link", name="Worldwide")).to_be_hidden()
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+
+
+# The policy page ------------------------------------------------------------------------------
+
+
+def test_current_page_shows_version_dates_links_and_feed(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    facts = page.locator(".policy-facts")
+    expect(facts).to_contain_text("Version")
+    expect(facts).to_contain_text("January 2, 2026")
+    links = page.get_by_role("navigation", name="This policy")
+    for name in ("Change log", "All versions", "Compare versions", "Follow changes (Atom feed)"):
+        expect(links.get_by_role("link", name=name)).to_be_visible()
+    feed = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    assert feed.get_attribute("href") == "feed.xml"
+    toc = page.locator(".md-sidebar--secondary nav")
+    expect(toc.get_by_role("link", name="How long we keep your information")).to_be_visible()
+
+
+def test_upcoming_change_banner_links_to_its_redline(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    banner = page.locator(".policy-notice--upcoming")
+    expect(banner).to_contain_text("An updated policy takes effect on June 1, 2026")
+    expect(banner).to_contain_text("6 years instead of 10")
+    banner.get_by_role("link", name="See what changes").click()
+    page.wait_for_url(site.url + "eu/en/changes/3/")
+    clause = page.locator("section#how-long-we-keep, section[aria-labelledby='how-long-we-keep']")
+    expect(clause.locator("del")).to_have_text("removed: 10")
+    expect(clause.locator("ins")).to_have_text("added: 6")
+
+
+def test_copy_button_copies_the_clause_address(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    context = open_context(locale="en-US")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
+    page = context.new_page()
+    page.goto(site.url + "eu/en/")
+    button = page.locator('[data-policy-copy="data-we-collect"]')
+    expect(button).to_be_visible()
+    expect(button).to_have_accessible_description("The information we collect")
+    button.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-policy-status]")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        site.url + "eu/en/#data-we-collect"
+    )
+
+
+def test_clause_links_to_its_history(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    clause = page.locator("section[aria-labelledby='how-long-we-keep']")
+    expect(clause.locator(".policy-clause__meta")).to_contain_text("Added in version 2")
+    upcoming = clause.get_by_role("link", name="This section changes on June 1, 2026")
+    expect(upcoming).to_have_attribute("href", "changes/3/#how-long-we-keep")
+    expect(page.locator(".policy-clause__upcoming")).to_have_count(2)  # and the title of who-we-are
+    clause.get_by_role("link", name="History of this section").click()
+    page.wait_for_url(site.url + "eu/en/history/#how-long-we-keep")
+    history = page.locator("section[aria-labelledby='how-long-we-keep'] li")
+    expect(history).to_have_count(2)
+    expect(history.nth(0)).to_contain_text("Version 3")
+    expect(history.nth(0)).to_contain_text("section changed")
+    expect(history.nth(1)).to_contain_text("Version 2")
+    expect(history.nth(1)).to_contain_text("new section")
+    history.nth(0).get_by_role("link", name="What changed").click()
+    page.wait_for_url(site.url + "eu/en/changes/3/#how-long-we-keep")
+
+
+def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".policy-switchers", ".policy-links", ".md-sidebar--secondary",
+                   ".policy-copy", ".policy-clause__meta"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.locator(".policy-print-source")).to_contain_text(site.url + "eu/en/")
+    external = page.get_by_role("link", name="our security page")
+    after = external.evaluate("a => getComputedStyle(a, '::after').content")
+    assert "https://shop.example/security" in after
+    heading = page.locator("h2#data-we-collect")
+    assert heading.evaluate("h => getComputedStyle(h).breakAfter") == "avoid"
+    shot(page, "print-current")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.pdf(path=str(ARTIFACTS / "print-current.pdf"), format="A4")
+
+
+# Compare ---------------------------------------------------------------------------------------
+
+
+def changed_segments_in_python(project: Project, first: int, second: int) -> list:
+    """What generator/diff.py marks between two versions of eu/en."""
+    publication, _ = make_site(BuildOptions(project_dir=project.root))
+    versions = publication.documents[("eu", "en")].versions
+    changes = diff_documents(versions[first - 1].document, versions[second - 1].document)
+    return [
+        [
+            c.clause_id,
+            c.type.value,
+            [[e.value, t] for p in c.paragraphs for e, t in p.segments if e is not Edit.EQUAL],
+        ]
+        for c in changes
+    ]
+
+
+def test_compare_any_two_versions_renders_the_redline_diff_py_would(
+    site: Served, page: Page
+) -> None:
+    page.goto(site.url + "eu/en/compare/")
+    page.select_option("#compare-from", "1")
+    page.select_option("#compare-to", "3")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator("[data-policy-compare-status]")).to_have_text(
+        "Version 1 compared with version 3. Sections that differ: 3."
+    )
+    assert page.url.endswith("compare/?from=1&to=3")
+    result = page.locator("[data-policy-compare-result]")
+    expect(result.locator("ins")).to_contain_text(["added: full", "added: We keep order"])
+    expect(result.locator("del").first).to_have_text("removed: Who we are")
+    expect(result.get_by_role("heading", name="How long we keep your information")).to_be_visible()
+    shot(page, "desktop-compare-1-3")
+    in_browser = page.evaluate(
+        """async () => {
+            const load = n => fetch(`../v/${n}/document.json`).then(r => r.json());
+            const changes = window.policyDiff.diffDocuments(await load(1), await load(3));
+            return changes.map(c => [c.id, c.type, c.paragraphs.flatMap(p =>
+                p.segments.filter(s => s[0] !== "equal"))]);
+        }"""
+    )
+    assert in_browser == changed_segments_in_python(site.project, 1, 3)
+
+
+def test_compare_page_address_chooses_the_versions(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/compare/?from=2&to=3")
+    expect(page.locator("[data-policy-compare-status]")).to_have_text(
+        "Version 2 compared with version 3. Sections that differ: 2."
+    )
+    assert page.locator("#compare-from").input_value() == "2"
+
+
+def test_compare_with_the_keyboard(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/compare/?from=2&to=3")
+    wait_for_compare(page)
+    page.locator("#compare-from").focus()
+    page.keyboard.press("ArrowDown")  # the options run newest first: version 1
+    expect(page.locator("[data-policy-compare-status]")).to_have_text(
+        "Version 1 compared with version 3. Sections that differ: 3."
+    )
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "compare-to"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Compare"
+
+
+# Keyboard --------------------------------------------------------------------------------------
+
+
+def test_keyboard_reaches_the_menus_the_links_and_every_copy_button(
+    site: Served, page: Page
+) -> None:
+    page.goto(site.url + "eu/en/")
+    reached = []
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.append(
+            page.evaluate(
+                """() => { const e = document.activeElement;
+                    return e.dataset.policyCopy ? 'copy:' + e.dataset.policyCopy
+                        : e.tagName === 'SUMMARY' ? 'menu:' + e.textContent.trim().split(/\\s+/)[0]
+                        : e.tagName + ':' + e.textContent.trim(); }"""
+            )
+        )
+    for expected in ("menu:Region", "menu:Language", "A:Compare versions",
+                     "copy:who-we-are", "copy:data-we-collect", "copy:how-long-we-keep",
+                     "copy:your-rights"):
+        assert expected in reached, reached
+
+
+# Search ----------------------------------------------------------------------------------------
+
+
+def search(page: Page, query: str) -> list[str]:
+    """The addresses of the search results for a query."""
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    return sorted(
+        {urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")}
+    )
+
+
+def test_search_stays_in_the_page_document_and_language(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/fr/")
+    assert search(page, "conservons") == ["/eu/fr/"]
+    page.goto(site.url + "global/en/")
+    assert search(page, "records") == ["/global/en/"]
+
+
+def test_search_uses_the_page_language_stop_words(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/fr/")
+    assert search(page, "commande") == ["/eu/fr/"]
+    page.locator("input.md-search__input").fill("")
+    page.locator("input.md-search__input").press_sequentially("les", delay=20)
+    # "les" is in the text, but a French index leaves out French stop words.
+    expect(page.locator(".md-search-result__meta")).to_have_text("Aucun document trouvé")
+
+
+# Privacy -----------------------------------------------------------------------------------------
+
+
+def test_no_request_leaves_127_0_0_1(site: Served, page: Page) -> None:
+    for path in PAGE_TYPES.values():
+        page.goto(site.url + path)
+    search(page, "records")
+    page.goto(site.url + "eu/en/")
+    assert site.requests, "no request was recorded"
+    hosts = sorted({urlsplit(url).hostname for url in site.requests if re.match("https?:", url)})
+    assert hosts == ["127.0.0.1"]
