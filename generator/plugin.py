@@ -30,6 +30,8 @@ log = logging.getLogger("mkdocs.plugins.policy")
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
 _HTML_TAG = re.compile(r'<html lang="[^"]*"')
+TITLE_ANCHOR = "_title"
+"""The id of each page's h1 (templates/*.html); clause ids cannot contain '_'."""
 
 
 class PolicyPluginConfig(Config):
@@ -103,11 +105,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         ours = self._pages.get(page.file.src_uri)
         if ours is None:
             return html
+        # The page title heads the table of contents, as a Markdown page's h1 would: the theme
+        # lists its children, and its "skip to content" link lands on the title, not past the
+        # notices on the first clause.
+        sections = [
+            {"level": 2, "id": anchor, "name": title, "children": []} for anchor, title in ours.toc
+        ]
         page.toc = get_toc(
-            [
-                {"level": 2, "id": anchor, "name": title, "children": []}
-                for anchor, title in ours.toc
-            ]
+            [{"level": 1, "id": TITLE_ANCHOR, "name": ours.title, "children": sections}]
         )
         return ours.html
 

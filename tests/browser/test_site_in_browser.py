@@ -434,6 +434,17 @@ def test_keyboard_reaches_the_menus_the_links_and_every_copy_button(
         assert expected in reached, reached
 
 
+def test_skip_link_lands_on_the_title_before_the_notices(site: Served, page: Page) -> None:
+    page.goto(site.url + "eu/en/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#_title")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="See what changes", exact=True)).to_be_focused()
+
+
 # Search ----------------------------------------------------------------------------------------
 
 
