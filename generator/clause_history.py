@@ -55,9 +55,7 @@ def clause_histories(versions: tuple[Version, ...]) -> tuple[ClauseHistory, ...]
         for clause in version.document.clauses:
             change = _change(previous.get(clause.id), clause)
             if change is not None:
-                events.setdefault(clause.id, []).append(
-                    ClauseEvent(version=version, type=change)
-                )
+                events.setdefault(clause.id, []).append(ClauseEvent(version=version, type=change))
             titles[clause.id] = clause.title
         for clause_id in sorted(previous.keys() - current.keys()):
             events[clause_id].append(ClauseEvent(version=version, type=ChangeType.REMOVED))
@@ -65,8 +63,7 @@ def clause_histories(versions: tuple[Version, ...]) -> tuple[ClauseHistory, ...]
     newest = [c.id for c in versions[-1].document.clauses] if versions else []
     gone = sorted(set(events) - set(newest), key=lambda c: (events[c][-1].version.number, c))
     return tuple(
-        ClauseHistory(clause_id=c, title=titles[c], events=tuple(events[c]))
-        for c in newest + gone
+        ClauseHistory(clause_id=c, title=titles[c], events=tuple(events[c])) for c in newest + gone
     )
 
 

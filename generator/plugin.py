@@ -200,13 +200,16 @@ def _configure_search(search: Any, site: Site) -> None:
         search.lang = search_languages(sorted({page.language for page in site.pages}))
     if not search.separator:
         search.separator = SEARCH_SEPARATOR
+    # The theme segments Chinese text with jieba at build time; its progress lines are not ours.
+    logging.getLogger("jieba").setLevel(logging.WARNING)
 
 
 def search_languages(tags: list[str]) -> list[str]:
     """Lunr language codes for BCP 47 tags: those the theme ships (no web request), English first.
 
     Chinese is left out: lunr's zh support needs a segmenter in the browser that the theme does
-    not ship; Chinese text is split at its punctuation by SEARCH_SEPARATOR instead.
+    not ship. The theme cuts Chinese into words at build time instead (with jieba, a dependency),
+    separated by zero-width spaces that SEARCH_SEPARATOR splits at.
     """
     lunr = _material_dir() / "assets" / "javascripts" / "lunr" / "min"
     codes = {Language(tag=tag).locale.language for tag in tags}

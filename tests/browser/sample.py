@@ -95,7 +95,10 @@ FRENCH = {
         "data-we-collect",
         "Read more on [our security page](https://shop.example/security).",
     ): "En savoir plus sur [notre page sécurité](https://shop.example/security).",
-    ("how-long-we-keep", "How long we keep your information"): "Combien de temps nous conservons vos informations",
+    (
+        "how-long-we-keep",
+        "How long we keep your information",
+    ): "Combien de temps nous conservons vos informations",
     (
         "how-long-we-keep",
         "We keep order records for 10 years, because tax law requires it.",
@@ -127,18 +130,23 @@ SUMMARIES = (
 
 def french_catalog(sources: set[tuple[str, str]]) -> str:
     """A hand-written French PO catalog translating exactly the given messages."""
+    return po_catalog("fr", {key: FRENCH[key] for key in sources})
+
+
+def po_catalog(language: str, translations: dict[tuple[str, str], str]) -> str:
+    """A PO catalog: msgctxt is the clause id, msgid the source text, msgstr its translation."""
     lines = [
         'msgid ""',
         'msgstr ""',
         '"Content-Type: text/plain; charset=UTF-8\\n"',
-        '"Language: fr\\n"',
+        f'"Language: {language}\\n"',
         "",
     ]
-    for context, source in sorted(sources):
+    for (context, source), translation in sorted(translations.items()):
         lines += [
             f'msgctxt "{context}"',
             f"msgid {_quote(source)}",
-            f"msgstr {_quote(FRENCH[(context, source)])}",
+            f"msgstr {_quote(translation)}",
             "",
         ]
     return "\n".join(lines)

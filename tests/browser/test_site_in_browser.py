@@ -6,19 +6,24 @@ Screenshots (desktop, phone, print) and a PDF are written to test-artifacts/ for
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from conftest import ROOT, Project
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from conftest import Project
+from harness import (
+    ARTIFACTS,
+    PHONE,
+    Served,
+    chromium,
+    contexts,
+    serious_violations,
+    served,
+    shot,
+    type_into,
+)
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sample import make_sample
 
 from generator.build import BuildOptions, make_site
@@ -26,19 +31,6 @@ from generator.diff import diff_documents
 from generator.model import Edit
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-ARTIFACTS = ROOT / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 PAGE_TYPES = {
     "chooser": "",
@@ -53,85 +45,31 @@ PAGE_TYPES = {
 }
 
 
-@dataclass
-class Served:
-    """The sample project, built, and the address its site is served at."""
-
-    project: Project
-    url: str
-    requests: list[str] = field(default_factory=list)
-    """Every URL any page of any test asked for."""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Keep the test output clean."""
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The sample site, built by `policy build` and served by a thread on 127.0.0.1."""
-    project = make_sample(tmp_path_factory.mktemp("browser") / "project")
-    result = project.policy("build")
-    assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(project.root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Served(project=project, url=f"http://127.0.0.1:{server.server_address[1]}/")
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The sample site (tests/browser/sample.py), built and served on 127.0.0.1."""
+    with served(make_sample(tmp_path_factory.mktemp("browser") / "project")) as result:
+        yield result
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """The machine's Chromium (Playwright never downloads a browser here)."""
-    assert Path(CHROMIUM).exists(), "Chromium is missing: scripts/test.sh installs it."
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    """The machine's Chromium."""
+    with chromium() as result:
+        yield result
 
 
 @pytest.fixture
 def open_context(browser: Browser, site: Served) -> Iterator[Callable[..., BrowserContext]]:
     """New browser contexts (desktop by default) that record every request they make."""
-    contexts: list[BrowserContext] = []
-
-    def make(**options: object) -> BrowserContext:
-        options = {"viewport": DESKTOP, **options}
-        context = browser.new_context(**options)
-        context.on("request", lambda request: site.requests.append(request.url))
-        contexts.append(context)
-        return context
-
-    yield make
-    for context in contexts:
-        context.close()
+    with contexts(browser, site) as make:
+        yield make
 
 
 @pytest.fixture
 def page(open_context: Callable[..., BrowserContext]) -> Page:
     """A desktop page in English."""
     return open_context(locale="en-US").new_page()
-
-
-def shot(page: Page, name: str, full_page: bool = True) -> None:
-    """Save a screenshot for a person to judge the design."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
-
-
-def serious_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings on the page, one line each."""
-    results = Axe().run(page)
-    return [
-        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def wait_for_compare(page: Page) -> None:
@@ -166,8 +104,7 @@ def test_open_menus_and_search_have_no_serious_accessibility_violations(
     expect(page.get_by_role("link", name="Français")).to_be_visible()
     assert serious_violations(page) == []
     page.keyboard.press("Escape")
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").press_sequentially("order", delay=20)
+    type_into(page, "input.md-search__input", "order")
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     assert serious_violations(page) == []
 
@@ -302,9 +239,7 @@ def test_copy_button_copies_the_clause_address(
     button.focus()
     page.keyboard.press("Enter")
     expect(page.locator("[data-policy-status]")).to_have_text("Link copied")
-    assert page.evaluate("navigator.clipboard.readText()") == (
-        site.url + "eu/en/#data-we-collect"
-    )
+    assert page.evaluate("navigator.clipboard.readText()") == (site.url + "eu/en/#data-we-collect")
 
 
 def test_clause_links_to_its_history(site: Served, page: Page) -> None:
@@ -329,8 +264,14 @@ def test_clause_links_to_its_history(site: Served, page: Page) -> None:
 def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/en/")
     page.emulate_media(media="print")
-    for hidden in (".md-header", ".policy-switchers", ".policy-links", ".md-sidebar--secondary",
-                   ".policy-copy", ".policy-clause__meta"):
+    for hidden in (
+        ".md-header",
+        ".policy-switchers",
+        ".policy-links",
+        ".md-sidebar--secondary",
+        ".policy-copy",
+        ".policy-clause__meta",
+    ):
         expect(page.locator(hidden).first).to_be_hidden()
     expect(page.locator(".policy-print-source")).to_contain_text(site.url + "eu/en/")
     external = page.get_by_role("link", name="our security page")
@@ -428,9 +369,15 @@ def test_keyboard_reaches_the_menus_the_links_and_every_copy_button(
                         : e.tagName + ':' + e.textContent.trim(); }"""
             )
         )
-    for expected in ("menu:Region", "menu:Language", "A:Compare versions",
-                     "copy:who-we-are", "copy:data-we-collect", "copy:how-long-we-keep",
-                     "copy:your-rights"):
+    for expected in (
+        "menu:Region",
+        "menu:Language",
+        "A:Compare versions",
+        "copy:who-we-are",
+        "copy:data-we-collect",
+        "copy:how-long-we-keep",
+        "copy:your-rights",
+    ):
         assert expected in reached, reached
 
 
@@ -450,8 +397,7 @@ def test_skip_link_lands_on_the_title_before_the_notices(site: Served, page: Pag
 
 def search(page: Page, query: str) -> list[str]:
     """The addresses of the search results for a query."""
-    page.locator("input.md-search__input").click()
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+    type_into(page, "input.md-search__input", query)
     results = page.locator(".md-search-result__item a")
     expect(results.first).to_be_visible()
     return sorted(
@@ -470,7 +416,7 @@ def test_search_uses_the_page_language_stop_words(site: Served, page: Page) -> N
     page.goto(site.url + "eu/fr/")
     assert search(page, "commande") == ["/eu/fr/"]
     page.locator("input.md-search__input").fill("")
-    page.locator("input.md-search__input").press_sequentially("les", delay=20)
+    type_into(page, "input.md-search__input", "les")
     # "les" is in the text, but a French index leaves out French stop words.
     expect(page.locator(".md-search-result__meta")).to_have_text("Aucun document trouvé")
 

@@ -1,0 +1,145 @@
+"""Languages that stress a site: Simplified Chinese (no spaces between words) and Arabic (right to
+left), in the machine's Chromium against a small real project served on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from conftest import BASE_FILES, Project
+from harness import PHONE, Served, chromium, contexts, serious_violations, served, shot, type_into
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from sample import po_catalog
+
+pytestmark = pytest.mark.browser
+
+SOURCES = {
+    "who": ("who-we-are", "Who we are"),
+    "who-body": (
+        "who-we-are",
+        "{{ company.name }} runs this shop. Write to {{ contact.email }}.",
+    ),
+    "data": ("data-we-collect", "The information we collect"),
+    "data-intro": ("data-we-collect", "We collect only what we need to deliver your order:"),
+    "name": ("data-we-collect", "your name;"),
+    "address": ("data-we-collect", "your delivery address."),
+}
+
+CHINESE = {
+    "who": "我们是谁",
+    "who-body": "{{ company.name }} 经营本店。请写信至 {{ contact.email }}。",
+    "data": "我们收集的信息",
+    "data-intro": "我们只收集配送订单所需的信息：",
+    "name": "您的姓名；",
+    "address": "您的收货地址。",
+}
+
+ARABIC = {
+    "who": "من نحن",
+    "who-body": "{{ company.name }} تدير هذا المتجر. راسلنا على {{ contact.email }}.",
+    "data": "المعلومات التي نجمعها",
+    "data-intro": "نجمع فقط ما نحتاجه لتوصيل طلبك:",
+    "name": "اسمك؛",
+    "address": "عنوان التوصيل الخاص بك.",
+}
+
+JURISDICTIONS = """\
+global:
+  name: Worldwide
+  languages: [en, zh-Hans, ar]
+"""
+
+
+def _catalog(language: str, words: dict[str, str]) -> str:
+    return po_catalog(language, {SOURCES[key]: text for key, text in words.items()})
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One jurisdiction in English, Simplified Chinese and Arabic, built and served."""
+    project = Project(tmp_path_factory.mktemp("scripts") / "project")
+    project.commit(
+        "First version",
+        {
+            **BASE_FILES,
+            "policies/jurisdictions.yml": JURISDICTIONS,
+            "locales/zh_Hans/LC_MESSAGES/policy.po": _catalog("zh_Hans", CHINESE),
+            "locales/ar/LC_MESSAGES/policy.po": _catalog("ar", ARABIC),
+        },
+    )
+    with served(project) as result:
+        yield result
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """The machine's Chromium."""
+    with chromium() as result:
+        yield result
+
+
+@pytest.fixture
+def open_context(browser: Browser, site: Served) -> Iterator[Callable[..., BrowserContext]]:
+    """New browser contexts that record every request they make."""
+    with contexts(browser, site) as make:
+        yield make
+
+
+@pytest.fixture
+def page(open_context: Callable[..., BrowserContext]) -> Page:
+    """A desktop page."""
+    return open_context(locale="en-US").new_page()
+
+
+def test_chinese_search_finds_a_word_inside_a_sentence(site: Served, page: Page) -> None:
+    page.goto(site.url + "global/zh-hans/")
+    # "地址" (address) stands inside "您的收货地址。" with no space around it: only a word
+    # segmentation of the index finds it.
+    type_into(page, "input.md-search__input", "地址")
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    paths = {urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")}
+    assert paths == {"/global/zh-hans/"}
+    expect(page.locator(".md-search-result__item mark").first).to_have_text("地址")
+
+
+def test_arabic_page_reads_right_to_left(
+    site: Served, page: Page, open_context: Callable[..., BrowserContext]
+) -> None:
+    page.goto(site.url + "global/ar/")
+    assert page.locator("html").get_attribute("lang") == "ar"
+    assert page.locator("body").get_attribute("dir") == "rtl"
+    title = page.locator("h2#who-we-are").bounding_box()
+    button = page.locator('[data-policy-copy="who-we-are"]').bounding_box()
+    assert title and button and button["x"] < title["x"], "the copy button sits at the line's end"
+    assert serious_violations(page) == []
+    shot(page, "desktop-arabic")
+    phone = open_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+    phone.goto(site.url + "global/ar/")
+    assert serious_violations(phone) == []
+    shot(phone, "phone-arabic")
+
+
+def test_chinese_page_has_no_serious_accessibility_violations(site: Served, page: Page) -> None:
+    page.goto(site.url + "global/zh-hans/")
+    assert serious_violations(page) == []
+    shot(page, "desktop-chinese")
+
+
+@pytest.mark.parametrize(
+    ("locale", "expected"),
+    [("zh-CN", "global/zh-hans/"), ("ar-EG", "global/ar/"), ("zh-TW", None)],
+)
+def test_chooser_offers_the_script_the_browser_reads(
+    locale: str, expected: str | None, site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    page = open_context(locale=locale).new_page()
+    page.goto(site.url)
+    page.wait_for_function("window.policyDiff !== undefined")  # our script has run
+    offer = page.locator(".policy-suggestion__link")
+    if expected is None:
+        # Traditional Chinese is not published, and Simplified is not offered in its place.
+        expect(page.locator("[data-policy-suggestion]")).to_be_hidden()
+    else:
+        expect(offer).to_have_attribute("href", expected)
