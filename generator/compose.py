@@ -8,7 +8,7 @@ Each block is then translated, its variables filled in, and the clause rendered 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from generator.blocks import join_blocks
 from generator.catalogs import Translations
@@ -95,10 +95,15 @@ def _compose_clause(
 ) -> ComposedClause | None:
     title_text, texts, topics = clause_texts(policy, clause, jurisdiction)
     pairs = []
+    offset = 0
     for text in texts:
         for block in text.blocks:
             shown = translator.block(text, block.text, block.line, problems)
-            pairs.append((block, shown if shown is not None else block.text))
+            # Each file numbers its lists from 0: shift them so a variant's first paragraph is
+            # never joined to the last list or paragraph of the text it extends.
+            pairs.append((replace(block, group=block.group + offset),
+                          shown if shown is not None else block.text))
+        offset += max((b.group for b in text.blocks), default=-1) + 1
     if not pairs:
         return None
     title = (

@@ -120,3 +120,10 @@ def test_mkdocs_build_works_directly(make_project):
                             text=True)
     assert result.returncode == 0, result.stderr
     assert 'id="who-we-are"' in project.read("site/global/en/index.html")
+
+
+def test_build_extend_variant_starts_a_new_paragraph(make_project):
+    project = make_project({"policies/clauses/who-eu.md": EU_VARIANT})
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/index.html")
+    assert "Write to privacy@shop.example.</p><p>Under the GDPR" in page.replace("\n", "")
