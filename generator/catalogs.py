@@ -7,16 +7,16 @@ variant) as its `msgctxt`, so the same sentence in two clauses is translated twi
 
 from __future__ import annotations
 
-import io
+import gettext
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po
 
 from generator.errors import Problems
 from generator.model import Language
+from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
 from generator.yamlio import decode
 
 LOCALES = "locales"
@@ -56,27 +56,35 @@ class Translations:
         return len(self._entries)
 
 
-def parse_catalog(path: str, data: bytes, problems: Problems) -> Catalog | None:
-    """A PO file parsed by Babel; None (and a problem naming the line) when it is broken."""
+def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | None:
+    """A PO file parsed by Babel; None (and a problem naming each line) when it is broken."""
     text = decode(data, path, problems)
     if text is None:
         return None
     try:
-        return read_po(io.StringIO(text), abort_invalid=True)
-    except PoFileError as error:
-        match = re.search(r"line (\d+)", str(error))
-        line = int(match.group(1)) if match else None
-        reason = re.sub(r"\s*on line \d+.*$", "", str(error)).strip() or "syntax error"
-        problems.add(
-            path,
-            line,
-            "catalog.syntax",
-            f"the catalog cannot be read: {reason}. Fix the PO syntax (a quote or a "
-            "msgid/msgstr line is off).",
-        )
+        catalog = read_catalog(text)
+    except PoSyntaxError as error:
+        for problem in error.problems:
+            problems.add(
+                path,
+                problem.line,
+                "catalog.syntax",
+                f"the catalog cannot be read: {problem.reason}. Fix the PO syntax (a quote or a "
+                "msgid/msgstr line is off).",
+            )
+        return None
     except (ValueError, UnicodeError) as error:
         problems.add(path, None, "catalog.syntax", f"the catalog cannot be read: {error}.")
-    return None
+        return None
+    for repeat, first in catalog.duplicates:
+        problems.add(
+            path,
+            repeat.lineno,
+            "catalog.duplicate",
+            f"this message is already defined on line {first}; msgfmt and translation tools "
+            "reject duplicates. Delete one of the two entries.",
+        )
+    return catalog
 
 
 def translations_from(catalog: Catalog, path: str) -> Translations:
@@ -96,3 +104,110 @@ def load_translations(path: str, data: bytes, problems: Problems) -> Translation
     """A PO file's lookup table; None (and a problem) when the file is broken."""
     catalog = parse_catalog(path, data, problems)
     return translations_from(catalog, path) if catalog is not None else None
+
+
+_VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+
+
+def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: Problems) -> None:
+    """Problems msgfmt or the published page would hit: variables a translation drops or adds,
+    and a missing or wrong Language or Plural-Forms header."""
+    for message in catalog:
+        if not message.id or message.fuzzy or not isinstance(message.string, str):
+            continue
+        if message.string:
+            _check_variables(path, message.id, message.string, message.lineno, problems)
+    _check_plural_forms(path, catalog, language, problems)
+    _check_language(path, catalog, language, problems)
+
+
+def _variables(text: str) -> list[str]:
+    return sorted(re.sub(r"\s+", "", name) for name in _VARIABLE.findall(text))
+
+
+def _check_variables(
+    path: str, source: str, translation: str, line: int | None, problems: Problems
+) -> None:
+    wanted, found = _variables(source), _variables(translation)
+    if wanted == found:
+        return
+    dropped = [n for n in dict.fromkeys(wanted) if wanted.count(n) > found.count(n)]
+    added = [n for n in dict.fromkeys(found) if found.count(n) > wanted.count(n)]
+    parts = []
+    if dropped:
+        parts.append("drops " + ", ".join("{{ " + n + " }}" for n in dropped))
+    if added:
+        parts.append("adds " + ", ".join("{{ " + n + " }}" for n in added))
+    problems.add(
+        path,
+        line,
+        "translation.variables",
+        f"the translation {' and '.join(parts)} compared with its msgid. Keep exactly the "
+        "msgid's variables, written as there (they are filled in on the page).",
+    )
+
+
+def _check_plural_forms(
+    path: str, catalog: PoCatalog, language: Language, problems: Problems
+) -> None:
+    expected = Catalog(locale=language.catalog_name).plural_forms
+    value = catalog.header("Plural-Forms")
+    line = _header_line(catalog, "Plural-Forms")
+    if value is None:
+        problems.warn(
+            path,
+            line,
+            "catalog.plural-forms",
+            f"the header has no Plural-Forms. Add 'Plural-Forms: {expected}' (or run "
+            "'policy i18n update', which sets it).",
+        )
+        return
+    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    if match is None or not _valid_plural(int(match.group(1)), match.group(2)):
+        problems.add(
+            path,
+            line,
+            "catalog.plural-forms",
+            f"the Plural-Forms header '{value}' is not valid (msgfmt rejects it). Write "
+            f"'Plural-Forms: {expected}'.",
+        )
+    elif _normal(value) != _normal(expected):
+        problems.warn(
+            path,
+            line,
+            "catalog.plural-forms",
+            f"the Plural-Forms header '{value}' differs from the rule for {language.tag} "
+            f"('{expected}'). Use it (or run 'policy i18n update', which sets it).",
+        )
+
+
+def _check_language(path: str, catalog: PoCatalog, language: Language, problems: Problems) -> None:
+    value = catalog.header("Language")
+    if value is None or value.replace("-", "_") != language.catalog_name:
+        problems.warn(
+            path,
+            _header_line(catalog, "Language"),
+            "catalog.language",
+            f"the header says 'Language: {value or ''}' but this is the {language.tag} catalog. "
+            f"Write 'Language: {language.catalog_name}'.",
+        )
+
+
+def _valid_plural(count: int, expression: str) -> bool:
+    """Whether a C plural expression parses and yields forms 0..count-1, as msgfmt checks."""
+    if count < 1:
+        return False
+    try:
+        rule = gettext.c2py(expression)
+        return all(0 <= rule(n) < count for n in range(1000))
+    except (ValueError, SyntaxError, RecursionError, ZeroDivisionError):
+        return False
+
+
+def _normal(value: str) -> str:
+    return re.sub(r"\s+|;$", "", value.strip())
+
+
+def _header_line(catalog: PoCatalog, name: str) -> int | None:
+    """The line of a header field (the header's first line when the field is missing)."""
+    return catalog.header_lines.get(name.lower(), catalog.header_line)

@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from generator.catalogs import Translations, catalog_path, load_translations
+from generator.catalogs import (
+    Translations,
+    catalog_path,
+    check_catalog,
+    parse_catalog,
+    translations_from,
+)
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems
@@ -129,7 +135,11 @@ def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> T
             f"there is no catalog for {language}. Run 'policy i18n update' to create it.",
         )
         return None
-    return load_translations(path, files[path], problems)
+    catalog = parse_catalog(path, files[path], problems)
+    if catalog is None:
+        return None
+    check_catalog(path, catalog, Language(tag=language), problems)
+    return translations_from(catalog, path)
 
 
 def _check_change_note(

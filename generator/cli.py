@@ -234,6 +234,64 @@ def _repository_prefix(project_dir: Path) -> str:
         return ""
 
 
+@main.group()
+def i18n() -> None:
+    """Translate the policy: extract the template, update the catalogs, report progress."""
+
+
+@i18n.command()
+@PROJECT
+def extract(project_dir: Path) -> None:
+    """Write the translation template, locales/policy.pot, from policies/."""
+    from generator.translations import write_template
+
+    path, written = write_template(project_dir)
+    click.echo(f"{path}: {'written' if written else 'up to date'}", err=True)
+
+
+@i18n.command()
+@PROJECT
+@click.option(
+    "--drop-obsolete",
+    is_flag=True,
+    help="Delete obsolete (#~) translations instead of keeping them at the end of each catalog.",
+)
+def update(project_dir: Path, drop_obsolete: bool) -> None:
+    """Merge the template into the catalog of every language, creating missing catalogs."""
+    from generator.translations import update_catalogs
+
+    for result in update_catalogs(project_dir, keep_obsolete=not drop_obsolete):
+        state = "created" if result.created else "updated" if result.written else "up to date"
+        click.echo(f"{result.path}: {state}; {result.counts}", err=True)
+
+
+@i18n.command()
+@PROJECT
+def status(project_dir: Path) -> None:
+    """Print translated, fuzzy and missing messages per language and jurisdiction."""
+    from generator.translations import format_status, translation_status
+
+    click.echo(format_status(*translation_status(project_dir)))
+
+
+@i18n.command()
+@click.option(
+    "--add",
+    "languages",
+    multiple=True,
+    metavar="TAG",
+    help="Also create the interface catalog of this language (a BCP 47 tag); repeatable.",
+)
+def interface(languages: tuple[str, ...]) -> None:
+    """For developers of this tool: extract the site's own words from generator/ and merge them
+    into the interface catalogs shipped with it."""
+    from generator.interface_catalogs import update_interface_catalogs
+
+    for result in update_interface_catalogs(languages):
+        state = "created" if result.created else "updated" if result.written else "up to date"
+        click.echo(f"{result.path}: {state}; {result.counts}", err=True)
+
+
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202
     from generator.history import Repository
 

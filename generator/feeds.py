@@ -147,11 +147,8 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
 
 def _document_name(publication: Publication, jurisdiction_id: str, language: str) -> str:
     """`European Union (de)`: the jurisdiction's name in the document's language, and the tag."""
-    jurisdiction = publication.policy.jurisdictions.get(jurisdiction_id)
-    name = jurisdiction.name if jurisdiction else jurisdiction_id
-    if language != publication.policy.source_language:
-        name = interface_translations(language).pgettext("jurisdiction", name)
-    return f"{name} ({language})"
+    # From the policy catalog (msgctxt "jurisdiction"), where translators translate the names.
+    return f"{publication.jurisdiction_name(jurisdiction_id, language)} ({language})"
 
 
 def site_url_known(url: str) -> bool:

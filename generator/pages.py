@@ -428,14 +428,11 @@ class _Renderer:
 
     def _title(self, history: DocumentHistory) -> str:
         name = self._jurisdiction_name(history.jurisdiction, history.language)
-        return f"{self._t(history.language).gettext('Privacy policy')} · {name}"
+        return self._t(history.language).gettext("Privacy policy") + " · " + name
 
     def _jurisdiction_name(self, jid: str, language: str | None = None) -> str:
-        jurisdiction = self.policy.jurisdictions.get(jid)
-        name = jurisdiction.name if jurisdiction else jid
-        if language and language != self.policy.source_language:
-            return self._t(language).pgettext("jurisdiction", name)
-        return name
+        # From the policy catalog (msgctxt "jurisdiction"), where translators translate them.
+        return self.publication.jurisdiction_name(jid, language or self.policy.source_language)
 
     def _jurisdictions(self) -> list[str]:
         return sorted(

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 SUMMARY_CONTEXT = "change"
 """The `msgctxt` under which catalogs translate change summaries."""
 
+JURISDICTION_CONTEXT = "jurisdiction"
+"""The `msgctxt` under which catalogs translate jurisdiction names."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Lag:
@@ -84,6 +87,16 @@ class Publication:
     reference_date: dt.date
     """'Today' for this build: from SOURCE_DATE_EPOCH or the newest commit, never the clock."""
     problems: list[Problem] = field(default_factory=list)
+    translations: dict[str, Translations] = field(default_factory=dict)
+    """The head revision's policy catalogs, by language tag (for names the pages show)."""
+
+    def jurisdiction_name(self, jurisdiction_id: str, language: str) -> str:
+        """A jurisdiction's name in a language: its reviewed translation, else the source name."""
+        jurisdiction = self.policy.jurisdictions.get(jurisdiction_id)
+        name = jurisdiction.name if jurisdiction else jurisdiction_id
+        translations = self.translations.get(language)
+        entry = translations.get(JURISDICTION_CONTEXT, name) if translations else None
+        return entry.string if entry and entry.string and not entry.fuzzy else name
 
     def languages(self) -> list[Language]:
         """Every language any document is published in, source language first."""
@@ -181,12 +194,19 @@ class _Builder:
             for key, versions in sorted(self.versions.items())
             if versions
         }
+        translations = {
+            tag: found
+            for tag in sorted({lang for _, lang in self.policy.documents()})
+            if tag != self.policy.source_language
+            and (found := self._translations(self.head, tag)) is not None
+        }
         return Publication(
             policy=self.policy,
             head=self.head,
             documents=documents,
             reference_date=reference_date or self.head.date.date(),
             problems=list(self.problems),
+            translations=translations,
         )
 
     def _compose_all(

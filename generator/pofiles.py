@@ -1,0 +1,345 @@
+"""Read and write gettext PO files with Babel, keeping what Babel's own round trip loses.
+
+Babel reads a PO file into a `Catalog`, but its reader turns the previous-msgid lines (`#| msgid`)
+that tell a translator what a fuzzy translation was made from into translator comments, rejects the
+`#~|` lines of obsolete entries, drops header fields it does not know and reports syntax errors with
+0-based line numbers; its writer re-wraps `#|` lines as prose, which can split a quoted string (python-
+babel issue 206). So this module parses with Babel's `PoFileParser` but lifts the `#|` lines out
+first, and writes the file itself, wrapping strings the way GNU gettext does (lines of at most 79
+characters, broken after spaces or between CJK characters), so that re-saving in a translation tool
+changes little and the same catalog is always written the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, PoFileParser, escape, unescape
+
+WIDTH = 79
+"""The longest line written, quotes and prefixes included (GNU gettext's default page width)."""
+
+_STRING = r'"(?:[^"\\]|\\[\\"ntr])*"'
+_KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)(?:\s|$)")
+_KEYWORD_LINE = re.compile(rf"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+({_STRING})$")
+_CONTINUATION = re.compile(rf"^{_STRING}$")
+_ANY_ESCAPE = re.compile(r"\\(.)")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKEN = re.compile(rf"[{_CJK}]\s*|[^\s{_CJK}]+\s*|\s+")
+_HEADER_FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s?(.*)$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SyntaxProblem:
+    """Why a PO file cannot be read, and where (1-based line)."""
+
+    line: int | None
+    reason: str
+
+
+class PoSyntaxError(ValueError):
+    """A PO file that cannot be read; carries every problem found."""
+
+    def __init__(self, problems: list[SyntaxProblem]) -> None:
+        super().__init__("; ".join(p.reason for p in problems))
+        self.problems = problems
+
+
+class PoCatalog(Catalog):
+    """A Babel catalog that also keeps the header exactly as written and the previous contexts."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("fuzzy", False)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.header_fields: list[tuple[str, str]] = []
+        """The header's fields in file order, unknown ones included."""
+        self.header_comments: list[str] = []
+        """The comment lines above the header, without their `#`."""
+        self.header_line: int | None = None
+        """The line of the header's `msgid ""`."""
+        self.header_lines: dict[str, int] = {}
+        """The line of each header field, by lower-case name."""
+        self.previous_contexts: dict[tuple[str | None, str, bool], str] = {}
+        """(context, id, obsolete) -> the `#| msgctxt` of a message that has one."""
+        self.duplicates: list[tuple[Message, int]] = []
+        """Messages defined twice: (the repeat, line of the first definition)."""
+
+    def __setitem__(self, id: object, message: Message) -> None:  # noqa: A002 - Babel's name
+        if id == "":
+            self.header_fields = _header_fields(message.string)
+            self.header_comments = list(message.user_comments)
+            self.header_line = message.lineno
+        elif (
+            message.lineno is not None  # read from a file, not added by a program
+            and (current := self.get(id, message.context)) is not None  # type: ignore[arg-type]
+        ):
+            self.duplicates.append((message, current.lineno or 0))
+            return
+        super().__setitem__(id, message)  # type: ignore[arg-type]
+
+    def header(self, name: str) -> str | None:
+        """A header field's value as written (case-insensitive name), or None."""
+        wanted = name.lower()
+        return next((v for k, v in self.header_fields if k.lower() == wanted), None)
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set a header field, in place if present, else at the end."""
+        wanted = name.lower()
+        for index, (key, _) in enumerate(self.header_fields):
+            if key.lower() == wanted:
+                self.header_fields[index] = (key, value)
+                return
+        self.header_fields.append((name, value))
+
+
+def read_catalog(text: str) -> PoCatalog:
+    """Parse PO text; raises `PoSyntaxError` naming the lines that are wrong."""
+    lines = text.split("\n")
+    previous, problems = _lift_previous(lines)
+    if problems:
+        raise PoSyntaxError(problems)
+    catalog = PoCatalog(locale=None, domain=None)
+    parser = PoFileParser(catalog, abort_invalid=True)
+    try:
+        parser.parse(lines)
+    except PoFileError as error:
+        reason = re.sub(r"\s+on \d+$", "", str(error))
+        raise PoSyntaxError([SyntaxProblem(line=error.lineno + 1, reason=reason)]) from error
+    if catalog.header_line is not None:
+        catalog.header_lines = _header_field_lines(lines, catalog.header_line)
+    for obsolete, found_in in ((False, messages(catalog)), (True, catalog.obsolete.values())):
+        for message in found_in:
+            found = previous.get(message.lineno or 0)
+            if found is None:
+                continue
+            context, ids = found
+            message.previous_id = ids
+            if context is not None:
+                catalog.previous_contexts[(message.context, _key(message.id), obsolete)] = context
+    return catalog
+
+
+def write_catalog(catalog: PoCatalog, *, include_obsolete: bool = True) -> bytes:
+    """The PO file for a catalog: header, messages in catalog order, obsolete messages last."""
+    return "".join(_generate(catalog, include_obsolete)).encode("utf-8")
+
+
+def messages(catalog: Catalog) -> list[Message]:
+    """The catalog's messages without the header, in catalog order."""
+    return [m for m in catalog if m.id]
+
+
+def _key(message_id: object) -> str:
+    return message_id if isinstance(message_id, str) else str(message_id[0])  # type: ignore[index]
+
+
+def _header_fields(string: object) -> list[tuple[str, str]]:
+    fields = []
+    for line in str(string or "").split("\n"):
+        match = _HEADER_FIELD.match(line.strip())
+        if match:
+            fields.append((match.group(1), match.group(2).strip()))
+    return fields
+
+
+def _header_field_lines(lines: list[str], header_line: int) -> dict[str, int]:
+    """Where each header field is written: the header's string lines after its msgid."""
+    found: dict[str, int] = {}
+    for index in range(header_line, len(lines)):
+        line = lines[index].strip()
+        if line.startswith("msgstr"):
+            line = line[len("msgstr") :].strip()
+        elif not line.startswith('"'):
+            break
+        match = _HEADER_FIELD.match(line.strip('"'))
+        if match:
+            found.setdefault(match.group(1).lower(), index + 1)
+    return found
+
+
+def _lift_previous(
+    lines: list[str],
+) -> tuple[dict[int, tuple[str | None, tuple[str, ...]]], list[SyntaxProblem]]:
+    """Blank out `#|` lines (so Babel keeps every other line number) and check every string's
+    quoting; returns {line of the msgid they precede: (previous context, previous ids)}."""
+    previous: dict[int, tuple[str | None, tuple[str, ...]]] = {}
+    problems: list[SyntaxProblem] = []
+    pending: list[tuple[int, str]] = []
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        number = index + 1
+        obsolete = line.startswith("#~")
+        body = line[2:].lstrip() if obsolete else line
+        if line.startswith("#|") or (obsolete and body.startswith("|")):
+            pending.append((number, body[1:].strip() if obsolete else line[2:].strip()))
+            lines[index] = ""
+            continue
+        if line.startswith("#") and not obsolete:
+            continue
+        if not body:
+            continue
+        problem = _check_string_line(body, number)
+        if problem:
+            problems.append(problem)
+        if body.startswith("msgid ") and pending:
+            parsed = _parse_previous(pending, problems)
+            if parsed is not None:
+                previous[number] = parsed
+            pending = []
+    return previous, problems
+
+
+def _check_string_line(body: str, number: int) -> SyntaxProblem | None:
+    """A problem if a keyword or continuation line is not a well-quoted string."""
+    if not (body.startswith('"') or _KEYWORD.match(body)):
+        return None  # Babel reports unknown keywords itself
+    match = _KEYWORD_LINE.match(body) or _CONTINUATION.match(body)
+    if match:
+        return None
+    escape = next(
+        (e.group(0) for e in _ANY_ESCAPE.finditer(body) if e.group(1) not in '\\"ntr'), None
+    )
+    if escape:
+        return SyntaxProblem(
+            line=number,
+            reason=f'the escape {escape} is not supported (only \\n, \\t, \\", \\\\); '
+            "write the character itself",
+        )
+    return SyntaxProblem(
+        line=number, reason='a string is not closed or has an unescaped " inside (write \\")'
+    )
+
+
+def _parse_previous(
+    pending: list[tuple[int, str]], problems: list[SyntaxProblem]
+) -> tuple[str | None, tuple[str, ...]] | None:
+    """The previous context and ids written on `#|` lines."""
+    values: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for number, body in pending:
+        keyword = _KEYWORD_LINE.match(body)
+        if keyword:
+            current = values.setdefault(keyword.group(1), [])
+            current.append(unescape(keyword.group(2)))
+        elif _CONTINUATION.match(body) and current is not None:
+            current.append(unescape(body))
+        else:
+            problems.append(
+                SyntaxProblem(line=number, reason="a '#|' line is not a quoted msgid or msgctxt")
+            )
+            return None
+    if "msgid" not in values:
+        return None
+    ids = ("".join(values["msgid"]),)
+    if "msgid_plural" in values:
+        ids += ("".join(values["msgid_plural"]),)
+    context = "".join(values["msgctxt"]) if "msgctxt" in values else None
+    return context, ids
+
+
+def _generate(catalog: PoCatalog, include_obsolete: bool) -> Iterator[str]:
+    for comment in catalog.header_comments:
+        yield _comment("", comment)
+    if catalog.fuzzy:
+        yield "#, fuzzy\n"
+    yield 'msgid ""\nmsgstr ""\n'
+    for name, value in catalog.header_fields:
+        yield _quote(f"{name}: {value}\n") + "\n"
+    for message in messages(catalog):
+        yield "\n"
+        yield from _entry(catalog, message, obsolete=False)
+    if include_obsolete:
+        for message in catalog.obsolete.values():
+            yield "\n"
+            yield from _entry(catalog, message, obsolete=True)
+
+
+def _entry(catalog: PoCatalog, message: Message, *, obsolete: bool) -> Iterator[str]:
+    for comment in message.user_comments:
+        yield _comment("", comment)
+    if not obsolete:
+        for comment in message.auto_comments:
+            yield _comment(".", comment)
+        locations = " ".join(
+            f"{path}:{line}" if line else path for path, line in _unique(message.locations)
+        )
+        for chunk in _wrap_words(locations, WIDTH - 3):
+            yield f"#: {chunk}\n"
+    flags = sorted(f for f in message.flags if f)
+    if flags:
+        yield "#, " + ", ".join(flags) + "\n"
+    if message.previous_id and message.fuzzy:
+        prefix = "#~| " if obsolete else "#| "
+        ids = message.previous_id
+        ids = (ids,) if isinstance(ids, str) else tuple(ids)
+        context = catalog.previous_contexts.get((message.context, _key(message.id), obsolete))
+        if context is not None:
+            yield _field(prefix, "msgctxt", context)
+        yield _field(prefix, "msgid", ids[0])
+        if len(ids) > 1:
+            yield _field(prefix, "msgid_plural", ids[1])
+    prefix = "#~ " if obsolete else ""
+    if message.context is not None:
+        yield _field(prefix, "msgctxt", message.context)
+    if isinstance(message.id, (list, tuple)):
+        yield _field(prefix, "msgid", message.id[0])
+        yield _field(prefix, "msgid_plural", message.id[1])
+        strings = message.string if isinstance(message.string, (list, tuple)) else ()
+        for index in range(catalog.num_plurals):
+            value = strings[index] if index < len(strings) else ""
+            yield _field(prefix, f"msgstr[{index}]", value or "")
+    else:
+        yield _field(prefix, "msgid", message.id)
+        yield _field(prefix, "msgstr", message.string or "")
+
+
+def _field(prefix: str, keyword: str, value: str) -> str:
+    """`keyword "value"` on one line if it fits and has no inner newline, else wrapped."""
+    single = f"{prefix}{keyword} {escape(value)}"
+    if len(single) <= WIDTH and "\n" not in value[:-1]:
+        return single + "\n"
+    lines = [f'{prefix}{keyword} ""']
+    for part in value.splitlines(keepends=True):
+        lines.extend(prefix + escape(piece) for piece in _wrap(part, WIDTH - len(prefix) - 2))
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Pieces of text whose escaped length is at most `width` (a longer word gets its own)."""
+    pieces: list[str] = []
+    size = 0
+    for token in _TOKEN.findall(text):
+        length = len(escape(token)) - 2
+        if pieces and size + length <= width:
+            pieces[-1] += token
+            size += length
+        else:
+            pieces.append(token)
+            size = length
+    return pieces or [text]
+
+
+def _quote(value: str) -> str:
+    return escape(value)
+
+
+def _comment(kind: str, text: str) -> str:
+    return f"#{kind} {text}\n" if text else f"#{kind}\n"
+
+
+def _unique(locations: Iterable[tuple[str, int | None]]) -> list[tuple[str, int | None]]:
+    return list(dict.fromkeys(locations))
+
+
+def _wrap_words(text: str, width: int) -> list[str]:
+    """Space-separated words in lines of at most `width` (a longer word gets a line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines

@@ -1,0 +1,196 @@
+"""The `policy i18n` commands on a project folder: write the template, update every catalog, and
+report how far each translation is.
+
+Dates written into catalogs come from SOURCE_DATE_EPOCH or the HEAD commit, never from the clock,
+and a file is rewritten only when more than its POT-Creation-Date would change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.catalogs import LOCALES, catalog_path, parse_catalog, translations_from
+from generator.check import TranslationStatus, check_files
+from generator.errors import PolicyError, Problems, Severity
+from generator.history import read_folder
+from generator.i18n import (
+    JURISDICTION_CONTEXT,
+    MergeCounts,
+    extract_template,
+    merge_catalog,
+    new_catalog,
+)
+from generator.model import Language, Policy
+from generator.pofiles import write_catalog
+from generator.sources import read_policy
+from generator.versions import SUMMARY_CONTEXT
+
+TEMPLATE = f"{LOCALES}/policy.pot"
+"""Where `policy i18n extract` writes the template, relative to the project."""
+
+_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: [^"\n]*"\n', re.MULTILINE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogUpdate:
+    """What `policy i18n update` did to one catalog."""
+
+    path: str
+    created: bool
+    written: bool
+    """False when the catalog was already up to date."""
+    counts: MergeCounts
+
+
+@dataclass(frozen=True, kw_only=True)
+class SharedStatus:
+    """The messages of one catalog that no single document owns: jurisdiction names and the
+    current change summary."""
+
+    language: str
+    translated: int
+    fuzzy: int
+    missing: int
+
+
+def write_template(project_dir: Path) -> tuple[str, bool]:
+    """Extract the template into `locales/policy.pot`; (its path, whether it was written)."""
+    policy = _policy(project_dir)
+    template = extract_template(policy, source_date(project_dir))
+    return TEMPLATE, write_if_changed(project_dir / TEMPLATE, write_catalog(template))
+
+
+def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[CatalogUpdate]:
+    """Write the template, then merge it into the catalog of every language a jurisdiction lists
+    (creating missing catalogs); raises PolicyError naming each catalog that cannot be read."""
+    policy = _policy(project_dir)
+    created = source_date(project_dir)
+    template = extract_template(policy, created)
+    write_if_changed(project_dir / TEMPLATE, write_catalog(template))
+    problems = Problems()
+    updates = []
+    for tag in translated_languages(policy):
+        language = Language(tag=tag)
+        path = catalog_path(language)
+        target = project_dir / path
+        old = None
+        if target.exists():
+            old = parse_catalog(path, target.read_bytes(), problems)
+            if old is None:
+                continue
+        base = old if old is not None else new_catalog(template, language, policy.title, created)
+        merged, counts = merge_catalog(template, base, keep_obsolete=keep_obsolete)
+        written = write_if_changed(target, write_catalog(merged))
+        updates.append(
+            CatalogUpdate(path=path, created=old is None, written=written, counts=counts)
+        )
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise PolicyError(errors)
+    return updates
+
+
+def translation_status(
+    project_dir: Path,
+) -> tuple[list[TranslationStatus], list[SharedStatus]]:
+    """Per language and jurisdiction, and per language for the shared messages: translated,
+    fuzzy and missing counts of the working tree."""
+    files = read_folder(project_dir)
+    result = check_files(files)
+    if result.policy is None:
+        raise PolicyError([p for p in result.problems if p.severity is Severity.ERROR])
+    policy = result.policy
+    shared = []
+    for tag in translated_languages(policy):
+        path = catalog_path(Language(tag=tag))
+        catalog = parse_catalog(path, files[path], Problems()) if path in files else None
+        translations = translations_from(catalog, path) if catalog is not None else None
+        wanted = [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
+        if policy.change is not None:
+            wanted.append((SUMMARY_CONTEXT, policy.change.summary))
+        entries = [translations.get(*key) if translations else None for key in wanted]
+        missing = sum(1 for e in entries if e is None or not e.string)
+        fuzzy = sum(1 for e in entries if e is not None and e.string and e.fuzzy)
+        shared.append(
+            SharedStatus(
+                language=tag, translated=len(wanted) - missing - fuzzy, fuzzy=fuzzy, missing=missing
+            )
+        )
+    statuses = sorted(result.translations, key=lambda s: (s.language, s.jurisdiction))
+    return statuses, shared
+
+
+def format_status(statuses: list[TranslationStatus], shared: list[SharedStatus]) -> str:
+    """The status as a plain table, one row per language and jurisdiction."""
+    rows = [("language", "jurisdiction", "translated", "fuzzy", "missing", "state")]
+    for common in shared:
+        for s in (s for s in statuses if s.language == common.language):
+            numbers = (str(s.translated), str(s.fuzzy), str(s.missing))
+            state = "complete" if s.complete else "lagging"
+            rows.append((s.language, s.jurisdiction, *numbers, state))
+        numbers = (str(common.translated), str(common.fuzzy), str(common.missing))
+        state = "complete" if not common.fuzzy and not common.missing else "incomplete"
+        rows.append((common.language, "(names, summary)", *numbers, state))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width) if 2 <= i <= 4 else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def translated_languages(policy: Policy) -> list[str]:
+    """Every language a jurisdiction lists, other than the source language, sorted."""
+    return sorted(
+        {lang for j in policy.jurisdictions.values() for lang in j.languages}
+        - {policy.source_language}
+    )
+
+
+def source_date(project_dir: Path) -> str | None:
+    """The POT-Creation-Date to write: SOURCE_DATE_EPOCH, else the HEAD commit's date, else None."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp: dt.datetime | None = None
+    if epoch and epoch.isdigit():
+        stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    else:
+        stamp = _head_date(project_dir)
+    return stamp.strftime("%Y-%m-%d %H:%M+0000") if stamp else None
+
+
+def write_if_changed(path: Path, content: bytes) -> bool:
+    """Write a catalog unless only its POT-Creation-Date would change; whether it was written."""
+    if path.exists():
+        current = path.read_bytes()
+        if _CREATION_DATE.sub(b"", current) == _CREATION_DATE.sub(b"", content):
+            return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return True
+
+
+def _policy(project_dir: Path) -> Policy:
+    policy, problems = read_policy(read_folder(project_dir))
+    if policy is None:
+        raise PolicyError([p for p in problems if p.severity is Severity.ERROR])
+    return policy
+
+
+def _head_date(project_dir: Path) -> dt.datetime | None:
+    from generator.history import Repository
+
+    try:
+        repository = Repository(project_dir)
+    except PolicyError:
+        return None
+    commit = repository.head("HEAD")
+    if commit is None:
+        return None
+    return dt.datetime.fromtimestamp(repository.repo.commit(commit).committed_date, dt.UTC)
