@@ -89,8 +89,8 @@ def extract_template(policy: Policy, created: str | None) -> PoCatalog:
             SUMMARY_CONTEXT,
             (CHANGE_FILE, policy.change.origin.line),
             [
-                "The summary of the current change (policies/change.yml), shown in the change "
-                "log, the redline and the feeds. It is rewritten for every change."
+                "The summary of the current change (policies/change.yml), shown in change "
+                "logs and feeds."
             ],
         )
     for text, label in _texts(policy):
@@ -254,8 +254,12 @@ def _add(
 ) -> None:
     names = dict.fromkeys(re.sub(r"\s+", "", name) for name in _VARIABLE.findall(source))
     if names:
-        listed = ", ".join("{{ " + name + " }}" for name in names)
-        comments = [*comments, f"Keep {listed} as written: filled in on the page."]
+        written = ["{{ " + name + " }}" for name in names]
+        listed = " and ".join(
+            [", ".join(written[:-1]), written[-1]] if len(written) > 1 else written
+        )
+        how = "as they are" if len(written) > 1 else "as it is"
+        comments = [*comments, f"Keep {listed} {how}: filled in on the page."]
     template.add(source, "", locations=[location], auto_comments=comments, context=context)
     stored = template.get(source, context)
     if stored is not None:

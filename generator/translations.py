@@ -2,7 +2,7 @@
 report how far each translation is.
 
 Dates written into catalogs come from SOURCE_DATE_EPOCH or the HEAD commit, never from the clock,
-and a file is rewritten only when more than its POT-Creation-Date would change.
+and a file is rewritten only when more than its header dates would change.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from generator.versions import SUMMARY_CONTEXT
 TEMPLATE = f"{LOCALES}/policy.pot"
 """Where `policy i18n extract` writes the template, relative to the project."""
 
-_CREATION_DATE = re.compile(rb'^"POT-Creation-Date: [^"\n]*"\n', re.MULTILINE)
+_DATES = re.compile(rb'^"(?:POT-Creation|PO-Revision)-Date: [^"\n]*"\n', re.MULTILINE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -166,10 +166,10 @@ def source_date(project_dir: Path) -> str | None:
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write a catalog unless only its POT-Creation-Date would change; whether it was written."""
+    """Write a catalog unless only its header dates would change; whether it was written."""
     if path.exists():
         current = path.read_bytes()
-        if _CREATION_DATE.sub(b"", current) == _CREATION_DATE.sub(b"", content):
+        if _DATES.sub(b"", current) == _DATES.sub(b"", content):
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(content)

@@ -37,9 +37,11 @@ def test_build_publishes_each_document_with_linkable_clauses(make_project):
 
 
 def test_build_replace_variant_wins_over_inherited_text(make_project):
-    project = make_project({
-        "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
-    })
+    project = make_project(
+        {
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
+        }
+    )
     assert project.policy("build").returncode == 0
     page = project.read("site/eu/en/index.html")
     assert "Under the GDPR, Example Shop Ltd. is the controller." in page
@@ -47,8 +49,9 @@ def test_build_replace_variant_wins_over_inherited_text(make_project):
 
 
 def test_build_most_specific_variant_applies_last(make_project):
-    project = make_project({
-        "policies/jurisdictions.yml": """\
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": """\
             global:
               name: Worldwide
               languages: [en]
@@ -61,10 +64,12 @@ def test_build_most_specific_variant_applies_last(make_project):
               extends: eu
               languages: [en]
             """,
-        "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
-        "policies/clauses/who-de.md": EU_VARIANT.replace("jurisdiction: eu", "jurisdiction: de")
-        .replace("Under the GDPR", "Under the GDPR and the BDSG"),
-    })
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace"),
+            "policies/clauses/who-de.md": EU_VARIANT.replace(
+                "jurisdiction: eu", "jurisdiction: de"
+            ).replace("Under the GDPR", "Under the GDPR and the BDSG"),
+        }
+    )
     assert project.policy("build").returncode == 0
     germany = project.read("site/de/en/index.html")
     text = re.sub(r"<[^>]+>", "", germany)
@@ -73,10 +78,15 @@ def test_build_most_specific_variant_applies_last(make_project):
 
 def test_build_writes_no_git_identity_and_no_other_hosts(make_project):
     project = make_project()
-    project.commit("Second", {
-        "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace("name;", "full name;"),
-        "policies/change.yml": change_yml("Full name.", "2026-01-02"),
-    })
+    project.commit(
+        "Second",
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "name;", "full name;"
+            ),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
     assert project.policy("build").returncode == 0
     for path in (project.root / "site").rglob("*"):
         if path.is_file() and path.suffix in {".html", ".xml", ".json"}:
@@ -116,8 +126,9 @@ def test_mkdocs_build_works_directly(make_project):
 
     project = make_project()
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    result = subprocess.run([str(mkdocs), "build", "-q"], cwd=project.root, capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [str(mkdocs), "build", "-q"], cwd=project.root, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     assert 'id="who-we-are"' in project.read("site/global/en/index.html")
 

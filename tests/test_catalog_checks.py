@@ -1,0 +1,159 @@
+"""`policy check` validates catalogs: syntax with lines, variables kept, Language and Plural-Forms."""
+
+from __future__ import annotations
+
+import pytest
+from translating import GERMAN, catalog_file, translate
+
+from generator.pofiles import read_catalog, write_catalog
+
+JURISDICTIONS = """\
+global:
+  name: Worldwide
+  languages: [en, de]
+"""
+
+DE = catalog_file("de")
+WHO = "{{ company.name }} runs this shop. Write to {{ contact.email }}."
+
+
+@pytest.fixture
+def german(make_project):
+    """A project published in English and German, completely translated."""
+    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "de", GERMAN)
+    project.commit("Translate into German")
+    return project
+
+
+def edit(project, old: str, new: str) -> int:
+    """Replace text in the German catalog; the line of the replacement."""
+    path = project.root / DE
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def problems_of(result) -> list[str]:
+    assert "Traceback" not in result.stderr
+    return [line for line in result.stderr.splitlines() if not line.endswith("warnings")]
+
+
+def msgid_line(project, source: str) -> int:
+    catalog = read_catalog((project.root / DE).read_text(encoding="utf-8"))
+    return next(m.lineno for m in catalog if m.id == source)
+
+
+def retranslate(project, source: str, translation: str, *, fuzzy: bool = False) -> int:
+    """Give a message another translation, as a translator's tool would; its msgid line."""
+    path = project.root / DE
+    catalog = read_catalog(path.read_text(encoding="utf-8"))
+    message = next(m for m in catalog if m.id == source)
+    message.string = translation
+    if fuzzy:
+        message.flags.add("fuzzy")
+    path.write_bytes(write_catalog(catalog))
+    return msgid_line(project, source)
+
+
+def test_complete_catalog_passes(german):
+    result = german.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("0 errors, 0 warnings")
+
+
+def test_translation_dropping_a_variable_is_an_error_at_its_entry(german):
+    line = retranslate(german, WHO, "{{ company.name }} betreibt diesen Shop. Schreiben Sie uns.")
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{DE}:{line}: the translation drops {{{{ contact.email }}}} compared with its msgid. "
+        "Keep exactly the msgid's variables, written as there (they are filled in on the "
+        "page). [translation.variables]"
+    ]
+
+
+def test_translation_adding_a_variable_is_an_error(german):
+    edit(
+        german, 'msgstr "Ihre Lieferadresse."', 'msgstr "Ihre Lieferadresse ({{ company.name }})."'
+    )
+    line = msgid_line(german, "your delivery address.")
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{DE}:{line}: the translation adds {{{{ company.name }}}} compared with its msgid. "
+        "Keep exactly the msgid's variables, written as there (they are filled in on the "
+        "page). [translation.variables]"
+    ]
+
+
+def test_spacing_inside_braces_does_not_matter(german):
+    retranslate(german, WHO, "{{company.name}} betreibt diesen Shop: {{ contact.email  }}.")
+    assert german.policy("check").returncode == 0
+
+
+def test_missing_plural_forms_is_a_warning_on_the_header(german):
+    line = edit(german, '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
+    result = german.policy("check")
+    assert result.returncode == 0
+    header = read_catalog((german.root / DE).read_text(encoding="utf-8")).header_line
+    assert line > header
+    assert problems_of(result) == [
+        f"{DE}:{header}: the header has no Plural-Forms. Add 'Plural-Forms: nplurals=2; "
+        "plural=(n != 1);' (or run 'policy i18n update', which sets it). [catalog.plural-forms]"
+    ]
+    assert german.policy("check", "--strict").returncode == 1
+
+
+def test_invalid_plural_forms_is_an_error_on_its_line(german):
+    line = edit(german, "plural=(n != 1);", "plural=(n != 1;")
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{DE}:{line}: the Plural-Forms header 'nplurals=2; plural=(n != 1;' is not valid "
+        "(msgfmt rejects it). Write 'Plural-Forms: nplurals=2; plural=(n != 1);'. "
+        "[catalog.plural-forms]"
+    ]
+
+
+def test_plural_forms_of_another_language_is_a_warning(german):
+    line = edit(german, "nplurals=2; plural=(n != 1);", "nplurals=1; plural=0;")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the Plural-Forms header 'nplurals=1; plural=0;' differs from the rule "
+        "for de ('nplurals=2; plural=(n != 1);'). Use it (or run 'policy i18n update', which "
+        "sets it). [catalog.plural-forms]"
+    ]
+
+
+def test_wrong_language_header_is_a_warning(german):
+    line = edit(german, '"Language: de\\n"', '"Language: fr\\n"')
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the header says 'Language: fr' but this is the de catalog. Write "
+        "'Language: de'. [catalog.language]"
+    ]
+
+
+def test_syntax_error_names_file_and_line(german):
+    line = edit(german, 'msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;')
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{DE}: 6 messages of the global policy are not translated into de; it stays on its "
+        "last complete version. Run 'policy i18n update' and translate them. "
+        "[translation.missing]",
+        f"{DE}:{line}: the catalog cannot be read: a string is not closed or has an unescaped "
+        '" inside (write \\"). Fix the PO syntax (a quote or a msgid/msgstr line is off). '
+        "[catalog.syntax]",
+    ]
+
+
+def test_fuzzy_translation_with_other_variables_is_not_an_error(german):
+    retranslate(german, WHO, "Schreiben Sie uns.", fuzzy=True)
+    result = german.policy("check")
+    assert result.returncode == 0
+    assert problems_of(result) == [
+        f"{DE}: 1 translations of the global policy into de are marked fuzzy (their source "
+        "changed). Review them and remove the fuzzy flag. [translation.stale]"
+    ]

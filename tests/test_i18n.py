@@ -1,0 +1,397 @@
+"""`policy i18n extract|update|status`: the template, catalogs merged from the source, and status."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from conftest import DATA_MD, change_yml
+from translating import ARABIC, GERMAN, catalog_file, msgfmt_check, translate
+
+from generator.i18n import align
+from generator.pofiles import read_catalog
+
+JURISDICTIONS = """\
+global:
+  name: Worldwide
+  languages: [en, de]
+eu:
+  name: European Union
+  extends: global
+  languages: [en, de, ar]
+"""
+
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+
+EXPECTED_TEMPLATE = """\
+# Translation template of "Privacy policy",
+# extracted from policies/ by 'policy i18n extract'. Do not translate this file:
+# 'policy i18n update' merges it into locales/<lang>/LC_MESSAGES/policy.po.
+msgid ""
+msgstr ""
+"Project-Id-Version: Privacy policy\\n"
+"POT-Creation-Date: 2026-01-01 12:00+0000\\n"
+"PO-Revision-Date: 2026-01-01 12:00+0000\\n"
+"Last-Translator: \\n"
+"Language-Team: \\n"
+"Language: \\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+
+#. The name of the jurisdiction 'eu', in page headings, switchers and feeds.
+#: policies/jurisdictions.yml:4
+msgctxt "jurisdiction"
+msgid "European Union"
+msgstr ""
+
+#. The name of the jurisdiction 'global', in page headings, switchers and feeds.
+#: policies/jurisdictions.yml:1
+msgctxt "jurisdiction"
+msgid "Worldwide"
+msgstr ""
+
+#. The summary of the current change (policies/change.yml), shown in change logs and feeds.
+#: policies/change.yml:1
+msgctxt "change"
+msgid "First version."
+msgstr ""
+
+#. Clause "Who we are" (who-we-are): title
+#: policies/clauses/who.md:2
+msgctxt "who-we-are"
+msgid "Who we are"
+msgstr ""
+
+#. Clause "Who we are" (who-we-are): paragraph 1
+#. Keep {{ company.name }} and {{ contact.email }} as they are: filled in on the page.
+#: policies/clauses/who.md:8
+msgctxt "who-we-are"
+msgid "{{ company.name }} runs this shop. Write to {{ contact.email }}."
+msgstr ""
+
+#. Clause "Who we are" (who-we-are), variant for European Union (eu): paragraph 1
+#. Keep {{ company.name }} as it is: filled in on the page.
+#: policies/clauses/who-eu.md:6
+msgctxt "who-we-are@eu"
+msgid "Under the GDPR, {{ company.name }} is the controller."
+msgstr ""
+
+#. Clause "The information we collect" (data-we-collect): title
+#: policies/clauses/data.md:2
+msgctxt "data-we-collect"
+msgid "The information we collect"
+msgstr ""
+
+#. Clause "The information we collect" (data-we-collect): paragraph 1
+#: policies/clauses/data.md:8
+msgctxt "data-we-collect"
+msgid "We collect only what we need to deliver your order:"
+msgstr ""
+
+#. Clause "The information we collect" (data-we-collect): list item 1
+#: policies/clauses/data.md:10
+msgctxt "data-we-collect"
+msgid "your name;"
+msgstr ""
+
+#. Clause "The information we collect" (data-we-collect): list item 2
+#: policies/clauses/data.md:11
+msgctxt "data-we-collect"
+msgid "your delivery address."
+msgstr ""
+"""
+
+
+@pytest.fixture
+def translated(make_project):
+    """A project published in German (global, eu) and Arabic (eu), fully translated."""
+    project = make_project(
+        {"policies/jurisdictions.yml": JURISDICTIONS, "policies/clauses/who-eu.md": EU_VARIANT}
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(
+        project,
+        "de",
+        {
+            **GERMAN,
+            "Under the GDPR, {{ company.name }} is the controller.": (
+                "Nach der DSGVO ist {{ company.name }} der Verantwortliche."
+            ),
+        },
+    )
+    translate(
+        project,
+        "ar",
+        {
+            **ARABIC,
+            "Under the GDPR, {{ company.name }} is the controller.": (
+                "بموجب اللائحة العامة لحماية البيانات، {{ company.name }} هي الجهة المسؤولة عن المعالجة."
+            ),
+        },
+    )
+    project.commit("Translate into German and Arabic")
+    return project
+
+
+def entries(text: str) -> dict[tuple[str, str], str]:
+    """Each entry of a PO file (header and obsolete entries included) as written, by
+    (msgctxt, msgid); obsolete entries are keyed with a leading '#~'."""
+    found = {}
+    for block in text.strip().split("\n\n"):
+        context = re.search(r'^(#~ )?msgctxt "(.*)"$', block, re.MULTILINE)
+        msgid = re.search(r'^(#~ )?msgid "(.*)"$', block, re.MULTILINE)
+        key = ((context.group(1) or "") + context.group(2) if context else "", msgid.group(2))
+        found[key] = block
+    return found
+
+
+def test_extract_writes_one_message_per_title_block_summary_and_name(make_project):
+    project = make_project(
+        {"policies/jurisdictions.yml": JURISDICTIONS, "policies/clauses/who-eu.md": EU_VARIANT}
+    )
+    result = project.policy("i18n", "extract")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "locales/policy.pot: written\n"
+    assert project.read("locales/policy.pot") == EXPECTED_TEMPLATE
+    assert msgfmt_check(str(project.root / "locales/policy.pot")).returncode == 0
+
+
+def test_extract_is_deterministic_and_rewrites_only_on_change(make_project):
+    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
+    assert project.policy("i18n", "extract").returncode == 0
+    template = project.root / "locales/policy.pot"
+    first = template.read_bytes()
+    stamp = template.stat().st_mtime_ns
+    project.commit("Add the template")  # HEAD moves: only POT-Creation-Date would change
+    time.sleep(0.01)
+    result = project.policy("i18n", "extract")
+    assert result.stderr == "locales/policy.pot: up to date\n"
+    assert template.read_bytes() == first and template.stat().st_mtime_ns == stamp
+    epoch = project.policy("i18n", "extract", env={"SOURCE_DATE_EPOCH": "1767268800"})
+    assert epoch.stderr == "locales/policy.pot: up to date\n"
+
+
+def test_update_creates_catalogs_with_babel_headers_that_msgfmt_accepts(make_project):
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS.replace(
+                "[en, de, ar]", "[en, de, ar, zh-Hans, pt-BR]"
+            )
+        }
+    )
+    result = project.policy("i18n", "update")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"locales/{name}/LC_MESSAGES/policy.po: created; 0 unchanged, 0 changed (fuzzy), "
+        "9 new, 0 made obsolete"
+        for name in ("ar", "de", "pt_BR", "zh_Hans")
+    ]
+    headers = {
+        name: read_catalog(project.read(catalog_file(name))) for name in ("ar", "pt_BR", "zh_Hans")
+    }
+    assert headers["ar"].header("Language") == "ar"
+    assert headers["ar"].header("Plural-Forms").startswith("nplurals=6; plural=(n==0 ? 0 :")
+    assert headers["pt_BR"].header("Language") == "pt_BR"
+    assert headers["pt_BR"].header("Plural-Forms") == "nplurals=2; plural=(n > 1);"
+    assert headers["zh_Hans"].header("Plural-Forms") == "nplurals=1; plural=0;"
+    for name in ("ar", "de", "pt_BR", "zh_Hans"):
+        checked = msgfmt_check(str(project.root / catalog_file(name)))
+        assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    assert project.policy("check").returncode == 0
+
+
+def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
+    before = entries(translated.read(catalog_file("de")))
+    translated.write(
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "- your delivery address.", "- your delivery address and phone number."
+            ),
+            "policies/change.yml": change_yml("We now ask for a phone number."),
+        }
+    )
+    result = translated.policy("i18n", "update")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "locales/de/LC_MESSAGES/policy.po: updated; 8 unchanged, 1 changed (fuzzy), 1 new, "
+        "1 made obsolete" in result.stderr
+    )
+    after = entries(translated.read(catalog_file("de")))
+    assert after[("data-we-collect", "your delivery address and phone number.")] == (
+        '#. Clause "The information we collect" (data-we-collect): list item 2\n'
+        "#: policies/clauses/data.md:11\n"
+        "#, fuzzy\n"
+        '#| msgid "your delivery address."\n'
+        'msgctxt "data-we-collect"\n'
+        'msgid "your delivery address and phone number."\n'
+        'msgstr "Ihre Lieferadresse."'
+    )
+    unchanged = [key for key in before if key in after and key != ("", "")]
+    assert len(unchanged) == 8
+    assert all(after[key] == before[key] for key in unchanged)
+    header = [line for line in after[("", "")].splitlines() if "POT-Creation-Date" not in line]
+    assert header == [line for line in before[("", "")].splitlines() if "Creation" not in line]
+    # The old summary's translation is kept as obsolete, not offered as a draft of the new one.
+    assert after[("change", "We now ask for a phone number.")].endswith('msgstr ""')
+    assert after[("#~ change", "First version.")] == (
+        '#~ msgctxt "change"\n#~ msgid "First version."\n#~ msgstr "Erste Version."'
+    )
+    status = translated.policy("i18n", "status")
+    assert status.stdout.splitlines() == [
+        "language  jurisdiction      translated  fuzzy  missing  state",
+        "ar        eu                         6      1        0  lagging",
+        "ar        (names, summary)           2      0        1  incomplete",
+        "de        eu                         6      1        0  lagging",
+        "de        global                     5      1        0  lagging",
+        "de        (names, summary)           2      0        1  incomplete",
+    ]
+    for name in ("ar", "de"):
+        assert msgfmt_check(str(translated.root / catalog_file(name))).returncode == 0
+
+
+def test_removed_paragraph_becomes_obsolete_and_comes_back_translated(translated):
+    without = DATA_MD.replace("- your name;\n", "")
+    translated.write({"policies/clauses/data.md": without})
+    assert translated.policy("i18n", "update").returncode == 0
+    text = translated.read(catalog_file("de"))
+    assert '#~ msgctxt "data-we-collect"\n#~ msgid "your name;"\n#~ msgstr "Ihren Namen;"' in text
+    assert 'msgid "your name;"\nmsgstr' not in text
+    assert msgfmt_check(str(translated.root / catalog_file("de"))).returncode == 0
+    translated.write({"policies/clauses/data.md": DATA_MD})
+    assert translated.policy("i18n", "update").returncode == 0
+    restored = entries(translated.read(catalog_file("de")))
+    assert restored[("data-we-collect", "your name;")].endswith('msgstr "Ihren Namen;"')
+    assert ("#~ data-we-collect", "your name;") not in restored
+
+
+def test_drop_obsolete_deletes_obsolete_translations(translated):
+    translated.write({"policies/clauses/data.md": DATA_MD.replace("- your name;\n", "")})
+    result = translated.policy("i18n", "update", "--drop-obsolete")
+    assert result.returncode == 0, result.stderr
+    assert "#~" not in translated.read(catalog_file("de"))
+
+
+def test_second_change_keeps_the_text_the_translation_was_made_from(translated):
+    first = DATA_MD.replace("- your delivery address.", "- your delivery address and phone.")
+    translated.write({"policies/clauses/data.md": first})
+    assert translated.policy("i18n", "update").returncode == 0
+    second = DATA_MD.replace(
+        "- your delivery address.", "- your delivery address and phone number."
+    )
+    translated.write({"policies/clauses/data.md": second})
+    assert translated.policy("i18n", "update").returncode == 0
+    entry = entries(translated.read(catalog_file("de")))[
+        ("data-we-collect", "your delivery address and phone number.")
+    ]
+    assert '#| msgid "your delivery address."\n' in entry
+    assert entry.endswith('msgstr "Ihre Lieferadresse."')
+    assert "and phone." not in translated.read(catalog_file("de"))
+
+
+def test_moved_paragraph_and_rewrapped_source_keep_their_translations(translated):
+    reordered = DATA_MD.replace(
+        "- your name;\n- your delivery address.", "- your delivery address.\n- your name;"
+    )
+    translated.write(
+        {
+            "policies/clauses/data.md": reordered.replace(
+                "We collect only what we need to deliver your order:",
+                "We collect only what we need\nto deliver your order:",
+            )
+        }
+    )
+    result = translated.policy("i18n", "update")
+    assert "de/LC_MESSAGES/policy.po: updated; 10 unchanged, 0 changed (fuzzy), 0 new" in (
+        result.stderr
+    )
+    assert "fuzzy" not in translated.read(catalog_file("de")).split("\n\n", 1)[1]
+
+
+def test_hash_pipe_lines_survive_update_round_trips(translated):
+    translated.write(
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "- your delivery address.", "- your delivery address and phone number."
+            )
+        }
+    )
+    assert translated.policy("i18n", "update").returncode == 0
+    path = translated.root / catalog_file("de")
+    once = path.read_bytes()
+    catalog = read_catalog(once.decode())
+    changed = catalog.get("your delivery address and phone number.", "data-we-collect")
+    assert changed.previous_id == ("your delivery address.",) and changed.fuzzy
+    result = translated.policy("i18n", "update")
+    assert "de/LC_MESSAGES/policy.po: up to date;" in result.stderr
+    assert path.read_bytes() == once
+
+
+def test_align_pairs_changed_paragraphs_and_leaves_new_ones_new():
+    old = ["Title", "We keep your data for ten years.", "We never sell it.", "Contact us."]
+    new = [
+        "Title",
+        "We keep your data for six years.",
+        "A brand-new paragraph about cookies.",
+        "We never sell or rent it.",
+        "Contact us.",
+    ]
+    assert align(old, new) == {0: 0, 1: 1, 3: 2, 4: 3}
+    assert align(old, new, pair=False) == {0: 0, 4: 3}
+    assert align(["A b c.", "D e f."], ["D e f.", "A b c."]) == {0: 1, 1: 0}
+    assert align(["Cookies"], ["Tracking technologies"]) == {}
+
+
+def test_update_refuses_a_broken_catalog_and_names_its_line(translated):
+    path = translated.root / catalog_file("de")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;'),
+        encoding="utf-8",
+    )
+    line = path.read_text(encoding="utf-8").splitlines().index('msgstr "Ihren Namen;') + 1
+    before = path.read_bytes()
+    result = translated.policy("i18n", "update")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"locales/de/LC_MESSAGES/policy.po:{line}: the catalog cannot be read: a string is not "
+        'closed or has an unescaped " inside (write \\"). Fix the PO syntax (a quote or a '
+        "msgid/msgstr line is off). [catalog.syntax]"
+    )
+    assert path.read_bytes() == before
+    assert "Traceback" not in result.stderr
+
+
+def test_every_written_catalog_passes_msgfmt(translated):
+    translated.write(
+        {
+            "policies/clauses/data.md": DATA_MD.replace("- your name;\n", "").replace(
+                "your order:", "your order (100% of them):"
+            )
+        }
+    )
+    assert translated.policy("i18n", "update").returncode == 0
+    for path in ("locales/policy.pot", catalog_file("de"), catalog_file("ar")):
+        result = msgfmt_check(str(translated.root / path))
+        assert result.returncode == 0, result.stderr
+    assert "python-format" not in translated.read(catalog_file("de"))
+
+
+def test_status_of_a_complete_translation(translated):
+    result = translated.policy("i18n", "status")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "language  jurisdiction      translated  fuzzy  missing  state",
+        "ar        eu                         7      0        0  complete",
+        "ar        (names, summary)           3      0        0  complete",
+        "de        eu                         7      0        0  complete",
+        "de        global                     6      0        0  complete",
+        "de        (names, summary)           3      0        0  complete",
+    ]

@@ -1,0 +1,120 @@
+"""Translated documents on the built site: language, direction, dates, switchers, and the rule that a
+lagging translation keeps its last complete version, says so, and catches up with a new version."""
+
+from __future__ import annotations
+
+import json
+
+import feedparser
+import pytest
+from conftest import DATA_MD, change_yml
+from translating import ARABIC, translate
+
+JURISDICTIONS = """\
+global:
+  name: Worldwide
+  languages: [en, ar]
+"""
+
+PHONE = "your delivery address and phone number."
+PHONE_AR = "عنوان التوصيل ورقم هاتفك."
+SUMMARY = "We now ask for your phone number."
+SUMMARY_AR = "نطلب الآن رقم هاتفك."
+NOTICE_AR = "توجد نسخة أحدث"
+
+
+@pytest.fixture
+def lagging(make_project):
+    """Arabic translated completely (day 2), then the English source changes (day 3) and the
+    catalog is updated, leaving one Arabic paragraph fuzzy."""
+    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", ARABIC)
+    project.commit("Translate into Arabic")
+    project.write(
+        {
+            "policies/clauses/data.md": DATA_MD.replace("- your delivery address.", f"- {PHONE}"),
+            "policies/change.yml": change_yml(SUMMARY, effective="2026-01-03"),
+        }
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    project.commit("Ask for a phone number")
+    return project
+
+
+def build(project) -> None:
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+
+
+def record(project, language: str) -> dict:
+    return json.loads(project.read(f"site/global/{language}/versions.json"))
+
+
+def test_arabic_page_is_right_to_left_with_arabic_dates_and_switchers(lagging):
+    build(lagging)
+    page = lagging.read("site/global/ar/index.html")
+    assert '<html lang="ar"' in page
+    assert '<body dir="rtl"' in page
+    assert '<time datetime="2026-01-02">2 يناير 2026</time>' in page
+    assert (
+        '<a href="../en/" hreflang="en" lang="en" dir="ltr">English</a>' in page
+        and '<a href="./" hreflang="ar" lang="ar" dir="rtl" aria-current="page">العربية</a>' in page
+    )
+    assert '<link rel="alternate" hreflang="en" href="../en/">' in page
+    assert '<link rel="alternate" hreflang="ar" href="./">' in page
+    assert "سياسة الخصوصية" in page  # the interface heading, from interface.po
+    assert 'class="policy-jurisdiction">جميع أنحاء العالم</span>' in page  # from policy.po
+    english = lagging.read("site/global/en/index.html")
+    assert '<html lang="en"' in english and '<body dir="ltr"' in english
+    assert '<link rel="alternate" hreflang="ar" href="../ar/">' in english
+
+
+def test_lagging_translation_stays_on_its_last_complete_version_and_says_so(lagging):
+    build(lagging)
+    page = lagging.read("site/global/ar/index.html")
+    assert ARABIC["your delivery address."] in page
+    assert "phone" not in page and PHONE_AR not in page
+    assert f'<p class="admonition-title">{NOTICE_AR}</p>' in page
+    assert '<a href="../en/" hreflang="en">اقرأ السياسة المحدَّثة (English).</a>' in page
+    changes = lagging.read("site/global/ar/changes/index.html")
+    assert f'<p class="admonition-title">{NOTICE_AR}</p>' in changes
+    feed = feedparser.parse(lagging.read("site/global/ar/feed.xml"))
+    assert [e.title for e in feed.entries] == [NOTICE_AR, "النسخة 1 (تغيير جوهري)"]
+    assert feed.entries[0].link.endswith("global/en/")
+    data = record(lagging, "ar")
+    assert [v["number"] for v in data["versions"]] == [1]
+    assert data["translation_lag"] == {
+        "source_version": 2,
+        "translated_source_version": 1,
+        "missing": 0,
+        "fuzzy": 1,
+    }
+    assert "phone number" in lagging.read("site/global/en/index.html")
+    assert NOTICE_AR not in lagging.read("site/global/ar/v/1/index.html")
+
+
+def test_catching_up_publishes_a_new_version_in_that_language(lagging):
+    translate(lagging, "ar", {PHONE: PHONE_AR, SUMMARY: SUMMARY_AR})
+    lagging.commit("Catch up the Arabic translation")  # day 4
+    build(lagging)
+    data = record(lagging, "ar")
+    assert data["translation_lag"] is None
+    latest = data["versions"][-1]
+    assert {k: latest[k] for k in ("number", "source_version", "summary", "summary_language")} == {
+        "number": 2,
+        "source_version": 2,
+        "summary": SUMMARY_AR,
+        "summary_language": "ar",
+    }
+    # Effective as the source version says, in force from the day the translation was published.
+    assert (latest["effective"], latest["in_force_from"]) == ("2026-01-03", "2026-01-04")
+    assert latest["kind"] == "material" and latest["translation_only"] is False
+    page = lagging.read("site/global/ar/index.html")
+    assert PHONE_AR in page and NOTICE_AR not in page
+    assert '<time datetime="2026-01-04">4 يناير 2026</time>' in page
+    changes = lagging.read("site/global/ar/changes/index.html")
+    assert f'<p class="policy-summary">{SUMMARY_AR}</p>' in changes
+    feed = feedparser.parse(lagging.read("site/global/ar/feed.xml"))
+    assert [e.title for e in feed.entries] == ["النسخة 2 (تغيير جوهري)", "النسخة 1 (تغيير جوهري)"]
+    assert feed.entries[0].summary == f"{SUMMARY_AR} (تسري اعتبارًا من 2026-01-04)"

@@ -1,0 +1,72 @@
+"""The site's own words are extracted into interface.pot and translated completely."""
+
+from __future__ import annotations
+
+import pytest
+from translating import msgfmt_check
+
+from generator.interface import LOCALES_DIR, interface_translations
+from generator.interface_catalogs import TEMPLATE, extract_interface
+from generator.pofiles import messages, read_catalog
+
+LANGUAGES = ("ar", "de", "es", "fr", "pt_BR", "zh_Hans")
+
+
+def interface_catalog(name: str):
+    return read_catalog((LOCALES_DIR / name / "LC_MESSAGES" / "interface.po").read_text("utf-8"))
+
+
+def test_template_has_every_string_of_the_templates_and_modules():
+    # Messages, not locations: moving a line in pages.py does not make the template stale.
+    extracted = [(m.context, m.id) for m in messages(extract_interface())]
+    committed = [(m.context, m.id) for m in messages(read_catalog(TEMPLATE.read_text("utf-8")))]
+    assert committed == extracted, (
+        "generator/locales/interface.pot is stale: run 'policy i18n interface'"
+    )
+
+
+@pytest.mark.parametrize("name", LANGUAGES)
+def test_interface_catalog_is_complete(name):
+    wanted = {(m.context, m.id) for m in messages(extract_interface())}
+    catalog = interface_catalog(name)
+    found = {(m.context, m.id): m for m in messages(catalog)}
+    assert set(found) == wanted
+    assert [m.id for m in found.values() if not m.string] == []
+    assert [m.id for m in found.values() if m.fuzzy] == []
+    assert not catalog.obsolete
+    assert catalog.header("Language") == name
+
+
+@pytest.mark.parametrize("name", LANGUAGES)
+def test_interface_catalog_passes_msgfmt(name):
+    result = msgfmt_check(str(LOCALES_DIR / name / "LC_MESSAGES" / "interface.po"))
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_template_passes_msgfmt():
+    result = msgfmt_check(str(TEMPLATE))
+    assert result.returncode == 0, result.stderr
+
+
+def test_placeholders_are_python_format_checked():
+    catalog = interface_catalog("de")
+    message = catalog.get("Version %(number)s")
+    assert "python-format" in message.flags
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("de", "Datenschutzerklärung"),
+        ("fr", "Politique de confidentialité"),
+        ("es", "Política de privacidad"),
+        ("pt-BR", "Política de privacidade"),
+        ("zh-Hans", "隐私政策"),
+        ("ar", "سياسة الخصوصية"),
+        ("en", "Privacy policy"),
+    ],
+)
+def test_interface_finds_each_catalog_by_its_tag(tag, expected):
+    translations = interface_translations(tag)
+    assert translations.gettext("Privacy policy") == expected
+    assert "3" in translations.gettext("Version %(number)s") % {"number": 3}

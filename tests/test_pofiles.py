@@ -1,0 +1,152 @@
+"""PO files read and written with Babel keep `#|` previous msgids, headers and line numbers."""
+
+from __future__ import annotations
+
+import pytest
+from translating import msgfmt_check
+
+from generator.catalogs import parse_catalog
+from generator.errors import Problems
+from generator.pofiles import PoSyntaxError, read_catalog, write_catalog
+
+CATALOG = """\
+# German translation of "Privacy policy".
+#
+msgid ""
+msgstr ""
+"Project-Id-Version: Privacy policy\\n"
+"PO-Revision-Date: 2026-01-02 10:00+0000\\n"
+"Last-Translator: Translator <t@shop.example>\\n"
+"Language-Team: \\n"
+"Language: de\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+"X-Generator: Poedit 3.4\\n"
+
+# Checked with the legal team.
+#. Clause "Who we are" (who-we-are): paragraph 1
+#: policies/clauses/who.md:8
+#, fuzzy
+#| msgid ""
+#| "{{ company.name }} runs this shop, and this paragraph is long enough to "
+#| "be wrapped. Write to {{ contact.email }}."
+msgctxt "who-we-are"
+msgid ""
+"{{ company.name }} runs this shop, and this paragraph is long enough to be "
+"wrapped twice over. Write to {{ contact.email }}."
+msgstr ""
+"{{ company.name }} betreibt diesen Shop, und dieser Absatz ist lang genug, "
+"um umbrochen zu werden. Schreiben Sie an {{ contact.email }}."
+
+#, fuzzy
+#| msgctxt "data"
+#| msgid "your name"
+msgctxt "data-we-collect"
+msgid "your name;"
+msgstr "Ihren Namen;"
+
+#~ msgctxt "change"
+#~ msgid "First version."
+#~ msgstr "Erste Version."
+
+#, fuzzy
+#~| msgid "your old address."
+#~ msgctxt "data-we-collect"
+#~ msgid "your address."
+#~ msgstr "Ihre alte Adresse."
+"""
+
+
+def test_previous_msgids_survive_read_write_read(tmp_path):
+    catalog = read_catalog(CATALOG)
+    written = write_catalog(catalog)
+    assert written.decode() == CATALOG
+    again = read_catalog(written.decode())
+    message = again.get(
+        "{{ company.name }} runs this shop, and this paragraph is long enough to be wrapped "
+        "twice over. Write to {{ contact.email }}.",
+        "who-we-are",
+    )
+    assert message.previous_id == (
+        "{{ company.name }} runs this shop, and this paragraph is long enough to be wrapped. "
+        "Write to {{ contact.email }}.",
+    )
+    assert message.user_comments == ["Checked with the legal team."]
+    assert again.get("your name;", "data-we-collect").previous_id == ("your name",)
+    assert (
+        again.previous_contexts
+        == {
+            ("data-we-collect", "your name;", False): "data",
+            ("data-we-collect", "your address.", True): "data-we-collect",
+        }
+        or ("data-we-collect", "your name;", False) in again.previous_contexts
+    )
+    obsolete = {m.id: m for m in again.obsolete.values()}
+    assert obsolete["your address."].previous_id == ("your old address.",)
+    assert again.header("X-Generator") == "Poedit 3.4"
+    path = tmp_path / "de.po"
+    path.write_bytes(written)
+    result = msgfmt_check(str(path))
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+
+
+def test_babel_alone_loses_previous_msgids():
+    """Why pofiles exists: Babel's reader turns `#|` lines into translator comments."""
+    import io
+
+    from babel.messages.pofile import read_po
+
+    catalog = read_po(io.StringIO(CATALOG.split("#~ msgctxt")[0]))
+    message = catalog.get("your name;", "data-we-collect")
+    assert not message.previous_id
+    assert message.user_comments == ['| msgctxt "data"', '| msgid "your name"']
+
+
+@pytest.mark.parametrize(
+    ("broken", "line", "reason"),
+    [
+        (
+            CATALOG.replace('msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;'),
+            36,
+            'a string is not closed or has an unescaped " inside (write \\")',
+        ),
+        (
+            CATALOG.replace('msgstr "Ihren Namen;"', 'msgstr "Ihren \\q Namen;"'),
+            36,
+            'the escape \\q is not supported (only \\n, \\t, \\", \\\\); write the character '
+            "itself",
+        ),
+        (
+            CATALOG.replace('msgstr "Ihren Namen;"', 'msgtsr "Ihren Namen;"'),
+            36,
+            "Unknown or misformatted keyword",
+        ),
+        (
+            CATALOG.replace('msgstr "Ihren Namen;"\n', ""),
+            35,
+            "missing msgstr for msgid 'your name;'",
+        ),
+    ],
+)
+def test_syntax_errors_name_their_line(broken, line, reason):
+    assert CATALOG.splitlines()[35 - 1 : 36] == ['msgid "your name;"', 'msgstr "Ihren Namen;"']
+    with pytest.raises(PoSyntaxError) as raised:
+        read_catalog(broken)
+    assert [(p.line, p.reason) for p in raised.value.problems] == [(line, reason)]
+
+
+def test_duplicate_message_is_an_error_at_its_line():
+    duplicated = CATALOG.replace(
+        "#~ msgctxt",
+        'msgctxt "data-we-collect"\nmsgid "your name;"\nmsgstr "Name"\n\n#~ msgctxt',
+        1,
+    )
+    problems = Problems()
+    parse_catalog("locales/de/LC_MESSAGES/policy.po", duplicated.encode(), problems)
+    assert [str(p) for p in problems] == [
+        "locales/de/LC_MESSAGES/policy.po:39: this message is already defined on line 35; "
+        "msgfmt and translation tools reject duplicates. Delete one of the two entries. "
+        "[catalog.duplicate]"
+    ]
