@@ -260,9 +260,12 @@ def update(project_dir: Path, drop_obsolete: bool) -> None:
     """Merge the template into the catalog of every language, creating missing catalogs."""
     from generator.translations import update_catalogs
 
-    for result in update_catalogs(project_dir, keep_obsolete=not drop_obsolete):
+    results = update_catalogs(project_dir, keep_obsolete=not drop_obsolete)
+    for result in results:
         state = "created" if result.created else "updated" if result.written else "up to date"
         click.echo(f"{result.path}: {state}; {result.counts}", err=True)
+    if not results:
+        click.echo("No jurisdiction lists a language to translate into: no catalog.", err=True)
 
 
 @i18n.command()

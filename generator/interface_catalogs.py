@@ -12,10 +12,12 @@ from pathlib import Path
 
 from babel.messages.extract import extract
 
+from generator.catalogs import parse_catalog
+from generator.errors import Problems
 from generator.i18n import merge_catalog
 from generator.interface import DOMAIN, LOCALES_DIR
 from generator.model import Language
-from generator.pofiles import PoCatalog, read_catalog, write_catalog
+from generator.pofiles import PoCatalog, write_catalog
 from generator.translations import CatalogUpdate, source_date, write_if_changed
 
 PACKAGE = Path(__file__).parent
@@ -53,14 +55,18 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
     names = {p.parent.parent.name for p in LOCALES_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")}
     names |= {Language(tag=tag).catalog_name for tag in new_languages}
     updates = []
+    problems = Problems()
     for name in sorted(names):
         path = LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
         created = not path.exists()
-        old = (
-            new_interface_catalog(name, template.header("POT-Creation-Date"))
-            if created
-            else read_catalog(path.read_text("utf-8"))
-        )
+        if created:
+            old = new_interface_catalog(name, template.header("POT-Creation-Date"))
+        else:
+            old = parse_catalog(
+                path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), problems
+            )
+            if old is None:
+                continue
         merged, counts = merge_catalog(template, old, prose=False)
         written = write_if_changed(path, write_catalog(merged))
         updates.append(
@@ -71,6 +77,7 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
                 counts=counts,
             )
         )
+    problems.raise_if_errors()
     return updates
 
 

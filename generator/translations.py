@@ -23,6 +23,7 @@ from generator.i18n import (
     extract_template,
     merge_catalog,
     new_catalog,
+    plural_forms,
 )
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
@@ -84,6 +85,10 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
                 continue
         base = old if old is not None else new_catalog(template, language, policy.title, created)
         merged, counts = merge_catalog(template, base, keep_obsolete=keep_obsolete)
+        # Derived from the folder and CLDR, so the tool keeps them right (msgfmt needs them).
+        merged.set_header("Language", language.catalog_name)
+        merged.set_header("Plural-Forms", plural_forms(language))
+        merged.set_header("Content-Type", "text/plain; charset=UTF-8")
         written = write_if_changed(target, write_catalog(merged))
         updates.append(
             CatalogUpdate(path=path, created=old is None, written=written, counts=counts)

@@ -105,6 +105,8 @@ def test_missing_plural_forms_is_a_warning_on_the_header(german):
         "plural=(n != 1);' (or run 'policy i18n update', which sets it). [catalog.plural-forms]"
     ]
     assert german.policy("check", "--strict").returncode == 1
+    assert german.policy("i18n", "update").returncode == 0
+    assert german.policy("check", "--strict").returncode == 0
 
 
 def test_invalid_plural_forms_is_an_error_on_its_line(german):
