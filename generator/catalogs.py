@@ -107,6 +107,7 @@ def load_translations(path: str, data: bytes, problems: Problems) -> Translation
 
 
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*")
 
 
 def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: Problems) -> None:
@@ -147,10 +148,35 @@ def _check_variables(
     )
 
 
+_PLURAL_FIXES = {
+    "ar": "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
+    "n%100>=11 ? 4 : 5);",
+}
+"""Where Babel's Plural-Forms table contradicts its own CLDR rules: for Arabic it puts 11-99 in form
+5 and 100-102 in form 4, but CLDR's "many" (form 4) is n % 100 in 11..99 (see the tests)."""
+
+
+def plural_forms(language: Language) -> str:
+    """The Plural-Forms header for a language, from Babel (CLDR)."""
+    locale = language.locale
+    fixed = _PLURAL_FIXES.get(language.catalog_name) or _PLURAL_FIXES.get(locale.language)
+    return fixed or Catalog(locale=language.catalog_name).plural_forms
+
+
+def plural_forms_match(value: str | None, language: Language) -> bool:
+    """Whether a Plural-Forms header is valid and chooses the language's forms (spelling aside)."""
+    match = _PLURAL_FORMS.fullmatch(value or "")
+    return (
+        match is not None
+        and _valid_plural(int(match.group(1)), match.group(2))
+        and _same_plural(match, _PLURAL_FORMS.fullmatch(plural_forms(language)))
+    )
+
+
 def _check_plural_forms(
     path: str, catalog: PoCatalog, language: Language, problems: Problems
 ) -> None:
-    expected = Catalog(locale=language.catalog_name).plural_forms
+    expected = plural_forms(language)
     value = catalog.header("Plural-Forms")
     line = _header_line(catalog, "Plural-Forms")
     if value is None:
@@ -162,7 +188,7 @@ def _check_plural_forms(
             "'policy i18n update', which sets it).",
         )
         return
-    match = re.fullmatch(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*", value)
+    match = _PLURAL_FORMS.fullmatch(value)
     if match is None or not _valid_plural(int(match.group(1)), match.group(2)):
         problems.add(
             path,
@@ -171,7 +197,7 @@ def _check_plural_forms(
             f"the Plural-Forms header '{value}' is not valid (msgfmt rejects it). Write "
             f"'Plural-Forms: {expected}'.",
         )
-    elif _normal(value) != _normal(expected):
+    elif not _same_plural(match, _PLURAL_FORMS.fullmatch(expected)):
         problems.warn(
             path,
             line,
@@ -204,8 +230,12 @@ def _valid_plural(count: int, expression: str) -> bool:
         return False
 
 
-def _normal(value: str) -> str:
-    return re.sub(r"\s+|;$", "", value.strip())
+def _same_plural(found: re.Match[str], expected: re.Match[str] | None) -> bool:
+    """Whether two Plural-Forms choose the same form for every number (spelling may differ)."""
+    if expected is None or found.group(1) != expected.group(1):
+        return False
+    mine, theirs = gettext.c2py(found.group(2)), gettext.c2py(expected.group(2))
+    return all(mine(n) == theirs(n) for n in range(1000))
 
 
 def _header_line(catalog: PoCatalog, name: str) -> int | None:

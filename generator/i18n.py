@@ -20,8 +20,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Message
 
+from generator.catalogs import plural_forms
 from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
 from generator.sources import CHANGE_FILE
@@ -112,11 +113,6 @@ def new_catalog(
     catalog.header_fields = _header_fields(title, created, language=language.catalog_name)
     catalog.set_header("Plural-Forms", plural_forms(language))
     return catalog
-
-
-def plural_forms(language: Language) -> str:
-    """The Plural-Forms header CLDR gives for a language."""
-    return Catalog(locale=language.catalog_name).plural_forms
 
 
 def merge_catalog(

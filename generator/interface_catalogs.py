@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract
 
-from generator.catalogs import parse_catalog
+from generator.catalogs import parse_catalog, plural_forms, plural_forms_match
 from generator.errors import Problems
 from generator.i18n import merge_catalog
 from generator.interface import DOMAIN, LOCALES_DIR
@@ -68,6 +68,10 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
             if old is None:
                 continue
         merged, counts = merge_catalog(template, old, prose=False)
+        language = Language(tag=name.replace("_", "-"))
+        merged.set_header("Language", name)
+        if not plural_forms_match(merged.header("Plural-Forms"), language):
+            merged.set_header("Plural-Forms", plural_forms(language))
         written = write_if_changed(path, write_catalog(merged))
         updates.append(
             CatalogUpdate(
@@ -88,7 +92,7 @@ def new_interface_catalog(catalog_name: str, created: str | None) -> PoCatalog:
     catalog.header_comments = [f"{language} translation of the site's own words."]
     catalog.header_fields = [
         *_fields(catalog_name, created),
-        ("Plural-Forms", catalog.plural_forms),
+        ("Plural-Forms", plural_forms(Language(tag=catalog_name.replace("_", "-")))),
     ]
     return catalog
 

@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.catalogs import LOCALES, catalog_path, parse_catalog, translations_from
+from generator.catalogs import (
+    LOCALES,
+    catalog_path,
+    parse_catalog,
+    plural_forms,
+    plural_forms_match,
+    translations_from,
+)
 from generator.check import TranslationStatus, check_files
 from generator.errors import PolicyError, Problems, Severity
 from generator.history import read_folder
@@ -23,7 +30,6 @@ from generator.i18n import (
     extract_template,
     merge_catalog,
     new_catalog,
-    plural_forms,
 )
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
@@ -87,7 +93,8 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
         merged, counts = merge_catalog(template, base, keep_obsolete=keep_obsolete)
         # Derived from the folder and CLDR, so the tool keeps them right (msgfmt needs them).
         merged.set_header("Language", language.catalog_name)
-        merged.set_header("Plural-Forms", plural_forms(language))
+        if not plural_forms_match(merged.header("Plural-Forms"), language):
+            merged.set_header("Plural-Forms", plural_forms(language))
         merged.set_header("Content-Type", "text/plain; charset=UTF-8")
         written = write_if_changed(target, write_catalog(merged))
         updates.append(

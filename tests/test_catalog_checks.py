@@ -159,3 +159,25 @@ def test_fuzzy_translation_with_other_variables_is_not_an_error(german):
         f"{DE}: 1 translations of the global policy into de are marked fuzzy (their source "
         "changed). Review them and remove the fuzzy flag. [translation.stale]"
     ]
+
+
+def test_arabic_plural_forms_follow_cldr_where_babels_table_does_not():
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+    from babel.plural import to_python
+
+    from generator.catalogs import plural_forms
+    from generator.model import Language
+
+    forms = ("zero", "one", "two", "few", "many", "other")
+    cldr = to_python(Locale.parse("ar").plural_form)
+    ours = gettext_rule(plural_forms(Language(tag="ar")))
+    babel = gettext_rule(get_plural("ar").plural_forms)
+    assert all(forms[ours(n)] == cldr(n) for n in range(1000))
+    assert forms[babel(11)] != cldr(11)  # when Babel fixes its table, drop _PLURAL_FIXES
+
+
+def gettext_rule(header: str):
+    import gettext
+
+    return gettext.c2py(header.split("plural=", 1)[1].rstrip(";"))
