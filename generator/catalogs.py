@@ -122,14 +122,15 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
     _check_language(path, catalog, language, problems)
 
 
-def _variables(text: str) -> list[str]:
-    return sorted(re.sub(r"\s+", "", name) for name in _VARIABLE.findall(text))
+def variables_in(text: str) -> list[str]:
+    """The `{{ variables }}` a text uses, in order, written without spaces (`company.name`)."""
+    return [re.sub(r"\s+", "", name) for name in _VARIABLE.findall(text)]
 
 
 def _check_variables(
     path: str, source: str, translation: str, line: int | None, problems: Problems
 ) -> None:
-    wanted, found = _variables(source), _variables(translation)
+    wanted, found = sorted(variables_in(source)), sorted(variables_in(translation))
     if wanted == found:
         return
     dropped = [n for n in dict.fromkeys(wanted) if wanted.count(n) > found.count(n)]

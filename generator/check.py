@@ -21,7 +21,7 @@ from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems
 from generator.model import Document, Language, Policy
 from generator.sources import CHANGE_FILE, read_policy
-from generator.versions import content_hash
+from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +60,7 @@ def check_files(files: Mapping[str, bytes], base: Mapping[str, bytes] | None = N
     problems.extend(found)
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
+    _check_reserved_ids(policy, problems)
     catalogs = {
         language: _catalog(files, language, problems)
         for language in sorted({lang for _, lang in policy.documents()})
@@ -123,6 +124,20 @@ def _source_documents(
         jid: (compositions.get((jid, language)) or compose(policy, jid, language)).document
         for jid in sorted(policy.jurisdictions)
     }
+
+
+def _check_reserved_ids(policy: Policy, problems: Problems) -> None:
+    """Clause ids are message contexts in the catalogs; two contexts are taken by other texts."""
+    reserved = {SUMMARY_CONTEXT: "change summaries", JURISDICTION_CONTEXT: "jurisdiction names"}
+    for clause_id in sorted(set(policy.clauses) & set(reserved)):
+        origin = policy.clauses[clause_id].text.origin
+        problems.add(
+            origin.path,
+            origin.line,
+            "clause.reserved-id",
+            f"the clause id '{clause_id}' is reserved: the catalogs translate "
+            f"{reserved[clause_id]} under it. Give the clause another id.",
+        )
 
 
 def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from babel.messages.catalog import Message
 
-from generator.catalogs import plural_forms
+from generator.catalogs import plural_forms, variables_in
 from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
 from generator.sources import CHANGE_FILE
@@ -37,7 +37,6 @@ FORMAT_FLAGS = frozenset({"python-format", "python-brace-format"})
 makes `msgfmt --check-format` reject correct translations ("100 % of ...")."""
 
 _WORD = re.compile(r"\w+")
-_VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
 _KIND_NAMES = {
     BlockKind.PARAGRAPH: "paragraph",
     BlockKind.LIST_ITEM: "list item",
@@ -150,7 +149,8 @@ def merge_catalog(
             message, outcome = _carry(new, source, old, merged, prose)
             merged[message.id] = message
             counts[outcome] += 1
-        gone.extend(m for i, m in enumerate(olds) if i not in matches.values())
+        continued = set(matches.values())
+        gone.extend(m for i, m in enumerate(olds) if i not in continued)
     for leftovers in old_by_context.values():
         gone.extend(leftovers)
     obsolete = {}
@@ -203,16 +203,6 @@ def align(old: Sequence[str], new: Sequence[str], *, pair: bool = True) -> dict[
     return matches
 
 
-def variables_of(text: str) -> list[str]:
-    """The variables a text uses, as written between `{{ }}` without spaces, sorted."""
-    return sorted(re.sub(r"\s+", "", name) for name in _VARIABLE.findall(text))
-
-
-def has_translation(message: Message) -> bool:
-    """Whether a message has a (possibly fuzzy) translation."""
-    return _translated(message)
-
-
 # Extraction -----------------------------------------------------------------------------------
 
 
@@ -248,7 +238,7 @@ def _add(
     location: tuple[str, int | None],
     comments: list[str],
 ) -> None:
-    names = dict.fromkeys(re.sub(r"\s+", "", name) for name in _VARIABLE.findall(source))
+    names = dict.fromkeys(variables_in(source))
     if names:
         written = ["{{ " + name + " }}" for name in names]
         listed = " and ".join(

@@ -80,6 +80,14 @@ class PoCatalog(Catalog):
             return
         super().__setitem__(id, message)  # type: ignore[arg-type]
 
+    def _set_locale(self, locale: object) -> None:
+        # A malformed Language header ("de DE") must not make the whole file unreadable: the
+        # catalog check reports it, with its line.
+        try:
+            super()._set_locale(locale)  # type: ignore[arg-type]
+        except ValueError:
+            super()._set_locale(None)
+
     def header(self, name: str) -> str | None:
         """A header field's value as written (case-insensitive name), or None."""
         wanted = name.lower()

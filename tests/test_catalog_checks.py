@@ -137,6 +137,14 @@ def test_wrong_language_header_is_a_warning(german):
     ]
 
 
+def test_malformed_language_header_is_a_warning_not_an_unreadable_catalog(german):
+    line = edit(german, '"Language: de\\n"', '"Language: de DE\\n"')
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the header says 'Language: de DE' but this is the de catalog. Write "
+        "'Language: de'. [catalog.language]"
+    ]
+
+
 def test_syntax_error_names_file_and_line(german):
     line = edit(german, 'msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;')
     result = german.policy("check")
@@ -181,3 +189,20 @@ def gettext_rule(header: str):
     import gettext
 
     return gettext.c2py(header.split("plural=", 1)[1].rstrip(";"))
+
+
+def test_clause_id_that_is_a_catalog_context_is_refused(make_project):
+    project = make_project(
+        {
+            "policies/clauses/change.md": (
+                "---\nid: change\ntitle: Changes\norder: 90\njurisdictions: [global]\n---\n"
+                "We announce every change.\n"
+            )
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/clauses/change.md:2: the clause id 'change' is reserved: the catalogs "
+        "translate change summaries under it. Give the clause another id. [clause.reserved-id]"
+    ]
