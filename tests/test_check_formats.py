@@ -16,7 +16,9 @@ from generator.errors import Problem, Severity
 GERMAN_PO = """\
 msgid ""
 msgstr ""
+"Language: de\\n"
 "Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=2; plural=(n != 1);\\n"
 
 msgctxt "who-we-are"
 msgid "Who we are"
