@@ -114,13 +114,15 @@ def test_feed_of_a_lagging_translation_says_so(built):
     assert feed.feed.language == "de"
     assert feed.feed.updated == "2026-01-03T12:00:00Z"
     lag, *versions = feed.entries
-    assert lag.title == "A newer version exists"
+    assert lag.title == "Es gibt eine neuere Version"  # the interface's German catalog
     assert lag.updated == "2026-01-03T12:00:00Z"
     assert [link.href for link in lag.links] == [f"{HOST}/eu/en/"]
-    assert lag.summary.startswith("The policy was updated, and this translation has not caught up")
+    assert lag.summary.startswith(
+        "Die Datenschutzerklärung wurde aktualisiert, und diese Übersetzung"
+    )
     assert [e.summary for e in versions] == [
-        "Wir fragen nach Ihrem vollen Namen. (Effective 2026-01-02)",
-        "First version. (Effective 2026-01-01)",
+        "Wir fragen nach Ihrem vollen Namen. (Gültig ab 2026-01-02)",
+        "First version. (Gültig ab 2026-01-01)",
     ]
 
 
@@ -136,13 +138,13 @@ def test_root_feed_has_every_change_of_every_document(built):
         ("Worldwide (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
         ("European Union (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
         ("Worldwide (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
-        ("Worldwide (de) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("Worldwide (de) · Version 2 (Wesentliche Änderung)", "2026-01-02T12:00:00Z"),
         ("European Union (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
-        ("European Union (de) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
+        ("European Union (de) · Version 2 (Wesentliche Änderung)", "2026-01-02T12:00:00Z"),
         ("Worldwide (en) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
-        ("Worldwide (de) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+        ("Worldwide (de) · Version 1 (Wesentliche Änderung)", "2026-01-01T12:00:00Z"),
         ("European Union (en) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
-        ("European Union (de) · Version 1 (Material change)", "2026-01-01T12:00:00Z"),
+        ("European Union (de) · Version 1 (Wesentliche Änderung)", "2026-01-01T12:00:00Z"),
     ]
     document_ids = {
         e.id
