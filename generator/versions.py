@@ -67,9 +67,16 @@ class DocumentHistory:
         return self.versions[-1]
 
     def in_force(self, on: dt.date) -> Version:
-        """The version that applies on a date (the first one, before any applied)."""
-        applying = [v for v in self.versions if v.in_force_from <= on]
-        return applying[-1] if applying else self.versions[0]
+        """The version that applies on a date; before any applies, the one that will apply first
+        (a version superseded on its own first day never applies)."""
+        first = self.versions[0].in_force_from
+        applying = [v for v in self.versions if v.in_force_from <= max(on, first)]
+        return applying[-1]
+
+    def not_yet_in_force(self, on: dt.date) -> bool:
+        """Whether no version of the document applies yet on a date (a translation published
+        only after an announced change, for instance)."""
+        return self.versions[0].in_force_from > on
 
     def upcoming(self, on: dt.date) -> list[Version]:
         """Versions announced but not yet in force on a date."""
