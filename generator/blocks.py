@@ -11,8 +11,10 @@ from collections.abc import Iterable
 
 from generator.model import Block, BlockKind
 
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_LIST_ITEM = re.compile(r"^[ ]{0,3}([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
+# Any indentation counts, because a block's text is stored without it: were an indented "- x" or
+# "## x" a paragraph, joining the blocks back would turn it into a list item or a heading.
+_HEADING = re.compile(r"^\s*(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _SPACE = re.compile(r"[ \t\r\n]+")
 
 
@@ -67,6 +69,11 @@ def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
     kind: BlockKind | None = None
     prefix = ""
 
+    def open_group() -> bool:
+        # A new group starts after a block of the current one, not after a heading (which has
+        # closed its group already): numbers then do not depend on how blocks were laid out.
+        return bool(blocks) and blocks[-1].group == group
+
     def flush() -> None:
         nonlocal group
         if pending and kind is not None:
@@ -86,7 +93,7 @@ def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
         item = _LIST_ITEM.match(line)
         if heading:
             flush()
-            if blocks:
+            if open_group():
                 group += 1
             kind, prefix, pending, pending_line = (
                 BlockKind.HEADING,
@@ -99,13 +106,13 @@ def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
             kind, pending = None, []
         elif item:
             flush()
-            if kind is not BlockKind.LIST_ITEM and blocks:
+            if kind is not BlockKind.LIST_ITEM and open_group():
                 group += 1
             marker = item.group(1)
             prefix = "- " if marker in "-*+" else marker + " "
             kind, pending, pending_line = BlockKind.LIST_ITEM, [item.group(2)], number
         elif kind is None:
-            if blocks:
+            if open_group():
                 group += 1
             kind, prefix, pending, pending_line = BlockKind.PARAGRAPH, "", [line], number
         else:

@@ -183,8 +183,11 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
 
     started = time.monotonic()
     site_dir = site_dir.resolve()
+    recover_interrupted(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
+    )
     try:
         config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
         if not options.site_url and config.site_url:
@@ -238,6 +241,35 @@ def pinned_build_date(publication: Publication) -> Iterator[None]:
         yield
     finally:
         os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def recover_interrupted(site_dir: Path) -> None:
+    """Clean up after a build that was killed: drop its staging folder, and put the previous
+    site back if the kill came between the two renames of `_replace`."""
+    if not site_dir.parent.is_dir():
+        return
+    for stale in sorted(site_dir.parent.glob(f".{site_dir.name}-building-*")):
+        if stale.is_dir() and not _running(stale.name):
+            log.info("removing %s, left by an interrupted build", stale.name)
+            shutil.rmtree(stale, ignore_errors=True)
+    old = site_dir.with_name(f".{site_dir.name}-old")
+    if old.is_dir() and not site_dir.exists():
+        log.info("restoring %s from %s, left by an interrupted build", site_dir.name, old.name)
+        old.rename(site_dir)
+
+
+def _running(staging_name: str) -> bool:
+    """Whether the build that made a staging folder (`.site-building-<pid>-...`) still runs."""
+    pid = staging_name.split("-building-", 1)[1].split("-", 1)[0]
+    if not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _replace(staging: Path, site_dir: Path) -> None:

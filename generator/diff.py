@@ -29,6 +29,13 @@ _SIMILAR = 0.5
 """How alike (difflib ratio of their words) two paragraphs must be to be shown as one edited
 paragraph rather than one removed and one added."""
 
+MAX_WORD_PAIRS = 100_000
+"""Above this product of changed tokens (about 160 words on each side) a paragraph is shown as
+replaced rather than diffed word by word: the word diff would take seconds to minutes."""
+MAX_LOOKAHEAD = 50
+"""How many of the new paragraphs a replaced old paragraph is compared with to find its pair, so
+that rewriting a clause of thousands of paragraphs costs thousands of comparisons, not millions."""
+
 
 def diff_versions(old: Version | None, new: Version) -> Change:
     """The change that made `new` out of `old` (every clause added when `old` is None)."""
@@ -66,9 +73,8 @@ def diff_paragraphs(old: list[str], new: list[str]) -> tuple[RedlineParagraph, .
 def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
     """Word-level stretches of equal, deleted and inserted text between two plain texts."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     segments: list[tuple[Edit, str]] = []
-    for op, i1, i2, j1, j2 in _bridge_spaces(matcher.get_opcodes(), b):
+    for op, i1, i2, j1, j2 in _bridge_spaces(_opcodes(a, b), b):
         if op == "equal":
             _append(segments, Edit.EQUAL, "".join(b[j1:j2]))
             continue
@@ -77,6 +83,39 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
         if j2 > j1:
             _append(segments, Edit.INSERTED, "".join(b[j1:j2]))
     return tuple(segments)
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes for two token lists, computed only on the part between their common
+    start and end: the matcher's cost grows with the product of the lengths it compares (and
+    faster on repetitive text). A changed middle too long to compare is one replacement."""
+    start = _common_prefix(a, b)
+    end = _common_prefix(a[start:][::-1], b[start:][::-1])
+    a_end, b_end = len(a) - end, len(b) - end
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    if start:
+        opcodes.append(("equal", 0, start, 0, start))
+    if (a_end - start) * (b_end - start) > MAX_WORD_PAIRS:
+        opcodes.append(("replace", start, a_end, start, b_end))
+    elif a_end > start or b_end > start:
+        matcher = difflib.SequenceMatcher(None, a[start:a_end], b[start:b_end], autojunk=False)
+        opcodes.extend(
+            (op, i1 + start, i2 + start, j1 + start, j2 + start)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        )
+    if end:
+        opcodes.append(("equal", a_end, len(a), b_end, len(b)))
+    return opcodes
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    """How many tokens two token lists share at their start."""
+    count = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        count += 1
+    return count
 
 
 def _bridge_spaces(opcodes: list, b: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -106,7 +145,11 @@ def _replace(old: list[str], new: list[str]) -> list[RedlineParagraph]:
     start = 0
     for paragraph in old:
         match = next(
-            (j for j in range(start, len(new)) if _similar(paragraph, new[j])),
+            (
+                j
+                for j in range(start, min(len(new), start + MAX_LOOKAHEAD))
+                if _similar(paragraph, new[j])
+            ),
             None,
         )
         if match is None:
@@ -122,7 +165,11 @@ def _replace(old: list[str], new: list[str]) -> list[RedlineParagraph]:
 def _similar(old: str, new: str) -> bool:
     a, b = _TOKEN.findall(to_text(old)), _TOKEN.findall(to_text(new))
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return matcher.quick_ratio() >= _SIMILAR and matcher.ratio() >= _SIMILAR
+    if matcher.quick_ratio() < _SIMILAR:
+        return False
+    # quick_ratio is an upper bound of ratio; the exact ratio costs as much as a word diff, so
+    # paragraphs too long for one are taken as alike on the bound alone.
+    return len(a) * len(b) > MAX_WORD_PAIRS or matcher.ratio() >= _SIMILAR
 
 
 def _clause_change(
@@ -204,6 +251,8 @@ def _split_prefix(paragraph: str) -> tuple[str, str]:
 
 
 def _append(segments: list[tuple[Edit, str]], edit: Edit, text: str) -> None:
+    if not text:
+        return
     if segments and segments[-1][0] is edit:
         segments[-1] = (edit, segments[-1][1] + text)
     else:

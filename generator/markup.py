@@ -48,6 +48,14 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+MAX_BRACKETS = 100
+"""More '[' and '<' than this in one paragraph is refused by `policy check`: Python-Markdown's
+link and autolink patterns take time quadratic in their number (4,000 take seconds)."""
+
+_MAX_BRACKETS_RENDERED = 10 * MAX_BRACKETS
+"""Text that reaches `to_html` with more than this (a translation no check has seen) has its
+brackets escaped, so it renders as text instead of stalling the build."""
+
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _MD = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
@@ -55,6 +63,8 @@ _MD = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html
 @lru_cache(maxsize=65536)
 def to_html(text: str) -> str:
     """Sanitized HTML for Markdown text, with insignificant white space removed."""
+    if text.count("[") + text.count("<") > _MAX_BRACKETS_RENDERED:
+        text = text.replace("[", "&#91;").replace("<", "&lt;")
     _MD.reset()
     rendered = _MD.convert(text)
     clean = nh3.clean(

@@ -1,5 +1,8 @@
 """The MkDocs adapter: hands MkDocs the pages the pipeline rendered, in memory.
 
+MkDocs and Material treat titles (page, navigation, table of contents) as HTML and print them
+unescaped, so every title handed to them here is escaped text.
+
 Nothing here knows about clauses or versions. Each event does one thing: `on_config` runs the
 pipeline and adds our theme overrides, `on_files` swaps the policy sources for the generated pages,
 `on_page_content` puts our HTML in, `on_page_context` gives each page the theme's strings in its own
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from html import escape as escape_html
 from pathlib import Path
 from typing import Any
 
@@ -109,10 +113,18 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         # lists its children, and its "skip to content" link lands on the title, not past the
         # notices on the first clause.
         sections = [
-            {"level": 2, "id": anchor, "name": title, "children": []} for anchor, title in ours.toc
+            {"level": 2, "id": anchor, "name": escape_html(title), "children": []}
+            for anchor, title in ours.toc
         ]
         page.toc = get_toc(
-            [{"level": 1, "id": TITLE_ANCHOR, "name": ours.title, "children": sections}]
+            [
+                {
+                    "level": 1,
+                    "id": TITLE_ANCHOR,
+                    "name": escape_html(ours.title),
+                    "children": sections,
+                }
+            ]
         )
         return ours.html
 
@@ -174,7 +186,7 @@ def _source(page: Page) -> str:
     """The Markdown source MkDocs reads for a page: only front matter, our HTML comes later."""
     import yaml
 
-    meta: dict[str, Any] = {"title": page.title}
+    meta: dict[str, Any] = {"title": escape_html(page.title)}
     if not page.searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
@@ -182,9 +194,15 @@ def _source(page: Page) -> str:
 
 def _nav(site: Site) -> list:
     """The navigation: the chooser, then each jurisdiction's documents by language."""
-    nav: list = [{site.title: "index.md"}]
+    nav: list = [{escape_html(site.title): "index.md"}]
     for name, documents in site.nav:
-        nav.append({name: [{label: url + "index.md"} for label, url in documents]})
+        nav.append(
+            {
+                escape_html(name): [
+                    {escape_html(label): url + "index.md"} for label, url in documents
+                ]
+            }
+        )
     return nav
 
 

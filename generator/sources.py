@@ -30,7 +30,13 @@ from generator.model import (
     Variant,
     VariantMode,
 )
-from generator.variables import Variables, variables_for
+from generator.textcheck import (
+    body_problems,
+    plain_text_problem,
+    unsafe_link_message,
+    unsafe_scheme,
+)
+from generator.variables import STATEMENT_MESSAGE, Variables, variables_for
 from generator.yamlio import Loaded, decode, load_yaml
 
 POLICIES = "policies"
@@ -78,13 +84,15 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
         [(p, files[p]) for p in clause_paths], jurisdictions, problems
     )
     change = _change(change_file, problems)
-    _check_variables(clauses, variants, variables, problems)
+    if variables is not None:
+        # Unknown variables: with site.yml unreadable every variable would be reported.
+        _check_variables(clauses, variants, variables, problems)
     if problems.errors:
         return None, list(problems)
     policy = Policy(
         title=title,
         source_language=source_language,
-        variables=variables,
+        variables=variables or {},
         jurisdictions=jurisdictions or {},
         clauses=clauses,
         variants=variants,
@@ -126,13 +134,15 @@ def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Proble
 
 def _site(
     site: tuple[str, Loaded] | None, problems: Problems
-) -> tuple[str, str, dict[str, Any], dict[str, bool]]:
+) -> tuple[str, str, dict[str, Any] | None, dict[str, bool]]:
+    """(title, source language, variables or None if unusable, conditions)."""
     if site is None:
-        return "Privacy policy", "en", {}, {}
+        return "Privacy policy", "en", None, {}
     path, loaded = site
     data = loaded.data
     _unknown_keys(data, SITE_KEYS, path, loaded, (), problems, "site.unknown-key")
     title = _string(data, "title", path, loaded, problems, default="Privacy policy")
+    _plain_text(title, "title", path, loaded.line("title"), problems)
     language = _string(data, "source_language", path, loaded, problems, default="en")
     if not _valid_language(language):
         problems.add(
@@ -149,7 +159,9 @@ def _site(
             "site.variables",
             "'variables' must be a mapping of names to values.",
         )
-        variables = {}
+        variables = None
+    elif not _variable_values(variables, (), path, loaded, problems):
+        variables = None
     conditions = data.get("conditions") or {}
     if not isinstance(conditions, dict) or not all(
         isinstance(v, bool) for v in conditions.values()
@@ -172,9 +184,11 @@ def _jurisdictions(
         return None
     path, loaded = loaded_file
     result: dict[str, Jurisdiction] = {}
+    broken = False
     for key, spec in loaded.data.items():
         jid = str(key)
         line = loaded.line(jid)
+        broken = broken or not _ID.match(jid) or not isinstance(spec, dict)
         if not _ID.match(jid):
             problems.add(
                 path,
@@ -219,9 +233,11 @@ def _jurisdictions(
                 f"jurisdiction '{jid}' lists a language twice.",
             )
         extends = spec.get("extends")
+        name = _string(spec, "name", path, loaded, problems, (jid,), default=jid)
+        _plain_text(name, "name", path, loaded.line(jid, "name"), problems)
         result[jid] = Jurisdiction(
             id=jid,
-            name=_string(spec, "name", path, loaded, problems, (jid,), default=jid),
+            name=name,
             extends=str(extends) if extends is not None else None,
             languages=tuple(dict.fromkeys(languages)),
             disclosures=tuple(_string_list(spec, "disclosures", path, loaded, problems, (jid,))),
@@ -229,7 +245,8 @@ def _jurisdictions(
         )
     for jurisdiction in result.values():
         _check_extends(jurisdiction, result, loaded, problems)
-    return result
+    # A clause naming a jurisdiction whose entry is broken is not wrong; only the entry is.
+    return None if broken else result
 
 
 def _check_extends(
@@ -271,9 +288,12 @@ def _clauses_and_variants(
 ) -> tuple[dict[str, Clause], dict[tuple[str, str], Variant]]:
     clauses: dict[str, Clause] = {}
     variants: dict[tuple[str, str], Variant] = {}
+    unreadable = False
+    """A clause file could not be read, so a variant of 'unknown' clause may be a variant of it."""
     for path, data in files:
         parsed, file_problems = _parse_clause_file(path, data)
         problems.extend(file_problems)
+        unreadable = unreadable or parsed is None
         if isinstance(parsed, Clause):
             if parsed.id in clauses:
                 other = clauses[parsed.id].text.origin.path
@@ -313,7 +333,7 @@ def _clauses_and_variants(
                 )
     for variant in variants.values():
         origin = variant.text.origin
-        if variant.clause_id not in clauses:
+        if variant.clause_id not in clauses and not unreadable:
             problems.add(
                 origin.path,
                 origin.line,
@@ -418,9 +438,10 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
         )
         order = 0
     title = _string(data, "title", path, loaded, problems, default="")
+    _plain_text(title, "title", path, loaded.line("title"), problems)
     if not blocks:
         problems.add(path, loaded.line("id"), "clause.empty", "the clause has no text.")
-    if not clause_id or not title:
+    if not clause_id or not title or not _ID.match(clause_id):
         return None
     return Clause(
         id=clause_id,
@@ -475,6 +496,8 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
     if title is not None and not isinstance(title, str):
         problems.add(path, loaded.line("title"), "variant.title", "'title' must be text.")
         title = None
+    if title is not None:
+        _plain_text(title, "title", path, loaded.line("title"), problems)
     if not blocks and mode is VariantMode.EXTEND:
         problems.add(path, loaded.line("variant_of"), "clause.empty", "the variant has no text.")
     if not clause_id or not jurisdiction:
@@ -493,37 +516,13 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
     )
 
 
-_RAW_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
-_AUTOLINK = re.compile(r"<\s*(javascript|data|vbscript)\s*:", re.IGNORECASE)
-
-
 def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
     """Refuse what clause text may not contain, so editors learn it before the sanitizer acts."""
     for block in blocks:
-        if _BAD_LINK.search(block.text) or _AUTOLINK.search(block.text):
-            problems.add(
-                path,
-                block.line,
-                "markdown.unsafe-link",
-                "links may only point to https:, http: or mailto: addresses. "
-                "Remove the javascript: or data: link.",
-            )
-        elif _RAW_HTML.search(block.text):
-            problems.add(
-                path,
-                block.line,
-                "markdown.html",
-                "raw HTML is not allowed in clause text. Use Markdown instead.",
-            )
-        if "{%" in block.text:
-            problems.add(
-                path,
-                block.line,
-                "variable.statement",
-                "template statements ({% ... %}) are not allowed; only variables such as "
-                "{{ company.name }}.",
-            )
+        for code, message in body_problems(block.text):
+            problems.add(path, block.line, code, message)
+        if "{%" in block.text or "{#" in block.text:
+            problems.add(path, block.line, "variable.statement", STATEMENT_MESSAGE)
         if block.prefix.startswith("#") and len(block.prefix.strip()) < 3:
             problems.add(
                 path,
@@ -531,6 +530,50 @@ def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
                 "markdown.heading",
                 "sub-headings start with ### (the clause title is the level-2 heading).",
             )
+
+
+def _plain_text(value: str, key: str, path: str, line: int | None, problems: Problems) -> None:
+    """A title, name or summary is shown as text: report HTML in it rather than show tags."""
+    found = plain_text_problem(value, key)
+    if found is not None:
+        problems.add(path, line, *found)
+
+
+def _variable_values(
+    values: dict, where: tuple[str, ...], path: str, loaded: Loaded, problems: Problems
+) -> bool:
+    """Whether every variable is a single value that can be put into text as it is."""
+    valid = True
+    for key, value in values.items():
+        name = ".".join((*where, str(key)))
+        line = loaded.line("variables", *where, str(key))
+        if isinstance(value, dict):
+            valid = _variable_values(value, (*where, str(key)), path, loaded, problems) and valid
+            continue
+        if isinstance(value, list) or value is None:
+            problems.add(
+                path,
+                line,
+                "site.variables",
+                f"variable '{name}' must be one value (text, a number or a date), not "
+                f"{'a list' if value is not None else 'empty'}.",
+            )
+            valid = False
+            continue
+        text = str(value)
+        if "{{" in text or "{%" in text or "{#" in text:
+            # Values are inserted as they are, never filled in again: a reference in a value
+            # would be published as '{{ ... }}' (and could never recurse).
+            problems.add(
+                path,
+                line,
+                "site.variable-template",
+                f"variable '{name}' contains '{{{{' or '{{%'; a variable cannot use other "
+                "variables. Write its value out.",
+            )
+            valid = False
+        _plain_text(text, name, path, line, problems)
+    return valid
 
 
 def _check_variables(
@@ -569,7 +612,15 @@ def _find_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...
     if text.title:
         filler.fill(text.title, text.origin.path, text.origin.line or 1, problems)
     for block in text.blocks:
-        filler.fill(block.text, text.origin.path, block.line, problems)
+        filled = filler.fill(block.text, text.origin.path, block.line, problems)
+        scheme = unsafe_scheme(filled) if filled and filled != block.text else None
+        if scheme is not None:
+            problems.add(
+                text.origin.path,
+                block.line,
+                "markdown.unsafe-link",
+                unsafe_link_message(scheme, from_variable=True),
+            )
     return tuple(problems)
 
 
@@ -580,6 +631,7 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
     data = loaded.data
     _unknown_keys(data, CHANGE_KEYS, path, loaded, (), problems, "change.unknown-key")
     summary = _string(data, "summary", path, loaded, problems, default="")
+    _plain_text(summary, "summary", path, loaded.line("summary"), problems)
     if not summary.strip():
         problems.add(
             path,
@@ -684,7 +736,9 @@ def _string_list(
 
 def _did_you_mean(name: str, known: Mapping[str, Any]) -> str:
     hint = difflib.get_close_matches(name, sorted(known), n=1)
-    return f" Did you mean '{hint[0]}'?" if hint else f" Known: {', '.join(sorted(known))}."
+    if hint:
+        return f" Did you mean '{hint[0]}'?"
+    return f" Known: {', '.join(sorted(known))}." if known else ""
 
 
 @lru_cache(maxsize=256)

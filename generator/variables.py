@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import Problems
@@ -22,6 +23,20 @@ MAX_OUTPUT = 20_000
 """A block longer than this after filling in variables is refused (a runaway expansion)."""
 
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr)
+
+STATEMENT_MESSAGE = (
+    "template statements and comments ({% ... %}, {# ... #}) are not allowed; only variables "
+    "such as {{ company.name }}."
+)
+
+_WHAT = {
+    "Const": "a literal value",
+    "Filter": "a filter",
+    "Call": "a function call",
+    "Getitem": "a subscript",
+    "CondExpr": "a condition",
+}
+"""Plain words for the expressions editors most often try."""
 
 
 class Variables:
@@ -53,37 +68,53 @@ class Variables:
 
     def _fill(self, text: str) -> str | tuple[str, str]:
         """The filled text, or (code, message) saying why it cannot be filled."""
+        if "{%" in text or "{#" in text:
+            return "variable.statement", STATEMENT_MESSAGE
         try:
             tree = self._env.parse(text)
+            refused = _refuse(tree)
+            references = list(_references(tree))
         except TemplateSyntaxError as error:
             return "variable.syntax", (
                 f"template syntax error: {error.message}. Write variables as "
                 "{{ company.name }}."
             )
-        for node in tree.find_all(nodes.Node):
-            if not isinstance(node, _ALLOWED):
-                return "variable.expression", (
-                    "only plain variables such as {{ company.name }} are allowed in clause text "
-                    f"(found a {type(node).__name__.lower()}). Remove the expression or define "
-                    "the value as a variable in policies/site.yml."
-                )
-        for reference in _references(tree):
-            if reference.startswith("_") or "._" in reference:
-                return "variable.private", f"'{reference}' is not a variable name."
-            if reference not in self._names and not any(
-                n.startswith(reference + ".") for n in self._names
-            ):
-                return "variable.undefined", self._undefined(reference)
-        try:
-            result = self._env.from_string(tree).render(self._values)
-        except (UndefinedError, RecursionError, TypeError, ValueError) as error:
-            return "variable.undefined", f"cannot fill in the variables: {error}."
-        if len(result) > MAX_OUTPUT:
-            return "variable.too-long", (
-                f"the text is {len(result):,} characters once variables are filled in, over the "
-                f"limit of {MAX_OUTPUT:,}."
+        except RecursionError:
+            return "variable.syntax", (
+                "the expression is nested too deeply to read. Write variables as "
+                "{{ company.name }}."
             )
-        return result
+        if refused is not None:
+            return refused
+        for reference in references:
+            if reference not in self._names:
+                if any(n.startswith(reference + ".") for n in self._names):
+                    return "variable.group", self._group(reference)
+                return "variable.undefined", self._undefined(reference)
+        # Measure before rendering: a large value used many times must not fill the memory.
+        size = len(text) + sum(len(str(self._value(r))) for r in references)
+        if size > MAX_OUTPUT:
+            return "variable.too-long", (
+                f"the text would be {size:,} characters once variables are filled in, over the "
+                f"limit of {MAX_OUTPUT:,}. Use fewer or shorter variables."
+            )
+        try:
+            return self._env.from_string(tree).render(self._values)
+        except (UndefinedError, SecurityError, RecursionError, TypeError, ValueError) as error:
+            return "variable.undefined", f"cannot fill in the variables: {error}."
+
+    def _value(self, reference: str) -> Any:
+        value: Any = self._values
+        for part in reference.split("."):
+            value = value[part]
+        return value
+
+    def _group(self, reference: str) -> str:
+        members = [n for n in self._names if n.startswith(reference + ".")]
+        return (
+            f"'{reference}' is a group of variables, not one value. Use one of: "
+            f"{', '.join(members[:5])}."
+        )
 
     def _undefined(self, reference: str) -> str:
         hint = difflib.get_close_matches(reference, self._names, n=1)
@@ -127,3 +158,24 @@ def _references(tree: nodes.Template) -> Iterator[str]:
             if isinstance(node, nodes.Name):
                 parts.append(node.name)
             yield ".".join(reversed(parts))
+
+
+def _refuse(tree: nodes.Template) -> tuple[str, str] | None:
+    """(code, message) for the first thing in a parsed text that is not a plain variable."""
+    for node in tree.find_all(nodes.Node):
+        name = getattr(node, "attr", None) or getattr(node, "name", None)
+        if isinstance(name, str) and name.startswith("_"):
+            return "variable.private", (
+                f"'{name}' is not a variable: names may not start with '_'. Use a variable "
+                "defined under 'variables' in policies/site.yml."
+            )
+    for node in tree.find_all(nodes.Node):
+        if not isinstance(node, _ALLOWED):
+            kind = type(node).__name__
+            what = _WHAT.get(kind, f"a {kind.lower()}")
+            return "variable.expression", (
+                "only plain variables such as {{ company.name }} are allowed in clause text "
+                f"(found {what}). Remove the expression or define the value as a variable in "
+                "policies/site.yml."
+            )
+    return None

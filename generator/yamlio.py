@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,15 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_DEPTH = 20
 """Nesting deeper than this is refused: the formats need three levels at most."""
+
+_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+"""The plain YAML types; any other tag (`!!python/...`, `!!binary`, `!custom`) is refused."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Control characters that no text needs and that would make the published XML invalid."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,16 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
         )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    control = _CONTROL.search(text)
+    if control:
+        problems.add(
+            path,
+            text.count("\n", 0, control.start()) + 1,
+            "file.control-character",
+            f"the file contains the control character U+{ord(control.group()):04X}, which "
+            "cannot be published. Delete it.",
+        )
+        return None
     return unicodedata.normalize("NFC", text)
 
 
@@ -83,20 +103,18 @@ def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
         )
         return None
     except RecursionError:
-        problems.add(path, first_line, "yaml.depth", "the YAML is nested too deeply.")
+        problems.add(path, first_line, "yaml.depth", "the YAML is nested too deeply. Flatten it.")
+        return None
+    except yaml.YAMLError as error:
+        problems.add(path, first_line, "yaml.syntax", f"YAML syntax error: {error}.")
         return None
     if node is None:
         return Loaded(None, {})
     lines: dict[tuple[str, ...], int] = {}
     try:
         data = _construct(node, (), lines, first_line, 0)
-    except _DepthError as error:
-        problems.add(
-            path,
-            error.line,
-            "yaml.depth",
-            f"the YAML is nested more than {MAX_DEPTH} levels deep. Flatten it.",
-        )
+    except _Refused as error:
+        problems.add(path, error.line, error.code, error.message)
         return None
     return Loaded(data, lines)
 
@@ -106,9 +124,11 @@ class _AliasError(Exception):
         self.line = line
 
 
-class _DepthError(Exception):
-    def __init__(self, line: int) -> None:
-        self.line = line
+class _Refused(Exception):
+    """A value the loader will not turn into data, with the problem to report."""
+
+    def __init__(self, line: int, code: str, message: str) -> None:
+        self.line, self.code, self.message = line, code, message
 
 
 class _Loader(yaml.SafeLoader):
@@ -128,13 +148,30 @@ def _construct(
     depth: int,
 ) -> Any:
     """Plain Python data for a node, recording each mapping key's line."""
+    line = node.start_mark.line + first
     if depth > MAX_DEPTH:
-        raise _DepthError(node.start_mark.line + first)
+        raise _Refused(
+            line, "yaml.depth", f"the YAML is nested more than {MAX_DEPTH} levels deep. Flatten it."
+        )
+    if node.tag not in _TAGS:
+        raise _Refused(
+            line,
+            "yaml.tag",
+            f"the YAML tag '{node.tag.removeprefix('tag:yaml.org,2002:')}' is not allowed. "
+            "Write a plain value (text, number, date, list or mapping) without '!'.",
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _scalar(key_node)
+            key = _key(key_node, first)
             key_path = (*path, str(key))
+            if key in result:
+                raise _Refused(
+                    key_node.start_mark.line + first,
+                    "yaml.duplicate-key",
+                    f"'{key}' is given twice (first on line {lines[key_path]}). "
+                    "Keep one of them.",
+                )
             lines[key_path] = key_node.start_mark.line + first
             result[key] = _construct(value_node, key_path, lines, first, depth + 1)
         return result
@@ -143,13 +180,37 @@ def _construct(
             _construct(item, (*path, str(i)), lines, first, depth + 1)
             for i, item in enumerate(node.value)
         ]
-    return _scalar(node)
+    return _scalar(node, first)
 
 
 _SCALARS = yaml.SafeLoader("")
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _key(node: yaml.Node, first: int) -> Any:
+    """A mapping key: only text, numbers and the like, never a list or mapping."""
     if not isinstance(node, yaml.ScalarNode):
-        return str(node.value)
-    return _SCALARS.construct_object(node)
+        raise _Refused(
+            node.start_mark.line + first,
+            "yaml.key",
+            "a key must be a plain word, not a list or mapping. Remove the '?' or brackets.",
+        )
+    return _scalar(node, first)
+
+
+def _scalar(node: yaml.ScalarNode, first: int) -> Any:
+    """A scalar's value; an impossible one (2026-13-45, `!!int abc`) is a problem, not a crash."""
+    try:
+        return _SCALARS.construct_object(node)
+    except (ValueError, OverflowError, yaml.YAMLError) as error:
+        reason = str(error).split("\n", 1)[0]
+        raise _Refused(
+            node.start_mark.line + first,
+            "yaml.value",
+            f"'{_shorten(node.value)}' cannot be read ({reason}). Correct the value, or quote it "
+            "to keep it as text.",
+        ) from error
+
+
+def _shorten(value: str, limit: int = 40) -> str:
+    """A value short enough to quote in a message."""
+    return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -1,0 +1,99 @@
+"""What editors' and translators' text may contain, checked before the sanitizer has to act.
+
+`markup.to_html` sanitizes whatever reaches it, so nothing here is needed for safety; these rules
+exist so that an editor learns at `policy check` time, with a file and a line, that a link, a tag
+or an image would be dropped from the published page instead of finding it silently gone.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from generator.markup import MAX_BRACKETS, URL_SCHEMES
+
+_RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|!--|![A-Za-z\[]|\?)")
+"""A tag (`<b>`, `<svg/onload=...>`), a comment, a declaration or a processing instruction."""
+
+_LINK_TARGETS = (
+    re.compile(r"\]\(\s*<?([^)\s>]*)"),
+    re.compile(r"<([^<>\s]+)>"),
+    re.compile(r"(?:^|\s)\[[^\]]+\]:\s*<?(\S*)"),
+)
+"""Where Markdown takes an address from: `[text](url)`, `<url>`, and `[ref]: url` definitions."""
+
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
+"""Browsers drop tabs, newlines and spaces inside a scheme (`java\tscript:`), so we do too."""
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\s*[(\[]")
+
+
+def link_scheme(url: str) -> str | None:
+    """The scheme a browser would see in an address, entities decoded (`&#106;avascript`)."""
+    clean = _IGNORED_IN_URLS.sub("", html.unescape(url)).lower()
+    match = _SCHEME.match(clean)
+    return match.group(1) if match else None
+
+
+def unsafe_scheme(text: str) -> str | None:
+    """The first link scheme in Markdown text that is not https, http or mailto."""
+    for pattern in _LINK_TARGETS:
+        for match in pattern.finditer(text):
+            scheme = link_scheme(match.group(1))
+            if scheme is not None and scheme not in URL_SCHEMES:
+                return scheme
+    return None
+
+
+def body_problems(text: str) -> list[tuple[str, str]]:
+    """(code, message) for each rule a block of clause text breaks."""
+    problems = []
+    scheme = unsafe_scheme(text)
+    if scheme is not None:
+        problems.append(("markdown.unsafe-link", unsafe_link_message(scheme)))
+    if _RAW_HTML.search(text):
+        problems.append(
+            ("markdown.html", "raw HTML is not allowed in clause text. Use Markdown instead.")
+        )
+    if _IMAGE.search(text):
+        problems.append(
+            (
+                "markdown.image",
+                "images are not allowed in clause text. Remove the image (![...](...)).",
+            )
+        )
+    brackets = text.count("[") + text.count("<")
+    if brackets > MAX_BRACKETS:
+        problems.append(
+            (
+                "markdown.too-complex",
+                f"the paragraph has {brackets} '[' and '<' characters, over the limit of "
+                f"{MAX_BRACKETS}; it would take too long to render. Split it into shorter "
+                "paragraphs.",
+            )
+        )
+    return problems
+
+
+def unsafe_link_message(scheme: str, *, from_variable: bool = False) -> str:
+    """The message for a link to a scheme that is not allowed."""
+    if from_variable:
+        return (
+            "links may only point to https:, http: or mailto: addresses, but a variable here "
+            f"makes a '{scheme}:' link. Correct the variable's value in policies/site.yml."
+        )
+    return (
+        f"links may only point to https:, http: or mailto: addresses, not '{scheme}:'. "
+        "Remove the link or point it to a web page."
+    )
+
+
+def plain_text_problem(value: str, key: str) -> tuple[str, str] | None:
+    """(code, message) if a value shown as plain text (a title, a name) contains HTML."""
+    if _RAW_HTML.search(value):
+        return (
+            "text.html",
+            f"'{key}' is plain text and cannot contain HTML tags. Remove the tags.",
+        )
+    return None

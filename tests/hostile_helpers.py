@@ -1,0 +1,127 @@
+"""Helpers shared by the hostile-input tests: site snapshots, real PO catalogs, a local web server
+and a probe that tells whether a page in Chromium ran or could run injected script."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import io
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from generator.model import Policy
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder, by relative path, with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def staging_folders(site: Path) -> list[str]:
+    """The staging folders a build leaves next to `site/` while it runs (or if it was killed)."""
+    return sorted(p.name for p in site.parent.glob(f".{site.name}-building-*"))
+
+
+def po_catalog(
+    policy: Policy, language: str, translate: Callable[[str, str], str]
+) -> bytes:
+    """A PO catalog translating every title and block of a policy with `translate(context, text)`."""
+    catalog = Catalog(locale=language.replace("-", "_"), project="policy", fuzzy=False)
+    for text in policy.texts():
+        if text.title:
+            catalog.add(text.title, translate(text.context, text.title), context=text.context)
+        for block in text.blocks:
+            catalog.add(block.text, translate(text.context, block.text), context=text.context)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False)
+    return buffer.getvalue()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on localhost; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+PROBE = """() => {
+  const found = [];
+  if (window.__xss !== undefined) found.push("window.__xss was set: a script ran");
+  const allowed = ["http:", "https:", "mailto:"];
+  const urlAttributes = ["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc",
+                         "background", "poster", "codebase", "cite", "ping"];
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.attributes) {
+      const name = attr.name.toLowerCase();
+      if (name.startsWith("on")) found.push(`<${el.localName}> has ${name}=${attr.value}`);
+      if (urlAttributes.includes(name)) {
+        let protocol;
+        try { protocol = new URL(attr.value, document.baseURI).protocol; }
+        catch (e) { protocol = "unparsable"; }
+        if (!allowed.includes(protocol)) found.push(`<${el.localName}> ${name}=${attr.value}`);
+      }
+    }
+    if (["iframe", "frame", "object", "embed", "base", "applet"].includes(el.localName))
+      found.push(`<${el.localName}> element`);
+    if (el.localName === "meta" && /refresh/i.test(el.getAttribute("http-equiv") || ""))
+      found.push("<meta http-equiv=refresh>");
+    if (el.localName === "script" && /__xss|alert|msgbox/.test(el.textContent))
+      found.push("inline <script> with the payload");
+  }
+  for (const el of document.querySelectorAll(".md-content *")) {
+    if (el.localName === "style" || el.localName === "svg" || el.localName === "math")
+      found.push(`<${el.localName}> in the content`);
+    if (el.hasAttribute("style")) found.push(`style= in the content on <${el.localName}>`);
+  }
+  return found;
+}"""
+"""JavaScript returning what in the loaded page ran or could run injected script."""
+
+
+def probe_pages(context, urls: list[str]) -> dict[str, list[str]]:  # noqa: ANN001 - Playwright
+    """Load each page in one tab, let its events fire, and return the signs of injected script
+    by address (an empty result means no page ran or could run any)."""
+    dialogs: list[str] = []
+    page = context.new_page()
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    findings = {}
+    for url in urls:
+        dialogs.clear()
+        response = page.goto(url, wait_until="load")
+        assert response is not None and response.ok, url
+        page.wait_for_timeout(30)  # onerror/ontoggle handlers may fire just after the load event
+        found = page.evaluate(PROBE) + [f"dialog opened: {message}" for message in dialogs]
+        if found:
+            findings[url] = found
+    page.close()
+    return findings

@@ -1,0 +1,448 @@
+"""A corpus of broken and hostile sources: each one makes `policy build` exit 1 with the exact
+`file:line: message [code]`, no traceback, and the previously built `site/` byte for byte intact.
+
+One project is built once; each case copies it (repository and site), commits its breakage and
+runs `policy build` again, in process through Click's runner (a subprocess would spend most of
+its time starting Python); a few cases also run as a real subprocess.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project
+from hostile_helpers import snapshot, staging_folders
+
+from generator.cli import main
+
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+topics: [dpo-contact]
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+
+WHO = "policies/clauses/who.md"
+DATA = "policies/clauses/data.md"
+SITE = "policies/site.yml"
+JURISDICTIONS = "policies/jurisdictions.yml"
+CHANGE = "policies/change.yml"
+VARIANT = "policies/clauses/who-eu.md"
+
+BOMB = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+)
+"""Billion laughs: a few lines that expand to millions of strings if aliases are followed."""
+
+
+def body(text: str) -> str:
+    """who.md with another body (the body starts on line 8)."""
+    return WHO_MD.replace("{{ company.name }} runs this shop. Write to {{ contact.email }}.", text)
+
+
+def header(old: str, new: str) -> str:
+    """who.md with one header line replaced."""
+    assert old in WHO_MD
+    return WHO_MD.replace(old, new)
+
+
+@dataclass(frozen=True)
+class Case:
+    """Files to write over the built project, and exactly what `policy build` must print."""
+
+    name: str
+    files: dict[str, str | bytes | None]
+    expected: list[str] = field(default_factory=list)
+
+
+NOT_TEXT = "Save it as UTF-8."
+UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
+EXPRESSION = (
+    "only plain variables such as {{ company.name }} are allowed in clause text (found WHAT). "
+    "Remove the expression or define the value as a variable in policies/site.yml."
+)
+PRIVATE = (
+    "'WHAT' is not a variable: names may not start with '_'. Use a variable defined under "
+    "'variables' in policies/site.yml."
+)
+
+CASES = [
+    Case(
+        "alias bomb in front matter",
+        {WHO: header("topics: [controller-identity]\n", "topics: [controller-identity]\n" + BOMB)},
+        [
+            f"{WHO}:8: YAML anchors and aliases (& and *) are not allowed here. Write the value "
+            "out. [yaml.alias]"
+        ],
+    ),
+    Case(
+        "alias bomb in site.yml",
+        {SITE: SITE_YML + BOMB},
+        [
+            f"{SITE}:9: YAML anchors and aliases (& and *) are not allowed here. Write the value "
+            "out. [yaml.alias]"
+        ],
+    ),
+    Case(
+        "file over 1 MB",
+        {"policies/clauses/huge.md": header("id: who-we-are", "id: huge") + "word " * 210_000},
+        [
+            "policies/clauses/huge.md: the file is 1,050,164 bytes, over the limit of 1,000,000. "
+            "Split it into smaller files. [file.too-large]"
+        ],
+    ),
+    Case(
+        "flow nesting 1500 deep",
+        {SITE: SITE_YML + "deep: " + "[" * 1500 + "]" * 1500 + "\n"},
+        [f"{SITE}:1: the YAML is nested too deeply. Flatten it. [yaml.depth]"],
+    ),
+    Case(
+        "mapping nesting 30 deep",
+        {SITE: SITE_YML + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(30)) + "  " * 31 + "v: 1\n"},
+        [f"{SITE}:28: the YAML is nested more than 20 levels deep. Flatten it. [yaml.depth]"],
+    ),
+    Case(
+        "latin-1 bytes",
+        {WHO: WHO_MD.encode() + "Café\n".encode("latin-1")},
+        [f"{WHO}:9: the file is not valid UTF-8 (byte 0xe9). {NOT_TEXT} [file.encoding]"],
+    ),
+    Case(
+        "UTF-16 file",
+        {SITE: SITE_YML.encode("utf-16")},
+        [f"{SITE}:1: the file is not valid UTF-8 (byte 0xff). {NOT_TEXT} [file.encoding]"],
+    ),
+    Case(
+        "NUL byte",
+        {DATA: DATA_MD.replace("your name;", "your\x00name;")},
+        [
+            f"{DATA}:10: the file contains the control character U+0000, which cannot be "
+            "published. Delete it. [file.control-character]"
+        ],
+    ),
+    Case(
+        "missing front matter",
+        {WHO: "Just a paragraph, no header.\n"},
+        [
+            f"{WHO}:1: a clause file must start with a '---' line, then its YAML header, then "
+            "another '---' line. [clause.front-matter]"
+        ],
+    ),
+    Case(
+        "unclosed front matter",
+        {WHO: WHO_MD.replace("---\n{{", "{{")},
+        [f"{WHO}:1: the YAML header is not closed. Add a line '---' after it. [clause.front-matter]"],
+    ),
+    Case(
+        "front matter is a list",
+        {WHO: "---\n- id: who-we-are\n- title: Who we are\n---\nText.\n"},
+        [f"{WHO}:2: the header must be a YAML mapping. [clause.front-matter]"],
+    ),
+    Case(
+        "order is a word",
+        {WHO: header("order: 10", 'order: "ten"')},
+        [f"{WHO}:4: 'order' must be a whole number, not 'ten'. [clause.order]"],
+    ),
+    Case(
+        "jurisdictions is a number",
+        {WHO: header("jurisdictions: [global]", "jurisdictions: 5")},
+        [f"{WHO}:5: 'jurisdictions' must be a list, e.g. [global, eu]. [yaml.type]"],
+    ),
+    Case(
+        "unknown key",
+        {WHO: header("topics:", "topcis:")},
+        [f"{WHO}:6: unknown key 'topcis'. Did you mean 'topics'? [clause.unknown-key]"],
+    ),
+    Case(
+        "key given twice",
+        {WHO: header("order: 10", "order: 10\norder: 20")},
+        [f"{WHO}:5: 'order' is given twice (first on line 4). Keep one of them. [yaml.duplicate-key]"],
+    ),
+    Case(
+        "python tag in site.yml",
+        {SITE: SITE_YML + "run: !!python/object/apply:os.system ['touch pwned']\n"},
+        [
+            f"{SITE}:8: the YAML tag 'python/object/apply:os.system' is not allowed. Write a plain "
+            "value (text, number, date, list or mapping) without '!'. [yaml.tag]"
+        ],
+    ),
+    Case(
+        "duplicate clause id",
+        {"policies/clauses/again.md": DATA_MD.replace("data-we-collect", "who-we-are")},
+        [
+            f"{WHO}:2: clause id 'who-we-are' is already used by policies/clauses/again.md. Give "
+            "one of them another id. [clause.duplicate-id]"
+        ],
+    ),
+    Case(
+        "invalid clause id",
+        {WHO: header("id: who-we-are", "id: Who We Are")},
+        [
+            f"{WHO}:2: 'Who We Are' is not a valid clause id. Use lowercase letters, digits and "
+            "hyphens, e.g. 'data-we-collect'. [clause.id]"
+        ],
+    ),
+    Case(
+        "duplicate variant",
+        {"policies/clauses/who-eu-2.md": EU_VARIANT},
+        [
+            f"{VARIANT}:2: clause 'who-we-are' already has a variant for 'eu' in "
+            "policies/clauses/who-eu-2.md. Merge the two files. [variant.duplicate]"
+        ],
+    ),
+    Case(
+        "variant of unknown clause",
+        {VARIANT: EU_VARIANT.replace("variant_of: who-we-are", "variant_of: who-we-ar")},
+        [
+            f"{VARIANT}:2: 'variant_of' names unknown clause 'who-we-ar'. Did you mean "
+            "'who-we-are'? [variant.unknown-clause]"
+        ],
+    ),
+    Case(
+        "unknown variant mode",
+        {VARIANT: EU_VARIANT.replace("mode: extend", "mode: append")},
+        [f"{VARIANT}:4: 'mode' must be 'replace' or 'extend', not 'append'. [variant.mode]"],
+    ),
+    Case(
+        "extends cycle",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("  languages: [en]\neu:", "  extends: eu\n  languages: [en]\neu:")},
+        [
+            f"{JURISDICTIONS}:3: 'extends' forms a cycle: global -> eu -> global. Remove one of "
+            "these 'extends'. [jurisdiction.cycle]",
+            f"{JURISDICTIONS}:7: 'extends' forms a cycle: eu -> global -> eu. Remove one of these "
+            "'extends'. [jurisdiction.cycle]",
+        ],
+    ),
+    Case(
+        "unknown extends",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("extends: global", "extends: globl")},
+        [
+            f"{JURISDICTIONS}:6: 'eu' extends unknown jurisdiction 'globl'. Did you mean "
+            "'global'? [jurisdiction.unknown]"
+        ],
+    ),
+    Case(
+        "bad language tag",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("languages: [en]\neu", "languages: [en, english]\neu")},
+        [
+            f"{JURISDICTIONS}:3: 'english' is not a language tag. Use BCP 47 tags such as 'de' or "
+            "'pt-BR'. [jurisdiction.language]"
+        ],
+    ),
+    Case(
+        "empty clause",
+        {WHO: body("")},
+        [f"{WHO}:2: the clause has no text. [clause.empty]"],
+    ),
+    Case(
+        "undefined variable",
+        {WHO: body("Write to {{ contact.mail }}.")},
+        [
+            f"{WHO}:8: undefined variable 'contact.mail'. Did you mean 'contact.email'? "
+            f"{UNDEFINED_HINT} [variable.undefined]"
+        ],
+    ),
+    Case(
+        "template statement",
+        {WHO: body("{% for i in range(9) %}{{ company.name }}{% endfor %}")},
+        [
+            f"{WHO}:8: template statements and comments ({{% ... %}}, {{# ... #}}) are not "
+            "allowed; only variables such as {{ company.name }}. [variable.statement]"
+        ],
+    ),
+    Case(
+        "class of a string",
+        {WHO: body("{{ ''.__class__ }}")},
+        [f"{WHO}:8: {PRIVATE.replace('WHAT', '__class__')} [variable.private]"],
+    ),
+    Case(
+        "method resolution order",
+        {WHO: body("{{ company.__class__.__mro__ }}")},
+        [f"{WHO}:8: {PRIVATE.replace('WHAT', '__mro__')} [variable.private]"],
+    ),
+    Case(
+        "filter",
+        {WHO: body("{{ company.name|upper }}")},
+        [f"{WHO}:8: {EXPRESSION.replace('WHAT', 'a filter')} [variable.expression]"],
+    ),
+    Case(
+        "call with a huge range",
+        {WHO: body("{{ range(10**9) }}")},
+        [f"{WHO}:8: {EXPRESSION.replace('WHAT', 'a function call')} [variable.expression]"],
+    ),
+    Case(
+        "huge expansion",
+        {
+            SITE: SITE_YML + f"  filler: {'x' * 5000}\n",
+            WHO: body("{{ filler }} " * 5),
+        },
+        [
+            f"{WHO}:8: the text would be 25,064 characters once variables are filled in, over the "
+            "limit of 20,000. Use fewer or shorter variables. [variable.too-long]"
+        ],
+    ),
+    Case(
+        "variable that refers to itself",
+        {SITE: SITE_YML + "  loop: '{{ loop }}'\n", WHO: body("Again: {{ loop }}.")},
+        [
+            f"{SITE}:8: variable 'loop' contains '{{{{' or '{{%'; a variable cannot use other "
+            "variables. Write its value out. [site.variable-template]"
+        ],
+    ),
+    Case(
+        "expression nested 3000 deep",
+        {WHO: body("{{ " + "(" * 3000 + "company.name" + ")" * 3000 + " }}")},
+        [
+            f"{WHO}:8: the expression is nested too deeply to read. Write variables as "
+            "{{ company.name }}. [variable.syntax]"
+        ],
+    ),
+    Case(
+        "group used as a value",
+        {WHO: body("We are {{ company }}.")},
+        [
+            f"{WHO}:8: 'company' is a group of variables, not one value. Use one of: "
+            "company.name. [variable.group]"
+        ],
+    ),
+    Case(
+        "markdown bracket bomb",
+        {WHO: body("[" * 20_000)},
+        [
+            f"{WHO}:8: the paragraph has 20000 '[' and '<' characters, over the limit of 100; it "
+            "would take too long to render. Split it into shorter paragraphs. "
+            "[markdown.too-complex]"
+        ],
+    ),
+    Case(
+        "change.yml without summary",
+        {CHANGE: "kind: material\neffective: 2026-02-01\n"},
+        [
+            f"{CHANGE}:1: change.yml has no 'summary'. Say in one or two sentences what changes "
+            "for shoppers. [change.summary]"
+        ],
+    ),
+    Case(
+        "change.yml without effective date",
+        {CHANGE: "summary: Clearer wording.\nkind: editorial\n"},
+        [
+            f"{CHANGE}:1: change.yml needs 'effective', the date the change takes effect, written "
+            "YYYY-MM-DD. [change.effective]"
+        ],
+    ),
+    Case(
+        "change.yml impossible date",
+        {CHANGE: "summary: Clearer wording.\nkind: editorial\neffective: 2026-13-45\n"},
+        [
+            f"{CHANGE}:3: '2026-13-45' cannot be read (month must be in 1..12). Correct the "
+            "value, or quote it to keep it as text. [yaml.value]"
+        ],
+    ),
+    Case(
+        "change.yml bad kind",
+        {CHANGE: "summary: Clearer wording.\nkind: cosmetic\neffective: 2026-02-01\n"},
+        [f"{CHANGE}:2: 'kind' must be 'material' or 'editorial', not 'cosmetic'. [change.kind]"],
+    ),
+    Case(
+        "site.yml is a list",
+        {SITE: "- title\n- variables\n"},
+        [f"{SITE}:1: the file must be a YAML mapping of keys to values. [yaml.not-a-mapping]"],
+    ),
+    Case(
+        "jurisdictions.yml deleted",
+        {JURISDICTIONS: None},
+        [
+            f"{JURISDICTIONS}: {JURISDICTIONS} is missing. Create it (see docs/authoring.md). "
+            "[file.missing]"
+        ],
+    ),
+    Case(
+        "jurisdiction is not a mapping",
+        # Only the entry is reported, not every clause or variant naming 'eu'.
+        {JURISDICTIONS: "global:\n  name: Worldwide\n  languages: [en]\neu: yes\n"},
+        [
+            f"{JURISDICTIONS}:4: jurisdiction 'eu' must be a mapping with name and languages. "
+            "[jurisdiction.not-a-mapping]",
+        ],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Project, dict[str, bytes]]:
+    """A project built once, and its site's files."""
+    project = Project(tmp_path_factory.mktemp("corpus") / "built")
+    project.commit("First version", {**BASE_FILES, VARIANT: EU_VARIANT})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    return project, snapshot(project.root / "site")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    exit_code: int
+    exception: BaseException | None
+    stderr: str
+    site: dict[str, bytes]
+    staging: list[str]
+
+
+def _break(built: Project, case: Case, root: Path) -> Project:
+    """A copy of the built project with the case's breakage committed."""
+    shutil.copytree(built.root, root, symlinks=True)
+    project = Project(root)  # re-initializing an existing repository changes nothing
+    files = {
+        path: content.encode("utf-8") if isinstance(content, str) else content
+        for path, content in case.files.items()
+    }
+    project.commit(f"Break: {case.name}", files)
+    return project
+
+
+def _build(project: Project) -> Outcome:
+    result = CliRunner().invoke(main, ["build", "--project", str(project.root)])
+    site = project.root / "site"
+    return Outcome(
+        result.exit_code, result.exception, result.stderr, snapshot(site), staging_folders(site)
+    )
+
+
+def test_corpus_has_at_least_thirty_cases():
+    assert len(CASES) >= 30
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_broken_input_fails_with_location_and_keeps_site(case, built, tmp_path):
+    project, site_before = built
+    outcome = _build(_break(project, case, tmp_path / "case"))
+    # An exception other than the exit means a traceback for the user.
+    assert isinstance(outcome.exception, SystemExit), outcome.exception
+    assert outcome.stderr.splitlines() == case.expected
+    assert outcome.exit_code == 1
+    assert outcome.site == site_before
+    assert outcome.staging == []
+
+
+SUBPROCESS_CASES = ["alias bomb in site.yml", "expression nested 3000 deep", "file over 1 MB"]
+
+
+@pytest.mark.parametrize("name", SUBPROCESS_CASES)
+def test_broken_input_as_a_real_command(name, built, tmp_path):
+    project, site_before = built
+    case = next(case for case in CASES if case.name == name)
+    broken = _break(project, case, tmp_path / "case")
+    result = broken.policy("build")
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == case.expected
+    assert result.returncode == 1
+    assert snapshot(broken.root / "site") == site_before

@@ -1,0 +1,125 @@
+"""A build that fails or is interrupted, even by `kill -9`, leaves the previous `site/` exactly as
+it was; the next build cleans up after it and succeeds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BASE_FILES, change_yml
+from hostile_helpers import snapshot, staging_folders
+
+POLICY = str(Path(sys.executable).parent / "policy")
+
+
+def _start_build(project) -> subprocess.Popen:
+    return subprocess.Popen(
+        [POLICY, "build"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_writing(site: Path, process: subprocess.Popen, timeout: float = 120) -> bool:
+    """Wait until the build is writing files into its staging folder; False if it ended first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name in staging_folders(site):
+            if any((site.parent / name).iterdir()):
+                return True
+        if process.poll() is not None:
+            return False
+        time.sleep(0.002)
+    return False
+
+
+def _edit(project, n: int) -> None:
+    data = BASE_FILES["policies/clauses/data.md"].replace("your name;", f"your name ({n});")
+    project.commit(
+        f"Edit {n}",
+        {"policies/clauses/data.md": data, "policies/change.yml": change_yml(f"Edit {n}.")},
+    )
+
+
+@pytest.fixture
+def built(make_project):
+    """A project built once, then given a new version that the next build would publish."""
+    project = make_project()
+    for n in range(2, 5):
+        _edit(project, n)
+    assert project.policy("build").returncode == 0
+    _edit(project, 5)
+    return project
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill -9", "ctrl-c"])
+def test_interrupted_build_leaves_previous_site(built, how):
+    site = built.root / "site"
+    before = snapshot(site)
+    process = _start_build(built)
+    try:
+        assert _wait_for_writing(site, process), process.communicate()
+        process.send_signal(how)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode != 0
+    assert snapshot(site) == before
+    if how == signal.SIGKILL:
+        assert len(staging_folders(site)) == 1  # nothing could clean up after kill -9
+    else:
+        assert "Traceback" not in stderr
+        assert staging_folders(site) == []  # Ctrl-C still runs the clean-up
+
+    result = built.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert staging_folders(site) == []
+    assert "your name (5);" in built.read("site/global/en/index.html")
+    assert not (site.parent / ".site-old").exists()
+
+
+def test_build_after_kill_between_renames_restores_site_even_when_failing(built):
+    """Killed after `site/` was moved aside and before the new site took its place: the next
+    build puts the previous site back, even if that build fails."""
+    site = built.root / "site"
+    before = snapshot(site)
+    site.rename(site.with_name(".site-old"))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = site.with_name(f".site-building-{dead.pid}-abc123")
+    stale.mkdir()
+    (stale / "index.html").write_text("half written", encoding="utf-8")
+    alive = site.with_name(f".site-building-{os.getpid()}-running")
+    alive.mkdir()  # a build still running (this test's process) keeps its folder
+    built.commit("Broken", {"policies/jurisdictions.yml": "global: [\n"})
+
+    result = built.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("policies/jurisdictions.yml:2: YAML syntax")
+    assert snapshot(site) == before
+    assert staging_folders(site) == [alive.name]
+    assert not site.with_name(".site-old").exists()
+
+
+def test_failed_build_leaves_previous_site_and_no_staging(built):
+    site = built.root / "site"
+    before = snapshot(site)
+    built.commit("Broken", {"policies/clauses/data.md": "no header\n"})
+    result = built.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "policies/clauses/data.md:1: a clause file must start with a '---' line, then its YAML "
+        "header, then another '---' line. [clause.front-matter]"
+    ]
+    assert snapshot(site) == before
+    assert staging_folders(site) == []
