@@ -30,8 +30,8 @@ _SIMILAR = 0.5
 paragraph rather than one removed and one added."""
 
 MAX_WORD_PAIRS = 100_000
-"""Above this product of changed tokens (about 160 words on each side) a paragraph is shown as
-replaced rather than diffed word by word: the word diff would take seconds to minutes."""
+"""Above this product of token counts (about 160 words on each side) a word diff compares only
+what lies between the common start and end, and shows a longer changed middle as replaced."""
 MAX_LOOKAHEAD = 50
 """How many of the new paragraphs a replaced old paragraph is compared with to find its pair, so
 that rewriting a clause of thousands of paragraphs costs thousands of comparisons, not millions."""
@@ -86,9 +86,14 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
 
 
 def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
-    """difflib's opcodes for two token lists, computed only on the part between their common
-    start and end: the matcher's cost grows with the product of the lengths it compares (and
-    faster on repetitive text). A changed middle too long to compare is one replacement."""
+    """difflib's opcodes for two token lists, at a bounded cost.
+
+    The matcher's cost grows with the product of the lengths it compares (and faster on
+    repetitive text: two 800-word paragraphs can take a minute). Long texts are compared only
+    between their common start and end, and a changed middle still too long is one replacement.
+    """
+    if len(a) * len(b) <= MAX_WORD_PAIRS:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     start = _common_prefix(a, b)
     end = _common_prefix(a[start:][::-1], b[start:][::-1])
     a_end, b_end = len(a) - end, len(b) - end
