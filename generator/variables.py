@@ -30,7 +30,6 @@ STATEMENT_MESSAGE = (
 )
 
 _WHAT = {
-    "Const": "a literal value",
     "Filter": "a filter",
     "Call": "a function call",
     "Getitem": "a subscript",
@@ -172,7 +171,12 @@ def _refuse(tree: nodes.Template) -> tuple[str, str] | None:
     for node in tree.find_all(nodes.Node):
         if not isinstance(node, _ALLOWED):
             kind = type(node).__name__
-            what = _WHAT.get(kind, f"a {kind.lower()}")
+            if isinstance(node, (nodes.BinExpr, nodes.UnaryExpr, nodes.Compare, nodes.Concat)):
+                what = "an operator"
+            elif isinstance(node, nodes.Literal):
+                what = "a literal value"
+            else:
+                what = _WHAT.get(kind, f"a {kind.lower()}")
             return "variable.expression", (
                 "only plain variables such as {{ company.name }} are allowed in clause text "
                 f"(found {what}). Remove the expression or define the value as a variable in "

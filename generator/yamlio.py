@@ -169,8 +169,7 @@ def _construct(
                 raise _Refused(
                     key_node.start_mark.line + first,
                     "yaml.duplicate-key",
-                    f"'{key}' is given twice (first on line {lines[key_path]}). "
-                    "Keep one of them.",
+                    f"'{key}' is given twice (first on line {lines[key_path]}). Keep one of them.",
                 )
             lines[key_path] = key_node.start_mark.line + first
             result[key] = _construct(value_node, key_path, lines, first, depth + 1)

@@ -40,9 +40,7 @@ def staging_folders(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.glob(f".{site.name}-building-*"))
 
 
-def po_catalog(
-    policy: Policy, language: str, translate: Callable[[str, str], str]
-) -> bytes:
+def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], str]) -> bytes:
     """A PO catalog translating every title and block of a policy with `translate(context, text)`."""
     catalog = Catalog(locale=language.replace("-", "_"), project="policy", fuzzy=False)
     for text in policy.texts():

@@ -103,7 +103,10 @@ def test_bom_and_crlf_everywhere_build_and_make_no_version(make_project):
 def test_bom_alone_is_not_a_header_problem(make_project):
     """A BOM before the opening '---' must not hide the front matter."""
     project = make_project(
-        {"policies/clauses/who.md": b"\xef\xbb\xbf" + BASE_FILES["policies/clauses/who.md"].encode()}
+        {
+            "policies/clauses/who.md": b"\xef\xbb\xbf"
+            + BASE_FILES["policies/clauses/who.md"].encode()
+        }
     )
     result = project.policy("check")
     assert result.returncode == 0, result.stderr

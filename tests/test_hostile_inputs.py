@@ -108,7 +108,12 @@ CASES = [
     ),
     Case(
         "mapping nesting 30 deep",
-        {SITE: SITE_YML + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(30)) + "  " * 31 + "v: 1\n"},
+        {
+            SITE: SITE_YML
+            + "".join("  " * (i + 1) + f"k{i}:\n" for i in range(30))
+            + "  " * 31
+            + "v: 1\n"
+        },
         [f"{SITE}:28: the YAML is nested more than 20 levels deep. Flatten it. [yaml.depth]"],
     ),
     Case(
@@ -140,7 +145,9 @@ CASES = [
     Case(
         "unclosed front matter",
         {WHO: WHO_MD.replace("---\n{{", "{{")},
-        [f"{WHO}:1: the YAML header is not closed. Add a line '---' after it. [clause.front-matter]"],
+        [
+            f"{WHO}:1: the YAML header is not closed. Add a line '---' after it. [clause.front-matter]"
+        ],
     ),
     Case(
         "front matter is a list",
@@ -165,7 +172,9 @@ CASES = [
     Case(
         "key given twice",
         {WHO: header("order: 10", "order: 10\norder: 20")},
-        [f"{WHO}:5: 'order' is given twice (first on line 4). Keep one of them. [yaml.duplicate-key]"],
+        [
+            f"{WHO}:5: 'order' is given twice (first on line 4). Keep one of them. [yaml.duplicate-key]"
+        ],
     ),
     Case(
         "python tag in site.yml",
@@ -214,7 +223,11 @@ CASES = [
     ),
     Case(
         "extends cycle",
-        {JURISDICTIONS: JURISDICTIONS_YML.replace("  languages: [en]\neu:", "  extends: eu\n  languages: [en]\neu:")},
+        {
+            JURISDICTIONS: JURISDICTIONS_YML.replace(
+                "  languages: [en]\neu:", "  extends: eu\n  languages: [en]\neu:"
+            )
+        },
         [
             f"{JURISDICTIONS}:3: 'extends' forms a cycle: global -> eu -> global. Remove one of "
             "these 'extends'. [jurisdiction.cycle]",
@@ -232,7 +245,11 @@ CASES = [
     ),
     Case(
         "bad language tag",
-        {JURISDICTIONS: JURISDICTIONS_YML.replace("languages: [en]\neu", "languages: [en, english]\neu")},
+        {
+            JURISDICTIONS: JURISDICTIONS_YML.replace(
+                "languages: [en]\neu", "languages: [en, english]\neu"
+            )
+        },
         [
             f"{JURISDICTIONS}:3: 'english' is not a language tag. Use BCP 47 tags such as 'de' or "
             "'pt-BR'. [jurisdiction.language]"

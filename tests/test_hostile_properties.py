@@ -24,14 +24,13 @@ from generator.sources import read_policy
 
 FAST = settings(max_examples=150, deadline=None)
 """Pure functions on small inputs: many examples, still well under a second or two."""
-SLOW = settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 """Whole-policy checks (parse, compose every document): fewer examples."""
 
 WHO = "policies/clauses/who.md"
 _PROBLEM = re.compile(r"^[^\s:]+(?::\d+)?: .+ \[[a-z]+(?:[.-][a-z]+)*\]$", re.DOTALL)
 
+# fmt: off
 MARKDOWN_PIECES = [
     "", " ", "  ", "    ", "\t", "#", "###", "####### ", "- ", "* ", "+ ", "1. ", "10) ", "-",
     "word", "Wörter", "ümlaut", "中文", "عربى", "[", "]", "(", ")", "<", ">", "&", "&amp;",
@@ -39,6 +38,7 @@ MARKDOWN_PIECES = [
     "javascript:", "https://x.example", "mailto:a@b", "<b>", "</b>", "\u00a0", "\u3000",
     "\u2028", "|", "---", "> ", ":", "'", '"', "\n", "\n\n",
 ]
+# fmt: on
 markdown_text = st.lists(st.sampled_from(MARKDOWN_PIECES) | st.text(max_size=8), max_size=40).map(
     "".join
 )
@@ -52,18 +52,19 @@ yaml_scalars = st.one_of(
     st.text(max_size=20),
     st.sampled_from(["global", "eu", "replace", "extend", "who-we-are", "2026-13-45", "&a", "*a"]),
 )
+# fmt: off
+KEYS = ["id", "title", "order", "jurisdictions", "topics", "variant_of", "jurisdiction", "mode",
+        "name", "extends", "languages", "summary", "kind", "effective", "variables", "x"]
+# fmt: on
 yaml_data = st.recursive(
     yaml_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(
-        st.sampled_from(
-            ["id", "title", "order", "jurisdictions", "topics", "variant_of", "jurisdiction",
-             "mode", "name", "extends", "languages", "summary", "kind", "effective", "variables",
-             "x"]
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(KEYS) | st.text(max_size=6),
+            children,
+            max_size=5,
         )
-        | st.text(max_size=6),
-        children,
-        max_size=5,
     ),
     max_leaves=12,
 )

@@ -54,39 +54,75 @@ VECTORS = [
     Vector("svg onload without space", "body", f"<svg/onload={X}>", "markdown.html"),
     Vector("iframe javascript", "body", f'<iframe src="javascript:{X}"></iframe>', "markdown.html"),
     Vector("mixed-case href", "body", f'<a href="jAvAsCrIpT:{X}">x</a>', "markdown.html"),
-    Vector("style expression", "body", f'<div style="background:url(javascript:{X})">x</div>',
-           "markdown.html"),
+    Vector(
+        "style expression",
+        "body",
+        f'<div style="background:url(javascript:{X})">x</div>',
+        "markdown.html",
+    ),
     Vector("style element", "body", f"<style>@import 'javascript:{X}';</style>", "markdown.html"),
-    Vector("meta refresh", "body",
-           f'<meta http-equiv="refresh" content="0;url=javascript:{X}">', "markdown.html"),
+    Vector(
+        "meta refresh",
+        "body",
+        f'<meta http-equiv="refresh" content="0;url=javascript:{X}">',
+        "markdown.html",
+    ),
     Vector("details ontoggle", "body", f"<details open ontoggle={X}>x</details>", "markdown.html"),
     Vector("comment breakout", "body", f"<!--><script>{X}</script>-->", "markdown.html"),
-    Vector("mutation via math", "body",
-           f"<math><mtext><table><mglyph><style><img src=x onerror={X}>", "markdown.html"),
-    Vector("markdown javascript link", "body", f"[click](javascript:{X})",
-           "markdown.unsafe-link:javascript"),
-    Vector("mixed-case scheme", "body", f"[click](JaVaScRiPt:{X})",
-           "markdown.unsafe-link:javascript"),
-    Vector("entity-encoded scheme", "body", f"[click](&#106;avascript:{X})",
-           "markdown.unsafe-link:javascript"),
-    Vector("tab inside scheme", "body", f"[click](java&#x09;script:{X})",
-           "markdown.unsafe-link:javascript"),
-    Vector("data link", "body",
-           "[click](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
-           "markdown.unsafe-link:data"),
-    Vector("vbscript link", "body", "[click](vbscript:msgbox(1))",
-           "markdown.unsafe-link:vbscript"),
+    Vector(
+        "mutation via math",
+        "body",
+        f"<math><mtext><table><mglyph><style><img src=x onerror={X}>",
+        "markdown.html",
+    ),
+    Vector(
+        "markdown javascript link",
+        "body",
+        f"[click](javascript:{X})",
+        "markdown.unsafe-link:javascript",
+    ),
+    Vector(
+        "mixed-case scheme", "body", f"[click](JaVaScRiPt:{X})", "markdown.unsafe-link:javascript"
+    ),
+    Vector(
+        "entity-encoded scheme",
+        "body",
+        f"[click](&#106;avascript:{X})",
+        "markdown.unsafe-link:javascript",
+    ),
+    Vector(
+        "tab inside scheme",
+        "body",
+        f"[click](java&#x09;script:{X})",
+        "markdown.unsafe-link:javascript",
+    ),
+    Vector(
+        "data link",
+        "body",
+        "[click](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
+        "markdown.unsafe-link:data",
+    ),
+    Vector("vbscript link", "body", "[click](vbscript:msgbox(1))", "markdown.unsafe-link:vbscript"),
     Vector("javascript autolink", "body", f"<javascript:{X}>", "markdown.unsafe-link:javascript"),
-    Vector("reference definition", "body", f"[click][1]\n\n[1]: javascript:{X}",
-           "markdown.unsafe-link:javascript@9"),
-    Vector("image with onerror title", "body",
-           f'![x](https://img.example/x.png "x\\" onerror=\\"{X}")', "markdown.image"),
+    Vector(
+        "reference definition",
+        "body",
+        f"[click][1]\n\n[1]: javascript:{X}",
+        "markdown.unsafe-link:javascript@9",
+    ),
+    Vector(
+        "image with onerror title",
+        "body",
+        f'![x](https://img.example/x.png "x\\" onerror=\\"{X}")',
+        "markdown.image",
+    ),
     # Accepted, and harmless once built.
-    Vector("link title breakout", "body", f'[click](https://shop.example "a\\" onmouseover=\\"{X}")'),
+    Vector(
+        "link title breakout", "body", f'[click](https://shop.example "a\\" onmouseover=\\"{X}")'
+    ),
     Vector("autolink quote breakout", "body", f'<https://shop.example/"onmouseover="{X}>'),
     Vector("entity-encoded script", "body", f"&lt;script&gt;{X}&lt;/script&gt; in words"),
-    Vector("entity-encoded img in title", "title",
-           f"&lt;/title&gt;&lt;img src=x onerror={X}&gt;"),
+    Vector("entity-encoded img in title", "title", f"&lt;/title&gt;&lt;img src=x onerror={X}&gt;"),
     Vector("entity-encoded summary", "summary", f"&lt;img src=x onerror={X}&gt;"),
     Vector("commit subject", "subject", f"<img src=x onerror={X}> tidy wording"),
     Vector("translated img", "translation", f"<img src=x onerror={X}>"),
@@ -97,8 +133,12 @@ VECTORS = [
     Vector("title img", "title", f"<img src=x onerror={X}>", "text.html:title"),
     Vector("summary script", "summary", f"<script>{X}</script>", "text.html:summary"),
     Vector("variable img", "variable", f"<img src=x onerror={X}>", "text.html:xss.html"),
-    Vector("variable javascript link", "link-variable", f"javascript:{X}",
-           "markdown.unsafe-link:javascript:variable"),
+    Vector(
+        "variable javascript link",
+        "link-variable",
+        f"javascript:{X}",
+        "markdown.unsafe-link:javascript:variable",
+    ),
     Vector("jurisdiction name", "jurisdiction", f"<img src=x onerror={X}>", "text.html:name"),
     Vector("site title", "site-title", f"<svg onload={X}>", "text.html:title"),
 ]
@@ -136,7 +176,9 @@ def _files(vectors: list[Vector], languages: str) -> dict[str, bytes]:
     link_variables = [v for v in vectors if v.where == "link-variable"]
     site += "  xss:\n"
     site += f"    html: {_yaml(variables[0].payload if variables else 'Example')}\n"
-    site += f"    link: {_yaml(link_variables[0].payload if link_variables else 'https://x.example')}\n"
+    site += (
+        f"    link: {_yaml(link_variables[0].payload if link_variables else 'https://x.example')}\n"
+    )
     name = next((v.payload for v in vectors if v.where == "jurisdiction"), "European Union")
     files = {
         "policies/site.yml": site.encode(),
@@ -229,7 +271,9 @@ def _accepted_project(root: Path) -> Project:
         project.write(files)
         policy, problems = sources.read_policy(read_folder(project.root))
         assert policy is not None, [str(p) for p in problems]
-        project.commit(message, {"locales/de/LC_MESSAGES/policy.po": po_catalog(policy, "de", translate)})
+        project.commit(
+            message, {"locales/de/LC_MESSAGES/policy.po": po_catalog(policy, "de", translate)}
+        )
 
     commit("First version", files, summary)
     changed = {
@@ -248,8 +292,9 @@ def _rejected_project(root: Path) -> Project:
     files["policies/change.yml"] = _change("First version.")
     project.commit("First version", files)
     body = files["policies/clauses/who.md"].replace(b"runs this shop", b"runs the shop")
-    project.commit("Second version", {"policies/clauses/who.md": body,
-                                      "policies/change.yml": _change(summary)})
+    project.commit(
+        "Second version", {"policies/clauses/who.md": body, "policies/change.yml": _change(summary)}
+    )
     return project
 
 
@@ -329,13 +374,14 @@ def test_xss_accepted_vectors_run_no_script_in_chromium(browser, accepted):
     findings, pages = _probe_site(browser, site)
     assert findings == {}
     # Every vector reached a page: bodies and titles, the translation, summaries and subject.
-    assert {"global/en/index.html", "global/de/index.html", "eu/de/changes/index.html",
-            "global/en/changes/3/index.html"} <= set(pages)
+    assert {
+        "global/en/index.html",
+        "global/de/index.html",
+        "eu/de/changes/index.html",
+        "global/en/changes/3/index.html",
+    } <= set(pages)
     german = project.read("site/global/de/index.html")
-    assert (
-        '<h2 id="who-we-are">&lt;/title&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;'
-        in german
-    )
+    assert '<h2 id="who-we-are">&lt;/title&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;' in german
     assert '<p><a rel="noopener noreferrer">klick</a></p>' in german
     assert '<p><a rel="noopener noreferrer">x</a></p>' in german
     changes = project.read("site/global/en/changes/index.html")
