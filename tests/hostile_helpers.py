@@ -97,8 +97,13 @@ PROBE = """() => {
       found.push("inline <script> with the payload");
   }
   for (const el of document.querySelectorAll(".md-content *")) {
-    if (el.localName === "style" || el.localName === "svg" || el.localName === "math")
+    // The theme's own icons are decorative SVGs (aria-hidden) of plain shapes.
+    const icon = el.localName === "svg" && el.getAttribute("aria-hidden") === "true";
+    if (el.localName === "style" || el.localName === "math" || (el.localName === "svg" && !icon))
       found.push(`<${el.localName}> in the content`);
+    if (el.closest("svg") && ["script", "foreignobject", "animate", "set", "use", "a"]
+        .includes(el.localName.toLowerCase()))
+      found.push(`<${el.localName}> inside an svg`);
     if (el.hasAttribute("style")) found.push(`style= in the content on <${el.localName}>`);
   }
   return found;
