@@ -18,6 +18,7 @@ from pathlib import Path
 import git
 
 from generator.errors import PolicyError, Problem
+from generator.yamlio import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
 
@@ -261,4 +262,7 @@ def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | N
         changes.append(
             (path.decode("utf-8", "surrogateescape"), None if status == b"D" else new_blob)
         )
-    return (commit.decode(), int(timestamp), subject.decode("utf-8", "replace"), changes)
+    # The subject may become a published summary: control characters (a terminal colour code)
+    # would make the Atom feeds invalid XML.
+    text = CONTROL_CHARACTERS.sub("", subject.decode("utf-8", "replace"))
+    return (commit.decode(), int(timestamp), text, changes)

@@ -23,7 +23,7 @@ _TAGS = {
 }
 """The plain YAML types; any other tag (`!!python/...`, `!!binary`, `!custom`) is refused."""
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Control characters that no text needs and that would make the published XML invalid."""
 
 
@@ -65,7 +65,7 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
         )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control:
         problems.add(
             path,

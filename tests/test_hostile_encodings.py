@@ -1,11 +1,13 @@
 """Inputs that look different but say the same thing: a byte order mark, CRLF line endings and
 Unicode in another normalization form are read as the same text, hash the same and make no new
-version; and a translation keyed in another form still matches its source."""
+version; a translation keyed in another form still matches its source; and a commit subject with
+control characters (published as a summary) still gives valid feeds."""
 
 from __future__ import annotations
 
 import json
 import unicodedata
+import xml.etree.ElementTree as ET
 
 from conftest import BASE_FILES, JURISDICTIONS_YML, change_yml
 from hostile_helpers import po_catalog
@@ -125,3 +127,16 @@ def test_lone_carriage_returns_are_line_ends(make_project):
         "'company.name'? Define it under 'variables' in policies/site.yml or correct the name. "
         "[variable.undefined]"
     )
+
+
+def test_commit_subject_with_control_characters_gives_valid_feeds(make_project):
+    project = make_project()
+    data = BASE_FILES["policies/clauses/data.md"].replace("your name;", "your full name;")
+    project.commit("Bell \x07 and \x1b[31mred\x1b[0m", {"policies/clauses/data.md": data})
+    assert project.git("log", "-1", "--format=%s") == "Bell \x07 and \x1b[31mred\x1b[0m\n"
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    for feed in ("site/feed.xml", "site/global/en/feed.xml"):
+        ET.parse(project.root / feed)  # raises on invalid XML
+    record = json.loads(project.read("site/global/en/versions.json"))
+    assert record["versions"][-1]["summary"] == "Bell  and [31mred[0m"
