@@ -222,7 +222,13 @@ def read_folder(project_dir: Path) -> dict[str, bytes]:
                 if name.startswith("."):
                     continue
                 full = Path(dirpath) / name
-                files[full.relative_to(project_dir).as_posix()] = full.read_bytes()
+                path = full.relative_to(project_dir).as_posix()
+                if full.is_symlink():
+                    # What git stores for a link, so a check sees what a build will: never the
+                    # target's content (a link to /dev/zero or a secret outside the project).
+                    files[path] = os.readlink(full).encode("utf-8", "surrogateescape")
+                elif full.is_file():
+                    files[path] = full.read_bytes()
     return files
 
 

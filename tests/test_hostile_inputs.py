@@ -463,3 +463,26 @@ def test_broken_input_as_a_real_command(name, built, tmp_path):
     assert result.stderr.splitlines() == case.expected
     assert result.returncode == 1
     assert snapshot(broken.root / "site") == site_before
+
+
+def test_symlinked_sources_are_read_as_links_never_followed(make_project, tmp_path):
+    """A clause that links to /dev/zero or to a secret outside the project: the check reads the
+    link as git stores it (its target's path), so it neither hangs nor shows the secret."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("---\nid: top-secret\n---\nTOP SECRET\n", encoding="utf-8")
+    project = make_project()
+    (project.root / "policies/clauses/zero.md").symlink_to("/dev/zero")
+    (project.root / "policies/clauses/secret.md").symlink_to(secret)
+    header = (
+        ": a clause file must start with a '---' line, then its YAML header, then another '---' "
+        "line. [clause.front-matter]"
+    )
+    expected = [f"policies/clauses/secret.md:1{header}", f"policies/clauses/zero.md:1{header}"]
+    check = project.policy("check")
+    assert check.returncode == 1
+    assert check.stderr.splitlines()[:-1] == expected
+    assert "TOP SECRET" not in check.stderr and "top-secret" not in check.stderr
+    project.commit("Links")
+    build = project.policy("build")
+    assert build.returncode == 1
+    assert build.stderr.splitlines() == expected
