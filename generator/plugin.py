@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from html import escape as escape_html
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +293,9 @@ class _LocalizedConfig:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.theme if key == "theme" else self._config.get(key, default)
+
+
+def escape_html(text: str) -> str:
+    """A title for the places MkDocs and Material print titles as HTML: `<`, `>` and `&`
+    escaped; quotes kept, since Material escapes the attributes it puts titles in itself."""
+    return escape(text, quote=False)
