@@ -113,7 +113,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         # lists its children, and its "skip to content" link lands on the title, not past the
         # notices on the first clause.
         sections = [
-            {"level": 2, "id": anchor, "name": escape_html(title), "children": []}
+            {"level": 2, "id": anchor, "name": _title_html(title), "children": []}
             for anchor, title in ours.toc
         ]
         page.toc = get_toc(
@@ -121,7 +121,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 {
                     "level": 1,
                     "id": TITLE_ANCHOR,
-                    "name": escape_html(ours.title),
+                    "name": _title_html(ours.title),
                     "children": sections,
                 }
             ]
@@ -186,7 +186,7 @@ def _source(page: Page) -> str:
     """The Markdown source MkDocs reads for a page: only front matter, our HTML comes later."""
     import yaml
 
-    meta: dict[str, Any] = {"title": escape_html(page.title)}
+    meta: dict[str, Any] = {"title": _title_html(page.title)}
     if not page.searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
@@ -194,12 +194,12 @@ def _source(page: Page) -> str:
 
 def _nav(site: Site) -> list:
     """The navigation: the chooser, then each jurisdiction's documents by language."""
-    nav: list = [{escape_html(site.title): "index.md"}]
+    nav: list = [{_title_html(site.title): "index.md"}]
     for name, documents in site.nav:
         nav.append(
             {
-                escape_html(name): [
-                    {escape_html(label): url + "index.md"} for label, url in documents
+                _title_html(name): [
+                    {_title_html(label): url + "index.md"} for label, url in documents
                 ]
             }
         )
@@ -295,7 +295,7 @@ class _LocalizedConfig:
         return self.theme if key == "theme" else self._config.get(key, default)
 
 
-def escape_html(text: str) -> str:
+def _title_html(text: str) -> str:
     """A title for the places MkDocs and Material print titles as HTML: `<`, `>` and `&`
     escaped; quotes kept, since Material escapes the attributes it puts titles in itself."""
     return escape(text, quote=False)
