@@ -4,6 +4,7 @@ and a probe that tells whether a page in Chromium ran or could run injected scri
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import http.server
 import io
@@ -42,7 +43,14 @@ def staging_folders(site: Path) -> list[str]:
 
 def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], str]) -> bytes:
     """A PO catalog translating every title and block of a policy with `translate(context, text)`."""
-    catalog = Catalog(locale=language.replace("-", "_"), project="policy", fuzzy=False)
+    fixed = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # no clock in test files
+    catalog = Catalog(
+        locale=language.replace("-", "_"),
+        project="policy",
+        fuzzy=False,
+        creation_date=fixed,
+        revision_date=fixed,
+    )
     for text in policy.texts():
         if text.title:
             catalog.add(text.title, translate(text.context, text.title), context=text.context)

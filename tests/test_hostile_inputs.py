@@ -1,5 +1,6 @@
-"""A corpus of broken and hostile sources: each one makes `policy build` exit 1 with the exact
-`file:line: message [code]`, no traceback, and the previously built `site/` byte for byte intact.
+"""A corpus of broken and hostile sources and translation catalogs: each one makes `policy build`
+exit 1 with the exact `file:line: message [code]`, no traceback, and the previously built `site/`
+byte for byte intact.
 
 One project is built once; each case copies it (repository and site), commits its breakage and
 runs `policy build` again, in process through Click's runner (a subprocess would spend most of
@@ -15,9 +16,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project
-from hostile_helpers import snapshot, staging_folders
+from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator.cli import main
+from generator.sources import read_policy
 
 EU_VARIANT = """\
 ---
@@ -394,6 +396,167 @@ CASES = [
 ]
 
 
+# Translation catalogs: the German catalog of a bilingual project, broken in each way a PO file
+# written by hand or by a tool can break.
+
+PO = "locales/de/LC_MESSAGES/policy.po"
+BILINGUAL = JURISDICTIONS_YML.replace("languages: [en]", "languages: [en, de]")
+
+
+def _german_catalog() -> str:
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files[JURISDICTIONS] = BILINGUAL.encode()
+    policy, problems = read_policy(files)
+    assert policy is not None, problems
+    return po_catalog(policy, "de", lambda context, text: f"DE {text}").decode()
+
+
+GERMAN = _german_catalog()
+"""A complete German catalog: every title and block translated."""
+
+
+def po_line(text: str) -> int:
+    """The line of the German catalog that holds `text` (which must be on exactly one line)."""
+    lines = [n for n, line in enumerate(GERMAN.splitlines(), start=1) if text in line]
+    assert len(lines) == 1, (text, lines)
+    return lines[0]
+
+
+def german(old: str, new: str) -> str:
+    """The German catalog with one piece replaced."""
+    assert GERMAN.count(old) == 1, old
+    return GERMAN.replace(old, new)
+
+
+WHO_TITLE = 'msgstr "DE Who we are"'
+WHO_BODY = 'msgstr "DE {{ company.name }} runs this shop. Write to {{ contact.email }}."'
+SYNTAX_FIX = "Fix the PO syntax (a quote or a msgid/msgstr line is off). [catalog.syntax]"
+KEEP = (
+    "compared with its msgid. Keep exactly the msgid's variables, written as there (they are "
+    "filled in on the page). [translation.variables]"
+)
+APPENDED = len(GERMAN.splitlines()) + 2
+"""The msgctxt line of an entry appended after a blank line (its msgid is on the next line)."""
+
+PO_CASES = [
+    Case(
+        "string not closed",
+        {PO: german(WHO_TITLE, 'msgstr "DE Who we are')},
+        [
+            f"{PO}:{po_line(WHO_TITLE)}: the catalog cannot be read: a string is not closed or has "
+            f'an unescaped " inside (write \\"). {SYNTAX_FIX}'
+        ],
+    ),
+    Case(
+        "misspelled keyword",
+        {PO: german(WHO_TITLE, 'msgstring "DE Who we are"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE)}: the catalog cannot be read: Unknown or misformatted "
+            f"keyword. {SYNTAX_FIX}"
+        ],
+    ),
+    Case(
+        "unsupported escape",
+        {PO: german(WHO_TITLE, 'msgstr "DE \\q Who we are"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE)}: the catalog cannot be read: the escape \\q is not "
+            f'supported (only \\n, \\t, \\", \\\\); write the character itself. {SYNTAX_FIX}'
+        ],
+    ),
+    Case(
+        "not a catalog at all",
+        {PO: "Dies ist keine Übersetzung.\n"},
+        [f"{PO}:1: the catalog cannot be read: Unknown or misformatted keyword. {SYNTAX_FIX}"],
+    ),
+    Case(
+        "catalog in latin-1",
+        {PO: german("DE Who we are", "DE Wer wir sind, Café").encode("latin-1")},
+        [
+            f"{PO}:{po_line(WHO_TITLE)}: the file is not valid UTF-8 (byte 0xe9). {NOT_TEXT} "
+            "[file.encoding]"
+        ],
+    ),
+    Case(
+        "NUL byte in a translation",
+        {PO: german("DE Who we are", "DE Who\x00we are")},
+        [
+            f"{PO}:{po_line(WHO_TITLE)}: the file contains the control character U+0000, which "
+            "cannot be published. Delete it. [file.control-character]"
+        ],
+    ),
+    Case(
+        "catalog over 1 MB",
+        {PO: GERMAN + "# " + "padding " * 130_000 + "\n"},
+        [
+            f"{PO}: the file is {len(GERMAN) + 2 + 8 * 130_000 + 1:,} bytes, over the limit of "
+            "1,000,000. Split it into smaller files. [file.too-large]"
+        ],
+    ),
+    Case(
+        "invalid Plural-Forms",
+        {PO: german("plural=(n != 1);", "plural=(n != 1)(;")},
+        [
+            f"{PO}:{po_line('Plural-Forms')}: the Plural-Forms header 'nplurals=2; "
+            "plural=(n != 1)(;' is not valid (msgfmt rejects it). Write 'Plural-Forms: "
+            "nplurals=2; plural=(n != 1);'. [catalog.plural-forms]"
+        ],
+    ),
+    Case(
+        "more plural forms than nplurals",
+        {
+            PO: GERMAN + '\nmsgctxt "who-we-are"\nmsgid "one order"\nmsgid_plural "%(n)s orders"\n'
+            'msgstr[0] "eine Bestellung"\nmsgstr[5] "%(n)s Bestellungen"\n'
+        },
+        [
+            f"{PO}:{APPENDED + 1}: the catalog cannot be read: msg has more translations than "
+            f"num_plurals of catalog. {SYNTAX_FIX}"
+        ],
+    ),
+    Case(
+        "message defined twice",
+        {PO: GERMAN + '\nmsgctxt "who-we-are"\nmsgid "Who we are"\nmsgstr "Wer wir sind"\n'},
+        [
+            f"{PO}:{APPENDED + 1}: this message is already defined on line "
+            f"{po_line(WHO_TITLE) - 1}; msgfmt and translation tools reject duplicates. Delete "
+            "one of the two entries. [catalog.duplicate]"
+        ],
+    ),
+    Case(
+        "translation drops a variable",
+        {
+            PO: german(
+                WHO_BODY,
+                'msgstr "DE Wir betreiben den Laden. Schreiben Sie an {{ contact.email }}."',
+            )
+        },
+        [f"{PO}:{po_line(WHO_BODY) - 1}: the translation drops {{{{ company.name }}}} {KEEP}"],
+    ),
+    Case(
+        "translation adds a variable",
+        {PO: german(WHO_TITLE, 'msgstr "Wer {{ company.name }} ist"')},
+        [f"{PO}:{po_line(WHO_TITLE) - 1}: the translation adds {{{{ company.name }}}} {KEEP}"],
+    ),
+    Case(
+        "translation with an attribute trick",
+        {PO: german(WHO_TITLE, "msgstr \"Wer {{ ''.__class__ }} ist\"")},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation adds {{{{ ''.__class__ }}}} {KEEP}",
+            f"{PO}:{po_line(WHO_TITLE) - 1}: {PRIVATE.replace('WHAT', '__class__')} "
+            "[variable.private]",
+        ],
+    ),
+    Case(
+        "translation with a template statement",
+        {PO: german(WHO_TITLE, 'msgstr "{% for x in range(9) %}Wer{% endfor %}"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: template statements and comments ({{% ... %}}, "
+            "{# ... #}) are not allowed; only variables such as {{ company.name }}. "
+            "[variable.statement]"
+        ],
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Project, dict[str, bytes]]:
     """A project built once, and its site's files."""
@@ -433,9 +596,31 @@ def _build(project: Project) -> Outcome:
     )
 
 
+@pytest.fixture(scope="module")
+def built_german(tmp_path_factory) -> tuple[Project, dict[str, bytes]]:
+    """A bilingual project with a complete German catalog, built once, and its site's files."""
+    project = Project(tmp_path_factory.mktemp("corpus") / "built-de")
+    project.commit("First version", {**BASE_FILES, JURISDICTIONS: BILINGUAL, PO: GERMAN})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "DE Who we are" in project.read("site/global/de/index.html")
+    return project, snapshot(project.root / "site")
+
+
 def test_corpus_has_at_least_thirty_cases():
     assert len(CASES) >= 30
-    assert len({case.name for case in CASES}) == len(CASES)
+    assert len({case.name for case in CASES + PO_CASES}) == len(CASES) + len(PO_CASES)
+
+
+@pytest.mark.parametrize("case", PO_CASES, ids=[case.name for case in PO_CASES])
+def test_broken_catalog_fails_with_location_and_keeps_site(case, built_german, tmp_path):
+    project, site_before = built_german
+    outcome = _build(_break(project, case, tmp_path / "case"))
+    assert isinstance(outcome.exception, SystemExit), outcome.exception
+    assert outcome.stderr.splitlines() == case.expected
+    assert outcome.exit_code == 1
+    assert outcome.site == site_before
+    assert outcome.staging == []
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
