@@ -50,6 +50,10 @@ class Language:
         """`rtl` for right-to-left scripts, else `ltr`."""
         return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
 
+    def name_in(self, other: Language) -> str:
+        """The language's name inside a sentence of another language ("Englisch", "inglés")."""
+        return self.locale.get_display_name(other.locale) or self.tag
+
     @property
     def native_name(self) -> str:
         """The language's name in the language itself."""

@@ -76,7 +76,7 @@ def test_lagging_translation_stays_on_its_last_complete_version_and_says_so(lagg
     assert ARABIC["your delivery address."] in page
     assert "phone" not in page and PHONE_AR not in page
     assert f'<p class="admonition-title">{NOTICE_AR}</p>' in page
-    assert '<a href="../en/" hreflang="en">اقرأ السياسة المحدَّثة (English).</a>' in page
+    assert '<a href="../en/" hreflang="en">اقرأ السياسة المحدَّثة (الإنجليزية).</a>' in page
     changes = lagging.read("site/global/ar/changes/index.html")
     assert f'<p class="admonition-title">{NOTICE_AR}</p>' in changes
     feed = feedparser.parse(lagging.read("site/global/ar/feed.xml"))
