@@ -11,6 +11,7 @@ import gettext
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from babel.messages.catalog import Catalog
 
@@ -23,6 +24,7 @@ LOCALES = "locales"
 DOMAIN = "policy"
 
 
+@lru_cache(maxsize=256)
 def catalog_path(language: Language) -> str:
     """Where a language's catalog lives, relative to the project root."""
     return f"{LOCALES}/{language.catalog_name}/LC_MESSAGES/{DOMAIN}.po"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 
 from generator.markup import to_text
 from generator.model import (
@@ -177,9 +178,12 @@ def _similar(old: str, new: str) -> bool:
     return len(a) * len(b) > MAX_WORD_PAIRS or matcher.ratio() >= _SIMILAR
 
 
+@lru_cache(maxsize=4096)
 def _clause_change(
     before: ComposedClause | None, after: ComposedClause | None, moved: bool
 ) -> ClauseChange | None:
+    """The change to one clause; cached, since documents of several jurisdictions share the
+    same clause and so the same change (and its word diff)."""
     if after is None and before is not None:
         return ClauseChange(
             clause_id=before.id,
@@ -212,6 +216,8 @@ def _clause_change(
 
 def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
     """Clauses in both versions that are not in the longest run kept in the same order."""
+    if old_order == new_order:
+        return set()
     common_old = [c for c in old_order if c in set(new_order)]
     common_new = [c for c in new_order if c in set(old_order)]
     matcher = difflib.SequenceMatcher(None, common_old, common_new, autojunk=False)

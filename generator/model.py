@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from babel import Locale
@@ -33,7 +33,7 @@ class Language:
     @cached_property
     def locale(self) -> Locale:
         """The CLDR locale, for dates and names."""
-        return Locale.parse(self.tag, sep="-")
+        return _locale(self.tag)
 
     @property
     def slug(self) -> str:
@@ -48,7 +48,7 @@ class Language:
     @property
     def direction(self) -> str:
         """`rtl` for right-to-left scripts, else `ltr`."""
-        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+        return _direction(self.tag)
 
     def name_in(self, other: Language) -> str:
         """The language's name inside a sentence of another language ("Englisch", "inglés")."""
@@ -57,8 +57,25 @@ class Language:
     @property
     def native_name(self) -> str:
         """The language's name in the language itself."""
-        name = self.locale.get_display_name(self.locale) or self.tag
-        return name[:1].upper() + name[1:]
+        return _native_name(self.tag)
+
+
+# Pages name languages thousands of times: parse each tag, and look up its names, once.
+@lru_cache(maxsize=256)
+def _locale(tag: str) -> Locale:
+    return Locale.parse(tag, sep="-")
+
+
+@lru_cache(maxsize=256)
+def _direction(tag: str) -> str:
+    return "rtl" if _locale(tag).character_order == "right-to-left" else "ltr"
+
+
+@lru_cache(maxsize=256)
+def _native_name(tag: str) -> str:
+    locale = _locale(tag)
+    name = locale.get_display_name(locale) or tag
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True, kw_only=True)

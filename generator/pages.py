@@ -82,10 +82,23 @@ def relative(from_url: str, to_url: str) -> str:
         return to_url
     target, _, anchor = to_url.partition("#")
     base = from_url.rstrip("/") or "."
-    path = posixpath.relpath(target.rstrip("/") or ".", base)
+    path = _relpath(target.rstrip("/") or ".", base)
     if target.endswith("/") or not target:
         path = "./" if path == "." else path + "/"
     return path + (f"#{anchor}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """`posixpath.relpath` for site addresses, without its trips to the file system (it is called
+    for every link of every page)."""
+    if ".." in path or ".." in start or path.startswith("/") or start.startswith("/"):
+        return posixpath.relpath(path, start)
+    to = [s for s in path.split("/") if s and s != "."]
+    at = [s for s in start.split("/") if s and s != "."]
+    common = 0
+    while common < min(len(to), len(at)) and to[common] == at[common]:
+        common += 1
+    return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
 def render_pages(publication: Publication, names: Translations | None = None) -> list[Page]:
@@ -104,6 +117,7 @@ class _Renderer:
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
+        self._contexts: dict[tuple[str, str], dict[str, Any]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -310,6 +324,13 @@ class _Renderer:
     # Context -----------------------------------------------------------------------------
 
     def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
+        # The same for every page of a document (`url` does not enter it): made once.
+        known = self._contexts.get(history.key)
+        if known is None:
+            known = self._contexts[history.key] = self._make_document_context(history)
+        return known
+
+    def _make_document_context(self, history: DocumentHistory) -> dict[str, Any]:
         language = history.language
         base = document_url(*history.key)
         in_force = history.in_force(self.today)
@@ -464,6 +485,7 @@ def _environment(language: str) -> Environment:
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # templates do not change during a build: no stat per page
         trim_blocks=True,
         lstrip_blocks=True,
     )

@@ -125,7 +125,8 @@ def _read_yaml_file(
 
 @lru_cache(maxsize=1024)
 def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Problem, ...]]:
-    """A YAML file parsed once per content: history reads the same site.yml at every commit."""
+    """A YAML file parsed once per content: history reads the same site.yml at every commit.
+    The data is shared between the policies read from it, so nothing may change it."""
     problems = Problems()
     text = decode(data, path, problems)
     loaded = load_yaml(text, path, problems) if text is not None else None

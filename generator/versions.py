@@ -14,11 +14,13 @@ import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from generator.catalogs import Translations, catalog_path, load_translations
-from generator.compose import Composition, compose
+from generator.catalogs import Translations, catalog_path
+from generator.compose import Composition
 from generator.errors import Problem, Problems, Severity
 from generator.history import Revision
+from generator.incremental import CatalogLoader, Composer
 from generator.model import ChangeKind, ChangeNote, Document, Language, Policy, Version
 from generator.sources import CHANGE_FILE, read_policy
 
@@ -115,13 +117,24 @@ class Publication:
 
 
 def document_json(document: Document) -> bytes:
-    """The canonical, published form of a document's text; its sha256 is the version hash."""
-    data = {
-        "jurisdiction": document.jurisdiction,
-        "language": document.language,
-        "clauses": [{"id": c.id, "title": c.title, "html": c.html} for c in document.clauses],
-    }
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+    """The canonical, published form of a document's text; its sha256 is the version hash.
+
+    It is `json.dumps` of {"clauses": [{"html", "id", "title"}, ...], "jurisdiction", "language"}
+    with sorted keys and no spaces, put together from each clause's own JSON: a history holds
+    thousands of versions that share most of their clauses.
+    """
+    clauses = ",".join(_clause_json(c.id, c.title, c.html) for c in document.clauses)
+    tail = _canonical({"jurisdiction": document.jurisdiction, "language": document.language})
+    return ('{"clauses":[' + clauses + "]," + tail[1:]).encode()
+
+
+@lru_cache(maxsize=16384)
+def _clause_json(clause_id: str, title: str, html: str) -> str:
+    return _canonical({"id": clause_id, "title": title, "html": html})
+
+
+def _canonical(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(document: Document) -> str:
@@ -150,7 +163,9 @@ class _Builder:
         self.policy: Policy | None = None
         self.head: Revision | None = None
         self.problems = Problems()
-        self._catalogs: dict[tuple[str, bytes], Translations | None] = {}
+        self._catalogs = CatalogLoader()
+        self._composer = Composer(self._catalogs)
+        self._reported: set[tuple[str, bytes]] = set()
         self._last_note: bytes | None = None
         """change.yml as the last accepted revision had it: a note is new when it differs, so a
         note rewritten in a commit that was skipped as invalid still describes the commit that
@@ -225,7 +240,7 @@ class _Builder:
             languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
             for language in languages:
                 translations = self._translations(revision, language)
-                composition = compose(policy, jurisdiction, language, translations)
+                composition = self._composer.compose(policy, jurisdiction, language, translations)
                 errors = [p for p in composition.problems if p.severity is Severity.ERROR]
                 if errors and language == policy.source_language:
                     self.problems.warn(
@@ -245,10 +260,12 @@ class _Builder:
         data = revision.files.get(path)
         if data is None:
             return None
-        key = (path, data)
-        if key not in self._catalogs:
-            problems = Problems()
-            self._catalogs[key] = load_translations(path, data, problems)
+        problems = Problems()
+        translations, fresh = self._catalogs.load(path, data, problems)
+        # A catalog's problems are reported once, at the first commit that has that content.
+        reported = fresh and problems and (path, hashlib.sha256(data).digest())
+        if reported and reported not in self._reported:
+            self._reported.add(reported)
             for problem in problems:
                 self.problems.warn(
                     problem.path,
@@ -256,7 +273,7 @@ class _Builder:
                     "history.catalog",
                     f"commit {revision.label}: {problem.message}",
                 )
-        return self._catalogs[key]
+        return translations
 
     def _add_source(
         self, policy: Policy, revision: Revision, document: Document, note: ChangeNote | None
