@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -104,11 +105,22 @@ def _relpath(path: str, start: str) -> str:
 def render_pages(publication: Publication, names: Translations | None = None) -> list[Page]:
     """Every page of the site: chooser, and per document the current page, change log, archive,
     each version and each redline."""
+    return list(iter_pages(publication))
+
+
+def iter_pages(publication: Publication) -> Iterator[Page]:
+    """The pages of `render_pages`, one at a time: a build writes each before the next is made,
+    so a long history's pages are never all in memory at once."""
     renderer = _Renderer(publication)
-    pages = [renderer.chooser()]
+    yield renderer.chooser()
     for history in publication.documents.values():
-        pages.extend(renderer.document_pages(history))
-    return pages
+        yield from renderer.document_pages(history)
+
+
+def page_count(publication: Publication) -> int:
+    """How many pages `iter_pages` makes: the chooser, and per document its current page, change
+    log and archive, each version and each redline."""
+    return 1 + sum(3 + 2 * len(h.versions) - 1 for h in publication.documents.values())
 
 
 class _Renderer:

@@ -7,6 +7,7 @@ A consent system can store (jurisdiction, language, version, hash) when a shoppe
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from generator.model import Version
@@ -18,17 +19,19 @@ SCHEMA_VERSION = 1
 
 def render_records(publication: Publication) -> list[SiteFile]:
     """versions.json per document and at the root, and document.json for every version."""
-    files: list[SiteFile] = []
+    return list(iter_records(publication))
+
+
+def iter_records(publication: Publication) -> Iterator[SiteFile]:
+    """The files of `render_records`, one at a time (every version's text adds up)."""
     index = []
     for history in publication.documents.values():
         record = document_record(publication, history)
         index.append(record)
         base = document_url(*history.key)
-        files.append(SiteFile(path=base + "versions.json", content=_dump(record)))
-        files.extend(
-            SiteFile(path=f"{base}v/{v.number}/document.json", content=document_json(v.document))
-            for v in history.versions
-        )
+        yield SiteFile(path=base + "versions.json", content=_dump(record))
+        for v in history.versions:
+            yield SiteFile(path=f"{base}v/{v.number}/document.json", content=document_json(v.document))
     root = {
         "schema": SCHEMA_VERSION,
         "title": publication.policy.title,
@@ -36,8 +39,7 @@ def render_records(publication: Publication) -> list[SiteFile]:
         "reference_date": publication.reference_date.isoformat(),
         "documents": index,
     }
-    files.append(SiteFile(path="versions.json", content=_dump(root)))
-    return files
+    yield SiteFile(path="versions.json", content=_dump(root))
 
 
 def document_record(publication: Publication, history: DocumentHistory) -> dict[str, Any]:

@@ -1,0 +1,289 @@
+"""The page cache: a page rendered by a previous build is reused when nothing it depends on changed.
+
+Published versions never change, so most of a site's pages come out of a build exactly as the
+previous build framed them. Each framed page is stored under a key: the sha256 of the page as the
+pipeline rendered it (its HTML, title, address, language, table of contents, alternates, feed) and
+of a fingerprint of everything else that shapes the framed output (mkdocs.yml, the theme overrides,
+our assets, the navigation, the versions of MkDocs, Material and this package). A page whose key is
+in the cache is not handed to MkDocs at all; its stored HTML is written as it is.
+
+The cache never changes the output: an entry's file name carries the sha256 of its content, which is
+checked when it is read, and an entry that does not match is dropped and its page rendered again.
+Entries are written atomically, so a build that stops half way leaves no torn entry behind. After a
+build, the entries it did not use are removed, so the cache holds one site's pages.
+
+Pages MkDocs must render are spooled to disk between the moment they are rendered and the moment
+MkDocs frames them: a long history has thousands of archived pages, too many to hold in memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
+
+from generator.pages import Page
+
+log = logging.getLogger(__name__)
+
+FORMAT = "policy-page-cache 1"
+"""Part of every key: a change to how entries are made makes every old entry unused."""
+
+PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markupsafe", "policy-publisher")
+"""Packages whose version changes the framed pages."""
+
+_TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The page cache of `policy build`.\n"
+"""CACHEDIR.TAG (bford.org/cachedir): backup tools skip the folder."""
+
+_STALE_SECONDS = 24 * 3600
+"""Scratch folders of builds that stopped without cleaning up are removed after a day."""
+
+
+def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
+    """sha256 of named parts (file contents, settings), in a stable order."""
+    digest = hashlib.sha256(FORMAT.encode())
+    for name, data in sorted(parts):
+        digest.update(len(name).to_bytes(8, "big") + name.encode())
+        digest.update(len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def tree_parts(root: Path, label: str) -> list[tuple[str, bytes]]:
+    """Every file under a folder, as fingerprint parts named `label/relative/path`."""
+    if not root.is_dir():
+        return []
+    return [
+        (f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+
+
+def package_parts() -> list[tuple[str, bytes]]:
+    """The installed versions of the packages that shape the framed pages."""
+    parts = []
+    for name in PACKAGES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "missing"
+        parts.append((f"package/{name}", version.encode()))
+    return parts
+
+
+def page_key(page: Page, site_fingerprint: str, body: bytes) -> str:
+    """The cache key of a page: everything of it that reaches the framed output."""
+    meta = json.dumps(
+        {
+            "url": page.url,
+            "title": page.title,
+            "language": page.language,
+            "toc": page.toc,
+            "alternates": page.alternates,
+            "feed": page.feed,
+            "searchable": page.searchable,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode()
+    digest = hashlib.sha256(site_fingerprint.encode() + b"\0" + meta + b"\0")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+class PageCache:
+    """Framed pages on disk, by key, each checked against its own sha256 when read."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.pages = directory / "pages"
+        self.pages.mkdir(parents=True, exist_ok=True)
+        tag = directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            _write_atomically(tag, _TAG.encode())
+        _remove_stale_scratch(directory)
+        self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+        """This build's own folder: pinned copies of the entries it reuses, and its spool."""
+        self._entries = self._scan()
+        self._used: set[str] = set()
+        self._pinned = 0
+
+    def take(self, key: str) -> Path | None:
+        """A verified copy of the entry for `key`, pinned for this build; None on a miss.
+
+        The copy is a hard link when the file system allows it, so reusing a page costs no copy,
+        and another build pruning the cache meanwhile cannot take it away."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        path, digest = entry
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        if data is None or hashlib.sha256(data).hexdigest() != digest:
+            log.warning("page cache: %s is damaged; the page is rendered again", path.name)
+            self._drop(key)
+            return None
+        self._pinned += 1
+        pinned = self.scratch / f"reused-{self._pinned}"
+        try:
+            os.link(path, pinned)
+        except OSError:
+            pinned.write_bytes(data)
+        self._used.add(key)
+        return pinned
+
+    def store(self, key: str, written: Path) -> None:
+        """Keep a framed page as the build wrote it (linked or copied atomically, named by its
+        key and its sha256)."""
+        data = written.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        known = self._entries.get(key)
+        self._used.add(key)
+        if known is not None and known[1] == digest:
+            return
+        if known is not None:
+            self._drop(key)
+        target = self.pages / key[:2] / f"{key}.{digest}"
+        target.parent.mkdir(exist_ok=True)
+        _write_atomically(target, data, written)
+        self._entries[key] = (target, digest)
+
+    def finish(self) -> int:
+        """Remove the entries this build did not use; the number removed."""
+        removed = 0
+        for key in sorted(set(self._entries) - self._used):
+            self._drop(key)
+            removed += 1
+        return removed
+
+    def close(self) -> None:
+        """Remove this build's scratch folder."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _scan(self) -> dict[str, tuple[Path, str]]:
+        entries: dict[str, tuple[Path, str]] = {}
+        for folder in sorted(self.pages.iterdir()):
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                key, _, digest = path.name.partition(".")
+                if len(key) == 64 and len(digest) == 64 and key not in entries:
+                    entries[key] = (path, digest)
+        return entries
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            entry[0].unlink(missing_ok=True)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pending:
+    """A page MkDocs renders: the page without its HTML, which waits in the spool."""
+
+    page: Page
+    key: str | None
+    """Its cache key, when the framed page may be stored."""
+    offset: int
+    length: int
+
+
+class PageStore:
+    """Sorts a site's pages into those reused from the cache and those MkDocs must render."""
+
+    def __init__(self, cache: PageCache | None, site_fingerprint: str) -> None:
+        self.cache = cache
+        self.fingerprint = site_fingerprint
+        self._own_scratch = cache is None
+        scratch = cache.scratch if cache else Path(tempfile.mkdtemp(prefix="policy-build-"))
+        self.scratch = scratch
+        self._spool = (scratch / "spool").open("w+b")
+        self.pending: dict[str, Pending] = {}
+        """Pages MkDocs renders, by their source path."""
+        self.reused: list[tuple[str, Path]] = []
+        """(address, pinned entry) of the pages written from the cache."""
+        self.urls: list[str] = []
+        """Every page's address, in the site's order."""
+
+    def add(self, page: Page, cacheable: bool) -> None:
+        """Reuse the page's framed HTML if the cache has it, else spool it for MkDocs."""
+        self.urls.append(page.url)
+        body = page.html.encode("utf-8")
+        key = page_key(page, self.fingerprint, body) if cacheable and self.cache else None
+        pinned = self.cache.take(key) if key else None
+        if pinned is not None:
+            self.reused.append((page.url, pinned))
+            return
+        offset = self._spool.seek(0, os.SEEK_END)
+        self._spool.write(body)
+        self.pending[page.src_uri] = Pending(
+            page=replace(page, html=""), key=key, offset=offset, length=len(body)
+        )
+
+    def body(self, src_uri: str) -> str:
+        """The HTML of a page MkDocs renders, read back from the spool."""
+        pending = self.pending[src_uri]
+        return os.pread(self._spool.fileno(), pending.length, pending.offset).decode("utf-8")
+
+    def keep_rendered(self, site_dir: Path) -> int:
+        """Store the pages MkDocs rendered, as it wrote them, for the next build; the number."""
+        if self.cache is None:
+            return 0
+        kept = 0
+        for pending in self.pending.values():
+            written = site_dir / pending.page.url / "index.html"
+            if pending.key is not None and written.is_file():
+                self.cache.store(pending.key, written)
+                kept += 1
+        return kept
+
+    def write_reused(self, site_dir: Path) -> int:
+        """Put the reused pages into the site; the number written."""
+        for url, pinned in self.reused:
+            target = site_dir / url / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(pinned, target)
+            except OSError:  # another file system: copy
+                shutil.copyfile(pinned, target)
+        return len(self.reused)
+
+    def close(self) -> None:
+        """Forget the spool (and the scratch folder when no cache owns it)."""
+        with contextlib.suppress(OSError):
+            self._spool.close()
+        if self._own_scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:
+    """Write `data` (which is also the content of the file `same`, if given: linked, not copied,
+    when the file system allows) so that no reader ever sees a partial file."""
+    temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    temporary.unlink(missing_ok=True)
+    try:
+        if same is None:
+            raise OSError
+        os.link(same, temporary)
+    except OSError:
+        temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _remove_stale_scratch(directory: Path) -> None:
+    now = time.time()
+    for path in directory.glob("build-*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(path, ignore_errors=True)
