@@ -24,8 +24,9 @@ from generator.errors import PolicyError, Problem, Severity
 from generator.feeds import render_feeds
 from generator.history import Repository, Revision
 from generator.model import Language
-from generator.pages import Site, document_url, render_pages
-from generator.records import render_records
+from generator.pages import Site, SiteFile, document_url, render_pages
+from generator.progress import Progress, Stage
+from generator.records import iter_records
 from generator.versions import Publication, derive_versions
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,10 @@ class BuildOptions:
     previous: Path | None = None
     """versions.json of the last publication: no version it lists may disappear or change."""
     site_url: str = ""
+    cache: bool = True
+    """Reuse framed pages from earlier builds, and keep this build's for the next."""
+    cache_dir: Path | None = None
+    """Where the page cache lives; None: the plugin's `cache_dir` (`.policy-cache/`)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,20 +56,42 @@ class BuildSummary:
     documents: int
     versions: int
     pages: int
+    """Pages written."""
     seconds: float
+    reused: int = 0
+    """Pages written from the page cache rather than rendered by MkDocs."""
+    rendered: tuple[str, ...] = ()
+    """Addresses of the pages MkDocs rendered, in the site's order."""
 
     def __str__(self) -> str:
         return (
             f"{self.documents} documents, {self.versions} versions, {self.pages} pages "
-            f"in {self.seconds:.1f} s"
+            f"({self.reused} reused) in {self.seconds:.1f} s"
         )
 
 
 def make_site(options: BuildOptions) -> tuple[Publication, Site]:
     """Run every stage up to the rendered pages, feeds and records."""
-    revisions = read_revisions(options)
-    _check_newest(revisions[-1])
-    publication = derive_versions(revisions, reference_date())
+    publication = make_publication(options)
+    site = dataclasses.replace(
+        site_outline(publication),
+        pages=tuple(render_pages(publication)),
+        files=tuple(site_files(publication, options.site_url)),
+    )
+    return publication, site
+
+
+def make_publication(options: BuildOptions, progress: Progress | None = None) -> Publication:
+    """Read the history, check the newest revision and number every document's versions."""
+    progress = progress or Progress(report=False)
+    with progress.stage("history", unit="commits") as stage:
+        revisions = read_revisions(options)
+        stage.advance(len(revisions))
+    with progress.stage("check", unit="revisions") as stage:
+        _check_newest(revisions[-1])
+        stage.advance()
+    with progress.stage("versions", total=len(revisions), unit="commits") as stage:
+        publication = derive_versions(_counted(revisions, stage), reference_date())
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
     for problem in publication.problems:
@@ -73,14 +100,31 @@ def make_site(options: BuildOptions) -> tuple[Publication, Site]:
         guard_append_only(publication, options.previous)
     if options.preview:
         publication = _as_in_force(publication)
-    site = Site(
+    return publication
+
+
+def site_outline(publication: Publication) -> Site:
+    """The site's title, navigation and language; its pages and files come from `iter_pages`
+    and `site_files`, one at a time."""
+    return Site(
         title=publication.policy.title,
-        pages=tuple(render_pages(publication)),
-        files=tuple(render_feeds(publication, options.site_url) + render_records(publication)),
+        pages=(),
+        files=(),
         nav=_nav(publication),
         language=publication.policy.source_language,
     )
-    return publication, site
+
+
+def site_files(publication: Publication, site_url: str) -> Iterator[SiteFile]:
+    """The feeds and records, one at a time."""
+    yield from render_feeds(publication, site_url)
+    yield from iter_records(publication)
+
+
+def _counted(revisions: list[Revision], stage: Stage) -> Iterator[Revision]:
+    for revision in revisions:
+        yield revision
+        stage.advance()
 
 
 def read_revisions(options: BuildOptions) -> list[Revision]:
@@ -172,7 +216,9 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
         raise PolicyError(problems)
 
 
-def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
+def build_site(
+    options: BuildOptions, site_dir: Path, progress: Progress | None = None
+) -> BuildSummary:
     """Build the whole site into a temporary folder, then put it in place of `site_dir`.
 
     A failed or interrupted build leaves the previous site exactly as it was.
@@ -181,6 +227,7 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    progress = progress or Progress(report=False)
     started = time.monotonic()
     site_dir = site_dir.resolve()
     recover_interrupted(site_dir)
@@ -189,12 +236,13 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
         tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
     )
     try:
-        config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
+        with progress.timer("mkdocs"):
+            config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
         if not options.site_url and config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
             options = dataclasses.replace(options, site_url=config.site_url)
-        publication, site = make_site(options)
+        publication = make_publication(options, progress)
         plugin = config.plugins.get("policy")
         if plugin is None:
             raise PolicyError(
@@ -208,10 +256,12 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
                     )
                 ]
             )
-        plugin.preloaded = site
-        with pinned_build_date(publication):
+        plugin.publish(publication, options, progress)
+        # MkDocs' own time; the stages our plugin runs inside it are counted apart.
+        with pinned_build_date(publication), progress.timer("mkdocs"):
             mkdocs_build(config)
-        _replace(staging, site_dir)
+        with progress.timer("swap"):
+            _replace(staging, site_dir)
     except MkDocsException as error:
         raise PolicyError(f"the site could not be built: {error}") from error
     finally:
@@ -219,8 +269,10 @@ def build_site(options: BuildOptions, site_dir: Path) -> BuildSummary:
     return BuildSummary(
         documents=len(publication.documents),
         versions=sum(len(h.versions) for h in publication.documents.values()),
-        pages=len(site.pages),
+        pages=plugin.written,
         seconds=time.monotonic() - started,
+        reused=plugin.reused,
+        rendered=tuple(plugin.rendered),
     )
 
 

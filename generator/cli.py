@@ -100,12 +100,35 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     help="versions.json of the last publication: refuse to drop or change its versions.",
 )
 @click.option("--rev", default="HEAD", show_default=True, help="The revision to publish.")
-def build(project_dir: Path, site_dir: Path | None, previous: Path | None, rev: str) -> None:
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where framed pages are kept between builds (default: .policy-cache/ in the project); "
+    "CI can save and restore it.",
+)
+@click.option("--no-cache", is_flag=True, help="Render every page, and keep none for later.")
+def build(
+    project_dir: Path,
+    site_dir: Path | None,
+    previous: Path | None,
+    rev: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
     """Build the complete static site from the policy and its git history."""
     from generator.build import BuildOptions, build_site
+    from generator.progress import Progress
 
-    options = BuildOptions(project_dir=project_dir.resolve(), rev=rev, previous=previous)
-    summary = build_site(options, site_dir or project_dir / "site")
+    options = BuildOptions(
+        project_dir=project_dir.resolve(),
+        rev=rev,
+        previous=previous,
+        cache=not no_cache,
+        cache_dir=cache_dir.resolve() if cache_dir else None,
+    )
+    # Progress goes to standard output; problems and the closing line to standard error.
+    summary = build_site(options, site_dir or project_dir / "site", Progress(sys.stdout))
     click.echo(f"Built {summary}.", err=True)
 
 

@@ -117,19 +117,12 @@ def iter_pages(publication: Publication) -> Iterator[Page]:
         yield from renderer.document_pages(history)
 
 
-def page_count(publication: Publication) -> int:
-    """How many pages `iter_pages` makes: the chooser, and per document its current page, change
-    log and archive, each version and each redline."""
-    return 1 + sum(3 + 2 * len(h.versions) - 1 for h in publication.documents.values())
-
-
 class _Renderer:
     def __init__(self, publication: Publication) -> None:
         self.publication = publication
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
-        self._contexts: dict[tuple[str, str], dict[str, Any]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -336,13 +329,6 @@ class _Renderer:
     # Context -----------------------------------------------------------------------------
 
     def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
-        # The same for every page of a document (`url` does not enter it): made once.
-        known = self._contexts.get(history.key)
-        if known is None:
-            known = self._contexts[history.key] = self._make_document_context(history)
-        return known
-
-    def _make_document_context(self, history: DocumentHistory) -> dict[str, Any]:
         language = history.language
         base = document_url(*history.key)
         in_force = history.in_force(self.today)

@@ -1,33 +1,42 @@
-"""The MkDocs adapter: hands MkDocs the pages the pipeline rendered, in memory.
+"""The MkDocs adapter: hands MkDocs the pages the pipeline rendered.
 
 MkDocs and Material treat titles (page, navigation, table of contents) as HTML and print them
 unescaped, so every title handed to them here is escaped text.
 
 Nothing here knows about clauses or versions. Each event does one thing: `on_config` runs the
-pipeline and adds our theme overrides, `on_files` swaps the policy sources for the generated pages,
-`on_page_content` puts our HTML in, `on_page_context` gives each page the theme's strings in its own
-language, and `on_post_page` sets the page's exact language tag.
+pipeline, adds our theme overrides and sorts the pages into those the page cache has and those MkDocs
+must render, `on_files` swaps the policy sources for the pages to render, `on_page_content` gives
+each its table of contents, `on_page_context` its HTML and the theme's strings in its own language,
+`on_post_page` sets the page's exact language tag, and `on_post_build` writes the reused pages, the
+feeds and records, and keeps the new pages for the next build.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 import os
 import re
+from functools import lru_cache
 from html import escape
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
+from generator import cache
 from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
+from generator.progress import Progress, Stage
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -47,6 +56,10 @@ class PolicyPluginConfig(Config):
     """Also publish uncommitted changes as a preview version (for `policy serve`)."""
     previous = opt.Optional(opt.Type(str))
     """Path to the versions.json of the last publication, for the append-only guard."""
+    cache = opt.Type(bool, default=True)
+    """Reuse the framed pages of archived versions and redlines from earlier builds."""
+    cache_dir = opt.Type(str, default=".policy-cache")
+    """Where the page cache lives, relative to mkdocs.yml (CI saves and restores it)."""
 
 
 class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
@@ -55,18 +68,56 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def __init__(self) -> None:
         self.site: Site | None = None
         self.preloaded: Site | None = None
-        """A site the caller already built (the `policy build` command), used instead of
-        running the pipeline again."""
-        self._pages: dict[str, Page] = {}
+        """A site the caller already rendered, used instead of running the pipeline again."""
+        self.publication: Any = None
+        """A publication the caller already read (`policy build`), rendered page by page."""
+        self.progress: Progress | None = None
+        self.rendered: list[str] = []
+        """Addresses of the pages MkDocs rendered in this build."""
+        self.reused = 0
+        """Pages written from the page cache instead."""
+        self.written = 0
+        self._options: Any = None
+        self._files: Any = None
+        self._store: cache.PageStore | None = None
+        self._cache: cache.PageCache | None = None
+        self._serving = False
+        self._languages_seen: list[str] = []
+        self._frame: Stage | None = None
+        self._nav: Any = None
+        self._env: Any = None
         self._epoch: str | None = None
         self._pinned_epoch = False
         """We set SOURCE_DATE_EPOCH for this build (a direct `mkdocs build`) and unset it after."""
 
+    def publish(self, publication: Any, options: Any, progress: Progress) -> None:
+        """Build this publication (read by `policy build`), with its options and progress."""
+        self.publication, self._options, self.progress = publication, options, progress
+
+    def on_startup(self, command: str, **kwargs: Any) -> None:  # noqa: ARG002
+        """A live preview changes pages at every save: it does not use the page cache."""
+        self._serving = command == "serve"
+
     def on_config(self, config: Any) -> Any:
-        """Run the pipeline, add the theme overrides and our stylesheet and script."""
-        self.site = self.preloaded or self._make_site(config)
+        """Run the pipeline, add the theme overrides and our stylesheet and script, and sort the
+        pages into those the page cache has and those MkDocs renders."""
+        from generator.build import site_files, site_outline
+        from generator.pages import iter_pages
+
+        self.progress = self.progress or Progress(logger=log)
+        self.rendered, self.reused, self.written = [], 0, 0
+        if self.preloaded is not None:
+            self.site = self.preloaded
+            pages, self._files = self.site.pages, self.site.files
+        else:
+            # A publication handed over serves one build; `mkdocs serve` reads the sources again.
+            publication = self.publication or self._make_publication(config)
+            self.publication = None
+            self._languages_seen = _languages(publication)
+            self.site = site_outline(publication)
+            site_url = self._options.site_url if self._options else (config.site_url or "")
+            pages, self._files = iter_pages(publication), site_files(publication, site_url)
         self._pin_build_date()
-        self._pages = {page.src_uri: page for page in self.site.pages}
         config.theme.dirs.insert(0, str(THEME_DIR))
         for asset in sorted(ASSETS_DIR.iterdir()):
             target = config.extra_css if asset.suffix == ".css" else config.extra_javascript
@@ -75,22 +126,26 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         config.nav = _nav(self.site)
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            _configure_search(search.config, self.site)
+            _configure_search(search.config, self._languages())
         locales = Path(config.config_file_path).parent / "locales"
         if locales.is_dir() and str(locales) not in config.watch:
             config.watch.append(str(locales))
+        self._cache = self._open_cache(config)
+        self._store = cache.PageStore(self._cache, _fingerprint(config))
+        with self.progress.stage("render", unit="pages") as stage:
+            for page in pages:
+                self._store.add(page, cacheable=_cacheable(page))
+                stage.advance()
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
-        """Replace the policy sources with the generated pages, feeds, records and assets."""
+        """Replace the policy sources with the pages MkDocs renders and our assets."""
         generated = Files([])
-        for page in self.site.pages if self.site else ():
-            file = File.generated(config, page.src_uri, content=_source(page))
-            if page.url.count("/") > 2:
+        for pending in self._store.pending.values() if self._store else ():
+            file = File.generated(config, pending.page.src_uri, content=_source(pending.page))
+            if not _in_nav(pending.page):
                 file.inclusion = InclusionLevel.NOT_IN_NAV
             generated.append(file)
-        for site_file in self.site.files if self.site else ():
-            generated.append(File.generated(config, site_file.path, content=site_file.content))
         for asset in sorted(ASSETS_DIR.iterdir()):
             generated.append(
                 File.generated(config, f"assets/{asset.name}", abs_src_path=str(asset))
@@ -102,11 +157,23 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 sources
             ):
                 generated.append(file)
+        if self.progress and self._store:
+            self._frame = self.progress.start("mkdocs", len(self._store.pending), "pages")
         return generated
 
+    def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
+        """Keep the navigation, for the sitemap."""
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
+        """Keep the theme's templates, for the sitemap."""
+        self._env = env
+        return env
+
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:  # noqa: ARG002
-        """Our rendered HTML, and its table of contents."""
-        ours = self._pages.get(page.file.src_uri)
+        """The page's table of contents; its HTML waits in the spool until it is framed."""
+        ours = self._pending(page)
         if ours is None:
             return html
         # The page title heads the table of contents, as a Markdown page's h1 would: the theme
@@ -126,30 +193,108 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 }
             ]
         )
-        return ours.html
+        return ""
 
+    @event_priority(100)  # before the search plugin indexes the page's content
     def on_page_context(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
-        """The theme's own words in the page's language, and the page's alternates and feed."""
-        ours = self._pages.get(page.file.src_uri)
-        if ours is not None:
-            context["config"] = _LocalizedConfig(config, _theme_language(ours.language))
-            context["policy_page"] = ours
+        """Our HTML, the theme's own words in the page's language, and the page's alternates and
+        feed."""
+        ours = self._pending(page)
+        if ours is not None and self._store is not None and self.progress is not None:
+            with self.progress.timer("hooks"):
+                page.content = self._store.body(page.file.src_uri)
+                context["config"] = _LocalizedConfig(config, _theme_language(ours.language))
+                context["policy_page"] = ours
         return context
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:  # noqa: ARG002
         """The page's exact language tag (the theme only knows its own language codes)."""
-        ours = self._pages.get(page.file.src_uri)
+        ours = self._pending(page)
         if ours is None:
             return output
+        page.content = ""  # framed: its HTML need not stay in memory
+        self.rendered.append(ours.url)
+        if self._frame is not None:
+            self._frame.advance()
         return _HTML_TAG.sub(f'<html lang="{ours.language}"', output, count=1)
 
-    def on_post_build(self, config: Any) -> None:  # noqa: ARG002
-        """Unset the build date we pinned."""
-        self._unpin_build_date()
+    def on_post_build(self, config: Any) -> None:
+        """Write the reused pages, the feeds and records (and the sitemap, when pages were
+        reused); keep the rendered pages for the next build; unset the build date we pinned."""
+        self._end_frame()
+        site_dir = Path(config.site_dir)
+        try:
+            with self.progress.stage("write", unit="files") as stage:  # type: ignore[union-attr]
+                self.reused = self._store.write_reused(site_dir)  # type: ignore[union-attr]
+                stage.advance(self.reused)
+                for site_file in self._files or ():
+                    _write(site_dir / site_file.path, site_file.content)
+                    stage.advance()
+                if self.reused:
+                    self._write_sitemap(config)
+                stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
+                if self._cache is not None:
+                    self._cache.finish()
+            self.written = len(self._store.urls)  # type: ignore[union-attr]
+        finally:
+            self._close()
 
     def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
-        """Unset the build date we pinned, also when the build failed."""
+        """Unset the build date we pinned and drop this build's scratch files, also when the
+        build failed."""
+        self._end_frame()
+        self._close()
+
+    def _pending(self, page: Any) -> Page | None:
+        pending = self._store.pending.get(page.file.src_uri) if self._store else None
+        return pending.page if pending else None
+
+    def _end_frame(self) -> None:
+        if self._frame is not None and self.progress is not None:
+            self.progress.end(self._frame)
+            self._frame = None
+
+    def _close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+        if self._cache is not None:
+            self._cache.close()
+        self._store = self._cache = None
+        self._files = None
         self._unpin_build_date()
+
+    def _open_cache(self, config: Any) -> cache.PageCache | None:
+        """The page cache, unless it is turned off (or this is a live preview)."""
+        options = self._options
+        if self._serving or not self.config.cache or (options and not options.cache):
+            return None
+        folder = options.cache_dir if options and options.cache_dir else None
+        if folder is None:
+            folder = Path(config.config_file_path).parent / self.config.cache_dir
+        return cache.PageCache(Path(folder))
+
+    def _languages(self) -> list[str]:
+        if self.preloaded is not None:
+            return sorted({page.language for page in self.preloaded.pages})
+        return self._languages_seen
+
+    def _write_sitemap(self, config: Any) -> None:
+        """sitemap.xml and its gzip as MkDocs writes them, listing every page, the reused too
+        (MkDocs only knows the pages it rendered)."""
+        from mkdocs import utils
+        from mkdocs.commands.build import get_context
+
+        pages = [_sitemap_entry(url, config.site_url) for url in self._store.urls]  # type: ignore[union-attr]
+        context = get_context(self._nav, Files([]), config, base_url=".")
+        context["pages"] = pages
+        output = self._env.get_template("sitemap.xml").render(context)
+        path = Path(config.site_dir) / "sitemap.xml"
+        utils.write_file(output.encode("utf-8"), str(path))
+        timestamp = utils.get_build_timestamp(pages=[entry.page for entry in pages])
+        with open(f"{path}.gz", "wb") as handle, gzip.GzipFile(
+            fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp
+        ) as compressed:
+            compressed.write(output.encode("utf-8"))
 
     def _pin_build_date(self) -> None:
         # `policy build` pins it around the whole MkDocs run; a direct `mkdocs build` needs it
@@ -163,8 +308,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             os.environ.pop("SOURCE_DATE_EPOCH", None)
             self._pinned_epoch = False
 
-    def _make_site(self, config: Any) -> Site:
-        from generator.build import BuildOptions, build_epoch, make_site
+    def _make_publication(self, config: Any) -> Any:
+        from generator.build import BuildOptions, build_epoch, make_publication
 
         project = Path(config.config_file_path).parent
         options = BuildOptions(
@@ -175,11 +320,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             site_url=config.site_url or "",
         )
         try:
-            publication, site = make_site(options)
+            publication = make_publication(options, self.progress)
         except PolicyError as error:
             raise PluginError(error.format_message()) from error
         self._epoch = build_epoch(publication)
-        return site
+        return publication
 
 
 def _source(page: Page) -> str:
@@ -190,6 +335,63 @@ def _source(page: Page) -> str:
     if not page.searchable:
         meta["search"] = {"exclude": True}
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True) + "---\n"
+
+
+def _languages(publication: Any) -> list[str]:
+    """The languages of the site's pages: the documents' and the chooser's."""
+    return sorted(
+        {lang for _, lang in publication.documents} | {publication.policy.source_language}
+    )
+
+
+def _in_nav(page: Page) -> bool:
+    """The chooser and each document's current page are in the navigation; the rest (change
+    logs, archives, versions, redlines) are reached from those pages."""
+    return page.url.count("/") <= 2
+
+
+def _cacheable(page: Page) -> bool:
+    """Pages whose framed HTML depends on nothing but their own content and the site's
+    fingerprint: outside the navigation (no active entry, no previous and next) and out of the
+    search index (which is built from the pages MkDocs renders)."""
+    return not _in_nav(page) and not page.searchable
+
+
+def _fingerprint(config: Any) -> str:
+    """Everything besides a page's own content that shapes its framed HTML."""
+    parts = [
+        ("mkdocs.yml", Path(config.config_file_path).read_bytes()),
+        ("site_url", (config.site_url or "").encode()),
+        ("nav", json.dumps(config.nav, ensure_ascii=False, sort_keys=True).encode()),
+        ("plugin", Path(__file__).read_bytes()),
+        *cache.tree_parts(THEME_DIR, "theme"),
+        *cache.tree_parts(ASSETS_DIR, "assets"),
+        *cache.package_parts(),
+    ]
+    custom = config.theme.custom_dir
+    if custom:
+        parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
+    return cache.fingerprint(parts)
+
+
+def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
+    """What MkDocs' sitemap template reads of a page's file, for any page, reused or not."""
+    from mkdocs.utils import get_build_date
+
+    canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", url) if site_url else None
+    page = SimpleNamespace(
+        is_link=False,
+        canonical_url=canonical,
+        abs_url=urlsplit(canonical).path if canonical else None,
+        update_date=get_build_date(),
+        meta={},
+    )
+    return SimpleNamespace(page=page)
+
+
+def _write(target: Path, content: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
 
 
 def _nav(site: Site) -> list:
@@ -211,11 +413,11 @@ SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
 suits the other languages), so one index serves every published language."""
 
 
-def _configure_search(search: Any, site: Site) -> None:
+def _configure_search(search: Any, languages: list[str]) -> None:
     """Index the published languages that the theme's offline search has stemmers and stop words
     for, unless mkdocs.yml says otherwise; the page script narrows it to one (theme/main.html)."""
     if not search.lang:
-        search.lang = search_languages(sorted({page.language for page in site.pages}))
+        search.lang = search_languages(languages)
     if not search.separator:
         search.separator = SEARCH_SEPARATOR
     # The theme segments Chinese text with jieba at build time; its progress lines are not ours.
@@ -235,6 +437,7 @@ def search_languages(tags: list[str]) -> list[str]:
     return ["en", *sorted(shipped - {"en"})]
 
 
+@lru_cache(maxsize=256)
 def _theme_language(tag: str) -> str:
     """The theme's code for a language: the full tag if it has one, else the base language."""
     language = Language(tag=tag)

@@ -1,8 +1,9 @@
 """Progress of a build: each stage with its count and its time.
 
 On a terminal a stage shows as a bar rewritten in place; elsewhere (CI, a log file, tests) each stage
-logs a line when it ends, and a long stage logs how far it is every few seconds. Stages nest: the
-time a stage reports excludes the stages and timers inside it, so the times add up to the build.
+writes a plain line when it ends, and a long stage writes how far it is every few seconds. Stages
+nest: the time a stage reports excludes the stages and timers inside it, so the times add up to the
+build. A stage that fails is not reported: its error says what happened.
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO, TypeVar
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -62,9 +61,17 @@ class Progress:
         *,
         interactive: bool | None = None,
         interval: float = 10.0,
+        report: bool = True,
+        logger: logging.Logger | None = None,
     ) -> None:
         self.stream = stream if stream is not None else sys.stderr
-        self.interactive = _is_terminal(self.stream) if interactive is None else interactive
+        self.report = report
+        """False: time the stages, say nothing (a build inside another command)."""
+        self.interactive = report and (
+            _is_terminal(self.stream) if interactive is None else interactive
+        )
+        self.log = logger
+        """Where plain lines go instead of `stream` (MkDocs' log, for a direct `mkdocs build`)."""
         self.interval = interval
         """Seconds between two progress lines of a long stage, when not on a terminal."""
         self.seconds: dict[str, float] = {}
@@ -78,11 +85,26 @@ class Progress:
     @contextmanager
     def stage(self, name: str, total: int | None = None, unit: str = "items") -> Iterator[Stage]:
         """A stage of the build: timed, and reported with its count when it ends."""
+        stage = self.start(name, total, unit)
+        try:
+            yield stage
+        except BaseException:
+            self._pop(name)  # a failed stage is timed but not reported: its error is
+            raise
+        self.end(stage)
+
+    def start(self, name: str, total: int | None = None, unit: str = "items") -> Stage:
+        """Begin a stage that spans several calls (MkDocs events); `end` it in the reverse order
+        of the stages and timers begun after it."""
         stage = Stage(name=name, total=total, unit=unit, progress=self)
         self._last = 0.0
-        with self.timer(name):
-            yield stage
-        self.counts[name] = self.counts.get(name, 0) + stage.done
+        self._push(name)
+        return stage
+
+    def end(self, stage: Stage) -> None:
+        """End a stage begun with `start`, and report it."""
+        self._pop(stage.name)
+        self.counts[stage.name] = self.counts.get(stage.name, 0) + stage.done
         self._finish(stage)
 
     def iterate(self, name: str, items: Iterable[T], total: int, unit: str) -> Iterator[T]:
@@ -95,21 +117,30 @@ class Progress:
     @contextmanager
     def timer(self, name: str) -> Iterator[None]:
         """Time a section without reporting it (it still counts in the stage totals)."""
-        clock = _Clock(name=name, wall=time.perf_counter(), cpu=time.process_time())
-        self._clocks.append(clock)
+        self._push(name)
         try:
             yield
         finally:
-            self._clocks.pop()
-            wall = time.perf_counter() - clock.wall
-            cpu = time.process_time() - clock.cpu
-            self.seconds[name] = self.seconds.get(name, 0.0) + wall - clock.children_wall
-            self.cpu[name] = self.cpu.get(name, 0.0) + cpu - clock.children_cpu
-            if self._clocks:
-                self._clocks[-1].children_wall += wall
-                self._clocks[-1].children_cpu += cpu
+            self._pop(name)
+
+    def _push(self, name: str) -> None:
+        self._clocks.append(_Clock(name=name, wall=time.perf_counter(), cpu=time.process_time()))
+
+    def _pop(self, name: str) -> None:
+        clock = self._clocks.pop()
+        if clock.name != name:
+            raise RuntimeError(f"stage '{name}' ended inside '{clock.name}'")
+        wall = time.perf_counter() - clock.wall
+        cpu = time.process_time() - clock.cpu
+        self.seconds[name] = self.seconds.get(name, 0.0) + wall - clock.children_wall
+        self.cpu[name] = self.cpu.get(name, 0.0) + cpu - clock.children_cpu
+        if self._clocks:
+            self._clocks[-1].children_wall += wall
+            self._clocks[-1].children_cpu += cpu
 
     def _report(self, stage: Stage) -> None:
+        if not self.report:
+            return
         now = time.perf_counter()
         if self.interactive:
             if now - self._last >= _REDRAW:
@@ -118,16 +149,26 @@ class Progress:
                 self.stream.flush()
         elif now - (self._last or stage.started) >= self.interval:
             self._last = now
-            log.info("%s: %s of %s %s", stage.name, stage.done, stage.total or "?", stage.unit)
+            total = f" of {stage.total}" if stage.total is not None else ""
+            self._line(f"{stage.name}: {stage.done}{total} {stage.unit}")
 
     def _finish(self, stage: Stage) -> None:
+        if not self.report:
+            return
         elapsed = time.perf_counter() - stage.started
         line = f"{stage.name}: {stage.done} {stage.unit} in {elapsed:.1f} s"
         if self.interactive:
             self.stream.write("\r" + line + "\x1b[K\n")
             self.stream.flush()
         else:
-            log.info("%s", line)
+            self._line(line)
+
+    def _line(self, line: str) -> None:
+        if self.log is not None:
+            self.log.info("%s", line)
+        else:
+            self.stream.write(line + "\n")
+            self.stream.flush()
 
 
 def _bar(stage: Stage, now: float) -> str:
