@@ -47,6 +47,8 @@ class BuildOptions:
     """Reuse framed pages from earlier builds, and keep this build's for the next."""
     cache_dir: Path | None = None
     """Where the page cache lives; None: the plugin's `cache_dir` (`.policy-cache/`)."""
+    jobs: int = 0
+    """Processes that render pages at once; 0: the plugin's `jobs` (one per processor)."""
 
 
 @dataclass(frozen=True, kw_only=True)

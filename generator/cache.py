@@ -23,17 +23,22 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 from generator.pages import Page
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 FORMAT = "policy-page-cache 1"
 """Part of every key: a change to how entries are made makes every old entry unused."""
@@ -135,13 +140,17 @@ class PageCache:
             self._drop(key)
             return None
         self._pinned += 1
-        pinned = self.scratch / f"reused-{self._pinned}"
+        pinned = self.scratch / f"reused-{os.getpid()}-{self._pinned}"
         try:
             os.link(path, pinned)
         except OSError:
             pinned.write_bytes(data)
         self._used.add(key)
         return pinned
+
+    def used(self, key: str) -> None:
+        """Count an entry as used (taken in another process), so `finish` keeps it."""
+        self._used.add(key)
 
     def store(self, key: str, written: Path) -> None:
         """Keep a framed page as the build wrote it (linked or copied atomically, named by its
@@ -190,13 +199,18 @@ class PageCache:
 
 @dataclass(frozen=True, kw_only=True)
 class Pending:
-    """A page MkDocs renders: the page without its HTML, which waits in the spool."""
+    """A page MkDocs renders: the page without its HTML, which waits in a spool file."""
 
     page: Page
     key: str | None
     """Its cache key, when the framed page may be stored."""
+    spool: int
     offset: int
     length: int
+
+
+_Sorted = tuple[Page, str | None, Path | None, int, int]
+"""A page sorted: (page without HTML, key, pinned cache entry or None, spool offset, length)."""
 
 
 class PageStore:
@@ -208,7 +222,7 @@ class PageStore:
         self._own_scratch = cache is None
         scratch = cache.scratch if cache else Path(tempfile.mkdtemp(prefix="policy-build-"))
         self.scratch = scratch
-        self._spool = (scratch / "spool").open("w+b")
+        self._spools = [(scratch / "spool-0").open("w+b")]
         self.pending: dict[str, Pending] = {}
         """Pages MkDocs renders, by their source path."""
         self.reused: list[tuple[str, Path]] = []
@@ -218,23 +232,50 @@ class PageStore:
 
     def add(self, page: Page, cacheable: bool) -> None:
         """Reuse the page's framed HTML if the cache has it, else spool it for MkDocs."""
-        self.urls.append(page.url)
-        body = page.html.encode("utf-8")
-        key = page_key(page, self.fingerprint, body) if cacheable and self.cache else None
-        pinned = self.cache.take(key) if key else None
-        if pinned is not None:
-            self.reused.append((page.url, pinned))
-            return
-        offset = self._spool.seek(0, os.SEEK_END)
-        self._spool.write(body)
-        self.pending[page.src_uri] = Pending(
-            page=replace(page, html=""), key=key, offset=offset, length=len(body)
+        self._keep(self._sort(page, cacheable, self._spools[0]), 0)
+
+    def add_all(
+        self,
+        pages: Callable[[int, int], Iterator[Page]],
+        cacheable: Callable[[Page], bool],
+        documents: dict[str, int],
+        jobs: int = 1,
+    ) -> int:
+        """Render and add every page; the number of pages.
+
+        `pages(part, parts)` renders one of `parts` shares of the pages (see `pages.iter_pages`);
+        `documents` gives each document's place in the site by its address (`eu/de`). With `jobs`
+        above 1, that many forked processes render the shares at once, and their pages are put
+        back in the site's order: the chooser, then document by document.
+        """
+        if jobs <= 1 or not hasattr(os, "fork"):
+            count = 0
+            for page in pages(0, 1):
+                self.add(page, cacheable(page))
+                count += 1
+            return count
+        shares = _in_processes(
+            jobs,
+            lambda part: self._sort_share(pages(part, jobs), cacheable, documents, part + 1),
         )
+        for part in range(1, jobs + 1):
+            self._spools.append((self.scratch / f"spool-{part}").open("rb"))
+        merged = sorted(
+            (place, part, index, record)
+            for part, share in enumerate(shares, start=1)
+            for index, (place, record) in enumerate(share)
+        )
+        for _, part, _, record in merged:
+            if record[2] is not None and self.cache is not None and record[1] is not None:
+                self.cache.used(record[1])
+            self._keep(record, part)
+        return len(merged)
 
     def body(self, src_uri: str) -> str:
-        """The HTML of a page MkDocs renders, read back from the spool."""
+        """The HTML of a page MkDocs renders, read back from its spool."""
         pending = self.pending[src_uri]
-        return os.pread(self._spool.fileno(), pending.length, pending.offset).decode("utf-8")
+        spool = self._spools[pending.spool]
+        return os.pread(spool.fileno(), pending.length, pending.offset).decode("utf-8")
 
     def keep_rendered(self, site_dir: Path) -> int:
         """Store the pages MkDocs rendered, as it wrote them, for the next build; the number."""
@@ -260,11 +301,84 @@ class PageStore:
         return len(self.reused)
 
     def close(self) -> None:
-        """Forget the spool (and the scratch folder when no cache owns it)."""
-        with contextlib.suppress(OSError):
-            self._spool.close()
+        """Forget the spools (and the scratch folder when no cache owns it)."""
+        for spool in self._spools:
+            with contextlib.suppress(OSError):
+                spool.close()
         if self._own_scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def _sort(self, page: Page, cacheable: bool, spool: BinaryIO) -> _Sorted:
+        body = page.html.encode("utf-8")
+        key = page_key(page, self.fingerprint, body) if cacheable and self.cache else None
+        pinned = self.cache.take(key) if key and self.cache else None
+        if pinned is not None:
+            return (replace(page, html=""), key, pinned, 0, 0)
+        offset = spool.seek(0, os.SEEK_END)
+        spool.write(body)
+        return (replace(page, html=""), key, None, offset, len(body))
+
+    def _sort_share(
+        self,
+        pages: Iterator[Page],
+        cacheable: Callable[[Page], bool],
+        documents: dict[str, int],
+        part: int,
+    ) -> list[tuple[int, _Sorted]]:
+        """In a forked process: one share of the pages sorted, each with its document's place
+        (the chooser's is -1)."""
+        records = []
+        with (self.scratch / f"spool-{part}").open("wb") as spool:
+            for page in pages:
+                place = documents.get("/".join(page.url.split("/")[:2]), -1) if page.url else -1
+                records.append((place, self._sort(page, cacheable(page), spool)))
+        return records
+
+    def _keep(self, record: _Sorted, spool: int) -> None:
+        page, key, pinned, offset, length = record
+        self.urls.append(page.url)
+        if pinned is not None:
+            self.reused.append((page.url, pinned))
+        else:
+            self.pending[page.src_uri] = Pending(
+                page=page, key=key, spool=spool, offset=offset, length=length
+            )
+
+
+def _in_processes(jobs: int, work: Callable[[int], T]) -> list[T]:
+    """`work(part)` for each part in its own forked process, at the same time; the results in
+    the order of the parts. A failure in any part is raised here, with its traceback."""
+    children = []
+    for part in range(jobs):
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do the work, send the result, leave without cleaning up
+            os.close(reader)
+            status = 0
+            try:
+                payload = pickle.dumps((True, work(part)), protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # noqa: BLE001 - any failure goes back to the parent
+                payload = pickle.dumps((False, traceback.format_exc()))
+                status = 1
+            with os.fdopen(writer, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(status)
+        os.close(writer)
+        children.append((pid, reader))
+    results = []
+    failure = None
+    for pid, reader in children:
+        with os.fdopen(reader, "rb") as pipe:
+            data = pipe.read()
+        os.waitpid(pid, 0)
+        ok, value = pickle.loads(data) if data else (False, "the process ended without a result")
+        if ok:
+            results.append(value)
+        elif failure is None:
+            failure = value
+    if failure is not None:
+        raise RuntimeError(f"rendering pages failed in a worker process:\n{failure}")
+    return results
 
 
 def _write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:

@@ -108,6 +108,12 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     "CI can save and restore it.",
 )
 @click.option("--no-cache", is_flag=True, help="Render every page, and keep none for later.")
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Processes that render pages at once (default: one per processor, at most four).",
+)
 def build(
     project_dir: Path,
     site_dir: Path | None,
@@ -115,6 +121,7 @@ def build(
     rev: str,
     cache_dir: Path | None,
     no_cache: bool,
+    jobs: int,
 ) -> None:
     """Build the complete static site from the policy and its git history."""
     from generator.build import BuildOptions, build_site
@@ -126,6 +133,7 @@ def build(
         previous=previous,
         cache=not no_cache,
         cache_dir=cache_dir.resolve() if cache_dir else None,
+        jobs=jobs,
     )
     # Progress goes to standard output; problems and the closing line to standard error.
     summary = build_site(options, site_dir or project_dir / "site", Progress(sys.stdout))

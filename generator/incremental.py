@@ -146,7 +146,12 @@ class CatalogLoader:
                 index += 1
             string = message.string if isinstance(message.string, str) else ""
             found[units[index][0]].append(
-                ((message.context or "", message.id), string, message.fuzzy, position - starts[index] + 1)
+                (
+                    (message.context or "", message.id),
+                    string,
+                    message.fuzzy,
+                    position - starts[index] + 1,
+                )
             )
         for body, entries in found.items():
             self._parsed[body] = tuple(entries)
@@ -260,7 +265,9 @@ class Composer:
         if previous is not None and dirty is not None:
             if not dirty:
                 composition = previous.composition
-                self._remember(key, policy, translations, previous.order, previous.slots, composition)
+                self._remember(
+                    key, policy, translations, previous.order, previous.slots, composition
+                )
                 return composition
             order = previous.order
             slots = dict(previous.slots)

@@ -39,6 +39,7 @@ def interface_translations(tag: str) -> gettext.NullTranslations:
     return gettext.NullTranslations()
 
 
+@lru_cache(maxsize=4096)
 def long_date(value: dt.date, tag: str) -> str:
     """A date written out the way the language writes dates (CLDR long format)."""
     return format_date(value, format="long", locale=Language(tag=tag).locale)

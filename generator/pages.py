@@ -15,13 +15,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
+from markupsafe import Markup
 
 from generator.catalogs import Translations
 from generator.clause_history import ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
-from generator.model import ChangeKind, ChangeType, Edit, Language, Version
+from generator.model import ChangeKind, ChangeType, ComposedClause, Edit, Language, Version
 from generator.versions import DocumentHistory, Publication
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -108,13 +110,21 @@ def render_pages(publication: Publication, names: Translations | None = None) ->
     return list(iter_pages(publication))
 
 
-def iter_pages(publication: Publication) -> Iterator[Page]:
+def iter_pages(publication: Publication, part: int = 0, parts: int = 1) -> Iterator[Page]:
     """The pages of `render_pages`, one at a time: a build writes each before the next is made,
-    so a long history's pages are never all in memory at once."""
+    so a long history's pages are never all in memory at once.
+
+    With `parts`, only part number `part` of them: the documents are shared out by language (the
+    documents of one language share their clauses, and so the work of rendering them), and the
+    chooser comes with part 0. The parts, taken in turn document by document, are all the pages.
+    """
     renderer = _Renderer(publication)
-    yield renderer.chooser()
+    languages = sorted({language for _, language in publication.documents})
+    if part == 0:
+        yield renderer.chooser()
     for history in publication.documents.values():
-        yield from renderer.document_pages(history)
+        if languages.index(history.language) % parts == part:
+            yield from renderer.document_pages(history)
 
 
 class _Renderer:
@@ -123,6 +133,7 @@ class _Renderer:
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
+        self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -380,9 +391,14 @@ class _Renderer:
         def date(value: dt.date | dt.datetime) -> str:
             return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
 
+        def clause_section(clause: ComposedClause, event: Any) -> Markup:
+            fragment = {"link": link, "date": date, **context, "clause": clause, "event": event}
+            return self._clause_section(language, url, fragment)
+
         return env.get_template(template).render(
             link=link,
             date=date,
+            clause_section=clause_section,
             lang=lang,
             today=self.today,
             site_title=self.policy.title,
@@ -391,6 +407,29 @@ class _Renderer:
             Edit=Edit,
             **context,
         )
+
+    def _clause_section(self, language: str, url: str, context: dict[str, Any]) -> Markup:
+        """A clause's section of a document page (templates/_clause.html). The same clause with
+        the same last change reads the same on every page at the same depth of the document, so
+        it is rendered once for them (not on the current page, whose announced changes differ)."""
+        clause, event = context["clause"], context["event"]
+        key = None
+        if not context.get("upcoming"):
+            key = (language, id(clause), id(event), relative(url, context["base"]))
+            known = self._sections.get(key)
+            # The entry holds the clause and event, so their ids cannot be reused meanwhile.
+            if known is not None and known[0] is clause and known[1] is event:
+                return known[2]
+        html = Markup(
+            _environment(language)
+            .get_template("_clause.html")
+            .render(ChangeKind=ChangeKind, ChangeType=ChangeType, Edit=Edit, **context)
+        )
+        if key is not None:
+            if len(self._sections) > 65536:
+                self._sections.clear()
+            self._sections[key] = (clause, event, html)
+        return html
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on
@@ -476,6 +515,27 @@ class _Renderer:
         return interface_translations(language)
 
 
+class _SharedCode(BytecodeCache):
+    """Each template compiled once for every language's environment: they differ only in their
+    translations, which the compiled code looks up when it runs."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, tuple[str, Any]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """The code compiled for another language, if the template has not changed since."""
+        known = self._code.get(bucket.key)
+        if known is not None and known[0] == bucket.checksum:
+            bucket.code = known[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep a template's code for the other languages."""
+        self._code[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_SHARED_CODE = _SharedCode()
+
+
 @lru_cache(maxsize=64)
 def _environment(language: str) -> Environment:
     env = Environment(
@@ -484,8 +544,32 @@ def _environment(language: str) -> Environment:
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         auto_reload=False,  # templates do not change during a build: no stat per page
+        bytecode_cache=_SHARED_CODE,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(interface_translations(language), newstyle=True)  # type: ignore[attr-defined]
+    translations = interface_translations(language)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations)
     return env
+
+
+def _remembering_gettext(translations: Any) -> Any:
+    """Jinja's new-style `gettext` (and `_`), remembering the strings that take no variables:
+    pages ask for the same few dozen labels thousands of times."""
+    known: dict[tuple[str, bool], str] = {}
+
+    @pass_context
+    def gettext(context: Any, string: str, **variables: Any) -> str:
+        autoescape = context.eval_ctx.autoescape
+        if variables:
+            found = translations.gettext(string)
+            return (Markup(found) if autoescape else found) % variables
+        key = (string, autoescape)
+        result = known.get(key)
+        if result is None:
+            found = translations.gettext(string)
+            result = known[key] = (Markup(found) if autoescape else found) % {}
+        return result
+
+    return gettext

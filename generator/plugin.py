@@ -60,6 +60,8 @@ class PolicyPluginConfig(Config):
     """Reuse the framed pages of archived versions and redlines from earlier builds."""
     cache_dir = opt.Type(str, default=".policy-cache")
     """Where the page cache lives, relative to mkdocs.yml (CI saves and restores it)."""
+    jobs = opt.Type(int, default=0)
+    """Processes that render pages at once; 0: one per processor, at most four."""
 
 
 class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
@@ -102,13 +104,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """Run the pipeline, add the theme overrides and our stylesheet and script, and sort the
         pages into those the page cache has and those MkDocs renders."""
         from generator.build import site_files, site_outline
-        from generator.pages import iter_pages
+        from generator.pages import document_url, iter_pages
 
         self.progress = self.progress or Progress(logger=log)
         self.rendered, self.reused, self.written = [], 0, 0
+        publication = None
         if self.preloaded is not None:
             self.site = self.preloaded
-            pages, self._files = self.site.pages, self.site.files
+            self._files = self.site.files
         else:
             # A publication handed over serves one build; `mkdocs serve` reads the sources again.
             publication = self.publication or self._make_publication(config)
@@ -116,7 +119,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._languages_seen = _languages(publication)
             self.site = site_outline(publication)
             site_url = self._options.site_url if self._options else (config.site_url or "")
-            pages, self._files = iter_pages(publication), site_files(publication, site_url)
+            self._files = site_files(publication, site_url)
         self._pin_build_date()
         config.theme.dirs.insert(0, str(THEME_DIR))
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -133,9 +136,22 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache = self._open_cache(config)
         self._store = cache.PageStore(self._cache, _fingerprint(config))
         with self.progress.stage("render", unit="pages") as stage:
-            for page in pages:
-                self._store.add(page, cacheable=_cacheable(page))
-                stage.advance()
+            if publication is None:
+                for page in self.site.pages:
+                    self._store.add(page, cacheable=_cacheable(page))
+                    stage.advance()
+            else:
+                documents = {
+                    document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
+                }
+                stage.advance(
+                    self._store.add_all(
+                        lambda part, parts: iter_pages(publication, part, parts),
+                        _cacheable,
+                        documents,
+                        self._jobs(publication),
+                    )
+                )
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -273,6 +289,17 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             folder = Path(config.config_file_path).parent / self.config.cache_dir
         return cache.PageCache(Path(folder))
 
+    def _jobs(self, publication: Any) -> int:
+        """Processes that render pages at once: the `jobs` option, else one per processor (at
+        most four) when the site is large enough for it to pay."""
+        jobs = (self._options.jobs if self._options else 0) or self.config.jobs
+        if jobs:
+            return jobs
+        if len(publication.documents) < 8:
+            return 1
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return max(1, min(4, cpus or 1))
+
     def _languages(self) -> list[str]:
         if self.preloaded is not None:
             return sorted({page.language for page in self.preloaded.pages})
@@ -291,9 +318,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         path = Path(config.site_dir) / "sitemap.xml"
         utils.write_file(output.encode("utf-8"), str(path))
         timestamp = utils.get_build_timestamp(pages=[entry.page for entry in pages])
-        with open(f"{path}.gz", "wb") as handle, gzip.GzipFile(
-            fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp
-        ) as compressed:
+        with (
+            open(f"{path}.gz", "wb") as handle,
+            gzip.GzipFile(
+                fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp
+            ) as compressed,
+        ):
             compressed.write(output.encode("utf-8"))
 
     def _pin_build_date(self) -> None:
@@ -378,7 +408,9 @@ def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
     """What MkDocs' sitemap template reads of a page's file, for any page, reused or not."""
     from mkdocs.utils import get_build_date
 
-    canonical = urljoin(site_url if site_url.endswith("/") else site_url + "/", url) if site_url else None
+    canonical = (
+        urljoin(site_url if site_url.endswith("/") else site_url + "/", url) if site_url else None
+    )
     page = SimpleNamespace(
         is_link=False,
         canonical_url=canonical,

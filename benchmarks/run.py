@@ -1,0 +1,331 @@
+"""Time `policy build` on synthetic repositories, stage by stage, and check the performance targets.
+
+    python benchmarks/run.py --quick     # a small workload, well under two minutes
+    python benchmarks/run.py --full      # W-large: 60 clauses, 8 jurisdictions, 12 languages, 40 versions
+
+Each build runs in a fresh process (as CI would run it), which prints one JSON line: wall-clock and
+CPU seconds per stage, pages written and reused, peak memory. The runs are:
+
+- `baseline`: a plain MkDocs + Material site of 200 ordinary Markdown pages (no policy plugin), the
+  cost per page that MkDocs and Material have in their linear regime;
+- `cold`: the workload built with an empty page cache;
+- `warm`: one more commit that changes one clause, built with the cache the cold build left (as CI
+  restores it);
+- `double`: the same workload with twice the versions, built cold.
+
+A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
+the machine it ran on. Times are wall-clock; CPU times are given too, since on a shared machine other
+processes inflate wall-clock times but not the CPU time a build itself used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import synth  # noqa: E402
+
+QUICK = synth.Workload(clauses=24, jurisdictions=3, languages=4, versions=10)
+FULL = synth.W_LARGE
+BASELINE_PAGES = 200
+
+STAGE_GROUPS = {
+    "history": ("history", "git", "sources", "versions", "check"),
+    "compose": ("compose", "hash"),
+    "translate": ("translate",),
+    "diff": ("diff",),
+    "render": ("render", "cache"),
+    "write": ("write", "store", "swap", "hooks"),
+    "mkdocs": ("mkdocs",),
+}
+"""The issue's stages, from the timers a build reports (see `_instrument`)."""
+
+TARGETS = {
+    "ours_share": 0.10,
+    "double_ratio": 2.2,
+    "warm_ratio": 0.20,
+    "per_page_ratio": 1.5,
+    "peak_mb": 500,
+}
+
+
+def main() -> None:
+    """Run the benchmark (or, with --child, one build of it)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="the small workload (default)")
+    size.add_argument("--full", action="store_true", help="W-large")
+    parser.add_argument("--workdir", type=Path, help="keep the repositories and sites here")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(_child(json.loads(args.child))), flush=True)
+        return
+    workload = FULL if args.full else QUICK
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
+        _benchmark(workload, args.workdir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="policy-bench-") as folder:
+            _benchmark(workload, Path(folder))
+
+
+def _benchmark(workload: synth.Workload, work: Path) -> None:
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    runs: dict[str, dict] = {}
+    runs["baseline"] = _run({"kind": "baseline", "root": str(_baseline(work / "baseline"))})
+    repo = work / f"repo-{workload.name}"
+    pending = synth.write_repository(repo, workload, extra_edits=1)
+    cache_dir = work / f"cache-{workload.name}"
+    build = {"kind": "build", "repo": str(repo), "cache": str(cache_dir), "workload": workload.name}
+    runs["cold"] = _run({**build, "run": "cold"})
+    synth.append_commits(repo, pending)
+    runs["warm"] = _run({**build, "run": "warm"})
+    double = synth.Workload(
+        clauses=workload.clauses,
+        jurisdictions=workload.jurisdictions,
+        languages=workload.languages,
+        versions=2 * workload.versions,
+        seed=workload.seed,
+    )
+    double_repo = work / f"repo-{double.name}"
+    synth.write_repository(double_repo, double)
+    runs["double"] = _run(
+        {
+            "kind": "build",
+            "run": "double",
+            "repo": str(double_repo),
+            "cache": str(work / f"cache-{double.name}"),
+            "workload": double.name,
+        }
+    )
+    summary = _summary(runs, workload)
+    summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    summary["machine"] = _machine(load_before)
+    print(json.dumps(summary), flush=True)
+
+
+def _run(spec: dict) -> dict:
+    """One build in a fresh process; its JSON line is printed and returned."""
+    result = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        raise SystemExit(f"the {spec.get('run', spec['kind'])} run failed")
+    line = result.stdout.strip().splitlines()[-1]
+    print(line, flush=True)
+    return json.loads(line)
+
+
+def _summary(runs: dict[str, dict], workload: synth.Workload) -> dict:
+    cold, warm, double, baseline = runs["cold"], runs["warm"], runs["double"], runs["baseline"]
+    values = {
+        "ours_share": cold["ours_wall_s"] / cold["wall_s"],
+        "double_ratio": double["wall_s"] / cold["wall_s"],
+        "warm_ratio": warm["wall_s"] / cold["wall_s"],
+        "per_page_ratio": (cold["wall_s"] / cold["pages"])
+        / (baseline["wall_s"] / baseline["pages"]),
+        "peak_mb": max(r["peak_mb"] for r in (cold, warm, double)),
+    }
+    cpu = {
+        "ours_share": cold["ours_cpu_s"] / cold["cpu_s"],
+        "double_ratio": double["cpu_s"] / cold["cpu_s"],
+        "warm_ratio": warm["cpu_s"] / cold["cpu_s"],
+        "per_page_ratio": (cold["cpu_s"] / cold["pages"])
+        / (baseline["cpu_s"] / baseline["pages"]),
+    }
+    return {
+        "run": "summary",
+        "workload": workload.name,
+        "targets": {
+            name: {
+                "value": round(values[name], 3),
+                "cpu_value": round(cpu[name], 3) if name in cpu else None,
+                "limit": limit,
+                "ok": values[name] < limit if name != "double_ratio" else values[name] <= limit,
+            }
+            for name, limit in TARGETS.items()
+        },
+        "seconds_per_page": {
+            "cold": round(cold["wall_s"] / cold["pages"], 4),
+            "baseline": round(baseline["wall_s"] / baseline["pages"], 4),
+        },
+    }
+
+
+def _machine(load_before: tuple[float, float, float]) -> dict:
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        memory = meminfo.read_text().splitlines()[0].split(":", 1)[1].strip()
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "memory": memory,
+        "python": platform.python_version(),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+# The child: one build, instrumented ---------------------------------------------------------
+
+
+def _child(spec: dict) -> dict:
+    if spec["kind"] == "baseline":
+        return _baseline_build(Path(spec["root"]))
+    return _policy_build(spec)
+
+
+def _policy_build(spec: dict) -> dict:
+    from generator.build import BuildOptions, build_site
+    from generator.progress import Progress
+
+    progress = Progress(report=False)
+    _instrument(progress)
+    repo = Path(spec["repo"])
+    options = BuildOptions(project_dir=repo, cache_dir=Path(spec["cache"]))
+    wall, cpu = time.perf_counter(), time.process_time()
+    with progress.timer("build"):
+        summary = build_site(options, repo / "site", progress)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    mkdocs_wall = progress.seconds.get("mkdocs", 0.0)
+    mkdocs_cpu = progress.cpu.get("mkdocs", 0.0)
+    return {
+        "run": spec["run"],
+        "workload": spec["workload"],
+        "documents": summary.documents,
+        "versions": summary.versions,
+        "pages": summary.pages,
+        "reused": summary.reused,
+        "rendered": len(summary.rendered),
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "ours_wall_s": round(wall - mkdocs_wall, 3),
+        "ours_cpu_s": round(cpu - mkdocs_cpu, 3),
+        "mkdocs_wall_s": round(mkdocs_wall, 3),
+        "stages_wall_s": _grouped(progress.seconds),
+        "stages_cpu_s": _grouped(progress.cpu),
+        "timers_wall_s": {k: round(v, 3) for k, v in sorted(progress.seconds.items())},
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _instrument(progress) -> None:  # noqa: ANN001
+    """Time the steps inside the stages a build reports, by wrapping the functions that do them."""
+    import generator.cache as cache
+    import generator.history as history
+    import generator.incremental as incremental
+    import generator.pages as pages
+    import generator.versions as versions
+
+    for owner, name, label in (
+        (history.Repository, "blob", "git"),
+        (versions, "read_policy", "sources"),
+        (incremental.CatalogLoader, "load", "translate"),
+        (incremental.Composer, "compose", "compose"),
+        (versions, "content_hash", "hash"),
+        (pages, "diff_versions", "diff"),
+        (cache.PageStore, "add", "cache"),
+        (cache.PageStore, "keep_rendered", "store"),
+    ):
+        setattr(owner, name, _timed(getattr(owner, name), progress, label))
+
+
+def _timed(function, progress, label: str):  # noqa: ANN001, ANN202
+    def timed(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        with progress.timer(label):
+            return function(*args, **kwargs)
+
+    return timed
+
+
+def _grouped(seconds: dict[str, float]) -> dict[str, float]:
+    return {
+        group: round(sum(seconds.get(name, 0.0) for name in names), 3)
+        for group, names in STAGE_GROUPS.items()
+    }
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# The baseline: 200 ordinary pages -------------------------------------------------------------
+
+
+def _baseline(root: Path) -> Path:
+    """A plain MkDocs + Material project: 200 Markdown pages in 10 sections, the project's theme
+    settings, the search plugin, no policy plugin."""
+    import random
+
+    docs = root / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    words = synth._WORDS
+    rng = random.Random(11)
+
+    def sentence(low: int, high: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(low, high))).capitalize()
+
+    (docs / "index.md").write_text("# Home\n\n" + sentence(20, 40) + ".\n", encoding="utf-8")
+    for number in range(1, BASELINE_PAGES):
+        parts = [f"# {sentence(2, 5)}\n"]
+        for _ in range(6):
+            parts.append(f"## {sentence(2, 5)}\n")
+            parts.extend(sentence(40, 80) + ".\n" for _ in range(2))
+            parts.append("\n".join(f"- {sentence(5, 12)}" for _ in range(3)) + "\n")
+        page = docs / f"section-{number % 10:02d}" / f"page-{number:03d}.md"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text("\n".join(parts), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Baseline\n"
+        "theme:\n  name: material\n  font: false\n"
+        "  features:\n    - navigation.prune\n    - toc.follow\n    - search.highlight\n"
+        "plugins:\n  - search\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def _baseline_build(root: Path) -> dict:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    config = load_config(str(root / "mkdocs.yml"), site_dir=str(root / "site"))
+    build(config)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    pages = sum(1 for _ in (root / "docs").rglob("*.md"))
+    return {
+        "run": "baseline",
+        "pages": pages,
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "peak_mb": _peak_mb(),
+    }
+
+
+if __name__ == "__main__":
+    main()
