@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 from generator.pages import Page
 
@@ -73,10 +73,10 @@ def tree_parts(root: Path, label: str) -> list[tuple[str, bytes]]:
     ]
 
 
-def package_parts() -> list[tuple[str, bytes]]:
-    """The installed versions of the packages that shape the framed pages."""
+def package_parts(names: Iterable[str] = PACKAGES) -> list[tuple[str, bytes]]:
+    """The installed versions of packages (by default those that shape the framed pages)."""
     parts = []
-    for name in PACKAGES:
+    for name in names:
         try:
             version = metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -240,13 +240,15 @@ class PageStore:
         cacheable: Callable[[Page], bool],
         documents: dict[str, int],
         jobs: int = 1,
+        bodies: Any = None,
     ) -> int:
         """Render and add every page; the number of pages.
 
         `pages(part, parts)` renders one of `parts` shares of the pages (see `pages.iter_pages`);
         `documents` gives each document's place in the site by its address (`eu/de`). With `jobs`
         above 1, that many forked processes render the shares at once, and their pages are put
-        back in the site's order: the chooser, then document by document.
+        back in the site's order: the chooser, then document by document. The body cache the
+        pages are rendered with (`bodies`) learns which bodies the processes used.
         """
         if jobs <= 1 or not hasattr(os, "fork"):
             count = 0
@@ -256,8 +258,15 @@ class PageStore:
             return count
         shares = _in_processes(
             jobs,
-            lambda part: self._sort_share(pages(part, jobs), cacheable, documents, part + 1),
+            lambda part: (
+                self._sort_share(pages(part, jobs), cacheable, documents, part + 1),
+                sorted(bodies.used) if bodies is not None else [],
+            ),
         )
+        for _, used in shares:
+            if bodies is not None:
+                bodies.used.update(used)
+        shares = [share for share, _ in shares]
         for part in range(1, jobs + 1):
             self._spools.append((self.scratch / f"spool-{part}").open("rb"))
         merged = sorted(
@@ -275,6 +284,7 @@ class PageStore:
         """The HTML of a page MkDocs renders, read back from its spool."""
         pending = self.pending[src_uri]
         spool = self._spools[pending.spool]
+        spool.flush()  # the newest pages may still be in the file object's buffer
         return os.pread(spool.fileno(), pending.length, pending.offset).decode("utf-8")
 
     def keep_rendered(self, site_dir: Path) -> int:

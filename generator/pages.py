@@ -110,15 +110,18 @@ def render_pages(publication: Publication, names: Translations | None = None) ->
     return list(iter_pages(publication))
 
 
-def iter_pages(publication: Publication, part: int = 0, parts: int = 1) -> Iterator[Page]:
+def iter_pages(
+    publication: Publication, part: int = 0, parts: int = 1, bodies: Any = None
+) -> Iterator[Page]:
     """The pages of `render_pages`, one at a time: a build writes each before the next is made,
     so a long history's pages are never all in memory at once.
 
     With `parts`, only part number `part` of them: the documents are shared out by language (the
     documents of one language share their clauses, and so the work of rendering them), and the
     chooser comes with part 0. The parts, taken in turn document by document, are all the pages.
+    `bodies` (a `bodies.BodyCache`) gives the bodies an earlier build rendered from the same values.
     """
-    renderer = _Renderer(publication)
+    renderer = _Renderer(publication, bodies)
     languages = sorted({language for _, language in publication.documents})
     if part == 0:
         yield renderer.chooser()
@@ -128,8 +131,9 @@ def iter_pages(publication: Publication, part: int = 0, parts: int = 1) -> Itera
 
 
 class _Renderer:
-    def __init__(self, publication: Publication) -> None:
+    def __init__(self, publication: Publication, bodies: Any = None) -> None:
         self.publication = publication
+        self.bodies = bodies
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
@@ -382,6 +386,19 @@ class _Renderer:
         }
 
     def _render(self, template: str, url: str, language: str, **context: Any) -> str:
+        key = None
+        if self.bodies is not None:
+            # Everything the body is made of; the templates and code are in the cache's own key.
+            key = self.bodies.key((template, url, language, self.today, self.policy.title, context))
+            known = self.bodies.get(key) if key else None
+            if known is not None:
+                return known
+        html = self._render_template(template, url, language, **context)
+        if key is not None:
+            self.bodies.put(key, html)
+        return html
+
+    def _render_template(self, template: str, url: str, language: str, **context: Any) -> str:
         env = _environment(language)
         lang = Language(tag=language)
 

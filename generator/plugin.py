@@ -33,6 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from generator import cache
+from generator.bodies import BodyCache, code_fingerprint
 from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
@@ -83,6 +84,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._files: Any = None
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
+        self._bodies: BodyCache | None = None
         self._serving = False
         self._languages_seen: list[str] = []
         self._frame: Stage | None = None
@@ -135,6 +137,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             config.watch.append(str(locales))
         self._cache = self._open_cache(config)
         self._store = cache.PageStore(self._cache, _fingerprint(config))
+        self._bodies = (
+            BodyCache(self._cache.directory, _code_fingerprint()) if self._cache else None
+        )
         with self.progress.stage("render", unit="pages") as stage:
             if publication is None:
                 for page in self.site.pages:
@@ -146,10 +151,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 }
                 stage.advance(
                     self._store.add_all(
-                        lambda part, parts: iter_pages(publication, part, parts),
+                        lambda part, parts: iter_pages(publication, part, parts, self._bodies),
                         _cacheable,
                         documents,
                         self._jobs(publication),
+                        self._bodies,
                     )
                 )
         return config
@@ -251,6 +257,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
                 if self._cache is not None:
                     self._cache.finish()
+                if self._bodies is not None:
+                    self._bodies.finish()
             self.written = len(self._store.urls)  # type: ignore[union-attr]
         finally:
             self._close()
@@ -275,7 +283,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._store.close()
         if self._cache is not None:
             self._cache.close()
-        self._store = self._cache = None
+        self._store = self._cache = self._bodies = None
         self._files = None
         self._unpin_build_date()
 
@@ -402,6 +410,13 @@ def _fingerprint(config: Any) -> str:
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     return cache.fingerprint(parts)
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """What renders page bodies: our templates, interface catalogs and code."""
+    package = Path(__file__).parent
+    return code_fingerprint(package / "templates", package / "locales", package)
 
 
 def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:

@@ -1,0 +1,263 @@
+"""The page cache: a rebuild renders only the pages whose content changed, and the cache never
+changes the site (with or without it, with a damaged entry, after a configuration change)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import Project, change_yml
+from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
+
+from generator.build import BuildOptions, BuildSummary, build_site, make_site
+from generator.plugin import _cacheable
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
+EU_ONLY_MD = """\
+---
+id: eu-rights
+title: Your rights in the EU
+order: 30
+jurisdictions: [eu]
+---
+You may ask us for a copy of your data.
+"""
+SITE_URL = "https://shop.example/privacy/"
+
+
+def _project(make_project) -> Project:
+    """Two jurisdictions in English and German, with a clause only the EU has, three versions."""
+    german = {**GERMAN, ("eu-rights", "Your rights in the EU"): "Ihre Rechte in der EU"}
+    german[("eu-rights", "You may ask us for a copy of your data.")] = (
+        "Sie können eine Kopie Ihrer Daten verlangen."
+    )
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/clauses/eu-rights.md": EU_ONLY_MD,
+            DE_PO: po(german),
+        }
+    )
+    mkdocs = project.read("mkdocs.yml").replace(
+        "site_name: Privacy policy", f"site_name: Privacy policy\nsite_url: {SITE_URL}"
+    )
+    project.commit(
+        "Clearer wording",
+        {
+            "mkdocs.yml": mkdocs,
+            "policies/clauses/who.md": WHO_MD.replace("Write to", "E-mail"),
+            "policies/change.yml": change_yml("Clearer wording.", "2026-01-02", "editorial"),
+        },
+    )
+    return project
+
+
+def _build(project: Project, cache: Path | None, site: str = "site", jobs: int = 1) -> BuildSummary:
+    options = BuildOptions(
+        project_dir=project.root,
+        cache=cache is not None,
+        cache_dir=cache,
+        jobs=jobs,
+    )
+    return build_site(options, project.root / site)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _bodies(project: Project) -> dict[str, str]:
+    """Each page's HTML as the pipeline renders it, before MkDocs frames it."""
+    _, site = make_site(BuildOptions(project_dir=project.root))
+    return {page.url: page.html for page in site.pages}
+
+
+def _always_rendered(project: Project) -> set[str]:
+    """The pages MkDocs renders at every build: those in the navigation or the search index."""
+    _, site = make_site(BuildOptions(project_dir=project.root))
+    return {page.url for page in site.pages if not _cacheable(page)}
+
+
+def test_warm_rebuild_renders_only_the_pages_whose_content_changed(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    cold = _build(project, cache)
+    assert cold.reused == 0
+    assert len(cold.rendered) == cold.pages
+    before = _bodies(project)
+
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
+        },
+    )
+    warm = _build(project, cache)
+
+    after = _bodies(project)
+    changed = {url for url, html in after.items() if before.get(url) != html}
+    assert set(warm.rendered) == changed | _always_rendered(project)
+    assert warm.reused == warm.pages - len(warm.rendered) > 0
+    # The English documents have a version 3; the version before it is no longer in force.
+    for base in ("eu/en/", "global/en/"):
+        assert {f"{base}v/3/", f"{base}changes/3/", f"{base}v/2/"} <= set(warm.rendered)
+        assert f"{base}v/1/" not in warm.rendered
+    # German lags behind: none of its versions or redlines is rendered again.
+    assert not [url for url in warm.rendered if "/de/" in url and url.count("/") > 3]
+
+
+def test_a_change_to_one_jurisdiction_reuses_every_page_of_the_others(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache)
+    before = _bodies(project)
+    project.commit(
+        "EU rights, clearer",
+        {
+            "policies/clauses/eu-rights.md": EU_ONLY_MD.replace("a copy", "an electronic copy"),
+            "policies/change.yml": change_yml("Electronic copies.", "2026-01-03"),
+        },
+    )
+    warm = _build(project, cache)
+    after = _bodies(project)
+    changed = {url for url, html in after.items() if before.get(url) != html}
+    assert set(warm.rendered) == changed | _always_rendered(project)
+    assert not [url for url in warm.rendered if url.startswith("global/") and url.count("/") > 2]
+    assert "eu/en/v/3/" in warm.rendered
+
+
+def test_the_site_is_the_same_with_and_without_the_cache(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    cold = _build(project, cache, "cold")
+    warm = _build(project, cache, "warm")
+    assert warm.reused == cold.pages - len(_always_rendered(project)) > 10
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / "cold") == plain
+    assert _tree(project.root / "warm") == plain
+    sitemap = (project.root / "warm/sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") == cold.pages
+    assert f"<loc>{SITE_URL}eu/de/v/1/</loc>" in sitemap
+
+
+def test_a_damaged_or_foreign_cache_entry_is_rendered_again(make_project, tmp_path, caplog):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    _build(project, cache, "cold")
+    entries = sorted((cache / "pages").rglob("*.*"))
+    assert len(entries) > 10
+    damaged, truncated, swapped = entries[0], entries[1], entries[2]
+    damaged.write_bytes(damaged.read_bytes().replace(b"<html", b"<htm!", 1))
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    swapped.write_bytes(entries[3].read_bytes())  # another page's bytes under this page's key
+    warm = _build(project, cache, "warm")
+    assert warm.reused == len(entries) - 3
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    assert sum("is damaged; the page is rendered again" in r.message for r in caplog.records) == 3
+    # The damaged entries were replaced by good ones: the next build reuses every page again.
+    again = _build(project, cache, "again")
+    assert again.reused == len(entries)
+
+
+def test_a_damaged_body_is_rendered_again(make_project, tmp_path, caplog):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    _build(project, cache, "cold")
+    bodies = sorted((cache / "bodies").rglob("*.*"))
+    for body in bodies:
+        body.write_bytes(body.read_bytes().replace(b"<", b"[", 1))
+    warm = _build(project, cache, "warm")
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    assert warm.reused > 10
+    assert sum("body cache:" in r.message and "damaged" in r.message for r in caplog.records) == len(
+        bodies
+    )
+
+
+def test_a_configuration_change_makes_every_page_render_again(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache, "cold")
+    mkdocs = project.read("mkdocs.yml") + "copyright: Example Shop Ltd.\n"
+    project.write({"mkdocs.yml": mkdocs})
+    rebuilt = _build(project, cache, "rebuilt")
+    assert rebuilt.reused == 0
+    _build(project, None, "plain")
+    assert _tree(project.root / "rebuilt") == _tree(project.root / "plain")
+    assert "Example Shop Ltd." in (project.root / "rebuilt/eu/en/v/1/index.html").read_text()
+
+
+def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    cold = _build(project, cache)
+    cacheable = cold.pages - len(_always_rendered(project))
+    assert len(list((cache / "pages").rglob("*.*"))) == cacheable
+    assert len(list((cache / "bodies").rglob("*.*"))) == cold.pages
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
+        },
+    )
+    warm = _build(project, cache)
+    assert len(list((cache / "pages").rglob("*.*"))) == warm.pages - len(_always_rendered(project))
+    assert len(list((cache / "bodies").rglob("*.*"))) == warm.pages
+    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "bodies", "pages"]
+
+
+def test_pages_rendered_by_several_processes_make_the_same_site(make_project, tmp_path):
+    project = _project(make_project)
+    one = _build(project, None, "one", jobs=1)
+    two = _build(project, None, "two", jobs=2)
+    assert one.pages == two.pages
+    assert _tree(project.root / "two") == _tree(project.root / "one")
+
+
+def test_policy_build_reports_each_stage_and_the_pages_it_reused(make_project, tmp_path):
+    project = _project(make_project)
+    cache = tmp_path / "ci-cache"
+    first = project.policy("build", "--cache-dir", str(cache))
+    assert first.returncode == 0, first.stderr
+    second = project.policy("build", "--cache-dir", str(cache))
+    assert second.returncode == 0, second.stderr
+    stages = [line.split(":")[0] for line in second.stdout.splitlines()]
+    assert stages == ["history", "check", "versions", "render", "mkdocs", "write"]
+    assert "history: 2 commits in " in second.stdout
+    line = second.stderr.strip().splitlines()[-1]
+    assert line.startswith("Built 4 documents, 6 versions, ")
+    pages = int(line.split(" versions, ")[1].split(" pages")[0])
+    reused = int(line.split("(")[1].split(" reused")[0])
+    assert 0 < reused < pages
+    assert f"mkdocs: {pages - reused} pages in " in second.stdout
+    assert (cache / "CACHEDIR.TAG").is_file()
+    assert not (project.root / ".policy-cache").exists()
+    without = project.policy("build", "--no-cache", "--site-dir", "plain")
+    assert without.returncode == 0, without.stderr
+    assert "(0 reused)" in without.stderr
+    assert _tree(project.root / "plain") == _tree(project.root / "site")
+
+
+def test_mkdocs_build_uses_the_cache_option_of_mkdocs_yml(make_project):
+    import subprocess
+    import sys
+
+    project = _project(make_project)
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    config = project.read("mkdocs.yml").replace(
+        "  - policy\n", "  - policy:\n      cache_dir: build-cache\n"
+    )
+    project.write({"mkdocs.yml": config})
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    for _ in range(2):
+        result = subprocess.run(
+            [str(mkdocs), "build", "-q"], cwd=project.root, capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 0, result.stderr
+    assert list((project.root / "build-cache/pages").rglob("*.*"))
+    assert not (project.root / ".policy-cache").exists()
