@@ -46,55 +46,61 @@ class Digests:
 
     def of(self, value: Any) -> bytes:
         """The digest of a value: equal values (field by field, item by item) give equal digests."""
+        out: list[bytes] = []
+        self._encode(value, out)
+        return hashlib.sha256(b"".join(out)).digest()
+
+    def _encode(self, value: Any, out: list[bytes]) -> None:
+        """Append a value's unambiguous encoding: a tag, then a length or a digest, then bytes."""
         kind = type(value)
-        if value is None or kind is bool or kind is int or kind is float:
-            return hashlib.sha256(f"{kind.__name__}:{value!r}".encode()).digest()
-        if kind is str:
-            return hashlib.sha256(b"s" + value.encode("utf-8", "surrogatepass")).digest()
-        if kind is Markup:
-            return hashlib.sha256(b"m" + str(value).encode("utf-8", "surrogatepass")).digest()
-        if kind is dt.datetime or kind is dt.date:
-            return hashlib.sha256(f"{kind.__name__}:{value.isoformat()}".encode()).digest()
-        if isinstance(value, enum.Enum):
-            name = f"enum:{kind.__module__}.{kind.__qualname__}.{value.name}"
-            return hashlib.sha256(name.encode()).digest()
+        if kind is str or kind is Markup:
+            data = str(value).encode("utf-8", "surrogatepass")
+            out.append(b"s" if kind is str else b"m")
+            out.append(len(data).to_bytes(8, "big"))
+            out.append(data)
+        elif value is None or kind is bool or kind is int or kind is float:
+            text = f"{kind.__name__}:{value!r}".encode()
+            out.append(b"v" + len(text).to_bytes(2, "big") + text)
+        elif kind is dt.datetime or kind is dt.date:
+            text = f"{kind.__name__}:{value.isoformat()}".encode()
+            out.append(b"v" + len(text).to_bytes(2, "big") + text)
+        elif isinstance(value, enum.Enum):
+            text = f"{kind.__module__}.{kind.__qualname__}.{value.name}".encode()
+            out.append(b"e" + len(text).to_bytes(2, "big") + text)
+        elif kind is tuple or kind is list:
+            out.append((b"t" if kind is tuple else b"l") + len(value).to_bytes(8, "big"))
+            for item in value:
+                self._encode(item, out)
+        elif kind is dict:
+            out.append(b"d" + len(value).to_bytes(8, "big"))
+            for key, item in value.items():
+                self._encode(key, out)
+                self._encode(item, out)
+        elif kind is frozenset or kind is set:
+            out.append(b"f" + len(value).to_bytes(8, "big"))
+            out.extend(sorted(self.of(item) for item in value))
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            out.append(b"o" + self._object(value, kind))
+        else:
+            raise Undigestible(f"cannot digest a {kind.__qualname__}")
+
+    def _object(self, value: Any, kind: type) -> bytes:
+        """A dataclass instance's digest, once per object: documents and versions are shared by
+        many pages."""
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        digest = self._composite(value, kind)
-        # Kept with the object, so its id is not reused by another object during the build.
-        self._memo[id(value)] = (value, digest)
-        return digest
-
-    def _composite(self, value: Any, kind: type) -> bytes:
-        digest = hashlib.sha256()
-        if kind is tuple or kind is list:
-            digest.update(b"t" if kind is tuple else b"l")
-            for item in value:
-                digest.update(self.of(item))
-        elif kind is dict:
-            digest.update(b"d")
-            for key, item in value.items():
-                digest.update(self.of(key))
-                digest.update(self.of(item))
-        elif kind is frozenset or kind is set:
-            digest.update(b"f")
-            for item in sorted(self.of(item) for item in value):
-                digest.update(item)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            digest.update(f"dc:{kind.__module__}.{kind.__qualname__}".encode())
-            for name in self._names(kind):
-                digest.update(name.encode() + b"=")
-                digest.update(self.of(getattr(value, name)))
-        else:
-            raise Undigestible(f"cannot digest a {kind.__qualname__}")
-        return digest.digest()
-
-    def _names(self, kind: type) -> tuple[str, ...]:
         names = self._fields.get(kind)
         if names is None:
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        return names
+        out = [f"{kind.__module__}.{kind.__qualname__}".encode()]
+        for name in names:
+            self._encode(name, out)
+            self._encode(getattr(value, name), out)
+        digest = hashlib.sha256(b"".join(out)).digest()
+        # Kept with the object, so its id is not reused by another object during the build.
+        self._memo[id(value)] = (value, digest)
+        return digest
 
 
 class BodyCache:
