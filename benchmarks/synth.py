@@ -221,9 +221,10 @@ class Generator:
             languages=list(LANGUAGES[: workload.languages]),
         )
 
-    def commits(self, extra_edits: int = 0) -> Iterator[Commit]:
+    def commits(self, extra_edits: int = 0, regional: bool = False) -> Iterator[Commit]:
         """The whole history: V source versions with translation catch-ups, then `extra_edits`
-        further commits that each change one paragraph of one clause (translations lag)."""
+        further commits that each change one paragraph of one clause (translations lag): a
+        clause every jurisdiction has, or with `regional`, one that only one jurisdiction has."""
         yield self._first()
         for number in range(2, self.workload.versions + 1):
             if number % 7 == 0:
@@ -233,7 +234,8 @@ class Generator:
             if number % 4 != 2 or number == self.workload.versions:
                 yield self._catch_up()
         for extra in range(extra_edits):
-            yield self._edit(self.workload.versions + 1 + extra, clauses=1, variants=False)
+            number = self.workload.versions + 1 + extra
+            yield self._edit(number, clauses=1, variants=False, regional=regional)
 
     # Commits ------------------------------------------------------------------------------
 
@@ -263,7 +265,9 @@ class Generator:
         files.update(self._catalogs())
         return self._commit("First version", files)
 
-    def _edit(self, number: int, clauses: int = 2, variants: bool = True) -> Commit:
+    def _edit(
+        self, number: int, clauses: int = 2, variants: bool = True, regional: bool = False
+    ) -> Commit:
         """Reword one paragraph in each of a few clauses (or variants)."""
         state = self.state
         files: dict[str, bytes | None] = {}
@@ -273,7 +277,10 @@ class Generator:
                 self._reword(variant.blocks)
                 files[variant.path] = self._variant_file(variant)
             else:
-                clause = state.clauses[self.random.choice(sorted(state.clauses))]
+                ids = sorted(
+                    i for i, c in state.clauses.items() if c.jurisdictions != ("global",)
+                ) if regional else sorted(state.clauses)  # fmt: skip
+                clause = state.clauses[self.random.choice(ids)]
                 self._reword(clause.blocks)
                 files[clause.path] = self._clause_file(clause)
         summary = f"Version {number}: clarified {len(files)} sections."
@@ -308,7 +315,8 @@ class Generator:
     def _new_clause(self, index: int) -> _Clause:
         # Most clauses apply everywhere; some only in one jurisdiction (and those extending it).
         jurisdictions = self.state.jurisdictions
-        scope = "global" if index % 6 else jurisdictions[index % len(jurisdictions)][0]
+        regions = jurisdictions[1:] or jurisdictions
+        scope = "global" if index % 6 else regions[(index // 6) % len(regions)][0]
         blocks = [self._paragraph() for _ in range(1 + index % 3)]
         if index % 4 == 1:
             blocks += [f"- {self._sentence(5, 10)}" for _ in range(3)]
@@ -441,13 +449,15 @@ def catalog_path(language: str) -> str:
     return f"locales/{_CATALOG_NAMES.get(language, language)}/LC_MESSAGES/policy.po"
 
 
-def write_repository(root: Path, workload: Workload, extra_edits: int = 0) -> list[Commit]:
+def write_repository(
+    root: Path, workload: Workload, extra_edits: int = 0, regional: bool = False
+) -> list[Commit]:
     """Create a git repository at `root` holding the workload's history (and a checkout of it).
 
-    The last `extra_edits` commits are returned, not written: `append_commits` adds them later,
-    as the next merges to main would.
+    The last `extra_edits` commits (see `Generator.commits`) are returned, not written:
+    `append_commits` adds them later, as the next merges to main would.
     """
-    commits = list(Generator(workload).commits(extra_edits))
+    commits = list(Generator(workload).commits(extra_edits, regional))
     written, pending = commits[: len(commits) - extra_edits], commits[len(commits) - extra_edits :]
     if root.exists():
         shutil.rmtree(root)
