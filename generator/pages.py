@@ -15,7 +15,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    meta,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
@@ -388,8 +395,13 @@ class _Renderer:
     def _render(self, template: str, url: str, language: str, **context: Any) -> str:
         key = None
         if self.bodies is not None:
-            # Everything the body is made of; the templates and code are in the cache's own key.
-            key = self.bodies.key((template, url, language, self.today, self.policy.title, context))
+            # Everything the body is made of (the templates and code are in the cache's own key):
+            # the values the template reads, so that a value it ignores ('today') changes nothing.
+            values = {"today": self.today, "site_title": self.policy.title, **context}
+            names = _referenced(template)
+            if names is not None:
+                values = {name: value for name, value in values.items() if name in names}
+            key = self.bodies.key((template, url, language, values))
             known = self.bodies.get(key) if key else None
             if known is not None:
                 return known
@@ -530,6 +542,28 @@ class _Renderer:
     @staticmethod
     def _t(language: str):  # noqa: ANN205
         return interface_translations(language)
+
+
+@lru_cache(maxsize=64)
+def _referenced(template: str) -> frozenset[str] | None:
+    """The names a template reads from its context, with those of the templates it imports and
+    of the clause sections it renders; None when it cannot be told (a template name computed
+    when the page is rendered)."""
+    env = _environment("en")
+    source = env.loader.get_source(env, template)[0]  # type: ignore[union-attr]
+    tree = env.parse(source)
+    names = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        found = _referenced(other) if other else None
+        if found is None:
+            return None
+        names |= found
+    if "clause_section" in names:
+        found = _referenced("_clause.html")
+        if found is None:
+            return None
+        names |= found
+    return frozenset(names)
 
 
 class _SharedCode(BytecodeCache):
