@@ -157,10 +157,10 @@ class BodyCache:
     def finish(self) -> int:
         """Remove the bodies no page of this build used; the number removed."""
         removed = 0
-        for key in sorted(set(_scan(self.directory)) - self.used):
-            for path in (self.directory / key[:2]).glob(f"{key}.*"):
+        for key, (path, _) in sorted(_scan(self.directory).items()):
+            if key not in self.used:
                 path.unlink(missing_ok=True)
-            removed += 1
+                removed += 1
         return removed
 
 
