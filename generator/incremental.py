@@ -23,6 +23,7 @@ from generator.catalogs import Entry, Translations, load_translations
 from generator.compose import Composition, _compose_clause, _Translator, applicable_clauses
 from generator.errors import Problem, Problems
 from generator.model import Clause, ComposedClause, Document, Policy
+from generator.pofiles import _check_string_line
 from generator.yamlio import decode
 
 # Catalogs --------------------------------------------------------------------------------------
@@ -38,6 +39,9 @@ class _Unit:
     starts_message: bool
     """Its first line ends the previous message (a comment, `msgctxt` or `msgid`)."""
     has_msgid: bool
+    plain: bool
+    """Read the same by Babel alone and by `pofiles.read_catalog`; if not, the whole file is
+    read by `catalogs.load_translations`, which says what is wrong with it."""
 
 
 class _Recorder(Catalog):
@@ -98,6 +102,8 @@ class CatalogLoader:
         """The entries, parsing only units not seen before; None when the file needs Babel's
         whole-file reading (duplicates, plurals, anything unusual), which is then used."""
         units = _units(text, self._units)
+        if units is None:
+            return None
         new = [(body, start) for body, start in units if body not in self._parsed]
         if new and not self._parse(new):
             return None
@@ -168,10 +174,11 @@ class CatalogLoader:
             self._changes = {k: v for k, v in self._changes.items() if k in current}
 
 
-def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]]:
+def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]] | None:
     """The file cut into units that each start where Babel starts a new message: blank-line
     separated runs, joined when a run continues the previous message or holds no `msgid`.
-    Each with the 0-based line it starts on; units holding no message at all are left out."""
+    Each with the 0-based line it starts on; units holding no message at all are left out.
+    None when a run is not plain (see `_Unit.plain`)."""
     units: list[tuple[str, int]] = []
     pending: list[str] = []
     pending_start = 0
@@ -181,6 +188,8 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]]:
         unit = known.get(run)
         if unit is None:
             unit = known[run] = _describe(run)
+        if not unit.plain:
+            return None
         if pending and (pending_msgid and unit.starts_message):
             units.append(("\n\n".join(pending), pending_start))
             pending = []
@@ -196,13 +205,20 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]]:
 
 
 def _describe(run: str) -> _Unit:
-    """Whether a run starts a message and holds a `msgid`, by the rules of Babel's parser."""
+    """Whether a run starts a message and holds a `msgid`, by the rules of Babel's parser, and
+    whether `pofiles.read_catalog` reads it as Babel does (no `#|` lines, every string quoted as
+    it requires)."""
     starts: bool | None = None
     has_msgid = False
+    plain = True
     for raw in run.split("\n"):
         line = raw.strip()
         if not line:
             continue
+        obsolete = line[:2] == "#~"
+        body = line[2:].lstrip() if obsolete else line
+        if line[:2] == "#|" or (obsolete and body[:1] == "|") or (line[0] != "#" or obsolete) and body and _check_string_line(body, 0) is not None:
+            plain = False
         if line[0] == "#" and line[:2] != "#~":
             keyword = "#"
         else:
@@ -210,7 +226,7 @@ def _describe(run: str) -> _Unit:
         if starts is None:
             starts = keyword in {"#", "msgctxt", "msgid"}
         has_msgid = has_msgid or keyword == "msgid"
-    return _Unit(starts_message=bool(starts), has_msgid=has_msgid)
+    return _Unit(starts_message=bool(starts), has_msgid=has_msgid, plain=plain)
 
 
 # Compositions ----------------------------------------------------------------------------------

@@ -109,6 +109,18 @@ PO_CASES = {
         msgid "Two."
         msgstr "Zwei."
         """,
+    "previous msgid lines": """\
+        #, fuzzy
+        #| msgid "Old."
+        msgctxt "a"
+        msgid "One."
+        msgstr "Eins."
+        """,
+    "a bad escape": """\
+        msgctxt "a"
+        msgid "One\\q."
+        msgstr "Eins."
+        """,
     "no blank lines at all": """\
         msgctxt "a"
         msgid "One."
@@ -245,7 +257,7 @@ def test_document_json_is_the_canonical_json_of_the_document(clauses, jurisdicti
 
 
 VALUES = {
-    "company": {"name": "Shop <b> & Co", "number": 7, "items": "x"},
+    "company": {"name": "Shop <b> & Co", "number": 7},
     "contact": {"email": "privacy@shop.example"},
     "flag": True,
 }
@@ -257,8 +269,6 @@ VALUES = {
         "{{ company.name }} runs this shop.",
         "{{company.number}}{{ contact.email }}\n",
         "Line\r\nand {{ flag }}\n\n",
-        "{{ company }}",
-        "{{ company.items }}",
         "{{ company.name }}\n",
     ],
 )
