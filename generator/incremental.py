@@ -62,7 +62,9 @@ class CatalogLoader:
         self._last: dict[str, tuple[bytes, Translations | None, frozenset[str]]] = {}
         self._units: dict[str, _Unit] = {}
         self._parsed: dict[str, _Parsed] = {}
-        self._changes: dict[int, tuple[Translations, frozenset[str]]] = {}
+        self._changes: dict[int, tuple[Translations, Translations, frozenset[str]]] = {}
+        """By id of the newer catalog: (newer, older, contexts that changed). The objects are
+        kept with the entry, so their ids cannot be reused by other catalogs while it exists."""
         self._entries: dict[str, dict[str, tuple[int, list]]] = {}
 
     def load(self, path: str, data: bytes, problems: Problems) -> tuple[Translations | None, bool]:
@@ -85,7 +87,7 @@ class CatalogLoader:
         # A delta is known only between two catalogs both read unit by unit.
         if last is not None and last[1] is not None and last[2] and texts:
             changed = {key[0] for unit in texts ^ last[2] for key, *_ in self._parsed.get(unit, ())}
-            self._changes[id(translations)] = (last[1], frozenset(changed))
+            self._changes[id(translations)] = (translations, last[1], frozenset(changed))
         self._last[path] = (data, translations, texts)
         self._forget_unused()
         return translations, True
@@ -94,9 +96,9 @@ class CatalogLoader:
         """The message contexts whose entries differ between two consecutive revisions of one
         catalog; None when unknown (then everything must be looked up again)."""
         known = self._changes.get(id(new))
-        if known is None or known[0] is not old:
+        if known is None or known[0] is not new or known[1] is not old:
             return None
-        return known[1]
+        return known[2]
 
     def _incremental(self, path: str, text: str) -> tuple[Translations, frozenset[str]] | None:
         """The entries, parsing only units not seen before; None when the file needs Babel's
@@ -261,8 +263,10 @@ class Composer:
     def __init__(self, catalogs: CatalogLoader | None = None) -> None:
         self.catalogs = catalogs
         self._previous: dict[tuple[str, str], _Previous] = {}
-        self._deltas: dict[tuple[int, int], tuple[bool, frozenset[str], frozenset]] = {}
-        self._orders: dict[tuple[int, str], list[Clause]] = {}
+        # Caches keyed by object ids hold the objects too, and check them: a freed policy's id
+        # is soon given to another policy.
+        self._deltas: dict[tuple[int, int], tuple[Policy, Policy, bool, frozenset, frozenset]] = {}
+        self._orders: dict[tuple[int, str], tuple[Policy, list[Clause]]] = {}
         self._memo: dict[tuple, tuple[tuple, _Slot]] = {}
         """A clause composed for one jurisdiction serves the others that have the same texts."""
 
@@ -371,11 +375,11 @@ class Composer:
     def _applicable(self, policy: Policy, jurisdiction: str) -> list[Clause]:
         key = (id(policy), jurisdiction)
         found = self._orders.get(key)
-        if found is None:
+        if found is None or found[0] is not policy:
             if len(self._orders) > 256:
                 self._orders.clear()  # policies of older revisions are never asked again
-            found = self._orders[key] = applicable_clauses(policy, jurisdiction)
-        return found
+            found = self._orders[key] = (policy, applicable_clauses(policy, jurisdiction))
+        return found[1]
 
     def _compose_clause(
         self,
@@ -409,7 +413,7 @@ class Composer:
         """(clause ids, variant keys) whose sources changed; None if more than clauses did."""
         key = (id(old), id(new))
         cached = self._deltas.get(key)
-        if cached is None:
+        if cached is None or cached[0] is not old or cached[1] is not new:
             same = (
                 old.source_language == new.source_language
                 and old.variables == new.variables
@@ -424,9 +428,9 @@ class Composer:
                 if old.variants.get(k) is not new.variants.get(k)
             )  # fmt: skip
             # Only the policy before is ever compared with: keep the newest pair.
-            self._deltas = {key: (same, clauses, variants)}
+            self._deltas = {key: (old, new, same, clauses, variants)}
             cached = self._deltas[key]
-        same, clauses, variants = cached
+        _, _, same, clauses, variants = cached
         return (clauses, variants) if same else None
 
 

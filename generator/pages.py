@@ -199,18 +199,32 @@ class _Renderer:
         self, history: DocumentHistory, version: Version, url: str, current_page: bool = False
     ) -> Page:
         language = history.language
-        context = self._document_context(history, url)
+        in_force = history.in_force(self.today)
         upcoming = history.upcoming(self.today) if current_page else []
+        events = self._clause_histories(history)
+        if version.number == in_force.number:
+            status = "in-force"
+        else:
+            status = "past" if version.number < in_force.number else "future"
+        # The template reads only what the page shows, never the whole history: an archived
+        # version's page then has the same inputs from one build to the next until what it
+        # shows changes, and the body cache (bodies.py) recognizes it.
         html = self._render(
             "document.html",
             url,
             language,
-            **context,
+            **self._document_context(history, url),
             version=version,
             current_page=current_page,
+            status=status,
+            retired=history.retired,
+            can_compare=len(history.versions) > 1,
+            sections=[_section(clause, events, version, upcoming) for clause in version.document.clauses],
             upcoming=upcoming,
-            is_in_force=version.number == history.in_force(self.today).number,
-            clause_history=self._clause_histories(history),
+            in_force_number=in_force.number if current_page else None,
+            lag=history.lag if current_page else None,
+            source_url=self._source_url(history) if current_page else None,
+            pending=current_page and history.not_yet_in_force(self.today),
         )
         title = (
             self._title(history)
@@ -238,6 +252,9 @@ class _Renderer:
             url,
             history.language,
             **self._document_context(history, url),
+            history=history,
+            in_force=history.in_force(self.today),
+            source_url=self._source_url(history),
             versions=list(reversed(history.versions)),
         )
         title = self._t(language).gettext("Changes") + " · " + self._title(history)
@@ -258,6 +275,8 @@ class _Renderer:
             url,
             language,
             **self._document_context(history, url),
+            history=history,
+            in_force=history.in_force(self.today),
             versions=list(reversed(history.versions)),
         )
         title = self._t(language).gettext("All versions") + " · " + self._title(history)
@@ -281,6 +300,7 @@ class _Renderer:
             url,
             language,
             **self._document_context(history, url),
+            history=history,
             versions=list(reversed(history.versions)),
             default_old=max(1, min(in_force.number, history.latest.number - 1)),
             default_new=history.latest.number,
@@ -304,6 +324,7 @@ class _Renderer:
             url,
             language,
             **self._document_context(history, url),
+            history=history,
             clauses=clauses,
         )
         title = self._t(language).gettext("History of each section") + " · " + self._title(history)
@@ -330,6 +351,7 @@ class _Renderer:
             change=change,
             version=version,
             previous=previous,
+            compare_others=len(history.versions) > 2,
         )
         title = (
             self._t(language).gettext("What changed in version %(number)s")
@@ -353,23 +375,12 @@ class _Renderer:
     def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
         language = history.language
         base = document_url(*history.key)
-        in_force = history.in_force(self.today)
         siblings = [
             h for h in self.publication.documents.values() if h.jurisdiction == history.jurisdiction
         ]
         page = url[len(base) :]
-        source_url = None
-        if history.lag is not None:
-            source_url = document_url(history.jurisdiction, self.policy.source_language)
-            if (
-                history.jurisdiction,
-                self.policy.source_language,
-            ) not in self.publication.documents:
-                source_url = None
         return {
-            "history": history,
             "base": base,
-            "in_force": in_force,
             "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
             "languages": [
                 {
@@ -388,9 +399,16 @@ class _Renderer:
                 }
                 for h in self._regions(language)
             ],
-            "source_url": source_url,
             "source_language": Language(tag=self.policy.source_language),
         }
+
+    def _source_url(self, history: DocumentHistory) -> str | None:
+        """Where a lagging translation's readers find the updated policy: the same jurisdiction's
+        document in the source language, if it is published."""
+        if history.lag is None:
+            return None
+        key = (history.jurisdiction, self.policy.source_language)
+        return document_url(*key) if key in self.publication.documents else None
 
     def _render(self, template: str, url: str, language: str, **context: Any) -> str:
         key = None
@@ -420,8 +438,15 @@ class _Renderer:
         def date(value: dt.date | dt.datetime) -> str:
             return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
 
-        def clause_section(clause: ComposedClause, event: Any) -> Markup:
-            fragment = {"link": link, "date": date, **context, "clause": clause, "event": event}
+        def clause_section(clause: ComposedClause, event: Any, ahead: list[Version]) -> Markup:
+            fragment = {
+                "link": link,
+                "date": date,
+                **context,
+                "clause": clause,
+                "event": event,
+                "ahead": ahead,
+            }
             return self._clause_section(language, url, fragment)
 
         return env.get_template(template).render(
@@ -443,7 +468,7 @@ class _Renderer:
         it is rendered once for them (not on the current page, whose announced changes differ)."""
         clause, event = context["clause"], context["event"]
         key = None
-        if not context.get("upcoming"):
+        if not context["ahead"]:
             key = (language, id(clause), id(event), relative(url, context["base"]))
             known = self._sections.get(key)
             # The entry holds the clause and event, so their ids cannot be reused meanwhile.
@@ -542,6 +567,21 @@ class _Renderer:
     @staticmethod
     def _t(language: str):  # noqa: ANN205
         return interface_translations(language)
+
+
+def _section(
+    clause: ComposedClause,
+    events: dict[str, ClauseHistory],
+    version: Version,
+    upcoming: list[Version],
+) -> tuple[ComposedClause, Any, list[Version]]:
+    """A clause as a document page shows it: with its last change up to `version`, and the
+    announced versions that change it."""
+    history = events.get(clause.id)
+    if history is None:
+        return clause, None, []
+    ahead = [next for next in upcoming if history.change_in(next.number)]
+    return clause, history.last_change(version.number), ahead
 
 
 @lru_cache(maxsize=64)

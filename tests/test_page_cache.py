@@ -107,6 +107,59 @@ def test_warm_rebuild_renders_only_the_pages_whose_content_changed(make_project,
     assert not [url for url in warm.rendered if "/de/" in url and url.count("/") > 3]
 
 
+def test_warm_rebuild_renders_the_bodies_of_only_the_pages_whose_content_changed(
+    make_project, tmp_path, monkeypatch
+):
+    """Our templates run again only for the pages whose HTML changed: an archived version or a
+    redline reads the same inputs from one build to the next, so its body comes from the cache."""
+    from generator import pages
+
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache)
+    before = _bodies(project)
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
+        },
+    )
+    after = _bodies(project)
+    rendered: list[str] = []
+    render = pages._Renderer._render_template
+
+    def recording(self, template, url, language, **context):  # noqa: ANN001, ANN202, ANN003
+        rendered.append(url)
+        return render(self, template, url, language, **context)
+
+    monkeypatch.setattr(pages._Renderer, "_render_template", recording)
+    _build(project, cache)
+    changed = {url for url, html in after.items() if before.get(url) != html}
+    assert len(rendered) == len(set(rendered))  # each at most once
+    assert changed <= set(rendered)
+    # A document whose history moved on (German now lags behind English) renders its own few
+    # pages again (the page in force, change log, archive, comparison, section history) even
+    # where their text stays the same; no archived version or redline of it is rendered.
+    extra = set(rendered) - changed
+    assert extra == {
+        f"{doc}{page}"
+        for doc in ("eu/de/", "global/de/")
+        for page in ("", "changes/", "v/", "compare/", "history/")
+    }
+    # What a reader sees change when a third English version appears: its page and redline,
+    # the version it replaces (no longer in force), the redline before (it now links to the
+    # comparison of other versions), the document's own pages. The rest come from the cache.
+    assert {"eu/en/v/3/", "eu/en/changes/3/", "eu/en/v/2/", "eu/en/changes/2/"} <= changed
+    assert set(after) - set(rendered) == {
+        "",
+        "eu/en/v/1/",
+        "global/en/v/1/",
+        "eu/de/v/1/",
+        "global/de/v/1/",
+    }
+
+
 def test_a_change_to_one_jurisdiction_reuses_every_page_of_the_others(make_project, tmp_path):
     project = _project(make_project)
     cache = tmp_path / "cache"
