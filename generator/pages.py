@@ -145,6 +145,7 @@ class _Renderer:
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
+        self._translations: dict[tuple[str, str], dict[int, int]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -494,10 +495,19 @@ class _Renderer:
             return base + page
         if other.jurisdiction == history.jurisdiction and number.isdigit():
             mine = history.versions[int(number) - 1]
-            same = [v for v in other.versions if v.source_version == mine.source_version]
-            if same and (kind == "v" or same[-1].number > 1):
-                return f"{base}{kind}/{same[-1].number}/"
+            same = self._translating(other).get(mine.source_version)
+            if same is not None and (kind == "v" or same > 1):
+                return f"{base}{kind}/{same}/"
         return f"{base}{kind}/"
+
+    def _translating(self, history: DocumentHistory) -> dict[int, int]:
+        """For each source version, the newest version of a document that translates it."""
+        found = self._translations.get(history.key)
+        if found is None:
+            found = self._translations[history.key] = {
+                v.source_version: v.number for v in history.versions
+            }
+        return found
 
     def _regions(self, language: str) -> list[DocumentHistory]:
         """One document per jurisdiction for the region switcher: in this language when it is
