@@ -25,6 +25,8 @@ from typing import Any
 
 from markupsafe import Markup
 
+from generator.cache import EntryFolder, fingerprint, package_parts, tree_parts
+
 log = logging.getLogger(__name__)
 
 FORMAT = b"policy-body-cache 1"
@@ -107,13 +109,15 @@ class BodyCache:
     """Rendered page bodies on disk, by the digest of what they were rendered from."""
 
     def __init__(self, directory: Path, code: str) -> None:
-        self.directory = directory / "bodies"
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.entries = EntryFolder(directory / "bodies", "body cache")
         self.code = code
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()
-        self.used: set[str] = set()
-        self._entries = _scan(self.directory)
+
+    @property
+    def used(self) -> set[str]:
+        """The keys of the bodies this build used."""
+        return self.entries.used
 
     def key(self, parts: tuple[Any, ...]) -> str | None:
         """The key of a body rendered from these values; None if one cannot be digested."""
@@ -126,49 +130,21 @@ class BodyCache:
 
     def get(self, key: str) -> str | None:
         """A body rendered by an earlier build, checked against its own sha256."""
-        entry = self._entries.get(key)
-        if entry is None:
-            return None
-        path, digest = entry
-        try:
-            data = path.read_bytes()
-        except OSError:
-            data = None
-        if data is None or hashlib.sha256(data).hexdigest() != digest:
-            log.warning("body cache: %s is damaged; the page is rendered again", path.name)
-            path.unlink(missing_ok=True)
-            del self._entries[key]
-            return None
-        self.used.add(key)
-        return data.decode("utf-8")
+        found = self.entries.read(key)
+        return None if found is None else found[1].decode("utf-8")
 
     def put(self, key: str, body: str) -> None:
         """Keep a body for the next build."""
-        from generator.cache import _write_atomically
-
-        data = body.encode("utf-8")
-        digest = hashlib.sha256(data).hexdigest()
-        self.used.add(key)
-        target = self.directory / key[:2] / f"{key}.{digest}"
-        target.parent.mkdir(exist_ok=True)
-        _write_atomically(target, data)
-        self._entries[key] = (target, digest)
+        self.entries.write(key, body.encode("utf-8"))
 
     def finish(self) -> int:
         """Remove the bodies no page of this build used; the number removed."""
-        removed = 0
-        for key, (path, _) in sorted(_scan(self.directory).items()):
-            if key not in self.used:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+        return self.entries.prune()
 
 
 def code_fingerprint(templates: Path, locales: Path, package: Path) -> str:
     """The fingerprint of what turns values into bodies: templates, interface catalogs, the
     package's code, and the versions of the libraries it renders with."""
-    from generator.cache import fingerprint, package_parts, tree_parts
-
     parts = [
         *tree_parts(templates, "templates"),
         *tree_parts(locales, "locales"),
@@ -177,14 +153,3 @@ def code_fingerprint(templates: Path, locales: Path, package: Path) -> str:
     ]
     return fingerprint(parts)
 
-
-def _scan(directory: Path) -> dict[str, tuple[Path, str]]:
-    entries: dict[str, tuple[Path, str]] = {}
-    for folder in sorted(directory.iterdir()) if directory.is_dir() else ():
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.iterdir()):
-            key, _, digest = path.name.partition(".")
-            if len(key) == 64 and len(digest) == 64 and key not in entries:
-                entries[key] = (path, digest)
-    return entries

@@ -105,28 +105,22 @@ def page_key(page: Page, site_fingerprint: str, body: bytes) -> str:
     return digest.hexdigest()
 
 
-class PageCache:
-    """Framed pages on disk, by key, each checked against its own sha256 when read."""
+class EntryFolder:
+    """Files named `<key>.<sha256 of the content>` in two-character subfolders: each entry is
+    checked against its own sha256 when read, written atomically, and removed after a build that
+    did not use it. Both caches (framed pages here, bodies in bodies.py) keep their entries so."""
 
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.pages = directory / "pages"
-        self.pages.mkdir(parents=True, exist_ok=True)
-        tag = directory / "CACHEDIR.TAG"
-        if not tag.exists():
-            _write_atomically(tag, _TAG.encode())
-        _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
-        """This build's own folder: pinned copies of the entries it reuses, and its spool."""
-        self._entries = self._scan()
-        self._used: set[str] = set()
-        self._pinned = 0
+    def __init__(self, folder: Path, label: str) -> None:
+        self.folder = folder
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.label = label
+        """What the warnings call the cache ("page cache")."""
+        self.used: set[str] = set()
+        """Keys read or written by this build (or, for `PageStore`, by its worker processes)."""
+        self._entries = _scan(folder)
 
-    def take(self, key: str) -> Path | None:
-        """A verified copy of the entry for `key`, pinned for this build; None on a miss.
-
-        The copy is a hard link when the file system allows it, so reusing a page costs no copy,
-        and another build pruning the cache meanwhile cannot take it away."""
+    def read(self, key: str) -> tuple[Path, bytes] | None:
+        """The entry's file and content, if it is there and undamaged; a damaged one is removed."""
         entry = self._entries.get(key)
         if entry is None:
             return None
@@ -136,65 +130,102 @@ class PageCache:
         except OSError:
             data = None
         if data is None or hashlib.sha256(data).hexdigest() != digest:
-            log.warning("page cache: %s is damaged; the page is rendered again", path.name)
+            log.warning("%s: %s is damaged; the page is rendered again", self.label, path.name)
             self._drop(key)
             return None
+        self.used.add(key)
+        return path, data
+
+    def write(self, key: str, data: bytes, same: Path | None = None) -> None:
+        """Keep `data` under `key` (linked from the file `same`, which holds the same bytes, when
+        the file system allows)."""
+        digest = hashlib.sha256(data).hexdigest()
+        self.used.add(key)
+        known = self._entries.get(key)
+        if known is not None and known[1] == digest:
+            return
+        if known is not None:
+            self._drop(key)
+        target = self.folder / key[:2] / f"{key}.{digest}"
+        target.parent.mkdir(exist_ok=True)
+        _write_atomically(target, data, same)
+        self._entries[key] = (target, digest)
+
+    def prune(self) -> int:
+        """Remove every entry on disk that this build did not use; the number removed."""
+        removed = 0
+        for key, (path, _) in sorted(_scan(self.folder).items()):
+            if key not in self.used:
+                path.unlink(missing_ok=True)
+                self._entries.pop(key, None)
+                removed += 1
+        return removed
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            entry[0].unlink(missing_ok=True)
+
+
+def _scan(folder: Path) -> dict[str, tuple[Path, str]]:
+    """The entries on disk: key -> (file, sha256 of its content)."""
+    entries: dict[str, tuple[Path, str]] = {}
+    for subfolder in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if not subfolder.is_dir():
+            continue
+        for path in sorted(subfolder.iterdir()):
+            key, _, digest = path.name.partition(".")
+            if len(key) == 64 and len(digest) == 64 and key not in entries:
+                entries[key] = (path, digest)
+    return entries
+
+
+class PageCache:
+    """Framed pages on disk, by key (see `page_key`), with this build's scratch folder."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.entries = EntryFolder(directory / "pages", "page cache")
+        tag = directory / "CACHEDIR.TAG"
+        if not tag.exists():
+            _write_atomically(tag, _TAG.encode())
+        _remove_stale_scratch(directory)
+        self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+        """This build's own folder: pinned copies of the entries it reuses, and its spool."""
+        self._pinned = 0
+
+    def take(self, key: str) -> Path | None:
+        """A verified copy of the entry for `key`, pinned for this build; None on a miss.
+
+        The copy is a hard link when the file system allows it, so reusing a page costs no copy,
+        and another build pruning the cache meanwhile cannot take it away."""
+        found = self.entries.read(key)
+        if found is None:
+            return None
+        path, data = found
         self._pinned += 1
         pinned = self.scratch / f"reused-{os.getpid()}-{self._pinned}"
         try:
             os.link(path, pinned)
         except OSError:
             pinned.write_bytes(data)
-        self._used.add(key)
         return pinned
 
     def used(self, key: str) -> None:
         """Count an entry as used (taken in another process), so `finish` keeps it."""
-        self._used.add(key)
+        self.entries.used.add(key)
 
     def store(self, key: str, written: Path) -> None:
-        """Keep a framed page as the build wrote it (linked or copied atomically, named by its
-        key and its sha256)."""
-        data = written.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        known = self._entries.get(key)
-        self._used.add(key)
-        if known is not None and known[1] == digest:
-            return
-        if known is not None:
-            self._drop(key)
-        target = self.pages / key[:2] / f"{key}.{digest}"
-        target.parent.mkdir(exist_ok=True)
-        _write_atomically(target, data, written)
-        self._entries[key] = (target, digest)
+        """Keep a framed page as the build wrote it."""
+        self.entries.write(key, written.read_bytes(), written)
 
     def finish(self) -> int:
         """Remove the entries this build did not use; the number removed."""
-        removed = 0
-        for key in sorted(set(self._entries) - self._used):
-            self._drop(key)
-            removed += 1
-        return removed
+        return self.entries.prune()
 
     def close(self) -> None:
         """Remove this build's scratch folder."""
         shutil.rmtree(self.scratch, ignore_errors=True)
-
-    def _scan(self) -> dict[str, tuple[Path, str]]:
-        entries: dict[str, tuple[Path, str]] = {}
-        for folder in sorted(self.pages.iterdir()):
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                key, _, digest = path.name.partition(".")
-                if len(key) == 64 and len(digest) == 64 and key not in entries:
-                    entries[key] = (path, digest)
-        return entries
-
-    def _drop(self, key: str) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            entry[0].unlink(missing_ok=True)
 
 
 @dataclass(frozen=True, kw_only=True)
