@@ -181,13 +181,48 @@ class _Renderer:
     def document_pages(self, history: DocumentHistory) -> list[Page]:
         base = document_url(*history.key)
         current = history.in_force(self.today)
+        t = self._t(history.language)
+        newest_first = list(reversed(history.versions))
+        clauses = list(self._clause_histories(history).values())
         pages = [
             self._version_page(history, current, base, current_page=True),
-            self._changes_page(history, base + "changes/"),
-            self._archive_page(history, base + "v/"),
+            self._own_page(
+                history,
+                "changes/",
+                "changes.html",
+                t.gettext("Changes"),
+                in_force=current,
+                source_url=self._source_url(history),
+                versions=newest_first,
+            ),
+            self._own_page(
+                history,
+                "v/",
+                "archive.html",
+                t.gettext("All versions"),
+                in_force=current,
+                versions=newest_first,
+            ),
+            # Any two versions, compared in the browser from the published v/<n>/document.json
+            # files: n small files instead of n*(n-1)/2 precomputed redlines (see docs/site.md).
+            self._own_page(
+                history,
+                "compare/",
+                "compare.html",
+                t.gettext("Compare versions"),
+                versions=newest_first,
+                default_old=max(1, min(current.number, history.latest.number - 1)),
+                default_new=history.latest.number,
+            ),
+            self._own_page(
+                history,
+                "history/",
+                "history.html",
+                t.gettext("History of each section"),
+                toc=tuple((c.clause_id, c.title) for c in clauses),
+                clauses=clauses,
+            ),
         ]
-        pages.append(self._compare_page(history, base + "compare/"))
-        pages.append(self._history_page(history, base + "history/"))
         for version in history.versions:
             pages.append(self._version_page(history, version, f"{base}v/{version.number}/"))
             if version.number > 1:
@@ -246,96 +281,33 @@ class _Renderer:
             searchable=current_page,
         )
 
-    def _changes_page(self, history: DocumentHistory, url: str) -> Page:
-        language = history.language
+    def _own_page(
+        self,
+        history: DocumentHistory,
+        suffix: str,
+        template: str,
+        label: str,
+        toc: tuple[tuple[str, str], ...] = (),
+        **context: Any,
+    ) -> Page:
+        """One of a document's pages about all its versions (change log, archive, comparison,
+        section history), at `suffix` under the document and titled `label`."""
+        url = document_url(*history.key) + suffix
         html = self._render(
-            "changes.html",
+            template,
             url,
             history.language,
             **self._document_context(history, url),
             history=history,
-            in_force=history.in_force(self.today),
-            source_url=self._source_url(history),
-            versions=list(reversed(history.versions)),
+            **context,
         )
-        title = self._t(language).gettext("Changes") + " · " + self._title(history)
         return Page(
             url=url,
-            title=title,
+            title=label + " · " + self._title(history),
             html=html,
-            language=language,
-            alternates=self._alternates(history, "changes/"),
-            feed=document_url(*history.key) + "feed.xml",
-            searchable=False,
-        )
-
-    def _archive_page(self, history: DocumentHistory, url: str) -> Page:
-        language = history.language
-        html = self._render(
-            "archive.html",
-            url,
-            language,
-            **self._document_context(history, url),
-            history=history,
-            in_force=history.in_force(self.today),
-            versions=list(reversed(history.versions)),
-        )
-        title = self._t(language).gettext("All versions") + " · " + self._title(history)
-        return Page(
-            url=url,
-            title=title,
-            html=html,
-            language=language,
-            alternates=self._alternates(history, "v/"),
-            feed=document_url(*history.key) + "feed.xml",
-            searchable=False,
-        )
-
-    def _compare_page(self, history: DocumentHistory, url: str) -> Page:
-        # Any two versions, compared in the browser from the published v/<n>/document.json files:
-        # n small files instead of n*(n-1)/2 precomputed redlines (see docs/site.md).
-        language = history.language
-        in_force = history.in_force(self.today)
-        html = self._render(
-            "compare.html",
-            url,
-            language,
-            **self._document_context(history, url),
-            history=history,
-            versions=list(reversed(history.versions)),
-            default_old=max(1, min(in_force.number, history.latest.number - 1)),
-            default_new=history.latest.number,
-        )
-        title = self._t(language).gettext("Compare versions") + " · " + self._title(history)
-        return Page(
-            url=url,
-            title=title,
-            html=html,
-            language=language,
-            alternates=self._alternates(history, "compare/"),
-            feed=document_url(*history.key) + "feed.xml",
-            searchable=False,
-        )
-
-    def _history_page(self, history: DocumentHistory, url: str) -> Page:
-        language = history.language
-        clauses = list(self._clause_histories(history).values())
-        html = self._render(
-            "history.html",
-            url,
-            language,
-            **self._document_context(history, url),
-            history=history,
-            clauses=clauses,
-        )
-        title = self._t(language).gettext("History of each section") + " · " + self._title(history)
-        return Page(
-            url=url,
-            title=title,
-            html=html,
-            language=language,
-            toc=tuple((c.clause_id, c.title) for c in clauses),
-            alternates=self._alternates(history, "history/"),
+            language=history.language,
+            toc=toc,
+            alternates=self._alternates(history, suffix),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
         )
