@@ -1,30 +1,17 @@
-"""Helpers shared by the hostile-input tests: site snapshots, real PO catalogs, a local web server
-and a probe that tells whether a page in Chromium ran or could run injected script."""
+"""Helpers shared by the hostile-input tests: site snapshots, real PO catalogs, and a probe that
+tells whether a page in Chromium ran or could run injected script."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import functools
-import http.server
 import io
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
 from generator.model import Policy
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -59,25 +46,6 @@ def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], st
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False)
     return buffer.getvalue()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder over HTTP on localhost; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 PROBE = """() => {

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 from conftest import SITE_YML, Project
-from hostile_helpers import CHROMIUM, CHROMIUM_ARGS, po_catalog, probe_pages, serve
+from hostile_helpers import po_catalog, probe_pages
+from local_browser import CHROMIUM, chromium, serve
 
 from generator import sources
 from generator.build import BuildOptions, build_site
@@ -332,14 +333,8 @@ def test_xss_check_accepts_each_neutralized_vector(accepted):
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _probe_site(browser, site: Path) -> tuple[dict[str, list[str]], list[str]]:

@@ -4,26 +4,14 @@ helpers that save screenshots and run axe-core."""
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from conftest import ROOT, Project
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from local_browser import serve
+from playwright.sync_api import Browser, BrowserContext, Page
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -39,37 +27,13 @@ class Served:
     """Every URL any page opened with `new_context` asked for."""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        """Keep the test output clean."""
-
-
 @contextlib.contextmanager
 def served(project: Project) -> Iterator[Served]:
-    """Build the project with `policy build` and serve its site from a thread on 127.0.0.1."""
+    """Build the project with `policy build` and serve its site on 127.0.0.1."""
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
-    handler = functools.partial(_QuietHandler, directory=str(project.root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Served(project=project, url=f"http://127.0.0.1:{server.server_address[1]}/")
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextlib.contextmanager
-def chromium() -> Iterator[Browser]:
-    """The machine's Chromium (Playwright never downloads a browser here)."""
-    assert Path(CHROMIUM).exists(), "Chromium is missing: scripts/test.sh installs it."
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with serve(project.root / "site") as url:
+        yield Served(project=project, url=url)
 
 
 @contextlib.contextmanager

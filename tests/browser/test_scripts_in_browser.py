@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import BASE_FILES, Project
-from harness import PHONE, Served, chromium, contexts, serious_violations, served, shot, type_into
+from harness import PHONE, Served, contexts, serious_violations, served, shot, type_into
+from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sample import po_catalog
 

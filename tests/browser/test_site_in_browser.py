@@ -16,13 +16,13 @@ from harness import (
     ARTIFACTS,
     PHONE,
     Served,
-    chromium,
     contexts,
     serious_violations,
     served,
     shot,
     type_into,
 )
+from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sample import make_sample
 
