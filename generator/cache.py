@@ -26,6 +26,7 @@ import os
 import pickle
 import shutil
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -281,7 +282,9 @@ class PageStore:
         back in the site's order: the chooser, then document by document. The body cache the
         pages are rendered with (`bodies`) learns which bodies the processes used.
         """
-        if jobs <= 1 or not hasattr(os, "fork"):
+        # A process running other threads (the live preview's server) is never forked: a lock
+        # one of them holds at that moment would stay locked forever in the child.
+        if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
             count = 0
             for page in pages(0, 1):
                 self.add(page, cacheable(page))

@@ -272,6 +272,32 @@ def test_pages_rendered_by_several_processes_make_the_same_site(make_project, tm
     assert _tree(project.root / "two") == _tree(project.root / "one")
 
 
+def test_pages_are_rendered_in_this_process_while_other_threads_run(
+    make_project, tmp_path, monkeypatch
+):
+    """The live preview serves pages from a thread while it builds; forking then could leave a
+    worker stuck on a lock that thread held, so the pages are rendered without forking."""
+    import threading
+
+    project = _project(make_project)
+    one = _build(project, None, "one", jobs=1)
+
+    def no_fork() -> int:
+        raise AssertionError("forked while another thread ran")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)
+    server.start()
+    try:
+        threaded = _build(project, None, "threaded", jobs=2)
+    finally:
+        stop.set()
+        server.join()
+    assert threaded.pages == one.pages
+    assert _tree(project.root / "threaded") == _tree(project.root / "one")
+
+
 def test_policy_build_reports_each_stage_and_the_pages_it_reused(make_project, tmp_path):
     project = _project(make_project)
     cache = tmp_path / "ci-cache"
