@@ -55,7 +55,10 @@ class Digests:
     def _encode(self, value: Any, out: list[bytes]) -> None:
         """Append a value's unambiguous encoding: a tag, then a length or a digest, then bytes."""
         kind = type(value)
-        if kind is str or kind is Markup:
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:  # an object digested before: the commonest
+            out.append(b"o" + known[1])
+        elif kind is str or kind is Markup:
             data = str(value).encode("utf-8", "surrogatepass")
             out.append(b"s" if kind is str else b"m")
             out.append(len(data).to_bytes(8, "big"))

@@ -27,7 +27,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 from generator.catalogs import Translations
-from generator.clause_history import ClauseHistory, clause_histories
+from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, ChangeType, ComposedClause, Edit, Language, Version
@@ -146,6 +146,7 @@ class _Renderer:
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
+        self._shared_sections: dict[tuple[int, int], Section] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -255,7 +256,10 @@ class _Renderer:
             status=status,
             retired=history.retired,
             can_compare=len(history.versions) > 1,
-            sections=[_section(clause, events, version, upcoming) for clause in version.document.clauses],
+            sections=[
+                self._section(clause, events.get(clause.id), version, upcoming)
+                for clause in version.document.clauses
+            ],
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
             lag=history.lag if current_page else None,
@@ -411,14 +415,14 @@ class _Renderer:
         def date(value: dt.date | dt.datetime) -> str:
             return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
 
-        def clause_section(clause: ComposedClause, event: Any, ahead: list[Version]) -> Markup:
+        def clause_section(section: Section) -> Markup:
             fragment = {
                 "link": link,
                 "date": date,
                 **context,
-                "clause": clause,
-                "event": event,
-                "ahead": ahead,
+                "clause": section.clause,
+                "event": section.event,
+                "ahead": section.ahead,
             }
             return self._clause_section(language, url, fragment)
 
@@ -457,6 +461,27 @@ class _Renderer:
                 self._sections.clear()
             self._sections[key] = (clause, event, html)
         return html
+
+    def _section(
+        self,
+        clause: ComposedClause,
+        history: ClauseHistory | None,
+        version: Version,
+        upcoming: list[Version],
+    ) -> Section:
+        """The clause's section on the page of `version`. Versions share most of their clauses
+        and last changes, so their pages share the same `Section` objects, and the body cache
+        digests each once."""
+        event = history.last_change(version.number) if history else None
+        ahead = tuple(n for n in upcoming if history.change_in(n.number)) if history else ()
+        if ahead:
+            return Section(clause=clause, event=event, ahead=ahead)
+        key = (id(clause), id(event))
+        known = self._shared_sections.get(key)
+        # The section holds the clause and event, so their ids cannot be reused meanwhile.
+        if known is None or known.clause is not clause or known.event is not event:
+            known = self._shared_sections[key] = Section(clause=clause, event=event)
+        return known
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on
@@ -551,19 +576,14 @@ class _Renderer:
         return interface_translations(language)
 
 
-def _section(
-    clause: ComposedClause,
-    events: dict[str, ClauseHistory],
-    version: Version,
-    upcoming: list[Version],
-) -> tuple[ComposedClause, Any, list[Version]]:
-    """A clause as a document page shows it: with its last change up to `version`, and the
-    announced versions that change it."""
-    history = events.get(clause.id)
-    if history is None:
-        return clause, None, []
-    ahead = [next for next in upcoming if history.change_in(next.number)]
-    return clause, history.last_change(version.number), ahead
+@dataclass(frozen=True)
+class Section:
+    """A clause as a document page shows it: with its last change up to the page's version, and
+    the announced versions that change it (on the page in force)."""
+
+    clause: ComposedClause
+    event: ClauseEvent | None
+    ahead: tuple[Version, ...] = ()
 
 
 @lru_cache(maxsize=64)

@@ -8,6 +8,7 @@ version, and the lag is recorded so the pages can say so.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -21,7 +22,15 @@ from generator.compose import Composition
 from generator.errors import Problem, Problems, Severity
 from generator.history import Revision
 from generator.incremental import CatalogLoader, Composer
-from generator.model import ChangeKind, ChangeNote, Document, Language, Policy, Version
+from generator.model import (
+    ChangeKind,
+    ChangeNote,
+    ComposedClause,
+    Document,
+    Language,
+    Policy,
+    Version,
+)
 from generator.sources import CHANGE_FILE, read_policy
 
 log = logging.getLogger(__name__)
@@ -166,6 +175,7 @@ class _Builder:
         self._catalogs = CatalogLoader()
         self._composer = Composer(self._catalogs)
         self._reported: set[tuple[str, bytes]] = set()
+        self._clauses: dict[ComposedClause, ComposedClause] = {}
         self._last_note: bytes | None = None
         """change.yml as the last accepted revision had it: a note is new when it differs, so a
         note rewritten in a commit that was skipped as invalid still describes the commit that
@@ -294,6 +304,7 @@ class _Builder:
                 f"change.yml; its commit subject is used as the summary.",
             )
         effective = note.effective if note else revision.date.date()
+        document = self._shared(document)
         version = Version(
             jurisdiction=jurisdiction,
             language=document.language,
@@ -313,6 +324,15 @@ class _Builder:
         history.append(version)
         if document.language in policy.languages_of(jurisdiction):
             self.versions.setdefault(document.key, []).append(version)
+
+    def _shared(self, document: Document) -> Document:
+        """The document with each clause the very object an earlier version has when they are
+        equal: recomposing after a catalog changed makes equal clauses anew, and the pages, diffs
+        and cache keys of thousands of versions work once per object."""
+        clauses = tuple(self._clauses.setdefault(c, c) for c in document.clauses)
+        if all(a is b for a, b in zip(clauses, document.clauses, strict=True)):
+            return document
+        return dataclasses.replace(document, clauses=clauses)
 
     def _add_translation(
         self, policy: Policy, revision: Revision, composition: Composition
@@ -341,6 +361,7 @@ class _Builder:
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
+        document = self._shared(document)
         summary_entry = translations.get(SUMMARY_CONTEXT, source.summary) if translations else None
         translated_summary = summary_entry and summary_entry.string and not summary_entry.fuzzy
         history.append(
