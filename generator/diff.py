@@ -183,14 +183,15 @@ def _clause_change(
     before: ComposedClause | None, after: ComposedClause | None, moved: bool
 ) -> ClauseChange | None:
     """The change to one clause; cached, since documents of several jurisdictions share the
-    same clause and so the same change (and its word diff)."""
+    same clause and so the same change (and its word diff, made once when first read)."""
     if after is None and before is not None:
         return ClauseChange(
             clause_id=before.id,
             type=ChangeType.REMOVED,
             title=before.title,
             old_title=None,
-            paragraphs=tuple(_whole(p, Edit.DELETED) for p in before.paragraphs),
+            before=before,
+            after=None,
         )
     assert after is not None
     if before is None:
@@ -199,7 +200,8 @@ def _clause_change(
             type=ChangeType.ADDED,
             title=after.title,
             old_title=None,
-            paragraphs=tuple(_whole(p, Edit.INSERTED) for p in after.paragraphs),
+            before=None,
+            after=after,
         )
     same_text = before.html == after.html and before.title == after.title
     if same_text and not moved:
@@ -209,9 +211,22 @@ def _clause_change(
         type=ChangeType.MOVED if same_text else ChangeType.CHANGED,
         title=after.title,
         old_title=before.title if before.title != after.title else None,
-        paragraphs=diff_paragraphs(list(before.paragraphs), list(after.paragraphs)),
+        before=before,
+        after=after,
         moved=moved,
     )
+
+
+def clause_paragraphs(
+    before: ComposedClause | None, after: ComposedClause | None
+) -> tuple[RedlineParagraph, ...]:
+    """A clause's paragraphs with what changed between two versions of it marked inside: all
+    deleted when it was removed, all inserted when it was added."""
+    if after is None:
+        return tuple(_whole(p, Edit.DELETED) for p in before.paragraphs) if before else ()
+    if before is None:
+        return tuple(_whole(p, Edit.INSERTED) for p in after.paragraphs)
+    return diff_paragraphs(list(before.paragraphs), list(after.paragraphs))
 
 
 def _moved(old_order: list[str], new_order: list[str]) -> set[str]:

@@ -338,10 +338,22 @@ class ClauseChange:
     """The clause's title in the newer version (the older one when removed)."""
     old_title: str | None
     """The older title when it changed, else None."""
-    paragraphs: tuple[RedlineParagraph, ...]
-    """The whole clause, with the changes marked inside, so each change keeps its context."""
+    before: ComposedClause | None
+    """The clause in the older version; None when it was added."""
+    after: ComposedClause | None
+    """The clause in the newer version; None when it was removed."""
     moved: bool = False
     """The clause now stands elsewhere among the clauses (with CHANGED: and changed too)."""
+
+    @cached_property
+    def paragraphs(self) -> tuple[RedlineParagraph, ...]:
+        """The whole clause, with the changes marked inside, so each change keeps its context.
+
+        Worked out (word by word) when first read: a build whose cache already has a redline's
+        page needs to know which clauses changed, not how."""
+        from generator.diff import clause_paragraphs  # diff builds on these values
+
+        return clause_paragraphs(self.before, self.after)
 
 
 @dataclass(frozen=True, kw_only=True)
