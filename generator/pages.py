@@ -26,7 +26,6 @@ from jinja2 import (
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
-from generator.catalogs import Translations
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
@@ -111,7 +110,7 @@ def _relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
-def render_pages(publication: Publication, names: Translations | None = None) -> list[Page]:
+def render_pages(publication: Publication) -> list[Page]:
     """Every page of the site: chooser, and per document the current page, change log, archive,
     each version and each redline."""
     return list(iter_pages(publication))

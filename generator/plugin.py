@@ -70,8 +70,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
-        self.preloaded: Site | None = None
-        """A site the caller already rendered, used instead of running the pipeline again."""
         self.publication: Any = None
         """A publication the caller already read (`policy build`), rendered page by page."""
         self.progress: Progress | None = None
@@ -86,7 +84,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
         self._serving = False
-        self._languages_seen: list[str] = []
         self._frame: Stage | None = None
         self._nav: Any = None
         self._env: Any = None
@@ -110,18 +107,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
         self.progress = self.progress or Progress(logger=log)
         self.rendered, self.reused, self.written = [], 0, 0
-        publication = None
-        if self.preloaded is not None:
-            self.site = self.preloaded
-            self._files = self.site.files
-        else:
-            # A publication handed over serves one build; `mkdocs serve` reads the sources again.
-            publication = self.publication or self._make_publication(config)
-            self.publication = None
-            self._languages_seen = _languages(publication)
-            self.site = site_outline(publication)
-            site_url = self._options.site_url if self._options else (config.site_url or "")
-            self._files = site_files(publication, site_url)
+        # A publication handed over serves one build; `mkdocs serve` reads the sources again.
+        publication = self.publication or self._make_publication(config)
+        self.publication = None
+        self.site = site_outline(publication)
+        site_url = self._options.site_url if self._options else (config.site_url or "")
+        self._files = site_files(publication, site_url)
         self._pin_build_date()
         config.theme.dirs.insert(0, str(THEME_DIR))
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -131,7 +122,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         config.nav = _nav(self.site)
         search = config.plugins.get("material/search") or config.plugins.get("search")
         if search is not None:
-            _configure_search(search.config, self._languages())
+            _configure_search(search.config, _languages(publication))
         locales = Path(config.config_file_path).parent / "locales"
         if locales.is_dir() and str(locales) not in config.watch:
             config.watch.append(str(locales))
@@ -140,24 +131,19 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._bodies = (
             BodyCache(self._cache.directory, _code_fingerprint()) if self._cache else None
         )
+        documents = {
+            document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
+        }
         with self.progress.stage("render", unit="pages") as stage:
-            if publication is None:
-                for page in self.site.pages:
-                    self._store.add(page, cacheable=_cacheable(page))
-                    stage.advance()
-            else:
-                documents = {
-                    document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
-                }
-                stage.advance(
-                    self._store.add_all(
-                        lambda part, parts: iter_pages(publication, part, parts, self._bodies),
-                        _cacheable,
-                        documents,
-                        self._jobs(publication),
-                        self._bodies,
-                    )
+            stage.advance(
+                self._store.add_all(
+                    lambda part, parts: iter_pages(publication, part, parts, self._bodies),
+                    _cacheable,
+                    documents,
+                    self._jobs(publication),
+                    self._bodies,
                 )
+            )
         return config
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -307,11 +293,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return 1
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return max(1, min(4, cpus or 1))
-
-    def _languages(self) -> list[str]:
-        if self.preloaded is not None:
-            return sorted({page.language for page in self.preloaded.pages})
-        return self._languages_seen
 
     def _write_sitemap(self, config: Any) -> None:
         """sitemap.xml and its gzip as MkDocs writes them, listing every page, the reused too
