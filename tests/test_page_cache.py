@@ -52,6 +52,17 @@ def _project(make_project) -> Project:
     return project
 
 
+def _change_one_clause(project: Project) -> None:
+    """Commit a change to one clause every document has: English gets a third version."""
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
+        },
+    )
+
+
 def _build(project: Project, cache: Path | None, site: str = "site", jobs: int = 1) -> BuildSummary:
     options = BuildOptions(
         project_dir=project.root,
@@ -86,13 +97,7 @@ def test_warm_rebuild_renders_only_the_pages_whose_content_changed(make_project,
     assert len(cold.rendered) == cold.pages
     before = _bodies(project)
 
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
-        },
-    )
+    _change_one_clause(project)
     warm = _build(project, cache)
 
     after = _bodies(project)
@@ -118,13 +123,7 @@ def test_warm_rebuild_renders_the_bodies_of_only_the_pages_whose_content_changed
     cache = tmp_path / "cache"
     _build(project, cache)
     before = _bodies(project)
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
-        },
-    )
+    _change_one_clause(project)
     after = _bodies(project)
     rendered: list[str] = []
     render = pages._Renderer._render_template
@@ -251,13 +250,7 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     cacheable = cold.pages - len(_always_rendered(project))
     assert len(list((cache / "pages").rglob("*.*"))) == cacheable
     assert len(list((cache / "bodies").rglob("*.*"))) == cold.pages
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-03"),
-        },
-    )
+    _change_one_clause(project)
     warm = _build(project, cache)
     assert len(list((cache / "pages").rglob("*.*"))) == warm.pages - len(_always_rendered(project))
     assert len(list((cache / "bodies").rglob("*.*"))) == warm.pages
