@@ -156,7 +156,8 @@ class Progress:
         if not self.report:
             return
         elapsed = time.perf_counter() - stage.started
-        line = f"{stage.name}: {stage.done} {stage.unit} in {elapsed:.1f} s"
+        unit = stage.unit[:-1] if stage.done == 1 and stage.unit.endswith("s") else stage.unit
+        line = f"{stage.name}: {stage.done} {unit} in {elapsed:.1f} s"
         if self.interactive:
             self.stream.write("\r" + line + "\x1b[K\n")
             self.stream.flush()

@@ -17,13 +17,16 @@ def test_each_stage_writes_one_line_with_its_count_when_not_on_a_terminal():
         stage.advance(74)
     for _ in progress.iterate("versions", range(3), total=3, unit="commits"):
         pass
+    with progress.stage("check", unit="revisions") as stage:
+        stage.advance()
     lines = stream.getvalue().splitlines()
     assert [line.split(" in ")[0] for line in lines] == [
         "history: 74 commits",
         "versions: 3 commits",
+        "check: 1 revision",
     ]
     assert all(line.endswith(" s") for line in lines)
-    assert progress.counts == {"history": 74, "versions": 3}
+    assert progress.counts == {"history": 74, "versions": 3, "check": 1}
 
 
 def test_a_long_stage_says_how_far_it_is():
