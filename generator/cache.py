@@ -119,6 +119,7 @@ class EntryFolder:
         self.used: set[str] = set()
         """Keys read or written by this build (or, for `PageStore`, by its worker processes)."""
         self._entries = _scan(folder)
+        self._unwritable = False
 
     def read(self, key: str) -> tuple[Path, bytes] | None:
         """The entry's file and content, if it is there and undamaged; a damaged one is removed."""
@@ -148,8 +149,17 @@ class EntryFolder:
         if known is not None:
             self._drop(key)
         target = self.folder / key[:2] / f"{key}.{digest}"
-        target.parent.mkdir(exist_ok=True)
-        _write_atomically(target, data, same)
+        try:
+            target.parent.mkdir(exist_ok=True)
+            _write_atomically(target, data, same)
+        except OSError as error:
+            # The cache only saves work: an entry it cannot keep (a full or read-only volume)
+            # must not fail the build.
+            if not self._unwritable:
+                log.warning("%s: cannot write to %s (%s); entries are not kept", self.label,
+                            self.folder, error.strerror or error)  # fmt: skip
+            self._unwritable = True
+            return
         self._entries[key] = (target, digest)
 
     def prune(self) -> int:
@@ -189,7 +199,8 @@ class PageCache:
         self.entries = EntryFolder(directory / "pages", "page cache")
         tag = directory / "CACHEDIR.TAG"
         if not tag.exists():
-            _write_atomically(tag, _TAG.encode())
+            with contextlib.suppress(OSError):  # only a courtesy to backup tools
+                _write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
         self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""

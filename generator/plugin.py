@@ -281,7 +281,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         folder = options.cache_dir if options and options.cache_dir else None
         if folder is None:
             folder = Path(config.config_file_path).parent / self.config.cache_dir
-        return cache.PageCache(Path(folder))
+        try:
+            return cache.PageCache(Path(folder))
+        except OSError as error:
+            raise PluginError(
+                f"{folder}: cannot keep the page cache there ({error.strerror or error}). Give "
+                "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build "
+                "with --no-cache."
+            ) from error
 
     def _jobs(self, publication: Any) -> int:
         """Processes that render pages at once: the `jobs` option, else one per processor (at

@@ -333,3 +333,45 @@ def test_mkdocs_build_uses_the_cache_option_of_mkdocs_yml(make_project):
         assert result.returncode == 0, result.stderr
     assert list((project.root / "build-cache/pages").rglob("*.*"))
     assert not (project.root / ".policy-cache").exists()
+
+
+def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_path):
+    project = _project(make_project)
+    built = project.policy("build", "--no-cache")
+    assert built.returncode == 0, built.stderr
+    before = _tree(project.root / "site")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = project.policy("build", "--cache-dir", str(blocker / "cache"))
+    assert result.returncode == 1
+    assert f"{blocker / 'cache'}: cannot keep the page cache there" in result.stderr
+    assert "--no-cache" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert _tree(project.root / "site") == before
+
+
+def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_path, caplog):
+    """Entries that cannot be written (a full or read-only volume): the build succeeds, and its
+    site is the same."""
+    from generator import cache as cache_module
+
+    project = _project(make_project)
+    _build(project, None, "plain")
+
+    def failing(target, data, same=None):  # noqa: ANN001, ANN202, ARG001
+        raise OSError(28, "No space left on device")
+
+    original = cache_module._write_atomically
+    cache_module._write_atomically = failing
+    try:
+        full = _build(project, tmp_path / "cache", "full")
+    finally:
+        cache_module._write_atomically = original
+    assert full.reused == 0
+    assert _tree(project.root / "full") == _tree(project.root / "plain")
+    warnings = [r.message for r in caplog.records if "entries are not kept" in r.message]
+    assert sorted(warnings) == [
+        f"{label} cache: cannot write to {tmp_path / 'cache' / folder} (No space left on device);"
+        " entries are not kept"
+        for label, folder in (("body", "bodies"), ("page", "pages"))
+    ]
