@@ -110,6 +110,9 @@ def test_warm_rebuild_renders_only_the_pages_whose_content_changed(make_project,
         assert f"{base}v/1/" not in warm.rendered
     # German lags behind: none of its versions or redlines is rendered again.
     assert not [url for url in warm.rendered if "/de/" in url and url.count("/") > 3]
+    # The cache the previous commit left changes nothing: the same bytes as a build without it.
+    _build(project, None, "plain")
+    assert _tree(project.root / "site") == _tree(project.root / "plain")
 
 
 def test_warm_rebuild_renders_the_bodies_of_only_the_pages_whose_content_changed(
