@@ -72,7 +72,7 @@ def extract_template(policy: Policy, created: str | None) -> PoCatalog:
         "extracted from policies/ by 'policy i18n extract'. Do not translate this file:",
         "'policy i18n update' merges it into locales/<lang>/LC_MESSAGES/policy.po.",
     ]
-    template.header_fields = _header_fields(policy.title, created, language="")
+    template.header_fields = header_fields(policy.title, created, language="")
     for jid in sorted(policy.jurisdictions):
         jurisdiction = policy.jurisdictions[jid]
         _add(
@@ -109,7 +109,7 @@ def new_catalog(
         "Translate it with Poedit, Weblate or Crowdin (see docs/translating.md);",
         "'policy i18n update' keeps it in step with policies/.",
     ]
-    catalog.header_fields = _header_fields(title, created, language=language.catalog_name)
+    catalog.header_fields = header_fields(title, created, language=language.catalog_name)
     catalog.set_header("Plural-Forms", plural_forms(language))
     return catalog
 
@@ -252,7 +252,8 @@ def _add(
         stored.flags = set(stored.flags) - FORMAT_FLAGS
 
 
-def _header_fields(title: str, created: str | None, *, language: str) -> list[tuple[str, str]]:
+def header_fields(title: str, created: str | None, *, language: str) -> list[tuple[str, str]]:
+    """A catalog's header, as every catalog of this project (policy and interface) writes it."""
     fields = [("Project-Id-Version", title)]
     if created:
         fields += [("POT-Creation-Date", created), ("PO-Revision-Date", created)]

@@ -14,11 +14,14 @@ from babel.messages.extract import extract
 
 from generator.catalogs import parse_catalog, plural_forms, plural_forms_match
 from generator.errors import Problems
-from generator.i18n import merge_catalog
+from generator.i18n import header_fields, merge_catalog
 from generator.interface import DOMAIN, LOCALES_DIR
 from generator.model import Language
 from generator.pofiles import PoCatalog, write_catalog
 from generator.translations import CatalogUpdate, source_date, write_if_changed
+
+TITLE = "policy-publisher interface"
+"""The interface catalogs' Project-Id-Version."""
 
 PACKAGE = Path(__file__).parent
 TEMPLATE = LOCALES_DIR / f"{DOMAIN}.pot"
@@ -32,7 +35,7 @@ def extract_interface() -> PoCatalog:
         "The site's own words (headings, labels, notices), extracted from generator/ by",
         "'policy i18n interface'. Translations: generator/locales/<lang>/LC_MESSAGES/interface.po.",
     ]
-    template.header_fields = _fields("", source_date(PACKAGE.parent))
+    template.header_fields = header_fields(TITLE, source_date(PACKAGE.parent), language="")
     sources = sorted(PACKAGE.glob("templates/*.html")) + sorted(PACKAGE.glob("*.py"))
     for path in sources:
         method = _JINJA if path.suffix == ".html" else "python"
@@ -91,21 +94,7 @@ def new_interface_catalog(catalog_name: str, created: str | None) -> PoCatalog:
     language = catalog.locale.english_name if catalog.locale else catalog_name
     catalog.header_comments = [f"{language} translation of the site's own words."]
     catalog.header_fields = [
-        *_fields(catalog_name, created),
+        *header_fields(TITLE, created, language=catalog_name),
         ("Plural-Forms", plural_forms(Language(tag=catalog_name.replace("_", "-")))),
     ]
     return catalog
-
-
-def _fields(language: str, created: str | None) -> list[tuple[str, str]]:
-    dates = [("POT-Creation-Date", created), ("PO-Revision-Date", created)] if created else []
-    return [
-        ("Project-Id-Version", "policy-publisher interface"),
-        *dates,
-        ("Last-Translator", ""),
-        ("Language-Team", ""),
-        ("Language", language),
-        ("MIME-Version", "1.0"),
-        ("Content-Type", "text/plain; charset=UTF-8"),
-        ("Content-Transfer-Encoding", "8bit"),
-    ]

@@ -12,12 +12,10 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TextIO, TypeVar
-
-T = TypeVar("T")
+from typing import TextIO
 
 _BAR_WIDTH = 24
 _REDRAW = 0.1
@@ -106,13 +104,6 @@ class Progress:
         self._pop(stage.name)
         self.counts[stage.name] = self.counts.get(stage.name, 0) + stage.done
         self._finish(stage)
-
-    def iterate(self, name: str, items: Iterable[T], total: int, unit: str) -> Iterator[T]:
-        """The items, as a stage that advances by one with each."""
-        with self.stage(name, total, unit) as stage:
-            for item in items:
-                yield item
-                stage.advance()
 
     @contextmanager
     def timer(self, name: str) -> Iterator[None]:

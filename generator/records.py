@@ -17,13 +17,9 @@ from generator.versions import DocumentHistory, Publication, document_json
 SCHEMA_VERSION = 1
 
 
-def render_records(publication: Publication) -> list[SiteFile]:
-    """versions.json per document and at the root, and document.json for every version."""
-    return list(iter_records(publication))
-
-
 def iter_records(publication: Publication) -> Iterator[SiteFile]:
-    """The files of `render_records`, one at a time (every version's text adds up)."""
+    """versions.json per document and at the root, and document.json for every version, one at
+    a time (every version's text adds up)."""
     index = []
     for history in publication.documents.values():
         record = document_record(publication, history)

@@ -15,8 +15,9 @@ def test_each_stage_writes_one_line_with_its_count_when_not_on_a_terminal():
     progress = Progress(stream, interactive=False)
     with progress.stage("history", unit="commits") as stage:
         stage.advance(74)
-    for _ in progress.iterate("versions", range(3), total=3, unit="commits"):
-        pass
+    with progress.stage("versions", total=3, unit="commits") as stage:
+        for _ in range(3):
+            stage.advance()
     with progress.stage("check", unit="revisions") as stage:
         stage.advance()
     lines = stream.getvalue().splitlines()
