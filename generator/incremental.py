@@ -219,7 +219,9 @@ def _describe(run: str) -> _Unit:
             continue
         obsolete = line[:2] == "#~"
         body = line[2:].lstrip() if obsolete else line
-        if line[:2] == "#|" or (obsolete and body[:1] == "|") or (line[0] != "#" or obsolete) and body and _check_string_line(body, 0) is not None:
+        previous_msgid = line[:2] == "#|" or (obsolete and body[:1] == "|")
+        keyword_line = (line[0] != "#" or obsolete) and body
+        if previous_msgid or (keyword_line and _check_string_line(body, 0) is not None):
             plain = False
         if line[0] == "#" and line[:2] != "#~":
             keyword = "#"
