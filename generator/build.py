@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check import check_files
+from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError, Problem, Severity
 from generator.feeds import render_feeds
 from generator.history import Repository, Revision
 from generator.model import Language
 from generator.pages import Site, SiteFile, document_url, render_pages
-from generator.progress import Progress, Stage
+from generator.progress import Progress
 from generator.records import iter_records
 from generator.versions import Publication, derive_versions
 
@@ -83,8 +84,11 @@ def make_site(options: BuildOptions) -> tuple[Publication, Site]:
     return publication, site
 
 
-def make_publication(options: BuildOptions, progress: Progress | None = None) -> Publication:
-    """Read the history, check the newest revision and number every document's versions."""
+def make_publication(
+    options: BuildOptions, progress: Progress | None = None, checkpoints: Checkpoints | None = None
+) -> Publication:
+    """Read the history, check the newest revision and number every document's versions (from
+    the newest of the `checkpoints` the history contains)."""
     progress = progress or Progress(report=False)
     with progress.stage("history", unit="commits") as stage:
         revisions = read_revisions(options)
@@ -93,7 +97,9 @@ def make_publication(options: BuildOptions, progress: Progress | None = None) ->
         _check_newest(revisions[-1])
         stage.advance()
     with progress.stage("versions", total=len(revisions), unit="commits") as stage:
-        publication = derive_versions(_counted(revisions, stage), reference_date())
+        publication = derive_versions(revisions, reference_date(), checkpoints, stage.advance)
+    if checkpoints is not None:
+        checkpoints.finish()
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
     for problem in publication.problems:
@@ -121,12 +127,6 @@ def site_files(publication: Publication, site_url: str) -> Iterator[SiteFile]:
     """The feeds and records, one at a time."""
     yield from render_feeds(publication, site_url)
     yield from iter_records(publication)
-
-
-def _counted(revisions: list[Revision], stage: Stage) -> Iterator[Revision]:
-    for revision in revisions:
-        yield revision
-        stage.advance()
 
 
 def read_revisions(options: BuildOptions) -> list[Revision]:
@@ -244,7 +244,6 @@ def build_site(
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
             options = dataclasses.replace(options, site_url=config.site_url)
-        publication = make_publication(options, progress)
         plugin = config.plugins.get("policy")
         if plugin is None:
             raise PolicyError(
@@ -258,6 +257,7 @@ def build_site(
                     )
                 ]
             )
+        publication = make_publication(options, progress, plugin.checkpoints(config, options))
         plugin.publish(publication, options, progress)
         # MkDocs' own time; the stages our plugin runs inside it are counted apart.
         with pinned_build_date(publication), progress.timer("mkdocs"):

@@ -133,7 +133,7 @@ class EntryFolder:
             data = None
         if data is None or hashlib.sha256(data).hexdigest() != digest:
             log.warning("%s: %s is damaged; the page is rendered again", self.label, path.name)
-            self._drop(key)
+            self.drop(key)
             return None
         self.used.add(key)
         return path, data
@@ -147,7 +147,7 @@ class EntryFolder:
         if known is not None and known[1] == digest:
             return
         if known is not None:
-            self._drop(key)
+            self.drop(key)
         target = self.folder / key[:2] / f"{key}.{digest}"
         try:
             target.parent.mkdir(exist_ok=True)
@@ -172,7 +172,8 @@ class EntryFolder:
                 removed += 1
         return removed
 
-    def _drop(self, key: str) -> None:
+    def drop(self, key: str) -> None:
+        """Forget an entry and remove its file."""
         entry = self._entries.pop(key, None)
         if entry is not None:
             entry[0].unlink(missing_ok=True)

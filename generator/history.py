@@ -252,6 +252,11 @@ class _LazyFiles(Mapping[str, bytes]):
         """The blob id of a path, a cheap fingerprint of its content."""
         return self._blobs[path]
 
+    def __reduce__(self) -> tuple:
+        """Pickled (in a history checkpoint, see checkpoints.py) as the contents themselves: the
+        repository they are read from belongs to one build."""
+        return (dict, (dict(self.items()),))
+
 
 def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | None]]]:
     """(commit, commit time, subject, [(path, new blob or None if deleted)]) of one log record."""

@@ -67,6 +67,11 @@ class CatalogLoader:
         kept with the entry, so their ids cannot be reused by other catalogs while it exists."""
         self._entries: dict[str, dict[str, tuple[int, list]]] = {}
 
+    def __getstate__(self) -> dict:
+        """Pickled (in a history checkpoint) without what is keyed by object ids, which mean
+        nothing in another process."""
+        return {**vars(self), "_changes": {}}
+
     def load(self, path: str, data: bytes, problems: Problems) -> tuple[Translations | None, bool]:
         """The catalog's lookup table, and whether it was read now (False: same as last time)."""
         last = self._last.get(path)
@@ -271,6 +276,11 @@ class Composer:
         self._orders: dict[tuple[int, str], tuple[Policy, list[Clause]]] = {}
         self._memo: dict[tuple, tuple[tuple, _Slot]] = {}
         """A clause composed for one jurisdiction serves the others that have the same texts."""
+
+    def __getstate__(self) -> dict:
+        """Pickled (in a history checkpoint) without the caches keyed by object ids, which mean
+        nothing in another process."""
+        return {**vars(self), "_deltas": {}, "_orders": {}, "_memo": {}}
 
     def compose(
         self,

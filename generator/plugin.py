@@ -34,6 +34,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator import cache
 from generator.bodies import BodyCache, code_fingerprint
+from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
@@ -273,22 +274,31 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._files = None
         self._unpin_build_date()
 
-    def _open_cache(self, config: Any) -> cache.PageCache | None:
-        """The page cache, unless it is turned off (or this is a live preview)."""
-        options = self._options
+    def checkpoints(self, config: Any, options: Any = None) -> Checkpoints | None:
+        """Where the history walk resumes from (see checkpoints.py); None without a cache."""
+        folder = self._cache_folder(config, options)
+        try:
+            return Checkpoints(folder) if folder is not None else None
+        except OSError as error:
+            raise _unusable_cache(folder, error) from error
+
+    def _cache_folder(self, config: Any, options: Any = None) -> Path | None:
+        """The folder of the build cache (pages, bodies, history); None when the cache is
+        turned off (or this is a live preview)."""
+        options = options or self._options
         if self._serving or not self.config.cache or (options and not options.cache):
             return None
-        folder = options.cache_dir if options and options.cache_dir else None
-        if folder is None:
-            folder = Path(config.config_file_path).parent / self.config.cache_dir
+        if options and options.cache_dir:
+            return Path(options.cache_dir)
+        return Path(config.config_file_path).parent / self.config.cache_dir
+
+    def _open_cache(self, config: Any) -> cache.PageCache | None:
+        """The page cache, unless the build uses none."""
+        folder = self._cache_folder(config)
         try:
-            return cache.PageCache(Path(folder))
+            return cache.PageCache(folder) if folder is not None else None
         except OSError as error:
-            raise PluginError(
-                f"{folder}: cannot keep the page cache there ({error.strerror or error}). Give "
-                "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build "
-                "with --no-cache."
-            ) from error
+            raise _unusable_cache(folder, error) from error
 
     def _jobs(self, publication: Any) -> int:
         """Processes that render pages at once: the `jobs` option, else one per processor (at
@@ -346,11 +356,19 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             site_url=config.site_url or "",
         )
         try:
-            publication = make_publication(options, self.progress)
+            publication = make_publication(options, self.progress, self.checkpoints(config, options))
         except PolicyError as error:
             raise PluginError(error.format_message()) from error
         self._epoch = build_epoch(publication)
         return publication
+
+
+def _unusable_cache(folder: Path, error: OSError) -> PluginError:
+    return PluginError(
+        f"{folder}: cannot keep the build cache there ({error.strerror or error}). Give "
+        "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
+        "--no-cache."
+    )
 
 
 def _source(page: Page) -> str:

@@ -13,9 +13,10 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from generator.catalogs import Translations, catalog_path
 from generator.compose import Composition
@@ -32,6 +33,9 @@ from generator.model import (
     Version,
 )
 from generator.sources import CHANGE_FILE, read_policy
+
+if TYPE_CHECKING:
+    from generator.checkpoints import Checkpoints
 
 log = logging.getLogger(__name__)
 
@@ -152,12 +156,30 @@ def content_hash(document: Document) -> str:
 
 
 def derive_versions(
-    revisions: Iterable[Revision], reference_date: dt.date | None = None
+    revisions: Iterable[Revision],
+    reference_date: dt.date | None = None,
+    checkpoints: Checkpoints | None = None,
+    advance: Callable[[int], None] | None = None,
 ) -> Publication | None:
-    """Every document's versions through the revisions; None if no revision had a valid policy."""
-    builder = _Builder()
-    for revision in revisions:
-        builder.add(revision)
+    """Every document's versions through the revisions; None if no revision had a valid policy.
+
+    With `checkpoints`, the walk resumes after the newest commit they have a state for, and the
+    state after the last commit (not the working tree's draft) is saved for the next build.
+    `advance(n)` is told as each revision (or the n a checkpoint covers) is done.
+    """
+    revisions = list(revisions)
+    commits = [revision.commit for revision in revisions]
+    resumed = checkpoints.resume(commits) if checkpoints is not None else None
+    start, builder = resumed if resumed is not None else (0, _Builder())
+    if advance is not None and start:
+        advance(start)
+    last = max((i for i, commit in enumerate(commits) if commit), default=-1)
+    for index in range(start, len(revisions)):
+        builder.add(revisions[index])
+        if checkpoints is not None and index == last:
+            checkpoints.save(commits[index], builder)
+        if advance is not None:
+            advance(1)
     return builder.finish(reference_date)
 
 

@@ -257,7 +257,9 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     warm = _build(project, cache)
     assert len(list((cache / "pages").rglob("*.*"))) == warm.pages - len(_always_rendered(project))
     assert len(list((cache / "bodies").rglob("*.*"))) == warm.pages
-    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "bodies", "pages"]
+    # One checkpoint of the history walk: after the newest commit.
+    assert len(list((cache / "history").rglob("*.*"))) == 1
+    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "bodies", "history", "pages"]
 
 
 def test_pages_rendered_by_several_processes_make_the_same_site(make_project, tmp_path):
@@ -347,7 +349,7 @@ def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_p
     blocker.write_text("not a folder", encoding="utf-8")
     result = project.policy("build", "--cache-dir", str(blocker / "cache"))
     assert result.returncode == 1
-    assert f"{blocker / 'cache'}: cannot keep the page cache there" in result.stderr
+    assert f"{blocker / 'cache'}: cannot keep the build cache there" in result.stderr
     assert "--no-cache" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert _tree(project.root / "site") == before
@@ -376,5 +378,5 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
     assert sorted(warnings) == [
         f"{label} cache: cannot write to {tmp_path / 'cache' / folder} (No space left on device);"
         " entries are not kept"
-        for label, folder in (("body", "bodies"), ("page", "pages"))
+        for label, folder in (("body", "bodies"), ("history", "history"), ("page", "pages"))
     ]
