@@ -356,7 +356,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             site_url=config.site_url or "",
         )
         try:
-            publication = make_publication(options, self.progress, self.checkpoints(config, options))
+            publication = make_publication(
+                options, self.progress, self.checkpoints(config, options)
+            )
         except PolicyError as error:
             raise PluginError(error.format_message()) from error
         self._epoch = build_epoch(publication)
