@@ -10,8 +10,9 @@ CPU seconds per stage, pages written and reused, peak memory. The runs are:
   cost per page that MkDocs and Material have in their linear regime;
 - `cold`: the workload built with an empty page cache;
 - `warm`: one more commit that changes one clause (one every jurisdiction has), built with the
-  cache the cold build left (as CI restores it); `warm-regional` the same after a commit that
-  changes a clause only one jurisdiction has (the cold build it follows is not printed);
+  cache the cold build left and without its site, as CI builds a fresh clone with the cache it
+  restored; `warm-regional` the same after a commit that changes a clause only one jurisdiction
+  has (the cold build it follows is not printed);
 - `double`: the same workload with twice the versions, built cold.
 
 A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
@@ -26,6 +27,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -93,6 +95,8 @@ def _benchmark(workload: synth.Workload, work: Path) -> None:
     build = {"kind": "build", "repo": str(repo), "cache": str(cache_dir), "workload": workload.name}
     runs["cold"] = _run({**build, "run": "cold"})
     synth.append_commits(repo, pending)
+    # CI builds in a fresh clone, with the cache it restored but no site: nor does this build.
+    shutil.rmtree(repo / "site")
     runs["warm"] = _run({**build, "run": "warm"})
     # The same once more, after a commit that changes a clause only one jurisdiction has.
     regional = work / f"repo-{workload.name}-regional"
@@ -100,6 +104,7 @@ def _benchmark(workload: synth.Workload, work: Path) -> None:
     local = {**build, "repo": str(regional), "cache": str(work / f"cache-{workload.name}-regional")}
     _run({**local, "run": "cold-regional"}, quiet=True)
     synth.append_commits(regional, pending)
+    shutil.rmtree(regional / "site")
     runs["warm-regional"] = _run({**local, "run": "warm-regional"})
     double = synth.Workload(
         clauses=workload.clauses,

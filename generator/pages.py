@@ -97,6 +97,12 @@ def relative(from_url: str, to_url: str) -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
+@lru_cache(maxsize=256)
+def _language(tag: str) -> Language:
+    """One `Language` per tag: the pages' contexts share it, and the body cache digests it once."""
+    return Language(tag=tag)
+
+
 def _relpath(path: str, start: str) -> str:
     """`posixpath.relpath` for site addresses, without its trips to the file system (it is called
     for every link of every page)."""
@@ -161,7 +167,7 @@ class _Renderer:
                     "name": self._jurisdiction_name(jid),
                     "documents": [
                         {
-                            "language": Language(tag=h.language),
+                            "language": _language(h.language),
                             "url": document_url(*h.key),
                             "suggestion": self._suggestion(h),
                         }
@@ -360,7 +366,7 @@ class _Renderer:
             "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
             "languages": [
                 {
-                    "language": Language(tag=h.language),
+                    "language": _language(h.language),
                     "url": self._counterpart(history, h, page),
                     "current": h.language == language,
                 }
@@ -370,12 +376,12 @@ class _Renderer:
                 {
                     "name": self._jurisdiction_name(h.jurisdiction, language),
                     "url": self._counterpart(history, h, page),
-                    "language": Language(tag=h.language),
+                    "language": _language(h.language),
                     "current": h.jurisdiction == history.jurisdiction,
                 }
                 for h in self._regions(language)
             ],
-            "source_language": Language(tag=self.policy.source_language),
+            "source_language": _language(self.policy.source_language),
         }
 
     def _source_url(self, history: DocumentHistory) -> str | None:
