@@ -39,6 +39,7 @@ from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
 from generator.progress import Progress, Stage
+from generator.search_words import SearchWords
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -84,6 +85,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
+        self._words: SearchWords | None = None
         self._serving = False
         self._frame: Stage | None = None
         self._nav: Any = None
@@ -121,7 +123,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             if asset.suffix in {".css", ".js"} and f"assets/{asset.name}" not in target:
                 target.append(f"assets/{asset.name}")
         config.nav = _nav(self.site)
-        search = config.plugins.get("material/search") or config.plugins.get("search")
+        search = _search_plugin(config)
         if search is not None:
             _configure_search(search.config, _languages(publication))
         locales = Path(config.config_file_path).parent / "locales"
@@ -146,6 +148,16 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 )
             )
         return config
+
+    def on_pre_build(self, config: Any) -> None:
+        """The search index cuts Chinese text into words once per text (see search_words.py)."""
+        search = _search_plugin(config)
+        index = getattr(search, "search_index", None)
+        segment = getattr(index, "_segment_chinese", None)
+        if callable(segment):
+            folder = self._cache.directory if self._cache else None
+            self._words = SearchWords(folder, search.config)
+            index._segment_chinese = self._words.remembering(segment)  # type: ignore[union-attr]
 
     def on_files(self, files: Files, config: Any) -> Files:
         """Replace the policy sources with the pages MkDocs renders and our assets."""
@@ -246,6 +258,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     self._cache.finish()
                 if self._bodies is not None:
                     self._bodies.finish()
+                if self._words is not None:
+                    self._words.save()
             self.written = len(self._store.urls)  # type: ignore[union-attr]
         finally:
             self._close()
@@ -270,7 +284,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._store.close()
         if self._cache is not None:
             self._cache.close()
-        self._store = self._cache = self._bodies = None
+        self._store = self._cache = self._bodies = self._words = None
         self._files = None
         self._unpin_build_date()
 
@@ -371,6 +385,10 @@ def _unusable_cache(folder: Path, error: OSError) -> PluginError:
         "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
         "--no-cache."
     )
+
+
+def _search_plugin(config: Any) -> Any:
+    return config.plugins.get("material/search") or config.plugins.get("search")
 
 
 def _source(page: Page) -> str:

@@ -1,0 +1,85 @@
+"""The theme's Chinese word segmentation, remembered within a build and between builds.
+
+Material's search plugin cuts Han text into words with jieba (a dependency: see
+`plugin.search_languages`), section by section of every page it indexes. That is most of what
+indexing costs: every jurisdiction's Chinese and Japanese documents share most of their sections,
+and from one build to the next almost every section is the same text again. Segmentation is a pure
+function of the text and the dictionary, so each text is cut once per build, and the cuts of the last
+build are kept in the build cache for the next (an `EntryFolder` entry, checked like the others),
+keyed by the versions of jieba and of the theme and by the dictionaries the site configures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.cache import EntryFolder, fingerprint, package_parts
+
+log = logging.getLogger(__name__)
+
+FORMAT = "policy-search-words 1"
+
+
+class SearchWords:
+    """Segmented texts, by the sha256 of the text."""
+
+    def __init__(self, directory: Path | None, search_config: Any) -> None:
+        self.entries = EntryFolder(directory / "search", "search cache") if directory else None
+        self.key = _key(search_config)
+        self.known: dict[str, str | None] = self._load()
+        """Digest -> the text as segmented, or None where segmenting leaves it as it is."""
+        self.used: dict[str, str | None] = {}
+
+    def remembering(self, segment: Callable[[str], str]) -> Callable[[str], str]:
+        """`segment`, asked once per text."""
+
+        def remembered(text: str) -> str:
+            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+            if digest in self.used:
+                found = self.used[digest]
+            elif digest in self.known:
+                found = self.used[digest] = self.known[digest]
+            else:
+                result = segment(text)
+                found = self.used[digest] = None if result == text else result
+            return text if found is None else found
+
+        return remembered
+
+    def save(self) -> None:
+        """Keep this build's segmented texts (only those) for the next build."""
+        if self.entries is None:
+            return
+        data = json.dumps(self.used, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        self.entries.write(self.key, data)
+        self.entries.prune()
+
+    def _load(self) -> dict[str, str | None]:
+        found = self.entries.read(self.key) if self.entries else None
+        if found is None:
+            return {}
+        try:
+            known = json.loads(found[1])
+        except ValueError as error:
+            log.warning("search cache: %s cannot be read (%s)", found[0].name, error)
+            return {}
+        if not isinstance(known, dict):
+            return {}
+        return {k: v for k, v in known.items() if v is None or isinstance(v, str)}
+
+
+def _key(search_config: Any) -> str:
+    """The versions of the segmenter and of the theme that calls it, and the dictionaries."""
+    parts = [("format", FORMAT.encode()), *package_parts(("jieba", "mkdocs-material"))]
+    for option in ("jieba_dict", "jieba_dict_user"):
+        path = search_config.get(option) if hasattr(search_config, "get") else None
+        if path:
+            dictionary = Path(path)
+            content = dictionary.read_bytes() if dictionary.is_file() else b""
+            parts.append((option, str(path).encode() + b"\0" + content))
+    return fingerprint(parts)

@@ -1,0 +1,119 @@
+"""The search index's Chinese words are cut once per text and kept between builds, and the index is
+the same as the theme makes it alone: with the cache, without it, and after a change."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from material.plugins.search.plugin import SearchIndex
+
+from generator.build import BuildOptions, build_site
+from generator.search_words import SearchWords
+from tests.conftest import Project, change_yml
+from tests.histories import GERMAN, po
+
+ZH_PO = "locales/zh_Hans/LC_MESSAGES/policy.po"
+WITH_CHINESE = """\
+global:
+  name: Worldwide
+  languages: [en, zh-Hans]
+eu:
+  name: European Union
+  extends: global
+  languages: [en, zh-Hans]
+"""
+CHINESE = {key: "我们收集您的个人信息用于处理订单。" + text for key, text in GERMAN.items()}
+"""Complete: every German entry, Han text first (its variables kept)."""
+TEXTS = [
+    "我们收集您的个人信息用于处理订单。",
+    "Privacy policy 隐私政策 and 数据保护",
+    "No Han characters at all.",
+    "",
+]
+
+
+def _theme_segment() -> object:
+    return SearchIndex(lang=["en"], separator=" ", pipeline=[], fields={})._segment_chinese
+
+
+def _counting(segment):  # noqa: ANN001, ANN202
+    calls: list[str] = []
+
+    def counted(text: str) -> str:
+        calls.append(text)
+        return segment(text)
+
+    return counted, calls
+
+
+def test_each_text_is_cut_once_and_as_the_theme_cuts_it(tmp_path):
+    segment = _theme_segment()
+    counted, calls = _counting(segment)
+    words = SearchWords(tmp_path, {})
+    remembered = words.remembering(counted)
+    assert [remembered(t) for t in TEXTS + TEXTS] == [segment(t) for t in TEXTS + TEXTS]
+    assert "\u200b" in remembered(TEXTS[0])  # really cut into words
+    assert calls == TEXTS
+
+
+def test_the_next_build_cuts_only_new_texts(tmp_path):
+    segment = _theme_segment()
+    first = SearchWords(tmp_path, {})
+    remembered = first.remembering(segment)
+    for text in TEXTS:
+        remembered(text)
+    first.save()
+    counted, calls = _counting(segment)
+    again = SearchWords(tmp_path, {}).remembering(counted)
+    assert [again(t) for t in [*TEXTS, "新的文字"]] == [segment(t) for t in [*TEXTS, "新的文字"]]
+    assert calls == ["新的文字"]
+
+
+def test_a_damaged_or_foreign_entry_is_not_used(tmp_path, caplog):
+    segment = _theme_segment()
+    first = SearchWords(tmp_path, {})
+    first.remembering(segment)(TEXTS[0])
+    first.save()
+    (entry,) = (tmp_path / "search").rglob("*.*")
+    entry.write_bytes(entry.read_bytes().replace("我们".encode(), "他们".encode()))
+    counted, calls = _counting(segment)
+    with caplog.at_level(logging.WARNING):
+        assert SearchWords(tmp_path, {}).remembering(counted)(TEXTS[0]) == segment(TEXTS[0])
+    assert calls == [TEXTS[0]]
+    assert any("search cache" in r.message and "damaged" in r.message for r in caplog.records)
+    # Another dictionary is another key: the cuts made with the default one are not used.
+    dictionary = tmp_path / "words.txt"
+    dictionary.write_text("隐私政策 5\n", encoding="utf-8")
+    other = SearchWords(tmp_path, {"jieba_dict_user": str(dictionary)})
+    assert other.known == {}
+
+
+def _chinese_project(make_project) -> Project:
+    return make_project({"policies/jurisdictions.yml": WITH_CHINESE, ZH_PO: po(CHINESE)})
+
+
+def _index(project: Project, cache: Path | None, site: str) -> bytes:
+    build_site(
+        BuildOptions(project_dir=project.root, cache=cache is not None, cache_dir=cache),
+        project.root / site,
+    )
+    return (project.root / site / "search" / "search_index.json").read_bytes()
+
+
+def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_path):
+    project = _chinese_project(make_project)
+    cache = tmp_path / "cache"
+    plain = _index(project, None, "plain")
+    # The Chinese pages were cut into words.
+    assert any("\u200b" in doc["text"] for doc in json.loads(plain)["docs"])
+    assert _index(project, cache, "cold") == plain
+    assert list((cache / "search").rglob("*.*"))
+    assert _index(project, cache, "warm") == plain
+    chinese = {**CHINESE, ("who-we-are", "Who we are"): "我们是谁以及如何联系我们"}
+    project.commit(
+        "Clearer Chinese",
+        {ZH_PO: po(chinese), "policies/change.yml": change_yml("Chinese wording.", "2026-01-02")},
+    )
+    assert _index(project, cache, "changed") == _index(project, None, "changed-plain")
