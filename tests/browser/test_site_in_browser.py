@@ -414,6 +414,16 @@ def test_search_stays_in_the_page_document_and_language(site: Served, page: Page
     assert search(page, "records") == ["/global/en/"]
 
 
+def test_a_search_result_leads_to_the_section_with_the_words(site: Served, page: Page) -> None:
+    page.goto(site.url + "global/en/")
+    type_into(page, "input.md-search__input", "tax law")
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    hrefs = results.evaluate_all("links => links.map(a => a.href)")
+    # The clause's own entry: its words are indexed under its heading, not the page's top.
+    assert "how-long-we-keep" in {urlsplit(h).fragment for h in hrefs}
+
+
 def test_search_uses_the_page_language_stop_words(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/fr/")
     assert search(page, "commande") == ["/eu/fr/"]
