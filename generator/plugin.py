@@ -18,7 +18,9 @@ import json
 import logging
 import os
 import re
-from functools import lru_cache
+import threading
+from collections.abc import Callable
+from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
@@ -86,6 +88,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
         self._words: SearchWords | None = None
+        self._writer: _Background | None = None
         self._serving = False
         self._frame: Stage | None = None
         self._nav: Any = None
@@ -180,6 +183,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 generated.append(file)
         if self.progress and self._store:
             self._frame = self.progress.start("mkdocs", len(self._store.pending), "pages")
+        if self._store:
+            # MkDocs has emptied the site folder: the files that need no framing are written
+            # meanwhile, mostly waiting on the file system while MkDocs frames the other pages.
+            self._writer = _Background(partial(self._write_files, Path(config.site_dir)))
         return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
@@ -246,11 +253,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         site_dir = Path(config.site_dir)
         try:
             with self.progress.stage("write", unit="files") as stage:  # type: ignore[union-attr]
-                self.reused = self._store.write_reused(site_dir)  # type: ignore[union-attr]
-                stage.advance(self.reused)
-                for site_file in self._files or ():
-                    _write(site_dir / site_file.path, site_file.content)
-                    stage.advance()
+                writer, self._writer = self._writer, None
+                self.reused, files = writer.result() if writer else self._write_files(site_dir)
+                stage.advance(self.reused + files)
                 if self.reused:
                     self._write_sitemap(config)
                 stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
@@ -263,6 +268,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self.written = len(self._store.urls)  # type: ignore[union-attr]
         finally:
             self._close()
+
+    def _write_files(self, site_dir: Path) -> tuple[int, int]:
+        """Put the reused pages, the feeds and the records into the site; (pages, files)."""
+        reused = self._store.write_reused(site_dir)  # type: ignore[union-attr]
+        files = 0
+        for site_file in self._files or ():
+            _write(site_dir / site_file.path, site_file.content)
+            files += 1
+        return reused, files
 
     def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
         """Unset the build date we pinned and drop this build's scratch files, also when the
@@ -280,6 +294,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._frame = None
 
     def _close(self) -> None:
+        if self._writer is not None:
+            self._writer.wait()
+            self._writer = None
         if self._store is not None:
             self._store.close()
         if self._cache is not None:
@@ -385,6 +402,34 @@ def _unusable_cache(folder: Path, error: OSError) -> PluginError:
         "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
         "--no-cache."
     )
+
+
+class _Background:
+    """A function running in a thread, whose result (or error) is taken when it is needed."""
+
+    def __init__(self, work: Callable[[], Any]) -> None:
+        self._work = work
+        self._outcome: tuple[bool, Any] = (False, RuntimeError("the work did not end"))
+        self._thread = threading.Thread(target=self._run, name="policy-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (True, self._work())
+        except BaseException as error:  # noqa: BLE001 - raised again by result()
+            self._outcome = (False, error)
+
+    def wait(self) -> None:
+        """Wait until the work has ended."""
+        self._thread.join()
+
+    def result(self) -> Any:
+        """The work's result; its error is raised here."""
+        self.wait()
+        ok, value = self._outcome
+        if not ok:
+            raise value
+        return value
 
 
 def _search_plugin(config: Any) -> Any:

@@ -29,11 +29,15 @@ class SearchWords:
     """Segmented texts, by the sha256 of the text."""
 
     def __init__(self, directory: Path | None, search_config: Any) -> None:
-        self.entries = EntryFolder(directory / "search", "search cache") if directory else None
+        self.folder = directory / "search" if directory else None
+        kept = self.folder is not None and self.folder.is_dir()
+        self.entries = EntryFolder(self.folder, "search cache") if kept else None
         self.key = _key(search_config)
-        self.known: dict[str, str | None] = self._load()
-        """Digest -> the text as segmented, or None where segmenting leaves it as it is."""
+        self.known: dict[str, str] = self._load()
+        """Digest -> the text as cut into words, for the texts of the last build that had Han
+        characters to cut."""
         self.used: dict[str, str | None] = {}
+        """Digest -> the text as cut, or None where cutting leaves it as it is."""
 
     def remembering(self, segment: Callable[[str], str]) -> Callable[[str], str]:
         """`segment`, asked once per text."""
@@ -52,14 +56,18 @@ class SearchWords:
         return remembered
 
     def save(self) -> None:
-        """Keep this build's segmented texts (only those) for the next build."""
-        if self.entries is None:
+        """Keep the texts this build cut into words (only those) for the next build."""
+        cut = {digest: words for digest, words in self.used.items() if words is not None}
+        if self.folder is None or not (cut or self.entries):
             return
-        data = json.dumps(self.used, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        self.entries.write(self.key, data)
+        if self.entries is None:
+            self.entries = EntryFolder(self.folder, "search cache")  # the first text to keep
+        if cut:
+            data = json.dumps(cut, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            self.entries.write(self.key, data)
         self.entries.prune()
 
-    def _load(self) -> dict[str, str | None]:
+    def _load(self) -> dict[str, str]:
         found = self.entries.read(self.key) if self.entries else None
         if found is None:
             return {}
@@ -70,7 +78,7 @@ class SearchWords:
             return {}
         if not isinstance(known, dict):
             return {}
-        return {k: v for k, v in known.items() if v is None or isinstance(v, str)}
+        return {k: v for k, v in known.items() if isinstance(v, str)}
 
 
 def _key(search_config: Any) -> str:
