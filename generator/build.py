@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.cache import stop_forked
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError, Problem, Severity
@@ -267,6 +268,7 @@ def build_site(
     except MkDocsException as error:
         raise PolicyError(f"the site could not be built: {error}") from error
     finally:
+        stop_forked()
         shutil.rmtree(staging, ignore_errors=True)
     return BuildSummary(
         documents=len(publication.documents),

@@ -25,15 +25,17 @@ import logging
 import os
 import pickle
 import shutil
+import signal
 import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from generator.pages import Page
 
@@ -294,9 +296,7 @@ class PageStore:
         back in the site's order: the chooser, then document by document. The body cache the
         pages are rendered with (`bodies`) learns which bodies the processes used.
         """
-        # A process running other threads (the live preview's server) is never forked: a lock
-        # one of them holds at that moment would stay locked forever in the child.
-        if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
+        if jobs <= 1 or not can_fork():
             count = 0
             for page in pages(0, 1):
                 self.add(page, cacheable(page))
@@ -401,40 +401,85 @@ class PageStore:
             )
 
 
-def _in_processes(jobs: int, work: Callable[[int], T]) -> list[T]:
-    """`work(part)` for each part in its own forked process, at the same time; the results in
-    the order of the parts. A failure in any part is raised here, with its traceback."""
-    children = []
-    for part in range(jobs):
+def can_fork() -> bool:
+    """Whether work may go to a forked process: never while other threads run (a lock one of
+    them holds at that moment would stay locked forever in the child), as in the live preview."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class Forked(Generic[T]):
+    """`work()` in a forked process, started at once; its result is taken when needed."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: do the work, send the result, leave without cleaning up
-            os.close(reader)
-            status = 0
+            status = 1
             try:
-                payload = pickle.dumps((True, work(part)), protocol=pickle.HIGHEST_PROTOCOL)
-            except BaseException:  # noqa: BLE001 - any failure goes back to the parent
-                payload = pickle.dumps((False, traceback.format_exc()))
-                status = 1
-            with os.fdopen(writer, "wb") as pipe:
-                pipe.write(payload)
-            os._exit(status)
+                os.close(reader)
+                try:
+                    payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
+                    status = 0
+                except BaseException:  # noqa: BLE001 - any failure goes back to the parent
+                    payload = pickle.dumps((False, traceback.format_exc()))
+                with os.fdopen(writer, "wb") as pipe:
+                    pipe.write(payload)
+            finally:
+                # Never back into the parent's code: not even when the parent is gone and the
+                # pipe broken, where its clean-up would delete the folder it was building.
+                os._exit(status)
         os.close(writer)
-        children.append((pid, reader))
-    results = []
-    failure = None
-    for pid, reader in children:
-        with os.fdopen(reader, "rb") as pipe:
-            data = pipe.read()
-        os.waitpid(pid, 0)
-        ok, value = pickle.loads(data) if data else (False, "the process ended without a result")
-        if ok:
-            results.append(value)
-        elif failure is None:
-            failure = value
+        self._pid, self._reader = pid, reader
+        self._outcome: tuple[bool, Any] | None = None
+        _RUNNING.add(self)
+
+    def stop(self) -> None:
+        """End the process now, if it still runs (its work is abandoned)."""
+        if self._outcome is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self.outcome()
+
+    def outcome(self) -> tuple[bool, Any]:
+        """(True, the result) or (False, the failure's traceback), once the process has ended."""
+        if self._outcome is None:
+            with os.fdopen(self._reader, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self._pid, 0)
+            _RUNNING.discard(self)
+            self._outcome = (
+                pickle.loads(data) if data else (False, "the process ended without a result")
+            )
+        return self._outcome
+
+    def result(self) -> T:
+        """The work's result; a failure is raised here, with its traceback."""
+        ok, value = self.outcome()
+        if not ok:
+            raise RuntimeError(f"work in a forked process failed:\n{value}")
+        return value
+
+
+_RUNNING: set[Forked] = set()
+"""The forked processes not yet waited for."""
+
+
+def stop_forked() -> None:
+    """End every forked process still running: a build interrupted while they work must not
+    have them write on into the folder it cleans up."""
+    for child in list(_RUNNING):
+        child.stop()
+
+
+def _in_processes(jobs: int, work: Callable[[int], T]) -> list[T]:
+    """`work(part)` for each part in its own forked process, at the same time; the results in
+    the order of the parts. A failure in any part is raised here, with its traceback."""
+    children = [Forked(partial(work, part)) for part in range(jobs)]
+    outcomes = [child.outcome() for child in children]
+    failure = next((value for ok, value in outcomes if not ok), None)
     if failure is not None:
         raise RuntimeError(f"rendering pages failed in a worker process:\n{failure}")
-    return results
+    return [value for _, value in outcomes]
 
 
 def _write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:

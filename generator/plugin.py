@@ -18,8 +18,6 @@ import json
 import logging
 import os
 import re
-import threading
-from collections.abc import Callable
 from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
@@ -88,7 +86,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
         self._words: SearchWords | None = None
-        self._writer: _Background | None = None
+        self._writer: cache.Forked[tuple[int, int]] | None = None
         self._serving = False
         self._frame: Stage | None = None
         self._nav: Any = None
@@ -183,10 +181,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 generated.append(file)
         if self.progress and self._store:
             self._frame = self.progress.start("mkdocs", len(self._store.pending), "pages")
-        if self._store:
-            # MkDocs has emptied the site folder: the files that need no framing are written
-            # meanwhile, mostly waiting on the file system while MkDocs frames the other pages.
-            self._writer = _Background(partial(self._write_files, Path(config.site_dir)))
+        if self._store and cache.can_fork():
+            # MkDocs has emptied the site folder: another process writes the files that need no
+            # framing meanwhile, while MkDocs frames the other pages.
+            self._writer = cache.Forked(partial(self._write_files, Path(config.site_dir)))
         return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
@@ -295,7 +293,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def _close(self) -> None:
         if self._writer is not None:
-            self._writer.wait()
+            self._writer.outcome()  # the process must end before its scratch files go
             self._writer = None
         if self._store is not None:
             self._store.close()
@@ -402,34 +400,6 @@ def _unusable_cache(folder: Path, error: OSError) -> PluginError:
         "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
         "--no-cache."
     )
-
-
-class _Background:
-    """A function running in a thread, whose result (or error) is taken when it is needed."""
-
-    def __init__(self, work: Callable[[], Any]) -> None:
-        self._work = work
-        self._outcome: tuple[bool, Any] = (False, RuntimeError("the work did not end"))
-        self._thread = threading.Thread(target=self._run, name="policy-writer", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            self._outcome = (True, self._work())
-        except BaseException as error:  # noqa: BLE001 - raised again by result()
-            self._outcome = (False, error)
-
-    def wait(self) -> None:
-        """Wait until the work has ended."""
-        self._thread.join()
-
-    def result(self) -> Any:
-        """The work's result; its error is raised here."""
-        self.wait()
-        ok, value = self._outcome
-        if not ok:
-            raise value
-        return value
 
 
 def _search_plugin(config: Any) -> Any:
