@@ -29,7 +29,7 @@ from generator.cache import EntryFolder, fingerprint, package_parts, tree_parts
 
 log = logging.getLogger(__name__)
 
-FORMAT = b"policy-body-cache 1"
+FORMAT = b"policy-body-cache 2"
 
 _PACKAGES = ("jinja2", "markupsafe", "babel", "policy-publisher")
 """Packages whose version changes a rendered body."""
@@ -43,66 +43,63 @@ class Digests:
     """Structural sha256 digests of values, each shared object digested once per build."""
 
     def __init__(self) -> None:
-        self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._memo: dict[int, tuple[Any, str]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def of(self, value: Any) -> bytes:
         """The digest of a value: equal values (field by field, item by item) give equal digests."""
-        out: list[bytes] = []
+        out: list[str] = []
         self._encode(value, out)
-        return hashlib.sha256(b"".join(out)).digest()
+        return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).digest()
 
-    def _encode(self, value: Any, out: list[bytes]) -> None:
-        """Append a value's unambiguous encoding: a tag, then a length or a digest, then bytes."""
+    def _encode(self, value: Any, out: list[str]) -> None:
+        """Append a value's unambiguous encoding: a tag, a length (or a digest, or a value that
+        ends at ';'), then the text. Strings are the commonest values, shared objects next."""
         kind = type(value)
+        if kind is str:
+            out.append(f"s{len(value)}:")
+            out.append(value)
+            return
         known = self._memo.get(id(value))
-        if known is not None and known[0] is value:  # an object digested before: the commonest
-            out.append(b"o" + known[1])
-        elif kind is str or kind is Markup:
-            data = str(value).encode("utf-8", "surrogatepass")
-            out.append(b"s" if kind is str else b"m")
-            out.append(len(data).to_bytes(8, "big"))
-            out.append(data)
+        if known is not None and known[0] is value:
+            out.append(known[1])
+        elif kind is Markup:
+            out.append(f"m{len(value)}:")
+            out.append(str(value))
         elif value is None or kind is bool or kind is int or kind is float:
-            text = f"{kind.__name__}:{value!r}".encode()
-            out.append(b"v" + len(text).to_bytes(2, "big") + text)
+            out.append(f"v{kind.__name__}:{value!r};")
         elif kind is dt.datetime or kind is dt.date:
-            text = f"{kind.__name__}:{value.isoformat()}".encode()
-            out.append(b"v" + len(text).to_bytes(2, "big") + text)
+            out.append(f"v{kind.__name__}:{value.isoformat()};")
         elif isinstance(value, enum.Enum):
-            text = f"{kind.__module__}.{kind.__qualname__}.{value.name}".encode()
-            out.append(b"e" + len(text).to_bytes(2, "big") + text)
+            out.append(f"e{kind.__module__}.{kind.__qualname__}.{value.name};")
         elif kind is tuple or kind is list:
-            out.append((b"t" if kind is tuple else b"l") + len(value).to_bytes(8, "big"))
+            out.append(f"{'t' if kind is tuple else 'l'}{len(value)};")
             for item in value:
                 self._encode(item, out)
         elif kind is dict:
-            out.append(b"d" + len(value).to_bytes(8, "big"))
+            out.append(f"d{len(value)};")
             for key, item in value.items():
                 self._encode(key, out)
                 self._encode(item, out)
         elif kind is frozenset or kind is set:
-            out.append(b"f" + len(value).to_bytes(8, "big"))
-            out.extend(sorted(self.of(item) for item in value))
+            out.append(f"f{len(value)};")
+            out.extend(sorted(self.of(item).hex() for item in value))
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(b"o" + self._object(value, kind))
+            out.append(self._object(value, kind))
         else:
             raise Undigestible(f"cannot digest a {kind.__qualname__}")
 
-    def _object(self, value: Any, kind: type) -> bytes:
-        """A dataclass instance's digest, once per object: documents and versions are shared by
-        many pages."""
-        known = self._memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
+    def _object(self, value: Any, kind: type) -> str:
+        """A dataclass instance's digest ('o' and 64 hex digits), once per object: documents and
+        versions are shared by many pages."""
         names = self._fields.get(kind)
         if names is None:
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        out = [f"{kind.__module__}.{kind.__qualname__}".encode()]
+        out = [f"{kind.__module__}.{kind.__qualname__};"]
         for name in names:
             self._encode(name, out)
             self._encode(getattr(value, name), out)
-        digest = hashlib.sha256(b"".join(out)).digest()
+        digest = "o" + hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
         # Kept with the object, so its id is not reused by another object during the build.
         self._memo[id(value)] = (value, digest)
         return digest
