@@ -128,6 +128,14 @@ class BodyCache:
             return None
         return hashlib.sha256(FORMAT + self.code.encode() + inner).hexdigest()
 
+    def find(self, key: str) -> str | None:
+        """The sha256 of the body an earlier build rendered under `key`, if the cache has one;
+        the body itself is read (and checked) only if it is needed (see `Body`)."""
+        digest = self.entries.digest(key)
+        if digest is not None:
+            self.entries.used.add(key)
+        return digest
+
     def get(self, key: str) -> str | None:
         """A body rendered by an earlier build, checked against its own sha256."""
         found = self.entries.read(key)

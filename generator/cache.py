@@ -37,7 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
 
-from generator.pages import Page
+from generator.pages import Body, Page
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,9 @@ def package_parts(names: Iterable[str] = PACKAGES) -> list[tuple[str, bytes]]:
     return parts
 
 
-def page_key(page: Page, site_fingerprint: str, body: bytes) -> str:
-    """The cache key of a page: everything of it that reaches the framed output."""
+def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
+    """The cache key of a page: everything of it that reaches the framed output (its body by
+    the body's sha256)."""
     meta = json.dumps(
         {
             "url": page.url,
@@ -104,7 +105,7 @@ def page_key(page: Page, site_fingerprint: str, body: bytes) -> str:
         sort_keys=True,
     ).encode()
     digest = hashlib.sha256(site_fingerprint.encode() + b"\0" + meta + b"\0")
-    digest.update(body)
+    digest.update(body_digest.encode())
     return digest.hexdigest()
 
 
@@ -139,6 +140,11 @@ class EntryFolder:
             return None
         self.used.add(key)
         return path, data
+
+    def digest(self, key: str) -> str | None:
+        """The sha256 an entry's content has (from its name, unread), if there is one."""
+        entry = self._entries.get(key)
+        return entry[1] if entry else None
 
     def write(self, key: str, data: bytes, same: Path | None = None) -> None:
         """Keep `data` under `key` (linked from the file `same`, which holds the same bytes, when
@@ -365,11 +371,17 @@ class PageStore:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def _sort(self, page: Page, cacheable: bool, spool: BinaryIO) -> _Sorted:
-        body = page.html.encode("utf-8")
-        key = page_key(page, self.fingerprint, body) if cacheable and self.cache else None
+        html: str | Body = page.html
+        body = html.encode("utf-8") if isinstance(html, str) else None
+        key = None
+        if cacheable and self.cache:
+            digest = hashlib.sha256(body).hexdigest() if body is not None else html.digest
+            key = page_key(page, self.fingerprint, digest)
         pinned = self.cache.take(key) if key and self.cache else None
         if pinned is not None:
             return (replace(page, html=""), key, pinned, 0, 0)
+        if body is None:
+            body = html.text().encode("utf-8")
         offset = spool.seek(0, os.SEEK_END)
         spool.write(body)
         return (replace(page, html=""), key, None, offset, len(body))

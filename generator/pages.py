@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,8 @@ class Page:
     url: str
     """The page's directory address, relative to the site root: '' or 'eu/de/changes/'."""
     title: str
-    html: str
+    html: str | Body
+    """Its HTML; with a body cache, perhaps a `Body` that is read only if it is needed."""
     language: str
     toc: tuple[tuple[str, str], ...] = ()
     """(anchor, title) of each entry in the page's table of contents."""
@@ -58,6 +59,21 @@ class Page:
     def src_uri(self) -> str:
         """The Markdown source path a static-site generator knows the page by."""
         return self.url + "index.md"
+
+
+@dataclass(frozen=True)
+class Body:
+    """A page body known by its sha256 before its text is needed: a page whose framed HTML is in
+    the page cache is written without its body ever being read."""
+
+    digest: str
+    """The sha256 of the body's UTF-8 bytes."""
+    load: Callable[[], str]
+    """The body's text: read from the cache (and checked), or rendered again."""
+
+    def text(self) -> str:
+        """The body itself."""
+        return self.load()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -392,7 +408,7 @@ class _Renderer:
         key = (history.jurisdiction, self.policy.source_language)
         return document_url(*key) if key in self.publication.documents else None
 
-    def _render(self, template: str, url: str, language: str, **context: Any) -> str:
+    def _render(self, template: str, url: str, language: str, **context: Any) -> str | Body:
         key = None
         if self.bodies is not None:
             # Everything the body is made of (the templates and code are in the cache's own key):
@@ -402,12 +418,23 @@ class _Renderer:
             if names is not None:
                 values = {name: value for name, value in values.items() if name in names}
             key = self.bodies.key((template, url, language, values))
-            known = self.bodies.get(key) if key else None
-            if known is not None:
-                return known
+            digest = self.bodies.find(key) if key else None
+            if digest is not None:
+                return Body(digest, partial(self._stored, key, template, url, language, context))
         html = self._render_template(template, url, language, **context)
         if key is not None:
             self.bodies.put(key, html)
+        return html
+
+    def _stored(
+        self, key: str, template: str, url: str, language: str, context: dict[str, Any]
+    ) -> str:
+        """A body the cache has: read and checked, or rendered again if it is damaged."""
+        stored = self.bodies.get(key)
+        if stored is not None:
+            return stored
+        html = self._render_template(template, url, language, **context)
+        self.bodies.put(key, html)
         return html
 
     def _render_template(self, template: str, url: str, language: str, **context: Any) -> str:
