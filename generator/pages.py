@@ -113,6 +113,23 @@ def relative(from_url: str, to_url: str) -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
+@dataclass(frozen=True)
+class Choice:
+    """One entry of a language or region switcher: where it leads, and whether it is here."""
+
+    name: str
+    url: str
+    language: Language
+    current: bool
+
+
+@lru_cache(maxsize=65536)
+def _choice(name: str, url: str, tag: str, current: bool) -> Choice:  # noqa: FBT001
+    """One `Choice` for equal entries: the same switcher entry appears on the pages of every
+    language (or region) of a version, and the body cache digests it once."""
+    return Choice(name=name, url=url, language=_language(tag), current=current)
+
+
 @lru_cache(maxsize=256)
 def _language(tag: str) -> Language:
     """One `Language` per tag: the pages' contexts share it, and the body cache digests it once."""
@@ -381,20 +398,21 @@ class _Renderer:
             "base": base,
             "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
             "languages": [
-                {
-                    "language": _language(h.language),
-                    "url": self._counterpart(history, h, page),
-                    "current": h.language == language,
-                }
+                _choice(
+                    _language(h.language).native_name,
+                    self._counterpart(history, h, page),
+                    h.language,
+                    h.language == language,
+                )
                 for h in sorted(siblings, key=self._language_order)
             ],
             "jurisdictions": [
-                {
-                    "name": self._jurisdiction_name(h.jurisdiction, language),
-                    "url": self._counterpart(history, h, page),
-                    "language": _language(h.language),
-                    "current": h.jurisdiction == history.jurisdiction,
-                }
+                _choice(
+                    self._jurisdiction_name(h.jurisdiction, language),
+                    self._counterpart(history, h, page),
+                    h.language,
+                    h.jurisdiction == history.jurisdiction,
+                )
                 for h in self._regions(language)
             ],
             "source_language": _language(self.policy.source_language),
