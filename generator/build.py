@@ -15,8 +15,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from generator.cache import stop_forked
@@ -88,19 +89,49 @@ def make_site(options: BuildOptions) -> tuple[Publication, Site]:
 def make_publication(
     options: BuildOptions, progress: Progress | None = None, checkpoints: Checkpoints | None = None
 ) -> Publication:
-    """Read the history, check the newest revision and number every document's versions (from
-    the newest of the `checkpoints` the history contains)."""
+    """Read the history, number every document's versions (from the newest of the `checkpoints`
+    the history contains) and check the newest revision."""
+    prepared = prepare_publication(options, progress, checkpoints)
+    prepared.check()
+    return prepared.publication
+
+
+@dataclass(kw_only=True)
+class Prepared:
+    """A publication, and the check of the newest revision that must pass before it is
+    published: `policy build` runs it while the pages render."""
+
+    publication: Publication
+    checking: Callable[[], None]
+    _passed: bool = False
+
+    def check(self) -> None:
+        """Check the newest revision (once): its errors are raised."""
+        if not self._passed:
+            self.checking()
+            self._passed = True
+
+
+def prepare_publication(
+    options: BuildOptions, progress: Progress | None = None, checkpoints: Checkpoints | None = None
+) -> Prepared:
+    """Read the history and number every document's versions; the newest revision is checked
+    now only if the versions could not include it (its errors say why), else by `check()`."""
     progress = progress or Progress(report=False)
     with progress.stage("history", unit="commits") as stage:
         revisions = read_revisions(options)
         stage.advance(len(revisions))
-    with progress.stage("check", unit="revisions") as stage:
-        _check_newest(revisions[-1])
-        stage.advance()
     with progress.stage("versions", total=len(revisions), unit="commits") as stage:
         publication = derive_versions(revisions, reference_date(), checkpoints, stage.advance)
     if checkpoints is not None:
         checkpoints.finish()
+    newest = revisions[-1]
+    prepared = Prepared(
+        publication=publication,  # type: ignore[arg-type]  # None raises below
+        checking=partial(_check_newest, newest, progress),
+    )
+    if publication is None or not _includes(publication, newest):
+        prepared.check()
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
     for problem in publication.problems:
@@ -108,8 +139,14 @@ def make_publication(
     if options.previous is not None:
         guard_append_only(publication, options.previous)
     if options.preview:
-        publication = _as_in_force(publication)
-    return publication
+        prepared.publication = _as_in_force(publication)
+    return prepared
+
+
+def _includes(publication: Publication, revision: Revision) -> bool:
+    """Whether the publication's newest accepted revision is this one."""
+    head = publication.head
+    return head is revision or bool(revision.commit and head.commit == revision.commit)
 
 
 def site_outline(publication: Publication) -> Site:
@@ -258,11 +295,13 @@ def build_site(
                     )
                 ]
             )
-        publication = make_publication(options, progress, plugin.checkpoints(config, options))
-        plugin.publish(publication, options, progress)
+        prepared = prepare_publication(options, progress, plugin.checkpoints(config, options))
+        publication = prepared.publication
+        plugin.publish(publication, options, progress, prepared.check)
         # MkDocs' own time; the stages our plugin runs inside it are counted apart.
         with pinned_build_date(publication), progress.timer("mkdocs"):
             mkdocs_build(config)
+        prepared.check()  # run while the pages rendered; nothing is published unless it passed
         with progress.timer("swap"):
             _replace(staging, site_dir)
     except MkDocsException as error:
@@ -348,12 +387,14 @@ def _as_in_force(publication: Publication) -> Publication:
     return dataclasses.replace(publication, reference_date=max(publication.reference_date, newest))
 
 
-def _check_newest(revision: Revision) -> None:
+def _check_newest(revision: Revision, progress: Progress) -> None:
     """The newest revision is what shoppers get: it must pass the check, errors stop the build."""
-    result = check_files(revision.files)
-    errors = [p for p in result.problems if p.severity is Severity.ERROR]
-    if errors:
-        raise PolicyError(errors)
+    with progress.stage("check", unit="revisions") as stage:
+        result = check_files(revision.files)
+        errors = [p for p in result.problems if p.severity is Severity.ERROR]
+        if errors:
+            raise PolicyError(errors)
+        stage.advance()
 
 
 def _nav(publication: Publication) -> tuple:

@@ -293,6 +293,7 @@ class PageStore:
         documents: dict[str, int],
         jobs: int = 1,
         bodies: Any = None,
+        meanwhile: Callable[[], None] | None = None,
     ) -> int:
         """Render and add every page; the number of pages.
 
@@ -300,9 +301,13 @@ class PageStore:
         `documents` gives each document's place in the site by its address (`eu/de`). With `jobs`
         above 1, that many forked processes render the shares at once, and their pages are put
         back in the site's order: the chooser, then document by document. The body cache the
-        pages are rendered with (`bodies`) learns which bodies the processes used.
+        pages are rendered with (`bodies`) learns which bodies the processes used. `meanwhile`
+        runs in this process while they render (before rendering, with one job); if it raises,
+        the rendering is abandoned.
         """
         if jobs <= 1 or not can_fork():
+            if meanwhile is not None:
+                meanwhile()
             count = 0
             for page in pages(0, 1):
                 self.add(page, cacheable(page))
@@ -314,6 +319,7 @@ class PageStore:
                 self._sort_share(pages(part, jobs), cacheable, documents, part + 1),
                 sorted(bodies.used) if bodies is not None else [],
             ),
+            meanwhile,
         )
         for _, used in shares:
             if bodies is not None:
@@ -483,10 +489,20 @@ def stop_forked() -> None:
         child.stop()
 
 
-def _in_processes(jobs: int, work: Callable[[int], T]) -> list[T]:
-    """`work(part)` for each part in its own forked process, at the same time; the results in
-    the order of the parts. A failure in any part is raised here, with its traceback."""
+def _in_processes(
+    jobs: int, work: Callable[[int], T], meanwhile: Callable[[], None] | None = None
+) -> list[T]:
+    """`work(part)` for each part in its own forked process, at the same time, while this
+    process runs `meanwhile`; the results in the order of the parts. A failure in any part is
+    raised here, with its traceback; a failure of `meanwhile` ends the processes first."""
     children = [Forked(partial(work, part)) for part in range(jobs)]
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException:
+            for child in children:
+                child.stop()
+            raise
     outcomes = [child.outcome() for child in children]
     failure = next((value for ok, value in outcomes if not ok), None)
     if failure is not None:

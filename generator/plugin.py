@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
 from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
@@ -87,6 +88,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._bodies: BodyCache | None = None
         self._words: SearchWords | None = None
         self._writer: cache.Forked[tuple[int, int]] | None = None
+        self._check: Callable[[], None] | None = None
         self._serving = False
         self._frame: Stage | None = None
         self._nav: Any = None
@@ -95,9 +97,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._pinned_epoch = False
         """We set SOURCE_DATE_EPOCH for this build (a direct `mkdocs build`) and unset it after."""
 
-    def publish(self, publication: Any, options: Any, progress: Progress) -> None:
-        """Build this publication (read by `policy build`), with its options and progress."""
+    def publish(
+        self, publication: Any, options: Any, progress: Progress, check: Callable[[], None]
+    ) -> None:
+        """Build this publication (read by `policy build`), with its options and progress;
+        `check` (the newest revision's check, which raises its errors) runs while the pages
+        render."""
         self.publication, self._options, self.progress = publication, options, progress
+        self._check = check
 
     def on_startup(self, command: str, **kwargs: Any) -> None:  # noqa: ARG002
         """A live preview changes pages at every save: it does not use the page cache."""
@@ -113,7 +120,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.rendered, self.reused, self.written = [], 0, 0
         # A publication handed over serves one build; `mkdocs serve` reads the sources again.
         publication = self.publication or self._make_publication(config)
-        self.publication = None
+        check, self.publication, self._check = self._check, None, None
         self.site = site_outline(publication)
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
@@ -146,6 +153,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     documents,
                     self._jobs(publication),
                     self._bodies,
+                    meanwhile=check,
                 )
             )
         return config

@@ -3,6 +3,7 @@ whatever fails, the published site stays exactly as it was."""
 
 from __future__ import annotations
 
+import pytest
 from conftest import ROOT, change_yml
 from coverage_files import COVERED_FILES
 
@@ -19,7 +20,10 @@ def leftovers(project) -> list[str]:
     return sorted(p.name for p in project.root.iterdir() if p.name.startswith(".site-"))
 
 
-def test_build_coverage_error_leaves_site_intact(make_project):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_build_coverage_error_leaves_site_intact(make_project, jobs):
+    """The newest commit is checked while the pages render (in two processes with `--jobs 2`):
+    its error stops the build all the same, and nothing is published."""
     project = make_project({**COVERED_FILES, **IGNORED})
     assert project.policy("build").returncode == 0
     before = snapshot(project)
@@ -30,7 +34,7 @@ def test_build_coverage_error_leaves_site_intact(make_project):
             "policies/change.yml": change_yml("We no longer describe retention."),
         },
     )
-    result = project.policy("build")
+    result = project.policy("build", "--jobs", jobs)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [

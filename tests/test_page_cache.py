@@ -312,7 +312,7 @@ def test_policy_build_reports_each_stage_and_the_pages_it_reused(make_project, t
     second = project.policy("build", "--cache-dir", str(cache))
     assert second.returncode == 0, second.stderr
     stages = [line.split(":")[0] for line in second.stdout.splitlines()]
-    assert stages == ["history", "check", "versions", "render", "mkdocs", "write"]
+    assert stages == ["history", "versions", "check", "render", "mkdocs", "write"]
     assert "history: 2 commits in " in second.stdout
     line = second.stderr.strip().splitlines()[-1]
     assert line.startswith("Built 4 documents, 6 versions, ")
