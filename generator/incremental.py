@@ -433,17 +433,23 @@ class Composer:
             )
             clauses = frozenset(
                 i for i in set(old.clauses) | set(new.clauses)
-                if old.clauses.get(i) is not new.clauses.get(i)
+                if not _same(old.clauses.get(i), new.clauses.get(i))
             )  # fmt: skip
             variants = frozenset(
                 k for k in set(old.variants) | set(new.variants)
-                if old.variants.get(k) is not new.variants.get(k)
+                if not _same(old.variants.get(k), new.variants.get(k))
             )  # fmt: skip
             # Only the policy before is ever compared with: keep the newest pair.
             self._deltas = {key: (old, new, same, clauses, variants)}
             cached = self._deltas[key]
         _, _, same, clauses, variants = cached
         return (clauses, variants) if same else None
+
+
+def _same(old: object, new: object) -> bool:
+    """Whether two sources are the same: most often the very same object (a file read once), else
+    equal (a history resumed from a checkpoint reads its files into new objects)."""
+    return old is new or (old is not None and new is not None and old == new)
 
 
 def _slot(policy: Policy, clause: Clause, jurisdiction: str, translator: _Translator) -> _Slot:
