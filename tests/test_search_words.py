@@ -95,9 +95,9 @@ def _chinese_project(make_project) -> Project:
     return make_project({"policies/jurisdictions.yml": WITH_CHINESE, ZH_PO: po(CHINESE)})
 
 
-def _index(project: Project, cache: Path | None, site: str) -> bytes:
+def _index(project: Project, cache: Path | None, site: str, jobs: int = 1) -> bytes:
     build_site(
-        BuildOptions(project_dir=project.root, cache=cache is not None, cache_dir=cache),
+        BuildOptions(project_dir=project.root, cache=cache is not None, cache_dir=cache, jobs=jobs),
         project.root / site,
     )
     return (project.root / site / "search" / "search_index.json").read_bytes()
@@ -112,6 +112,8 @@ def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_pa
     assert _index(project, cache, "cold") == plain
     assert list((cache / "search").rglob("*.*"))
     assert _index(project, cache, "warm") == plain
+    # Pages rendered by two processes while this one loads the word list: the same index.
+    assert _index(project, None, "two-jobs", jobs=2) == plain
     chinese = {**CHINESE, ("who-we-are", "Who we are"): "我们是谁以及如何联系我们"}
     project.commit(
         "Clearer Chinese",
