@@ -131,7 +131,11 @@ def _benchmark(workload: synth.Workload, work: Path) -> None:
 
 
 def _run(spec: dict, quiet: bool = False) -> dict:
-    """One build in a fresh process; its JSON line is printed (unless `quiet`) and returned."""
+    """One build in a fresh process; its JSON line is printed (unless `quiet`) and returned.
+
+    The disk is flushed first: a build writes a site and a cache of about 600 MB each, and the next
+    build must not pay for writing them back."""
+    os.sync()
     result = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(spec)],
         capture_output=True,
