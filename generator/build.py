@@ -1,7 +1,8 @@
 """The build: the one place that knows the order of the stages.
 
-read history -> derive versions -> guard the public record -> render pages, feeds and records ->
-MkDocs frames the pages -> the finished site replaces `site/` in one step.
+read history -> derive versions -> guard the public record -> render pages, feeds and records
+(checking the newest commit meanwhile) -> MkDocs frames the pages -> the finished site replaces
+`site/` in one step, once the check has passed.
 """
 
 from __future__ import annotations

@@ -5,10 +5,12 @@ unescaped, so every title handed to them here is escaped text.
 
 Nothing here knows about clauses or versions. Each event does one thing: `on_config` runs the
 pipeline, adds our theme overrides and sorts the pages into those the page cache has and those MkDocs
-must render, `on_files` swaps the policy sources for the pages to render, `on_page_content` gives
-each its table of contents, `on_page_context` its HTML and the theme's strings in its own language,
-`on_post_page` sets the page's exact language tag, and `on_post_build` writes the reused pages, the
-feeds and records, and keeps the new pages for the next build.
+must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
+Chinese words it cuts, `on_files` swaps the policy sources for the pages to render and has another
+process write the reused pages, the feeds and the records, `on_page_content` gives each page its
+table of contents, `on_page_context` its HTML and the theme's strings in its own language,
+`on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
+keeps the new pages for the next build.
 """
 
 from __future__ import annotations

@@ -235,7 +235,7 @@ def test_a_damaged_body_is_rendered_again(make_project, tmp_path, caplog):
     # Without the framed pages, every body is read: each damaged one is found and rendered again.
     shutil.rmtree(cache / "pages")
     caplog.clear()
-    again = _build(project, cache, "again")
+    _build(project, cache, "again")
     assert _tree(project.root / "again") == _tree(project.root / "plain")
     damaged = sum("body cache:" in r.message and "damaged" in r.message for r in caplog.records)
     assert damaged == len(bodies) - (warm.pages - warm.reused)
