@@ -25,7 +25,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.cache import EntryFolder, fingerprint, package_parts, tree_parts
+from generator.cache import EntryFolder, code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -108,9 +108,9 @@ class Digests:
 class BodyCache:
     """Rendered page bodies on disk, by the digest of what they were rendered from."""
 
-    def __init__(self, directory: Path, code: str) -> None:
+    def __init__(self, directory: Path) -> None:
         self.entries = EntryFolder(directory / "bodies", "body cache")
-        self.code = code
+        self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()
 
@@ -148,16 +148,3 @@ class BodyCache:
     def finish(self) -> int:
         """Remove the bodies no page of this build used; the number removed."""
         return self.entries.prune()
-
-
-def code_fingerprint(templates: Path, locales: Path, package: Path) -> str:
-    """The fingerprint of what turns values into bodies: templates, interface catalogs, the
-    package's code, and the versions of the libraries it renders with."""
-    parts = [
-        *tree_parts(templates, "templates"),
-        *tree_parts(locales, "locales"),
-        *[(f"code/{p.name}", p.read_bytes()) for p in sorted(package.glob("*.py"))],
-        *package_parts(_PACKAGES),
-    ]
-    return fingerprint(parts)
-

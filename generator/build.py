@@ -104,13 +104,13 @@ class Prepared:
 
     publication: Publication
     checking: Callable[[], None]
-    _passed: bool = False
+    passed: bool = False
 
     def check(self) -> None:
         """Check the newest revision (once): its errors are raised."""
-        if not self._passed:
+        if not self.passed:
             self.checking()
-            self._passed = True
+            self.passed = True
 
 
 def prepare_publication(
@@ -127,12 +127,10 @@ def prepare_publication(
     if checkpoints is not None:
         checkpoints.finish()
     newest = revisions[-1]
-    prepared = Prepared(
-        publication=publication,  # type: ignore[arg-type]  # None raises below
-        checking=partial(_check_newest, newest, progress),
-    )
-    if publication is None or not _includes(publication, newest):
-        prepared.check()
+    checking = partial(_check_newest, newest, progress)
+    checked_now = publication is None or not _includes(publication, newest)
+    if checked_now:
+        checking()
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
     for problem in publication.problems:
@@ -140,8 +138,8 @@ def prepare_publication(
     if options.previous is not None:
         guard_append_only(publication, options.previous)
     if options.preview:
-        prepared.publication = _as_in_force(publication)
-    return prepared
+        publication = _as_in_force(publication)
+    return Prepared(publication=publication, checking=checking, passed=checked_now)
 
 
 def _includes(publication: Publication, revision: Revision) -> bool:

@@ -26,13 +26,14 @@ import os
 import pickle
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO, Generic, TypeVar
@@ -86,6 +87,20 @@ def package_parts(names: Iterable[str] = PACKAGES) -> list[tuple[str, bytes]]:
             version = "missing"
         parts.append((f"package/{name}", version.encode()))
     return parts
+
+
+@lru_cache(maxsize=8)
+def code_fingerprint(packages: tuple[str, ...]) -> str:
+    """The fingerprint of this package's files (code, templates, catalogs, theme), of the installed
+    versions of `packages` and of the Python that runs them: what turns the same inputs into the
+    same bodies (bodies.py) or history states (checkpoints.py)."""
+    return fingerprint(
+        [
+            *tree_parts(Path(__file__).parent, "package"),
+            *package_parts(packages),
+            ("python", sys.version.encode()),
+        ]
+    )
 
 
 def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:

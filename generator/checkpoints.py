@@ -20,13 +20,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
-import sys
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from generator.cache import EntryFolder, fingerprint, package_parts, tree_parts
+from generator.cache import EntryFolder, code_fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -76,17 +74,6 @@ class Checkpoints:
 
     @staticmethod
     def _key(commit: str) -> str:
-        return hashlib.sha256(FORMAT + _code().encode() + commit.encode()).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _code() -> str:
-    """The fingerprint of what walks the history: this package's files, the libraries it parses
-    and renders with, and the Python that pickles the state."""
-    return fingerprint(
-        [
-            *tree_parts(Path(__file__).parent, "package"),
-            *package_parts(PACKAGES),
-            ("python", sys.version.encode()),
-        ]
-    )
+        return hashlib.sha256(
+            FORMAT + code_fingerprint(PACKAGES).encode() + commit.encode()
+        ).hexdigest()

@@ -439,20 +439,22 @@ class _Renderer:
             digest = self.bodies.find(key) if key else None
             if digest is not None:
                 return Body(digest, partial(self._stored, key, template, url, language, context))
-        html = self._render_template(template, url, language, **context)
-        if key is not None:
-            self.bodies.put(key, html)
-        return html
+        return self._fresh(key, template, url, language, context)
 
     def _stored(
         self, key: str, template: str, url: str, language: str, context: dict[str, Any]
     ) -> str:
         """A body the cache has: read and checked, or rendered again if it is damaged."""
         stored = self.bodies.get(key)
-        if stored is not None:
-            return stored
+        return stored if stored is not None else self._fresh(key, template, url, language, context)
+
+    def _fresh(
+        self, key: str | None, template: str, url: str, language: str, context: dict[str, Any]
+    ) -> str:
+        """A body rendered now, and kept in the cache under `key` if it has one."""
         html = self._render_template(template, url, language, **context)
-        self.bodies.put(key, html)
+        if key is not None:
+            self.bodies.put(key, html)
         return html
 
     def _render_template(self, template: str, url: str, language: str, **context: Any) -> str:

@@ -36,7 +36,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
 from generator import cache
-from generator.bodies import BodyCache, code_fingerprint
+from generator.bodies import BodyCache
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
 from generator.model import Language
@@ -141,9 +141,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             config.watch.append(str(locales))
         self._cache = self._open_cache(config)
         self._store = cache.PageStore(self._cache, _fingerprint(config))
-        self._bodies = (
-            BodyCache(self._cache.directory, _code_fingerprint()) if self._cache else None
-        )
+        self._bodies = BodyCache(self._cache.directory) if self._cache else None
         documents = {
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }
@@ -493,13 +491,6 @@ def _fingerprint(config: Any) -> str:
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     return cache.fingerprint(parts)
-
-
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """What renders page bodies: our templates, interface catalogs and code."""
-    package = Path(__file__).parent
-    return code_fingerprint(package / "templates", package / "locales", package)
 
 
 def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
