@@ -24,6 +24,7 @@ from pathlib import Path
 from generator.cache import stop_forked
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
+from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity
 from generator.feeds import render_feeds
 from generator.history import Repository, Revision
@@ -127,8 +128,9 @@ def prepare_publication(
     if checkpoints is not None:
         checkpoints.finish()
     newest = revisions[-1]
-    checking = partial(_check_newest, newest, progress)
     checked_now = publication is None or not _includes(publication, newest)
+    composed = {} if checked_now else publication.compositions
+    checking = partial(_check_newest, newest, composed, progress)
     if checked_now:
         checking()
     if publication is None:
@@ -386,10 +388,13 @@ def _as_in_force(publication: Publication) -> Publication:
     return dataclasses.replace(publication, reference_date=max(publication.reference_date, newest))
 
 
-def _check_newest(revision: Revision, progress: Progress) -> None:
-    """The newest revision is what shoppers get: it must pass the check, errors stop the build."""
+def _check_newest(
+    revision: Revision, composed: dict[tuple[str, str], Composition], progress: Progress
+) -> None:
+    """The newest revision is what shoppers get: it must pass the check, errors stop the build.
+    `composed`: its documents, if the version history composed them."""
     with progress.stage("check", unit="revisions") as stage:
-        result = check_files(revision.files)
+        result = check_files(revision.files, composed=composed)
         errors = [p for p in result.problems if p.severity is Severity.ERROR]
         if errors:
             raise PolicyError(errors)

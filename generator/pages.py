@@ -231,6 +231,7 @@ class _Renderer:
                 "changes.html",
                 t.gettext("Changes"),
                 in_force=current,
+                lag=history.lag,
                 source_url=self._source_url(history),
                 versions=newest_first,
             ),
@@ -340,7 +341,7 @@ class _Renderer:
             url,
             history.language,
             **self._document_context(history, url),
-            history=history,
+            can_compare=len(history.versions) > 1,
             **context,
         )
         return Page(

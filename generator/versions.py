@@ -111,6 +111,9 @@ class Publication:
     problems: list[Problem] = field(default_factory=list)
     translations: dict[str, Translations] = field(default_factory=dict)
     """The head revision's policy catalogs, by language tag (for names the pages show)."""
+    compositions: dict[tuple[str, str], Composition] = field(default_factory=dict)
+    """The head revision's documents as composed, by (jurisdiction, language): its check need
+    not compose them again."""
 
     def jurisdiction_name(self, jurisdiction_id: str, language: str) -> str:
         """A jurisdiction's name in a language: its reviewed translation, else the source name."""
@@ -193,6 +196,7 @@ class _Builder:
         self.lags: dict[tuple[str, str], Lag | None] = {}
         self.policy: Policy | None = None
         self.head: Revision | None = None
+        self.compositions: dict[tuple[str, str], Composition] = {}
         self.problems = Problems()
         self._catalogs = CatalogLoader()
         self._composer = Composer(self._catalogs)
@@ -222,7 +226,7 @@ class _Builder:
         compositions = self._compose_all(policy, revision)
         if compositions is None:
             return
-        self.policy, self.head = policy, revision
+        self.policy, self.head, self.compositions = policy, revision, compositions
         note = revision.files.get(CHANGE_FILE)
         fresh_note = policy.change if note is not None and note != self._last_note else None
         self._last_note = note
@@ -261,6 +265,7 @@ class _Builder:
             reference_date=reference_date or self.head.date.date(),
             problems=list(self.problems),
             translations=translations,
+            compositions=self.compositions,
         )
 
     def _compose_all(

@@ -16,7 +16,9 @@ from hypothesis import strategies as st
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
+from generator.build import BuildOptions, make_publication
 from generator.catalogs import catalog_path, load_translations
+from generator.check import check_files
 from generator.compose import compose
 from generator.errors import Problems
 from generator.history import Repository
@@ -25,7 +27,7 @@ from generator.model import ComposedClause, Document, Language
 from generator.pages import _relpath
 from generator.sources import read_policy
 from generator.variables import Variables
-from generator.versions import document_json
+from generator.versions import derive_versions, document_json
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synth  # noqa: E402
@@ -226,6 +228,29 @@ def test_composer_recomposes_a_clause_whose_translation_breaks_a_variable(tmp_pa
         assert carried == compose(policy, "global", "de", plain)
         lines.append([p.line for p in carried.problems])
     assert lines[0] == [] and lines[1] and lines[2] == [line + 1 for line in lines[1]]
+
+
+def test_the_newest_commit_is_checked_with_the_documents_the_history_composed(
+    tmp_path, monkeypatch
+):
+    """The build's check of the newest commit takes the compositions the version history made of
+    that commit, and finds exactly what composing them again finds."""
+    repository = tmp_path / "repo"
+    workload = synth.Workload(clauses=9, jurisdictions=3, languages=3, versions=6, seed=11)
+    synth.append_commits(repository, synth.write_repository(repository, workload, extra_edits=2))
+    revisions = list(Repository(repository).history())
+    publication = derive_versions(revisions)
+    assert publication is not None and publication.head is revisions[-1]
+    files = revisions[-1].files
+    plain = check_files(files)
+    assert set(publication.compositions) >= set(plain.compositions)
+    assert check_files(files, composed=publication.compositions) == plain
+
+    def composing(*args: object) -> None:
+        raise AssertionError("composed again")
+
+    monkeypatch.setattr("generator.check.compose", composing)
+    make_publication(BuildOptions(project_dir=repository))  # checks the newest commit
 
 
 @settings(max_examples=300, deadline=None)
