@@ -44,7 +44,7 @@ class Digests:
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[Any, str]] = {}
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._fields: dict[type, tuple[tuple[str, str], ...]] = {}
 
     def of(self, value: Any) -> bytes:
         """The digest of a value: equal values (field by field, item by item) give equal digests."""
@@ -74,8 +74,14 @@ class Digests:
             out.append(f"e{kind.__module__}.{kind.__qualname__}.{value.name};")
         elif kind is tuple or kind is list:
             out.append(f"{'t' if kind is tuple else 'l'}{len(value)};")
+            memo = self._memo
             for item in value:
-                self._encode(item, out)
+                # Inline for the commonest item, an object digested before (a page's sections).
+                known = memo.get(id(item))
+                if known is not None and known[0] is item:
+                    out.append(known[1])
+                else:
+                    self._encode(item, out)
         elif kind is dict:
             out.append(f"d{len(value)};")
             for key, item in value.items():
@@ -92,12 +98,15 @@ class Digests:
     def _object(self, value: Any, kind: type) -> str:
         """A dataclass instance's digest ('o' and 64 hex digits), once per object: documents and
         versions are shared by many pages."""
-        names = self._fields.get(kind)
-        if names is None:
-            names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        fields = self._fields.get(kind)
+        if fields is None:
+            # Each field's name, and its encoding as a string (see `_encode`).
+            fields = self._fields[kind] = tuple(
+                (f.name, f"s{len(f.name)}:{f.name}") for f in dataclasses.fields(kind)
+            )
         out = [f"{kind.__module__}.{kind.__qualname__};"]
-        for name in names:
-            self._encode(name, out)
+        for name, encoded in fields:
+            out.append(encoded)
             self._encode(getattr(value, name), out)
         digest = "o" + hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
         # Kept with the object, so its id is not reused by another object during the build.

@@ -185,6 +185,9 @@ class _Renderer:
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
         self._shared_sections: dict[tuple[int, int], Section] = {}
+        # The switchers' documents, by jurisdiction and by language (the publication is fixed).
+        self._by_jurisdiction: dict[str, list[DocumentHistory]] = {}
+        self._by_language: dict[str, list[DocumentHistory]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
@@ -391,9 +394,6 @@ class _Renderer:
     def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
         language = history.language
         base = document_url(*history.key)
-        siblings = [
-            h for h in self.publication.documents.values() if h.jurisdiction == history.jurisdiction
-        ]
         page = url[len(base) :]
         return {
             "base": base,
@@ -405,7 +405,7 @@ class _Renderer:
                     h.language,
                     h.language == language,
                 )
-                for h in sorted(siblings, key=self._language_order)
+                for h in self._siblings(history.jurisdiction)
             ],
             "jurisdictions": [
                 _choice(
@@ -559,9 +559,26 @@ class _Renderer:
             }
         return found
 
+    def _siblings(self, jurisdiction: str) -> list[DocumentHistory]:
+        """The jurisdiction's documents, for the language switcher, in the jurisdiction's order
+        of languages."""
+        found = self._by_jurisdiction.get(jurisdiction)
+        if found is None:
+            found = self._by_jurisdiction[jurisdiction] = sorted(
+                (h for h in self.publication.documents.values() if h.jurisdiction == jurisdiction),
+                key=self._language_order,
+            )
+        return found
+
     def _regions(self, language: str) -> list[DocumentHistory]:
         """One document per jurisdiction for the region switcher: in this language when it is
         published in it, else in the jurisdiction's first language."""
+        found = self._by_language.get(language)
+        if found is None:
+            found = self._by_language[language] = self._choose_regions(language)
+        return found
+
+    def _choose_regions(self, language: str) -> list[DocumentHistory]:
         chosen = []
         for jid in self._jurisdictions():
             docs = [
