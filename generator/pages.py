@@ -96,6 +96,7 @@ class Site:
     language: str = "en"
 
 
+@lru_cache(maxsize=4096)
 def document_url(jurisdiction: str, language: str) -> str:
     """The address of a document's current page."""
     return f"{jurisdiction}/{Language(tag=language).slug}/"

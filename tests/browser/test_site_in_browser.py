@@ -238,6 +238,11 @@ def test_copy_button_copies_the_clause_address(
     button = page.locator('[data-policy-copy="data-we-collect"]')
     expect(button).to_be_visible()
     expect(button).to_have_accessible_description("The information we collect")
+    icon = button.evaluate(
+        "b => { const s = getComputedStyle(b, '::before'); return [s.width, s.height, "
+        "s.maskImage || s.webkitMaskImage, s.backgroundColor === getComputedStyle(b).color] }"
+    )
+    assert icon[:2] == ["16px", "16px"] and "data:image/svg+xml" in icon[2] and icon[3]
     button.focus()
     page.keyboard.press("Enter")
     expect(page.locator("[data-policy-status]")).to_have_text("Link copied")
