@@ -372,11 +372,13 @@ class PageStore:
                 kept += 1
         return kept
 
-    def write_reused(self, site_dir: Path) -> int:
-        """Put the reused pages into the site; the number written."""
+    def write_reused(self, site_dir: Path, folders: set[Path] | None = None) -> int:
+        """Put the reused pages into the site; the number written. `folders`: those known to
+        exist, and those this makes."""
+        folders = set() if folders is None else folders
         for url, pinned in self.reused:
             target = site_dir / url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(target.parent, folders)
             try:
                 os.replace(pinned, target)
             except OSError:  # another file system: copy
@@ -523,6 +525,14 @@ def _in_processes(
     if failure is not None:
         raise RuntimeError(f"rendering pages failed in a worker process:\n{failure}")
     return [value for _, value in outcomes]
+
+
+def make_folder(folder: Path, made: set[Path]) -> None:
+    """Make a folder (and its parents) unless it is in `made`, the folders known to exist: a
+    site's thousands of files share their folders."""
+    if folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        made.add(folder)
 
 
 def _write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:

@@ -294,10 +294,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def _write_files(self, site_dir: Path) -> tuple[int, int]:
         """Put the reused pages, the feeds and the records into the site; (pages, files)."""
-        reused = self._store.write_reused(site_dir)  # type: ignore[union-attr]
+        folders: set[Path] = set()
+        reused = self._store.write_reused(site_dir, folders)  # type: ignore[union-attr]
         files = 0
         for site_file in self._files or ():
-            _write(site_dir / site_file.path, site_file.content)
+            target = site_dir / site_file.path
+            cache.make_folder(target.parent, folders)
+            target.write_bytes(site_file.content)
             files += 1
         return reused, files
 
@@ -508,11 +511,6 @@ def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
         meta={},
     )
     return SimpleNamespace(page=page)
-
-
-def _write(target: Path, content: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
 
 
 def _nav(site: Site) -> list:
