@@ -469,16 +469,24 @@ class _Renderer:
         def date(value: dt.date | dt.datetime) -> str:
             return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
 
+        up: list[str] = []  # the link from this page to its document's folder, made once
+
         def clause_section(section: Section) -> Markup:
-            fragment = {
-                "link": link,
-                "date": date,
-                **context,
-                "clause": section.clause,
-                "event": section.event,
-                "ahead": section.ahead,
-            }
-            return self._clause_section(language, url, fragment)
+            if not up:
+                up.append(relative(url, context["base"]))
+            return self._clause_section(
+                language,
+                up[0],
+                section,
+                lambda: {
+                    "link": link,
+                    "date": date,
+                    **context,
+                    "clause": section.clause,
+                    "event": section.event,
+                    "ahead": section.ahead,
+                },
+            )
 
         return env.get_template(template).render(
             link=link,
@@ -493,14 +501,17 @@ class _Renderer:
             **context,
         )
 
-    def _clause_section(self, language: str, url: str, context: dict[str, Any]) -> Markup:
-        """A clause's section of a document page (templates/_clause.html). The same clause with
-        the same last change reads the same on every page at the same depth of the document, so
-        it is rendered once for them (not on the current page, whose announced changes differ)."""
-        clause, event = context["clause"], context["event"]
+    def _clause_section(
+        self, language: str, up: str, section: Section, context: Callable[[], dict[str, Any]]
+    ) -> Markup:
+        """A clause's section of a document page (templates/_clause.html), from the template's
+        `context()`. The same clause with the same last change reads the same on every page at
+        the same depth (`up`, the link to the document's folder), so it is rendered once for
+        them (not on the current page, whose announced changes differ)."""
+        clause, event = section.clause, section.event
         key = None
-        if not context["ahead"]:
-            key = (language, id(clause), id(event), relative(url, context["base"]))
+        if not section.ahead:
+            key = (language, id(clause), id(event), up)
             known = self._sections.get(key)
             # The entry holds the clause and event, so their ids cannot be reused meanwhile.
             if known is not None and known[0] is clause and known[1] is event:
@@ -508,7 +519,7 @@ class _Renderer:
         html = Markup(
             _environment(language)
             .get_template("_clause.html")
-            .render(ChangeKind=ChangeKind, ChangeType=ChangeType, Edit=Edit, **context)
+            .render(ChangeKind=ChangeKind, ChangeType=ChangeType, Edit=Edit, **context())
         )
         if key is not None:
             if len(self._sections) > 65536:
