@@ -119,6 +119,37 @@ def test_build_version_record_hash_matches_published_document(make_project):
     assert version["hash"] == "sha256:" + hashlib.sha256(document).hexdigest()
 
 
+def test_archive_says_until_when_each_version_applied(make_project):
+    """The archive's "in force until" column is the next version's first day, as the record says."""
+    project = make_project()
+    data = BASE_FILES["policies/clauses/data.md"]
+    for number, (effective, text) in enumerate(
+        [("2026-02-01", "your full name;"), ("2026-03-15", "your legal name;")], start=2
+    ):
+        project.commit(
+            f"Version {number}",
+            {
+                "policies/clauses/data.md": data.replace("your name;", text),
+                "policies/change.yml": change_yml(f"Change {number}.", effective),
+            },
+        )
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    expected = [
+        (str(v["number"]), v["in_force_from"], v["in_force_until"] or "–")
+        for v in reversed(record["versions"])
+    ]
+    archive = project.read("site/eu/en/v/index.html")
+    rows = re.findall(
+        r'<th scope="row"><a href="(\d+)/">.*?</th>\s*<td><time datetime="([\d-]+)">.*?</td>'
+        r'\s*<td>(?:<time datetime="([\d-]+)">.*?</time>|(–))</td>',
+        archive,
+        re.S,
+    )
+    assert [(n, start, until or none) for n, start, until, none in rows] == expected
+    assert [until for _, _, until in expected] == ["–", "2026-03-15", "2026-02-01"]
+
+
 def test_mkdocs_build_works_directly(make_project):
     import subprocess
     import sys
