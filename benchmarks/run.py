@@ -16,8 +16,9 @@ CPU seconds per stage, pages written and reused, peak memory. The runs are:
 - `double`: the same workload with twice the versions, built cold.
 
 A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
-the machine it ran on. Times are wall-clock; CPU times are given too, since on a shared machine other
-processes inflate wall-clock times but not the CPU time a build itself used.
+the machine it ran on. Times are wall-clock; CPU times are given too, since other processes on a
+shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
+machine, CPU time moves too: compare repeated runs, not single ones).
 """
 
 from __future__ import annotations
