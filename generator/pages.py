@@ -469,14 +469,13 @@ class _Renderer:
         def date(value: dt.date | dt.datetime) -> str:
             return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
 
-        up: list[str] = []  # the link from this page to its document's folder, made once
+        # The link from this page to its document's folder (the chooser has no document).
+        up = relative(url, context["base"]) if "base" in context else ""
 
         def clause_section(section: Section) -> Markup:
-            if not up:
-                up.append(relative(url, context["base"]))
             return self._clause_section(
                 language,
-                up[0],
+                up,
                 section,
                 lambda: {
                     "link": link,

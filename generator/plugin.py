@@ -25,7 +25,7 @@ from functools import lru_cache, partial
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from mkdocs.config import config_options as opt
@@ -45,6 +45,8 @@ from generator.progress import Progress, Stage
 from generator.search_words import SearchWords
 
 log = logging.getLogger("mkdocs.plugins.policy")
+
+T = TypeVar("T")
 
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
@@ -333,11 +335,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def checkpoints(self, config: Any, options: Any = None) -> Checkpoints | None:
         """Where the history walk resumes from (see checkpoints.py); None without a cache."""
-        folder = self._cache_folder(config, options)
-        try:
-            return Checkpoints(folder) if folder is not None else None
-        except OSError as error:
-            raise _unusable_cache(folder, error) from error
+        return self._in_cache_folder(Checkpoints, config, options)
 
     def _cache_folder(self, config: Any, options: Any = None) -> Path | None:
         """The folder of the build cache (pages, bodies, history); None when the cache is
@@ -351,11 +349,23 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def _open_cache(self, config: Any) -> cache.PageCache | None:
         """The page cache, unless the build uses none."""
-        folder = self._cache_folder(config)
+        return self._in_cache_folder(cache.PageCache, config)
+
+    def _in_cache_folder(
+        self, kind: Callable[[Path], T], config: Any, options: Any = None
+    ) -> T | None:
+        """`kind` kept in the build cache's folder; None when the build uses no cache."""
+        folder = self._cache_folder(config, options)
+        if folder is None:
+            return None
         try:
-            return cache.PageCache(folder) if folder is not None else None
+            return kind(folder)
         except OSError as error:
-            raise _unusable_cache(folder, error) from error
+            raise PluginError(
+                f"{folder}: cannot keep the build cache there ({error.strerror or error}). Give "
+                "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build "
+                "with --no-cache."
+            ) from error
 
     def _jobs(self, publication: Any) -> int:
         """Processes that render pages at once: the `jobs` option, else one per processor (at
@@ -420,14 +430,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             raise PluginError(error.format_message()) from error
         self._epoch = build_epoch(publication)
         return publication
-
-
-def _unusable_cache(folder: Path, error: OSError) -> PluginError:
-    return PluginError(
-        f"{folder}: cannot keep the build cache there ({error.strerror or error}). Give "
-        "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
-        "--no-cache."
-    )
 
 
 _HAN_LANGUAGES = {"zh", "ja"}
