@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.cache import stop_forked
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
@@ -30,6 +29,7 @@ from generator.feeds import render_feeds
 from generator.history import Repository, Revision
 from generator.model import Language
 from generator.pages import Site, SiteFile, document_url, render_pages
+from generator.processes import stop_forked
 from generator.progress import Progress
 from generator.records import iter_records
 from generator.versions import Publication, derive_versions

@@ -14,6 +14,9 @@ build, the entries it did not use are removed, so the cache holds one site's pag
 
 Pages MkDocs must render are spooled to disk between the moment they are rendered and the moment
 MkDocs frames them: a long history has thousands of archived pages, too many to hold in memory.
+When nothing can be reused (a first build), the processes that render the pages first tell MkDocs
+what every page is (title, table of contents) and then render the bodies in the order MkDocs frames
+them, so that rendering and framing overlap instead of following each other.
 """
 
 from __future__ import annotations
@@ -23,26 +26,23 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
-import signal
 import sys
 import tempfile
-import threading
 import time
-import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache, partial
 from importlib import metadata
 from pathlib import Path
-from typing import Any, BinaryIO, Generic, TypeVar
+from typing import Any, BinaryIO
 
 from generator.pages import Body, Page
+from generator.processes import Forked, Send, can_fork
 
 log = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
 FORMAT = "policy-page-cache 1"
 """Part of every key: a change to how entries are made makes every old entry unused."""
@@ -139,6 +139,9 @@ class EntryFolder:
         self._entries = _scan(folder)
         self._unwritable = False
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def read(self, key: str) -> tuple[Path, bytes] | None:
         """The entry's file and content, if it is there and undamaged; a damaged one is removed."""
         entry = self._entries.get(key)
@@ -230,6 +233,11 @@ class PageCache:
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
         self._pinned = 0
 
+    @property
+    def empty(self) -> bool:
+        """Whether it holds no framed page at all: no page of this build can be reused."""
+        return len(self.entries) == 0
+
     def take(self, key: str) -> Path | None:
         """A verified copy of the entry for `key`, pinned for this build; None on a miss.
 
@@ -266,7 +274,8 @@ class PageCache:
 
 @dataclass(frozen=True, kw_only=True)
 class Pending:
-    """A page MkDocs renders: the page without its HTML, which waits in a spool file."""
+    """A page MkDocs renders: the page without its HTML, which waits in a spool file (or is still
+    being rendered by the process that writes that spool)."""
 
     page: Page
     key: str | None
@@ -274,10 +283,15 @@ class Pending:
     spool: int
     offset: int
     length: int
+    ready: bool = True
+    """False until its body is in the spool (see `PageStore.body`)."""
 
 
 _Sorted = tuple[Page, str | None, Path | None, int, int]
-"""A page sorted: (page without HTML, key, pinned cache entry or None, spool offset, length)."""
+"""A page sorted: (page without HTML, key, pinned cache entry or None, spool offset, length); the
+offset is `_LATER` for a page whose body is rendered after all the pages are sorted."""
+
+_LATER = -1
 
 
 class PageStore:
@@ -296,6 +310,10 @@ class PageStore:
         """(address, pinned entry) of the pages written from the cache."""
         self.urls: list[str] = []
         """Every page's address, in the site's order."""
+        self._workers: dict[int, Forked[list[str]]] = {}
+        """The processes that sorted the pages, by the spool they write; they may still be
+        rendering bodies."""
+        self._bodies: Any = None
 
     def add(self, page: Page, cacheable: bool) -> None:
         """Reuse the page's framed HTML if the cache has it, else spool it for MkDocs."""
@@ -310,15 +328,18 @@ class PageStore:
         bodies: Any = None,
         meanwhile: Callable[[], None] | None = None,
     ) -> int:
-        """Render and add every page; the number of pages.
+        """Sort every page (rendering those it must); the number of pages.
 
-        `pages(part, parts)` renders one of `parts` shares of the pages (see `pages.iter_pages`);
+        `pages(part, parts)` gives one of `parts` shares of the pages (see `pages.iter_pages`);
         `documents` gives each document's place in the site by its address (`eu/de`). With `jobs`
-        above 1, that many forked processes render the shares at once, and their pages are put
-        back in the site's order: the chooser, then document by document. The body cache the
-        pages are rendered with (`bodies`) learns which bodies the processes used. `meanwhile`
-        runs in this process while they render (before rendering, with one job); if it raises,
-        the rendering is abandoned.
+        above 1, that many forked processes sort the shares at once, and their pages are put
+        back in the site's order: the chooser, then document by document. When no framed page
+        can be reused (a first build, or one without a cache), the processes sort every page
+        first and then render the bodies not yet rendered, in the site's order, while MkDocs
+        frames the pages before them: `body` waits for each. The body cache the pages are
+        rendered with (`bodies`) learns which bodies the processes used (see `settle`).
+        `meanwhile` runs in this process while they work (before sorting, with one job); if it
+        raises, the work is abandoned.
         """
         if jobs <= 1 or not can_fork():
             if meanwhile is not None:
@@ -328,19 +349,22 @@ class PageStore:
                 self.add(page, cacheable(page))
                 count += 1
             return count
-        shares = _in_processes(
-            jobs,
-            lambda part: (
-                self._sort_share(pages(part, jobs), cacheable, documents, part + 1),
-                sorted(bodies.used) if bodies is not None else [],
-            ),
-            meanwhile,
-        )
-        for _, used in shares:
-            if bodies is not None:
-                bodies.used.update(used)
-        shares = [share for share, _ in shares]
-        for part in range(1, jobs + 1):
+        later = self.renders_while_framing(jobs)
+        self._bodies = bodies
+        self._workers = {
+            part: Forked(
+                partial(self._sort_share, pages(part - 1, jobs), cacheable, documents, part, later)
+            )
+            for part in range(1, jobs + 1)
+        }
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            shares = [worker.receive() for worker in self._workers.values()]
+        except BaseException:
+            self._stop()
+            raise
+        for part in self._workers:
             self._spools.append((self.scratch / f"spool-{part}").open("rb"))
         merged = sorted(
             (place, part, index, record)
@@ -353,15 +377,37 @@ class PageStore:
             self._keep(record, part)
         return len(merged)
 
+    def renders_while_framing(self, jobs: int) -> bool:
+        """Whether `add_all` leaves the bodies to render until MkDocs frames the pages: with
+        several processes, when no framed page can be reused."""
+        return jobs > 1 and can_fork() and (self.cache is None or self.cache.empty)
+
     def body(self, src_uri: str) -> str:
-        """The HTML of a page MkDocs renders, read back from its spool."""
+        """The HTML of a page MkDocs renders, read back from its spool (once the process that
+        renders it has put it there)."""
         pending = self.pending[src_uri]
+        while not pending.ready:
+            self._receive(pending.spool)
+            pending = self.pending[src_uri]
         spool = self._spools[pending.spool]
         spool.flush()  # the newest pages may still be in the file object's buffer
         return os.pread(spool.fileno(), pending.length, pending.offset).decode("utf-8")
 
+    def settle(self) -> None:
+        """Wait for the processes that sort and render pages to finish: every body spooled, every
+        key known, and the body cache told which bodies they used."""
+        for src_uri, pending in list(self.pending.items()):
+            while not self.pending[src_uri].ready:
+                self._receive(pending.spool)
+        workers, self._workers = self._workers, {}
+        for worker in workers.values():
+            used = worker.result()
+            if self._bodies is not None:
+                self._bodies.used.update(used)
+
     def keep_rendered(self, site_dir: Path) -> int:
         """Store the pages MkDocs rendered, as it wrote them, for the next build; the number."""
+        self.settle()
         if self.cache is None:
             return 0
         kept = 0
@@ -386,20 +432,40 @@ class PageStore:
         return len(self.reused)
 
     def close(self) -> None:
-        """Forget the spools (and the scratch folder when no cache owns it)."""
+        """Stop the processes still rendering, forget the spools (and the scratch folder when no
+        cache owns it)."""
+        self._stop()
         for spool in self._spools:
             with contextlib.suppress(OSError):
                 spool.close()
         if self._own_scratch:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
-    def _sort(self, page: Page, cacheable: bool, spool: BinaryIO) -> _Sorted:
+    def _stop(self) -> None:
+        workers, self._workers = self._workers, {}
+        for worker in workers.values():
+            worker.stop()
+
+    def _receive(self, part: int) -> None:
+        """Take the next body the process writing spool `part` rendered."""
+        src_uri, offset, length, key = self._workers[part].receive()
+        self.pending[src_uri] = replace(
+            self.pending[src_uri], key=key, offset=offset, length=length, ready=True
+        )
+
+    def _key(self, page: Page, cacheable: bool, digest: str) -> str | None:
+        """The page's cache key, if its framed HTML may be kept (`digest`: its body's sha256)."""
+        return page_key(page, self.fingerprint, digest) if cacheable and self.cache else None
+
+    def _sort(self, page: Page, cacheable: bool, spool: BinaryIO, later: bool = False) -> _Sorted:
         html: str | Body = page.html
+        if isinstance(html, Body) and html.digest is None:
+            if later:  # see `_sort_share`
+                return (replace(page, html=""), None, None, _LATER, 0)
+            html = html.text()
         body = html.encode("utf-8") if isinstance(html, str) else None
-        key = None
-        if cacheable and self.cache:
-            digest = hashlib.sha256(body).hexdigest() if body is not None else html.digest
-            key = page_key(page, self.fingerprint, digest)
+        digest = hashlib.sha256(body).hexdigest() if body is not None else html.digest
+        key = self._key(page, cacheable, digest)  # type: ignore[arg-type]
         pinned = self.cache.take(key) if key and self.cache else None
         if pinned is not None:
             return (replace(page, html=""), key, pinned, 0, 0)
@@ -415,15 +481,34 @@ class PageStore:
         cacheable: Callable[[Page], bool],
         documents: dict[str, int],
         part: int,
-    ) -> list[tuple[int, _Sorted]]:
+        later: bool,
+        send: Send,
+    ) -> list[str]:
         """In a forked process: one share of the pages sorted, each with its document's place
-        (the chooser's is -1)."""
-        records = []
+        (the chooser's is -1), sent as one message. With `later`, the bodies not yet rendered
+        are rendered after that, in order, each sent as (source path, offset, length, key) once
+        it is in the spool. The result: the keys of the bodies the share used."""
+        records: list[tuple[int, _Sorted]] = []
+        unrendered: deque[Page] = deque()
         with (self.scratch / f"spool-{part}").open("wb") as spool:
             for page in pages:
                 place = documents.get("/".join(page.url.split("/")[:2]), -1) if page.url else -1
-                records.append((place, self._sort(page, cacheable(page), spool)))
-        return records
+                record = self._sort(page, cacheable(page), spool, later)
+                records.append((place, record))
+                if record[3] == _LATER:
+                    unrendered.append(page)
+            spool.flush()
+            send(records)
+            del records
+            while unrendered:
+                page = unrendered.popleft()  # its rendering context is let go once it is done
+                body = page.html.text().encode("utf-8")  # type: ignore[union-attr]
+                offset = spool.seek(0, os.SEEK_END)
+                spool.write(body)
+                spool.flush()
+                key = self._key(page, cacheable(page), hashlib.sha256(body).hexdigest())
+                send((page.src_uri, offset, len(body), key))
+        return sorted(self._bodies.used) if self._bodies is not None else []
 
     def _keep(self, record: _Sorted, spool: int) -> None:
         page, key, pinned, offset, length = record
@@ -432,99 +517,13 @@ class PageStore:
             self.reused.append((page.url, pinned))
         else:
             self.pending[page.src_uri] = Pending(
-                page=page, key=key, spool=spool, offset=offset, length=length
+                page=page,
+                key=key,
+                spool=spool,
+                offset=offset,
+                length=length,
+                ready=offset != _LATER,
             )
-
-
-def can_fork() -> bool:
-    """Whether work may go to a forked process: never while other threads run (a lock one of
-    them holds at that moment would stay locked forever in the child), as in the live preview."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-class Forked(Generic[T]):
-    """`work()` in a forked process, started at once; its result is taken when needed."""
-
-    def __init__(self, work: Callable[[], T]) -> None:
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: do the work, send the result, leave without cleaning up
-            status = 1
-            try:
-                os.close(reader)
-                try:
-                    payload = pickle.dumps((True, work()), protocol=pickle.HIGHEST_PROTOCOL)
-                    status = 0
-                except BaseException:  # noqa: BLE001 - any failure goes back to the parent
-                    payload = pickle.dumps((False, traceback.format_exc()))
-                with os.fdopen(writer, "wb") as pipe:
-                    pipe.write(payload)
-            finally:
-                # Never back into the parent's code: not even when the parent is gone and the
-                # pipe broken, where its clean-up would delete the folder it was building.
-                os._exit(status)
-        os.close(writer)
-        self._pid, self._reader = pid, reader
-        self._outcome: tuple[bool, Any] | None = None
-        _RUNNING.add(self)
-
-    def stop(self) -> None:
-        """End the process now, if it still runs (its work is abandoned)."""
-        if self._outcome is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self._pid, signal.SIGKILL)
-            self.outcome()
-
-    def outcome(self) -> tuple[bool, Any]:
-        """(True, the result) or (False, the failure's traceback), once the process has ended."""
-        if self._outcome is None:
-            with os.fdopen(self._reader, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(self._pid, 0)
-            _RUNNING.discard(self)
-            self._outcome = (
-                pickle.loads(data) if data else (False, "the process ended without a result")
-            )
-        return self._outcome
-
-    def result(self) -> T:
-        """The work's result; a failure is raised here, with its traceback."""
-        ok, value = self.outcome()
-        if not ok:
-            raise RuntimeError(f"work in a forked process failed:\n{value}")
-        return value
-
-
-_RUNNING: set[Forked] = set()
-"""The forked processes not yet waited for."""
-
-
-def stop_forked() -> None:
-    """End every forked process still running: a build interrupted while they work must not
-    have them write on into the folder it cleans up."""
-    for child in list(_RUNNING):
-        child.stop()
-
-
-def _in_processes(
-    jobs: int, work: Callable[[int], T], meanwhile: Callable[[], None] | None = None
-) -> list[T]:
-    """`work(part)` for each part in its own forked process, at the same time, while this
-    process runs `meanwhile`; the results in the order of the parts. A failure in any part is
-    raised here, with its traceback; a failure of `meanwhile` ends the processes first."""
-    children = [Forked(partial(work, part)) for part in range(jobs)]
-    if meanwhile is not None:
-        try:
-            meanwhile()
-        except BaseException:
-            for child in children:
-                child.stop()
-            raise
-    outcomes = [child.outcome() for child in children]
-    failure = next((value for ok, value in outcomes if not ok), None)
-    if failure is not None:
-        raise RuntimeError(f"rendering pages failed in a worker process:\n{failure}")
-    return [value for _, value in outcomes]
 
 
 def make_folder(folder: Path, made: set[Path]) -> None:

@@ -63,13 +63,15 @@ class Page:
 
 @dataclass(frozen=True)
 class Body:
-    """A page body known by its sha256 before its text is needed: a page whose framed HTML is in
-    the page cache is written without its body ever being read."""
+    """A page body whose text is made only when it is needed: one the body cache has is known by
+    its sha256 (a page whose framed HTML is in the page cache is written without its body ever
+    being read); one it does not have is rendered when asked for (perhaps in another process,
+    while MkDocs frames the pages before it)."""
 
-    digest: str
-    """The sha256 of the body's UTF-8 bytes."""
+    digest: str | None
+    """The sha256 of the body's UTF-8 bytes; None until it is rendered."""
     load: Callable[[], str]
-    """The body's text: read from the cache (and checked), or rendered again."""
+    """The body's text: read from the cache (and checked), or rendered (again)."""
 
     def text(self) -> str:
         """The body itself."""
@@ -157,7 +159,12 @@ def render_pages(publication: Publication) -> list[Page]:
 
 
 def iter_pages(
-    publication: Publication, part: int = 0, parts: int = 1, bodies: Any = None
+    publication: Publication,
+    part: int = 0,
+    parts: int = 1,
+    bodies: Any = None,
+    *,
+    defer: bool = False,
 ) -> Iterator[Page]:
     """The pages of `render_pages`, one at a time: a build writes each before the next is made,
     so a long history's pages are never all in memory at once.
@@ -166,8 +173,9 @@ def iter_pages(
     documents of one language share their clauses, and so the work of rendering them), and the
     chooser comes with part 0. The parts, taken in turn document by document, are all the pages.
     `bodies` (a `bodies.BodyCache`) gives the bodies an earlier build rendered from the same values.
+    With `defer`, a body that is not in that cache is a `Body` rendered when its text is asked for.
     """
-    renderer = _Renderer(publication, bodies)
+    renderer = _Renderer(publication, bodies, defer=defer)
     languages = sorted({language for _, language in publication.documents})
     if part == 0:
         yield renderer.chooser()
@@ -177,9 +185,10 @@ def iter_pages(
 
 
 class _Renderer:
-    def __init__(self, publication: Publication, bodies: Any = None) -> None:
+    def __init__(self, publication: Publication, bodies: Any = None, defer: bool = False) -> None:
         self.publication = publication
         self.bodies = bodies
+        self.defer = defer
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
@@ -441,6 +450,8 @@ class _Renderer:
             digest = self.bodies.find(key) if key else None
             if digest is not None:
                 return Body(digest, partial(self._stored, key, template, url, language, context))
+        if self.defer:
+            return Body(None, partial(self._fresh, key, template, url, language, context))
         return self._fresh(key, template, url, language, context)
 
     def _stored(

@@ -8,7 +8,8 @@ pipeline, adds our theme overrides and sorts the pages into those the page cache
 must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
 Chinese words it cuts, `on_files` swaps the policy sources for the pages to render and has another
 process write the reused pages, the feeds and the records, `on_page_content` gives each page its
-table of contents, `on_page_context` its HTML and the theme's strings in its own language,
+table of contents, `on_page_context` its HTML (perhaps rendered meanwhile in another process) and
+the theme's strings in its own language,
 `on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
 keeps the new pages for the next build.
 """
@@ -21,7 +22,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from functools import lru_cache, partial
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 from types import SimpleNamespace
@@ -41,6 +42,7 @@ from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
+from generator.processes import Forked, can_fork
 from generator.progress import Progress, Stage
 from generator.search_words import SearchWords
 
@@ -91,7 +93,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
         self._words: SearchWords | None = None
-        self._writer: cache.Forked[tuple[int, int]] | None = None
+        self._writer: Forked[tuple[int, int]] | None = None
         self._check: Callable[[], None] | None = None
         self._serving = False
         self._frame: Stage | None = None
@@ -148,11 +150,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }
         jobs = self._jobs(publication)
-        # With pages rendering in other processes, this one has time to load the word list.
+        # With pages rendering in other processes before MkDocs starts, this one has time to
+        # load the word list (else the theme loads it when it first needs it).
         preload = (
             search is not None
             and jobs > 1
-            and cache.can_fork()
+            and can_fork()
+            and not self._store.renders_while_framing(jobs)
             and any(
                 Language(tag=t).locale.language in _HAN_LANGUAGES for t in _languages(publication)
             )
@@ -167,7 +171,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         with self.progress.stage("render", unit="pages") as stage:
             stage.advance(
                 self._store.add_all(
-                    lambda part, parts: iter_pages(publication, part, parts, self._bodies),
+                    lambda part, parts: iter_pages(
+                        publication, part, parts, self._bodies, defer=True
+                    ),
                     _cacheable,
                     documents,
                     jobs,
@@ -208,10 +214,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 generated.append(file)
         if self.progress and self._store:
             self._frame = self.progress.start("mkdocs", len(self._store.pending), "pages")
-        if self._store and cache.can_fork():
+        if self._store and can_fork():
             # MkDocs has emptied the site folder: another process writes the files that need no
             # framing meanwhile, while MkDocs frames the other pages.
-            self._writer = cache.Forked(partial(self._write_files, Path(config.site_dir)))
+            site_dir = Path(config.site_dir)
+            self._writer = Forked(lambda _send: self._write_files(site_dir))
         return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002

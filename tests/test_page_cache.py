@@ -7,6 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import Project, change_yml
 from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 
@@ -388,3 +389,45 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
         " entries are not kept"
         for label, folder in (("body", "bodies"), ("history", "history"), ("page", "pages"))
     ]
+
+
+def test_bodies_rendered_while_mkdocs_frames_are_kept_for_the_next_build(make_project, tmp_path):
+    """A first build with two processes sorts every page, then renders the bodies while MkDocs
+    frames the pages before them: the site is the one a single process makes, and the cache it
+    leaves serves the next build in full."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    one = _build(project, None, "one", jobs=1)
+    streamed = _build(project, cache, "streamed", jobs=2)
+    assert _tree(project.root / "streamed") == _tree(project.root / "one")
+    cacheable = streamed.pages - len(_always_rendered(project))
+    assert len(list((cache / "pages").rglob("*.*"))) == cacheable
+    assert len(list((cache / "bodies").rglob("*.*"))) == streamed.pages
+    again = _build(project, cache, "again", jobs=2)
+    assert again.reused == cacheable
+    assert _tree(project.root / "again") == _tree(project.root / "one")
+    assert one.pages == streamed.pages == again.pages
+
+
+def test_a_body_that_fails_to_render_in_another_process_fails_the_build(
+    make_project, tmp_path, monkeypatch
+):
+    """The failure of a process rendering bodies while MkDocs frames pages stops the build with
+    that process's traceback; the previous site stays, and no process is left running."""
+    from generator import pages, processes
+
+    project = _project(make_project)
+    _build(project, None, "site", jobs=1)
+    before = _tree(project.root / "site")
+    render = pages._Renderer._render_template
+
+    def failing(self, template, url, language, **context):  # noqa: ANN001, ANN003, ANN202
+        if url == "global/en/changes/2/":
+            raise ValueError("cannot render this redline")
+        return render(self, template, url, language, **context)
+
+    monkeypatch.setattr(pages._Renderer, "_render_template", failing)
+    with pytest.raises(processes.WorkerFailed, match="cannot render this redline"):
+        _build(project, tmp_path / "cache", "site", jobs=2)
+    assert _tree(project.root / "site") == before
+    assert not processes._RUNNING

@@ -1,0 +1,146 @@
+"""Work in forked processes: pages rendered on other cores, files written while MkDocs frames.
+
+A forked process starts with a copy of this one (the publication already read), so nothing has to
+be sent to it; what it sends back goes through a pipe, as pickled messages, each with its length.
+A worker may send messages while it works (pages sorted, then each body as it is rendered) before
+its result. Children never return into the parent's code: they leave with `os._exit`, whatever
+happens, so a child can never run the parent's clean-up (which deletes the folder being built).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import struct
+import threading
+import traceback
+from collections.abc import Callable
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+Send = Callable[[Any], None]
+"""How work in a forked process sends a message to the parent."""
+
+_LENGTH = struct.Struct("<Q")
+_MESSAGE, _RESULT = "message", "result"
+
+
+def can_fork() -> bool:
+    """Whether work may go to a forked process: never while other threads run (a lock one of
+    them holds at that moment would stay locked forever in the child), as in the live preview."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+class WorkerFailed(RuntimeError):
+    """Work in a forked process failed (its traceback is the message) or ended too soon."""
+
+
+class Forked(Generic[T]):
+    """`work(send)` in a forked process, started at once. What it passes to `send` arrives here,
+    in order, through `receive`; its result is taken when it is needed."""
+
+    def __init__(self, work: Callable[[Send], T]) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: do the work, send the result, leave without cleaning up
+            status = 1
+            try:
+                os.close(reader)
+                send = partial(_send, writer, _MESSAGE)
+                try:
+                    outcome: tuple[bool, Any] = (True, work(send))
+                    status = 0
+                except BaseException:  # noqa: BLE001 - any failure goes back to the parent
+                    outcome = (False, traceback.format_exc())
+                _send(writer, _RESULT, outcome)
+            finally:
+                # Never back into the parent's code: not even when the parent is gone and the
+                # pipe broken, where its clean-up would delete the folder it was building.
+                os._exit(status)
+        os.close(writer)
+        self._pid, self._reader = pid, reader
+        self._outcome: tuple[bool, Any] | None = None
+        _RUNNING.add(self)
+
+    def receive(self) -> Any:
+        """The next message the work sent; its failure is raised instead, as is its ending
+        without sending one."""
+        if self._outcome is None:
+            kind, value = self._next()
+            if kind == _MESSAGE:
+                return value
+            self._end(value)
+        ok, value = self._outcome  # type: ignore[misc]
+        raise WorkerFailed(value if not ok else "the process sent fewer messages than expected")
+
+    def stop(self) -> None:
+        """End the process now, if it still runs (its work is abandoned)."""
+        if self._outcome is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self.outcome()
+
+    def outcome(self) -> tuple[bool, Any]:
+        """(True, the result) or (False, the failure's traceback), once the process has ended;
+        messages not received by then are dropped."""
+        while self._outcome is None:
+            kind, value = self._next()
+            if kind == _RESULT:
+                self._end(value)
+        return self._outcome
+
+    def result(self) -> T:
+        """The work's result; a failure is raised here, with its traceback."""
+        ok, value = self.outcome()
+        if not ok:
+            raise WorkerFailed(f"work in a forked process failed:\n{value}")
+        return value
+
+    def _next(self) -> tuple[str, Any]:
+        head = _read_exactly(self._reader, _LENGTH.size)
+        if len(head) == _LENGTH.size:
+            (size,) = _LENGTH.unpack(head)
+            data = _read_exactly(self._reader, size)
+            if len(data) == size:
+                return pickle.loads(data)
+        return _RESULT, (False, "the process ended without a result")
+
+    def _end(self, outcome: tuple[bool, Any]) -> None:
+        os.close(self._reader)
+        os.waitpid(self._pid, 0)
+        _RUNNING.discard(self)
+        self._outcome = outcome
+
+
+_RUNNING: set[Forked] = set()
+"""The forked processes not yet waited for."""
+
+
+def stop_forked() -> None:
+    """End every forked process still running: a build interrupted while they work must not
+    have them write on into the folder it cleans up."""
+    for child in list(_RUNNING):
+        child.stop()
+
+
+def _send(pipe: int, kind: str, value: Any) -> None:
+    data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_LENGTH.pack(len(data)) + data)
+    while view:
+        view = view[os.write(pipe, view) :]
+
+
+def _read_exactly(pipe: int, size: int) -> bytes:
+    """`size` bytes from the pipe, or fewer if it ends first (the process is gone)."""
+    chunks, missing = [], size
+    while missing:
+        chunk = os.read(pipe, min(missing, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        missing -= len(chunk)
+    return b"".join(chunks)

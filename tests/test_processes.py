@@ -1,0 +1,63 @@
+"""Work in forked processes: messages arrive in order before the result, and a failure or an
+early end of the process is raised, never waited for."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.processes import Forked, WorkerFailed
+
+
+def _count(send, upto: int) -> str:  # noqa: ANN001
+    for number in range(upto):
+        send({"number": number, "text": "x" * number * 1000})
+    return "done"
+
+
+def test_messages_arrive_in_order_then_the_result():
+    # Large enough to fill the pipe many times over: the process waits for each read.
+    worker = Forked(lambda send: _count(send, 200))
+    for number in range(200):
+        assert worker.receive() == {"number": number, "text": "x" * number * 1000}
+    assert worker.result() == "done"
+
+
+def test_a_result_may_be_taken_without_receiving_the_messages():
+    worker = Forked(lambda send: _count(send, 100))
+    assert worker.result() == "done"
+
+
+def test_a_failure_is_raised_with_its_traceback():
+    def fail(send):  # noqa: ANN001, ANN202
+        send("first")
+        raise ValueError("no such clause")
+
+    worker = Forked(fail)
+    assert worker.receive() == "first"
+    with pytest.raises(WorkerFailed, match="ValueError: no such clause"):
+        worker.receive()
+    with pytest.raises(WorkerFailed, match="no such clause"):
+        worker.result()
+
+
+def test_a_process_that_ends_without_a_result_is_a_failure():
+    worker = Forked(lambda send: os._exit(3))
+    with pytest.raises(WorkerFailed, match="ended without a result"):
+        worker.receive()
+
+
+def test_asking_for_more_messages_than_were_sent_is_a_failure():
+    worker = Forked(lambda send: _count(send, 1))
+    worker.receive()
+    with pytest.raises(WorkerFailed, match="fewer messages"):
+        worker.receive()
+
+
+def test_a_stopped_process_is_ended():
+    worker = Forked(lambda send: __import__("time").sleep(60))
+    worker.stop()
+    ok, value = worker.outcome()
+    assert not ok
+    assert "ended without a result" in value
