@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from generator.pages import Body, Page
-from generator.processes import Forked, Send, can_fork
+from generator.processes import BACKGROUND, Forked, Send, can_fork
 
 log = logging.getLogger(__name__)
 
@@ -353,7 +353,8 @@ class PageStore:
         self._bodies = bodies
         self._workers = {
             part: Forked(
-                partial(self._sort_share, pages(part - 1, jobs), cacheable, documents, part, later)
+                partial(self._sort_share, pages(part - 1, jobs), cacheable, documents, part, later),
+                nice=BACKGROUND,
             )
             for part in range(1, jobs + 1)
         }

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import get_toc
 
@@ -42,7 +42,7 @@ from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
 from generator.model import Language
 from generator.pages import Page, Site
-from generator.processes import Forked, can_fork
+from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
 from generator.search_words import SearchWords
 
@@ -53,6 +53,10 @@ T = TypeVar("T")
 THEME_DIR = Path(__file__).parent / "theme"
 ASSETS_DIR = Path(__file__).parent / "assets"
 _HTML_TAG = re.compile(r'<html lang="[^"]*"')
+_SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+"""What the theme's search plugin removes from every page's HTML (material/plugins/search)."""
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
+"""The same without the space before: it starts with text, which is found much faster."""
 TITLE_ANCHOR = "_title"
 """The id of each page's h1 (templates/*.html); clause ids cannot contain '_'."""
 
@@ -218,7 +222,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             # MkDocs has emptied the site folder: another process writes the files that need no
             # framing meanwhile, while MkDocs frames the other pages.
             site_dir = Path(config.site_dir)
-            self._writer = Forked(lambda _send: self._write_files(site_dir))
+            self._writer = Forked(lambda _send: self._write_files(site_dir), nice=BACKGROUND)
         return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
@@ -256,16 +260,35 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return ""
 
     @event_priority(100)  # before the search plugin indexes the page's content
-    def on_page_context(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
-        """Our HTML, the theme's own words in the page's language, and the page's alternates and
-        feed."""
+    def _page_context_first(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
+        """The HTML of a page the search index takes in, the theme's own words in the page's
+        language, and the page's alternates and feed."""
         ours = self._pending(page)
         if ours is not None and self._store is not None and self.progress is not None:
             with self.progress.timer("hooks"):
-                page.content = self._store.body(page.file.src_uri)
+                if ours.searchable:
+                    page.content = self._store.body(page.file.src_uri)
                 context["config"] = _LocalizedConfig(config, _theme_language(ours.language))
                 context["policy_page"] = ours
         return context
+
+    @event_priority(-100)  # after the search plugin
+    def _page_context_last(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
+        """The HTML of a page the search index leaves out, handed over after the theme's search
+        plugin has seen the page: it scans every page's whole HTML for attributes to remove
+        (more than a millisecond a page, a sixth of framing one), which our pages do not have.
+        Should one have them, they are removed as the plugin would."""
+        ours = self._pending(page)
+        if ours is not None and not ours.searchable and self._store is not None:
+            with self.progress.timer("hooks"):  # type: ignore[union-attr]
+                body = self._store.body(page.file.src_uri)
+                search = config.plugins.get("material/search")
+                if search is not None and search.config.enabled and _SEARCH_ATTRIBUTE.search(body):
+                    body = _SEARCH_ATTRIBUTES.sub("", body)
+                page.content = body
+        return context
+
+    on_page_context = CombinedEvent(_page_context_first, _page_context_last)
 
     def on_post_page(self, output: str, page: Any, config: Any) -> str:  # noqa: ARG002
         """The page's exact language tag (the theme only knows its own language codes)."""

@@ -39,17 +39,25 @@ class WorkerFailed(RuntimeError):
     """Work in a forked process failed (its traceback is the message) or ended too soon."""
 
 
+BACKGROUND = 10
+"""The niceness of work done beside MkDocs: MkDocs frames the pages on one core, and the work
+that can wait for it (bodies rendered ahead of it, files written) yields rather than slow it."""
+
+
 class Forked(Generic[T]):
     """`work(send)` in a forked process, started at once. What it passes to `send` arrives here,
-    in order, through `receive`; its result is taken when it is needed."""
+    in order, through `receive`; its result is taken when it is needed. `nice`: how much less
+    of the processors it takes than this process when they are all busy (see `os.nice`)."""
 
-    def __init__(self, work: Callable[[Send], T]) -> None:
+    def __init__(self, work: Callable[[Send], T], nice: int = 0) -> None:
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: do the work, send the result, leave without cleaning up
             status = 1
             try:
                 os.close(reader)
+                if nice:
+                    os.nice(nice)
                 send = partial(_send, writer, _MESSAGE)
                 try:
                     outcome: tuple[bool, Any] = (True, work(send))

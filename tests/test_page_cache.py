@@ -431,3 +431,32 @@ def test_a_body_that_fails_to_render_in_another_process_fails_the_build(
         _build(project, tmp_path / "cache", "site", jobs=2)
     assert _tree(project.root / "site") == before
     assert not processes._RUNNING
+
+
+def test_pages_out_of_the_search_index_lose_the_attributes_the_theme_removes(
+    make_project, monkeypatch
+):
+    """A page the search index leaves out gets its HTML after the theme's search plugin has
+    seen it (which saves that plugin a scan of every page): should the HTML carry attributes the
+    plugin removes, they are removed all the same, and our own pages carry none."""
+    import re
+
+    from generator import cache
+
+    project = _project(make_project)
+    _build(project, None, "plain")
+    theirs = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # material/plugins/search/plugin.py
+    pages = {p: p.read_text() for p in (project.root / "plain").rglob("index.html")}
+    assert len(pages) > 20
+    assert not [p for p, html in pages.items() if theirs.search(html)]
+
+    body = cache.PageStore.body
+    monkeypatch.setattr(
+        cache.PageStore,
+        "body",
+        lambda self, src_uri: body(self, src_uri) + '<p data-search-note="x">Marked</p>',
+    )
+    _build(project, None, "marked")
+    for url in ("global/en/v/1/", "global/en/changes/2/", "global/en/"):  # the last is searched
+        html = (project.root / "marked" / url / "index.html").read_text()
+        assert "<p>Marked</p>" in html and "data-search-note" not in html, url
