@@ -15,6 +15,7 @@ use are removed after it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -25,7 +26,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.cache import EntryFolder, code_fingerprint
+from generator.cache import EntryFolder, code_fingerprint, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +34,9 @@ FORMAT = b"policy-body-cache 2"
 
 _PACKAGES = ("jinja2", "markupsafe", "babel", "policy-publisher")
 """Packages whose version changes a rendered body."""
+
+_CODE_FILE = "code"
+"""Beside the entries: the fingerprint of the code that rendered them."""
 
 
 class Undigestible(TypeError):
@@ -122,6 +126,14 @@ class BodyCache:
         self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()
+        self._marker = directory / "bodies" / _CODE_FILE
+        try:
+            kept_by = self._marker.read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            kept_by = None
+        self.current = kept_by == self.code
+        """Whether the bodies kept were rendered by this very code, so that a body missing from
+        them is one whose content is new (not merely rendered by other code)."""
 
     @property
     def used(self) -> set[str]:
@@ -155,5 +167,9 @@ class BodyCache:
         self.entries.write(key, body.encode("utf-8"))
 
     def finish(self) -> int:
-        """Remove the bodies no page of this build used; the number removed."""
-        return self.entries.prune()
+        """Remove the bodies no page of this build used, and note which code rendered those
+        kept; the number removed."""
+        removed = self.entries.prune()
+        with contextlib.suppress(OSError):  # without the note, the next build renders up front
+            write_atomically(self._marker, self.code.encode("ascii"))
+        return removed

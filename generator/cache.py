@@ -177,7 +177,7 @@ class EntryFolder:
         target = self.folder / key[:2] / f"{key}.{digest}"
         try:
             target.parent.mkdir(exist_ok=True)
-            _write_atomically(target, data, same)
+            write_atomically(target, data, same)
         except OSError as error:
             # The cache only saves work: an entry it cannot keep (a full or read-only volume)
             # must not fail the build.
@@ -227,7 +227,7 @@ class PageCache:
         tag = directory / "CACHEDIR.TAG"
         if not tag.exists():
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
-                _write_atomically(tag, _TAG.encode())
+                write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
         self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
@@ -349,12 +349,13 @@ class PageStore:
                 self.add(page, cacheable(page))
                 count += 1
             return count
-        later = self.renders_while_framing(jobs)
+        later = self.renders_while_framing(jobs, bodies)
         self._bodies = bodies
         self._workers = {
             part: Forked(
                 partial(self._sort_share, pages(part - 1, jobs), cacheable, documents, part, later),
-                nice=BACKGROUND,
+                # Rendering ahead of MkDocs yields to it; sorting before it starts does not.
+                nice=BACKGROUND if later else 0,
             )
             for part in range(1, jobs + 1)
         }
@@ -378,10 +379,15 @@ class PageStore:
             self._keep(record, part)
         return len(merged)
 
-    def renders_while_framing(self, jobs: int) -> bool:
-        """Whether `add_all` leaves the bodies to render until MkDocs frames the pages: with
-        several processes, when no framed page can be reused."""
-        return jobs > 1 and can_fork() and (self.cache is None or self.cache.empty)
+    def renders_while_framing(self, jobs: int, bodies: Any = None) -> bool:
+        """Whether `add_all` leaves the bodies the body cache (`bodies`) does not have to render
+        while MkDocs frames the pages: with several processes, when no framed page the cache has
+        can be one of theirs. That is so when it has none, and when the bodies kept were
+        rendered by this code (a body they lack has new content, so its framed page is new too);
+        after the code changed, every body is rendered first, and unchanged pages are reused."""
+        if jobs <= 1 or not can_fork():
+            return False
+        return self.cache is None or self.cache.empty or bool(bodies is not None and bodies.current)
 
     def body(self, src_uri: str) -> str:
         """The HTML of a page MkDocs renders, read back from its spool (once the process that
@@ -535,7 +541,7 @@ def make_folder(folder: Path, made: set[Path]) -> None:
         made.add(folder)
 
 
-def _write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:
+def write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:
     """Write `data` (which is also the content of the file `same`, if given: linked, not copied,
     when the file system allows) so that no reader ever sees a partial file."""
     temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")

@@ -244,7 +244,7 @@ class _Renderer:
                 "changes.html",
                 t.gettext("Changes"),
                 in_force=current,
-                lag=history.lag,
+                lagging=history.lag is not None,
                 source_url=self._source_url(history),
                 versions=newest_first,
             ),
@@ -314,7 +314,7 @@ class _Renderer:
             ],
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
-            lag=history.lag if current_page else None,
+            lagging=current_page and history.lag is not None,
             source_url=self._source_url(history) if current_page else None,
             pending=current_page and history.not_yet_in_force(self.today),
         )

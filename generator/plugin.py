@@ -160,7 +160,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             search is not None
             and jobs > 1
             and can_fork()
-            and not self._store.renders_while_framing(jobs)
+            and not self._store.renders_while_framing(jobs, self._bodies)
             and any(
                 Language(tag=t).locale.language in _HAN_LANGUAGES for t in _languages(publication)
             )
