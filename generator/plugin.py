@@ -6,10 +6,10 @@ unescaped, so every title handed to them here is escaped text.
 Nothing here knows about clauses or versions. Each event does one thing: `on_config` runs the
 pipeline, adds our theme overrides and sorts the pages into those the page cache has and those MkDocs
 must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
-Chinese words it cuts, `on_files` swaps the policy sources for the pages to render and has another
-process write the reused pages, the feeds and the records, `on_page_content` gives each page its
-table of contents, `on_page_context` its HTML (perhaps rendered meanwhile in another process) and
-the theme's strings in its own language,
+Chinese words it cuts (and cut them in another process), `on_files` swaps the policy sources for the
+pages to render and has another process write the reused pages, the feeds and the records,
+`on_page_content` gives each page its table of contents, `on_page_context` its HTML (perhaps
+rendered meanwhile in another process) and the theme's strings in its own language,
 `on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
 keeps the new pages for the next build.
 """
@@ -44,7 +44,7 @@ from generator.model import Language
 from generator.pages import Page, Site
 from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
-from generator.search_words import SearchWords
+from generator.search_words import SearchWords, Segmenter
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -97,6 +97,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
         self._words: SearchWords | None = None
+        self._segmenter: Segmenter | None = None
+        self._han = False
+        """Whether the site has Chinese or Japanese pages, whose text the search index cuts."""
         self._writer: Forked[tuple[int, int]] | None = None
         self._check: Callable[[], None] | None = None
         self._serving = False
@@ -153,26 +156,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         documents = {
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }
-        jobs = self._jobs(publication)
-        # While other processes sort the pages, this one has time to load the word list the
-        # theme's search index cuts Chinese with (else the theme loads it when it first needs
-        # it, while MkDocs frames pages): the theme's own work, timed as MkDocs'.
-        preload = (
-            search is not None
-            and jobs > 1
-            and can_fork()
-            and any(
-                Language(tag=t).locale.language in _HAN_LANGUAGES for t in _languages(publication)
-            )
+        self._han = any(
+            Language(tag=t).locale.language in _HAN_LANGUAGES for t in _languages(publication)
         )
-
-        def meanwhile() -> None:
-            if check is not None:
-                check()
-            if preload:
-                with self.progress.timer("mkdocs"):  # type: ignore[union-attr]
-                    _load_word_list()
-
         with self.progress.stage("render", unit="pages") as stage:
             stage.advance(
                 self._store.add_all(
@@ -181,21 +167,25 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     ),
                     _cacheable,
                     documents,
-                    jobs,
+                    self._jobs(publication),
                     self._bodies,
-                    meanwhile=meanwhile,
+                    meanwhile=check,
                 )
             )
         return config
 
     def on_pre_build(self, config: Any) -> None:
-        """The search index cuts Chinese text into words once per text (see search_words.py)."""
+        """The search index cuts Chinese text into words once per text (see search_words.py),
+        in another process when it can."""
         search = _search_plugin(config)
         index = getattr(search, "search_index", None)
         segment = getattr(index, "_segment_chinese", None)
         if callable(segment):
             folder = self._cache.directory if self._cache else None
             self._words = SearchWords(folder, search.config)
+            if self._han and can_fork():
+                self._segmenter = Segmenter(segment)
+                segment = self._segmenter
             index._segment_chinese = self._words.remembering(segment)  # type: ignore[union-attr]
 
     def on_files(self, files: Files, config: Any) -> Files:
@@ -360,7 +350,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._store.close()
         if self._cache is not None:
             self._cache.close()
-        self._store = self._cache = self._bodies = self._words = None
+        if self._segmenter is not None:
+            self._segmenter.close()
+        self._store = self._cache = self._bodies = self._words = self._segmenter = None
         self._files = None
         self._unpin_build_date()
 
@@ -465,17 +457,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
 _HAN_LANGUAGES = {"zh", "ja"}
 """Languages (CLDR base language) whose pages the theme's search index cuts into words."""
-
-
-def _load_word_list() -> None:
-    """Load jieba's dictionary now: the theme loads it the first time a Chinese or Japanese
-    text is new to the index (about 1.5 s), which is most builds of a site that publishes those
-    languages."""
-    try:
-        import jieba
-    except ImportError:
-        return
-    jieba.initialize()
 
 
 def _search_plugin(config: Any) -> Any:

@@ -109,13 +109,10 @@ class Forked(Generic[T]):
         return value
 
     def _next(self) -> tuple[str, Any]:
-        head = _read_exactly(self._reader, _LENGTH.size)
-        if len(head) == _LENGTH.size:
-            (size,) = _LENGTH.unpack(head)
-            data = _read_exactly(self._reader, size)
-            if len(data) == size:
-                return pickle.loads(data)
-        return _RESULT, (False, "the process ended without a result")
+        try:
+            return read_message(self._reader)
+        except EOFError:
+            return _RESULT, (False, "the process ended without a result")
 
     def _end(self, outcome: tuple[bool, Any]) -> None:
         os.close(self._reader)
@@ -135,11 +132,27 @@ def stop_forked() -> None:
         child.stop()
 
 
-def _send(pipe: int, kind: str, value: Any) -> None:
-    data = pickle.dumps((kind, value), protocol=pickle.HIGHEST_PROTOCOL)
+def write_message(pipe: int, value: Any) -> None:
+    """Send a value through a pipe (see `read_message`)."""
+    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     view = memoryview(_LENGTH.pack(len(data)) + data)
     while view:
         view = view[os.write(pipe, view) :]
+
+
+def read_message(pipe: int) -> Any:
+    """The next value `write_message` sent through the pipe; EOFError when it is closed."""
+    head = _read_exactly(pipe, _LENGTH.size)
+    if len(head) == _LENGTH.size:
+        (size,) = _LENGTH.unpack(head)
+        data = _read_exactly(pipe, size)
+        if len(data) == size:
+            return pickle.loads(data)
+    raise EOFError("the pipe was closed")
+
+
+def _send(pipe: int, kind: str, value: Any) -> None:
+    write_message(pipe, (kind, value))
 
 
 def _read_exactly(pipe: int, size: int) -> bytes:

@@ -11,14 +11,20 @@ keyed by the versions of jieba and of the theme and by the dictionaries the site
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from backrefs import bre
+
 from generator.cache import EntryFolder, fingerprint, package_parts
+from generator.processes import Forked, Send, WorkerFailed, read_message, write_message
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,59 @@ class SearchWords:
         if not isinstance(known, dict):
             return {}
         return {k: v for k, v in known.items() if isinstance(v, str)}
+
+
+class Segmenter:
+    """The theme's segmentation of Han text, done in another process: loading jieba's word list
+    takes about two seconds, which that process spends while this one goes on with the build.
+    Text without Han characters is handed to the theme's function here (jieba is not needed for
+    it). Should the process fail, this one cuts the rest itself."""
+
+    def __init__(self, segment: Callable[[str], str]) -> None:
+        self._segment = segment
+        self._requests, requests = _pipe()
+        self._worker: Forked[None] | None = Forked(partial(self._serve, requests))
+        os.close(requests)
+
+    def __call__(self, text: str) -> str:
+        if self._worker is None or _HAN.search(text) is None:
+            return self._segment(text)
+        try:
+            write_message(self._requests, text)
+            return self._worker.receive()
+        except (OSError, WorkerFailed) as error:
+            log.warning("search index: the words of Chinese text are cut here instead (%s)", error)
+            self.close()
+            return self._segment(text)
+
+    def close(self) -> None:
+        """End the process (it ends when it has no more text to wait for)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            with contextlib.suppress(OSError):
+                os.close(self._requests)
+            worker.stop()
+
+    def _serve(self, requests: int, send: Send) -> None:
+        """In the other process: load the word list at once, then cut each text asked for."""
+        os.close(self._requests)
+        self._segment("中文")
+        while True:
+            try:
+                text = read_message(requests)
+            except EOFError:
+                return
+            send(self._segment(text))
+
+
+def _pipe() -> tuple[int, int]:
+    """(write end, read end) of a new pipe."""
+    reader, writer = os.pipe()
+    return writer, reader
+
+
+_HAN = bre.compile(r"\p{script: Han}", bre.UNICODE)
+"""A Han character: the theme cuts only runs of them, with jieba (and this same pattern)."""
 
 
 def _key(search_config: Any) -> str:

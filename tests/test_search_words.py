@@ -10,7 +10,7 @@ from pathlib import Path
 from material.plugins.search.plugin import SearchIndex
 
 from generator.build import BuildOptions, build_site
-from generator.search_words import SearchWords
+from generator.search_words import SearchWords, Segmenter
 from tests.conftest import Project, change_yml
 from tests.histories import GERMAN, po
 
@@ -103,16 +103,21 @@ def _index(project: Project, cache: Path | None, site: str, jobs: int = 1) -> by
     return (project.root / site / "search" / "search_index.json").read_bytes()
 
 
-def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_path):
+def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_path, monkeypatch):
+    from generator import plugin
+
     project = _chinese_project(make_project)
     cache = tmp_path / "cache"
-    plain = _index(project, None, "plain")
+    with monkeypatch.context() as patch:  # the words cut in this process, as the theme cuts them
+        patch.setattr(plugin, "can_fork", lambda: False)
+        plain = _index(project, None, "plain")
+    assert _index(project, None, "cut-elsewhere") == plain
     # The Chinese pages were cut into words.
     assert any("\u200b" in doc["text"] for doc in json.loads(plain)["docs"])
     assert _index(project, cache, "cold") == plain
     assert list((cache / "search").rglob("*.*"))
     assert _index(project, cache, "warm") == plain
-    # Pages rendered by two processes while this one loads the word list: the same index.
+    # Pages rendered by two processes, the words cut in another: the same index.
     assert _index(project, None, "two-jobs", jobs=2) == plain
     chinese = {**CHINESE, ("who-we-are", "Who we are"): "我们是谁以及如何联系我们"}
     project.commit(
@@ -120,3 +125,21 @@ def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_pa
         {ZH_PO: po(chinese), "policies/change.yml": change_yml("Chinese wording.", "2026-01-02")},
     )
     assert _index(project, cache, "changed") == _index(project, None, "changed-plain")
+
+
+def test_words_cut_in_another_process_are_the_themes(tmp_path):
+    """The segmenter process cuts as the theme's own function does; text without Han
+    characters never reaches it; if it fails, the rest is cut here."""
+    theme = _theme_segment()
+    counted, calls = _counting(theme)
+    segmenter = Segmenter(counted)
+    try:
+        assert [segmenter(text) for text in TEXTS] == [theme(text) for text in TEXTS]
+        # Cut here: only the texts with no Han character (the others were cut in the process).
+        assert calls == ["No Han characters at all.", ""]
+        segmenter._worker.stop()  # the process dies: the next text is cut here
+        assert segmenter(TEXTS[0]) == theme(TEXTS[0])
+        assert calls[-1] == TEXTS[0]
+    finally:
+        segmenter.close()
+    assert segmenter(TEXTS[1]) == theme(TEXTS[1])
