@@ -14,8 +14,9 @@ build, the entries it did not use are removed, so the cache holds one site's pag
 
 Pages MkDocs must render are spooled to disk between the moment they are rendered and the moment
 MkDocs frames them: a long history has thousands of archived pages, too many to hold in memory.
-When nothing can be reused (a first build), the processes that render the pages first tell MkDocs
-what every page is (title, table of contents) and then render the bodies in the order MkDocs frames
+When no framed page in the cache can be one of the bodies still to render (a first build, or one
+whose body cache this very code wrote), the processes that render the pages first tell MkDocs what
+every page is (title, table of contents) and then render those bodies in the order MkDocs frames
 them, so that rendering and framing overlap instead of following each other.
 """
 
