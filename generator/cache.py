@@ -393,10 +393,7 @@ class PageStore:
     def body(self, src_uri: str) -> str:
         """The HTML of a page MkDocs renders, read back from its spool (once the process that
         renders it has put it there)."""
-        pending = self.pending[src_uri]
-        while not pending.ready:
-            self._receive(pending.spool)
-            pending = self.pending[src_uri]
+        pending = self._ready(src_uri)
         spool = self._spools[pending.spool]
         spool.flush()  # the newest pages may still be in the file object's buffer
         return os.pread(spool.fileno(), pending.length, pending.offset).decode("utf-8")
@@ -404,9 +401,8 @@ class PageStore:
     def settle(self) -> None:
         """Wait for the processes that sort and render pages to finish: every body spooled, every
         key known, and the body cache told which bodies they used."""
-        for src_uri, pending in list(self.pending.items()):
-            while not self.pending[src_uri].ready:
-                self._receive(pending.spool)
+        for src_uri in list(self.pending):
+            self._ready(src_uri)
         workers, self._workers = self._workers, {}
         for worker in workers.values():
             used = worker.result()
@@ -454,12 +450,17 @@ class PageStore:
         for worker in workers.values():
             worker.stop()
 
-    def _receive(self, part: int) -> None:
-        """Take the next body the process writing spool `part` rendered."""
-        src_uri, offset, length, key = self._workers[part].receive()
-        self.pending[src_uri] = replace(
-            self.pending[src_uri], key=key, offset=offset, length=length, ready=True
-        )
+    def _ready(self, src_uri: str) -> Pending:
+        """The page, once its body is in the spool: the bodies the process that renders it
+        announces are taken in turn until it is."""
+        pending = self.pending[src_uri]
+        while not pending.ready:
+            announced, offset, length, key = self._workers[pending.spool].receive()
+            self.pending[announced] = replace(
+                self.pending[announced], key=key, offset=offset, length=length, ready=True
+            )
+            pending = self.pending[src_uri]
+        return pending
 
     def _key(self, page: Page, cacheable: bool, digest: str) -> str | None:
         """The page's cache key, if its framed HTML may be kept (`digest`: its body's sha256)."""
@@ -479,9 +480,7 @@ class PageStore:
             return (replace(page, html=""), key, pinned, 0, 0)
         if body is None:
             body = html.text().encode("utf-8")
-        offset = spool.seek(0, os.SEEK_END)
-        spool.write(body)
-        return (replace(page, html=""), key, None, offset, len(body))
+        return (replace(page, html=""), key, None, _spool(spool, body), len(body))
 
     def _sort_share(
         self,
@@ -511,8 +510,7 @@ class PageStore:
             while unrendered:
                 page = unrendered.popleft()  # its rendering context is let go once it is done
                 body = page.html.text().encode("utf-8")  # type: ignore[union-attr]
-                offset = spool.seek(0, os.SEEK_END)
-                spool.write(body)
+                offset = _spool(spool, body)
                 spool.flush()
                 key = self._key(page, cacheable(page), hashlib.sha256(body).hexdigest())
                 send((page.src_uri, offset, len(body), key))
@@ -532,6 +530,13 @@ class PageStore:
                 length=length,
                 ready=offset != _LATER,
             )
+
+
+def _spool(spool: BinaryIO, body: bytes) -> int:
+    """Append a body to a spool file; its offset there."""
+    offset = spool.seek(0, os.SEEK_END)
+    spool.write(body)
+    return offset
 
 
 def make_folder(folder: Path, made: set[Path]) -> None:

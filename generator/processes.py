@@ -83,7 +83,7 @@ class Forked(Generic[T]):
                 return value
             self._end(value)
         ok, value = self._outcome  # type: ignore[misc]
-        raise WorkerFailed(value if not ok else "the process sent fewer messages than expected")
+        raise _failure(value if not ok else "the process sent fewer messages than expected")
 
     def stop(self) -> None:
         """End the process now, if it still runs (its work is abandoned)."""
@@ -105,7 +105,7 @@ class Forked(Generic[T]):
         """The work's result; a failure is raised here, with its traceback."""
         ok, value = self.outcome()
         if not ok:
-            raise WorkerFailed(f"work in a forked process failed:\n{value}")
+            raise _failure(value)
         return value
 
     def _next(self) -> tuple[str, Any]:
@@ -119,6 +119,10 @@ class Forked(Generic[T]):
         os.waitpid(self._pid, 0)
         _RUNNING.discard(self)
         self._outcome = outcome
+
+
+def _failure(reason: str) -> WorkerFailed:
+    return WorkerFailed(f"work in a forked process failed:\n{reason}")
 
 
 _RUNNING: set[Forked] = set()

@@ -95,7 +95,7 @@ class Segmenter:
 
     def __init__(self, segment: Callable[[str], str]) -> None:
         self._segment = segment
-        self._requests, requests = _pipe()
+        requests, self._requests = os.pipe()  # the other process reads what this one writes
         self._worker: Forked[None] | None = Forked(partial(self._serve, requests))
         os.close(requests)
 
@@ -128,12 +128,6 @@ class Segmenter:
             except EOFError:
                 return
             send(self._segment(text))
-
-
-def _pipe() -> tuple[int, int]:
-    """(write end, read end) of a new pipe."""
-    reader, writer = os.pipe()
-    return writer, reader
 
 
 _HAN = bre.compile(r"\p{script: Han}", bre.UNICODE)
