@@ -39,7 +39,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from generator.pages import Body, Page
+from generator.pages import Body, Page, SiteFile
 from generator.processes import BACKGROUND, Forked, Send, can_fork
 
 log = logging.getLogger(__name__)
@@ -130,11 +130,15 @@ class EntryFolder:
     checked against its own sha256 when read, written atomically, and removed after a build that
     did not use it. Both caches (framed pages here, bodies in bodies.py) keep their entries so."""
 
-    def __init__(self, folder: Path, label: str) -> None:
+    def __init__(
+        self, folder: Path, label: str, remedy: str = "the page is rendered again"
+    ) -> None:
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.label = label
         """What the warnings call the cache ("page cache")."""
+        self.remedy = remedy
+        """What the warning about a damaged entry says happens instead."""
         self.used: set[str] = set()
         """Keys read or written by this build (or, for `PageStore`, by its worker processes)."""
         self._entries = _scan(folder)
@@ -154,7 +158,7 @@ class EntryFolder:
         except OSError:
             data = None
         if data is None or hashlib.sha256(data).hexdigest() != digest:
-            log.warning("%s: %s is damaged; the page is rendered again", self.label, path.name)
+            log.warning("%s: %s is damaged; %s", self.label, path.name, self.remedy)
             self.drop(key)
             return None
         self.used.add(key)
@@ -271,6 +275,42 @@ class PageCache:
     def close(self) -> None:
         """Remove this build's scratch folder."""
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+class FileCache:
+    """Published files whose content is known by its sha256 before it is made (a version's
+    document.json, whose sha256 is the version's hash), by that sha256: such a file is the same
+    in every build that publishes it, so it is linked into the site rather than made and written
+    again."""
+
+    def __init__(self, directory: Path) -> None:
+        self.entries = EntryFolder(directory / "files", "file cache", "the file is made again")
+
+    def write(self, site_file: SiteFile, target: Path) -> str | None:
+        """Write `site_file` at `target`, from the cache when it holds the file; the key it is
+        kept under, if it is."""
+        key = site_file.digest
+        if key is None:
+            target.write_bytes(site_file.content)
+            return None
+        found = self.entries.read(key) if self.entries.digest(key) == key else None
+        if found is None:
+            data = site_file.content
+            target.write_bytes(data)
+            self.entries.write(key, data, same=target)
+            return key
+        path, data = found
+        try:
+            os.link(path, target)
+        except OSError:  # another file system
+            write_atomically(target, data)
+        return key
+
+    def finish(self, used: Iterable[str]) -> int:
+        """Remove the entries no file of this build was (`used`: the keys, from whichever process
+        wrote the files); the number removed."""
+        self.entries.used.update(used)
+        return self.entries.prune()
 
 
 @dataclass(frozen=True, kw_only=True)

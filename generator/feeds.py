@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
+from functools import partial
 
 from generator.interface import interface_translations
 from generator.model import ChangeKind, Version
@@ -24,11 +25,12 @@ def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]
     """A feed per document and one of all changes at the root."""
     files = [
         SiteFile(
-            path=document_url(*h.key) + "feed.xml", content=_document_feed(publication, h, site_url)
+            path=document_url(*h.key) + "feed.xml",
+            make=partial(_document_feed, publication, h, site_url),
         )
         for h in publication.documents.values()
     ]
-    files.append(SiteFile(path="feed.xml", content=_root_feed(publication, site_url)))
+    files.append(SiteFile(path="feed.xml", make=partial(_root_feed, publication, site_url)))
     return files
 
 

@@ -83,7 +83,15 @@ class SiteFile:
     """A file published as is (feed, JSON)."""
 
     path: str
-    content: bytes
+    make: Callable[[], bytes]
+    """Makes its content, when the file is written: a site's version texts add up."""
+    digest: str | None = None
+    """The content's sha256 when it is known before the content is made (a version's
+    document.json: the version's hash), so that the file can be taken from the cache unmade."""
+
+    @property
+    def content(self) -> bytes:
+        return self.make()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,11 +96,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
+        self._kept: cache.FileCache | None = None
         self._words: SearchWords | None = None
         self._segmenter: Segmenter | None = None
         self._han = False
         """Whether the site has Chinese or Japanese pages, whose text the search index cuts."""
-        self._writer: Forked[tuple[int, int]] | None = None
+        self._writer: Forked[tuple[int, int, list[str]]] | None = None
         self._check: Callable[[], None] | None = None
         self._serving = False
         self._frame: Stage | None = None
@@ -153,6 +154,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache = self._open_cache(config)
         self._store = cache.PageStore(self._cache, _fingerprint(config))
         self._bodies = BodyCache(self._cache.directory) if self._cache else None
+        self._kept = cache.FileCache(self._cache.directory) if self._cache else None
         documents = {
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }
@@ -300,8 +302,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         try:
             with self.progress.stage("write", unit="files") as stage:  # type: ignore[union-attr]
                 writer, self._writer = self._writer, None
-                self.reused, files = writer.result() if writer else self._write_files(site_dir)
+                self.reused, files, kept = (
+                    writer.result() if writer else self._write_files(site_dir)
+                )
                 stage.advance(self.reused + files)
+                if self._kept is not None:
+                    self._kept.finish(kept)
                 if self.reused:
                     self._write_sitemap(config)
                 stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
@@ -315,17 +321,21 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         finally:
             self._close()
 
-    def _write_files(self, site_dir: Path) -> tuple[int, int]:
-        """Put the reused pages, the feeds and the records into the site; (pages, files)."""
+    def _write_files(self, site_dir: Path) -> tuple[int, int, list[str]]:
+        """Put the reused pages, the feeds and the records into the site; (pages, files, the
+        keys of the files kept in the cache)."""
         folders: set[Path] = set()
         reused = self._store.write_reused(site_dir, folders)  # type: ignore[union-attr]
-        files = 0
+        files, kept = 0, []
         for site_file in self._files or ():
             target = site_dir / site_file.path
             cache.make_folder(target.parent, folders)
-            target.write_bytes(site_file.content)
+            if self._kept is None:
+                target.write_bytes(site_file.content)
+            elif key := self._kept.write(site_file, target):
+                kept.append(key)
             files += 1
-        return reused, files
+        return reused, files, kept
 
     def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
         """Unset the build date we pinned and drop this build's scratch files, also when the
@@ -352,7 +362,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._cache.close()
         if self._segmenter is not None:
             self._segmenter.close()
-        self._store = self._cache = self._bodies = self._words = self._segmenter = None
+        self._store = self._cache = self._bodies = self._kept = None
+        self._words = self._segmenter = None
         self._files = None
         self._unpin_build_date()
 

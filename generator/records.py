@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from generator.model import Version
@@ -25,9 +26,13 @@ def iter_records(publication: Publication) -> Iterator[SiteFile]:
         record = document_record(publication, history)
         index.append(record)
         base = document_url(*history.key)
-        yield SiteFile(path=base + "versions.json", content=_dump(record))
+        yield SiteFile(path=base + "versions.json", make=partial(_dump, record))
         for v in history.versions:
-            yield SiteFile(path=f"{base}v/{v.number}/document.json", content=document_json(v.document))
+            yield SiteFile(
+                path=f"{base}v/{v.number}/document.json",
+                make=partial(document_json, v.document),
+                digest=v.hash,
+            )
     root = {
         "schema": SCHEMA_VERSION,
         "title": publication.policy.title,
@@ -35,7 +40,7 @@ def iter_records(publication: Publication) -> Iterator[SiteFile]:
         "reference_date": publication.reference_date.isoformat(),
         "documents": index,
     }
-    yield SiteFile(path="versions.json", content=_dump(root))
+    yield SiteFile(path="versions.json", make=partial(_dump, root))
 
 
 def document_record(publication: Publication, history: DocumentHistory) -> dict[str, Any]:

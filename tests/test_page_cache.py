@@ -266,7 +266,55 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "bodies").rglob("*.*"))) == warm.pages
     # One checkpoint of the history walk: after the newest commit.
     assert len(list((cache / "history").rglob("*.*"))) == 1
-    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "bodies", "history", "pages"]
+    # Every version's document.json, once.
+    assert len(list((cache / "files").rglob("*.*"))) == warm.versions
+    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages"]
+    assert sorted(p.name for p in cache.iterdir()) == folders
+
+
+def test_version_texts_are_linked_from_the_cache_and_a_damaged_one_is_made_again(
+    make_project, tmp_path, caplog, monkeypatch
+):
+    """A version's document.json is known by its sha256 (the version's hash) before it is made:
+    a warm build links it from the cache instead of writing it, unless the entry is damaged."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    cold = _build(project, cache, "cold")
+    texts = sorted((project.root / "cold").rglob("document.json"))
+    assert len(texts) == cold.versions
+    warm = _build(project, cache, "warm")
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    for text in texts:
+        linked = project.root / "warm" / text.relative_to(project.root / "cold")
+        assert linked.stat().st_ino == text.stat().st_ino
+    entries = sorted((cache / "files").rglob("*.*"))
+    assert len(entries) == warm.versions
+    damaged, swapped = entries[0], entries[1]
+    damaged.write_bytes(damaged.read_bytes().replace(b"clauses", b"CLAUSES", 1))
+    # Another text under this one's key, named with the other's own sha256: sound, but not it.
+    other = entries[2]
+    swapped.unlink()
+    key, digest = swapped.name.split(".")[0], other.name.split(".")[1]
+    shutil.copyfile(other, swapped.with_name(f"{key}.{digest}"))
+    # Written in this process, so that the warning reaches the log captured here.
+    monkeypatch.setattr("generator.plugin.can_fork", lambda: False)
+    _build(project, cache, "again")
+    assert _tree(project.root / "again") == _tree(project.root / "plain")
+    assert (
+        sum(
+            "file cache:" in r.message and "is damaged; the file is made again" in r.message
+            for r in caplog.records
+        )
+        == 1
+    )
+    # Both entries were made again: the next build links every text from the cache.
+    entries = sorted((cache / "files").rglob("*.*"))
+    assert all(p.name.split(".")[0] == p.name.split(".")[1] for p in entries)
+    assert len(entries) == warm.versions
+    _build(project, cache, "last")
+    linked = {p.stat().st_ino for p in (project.root / "last").rglob("document.json")}
+    assert linked == {p.stat().st_ino for p in entries}
 
 
 def test_pages_rendered_by_several_processes_make_the_same_site(make_project, tmp_path):
