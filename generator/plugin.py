@@ -6,9 +6,9 @@ unescaped, so every title handed to them here is escaped text.
 Nothing here knows about clauses or versions. Each event does one thing: `on_config` runs the
 pipeline, adds our theme overrides and sorts the pages into those the page cache has and those MkDocs
 must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
-Chinese words it cuts (and cut them in another process), `on_files` swaps the policy sources for the
-pages to render and has another process write the reused pages, the feeds and the records,
-`on_page_content` gives each page its table of contents, `on_page_context` its HTML (perhaps
+Chinese words it cuts (and cut them in another process) and the clauses it parses, `on_files`
+swaps the policy sources for the pages to render and has another process write the reused pages,
+the feeds and the records, `on_page_content` gives each page its table of contents, `on_page_context` its HTML (perhaps
 rendered meanwhile in another process) and the theme's strings in its own language,
 `on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
 keeps the new pages for the next build.
@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import re
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
@@ -44,6 +45,7 @@ from generator.model import Language
 from generator.pages import Page, Site
 from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
+from generator.search_sections import SearchSections
 from generator.search_words import SearchWords, Segmenter
 
 log = logging.getLogger("mkdocs.plugins.policy")
@@ -99,6 +101,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._kept: cache.FileCache | None = None
         self._words: SearchWords | None = None
         self._segmenter: Segmenter | None = None
+        self._sections: SearchSections | None = None
         self._han = False
         """Whether the site has Chinese or Japanese pages, whose text the search index cuts."""
         self._writer: Forked[tuple[int, int, list[str]]] | None = None
@@ -178,9 +181,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_pre_build(self, config: Any) -> None:
         """The search index cuts Chinese text into words once per text (see search_words.py),
-        in another process when it can."""
+        in another process when it can, and takes the clauses it parsed in earlier builds from
+        the cache (search_sections.py)."""
         search = _search_plugin(config)
         index = getattr(search, "search_index", None)
+        theme = sys.modules.get(type(index).__module__)
+        add_entry = getattr(index, "add_entry_from_context", None)
+        if self._cache and callable(add_entry) and _parses_sections(theme):
+            self._sections = SearchSections(self._cache.directory, theme)  # type: ignore[arg-type]
+            index.add_entry_from_context = self._sections.indexing(add_entry)  # type: ignore[union-attr]
         segment = getattr(index, "_segment_chinese", None)
         if callable(segment):
             folder = self._cache.directory if self._cache else None
@@ -317,6 +326,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     self._bodies.finish()
                 if self._words is not None:
                     self._words.save()
+                if self._sections is not None:
+                    self._sections.save()
             self.written = len(self._store.urls)  # type: ignore[union-attr]
         finally:
             self._close()
@@ -363,7 +374,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if self._segmenter is not None:
             self._segmenter.close()
         self._store = self._cache = self._bodies = self._kept = None
-        self._words = self._segmenter = None
+        self._words = self._segmenter = self._sections = None
         self._files = None
         self._unpin_build_date()
 
@@ -472,6 +483,11 @@ _HAN_LANGUAGES = {"zh", "ja"}
 
 def _search_plugin(config: Any) -> Any:
     return config.plugins.get("material/search") or config.plugins.get("search")
+
+
+def _parses_sections(theme: Any) -> bool:
+    """Whether the theme's search plugin module parses pages as search_sections.py expects."""
+    return all(callable(getattr(theme, name, None)) for name in ("Parser", "Section", "Element"))
 
 
 def _source(page: Page) -> str:

@@ -268,7 +268,9 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "history").rglob("*.*"))) == 1
     # Every version's document.json, once.
     assert len(list((cache / "files").rglob("*.*"))) == warm.versions
-    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages"]
+    # The search index's parses of the clauses of the policies in force, in one entry.
+    assert len(list((cache / "sections").rglob("*.*"))) == 1
+    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages", "sections"]
     assert sorted(p.name for p in cache.iterdir()) == folders
 
 
@@ -433,7 +435,12 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
     assert sorted(warnings) == [
         f"{label} cache: cannot write to {tmp_path / 'cache' / folder} (No space left on device);"
         " entries are not kept"
-        for label, folder in (("body", "bodies"), ("history", "history"), ("page", "pages"))
+        for label, folder in (
+            ("body", "bodies"),
+            ("history", "history"),
+            ("page", "pages"),
+            ("search", "sections"),
+        )
     ]
 
 
