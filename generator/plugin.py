@@ -195,7 +195,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             folder = self._cache.directory if self._cache else None
             self._words = SearchWords(folder, search.config)
             if self._han and can_fork():
-                self._segmenter = Segmenter(segment)
+                self._segmenter = Segmenter(segment, early=not self._words.known)
                 segment = self._segmenter
             index._segment_chinese = self._words.remembering(segment)  # type: ignore[union-attr]
 

@@ -91,16 +91,26 @@ class Segmenter:
     """The theme's segmentation of Han text, done in another process: loading jieba's word list
     takes about two seconds, which that process spends while this one goes on with the build.
     Text without Han characters is handed to the theme's function here (jieba is not needed for
-    it). Should the process fail, this one cuts the rest itself."""
+    it). Should the process fail, this one cuts the rest itself.
 
-    def __init__(self, segment: Callable[[str], str]) -> None:
+    The process starts at once if `early` (a build with much text to cut: the first one), else
+    when the first Han text comes (a build whose texts were cut before: often none is new, and
+    loading the word list would cost two seconds of a processor for nothing)."""
+
+    def __init__(self, segment: Callable[[str], str], early: bool = True) -> None:
         self._segment = segment
-        requests, self._requests = os.pipe()  # the other process reads what this one writes
-        self._worker: Forked[None] | None = Forked(partial(self._serve, requests))
-        os.close(requests)
+        self._worker: Forked[None] | None = None
+        self._requests = -1
+        self._started = False
+        if early:
+            self._start()
 
     def __call__(self, text: str) -> str:
-        if self._worker is None or _HAN.search(text) is None:
+        if _HAN.search(text) is None:
+            return self._segment(text)
+        if not self._started:
+            self._start()
+        if self._worker is None:
             return self._segment(text)
         try:
             write_message(self._requests, text)
@@ -109,6 +119,12 @@ class Segmenter:
             log.warning("search index: the words of Chinese text are cut here instead (%s)", error)
             self.close()
             return self._segment(text)
+
+    def _start(self) -> None:
+        self._started = True
+        requests, self._requests = os.pipe()  # the other process reads what this one writes
+        self._worker = Forked(partial(self._serve, requests))
+        os.close(requests)
 
     def close(self) -> None:
         """End the process (it ends when it has no more text to wait for)."""

@@ -92,6 +92,11 @@ def test_lagging_translation_stays_on_its_last_complete_version_and_says_so(lagg
     }
     assert "phone number" in lagging.read("site/global/en/index.html")
     assert NOTICE_AR not in lagging.read("site/global/ar/v/1/index.html")
+    # The notice is about the page, not policy text: the search index leaves it out.
+    index = json.loads(lagging.read("site/search/search_index.json"))
+    arabic = [doc for doc in index["docs"] if doc["location"].startswith("global/ar/")]
+    assert any(ARABIC["your delivery address."] in doc["text"] for doc in arabic)
+    assert not any(NOTICE_AR in doc["title"] + doc["text"] for doc in index["docs"])
 
 
 def test_catching_up_publishes_a_new_version_in_that_language(lagging):

@@ -143,3 +143,17 @@ def test_words_cut_in_another_process_are_the_themes(tmp_path):
     finally:
         segmenter.close()
     assert segmenter(TEXTS[1]) == theme(TEXTS[1])
+
+
+def test_a_late_segmenter_starts_with_the_first_han_text(tmp_path):
+    """After a build that cut its texts, the process starts only when a Han text is new."""
+    theme = _theme_segment()
+    segmenter = Segmenter(theme, early=False)
+    try:
+        assert segmenter("No Han characters at all.") == "No Han characters at all."
+        assert segmenter._worker is None  # nothing to cut: no process, no word list loaded
+        assert segmenter(TEXTS[0]) == theme(TEXTS[0])
+        assert segmenter._worker is not None
+        assert segmenter(TEXTS[1]) == theme(TEXTS[1])
+    finally:
+        segmenter.close()
