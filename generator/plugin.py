@@ -8,10 +8,10 @@ pipeline, adds our theme overrides and sorts the pages into those the page cache
 must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
 Chinese words it cuts (and cut them in another process) and the clauses it parses, `on_files`
 swaps the policy sources for the pages to render and has another process write the reused pages,
-the feeds and the records, `on_page_content` gives each page its table of contents, `on_page_context` its HTML (perhaps
-rendered meanwhile in another process) and the theme's strings in its own language,
-`on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
-keeps the new pages for the next build.
+the feeds and the records, `on_page_content` gives each page its table of contents,
+`on_page_context` its HTML (perhaps rendered meanwhile in another process) and the theme's strings
+in its own language, `on_post_page` sets the page's exact language tag, and `on_post_build` waits
+for the writing and keeps the new pages for the next build.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
-        self._kept: cache.FileCache | None = None
+        self._file_cache: cache.FileCache | None = None
         self._words: SearchWords | None = None
         self._segmenter: Segmenter | None = None
         self._sections: SearchSections | None = None
@@ -157,7 +157,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._cache = self._open_cache(config)
         self._store = cache.PageStore(self._cache, _fingerprint(config))
         self._bodies = BodyCache(self._cache.directory) if self._cache else None
-        self._kept = cache.FileCache(self._cache.directory) if self._cache else None
+        self._file_cache = cache.FileCache(self._cache.directory) if self._cache else None
         documents = {
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }
@@ -315,8 +315,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     writer.result() if writer else self._write_files(site_dir)
                 )
                 stage.advance(self.reused + files)
-                if self._kept is not None:
-                    self._kept.finish(kept)
+                if self._file_cache is not None:
+                    self._file_cache.finish(kept)
                 if self.reused:
                     self._write_sitemap(config)
                 stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
@@ -341,9 +341,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         for site_file in self._files or ():
             target = site_dir / site_file.path
             cache.make_folder(target.parent, folders)
-            if self._kept is None:
+            if self._file_cache is None:
                 target.write_bytes(site_file.content)
-            elif key := self._kept.write(site_file, target):
+            elif key := self._file_cache.write(site_file, target):
                 kept.append(key)
             files += 1
         return reused, files, kept
@@ -373,7 +373,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._cache.close()
         if self._segmenter is not None:
             self._segmenter.close()
-        self._store = self._cache = self._bodies = self._kept = None
+        self._store = self._cache = self._bodies = self._file_cache = None
         self._words = self._segmenter = self._sections = None
         self._files = None
         self._unpin_build_date()

@@ -135,7 +135,12 @@ class SearchSections:
         parser.feed(_TITLE)
         before = parser.section
         before.title, before.text = _Watched(before.title), _Watched(before.text)
-        parser.feed(clause)
+        try:
+            parser.feed(clause)
+        except Exception:  # noqa: BLE001
+            # The theme's parser can fail on a clause alone that it reads in its page (it looks
+            # for a tag it opened in whichever section it is in): read it in the page, then.
+            return None
         if (
             parser.section is not before
             or before.title.touched

@@ -127,7 +127,8 @@ class Segmenter:
         os.close(requests)
 
     def close(self) -> None:
-        """End the process (it ends when it has no more text to wait for)."""
+        """End the process (it ends when it has no more text to wait for); the rest is cut here."""
+        self._started = True
         worker, self._worker = self._worker, None
         if worker is not None:
             with contextlib.suppress(OSError):
