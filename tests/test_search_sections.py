@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 import material.plugins.search.plugin as theme
 import pytest
@@ -174,3 +175,20 @@ def test_the_cache_folder_holds_one_entry(tmp_path):
     assert len(list(Path(tmp_path / "sections").rglob("*.*"))) == 1
     # Only the clauses of the last build are kept.
     assert set(SearchSections(tmp_path, theme).known) == set(second.used)
+
+
+def test_a_clause_the_parser_cannot_read_alone_is_read_in_its_page(tmp_path):
+    """Should the theme's parser fail on a clause read alone, the clause is read in the page."""
+
+    class Fussy(theme.Parser):
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN202
+            alone = self.data and self.data[0].title == ["_"]
+            if tag == "blink" and alone:
+                raise ValueError("<p> not found")
+            super().handle_starttag(tag, attrs)
+
+    fussy = SimpleNamespace(Parser=Fussy, Section=theme.Section, Element=theme.Element)
+    html = HEAD + _clause("a", "<p><blink>Now</blink></p>") + _clause("b")
+    sections = SearchSections(tmp_path, fussy)  # type: ignore[arg-type]
+    assert _ours(sections, html) == _theirs(html)
+    assert sorted(records is None for records in sections.used.values()) == [False, True]
