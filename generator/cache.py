@@ -166,6 +166,17 @@ class EntryFolder:
         self.used.add(key)
         return path, data
 
+    def read_json(self, key: str) -> Any:
+        """The entry's content as JSON, if it is there, undamaged and readable; else None."""
+        found = self.read(key)
+        if found is None:
+            return None
+        try:
+            return json.loads(found[1])
+        except ValueError as error:
+            log.warning("%s: %s cannot be read (%s)", self.label, found[0].name, error)
+            return None
+
     def digest(self, key: str) -> str | None:
         """The sha256 an entry's content has (from its name, unread), if there is one."""
         entry = self._entries.get(key)

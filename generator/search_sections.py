@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import sys
 from collections.abc import Callable
@@ -31,8 +30,6 @@ from types import ModuleType
 from typing import Any
 
 from generator.cache import EntryFolder, fingerprint, package_parts
-
-log = logging.getLogger(__name__)
 
 FORMAT = "policy-search-sections 1"
 
@@ -183,14 +180,7 @@ class SearchSections:
         return section
 
     def _load(self) -> dict[str, list[Record] | None]:
-        found = self.entries.read(self.key)
-        if found is None:
-            return {}
-        try:
-            known = json.loads(found[1])
-        except ValueError as error:
-            log.warning("search cache: %s cannot be read (%s)", found[0].name, error)
-            return {}
+        known = self.entries.read_json(self.key)
         return known if isinstance(known, dict) else {}
 
 

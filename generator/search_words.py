@@ -74,14 +74,7 @@ class SearchWords:
         self.entries.prune()
 
     def _load(self) -> dict[str, str]:
-        found = self.entries.read(self.key) if self.entries else None
-        if found is None:
-            return {}
-        try:
-            known = json.loads(found[1])
-        except ValueError as error:
-            log.warning("search cache: %s cannot be read (%s)", found[0].name, error)
-            return {}
+        known = self.entries.read_json(self.key) if self.entries else None
         if not isinstance(known, dict):
             return {}
         return {k: v for k, v in known.items() if isinstance(v, str)}
