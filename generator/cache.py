@@ -39,6 +39,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from jinja2.bccache import Bucket, BytecodeCache
+
 from generator.pages import Body, Page, SiteFile
 from generator.processes import BACKGROUND, Forked, Send, can_fork
 
@@ -324,6 +326,37 @@ class FileCache:
         wrote the files); the number removed."""
         self.entries.used.update(used)
         return self.entries.prune()
+
+
+class TemplateCode(BytecodeCache):
+    """The theme's templates as Jinja compiled them, kept between builds: MkDocs compiles some
+    forty of them at every build, about half a second. Entries are checked like the others, and
+    keyed by the site's fingerprint (the versions of MkDocs, Material and Jinja, mkdocs.yml, the
+    theme overrides) as well as by each template's name and source, since compiled code also
+    depends on the environment that compiled it; Jinja checks its own version stamp and the
+    source's checksum in the entry too."""
+
+    def __init__(self, directory: Path, site_fingerprint: str) -> None:
+        self.entries = EntryFolder(
+            directory / "templates", "template cache", "the template is compiled again"
+        )
+        self._fingerprint = site_fingerprint
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.entries.read(self._key(bucket))
+        if found is not None:
+            bucket.bytecode_from_string(found[1])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.entries.write(self._key(bucket), bucket.bytecode_to_string())
+
+    def finish(self) -> int:
+        """Remove the templates this build did not load; the number removed."""
+        return self.entries.prune()
+
+    def _key(self, bucket: Bucket) -> str:
+        name = f"{self._fingerprint}\0{bucket.key}\0{bucket.checksum}"
+        return hashlib.sha256(name.encode()).hexdigest()
 
 
 @dataclass(frozen=True, kw_only=True)

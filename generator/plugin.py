@@ -102,6 +102,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._words: SearchWords | None = None
         self._segmenter: Segmenter | None = None
         self._sections: SearchSections | None = None
+        self._templates: cache.TemplateCode | None = None
         self._han = False
         """Whether the site has Chinese or Japanese pages, whose text the search index cuts."""
         self._writer: Forked[tuple[int, int, list[str]]] | None = None
@@ -233,8 +234,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return nav
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
-        """Keep the theme's templates, for the sitemap."""
+        """Keep the theme's templates, for the sitemap, and their compiled code for the next
+        build."""
         self._env = env
+        if self._cache is not None and self._store is not None:
+            self._templates = cache.TemplateCode(self._cache.directory, self._store.fingerprint)
+            env.bytecode_cache = self._templates
         return env
 
     def on_page_content(self, html: str, page: Any, **kwargs: Any) -> str:  # noqa: ARG002
@@ -328,6 +333,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     self._words.save()
                 if self._sections is not None:
                     self._sections.save()
+                if self._templates is not None:
+                    self._templates.finish()
             self.written = len(self._store.urls)  # type: ignore[union-attr]
         finally:
             self._close()
@@ -374,7 +381,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if self._segmenter is not None:
             self._segmenter.close()
         self._store = self._cache = self._bodies = self._file_cache = None
-        self._words = self._segmenter = self._sections = None
+        self._words = self._segmenter = self._sections = self._templates = None
         self._files = None
         self._unpin_build_date()
 

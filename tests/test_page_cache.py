@@ -270,7 +270,9 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "files").rglob("*.*"))) == warm.versions
     # The search index's parses of the clauses of the policies in force, in one entry.
     assert len(list((cache / "sections").rglob("*.*"))) == 1
-    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages", "sections"]
+    # The theme's templates as Jinja compiled them.
+    assert list((cache / "templates").rglob("*.*"))
+    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages", "sections", "templates"]
     assert sorted(p.name for p in cache.iterdir()) == folders
 
 
@@ -440,6 +442,7 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
             ("history", "history"),
             ("page", "pages"),
             ("search", "sections"),
+            ("template", "templates"),
         )
     ]
 
@@ -530,3 +533,35 @@ def test_after_the_code_changed_every_body_is_rendered_first_and_unchanged_pages
     assert after.reused == cold.pages - len(_always_rendered(project))
     assert set(after.rendered) == _always_rendered(project)
     assert _tree(project.root / "after") == _tree(project.root / "cold")
+
+
+def test_the_themes_compiled_templates_are_kept_checked_and_keyed_by_the_site(tmp_path, caplog):
+    """MkDocs' templates are compiled once and loaded by the next build; a damaged entry is
+    compiled again, and another site fingerprint (another configuration) compiles its own."""
+    from jinja2 import DictLoader, Environment
+
+    from generator.cache import TemplateCode
+
+    sources = {"page.html": "{% for n in items %}<p>{{ n }}</p>{% endfor %}"}
+
+    def render(fingerprint: str) -> tuple[str, int]:
+        env = Environment(loader=DictLoader(sources), autoescape=True)
+        env.bytecode_cache = TemplateCode(tmp_path, fingerprint)
+        compiled = []
+        compile_ = env.compile
+        env.compile = lambda *a, **k: compiled.append(a) or compile_(*a, **k)  # type: ignore[method-assign]
+        html = env.get_template("page.html").render(items=[1, "<2>"])
+        env.bytecode_cache.finish()
+        return html, len(compiled)
+
+    expected = "<p>1</p><p>&lt;2&gt;</p>"
+    assert render("site-a") == (expected, 1)
+    assert render("site-a") == (expected, 0)  # loaded, not compiled
+    (entry,) = (tmp_path / "templates").rglob("*.*")
+    entry.write_bytes(entry.read_bytes()[:-8] + b"damaged!")
+    assert render("site-a") == (expected, 1)
+    assert any("template cache" in r.message and "damaged" in r.message for r in caplog.records)
+    assert render("site-a") == (expected, 0)
+    assert render("site-b") == (expected, 1)  # another configuration: compiled for itself
+    sources["page.html"] = "<ul>" + sources["page.html"] + "</ul>"
+    assert render("site-b") == ("<ul>" + expected + "</ul>", 1)  # the source changed
