@@ -223,9 +223,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._frame = self.progress.start("mkdocs", len(self._store.pending), "pages")
         if self._store and can_fork():
             # MkDocs has emptied the site folder: another process writes the files that need no
-            # framing meanwhile, while MkDocs frames the other pages.
+            # framing meanwhile, while MkDocs frames the other pages. It yields to MkDocs, unless
+            # it has more pages to write than MkDocs has to frame: then the build waits for it.
             site_dir = Path(config.site_dir)
-            self._writer = Forked(lambda _send: self._write_files(site_dir), nice=BACKGROUND)
+            behind = len(self._store.reused) > len(self._store.pending)
+            self._writer = Forked(
+                lambda _send: self._write_files(site_dir), nice=0 if behind else BACKGROUND
+            )
         return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
