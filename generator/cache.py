@@ -179,6 +179,10 @@ class EntryFolder:
             log.warning("%s: %s cannot be read (%s)", self.label, found[0].name, error)
             return None
 
+    def write_json(self, key: str, value: Any) -> None:
+        """Keep `value` under `key` as JSON (read back by `read_json`)."""
+        self.write(key, json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
     def digest(self, key: str) -> str | None:
         """The sha256 an entry's content has (from its name, unread), if there is one."""
         entry = self._entries.get(key)

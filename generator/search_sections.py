@@ -21,7 +21,6 @@ others).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -112,8 +111,7 @@ class SearchSections:
 
     def save(self) -> None:
         """Keep the clauses this build indexed (only those) for the next build."""
-        data = json.dumps(self.used, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        self.entries.write(self.key, data)
+        self.entries.write_json(self.key, self.used)
         self.entries.prune()
 
     def _records(self, clause: str) -> list[Record] | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import os
 from collections.abc import Callable
@@ -69,8 +68,7 @@ class SearchWords:
         if self.entries is None:
             self.entries = EntryFolder(self.folder, "search cache")  # the first text to keep
         if cut:
-            data = json.dumps(cut, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            self.entries.write(self.key, data)
+            self.entries.write_json(self.key, cut)
         self.entries.prune()
 
     def _load(self) -> dict[str, str]:
