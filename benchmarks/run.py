@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -238,6 +239,8 @@ def _policy_build(spec: dict) -> dict:
 
     progress = Progress(report=False)
     _instrument(progress)
+    walk_timers = Path(tempfile.mkdtemp(prefix="walk-timers-"))
+    _instrument_walk(progress, walk_timers)
     repo = Path(spec["repo"])
     options = BuildOptions(project_dir=repo, cache_dir=Path(spec["cache"]))
     wall, cpu, children = time.perf_counter(), _cpu(), _cpu(resource.RUSAGE_CHILDREN)
@@ -264,6 +267,7 @@ def _policy_build(spec: dict) -> dict:
         "stages_wall_s": _grouped(progress.seconds),
         "stages_cpu_s": _grouped(progress.cpu),
         "timers_wall_s": {k: round(v, 3) for k, v in sorted(progress.seconds.items())},
+        "walk_processes_wall_s": _walk_processes(walk_timers),
         "peak_mb": _peak_mb(),
         "peak_children_mb": _peak_mb(resource.RUSAGE_CHILDREN),
     }
@@ -295,6 +299,31 @@ def _instrument(progress) -> None:  # noqa: ANN001
         (cache.PageStore, "keep_rendered", "store"),
     ):
         setattr(owner, name, _timed(getattr(owner, name), progress, label))
+
+
+def _instrument_walk(progress, folder: Path) -> None:  # noqa: ANN001
+    """A walk shared among processes (a cold build, see versions.py) times its steps in them:
+    each process writes its own timers to `folder` when its part of the walk is done."""
+    import generator.versions as versions
+
+    walk_part = versions._walk_part
+
+    def timed_part(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        before = dict(progress.seconds)
+        builder = walk_part(*args, **kwargs)
+        spent = {k: v - before.get(k, 0.0) for k, v in progress.seconds.items()}
+        (folder / f"{os.getpid()}.json").write_text(json.dumps(spent), encoding="utf-8")
+        return builder
+
+    versions._walk_part = timed_part
+
+
+def _walk_processes(folder: Path) -> list[dict[str, float]]:
+    """The stages each process of a shared walk spent its time in (none for a walk in one
+    process, which the main timers count)."""
+    found = [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json"))]
+    shutil.rmtree(folder, ignore_errors=True)
+    return [{k: v for k, v in _grouped(timers).items() if v} for timers in found]
 
 
 def _timed(function, progress, label: str):  # noqa: ANN001, ANN202

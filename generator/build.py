@@ -89,11 +89,15 @@ def make_site(options: BuildOptions) -> tuple[Publication, Site]:
 
 
 def make_publication(
-    options: BuildOptions, progress: Progress | None = None, checkpoints: Checkpoints | None = None
+    options: BuildOptions,
+    progress: Progress | None = None,
+    checkpoints: Checkpoints | None = None,
+    jobs: Callable[[int], int] | None = None,
 ) -> Publication:
     """Read the history, number every document's versions (from the newest of the `checkpoints`
-    the history contains) and check the newest revision."""
-    prepared = prepare_publication(options, progress, checkpoints)
+    the history contains) and check the newest revision. `jobs(commits)`: how many processes
+    share the walk through that many commits (one if not given)."""
+    prepared = prepare_publication(options, progress, checkpoints, jobs)
     prepared.check()
     return prepared.publication
 
@@ -115,16 +119,26 @@ class Prepared:
 
 
 def prepare_publication(
-    options: BuildOptions, progress: Progress | None = None, checkpoints: Checkpoints | None = None
+    options: BuildOptions,
+    progress: Progress | None = None,
+    checkpoints: Checkpoints | None = None,
+    jobs: Callable[[int], int] | None = None,
 ) -> Prepared:
-    """Read the history and number every document's versions; the newest revision is checked
-    now only if the versions could not include it (its errors say why), else by `check()`."""
+    """Read the history and number every document's versions (see `make_publication`); the
+    newest revision is checked now only if the versions could not include it (its errors say
+    why), else by `check()`."""
     progress = progress or Progress(report=False)
     with progress.stage("history", unit="commits") as stage:
         revisions = read_revisions(options)
         stage.advance(len(revisions))
     with progress.stage("versions", total=len(revisions), unit="commits") as stage:
-        publication = derive_versions(revisions, reference_date(), checkpoints, stage.advance)
+        publication = derive_versions(
+            revisions,
+            reference_date(),
+            checkpoints,
+            stage.advance,
+            jobs(len(revisions)) if jobs else 1,
+        )
     if checkpoints is not None:
         checkpoints.finish()
     newest = revisions[-1]
@@ -296,7 +310,12 @@ def build_site(
                     )
                 ]
             )
-        prepared = prepare_publication(options, progress, plugin.checkpoints(config, options))
+        prepared = prepare_publication(
+            options,
+            progress,
+            plugin.checkpoints(config, options),
+            partial(plugin.jobs, options=options),
+        )
         publication = prepared.publication
         plugin.publish(publication, options, progress, prepared.check)
         # MkDocs' own time; the stages our plugin runs inside it are counted apart.

@@ -101,8 +101,12 @@ def _compose_clause(
             shown = translator.block(text, block.text, block.line, problems)
             # Each file numbers its lists from 0: shift them so a variant's first paragraph is
             # never joined to the last list or paragraph of the text it extends.
-            pairs.append((replace(block, group=block.group + offset),
-                          shown if shown is not None else block.text))
+            pairs.append(
+                (
+                    replace(block, group=block.group + offset),
+                    shown if shown is not None else block.text,
+                )
+            )
         offset += max((b.group for b in text.blocks), default=-1) + 1
     if not pairs:
         return None

@@ -1,8 +1,9 @@
 """Stage 3: read the sources at every commit of main's first-parent history.
 
 The log is walked once (`git log --first-parent --raw`), which names the blobs each commit changed;
-blobs are read through one persistent `git cat-file --batch` process and cached by id. The cost is
-proportional to what changed, not to commits x files.
+blobs are read once each and cached by id: those a walk will need all at once (`read_ahead`), any
+other through one persistent `git cat-file --batch` process. The cost is proportional to what
+changed, not to commits x files.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ import datetime as dt
 import logging
 import os
 import re
-from collections.abc import Iterator, Mapping
+import subprocess
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,6 +75,7 @@ class Repository:
             "" if top == self.project_dir else self.project_dir.relative_to(top).as_posix()
         )
         self._blobs: dict[str, bytes] = {}
+        self._pid = os.getpid()
 
     def check_complete(self) -> None:
         """Refuse a shallow or partial clone: its history would publish too few versions."""
@@ -119,8 +122,40 @@ class Repository:
         """A blob's content, read once."""
         data = self._blobs.get(sha)
         if data is None:
-            data = self._blobs[sha] = self.repo.odb.stream(bytes.fromhex(sha)).read()
+            if os.getpid() == self._pid:
+                data = self.repo.odb.stream(bytes.fromhex(sha)).read()
+            else:  # a forked process must not talk to its parent's cat-file process
+                data = self._git("cat-file", "blob", sha)
+            self._blobs[sha] = data
         return data
+
+    def read_ahead(self, shas: Iterable[str]) -> None:
+        """Read the blobs not read yet in one `git cat-file --batch` run, much faster than one
+        at a time. A blob it cannot read is left to `blob`, which says what is wrong."""
+        wanted = sorted(set(shas) - self._blobs.keys())
+        if not wanted:
+            return
+        try:
+            out = self._git("cat-file", "--batch", stdin="".join(f"{sha}\n" for sha in wanted))
+        except subprocess.CalledProcessError:
+            return
+        position = 0
+        for _ in wanted:
+            end = out.index(b"\n", position)
+            header = out[position:end].split()
+            position = end + 1
+            if len(header) == 3 and header[1] == b"blob":
+                size = int(header[2])
+                self._blobs[header[0].decode()] = out[position : position + size]
+                position += size + 1
+
+    def _git(self, *arguments: str, stdin: str = "") -> bytes:
+        return subprocess.run(
+            ["git", "--git-dir", str(self.repo.git_dir), *arguments],
+            input=stdin.encode(),
+            capture_output=True,
+            check=True,
+        ).stdout
 
     def history(self, rev: str = "HEAD") -> Iterator[Revision]:
         """Every first-parent commit up to `rev` that changed a watched file, oldest first."""
@@ -256,6 +291,20 @@ class _LazyFiles(Mapping[str, bytes]):
         """Pickled (in a history checkpoint, see checkpoints.py) as the contents themselves: the
         repository they are read from belongs to one build."""
         return (dict, (dict(self.items()),))
+
+
+def read_ahead(revisions: Iterable[Revision]) -> None:
+    """Read every file of these revisions from git now, each repository's blobs in one run:
+    before a walk is shared among forked processes, which must not share a git process, and
+    faster than reading them one at a time."""
+    by_repository: dict[int, tuple[Repository, set[str]]] = {}
+    for revision in revisions:
+        files = revision.files
+        if isinstance(files, _LazyFiles):
+            entry = by_repository.setdefault(id(files._repository), (files._repository, set()))
+            entry[1].update(files._blobs.values())
+    for repository, shas in by_repository.values():
+        repository.read_ahead(shas)
 
 
 def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | None]]]:

@@ -72,6 +72,18 @@ class CatalogLoader:
         nothing in another process."""
         return {**vars(self), "_changes": {}}
 
+    def absorb(self, other: CatalogLoader) -> None:
+        """Know what another loader read (one part of a walk shared among processes, which
+        read other catalogs); what this one knows is kept."""
+        for mine, theirs in (
+            (self._last, other._last),
+            (self._units, other._units),
+            (self._parsed, other._parsed),
+            (self._entries, other._entries),
+        ):
+            for key, value in theirs.items():
+                mine.setdefault(key, value)
+
     def load(self, path: str, data: bytes, problems: Problems) -> tuple[Translations | None, bool]:
         """The catalog's lookup table, and whether it was read now (False: same as last time)."""
         last = self._last.get(path)
@@ -281,6 +293,12 @@ class Composer:
         """Pickled (in a history checkpoint) without the caches keyed by object ids, which mean
         nothing in another process."""
         return {**vars(self), "_deltas": {}, "_orders": {}, "_memo": {}}
+
+    def absorb(self, other: Composer) -> None:
+        """Know what another composer composed last (one part of a walk shared among
+        processes, which composed other documents); what this one knows is kept."""
+        for key, previous in other._previous.items():
+            self._previous.setdefault(key, previous)
 
     def compose(
         self,

@@ -173,7 +173,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     ),
                     _cacheable,
                     documents,
-                    self._jobs(publication),
+                    self.jobs(len(publication.documents)),
                     self._bodies,
                     meanwhile=check,
                 )
@@ -423,13 +423,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 "with --no-cache."
             ) from error
 
-    def _jobs(self, publication: Any) -> int:
-        """Processes that render pages at once: the `jobs` option, else one per processor (at
-        most four) when the site is large enough for it to pay."""
-        jobs = (self._options.jobs if self._options else 0) or self.config.jobs
+    def jobs(self, items: int, options: Any = None) -> int:
+        """Processes to share `items` pieces of work among (documents to render, commits to
+        walk): the `jobs` option, else one per processor (at most four) when there are at least
+        eight items, enough for it to pay."""
+        options = options or self._options
+        jobs = (options.jobs if options else 0) or self.config.jobs
         if jobs:
             return jobs
-        if len(publication.documents) < 8:
+        if items < 8:
             return 1
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return max(1, min(4, cpus or 1))
@@ -480,7 +482,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         )
         try:
             publication = make_publication(
-                options, self.progress, self.checkpoints(config, options)
+                options, self.progress, self.checkpoints(config, options), self.jobs
             )
         except PolicyError as error:
             raise PluginError(error.format_message()) from error

@@ -13,15 +13,15 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
-from generator.catalogs import Translations, catalog_path
+from generator.catalogs import DOMAIN, LOCALES, Translations, catalog_path
 from generator.compose import Composition
 from generator.errors import Problem, Problems, Severity
-from generator.history import Revision
+from generator.history import Revision, read_ahead
 from generator.incremental import CatalogLoader, Composer
 from generator.model import (
     ChangeKind,
@@ -32,6 +32,7 @@ from generator.model import (
     Policy,
     Version,
 )
+from generator.processes import Forked, Send, can_fork
 from generator.sources import CHANGE_FILE, read_policy
 
 if TYPE_CHECKING:
@@ -163,12 +164,15 @@ def derive_versions(
     reference_date: dt.date | None = None,
     checkpoints: Checkpoints | None = None,
     advance: Callable[[int], None] | None = None,
+    jobs: int = 1,
 ) -> Publication | None:
     """Every document's versions through the revisions; None if no revision had a valid policy.
 
     With `checkpoints`, the walk resumes after the newest commit they have a state for, and the
     state after the last commit (not the working tree's draft) is saved for the next build.
-    `advance(n)` is told as each revision (or the n a checkpoint covers) is done.
+    `advance(n)` is told as each revision (or the n a checkpoint covers) is done. With `jobs`
+    above 1, a walk from the first commit is shared by that many forked processes (see
+    `_walk_shared`).
     """
     revisions = list(revisions)
     commits = [revision.commit for revision in revisions]
@@ -176,7 +180,14 @@ def derive_versions(
     start, builder = resumed if resumed is not None else (0, _Builder())
     if advance is not None and start:
         advance(start)
+    read_ahead(revisions[start:])
     last = max((i for i, commit in enumerate(commits) if commit), default=-1)
+    shares = _shares(revisions, jobs) if resumed is None and last >= 0 else []
+    if len(shares) > 1 and can_fork():
+        builder = _walk_shared(revisions[: last + 1], shares, advance)
+        if checkpoints is not None:
+            checkpoints.save(commits[last], builder)
+        start = last + 1
     for index in range(start, len(revisions)):
         builder.add(revisions[index])
         if checkpoints is not None and index == last:
@@ -186,10 +197,77 @@ def derive_versions(
     return builder.finish(reference_date)
 
 
+@dataclass(frozen=True)
+class _Share:
+    """One part of a walk shared among processes: every translation but those whose catalogs
+    are in `others` (so a language with no catalog is composed by every part, cheaply: it has no
+    version). Every part composes the source language too, which numbers the translations'
+    versions and says which commits are valid."""
+
+    others: frozenset[str]
+
+    def owns(self, language: str) -> bool:
+        """Whether this part composes a translation into `language`."""
+        return catalog_path(Language(tag=language)) not in self.others
+
+
+def _shares(revisions: Sequence[Revision], jobs: int) -> list[_Share]:
+    """The parts a walk of these revisions is shared in: the catalogs any of them has, dealt
+    round in `jobs` parts (fewer if there are fewer catalogs); none for one part."""
+    if jobs <= 1:
+        return []
+    catalogs = sorted(
+        {
+            path
+            for revision in revisions
+            for path in revision.files
+            if path.startswith(f"{LOCALES}/") and path.endswith(f"/LC_MESSAGES/{DOMAIN}.po")
+        }
+    )
+    dealt = [frozenset(catalogs[part::jobs]) for part in range(min(jobs, len(catalogs)))]
+    everything = frozenset(catalogs)
+    return [_Share(others=everything - mine) for mine in dealt] if len(dealt) > 1 else []
+
+
+def _walk_shared(
+    revisions: list[Revision], shares: list[_Share], advance: Callable[[int], None] | None
+) -> _Builder:
+    """The walk through every revision, its translations shared among forked processes, one
+    per share, and their states merged: the very versions, lags and problems one process finds
+    (tests compare them). The first process reports each revision as it is done."""
+    workers = [
+        Forked(partial(_walk_part, revisions, share, reports=index == 0))
+        for index, share in enumerate(shares)
+    ]
+    try:
+        for _ in revisions:
+            workers[0].receive()
+            if advance is not None:
+                advance(1)
+        outcomes = [worker.result() for worker in workers]
+    except BaseException:
+        for worker in workers:
+            worker.stop()
+        raise
+    return _Builder.merged(outcomes)
+
+
+def _walk_part(revisions: list[Revision], share: _Share, send: Send, *, reports: bool) -> _Builder:
+    """In a forked process: the walk with one share of the translations."""
+    builder = _Builder(share)
+    for revision in revisions:
+        builder.add(revision)
+        if reports:
+            send(None)
+    return builder
+
+
 class _Builder:
     """Accumulates versions revision by revision; keeps only what the next revision needs."""
 
-    def __init__(self) -> None:
+    def __init__(self, share: _Share | None = None) -> None:
+        self.share = share
+        """The translations this walk composes, when it is one part of a shared walk."""
         self.versions: dict[tuple[str, str], list[Version]] = {}
         self.sources: dict[str, list[Version]] = {}
         """Source-language versions per jurisdiction, published in that language or not."""
@@ -233,9 +311,40 @@ class _Builder:
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
             self._add_source(policy, revision, source.document, fresh_note)
-            for language in policy.languages_of(jurisdiction):
-                if language != policy.source_language:
-                    self._add_translation(policy, revision, compositions[(jurisdiction, language)])
+            for key in _document_keys(policy, jurisdiction)[1:]:
+                if key in compositions:
+                    self._add_translation(policy, revision, compositions[key])
+
+    @classmethod
+    def merged(cls, parts: list[_Builder]) -> _Builder:
+        """The state of one walk through every translation, from the states of the parts of a
+        shared walk (through the same revisions): each document as the first part that composes
+        it has it, what every part knows of catalogs and clauses, and every part's problems."""
+        first = parts[0]
+        merged = cls()
+        merged.policy, merged.head, merged.sources = first.policy, first.head, first.sources
+        merged._last_note = first._last_note
+        for part in parts:
+            for key, versions in part.versions.items():
+                merged.versions.setdefault(key, versions)
+            for key, lag in part.lags.items():
+                merged.lags.setdefault(key, lag)
+            for key, composition in part.compositions.items():
+                merged.compositions.setdefault(key, composition)
+            merged.problems.extend(part.problems)
+            merged._reported |= part._reported
+            for clause in part._clauses:
+                merged._clauses.setdefault(clause, clause)
+            merged._catalogs.absorb(part._catalogs)
+            merged._composer.absorb(part._composer)
+        if first.policy is not None:  # in the order one walk composes them
+            policy = first.policy
+            merged.compositions = {
+                key: merged.compositions[key]
+                for jurisdiction in sorted(policy.jurisdictions)
+                for key in _document_keys(policy, jurisdiction)
+            }
+        return merged
 
     def finish(self, reference_date: dt.date | None) -> Publication | None:
         if self.policy is None or self.head is None:
@@ -274,8 +383,10 @@ class _Builder:
         """Every document of the revision composed, or None if its text cannot be composed."""
         compositions: dict[tuple[str, str], Composition] = {}
         for jurisdiction in sorted(policy.jurisdictions):
-            languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
-            for language in languages:
+            for key in _document_keys(policy, jurisdiction):
+                language = key[1]
+                if not self._composes(policy, language):
+                    continue
                 translations = self._translations(revision, language)
                 composition = self._composer.compose(policy, jurisdiction, language, translations)
                 errors = [p for p in composition.problems if p.severity is Severity.ERROR]
@@ -289,8 +400,13 @@ class _Builder:
                         "published.",
                     )
                     return None
-                compositions[(jurisdiction, language)] = composition
+                compositions[key] = composition
         return compositions
+
+    def _composes(self, policy: Policy, language: str) -> bool:
+        """Whether this walk composes documents in `language`: every walk composes the source
+        language, and a part of a shared walk only its share of the translations."""
+        return self.share is None or language == policy.source_language or self.share.owns(language)
 
     def _translations(self, revision: Revision, language: str) -> Translations | None:
         path = catalog_path(Language(tag=language))
@@ -414,6 +530,13 @@ class _Builder:
                 translation_only=not spanned,
             )
         )
+
+
+def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:
+    """A jurisdiction's documents in the order a revision composes them: the source language
+    first, then its translations."""
+    languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
+    return [(jurisdiction, language) for language in languages]
 
 
 def _in_force_from(effective: dt.date, revision: Revision, earlier: list[Version]) -> dt.date:

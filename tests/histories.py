@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from conftest import BASE_FILES, Project
@@ -79,6 +80,19 @@ def history_of(
 def listing(history: DocumentHistory) -> list[tuple[int, str]]:
     """(number, summary) of each version, oldest first."""
     return [(v.number, v.summary) for v in history.versions]
+
+
+def same_publication(found: Publication | None, expected: Publication | None) -> bool:
+    """Equal publications (catalogs compared by their entries: they have no equality of their
+    own)."""
+    assert found is not None and expected is not None
+
+    def entries(publication: Publication) -> dict:
+        return {tag: list(catalog) for tag, catalog in publication.translations.items()}
+
+    return entries(found) == entries(expected) and replace(found, translations={}) == replace(
+        expected, translations={}
+    )
 
 
 def codes(publication: Publication) -> list[str]:

@@ -7,17 +7,17 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from generator.checkpoints import Checkpoints
 from generator.history import Repository
-from generator.versions import Publication, derive_versions
+from generator.versions import derive_versions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synth  # noqa: E402
+from histories import same_publication  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,19 +33,6 @@ def _revisions(root: Path, rev: str = "HEAD") -> list:
     return list(Repository(root).history(rev))
 
 
-def _same(resumed: Publication | None, expected: Publication | None) -> bool:
-    """Equal publications (catalogs compared by their entries: they have no equality of their
-    own)."""
-    assert resumed is not None and expected is not None
-
-    def entries(publication: Publication) -> dict:
-        return {tag: list(found) for tag, found in publication.translations.items()}
-
-    return entries(resumed) == entries(expected) and replace(resumed, translations={}) == replace(
-        expected, translations={}
-    )
-
-
 def test_resuming_after_any_commit_derives_what_the_whole_history_derives(repository, tmp_path):
     revisions = _revisions(repository)
     expected = derive_versions(revisions)
@@ -58,7 +45,7 @@ def test_resuming_after_any_commit_derives_what_the_whole_history_derives(reposi
         resumed = derive_versions(revisions, None, checkpoints, counted.append)
         assert counted[0] == count  # resumed after the checkpoint's commit, not from the start
         assert sum(counted) == len(revisions)
-        assert _same(resumed, expected), f"resumed after commit {count}"
+        assert same_publication(resumed, expected), f"resumed after commit {count}"
         checkpoints.finish()
         assert len(list((folder / "history").rglob("*.*"))) == 1  # the newest only
 
@@ -72,7 +59,7 @@ def test_a_damaged_checkpoint_is_dropped_and_the_history_read_again(repository, 
     counted: list[int] = []
     with caplog.at_level(logging.WARNING):
         resumed = derive_versions(revisions, None, Checkpoints(folder), counted.append)
-    assert _same(resumed, derive_versions(revisions))
+    assert same_publication(resumed, derive_versions(revisions))
     assert counted == [1] * len(revisions)
     assert any("history cache" in r.message and "damaged" in r.message for r in caplog.records)
 
@@ -87,7 +74,7 @@ def test_an_unreadable_checkpoint_is_dropped(repository, tmp_path, caplog):
     counted: list[int] = []
     with caplog.at_level(logging.WARNING):
         resumed = derive_versions(revisions, None, Checkpoints(folder), counted.append)
-    assert _same(resumed, derive_versions(revisions))
+    assert same_publication(resumed, derive_versions(revisions))
     assert counted == [1] * len(revisions)
     assert any("cannot be read" in r.message for r in caplog.records)
 
@@ -107,4 +94,4 @@ def test_a_rewritten_history_does_not_resume_from_a_commit_it_lost(repository, t
     counted: list[int] = []
     resumed = derive_versions(revisions, None, Checkpoints(folder), counted.append)
     assert counted == [1] * len(revisions)
-    assert _same(resumed, derive_versions(revisions))
+    assert same_publication(resumed, derive_versions(revisions))

@@ -63,7 +63,7 @@ def test_history_revision_files_are_the_tree_at_that_commit(make_project):
     assert second.files["policies/site.yml"] == BASE_FILES["policies/site.yml"].encode()
 
 
-def test_history_reads_each_blob_from_git_once(make_project, monkeypatch):
+def test_history_reads_each_blob_from_git_once_in_one_run(make_project, monkeypatch):
     project = make_project()
     for n in range(1, 6):
         project.commit(
@@ -74,13 +74,26 @@ def test_history_reads_each_blob_from_git_once(make_project, monkeypatch):
             },
         )
     repository = Repository(project.root)
-    reads: list[bytes] = []
-    stream = repository.repo.odb.stream
-    monkeypatch.setattr(repository.repo.odb, "stream", lambda sha: reads.append(sha) or stream(sha))
+    one_by_one: list[bytes] = []
+    runs: list[list[str]] = []
+    stream, git = repository.repo.odb.stream, repository._git
+    monkeypatch.setattr(
+        repository.repo.odb, "stream", lambda sha: one_by_one.append(sha) or stream(sha)
+    )
+    monkeypatch.setattr(
+        repository,
+        "_git",
+        lambda *arguments, stdin="": runs.append(stdin.split()) or git(*arguments, stdin=stdin),
+    )
     result = derive_versions(repository.history())
     assert [v.number for v in result.documents[("eu", "en")].versions] == [1, 2, 3, 4, 5, 6]
-    # 5 base files, then a new data.md and change.yml in each of the 5 commits.
-    assert len(reads) == len(set(reads)) == 5 + 5 * 2
+    # 5 base files, then a new data.md and change.yml in each of the 5 commits, all in one run.
+    assert one_by_one == []
+    assert len(runs) == 1 and len(runs[0]) == len(set(runs[0])) == 5 + 5 * 2
+    # A blob not read ahead is read on its own.
+    sha = runs[0][0]
+    content = repository._blobs.pop(sha)
+    assert repository.blob(sha) == content and one_by_one == [bytes.fromhex(sha)]
 
 
 def test_history_of_a_project_in_a_sub_folder_of_the_repository(tmp_path):

@@ -1,0 +1,130 @@
+"""A walk through the history shared among forked processes, each composing its share of the
+translations (and every one the source language), derives exactly what one process derives: the
+same versions, lags, problems and catalogs, progress counted commit by commit, and a checkpoint the
+next build resumes from."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import change_yml
+from histories import GERMAN, WITH_GERMAN, po, same_publication
+
+from generator import versions
+from generator.checkpoints import Checkpoints
+from generator.history import Repository
+from generator.versions import derive_versions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synth  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """A synthetic history in five languages: edits, renames, translation catch-ups."""
+    root = tmp_path_factory.mktemp("shared") / "repo"
+    workload = synth.Workload(clauses=8, jurisdictions=3, languages=5, versions=8, seed=11)
+    synth.append_commits(root, synth.write_repository(root, workload, extra_edits=2))
+    return root
+
+
+@pytest.fixture
+def shared_walks(monkeypatch) -> list[int]:
+    """The number of processes each shared walk used."""
+    walks: list[int] = []
+    walk = versions._walk_shared
+
+    def counted(revisions, shares, advance):  # noqa: ANN001, ANN202
+        walks.append(len(shares))
+        return walk(revisions, shares, advance)
+
+    monkeypatch.setattr(versions, "_walk_shared", counted)
+    return walks
+
+
+def _walk(root: Path, jobs: int, checkpoints: Checkpoints | None = None, rev: str = "HEAD"):
+    counted: list[int] = []
+    revisions = list(Repository(root).history(rev))
+    found = derive_versions(revisions, None, checkpoints, counted.append, jobs=jobs)
+    return found, counted, len(revisions)
+
+
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_a_shared_walk_derives_what_one_process_derives(repository, shared_walks, jobs):
+    expected, _, _ = _walk(repository, jobs=1)
+    assert shared_walks == []
+    found, counted, commits = _walk(repository, jobs=jobs)
+    assert shared_walks == [jobs]
+    assert counted == [1] * commits  # progress, commit by commit, as one process reports it
+    assert same_publication(found, expected)
+    assert any(h.lag is not None for h in expected.documents.values())
+
+
+def test_a_shared_walk_leaves_a_checkpoint_the_next_build_resumes_from(
+    repository, shared_walks, tmp_path
+):
+    expected, _, _ = _walk(repository, jobs=1)
+    folder = tmp_path / "cache"
+    _walk(repository, jobs=2, checkpoints=Checkpoints(folder), rev="HEAD~2")
+    assert shared_walks == [2]
+    resumed, counted, commits = _walk(repository, jobs=2, checkpoints=Checkpoints(folder))
+    assert shared_walks == [2]  # the next build resumes in one process: it has two commits to walk
+    assert counted[0] == commits - 2 and sum(counted) == commits
+    assert same_publication(resumed, expected)
+
+
+FRENCH = {key: f"[fr] {text}" for key, text in GERMAN.items()}
+WITH_THREE = WITH_GERMAN.replace("[en, de]", "[en, de, fr, it]")
+"""Every document in German and French, and in Italian, which has no catalog: it never has a
+version, only a lag."""
+
+
+def test_a_shared_walk_finds_the_problems_one_process_finds(make_project, shared_walks):
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_THREE,
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+            "locales/fr/LC_MESSAGES/policy.po": po(FRENCH),
+        }
+    )
+    project.commit(
+        "A broken French catalog (composed by the second process)",
+        {
+            "locales/fr/LC_MESSAGES/policy.po": po(FRENCH) + '\nmsgid "unterminated\n',
+            "policies/change.yml": change_yml("Broken French."),
+        },
+    )
+    project.commit("A broken policy", {"policies/jurisdictions.yml": "global: [\n"})
+    project.commit(
+        "Fixed, without a change note",
+        {
+            "policies/jurisdictions.yml": WITH_THREE[: WITH_THREE.rindex("fr, ")] + "it]\n",
+            "locales/fr/LC_MESSAGES/policy.po": po(FRENCH),
+            "policies/clauses/data.md": project.read("policies/clauses/data.md").replace(
+                "your name;", "your full name;"
+            ),
+        },
+    )
+    expected, _, _ = _walk(project.root, jobs=1)
+    found, _, _ = _walk(project.root, jobs=3)
+    assert shared_walks == [2]  # two catalogs: two shares, whatever the jobs
+    assert same_publication(found, expected)
+    kinds = {p.code for p in expected.problems}
+    assert {"history.invalid", "history.catalog", "version.undescribed"} <= kinds
+    assert expected.documents[("global", "fr")].retired is False
+    assert expected.documents[("eu", "fr")].retired is True
+    assert ("global", "it") not in expected.documents
+
+
+def test_a_history_with_one_catalog_is_walked_in_one_process(make_project, shared_walks):
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+    )
+    found, _, _ = _walk(project.root, jobs=4)
+    assert shared_walks == []
+    assert found is not None and len(found.documents) == 4
