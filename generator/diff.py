@@ -53,6 +53,8 @@ def diff_documents(old: Document | None, new: Document) -> tuple[ClauseChange, .
     changes: list[ClauseChange] = []
     for clause_id in _merged_order(list(old_clauses), list(new_clauses)):
         before, after = old_clauses.get(clause_id), new_clauses.get(clause_id)
+        if before is after and clause_id not in moved:
+            continue  # the very clause (versions share their unchanged clauses): no change
         change = _clause_change(before, after, clause_id in moved)
         if change is not None:
             changes.append(change)
@@ -246,12 +248,13 @@ def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
 
 def _merged_order(old_order: list[str], new_order: list[str]) -> list[str]:
     """The newer order, with each removed clause after the clause it used to follow."""
-    result = list(new_order)
+    result, placed = list(new_order), set(new_order)
     for index, clause_id in enumerate(old_order):
-        if clause_id in result:
+        if clause_id in placed:
             continue
-        previous = next((c for c in reversed(old_order[:index]) if c in result), None)
+        previous = next((c for c in reversed(old_order[:index]) if c in placed), None)
         result.insert(result.index(previous) + 1 if previous else 0, clause_id)
+        placed.add(clause_id)
     return result
 
 
