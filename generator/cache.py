@@ -213,14 +213,12 @@ class EntryFolder:
         self._entries[key] = (target, digest)
 
     def prune(self) -> int:
-        """Remove every entry on disk that this build did not use; the number removed."""
-        removed = 0
-        for key, (path, _) in sorted(_scan(self.folder).items()):
-            if key not in self.used:
-                path.unlink(missing_ok=True)
-                self._entries.pop(key, None)
-                removed += 1
-        return removed
+        """Remove every entry this build did not use (of those on disk when it began, and those
+        it wrote); the number removed. Entries another build wrote meanwhile are its own."""
+        unused = sorted(key for key in self._entries if key not in self.used)
+        for key in unused:
+            self.drop(key)
+        return len(unused)
 
     def drop(self, key: str) -> None:
         """Forget an entry and remove its file."""
