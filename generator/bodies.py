@@ -136,6 +136,11 @@ class BodyCache:
         them is one whose content is new (not merely rendered by other code)."""
 
     @property
+    def empty(self) -> bool:
+        """Whether it holds no body at all (a first build): no key can find one."""
+        return len(self.entries) == 0
+
+    @property
     def used(self) -> set[str]:
         """The keys of the bodies this build used."""
         return self.entries.used

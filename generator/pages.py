@@ -454,7 +454,12 @@ class _Renderer:
             names = _referenced(template)
             if names is not None:
                 values = {name: value for name, value in values.items() if name in names}
-            key = self.bodies.key((template, url, language, values))
+            parts = (template, url, language, values)
+            if self.defer and self.bodies.empty:
+                # A first build: no body can be found, and the key serves only to keep the body
+                # once rendered, which is after MkDocs has started; so it is digested then.
+                return Body(None, partial(self._first, parts, template, url, language, context))
+            key = self.bodies.key(parts)
             digest = self.bodies.find(key) if key else None
             if digest is not None:
                 return Body(digest, partial(self._stored, key, template, url, language, context))
@@ -468,6 +473,12 @@ class _Renderer:
         """A body the cache has: read and checked, or rendered again if it is damaged."""
         stored = self.bodies.get(key)
         return stored if stored is not None else self._fresh(key, template, url, language, context)
+
+    def _first(
+        self, parts: tuple, template: str, url: str, language: str, context: dict[str, Any]
+    ) -> str:
+        """A body of a first build, rendered now and kept under the key of `parts`."""
+        return self._fresh(self.bodies.key(parts), template, url, language, context)
 
     def _fresh(
         self, key: str | None, template: str, url: str, language: str, context: dict[str, Any]
