@@ -301,13 +301,16 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     on_page_context = CombinedEvent(_page_context_first, _page_context_last)
 
-    def on_post_page(self, output: str, page: Any, config: Any) -> str:  # noqa: ARG002
-        """The page's exact language tag (the theme only knows its own language codes)."""
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        """The page's exact language tag (the theme only knows its own language codes); the
+        pages framed before are kept for the next build meanwhile."""
         ours = self._pending(page)
         if ours is None:
             return output
         page.content = ""  # framed: its HTML need not stay in memory
         self.rendered.append(ours.url)
+        if self._store is not None:
+            self._store.framed(page.file.src_uri, Path(config.site_dir))
         if self._frame is not None:
             self._frame.advance()
         return _HTML_TAG.sub(f'<html lang="{ours.language}"', output, count=1)

@@ -3,6 +3,7 @@ changes the site (with or without it, with a damaged entry, after a configuratio
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -11,8 +12,11 @@ import pytest
 from conftest import Project, change_yml
 from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 
+from generator import cache as cache_module
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
+from generator.cache import PageCache
 from generator.plugin import _cacheable
+from generator.processes import read_message
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 EU_ONLY_MD = """\
@@ -463,6 +467,50 @@ def test_bodies_rendered_while_mkdocs_frames_are_kept_for_the_next_build(make_pr
     assert again.reused == cacheable
     assert _tree(project.root / "again") == _tree(project.root / "one")
     assert one.pages == streamed.pages == again.pages
+
+
+def test_framed_pages_are_kept_by_another_process_while_mkdocs_frames(
+    make_project, tmp_path, monkeypatch
+):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    kept_here: list[str] = []
+    store = PageCache.store
+    monkeypatch.setattr(
+        PageCache,
+        "store",
+        lambda self, key, written: kept_here.append(key) or store(self, key, written),
+    )
+    cold = _build(project, cache)
+    assert kept_here == []  # not one was left for this process to keep after MkDocs
+    cacheable = set(cold.rendered) - _always_rendered(project)
+    entries = {path.read_bytes() for path in (cache / "pages").rglob("*.*")}
+    assert len(entries) == len(cacheable) > 10
+    assert all(
+        (project.root / "site" / url / "index.html").read_bytes() in entries for url in cacheable
+    )
+    again = _build(project, cache, "again")
+    assert again.reused == len(cacheable)
+    assert _tree(project.root / "again") == _tree(project.root / "site")
+
+
+def test_pages_the_keeping_process_failed_to_keep_are_kept_after_the_build(
+    make_project, tmp_path, monkeypatch, caplog
+):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+
+    def fail(self, requests, send):  # noqa: ANN001, ANN202, ARG001
+        read_message(requests)  # pages handed over, and not kept
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(cache_module._Keeper, "_serve", fail)
+    with caplog.at_level(logging.WARNING):
+        cold = _build(project, cache)
+    assert "kept after the build instead" in caplog.text and "no space left" in caplog.text
+    again = _build(project, cache, "again")
+    assert again.reused == len(set(cold.rendered) - _always_rendered(project))
+    assert _tree(project.root / "again") == _tree(project.root / "site")
 
 
 def test_a_body_that_fails_to_render_in_another_process_fails_the_build(
