@@ -4,7 +4,10 @@
     python benchmarks/run.py --full      # W-large: 60 clauses, 8 jurisdictions, 12 languages, 40 versions
 
 Each build runs in a fresh process (as CI would run it), which prints one JSON line: wall-clock and
-CPU seconds per stage, pages written and reused, peak memory. The runs are:
+CPU seconds per stage, pages written and reused, peak memory. A cold build walks the history in
+several processes (see `versions.derive_versions`): its `history` stage is then the walk's
+wall-clock time, and `walk_processes_wall_s` says what each of those processes spent it on. The
+runs are:
 
 - `baseline`: a plain MkDocs + Material site of 200 ordinary Markdown pages (no policy plugin), the
   cost per page that MkDocs and Material have in their linear regime;
