@@ -1,8 +1,9 @@
 """Stage 3: read the sources at every commit of main's first-parent history.
 
 The log is walked once (`git log --first-parent --raw`), which names the blobs each commit changed;
-blobs are read once each and cached by id: those a walk will need all at once (`read_ahead`), any
-other through one persistent `git cat-file --batch` process. The cost is proportional to what
+blobs are read once each and cached by id: those a walk will need all at once (`read_ahead`, before
+the walk is shared among processes), any other through one persistent `git cat-file --batch`
+process. The cost is proportional to what
 changed, not to commits x files.
 """
 
@@ -130,8 +131,9 @@ class Repository:
         return data
 
     def read_ahead(self, shas: Iterable[str]) -> None:
-        """Read the blobs not read yet in one `git cat-file --batch` run, much faster than one
-        at a time. A blob it cannot read is left to `blob`, which says what is wrong."""
+        """Read the blobs not read yet, in one `git cat-file --batch` run (no faster than one at
+        a time: inflating them is git's work either way). A blob it cannot read is left to `blob`,
+        which says what is wrong."""
         wanted = sorted(set(shas) - self._blobs.keys())
         if not wanted:
             return
@@ -295,8 +297,7 @@ class _LazyFiles(Mapping[str, bytes]):
 
 def read_ahead(revisions: Iterable[Revision]) -> None:
     """Read every file of these revisions from git now, each repository's blobs in one run:
-    before a walk is shared among forked processes, which must not share a git process, and
-    faster than reading them one at a time."""
+    before a walk is shared among forked processes, which must not share a git process."""
     by_repository: dict[int, tuple[Repository, set[str]]] = {}
     for revision in revisions:
         files = revision.files
