@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,9 @@ from conftest import BASE_FILES, Project
 
 from generator.history import Repository
 from generator.versions import DocumentHistory, Publication, derive_versions
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synth  # noqa: E402
 
 DATA_MD = BASE_FILES["policies/clauses/data.md"]
 WHO_MD = BASE_FILES["policies/clauses/who.md"]
@@ -80,6 +84,14 @@ def history_of(
 def listing(history: DocumentHistory) -> list[tuple[int, str]]:
     """(number, summary) of each version, oldest first."""
     return [(v.number, v.summary) for v in history.versions]
+
+
+def synthetic_history(root: Path, **size: int) -> Path:
+    """The benchmark's synthetic history (benchmarks/synth.py) of this size at `root`: paragraph
+    edits, renames, added clauses and translation catch-ups, with two extra edits per version."""
+    workload = synth.Workload(**size)
+    synth.append_commits(root, synth.write_repository(root, workload, extra_edits=2))
+    return root
 
 
 def same_publication(found: Publication | None, expected: Publication | None) -> bool:

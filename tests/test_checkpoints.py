@@ -6,27 +6,21 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from histories import same_publication, synthetic_history
 
 from generator.checkpoints import Checkpoints
 from generator.history import Repository
 from generator.versions import derive_versions
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import synth  # noqa: E402
-from histories import same_publication  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
     """A synthetic history: paragraph edits, renames, added clauses, translation catch-ups."""
     root = tmp_path_factory.mktemp("history") / "repo"
-    workload = synth.Workload(clauses=10, jurisdictions=3, languages=3, versions=10, seed=7)
-    synth.append_commits(root, synth.write_repository(root, workload, extra_edits=2))
-    return root
+    return synthetic_history(root, clauses=10, jurisdictions=3, languages=3, versions=10, seed=7)
 
 
 def _revisions(root: Path, rev: str = "HEAD") -> list:

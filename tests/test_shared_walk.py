@@ -5,29 +5,23 @@ next build resumes from."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import change_yml
-from histories import GERMAN, WITH_GERMAN, po, same_publication
+from histories import GERMAN, WITH_GERMAN, po, same_publication, synthetic_history
 
 from generator import versions
 from generator.checkpoints import Checkpoints
 from generator.history import Repository
 from generator.versions import derive_versions
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import synth  # noqa: E402
-
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
     """A synthetic history in five languages: edits, renames, translation catch-ups."""
     root = tmp_path_factory.mktemp("shared") / "repo"
-    workload = synth.Workload(clauses=8, jurisdictions=3, languages=5, versions=8, seed=11)
-    synth.append_commits(root, synth.write_repository(root, workload, extra_edits=2))
-    return root
+    return synthetic_history(root, clauses=8, jurisdictions=3, languages=5, versions=8, seed=11)
 
 
 @pytest.fixture
