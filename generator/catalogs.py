@@ -30,6 +30,12 @@ def catalog_path(language: Language) -> str:
     return f"{LOCALES}/{language.catalog_name}/LC_MESSAGES/{DOMAIN}.po"
 
 
+def is_catalog(path: str) -> bool:
+    """Whether a path relative to the project root is where a language's catalog lives."""
+    parts = path.split("/")
+    return len(parts) == 4 and parts[0] == LOCALES and parts[2:] == ["LC_MESSAGES", f"{DOMAIN}.po"]
+
+
 @dataclass(frozen=True, kw_only=True)
 class Entry:
     """One translated message."""

@@ -3,8 +3,7 @@
 The log is walked once (`git log --first-parent --raw`), which names the blobs each commit changed;
 blobs are read once each and cached by id: those a walk will need all at once (`read_ahead`, before
 the walk is shared among processes), any other through one persistent `git cat-file --batch`
-process. The cost is proportional to what
-changed, not to commits x files.
+process. The cost is proportional to what changed, not to commits x files.
 """
 
 from __future__ import annotations

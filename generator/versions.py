@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
 
-from generator.catalogs import DOMAIN, LOCALES, Translations, catalog_path
+from generator.catalogs import Translations, catalog_path, is_catalog
 from generator.compose import Composition
 from generator.errors import Problem, Problems, Severity
 from generator.history import Revision, read_ahead
@@ -217,12 +217,7 @@ def _shares(revisions: Sequence[Revision], jobs: int) -> list[_Share]:
     if jobs <= 1:
         return []
     catalogs = sorted(
-        {
-            path
-            for revision in revisions
-            for path in revision.files
-            if path.startswith(f"{LOCALES}/") and path.endswith(f"/LC_MESSAGES/{DOMAIN}.po")
-        }
+        {path for revision in revisions for path in revision.files if is_catalog(path)}
     )
     dealt = [frozenset(catalogs[part::jobs]) for part in range(min(jobs, len(catalogs)))]
     everything = frozenset(catalogs)
