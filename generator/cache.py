@@ -680,6 +680,12 @@ class _Keeper:
     def __init__(self, cache: PageCache) -> None:
         self._cache = cache
         requests, self._requests = os.pipe()  # the other process reads what this one writes
+        # Room in the pipe for a whole site's batches, so that MkDocs never waits for the other
+        # process to read one (on Linux; a system that can fork has fcntl).
+        with contextlib.suppress(AttributeError, OSError):
+            import fcntl
+
+            fcntl.fcntl(self._requests, fcntl.F_SETPIPE_SZ, 1 << 20)
         self._worker: Forked[_Kept] | None = Forked(partial(self._serve, requests), nice=BACKGROUND)
         os.close(requests)
         self._batch: list[tuple[str, Path]] = []
