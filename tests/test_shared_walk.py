@@ -5,6 +5,7 @@ next build resumes from."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,22 @@ def test_a_history_with_one_catalog_is_walked_in_one_process(make_project, share
     found, _, _ = _walk(project.root, jobs=4)
     assert shared_walks == []
     assert found is not None and len(found.documents) == 4
+
+
+def test_a_preview_walks_its_draft_after_the_shared_walk(repository, shared_walks, tmp_path):
+    """The uncommitted draft a preview publishes comes after the last commit: the merged state
+    walks it on, as one process would."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repository), str(clone)], check=True)
+    (clause,) = sorted((clone / "policies" / "clauses").glob("*.md"))[:1]
+    clause.write_text(clause.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
+    source = Repository(clone)
+    revisions = list(source.history())
+    draft = source.working_tree(revisions[-1])
+    assert draft is not None
+    expected = derive_versions([*revisions, draft])
+    found = derive_versions([*revisions, draft], jobs=2)
+    assert shared_walks == [2]
+    assert same_publication(found, expected)
+    assert found.head is draft
+    assert any(v.commit == "" for h in found.documents.values() for v in h.versions)
