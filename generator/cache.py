@@ -48,6 +48,7 @@ from generator.processes import (
     Send,
     WorkerFailed,
     can_fork,
+    fed,
     read_message,
     write_message,
 )
@@ -679,15 +680,14 @@ class _Keeper:
 
     def __init__(self, cache: PageCache) -> None:
         self._cache = cache
-        requests, self._requests = os.pipe()  # the other process reads what this one writes
+        worker, self._requests = fed(self._serve, nice=BACKGROUND)
+        self._worker: Forked[_Kept] | None = worker
         # Room in the pipe for a whole site's batches, so that MkDocs never waits for the other
         # process to read one (on Linux; a system that can fork has fcntl).
         with contextlib.suppress(AttributeError, OSError):
             import fcntl
 
             fcntl.fcntl(self._requests, fcntl.F_SETPIPE_SZ, 1 << 20)
-        self._worker: Forked[_Kept] | None = Forked(partial(self._serve, requests), nice=BACKGROUND)
-        os.close(requests)
         self._batch: list[tuple[str, Path]] = []
         self._handed: set[str] = set()
         self._last: tuple[str, Path] | None = None
@@ -748,7 +748,6 @@ class _Keeper:
 
     def _serve(self, requests: int, send: Send) -> _Kept:  # noqa: ARG002
         """In the other process: keep each page handed over."""
-        os.close(self._requests)
         entries = self._cache.entries
         entries.reports = False
         keys: list[str] = []

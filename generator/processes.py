@@ -121,6 +121,23 @@ class Forked(Generic[T]):
         self._outcome = outcome
 
 
+def fed(work: Callable[[int, Send], T], nice: int = 0) -> tuple[Forked[T], int]:
+    """`work(requests, send)` in a forked process (see `Forked`), which reads from the pipe
+    `requests` (with `read_message`) what this process writes to the descriptor returned (with
+    `write_message`). Each side closes the end it does not use, so the work reads the end of the
+    pipe once this process closes its end, unless a process forked since holds it too: a work
+    that must end then is told so by a last message of its own."""
+    requests, writer = os.pipe()
+
+    def serve(send: Send) -> T:
+        os.close(writer)
+        return work(requests, send)
+
+    worker = Forked(serve, nice=nice)
+    os.close(requests)
+    return worker, writer
+
+
 def _failure(reason: str) -> WorkerFailed:
     return WorkerFailed(f"work in a forked process failed:\n{reason}")
 

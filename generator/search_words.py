@@ -16,14 +16,13 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from backrefs import bre
 
 from generator.cache import EntryFolder, fingerprint, package_parts
-from generator.processes import Forked, Send, WorkerFailed, read_message, write_message
+from generator.processes import Forked, Send, WorkerFailed, fed, read_message, write_message
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +112,7 @@ class Segmenter:
 
     def _start(self) -> None:
         self._started = True
-        requests, self._requests = os.pipe()  # the other process reads what this one writes
-        self._worker = Forked(partial(self._serve, requests))
-        os.close(requests)
+        self._worker, self._requests = fed(self._serve)
 
     def close(self) -> None:
         """End the process (it ends when it has no more text to wait for); the rest is cut here."""
@@ -128,7 +125,6 @@ class Segmenter:
 
     def _serve(self, requests: int, send: Send) -> None:
         """In the other process: load the word list at once, then cut each text asked for."""
-        os.close(self._requests)
         self._segment("中文")
         while True:
             try:
