@@ -526,7 +526,7 @@ class PageStore:
             if self._bodies is not None:
                 self._bodies.used.update(used)
 
-    def framed(self, src_uri: str, site_dir: Path) -> None:
+    def framed(self, src_uri: str, site_dir: str) -> None:
         """MkDocs framed this page, and writes it into `site_dir` once this event returns: another
         process keeps the pages framed before it (written by now) in the cache while MkDocs goes
         on, rather than this one keeping them all once MkDocs is done (see `_Keeper`)."""
@@ -534,9 +534,9 @@ class PageStore:
         if self.cache is None or pending is None or pending.key is None:
             return
         if self._keeper is None and can_fork():
-            self._keeper = _Keeper(self.cache)
+            self._keeper = _Keeper(self.cache, Path(site_dir))
         if self._keeper is not None:
-            self._keeper.add(pending.key, site_dir / pending.page.url / "index.html")
+            self._keeper.add(pending.key, pending.page.url)
 
     def keep_rendered(self, site_dir: Path) -> int:
         """Store the pages MkDocs rendered, as it wrote them, for the next build (those another
@@ -678,8 +678,8 @@ class _Keeper:
 
     _BATCH = 32
 
-    def __init__(self, cache: PageCache) -> None:
-        self._cache = cache
+    def __init__(self, cache: PageCache, site_dir: Path) -> None:
+        self._cache, self._site_dir = cache, site_dir
         worker, self._requests = fed(self._serve, nice=BACKGROUND)
         self._worker: Forked[_Kept] | None = worker
         # Room in the pipe for a whole site's batches, so that MkDocs never waits for the other
@@ -688,16 +688,16 @@ class _Keeper:
             import fcntl
 
             fcntl.fcntl(self._requests, fcntl.F_SETPIPE_SZ, 1 << 20)
-        self._batch: list[tuple[str, Path]] = []
+        self._batch: list[tuple[str, str]] = []
         self._handed: set[str] = set()
-        self._last: tuple[str, Path] | None = None
+        self._last: tuple[str, str] | None = None
 
-    def add(self, key: str, written: Path) -> None:
-        """A page MkDocs writes at `written` once this event returns: the one before it is
-        written by now, and is handed over."""
+    def add(self, key: str, url: str) -> None:
+        """A page MkDocs writes at `url` in the site once this event returns: the one before it
+        is written by now, and is handed over."""
         if self._last is not None:
             self._batch.append(self._last)
-        self._last = (key, written)
+        self._last = (key, url)
         if len(self._batch) >= self._BATCH:
             self._hand_over()
 
@@ -758,7 +758,8 @@ class _Keeper:
                 batch = None
             if batch is None:
                 return entries.entries(keys), entries.unwritable
-            for key, written in batch:
+            for key, url in batch:
+                written = self._site_dir / url / "index.html"
                 if written.is_file():
                     self._cache.store(key, written)
                     keys.append(key)
