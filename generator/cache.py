@@ -517,14 +517,16 @@ class PageStore:
 
     def settle(self) -> None:
         """Wait for the processes that sort and render pages to finish: every body spooled, every
-        key known, and the body cache told which bodies they used."""
+        key known, and the body cache told which bodies they used and what their templates
+        read."""
         for src_uri in list(self.pending):
             self._ready(src_uri)
         workers, self._workers = self._workers, {}
         for worker in workers.values():
-            used = worker.result()
+            used, names = worker.result()
             if self._bodies is not None:
                 self._bodies.used.update(used)
+                self._bodies.learn(names)
 
     def framed(self, src_uri: str, site_dir: str) -> None:
         """MkDocs framed this page, and writes it into `site_dir` once this event returns: another
@@ -624,11 +626,12 @@ class PageStore:
         part: int,
         later: bool,
         send: Send,
-    ) -> list[str]:
+    ) -> tuple[list[str], dict[str, frozenset[str] | None]]:
         """In a forked process: one share of the pages sorted, each with its document's place
         (the chooser's is -1), sent as one message. With `later`, the bodies not yet rendered
         are rendered after that, in order, each sent as (source path, offset, length, key) once
-        it is in the spool. The result: the keys of the bodies the share used."""
+        it is in the spool. The result: the keys of the bodies the share used, and the names
+        of templates the body cache learned (see `BodyCache.names_read`)."""
         records: list[tuple[int, _Sorted]] = []
         unrendered: deque[Page] = deque()
         with (self.scratch / f"spool-{part}").open("wb") as spool:
@@ -648,7 +651,9 @@ class PageStore:
                 spool.flush()
                 key = self._key(page, cacheable(page), hashlib.sha256(body).hexdigest())
                 send((page.src_uri, offset, len(body), key))
-        return sorted(self._bodies.used) if self._bodies is not None else []
+        if self._bodies is None:
+            return [], {}
+        return sorted(self._bodies.used), self._bodies.learned
 
     def _keep(self, record: _Sorted, spool: int) -> None:
         page, key, pinned, offset, length = record

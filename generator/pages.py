@@ -451,7 +451,7 @@ class _Renderer:
             # Everything the body is made of (the templates and code are in the cache's own key):
             # the values the template reads, so that a value it ignores ('today') changes nothing.
             values = {"today": self.today, "site_title": self.policy.title, **context}
-            names = _referenced(template)
+            names = self.bodies.names_read(template, _referenced)
             if names is not None:
                 values = {name: value for name, value in values.items() if name in names}
             parts = (template, url, language, values)

@@ -13,6 +13,7 @@ from conftest import Project, change_yml
 from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 
 from generator import cache as cache_module
+from generator import pages as pages_module
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
 from generator.cache import PageCache
 from generator.plugin import _cacheable
@@ -257,6 +258,33 @@ def test_a_configuration_change_makes_every_page_render_again(make_project, tmp_
     assert "Example Shop Ltd." in (project.root / "rebuilt/eu/en/v/1/index.html").read_text()
 
 
+def test_what_templates_read_is_kept_for_the_next_build(
+    make_project, tmp_path, monkeypatch, caplog
+):
+    """A body's key holds the values its templates read; telling which those are parses the
+    templates, which a build does once and the next takes from the cache (unless the entry is
+    damaged: then it parses them again)."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    _build(project, cache, "cold", jobs=2)  # told in the processes that sort the pages
+    [entry] = (cache / "template-names").rglob("*.*")
+
+    def parsed(template: str) -> None:
+        raise AssertionError(f"{template} was parsed again")
+
+    monkeypatch.setattr(pages_module, "_referenced", parsed)
+    warm = _build(project, cache, "warm", jobs=2)
+    assert warm.reused > 10
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    monkeypatch.undo()
+    entry.write_bytes(entry.read_bytes().replace(b"[", b"(", 1))
+    _build(project, cache, "again")
+    assert _tree(project.root / "again") == _tree(project.root / "plain")
+    assert any("the templates are read again" in r.message for r in caplog.records)
+    assert len(list((cache / "template-names").rglob("*.*"))) == 1
+
+
 def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path):
     project = _project(make_project)
     cache = tmp_path / "cache"
@@ -274,9 +302,19 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "files").rglob("*.*"))) == warm.versions
     # The search index's parses of the clauses of the policies in force, in one entry.
     assert len(list((cache / "sections").rglob("*.*"))) == 1
-    # The theme's templates as Jinja compiled them.
+    # The theme's templates as Jinja compiled them, and the names our templates read.
     assert list((cache / "templates").rglob("*.*"))
-    folders = ["CACHEDIR.TAG", "bodies", "files", "history", "pages", "sections", "templates"]
+    assert len(list((cache / "template-names").rglob("*.*"))) == 1
+    folders = [
+        "CACHEDIR.TAG",
+        "bodies",
+        "files",
+        "history",
+        "pages",
+        "sections",
+        "template-names",
+        "templates",
+    ]
     assert sorted(p.name for p in cache.iterdir()) == folders
 
 
@@ -421,7 +459,6 @@ def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_p
 def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_path, caplog):
     """Entries that cannot be written (a full or read-only volume): the build succeeds, and its
     site is the same."""
-    from generator import cache as cache_module
 
     project = _project(make_project)
     _build(project, None, "plain")
@@ -443,6 +480,7 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
         " entries are not kept"
         for label, folder in (
             ("body", "bodies"),
+            ("body", "template-names"),
             ("history", "history"),
             ("page", "pages"),
             ("search", "sections"),
