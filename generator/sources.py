@@ -70,6 +70,15 @@ def is_source(path: str) -> bool:
     return path.startswith(POLICIES + "/") and path.endswith((".md", ".yml", ".yaml"))
 
 
+def jurisdiction_ids(files: Mapping[str, bytes]) -> list[str]:
+    """The jurisdictions jurisdictions.yml names, as far as it can be read (none if it cannot),
+    without checking the policy."""
+    data = files.get(JURISDICTIONS_FILE)
+    loaded = _load_yaml_file(JURISDICTIONS_FILE, data)[0] if data is not None else None
+    found = loaded.data if loaded is not None else None
+    return sorted(str(key) for key in found) if isinstance(found, dict) else []
+
+
 def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem]]:
     """Parse and validate the policy sources; the policy is None when any error was found."""
     problems = Problems()

@@ -13,7 +13,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING
@@ -33,7 +34,7 @@ from generator.model import (
     Version,
 )
 from generator.processes import Forked, Send, can_fork
-from generator.sources import CHANGE_FILE, read_policy
+from generator.sources import CHANGE_FILE, jurisdiction_ids, read_policy
 
 if TYPE_CHECKING:
     from generator.checkpoints import Checkpoints
@@ -201,27 +202,55 @@ def derive_versions(
 class _Share:
     """One part of a walk shared among processes: every translation but those whose catalogs
     are in `others` (so a language with no catalog is composed by every part, cheaply: it has no
-    version). Every part composes the source language too, which numbers the translations'
-    versions and says which commits are valid."""
+    version), and of the catalogs in `split`, the documents of its own jurisdictions. Every part
+    composes the source language too, which numbers the translations' versions and says which
+    commits are valid."""
 
     others: frozenset[str]
+    split: tuple[str, ...] = ()
+    """Catalogs left over when they do not divide evenly among the parts: their documents are
+    dealt out by jurisdiction, so that no part has a whole language more than another."""
+    part: int = 0
+    parts: int = 1
+    places: Mapping[str, int] = field(default_factory=dict)
+    """Each jurisdiction's place in the newest revision, by which they are dealt out."""
 
-    def owns(self, language: str) -> bool:
-        """Whether this part composes a translation into `language`."""
-        return catalog_path(Language(tag=language)) not in self.others
+    def owns(self, jurisdiction: str, language: str) -> bool:
+        """Whether this part composes the translation of `jurisdiction`'s policy into
+        `language`."""
+        catalog = catalog_path(Language(tag=language))
+        if catalog in self.split:
+            # A jurisdiction the newest revision lacks still has one owner all along.
+            place = self.places.get(jurisdiction, zlib.crc32(jurisdiction.encode()))
+            return (place + self.split.index(catalog)) % self.parts == self.part
+        return catalog not in self.others
 
 
 def _shares(revisions: Sequence[Revision], jobs: int) -> list[_Share]:
     """The parts a walk of these revisions is shared in: the catalogs any of them has, dealt
-    round in `jobs` parts (fewer if there are fewer catalogs); none for one part."""
+    round in `jobs` parts (fewer if there are fewer catalogs), those left over dealt out by
+    jurisdiction; none for one part."""
     if jobs <= 1:
         return []
     catalogs = sorted(
         {path for revision in revisions for path in revision.files if is_catalog(path)}
     )
-    dealt = [frozenset(catalogs[part::jobs]) for part in range(min(jobs, len(catalogs)))]
-    everything = frozenset(catalogs)
-    return [_Share(others=everything - mine) for mine in dealt] if len(dealt) > 1 else []
+    parts = min(jobs, len(catalogs))
+    if parts <= 1:
+        return []
+    whole = len(catalogs) - len(catalogs) % parts
+    split = tuple(catalogs[whole:])
+    places = {j: i for i, j in enumerate(jurisdiction_ids(revisions[-1].files))}
+    return [
+        _Share(
+            others=frozenset(catalogs[:whole]) - frozenset(catalogs[part:whole:parts]),
+            split=split,
+            part=part,
+            parts=parts,
+            places=places,
+        )
+        for part in range(parts)
+    ]
 
 
 def _walk_shared(
@@ -380,7 +409,7 @@ class _Builder:
         for jurisdiction in sorted(policy.jurisdictions):
             for key in _document_keys(policy, jurisdiction):
                 language = key[1]
-                if not self._composes(policy, language):
+                if not self._composes(policy, jurisdiction, language):
                     continue
                 translations = self._translations(revision, language)
                 composition = self._composer.compose(policy, jurisdiction, language, translations)
@@ -398,10 +427,15 @@ class _Builder:
                 compositions[key] = composition
         return compositions
 
-    def _composes(self, policy: Policy, language: str) -> bool:
-        """Whether this walk composes documents in `language`: every walk composes the source
-        language, and a part of a shared walk only its share of the translations."""
-        return self.share is None or language == policy.source_language or self.share.owns(language)
+    def _composes(self, policy: Policy, jurisdiction: str, language: str) -> bool:
+        """Whether this walk composes `jurisdiction`'s document in `language`: every walk
+        composes the source language, and a part of a shared walk only its share of the
+        translations."""
+        return (
+            self.share is None
+            or language == policy.source_language
+            or self.share.owns(jurisdiction, language)
+        )
 
     def _translations(self, revision: Revision, language: str) -> Translations | None:
         path = catalog_path(Language(tag=language))

@@ -113,6 +113,26 @@ def test_a_shared_walk_finds_the_problems_one_process_finds(make_project, shared
     assert ("global", "it") not in expected.documents
 
 
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_each_translation_is_composed_by_one_part_and_the_parts_are_even(repository, jobs):
+    """Four catalogs among three parts: one each, and the fourth's documents dealt out by
+    jurisdiction, so that no part composes a whole language more than another."""
+    revisions = list(Repository(repository).history("HEAD"))
+    shares = versions._shares(revisions, jobs)
+    policy = derive_versions(revisions).policy
+    translated = [
+        (jurisdiction, language)
+        for jurisdiction in policy.jurisdictions
+        for language in policy.languages_of(jurisdiction)
+        if language != policy.source_language
+    ]
+    owners = {key: [s.part for s in shares if s.owns(*key)] for key in translated}
+    assert all(len(parts) == 1 for parts in owners.values())
+    counts = [sum(parts == [share.part] for parts in owners.values()) for share in shares]
+    assert len(shares) == min(jobs, 4)
+    assert max(counts) == min(counts), counts
+
+
 def test_a_history_with_one_catalog_is_walked_in_one_process(make_project, shared_walks):
     project = make_project(
         {
