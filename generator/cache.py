@@ -414,9 +414,17 @@ _LATER = -1
 class PageStore:
     """Sorts a site's pages into those reused from the cache and those MkDocs must render."""
 
-    def __init__(self, cache: PageCache | None, site_fingerprint: str) -> None:
+    def __init__(
+        self,
+        cache: PageCache | None,
+        site_fingerprint: str,
+        hand: Callable[[Page, str], str] | None = None,
+    ) -> None:
         self.cache = cache
         self.fingerprint = site_fingerprint
+        self.hand = hand
+        """What MkDocs is handed of a page's body, if not the body itself: done where the body
+        is rendered (in the processes that sort pages, while MkDocs frames others)."""
         self._own_scratch = cache is None
         scratch = cache.scratch if cache else Path(tempfile.mkdtemp(prefix="policy-build-"))
         self.scratch = scratch
@@ -614,9 +622,14 @@ class PageStore:
         pinned = self.cache.take(key) if key and self.cache else None
         if pinned is not None:
             return (replace(page, html=""), key, pinned, 0, 0)
-        if body is None:
-            body = html.text().encode("utf-8")
-        return (replace(page, html=""), key, None, _spool(spool, body), len(body))
+        handed = self._handed(page, html if isinstance(html, str) else html.text(), body)
+        return (replace(page, html=""), key, None, _spool(spool, handed), len(handed))
+
+    def _handed(self, page: Page, text: str, body: bytes | None = None) -> bytes:
+        """The bytes MkDocs is handed for a page whose body is `text` (`body`: it encoded, if
+        at hand)."""
+        handed = self.hand(page, text) if self.hand is not None else text
+        return body if body is not None and handed is text else handed.encode("utf-8")
 
     def _sort_share(
         self,
@@ -646,11 +659,13 @@ class PageStore:
             del records
             while unrendered:
                 page = unrendered.popleft()  # its rendering context is let go once it is done
-                body = page.html.text().encode("utf-8")  # type: ignore[union-attr]
-                offset = _spool(spool, body)
-                spool.flush()
+                text = page.html.text()  # type: ignore[union-attr]
+                body = text.encode("utf-8")
                 key = self._key(page, cacheable(page), hashlib.sha256(body).hexdigest())
-                send((page.src_uri, offset, len(body), key))
+                handed = self._handed(page, text, body)
+                offset = _spool(spool, handed)
+                spool.flush()
+                send((page.src_uri, offset, len(handed), key))
         if self._bodies is None:
             return [], {}
         return sorted(self._bodies.used), self._bodies.learned

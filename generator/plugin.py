@@ -60,8 +60,6 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 _HTML_TAG = re.compile(r'<html lang="[^"]*"')
 _SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 """What the theme's search plugin removes from every page's HTML (material/plugins/search)."""
-_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
-"""The same without the space before: it starts with text, which is found much faster."""
 TITLE_ANCHOR = "_title"
 """The id of each page's h1 (templates/*.html); clause ids cannot contain '_'."""
 
@@ -167,7 +165,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if locales.is_dir() and str(locales) not in config.watch:
             config.watch.append(str(locales))
         self._cache = self._open_cache(config)
-        self._store = cache.PageStore(self._cache, _fingerprint(config))
+        self._store = cache.PageStore(self._cache, _fingerprint(config), _handing(config))
         self._bodies = BodyCache(self._cache.directory) if self._cache else None
         self._file_cache = cache.FileCache(self._cache.directory) if self._cache else None
         documents = {
@@ -303,16 +301,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _page_context_last(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
         """The HTML of a page the search index leaves out, handed over after the theme's search
         plugin has seen the page: it scans every page's whole HTML for attributes to remove
-        (more than a millisecond a page, a sixth of framing one), which our pages do not have.
-        Should one have them, they are removed as the plugin would."""
+        (more than a millisecond a page, a sixth of framing one). They were removed as it would
+        where the body was rendered (`_handing`)."""
         ours = self._pending(page)
         if ours is not None and not ours.searchable and self._store is not None:
             with self._ours():
-                body = self._store.body(page.file.src_uri)
-                search = config.plugins.get("material/search")
-                if search is not None and search.config.enabled and _SEARCH_ATTRIBUTE.search(body):
-                    body = _SEARCH_ATTRIBUTES.sub("", body)
-                page.content = body
+                page.content = self._store.body(page.file.src_uri)
         return context
 
     on_page_context = CombinedEvent(_page_context_first, _page_context_last)
@@ -543,6 +537,20 @@ def _meta(page: Page) -> dict[str, Any]:
     if not page.searchable:
         meta["search"] = {"exclude": True}
     return meta
+
+
+def _handing(config: Any) -> Callable[[Page, str], str] | None:
+    """What MkDocs is handed of a page's body, when the theme's search plugin is on: for a page
+    the search index leaves out, without the attributes the plugin removes from every page's
+    HTML, since it sees those pages before their bodies (see `_page_context_last`)."""
+    search = config.plugins.get("material/search")
+    if search is None or not search.config.enabled:
+        return None
+
+    def hand(page: Page, body: str) -> str:
+        return body if page.searchable else _SEARCH_ATTRIBUTES.sub("", body)
+
+    return hand
 
 
 def _languages(publication: Any) -> list[str]:
