@@ -60,6 +60,9 @@ ASSETS_DIR = Path(__file__).parent / "assets"
 _HTML_TAG = re.compile(r'<html lang="[^"]*"')
 _SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 """What the theme's search plugin removes from every page's HTML (material/plugins/search)."""
+_SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
+"""The same without the optional space before: a pattern that starts with text is looked for
+as text, twenty to thirty times faster on our bodies (which rarely have one)."""
 TITLE_ANCHOR = "_title"
 """The id of each page's h1 (templates/*.html); clause ids cannot contain '_'."""
 
@@ -548,7 +551,9 @@ def _handing(config: Any) -> Callable[[Page, str], str] | None:
         return None
 
     def hand(page: Page, body: str) -> str:
-        return body if page.searchable else _SEARCH_ATTRIBUTES.sub("", body)
+        if page.searchable or not _SEARCH_ATTRIBUTE.search(body):
+            return body
+        return _SEARCH_ATTRIBUTES.sub("", body)
 
     return hand
 
