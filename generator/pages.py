@@ -141,6 +141,13 @@ def _choice(name: str, url: str, tag: str, current: bool) -> Choice:  # noqa: FB
     return Choice(name=name, url=url, language=_language(tag), current=current)
 
 
+@lru_cache(maxsize=65536)
+def _toc_entry(anchor: str, title: str) -> tuple[str, str]:
+    """One (anchor, title) for equal entries of the tables of contents: thousands of pages list
+    the same clauses, and a process that sorts pages sends them over once, not once per page."""
+    return (anchor, title)
+
+
 @lru_cache(maxsize=256)
 def _language(tag: str) -> Language:
     """One `Language` per tag: the pages' contexts share it, and the body cache digests it once."""
@@ -280,7 +287,7 @@ class _Renderer:
                 "history/",
                 "history.html",
                 t.gettext("History of each section"),
-                toc=tuple((c.clause_id, c.title) for c in clauses),
+                toc=tuple(_toc_entry(c.clause_id, c.title) for c in clauses),
                 clauses=clauses,
             ),
         ]
@@ -338,7 +345,7 @@ class _Renderer:
             title=title,
             html=html,
             language=language,
-            toc=tuple((c.id, c.title) for c in version.document.clauses),
+            toc=tuple(_toc_entry(c.id, c.title) for c in version.document.clauses),
             alternates=self._alternates(history, url if current_page else None),
             feed=document_url(*history.key) + "feed.xml",
             immutable=not current_page,
@@ -401,7 +408,7 @@ class _Renderer:
             title=title,
             html=html,
             language=language,
-            toc=tuple((c.clause_id, c.title) for c in change.clauses),
+            toc=tuple(_toc_entry(c.clause_id, c.title) for c in change.clauses),
             feed=document_url(*history.key) + "feed.xml",
             immutable=True,
             searchable=False,
