@@ -62,7 +62,7 @@ _SEARCH_ATTRIBUTES = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
 """What the theme's search plugin removes from every page's HTML (material/plugins/search)."""
 _SEARCH_ATTRIBUTE = re.compile(r'data-search-\w+="[^"]+"')
 """The same without the optional space before: a pattern that starts with text is looked for
-as text, twenty to thirty times faster on our bodies (which rarely have one)."""
+as text, fifteen to thirty times faster on our bodies (which rarely have one)."""
 TITLE_ANCHOR = "_title"
 """The id of each page's h1 (templates/*.html); clause ids cannot contain '_'."""
 

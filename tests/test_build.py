@@ -169,3 +169,36 @@ def test_build_extend_variant_starts_a_new_paragraph(make_project):
     assert project.policy("build").returncode == 0
     page = project.read("site/eu/en/index.html")
     assert "Write to privacy@shop.example.</p><p>Under the GDPR" in page.replace("\n", "")
+
+
+def test_our_work_inside_mkdocs_events_is_timed_as_ours(make_project, monkeypatch):
+    """The build's report, and the benchmark's share of our stages, count the work our plugin
+    does inside MkDocs' events as ours, not as MkDocs' framing."""
+    import time
+    from pathlib import Path
+
+    from generator import plugin
+    from generator.build import BuildOptions, build_site
+    from generator.progress import Progress
+
+    project = make_project({"policies/clauses/who-eu.md": EU_VARIANT})
+    meta, tocs = plugin._meta, plugin.PolicyPlugin.on_page_content
+    delay = 0.1  # per page, in two of the events each page goes through: more than our real work
+
+    def slow_meta(page):  # noqa: ANN001, ANN202
+        time.sleep(delay)
+        return meta(page)
+
+    def slow_toc(self, html, page, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        time.sleep(delay)
+        return tocs(self, html, page, **kwargs)
+
+    monkeypatch.setattr(plugin, "_meta", slow_meta)
+    monkeypatch.setattr(plugin.PolicyPlugin, "on_page_content", slow_toc)
+    progress = Progress(report=False)
+    summary = build_site(
+        BuildOptions(project_dir=project.root, cache=False), Path(project.root) / "site", progress
+    )
+    # on_page_content sleeps outside our timer (the wrapper is not ours): MkDocs' time.
+    assert progress.seconds["hooks"] >= summary.pages * delay
+    assert progress.seconds["mkdocs"] >= summary.pages * delay
