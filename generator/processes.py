@@ -10,6 +10,7 @@ happens, so a child can never run the parent's clean-up (which deletes the folde
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -51,7 +52,17 @@ class Forked(Generic[T]):
 
     def __init__(self, work: Callable[[Send], T], nice: int = 0) -> None:
         reader, writer = os.pipe()
-        pid = os.fork()
+        # The child's collector leaves alone what it inherits (the publication, thousands of
+        # versions): walking those objects would write to every memory page that holds one,
+        # and each page written is copied from the parent's. This process goes on as before.
+        gc.freeze()
+        try:
+            pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            raise
+        if pid != 0:
+            gc.unfreeze()
         if pid == 0:  # the child: do the work, send the result, leave without cleaning up
             status = 1
             try:
