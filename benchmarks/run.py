@@ -21,7 +21,11 @@ runs are:
 A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
 the machine it ran on. Times are wall-clock; CPU times are given too, since other processes on a
 shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
-machine, CPU time moves too: compare repeated runs, not single ones).
+machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
+is built N times (each cold build followed by the warm build and the doubled history compared
+with it) and a target is judged on the median of its N ratios, all of which are listed: on a
+shared or virtual machine, one build in a few runs much slower than the others, and a ratio of
+two single builds moves with it.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,42 +79,40 @@ def main() -> None:
     size.add_argument("--quick", action="store_true", help="the small workload (default)")
     size.add_argument("--full", action="store_true", help="W-large")
     parser.add_argument("--workdir", type=Path, help="keep the repositories and sites here")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build each run N times (a cold build and the warm one after it in turn); the "
+        "targets are judged on the median ratio",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     if args.child:
         print(json.dumps(_child(json.loads(args.child))), flush=True)
         return
     workload = FULL if args.full else QUICK
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        _benchmark(workload, args.workdir)
+        _benchmark(workload, args.workdir, args.repeat)
     else:
         with tempfile.TemporaryDirectory(prefix="policy-bench-") as folder:
-            _benchmark(workload, Path(folder))
+            _benchmark(workload, Path(folder), args.repeat)
 
 
-def _benchmark(workload: synth.Workload, work: Path) -> None:
+def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()
-    runs: dict[str, dict] = {}
-    runs["baseline"] = _run({"kind": "baseline", "root": str(_baseline(work / "baseline"))})
-    repo = work / f"repo-{workload.name}"
-    pending = synth.write_repository(repo, workload, extra_edits=1)
-    cache_dir = work / f"cache-{workload.name}"
-    build = {"kind": "build", "repo": str(repo), "cache": str(cache_dir), "workload": workload.name}
-    runs["cold"] = _run({**build, "run": "cold"})
-    synth.append_commits(repo, pending)
-    # CI builds in a fresh clone, with the cache it restored but no site: nor does this build.
-    _set_aside(repo / "site", work)
-    runs["warm"] = _run({**build, "run": "warm"})
-    # The same once more, after a commit that changes a clause only one jurisdiction has.
-    regional = work / f"repo-{workload.name}-regional"
-    pending = synth.write_repository(regional, workload, extra_edits=1, regional=True)
-    local = {**build, "repo": str(regional), "cache": str(work / f"cache-{workload.name}-regional")}
-    _run({**local, "run": "cold-regional"}, quiet=True)
-    synth.append_commits(regional, pending)
-    _set_aside(regional / "site", work)
-    runs["warm-regional"] = _run({**local, "run": "warm-regional"})
+    runs: dict[str, list[dict]] = {}
+    baseline = str(_baseline(work / "baseline"))
+    runs["baseline"] = [_run({"kind": "baseline", "root": baseline}) for _ in range(repeat)]
+    runs["cold"], runs["warm"] = _pairs(workload, work, repeat)
+    # The same once more, after a commit that changes a clause only one jurisdiction has (the
+    # cold builds before them are not printed).
+    _, runs["warm-regional"] = _pairs(workload, work, repeat, regional=True)
     double = synth.Workload(
         clauses=workload.clauses,
         jurisdictions=workload.jurisdictions,
@@ -119,30 +122,56 @@ def _benchmark(workload: synth.Workload, work: Path) -> None:
     )
     double_repo = work / f"repo-{double.name}"
     synth.write_repository(double_repo, double)
-    runs["double"] = _run(
-        {
-            "kind": "build",
-            "run": "double",
-            "repo": str(double_repo),
-            "cache": str(work / f"cache-{double.name}"),
-            "workload": double.name,
-        }
-    )
+    double_cache = work / f"cache-{double.name}"
+    runs["double"] = []
+    for _ in range(repeat):
+        spec = {"kind": "build", "run": "double", "repo": str(double_repo),
+                "cache": str(double_cache), "workload": double.name}  # fmt: skip
+        runs["double"].append(_run(spec))
+        _set_aside(double_repo / "site", work)
+        _set_aside(double_cache, work)
     summary = _summary(runs, workload)
+    summary["repeat"] = repeat
     summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
     summary["machine"] = _machine(load_before)
     print(json.dumps(summary), flush=True)
 
 
-def _set_aside(site: Path, work: Path) -> None:
-    """Move a built site out of the way of the next build, as if it had never been there.
+def _pairs(
+    workload: synth.Workload, work: Path, repeat: int, regional: bool = False
+) -> tuple[list[dict], list[dict]]:
+    """`repeat` times: a cold build, then one more commit (changing a clause every jurisdiction
+    has, or with `regional` one only one jurisdiction has) built warm, with the cache the cold
+    build left and without its site, as CI builds a fresh clone with the cache it restored.
+    Each pair starts from the same history and an empty cache; (cold runs, warm runs)."""
+    suffix = "-regional" if regional else ""
+    repo = work / f"repo-{workload.name}{suffix}"
+    pending = synth.write_repository(repo, workload, extra_edits=1, regional=regional)
+    before = synth.head(repo)
+    cache_dir = work / f"cache-{workload.name}{suffix}"
+    build = {"kind": "build", "repo": str(repo), "cache": str(cache_dir), "workload": workload.name}
+    colds, warms = [], []
+    for _ in range(repeat):
+        colds.append(_run({**build, "run": f"cold{suffix}"}, quiet=regional))
+        synth.append_commits(repo, pending)
+        _set_aside(repo / "site", work)
+        warms.append(_run({**build, "run": f"warm{suffix}"}))
+        _set_aside(repo / "site", work)
+        _set_aside(cache_dir, work)
+        synth.reset(repo, before)
+    return colds, warms
+
+
+def _set_aside(folder: Path, work: Path) -> None:
+    """Move a built site (or a cache) out of the way of the next build, as if it had never been
+    there.
 
     Not deleted: on ext4, a folder's new files and subfolders take longer to make for a while
     after thousands of files were deleted (the allocator passes over recently freed inodes), which
     a fresh clone in CI does not pay. The work folder goes at the end of the benchmark."""
     aside = work / "set-aside"
     aside.mkdir(exist_ok=True)
-    site.rename(aside / f"{site.parent.name}-{len(list(aside.iterdir()))}")
+    folder.rename(aside / f"{folder.parent.name}-{folder.name}-{len(list(aside.iterdir()))}")
 
 
 def _run(spec: dict, quiet: bool = False) -> dict:
@@ -166,39 +195,57 @@ def _run(spec: dict, quiet: bool = False) -> dict:
     return json.loads(line)
 
 
-def _summary(runs: dict[str, dict], workload: synth.Workload) -> dict:
-    cold, warm, double, baseline = runs["cold"], runs["warm"], runs["double"], runs["baseline"]
-    values = {
-        "ours_share": cold["ours_wall_s"] / cold["wall_s"],
-        "double_ratio": double["wall_s"] / cold["wall_s"],
-        "warm_ratio": warm["wall_s"] / cold["wall_s"],
-        "warm_regional_ratio": runs["warm-regional"]["wall_s"] / cold["wall_s"],
-        "per_page_ratio": (cold["wall_s"] / cold["pages"])
-        / (baseline["wall_s"] / baseline["pages"]),
-        "peak_mb": max(max(r["peak_mb"], r["peak_children_mb"]) for r in (cold, warm)),
-    }
-    cpu = {
-        "ours_share": cold["ours_cpu_s"] / cold["cpu_s"],
-        "double_ratio": double["cpu_s"] / cold["cpu_s"],
-        "warm_ratio": warm["cpu_s"] / cold["cpu_s"],
-        "warm_regional_ratio": runs["warm-regional"]["cpu_s"] / cold["cpu_s"],
-        "per_page_ratio": (cold["cpu_s"] / cold["pages"]) / (baseline["cpu_s"] / baseline["pages"]),
-    }
+def _summary(runs: dict[str, list[dict]], workload: synth.Workload) -> dict:
+    """Each target's ratio in every repetition (a warm build, or a doubled history, over the cold
+    build of the same repetition), their median, its limit and verdict."""
+
+    def ratios(measure: str) -> dict[str, list[float]]:
+        per_page = [
+            (cold[measure] / cold["pages"]) / (baseline[measure] / baseline["pages"])
+            for cold, baseline in zip(runs["cold"], runs["baseline"], strict=True)
+        ]
+        over_cold = {
+            name: [
+                run[measure] / cold[measure]
+                for run, cold in zip(runs[kind], runs["cold"], strict=True)
+            ]
+            for name, kind in (
+                ("double_ratio", "double"),
+                ("warm_ratio", "warm"),
+                ("warm_regional_ratio", "warm-regional"),
+            )
+        }
+        ours = "ours_wall_s" if measure == "wall_s" else "ours_cpu_s"
+        return {
+            "ours_share": [cold[ours] / cold[measure] for cold in runs["cold"]],
+            **over_cold,
+            "per_page_ratio": per_page,
+        }
+
+    values = ratios("wall_s")
+    values["peak_mb"] = [
+        max(run["peak_mb"], run["peak_children_mb"]) for run in runs["cold"] + runs["warm"]
+    ]
+    cpu = ratios("cpu_s")
+    targets = {}
+    for name, limit in TARGETS.items():
+        value = statistics.median(values[name]) if name != "peak_mb" else max(values[name])
+        targets[name] = {
+            "value": round(value, 3),
+            "runs": [round(v, 3) for v in values[name]] if name != "peak_mb" else None,
+            "cpu_value": round(statistics.median(cpu[name]), 3) if name in cpu else None,
+            "limit": limit,
+            "ok": value < limit if name != "double_ratio" else value <= limit,
+        }
     return {
         "run": "summary",
         "workload": workload.name,
-        "targets": {
-            name: {
-                "value": round(values[name], 3),
-                "cpu_value": round(cpu[name], 3) if name in cpu else None,
-                "limit": limit,
-                "ok": values[name] < limit if name != "double_ratio" else values[name] <= limit,
-            }
-            for name, limit in TARGETS.items()
-        },
+        "targets": targets,
         "seconds_per_page": {
-            "cold": round(cold["wall_s"] / cold["pages"], 4),
-            "baseline": round(baseline["wall_s"] / baseline["pages"], 4),
+            "cold": round(statistics.median(r["wall_s"] / r["pages"] for r in runs["cold"]), 4),
+            "baseline": round(
+                statistics.median(r["wall_s"] / r["pages"] for r in runs["baseline"]), 4
+            ),
         },
     }
 

@@ -511,6 +511,18 @@ def append_commits(root: Path, commits: list[Commit]) -> None:
     _git(root, "reset", "-q", "--hard", "main")
 
 
+def head(root: Path) -> str:
+    """The commit main points at."""
+    return subprocess.run(
+        ["git", "rev-parse", "main"], cwd=root, check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def reset(root: Path, commit: str) -> None:
+    """Put main (and the checkout) back at `commit`, dropping the commits after it."""
+    _git(root, "reset", "-q", "--hard", commit)
+
+
 def _git(root: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
