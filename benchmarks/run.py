@@ -22,10 +22,10 @@ A last `summary` line gives the ratios the targets are about, each with its limi
 the machine it ran on. Times are wall-clock; CPU times are given too, since other processes on a
 shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
 machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
-is built N times (each cold build followed by the warm build and the doubled history compared
-with it) and a target is judged on the median of its N ratios, all of which are listed: on a
-shared or virtual machine, one build in a few runs much slower than the others, and a ratio of
-two single builds moves with it.
+is built N times (each cold build followed by its warm build; the i-th build of the doubled
+history, made after all of them, is compared with the i-th cold build) and a target is judged on
+the median of its N ratios, all of which are listed: on a shared or virtual machine, one build in
+a few runs much slower than the others, and a ratio of two single builds moves with it.
 """
 
 from __future__ import annotations
