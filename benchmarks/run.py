@@ -22,10 +22,10 @@ A last `summary` line gives the ratios the targets are about, each with its limi
 the machine it ran on. Times are wall-clock; CPU times are given too, since other processes on a
 shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
 machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
-is built N times (each cold build followed by its warm build; the i-th build of the doubled
-history, made after all of them, is compared with the i-th cold build) and a target is judged on
-the median of its N ratios, all of which are listed: on a shared or virtual machine, one build in
-a few runs much slower than the others, and a ratio of two single builds moves with it.
+is built N times, one repetition after another (each with every run, so that a ratio compares
+builds made minutes apart) and a target is judged on the median of its N ratios, all of which are
+listed: on a shared or virtual machine, one build in a few runs much slower than the others, and
+a ratio of two single builds moves with it.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -106,30 +107,36 @@ def main() -> None:
 def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()
-    runs: dict[str, list[dict]] = {}
     baseline = str(_baseline(work / "baseline"))
-    runs["baseline"] = [_run({"kind": "baseline", "root": baseline}) for _ in range(repeat)]
-    runs["cold"], runs["warm"] = _pairs(workload, work, repeat)
-    # The same once more, after a commit that changes a clause only one jurisdiction has (the
-    # cold builds before them are not printed).
-    _, runs["warm-regional"] = _pairs(workload, work, repeat, regional=True)
-    double = synth.Workload(
+    main = _Repository.write(work, workload)
+    regional = _Repository.write(work, workload, regional=True)
+    doubled = synth.Workload(
         clauses=workload.clauses,
         jurisdictions=workload.jurisdictions,
         languages=workload.languages,
         versions=2 * workload.versions,
         seed=workload.seed,
     )
-    double_repo = work / f"repo-{double.name}"
-    synth.write_repository(double_repo, double)
-    double_cache = work / f"cache-{double.name}"
-    runs["double"] = []
+    double = _Repository.write(work, doubled, extra_edits=0)
+    runs: dict[str, list[dict]] = {
+        name: [] for name in ("baseline", "cold", "warm", "warm-regional", "double")
+    }
+    # One repetition after another, each with every run: a ratio compares builds made minutes
+    # apart, not a whole benchmark apart.
     for _ in range(repeat):
-        spec = {"kind": "build", "run": "double", "repo": str(double_repo),
-                "cache": str(double_cache), "workload": double.name}  # fmt: skip
-        runs["double"].append(_run(spec))
-        _set_aside(double_repo / "site", work)
-        _set_aside(double_cache, work)
+        runs["baseline"].append(_run({"kind": "baseline", "root": baseline}))
+        runs["cold"].append(main.build("cold"))
+        main.commit()
+        runs["warm"].append(main.build("warm"))
+        main.restart()
+        runs["double"].append(double.build("double"))
+        double.restart()
+        # The same once more, after a commit that changes a clause only one jurisdiction has
+        # (the cold build before it is not printed).
+        regional.build("cold-regional", quiet=True)
+        regional.commit()
+        runs["warm-regional"].append(regional.build("warm-regional"))
+        regional.restart()
     summary = _summary(runs, workload)
     summary["repeat"] = repeat
     summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
@@ -137,29 +144,47 @@ def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     print(json.dumps(summary), flush=True)
 
 
-def _pairs(
-    workload: synth.Workload, work: Path, repeat: int, regional: bool = False
-) -> tuple[list[dict], list[dict]]:
-    """`repeat` times: a cold build, then one more commit (changing a clause every jurisdiction
-    has, or with `regional` one only one jurisdiction has) built warm, with the cache the cold
-    build left and without its site, as CI builds a fresh clone with the cache it restored.
-    Each pair starts from the same history and an empty cache; (cold runs, warm runs)."""
-    suffix = "-regional" if regional else ""
-    repo = work / f"repo-{workload.name}{suffix}"
-    pending = synth.write_repository(repo, workload, extra_edits=1, regional=regional)
-    before = synth.head(repo)
-    cache_dir = work / f"cache-{workload.name}{suffix}"
-    build = {"kind": "build", "repo": str(repo), "cache": str(cache_dir), "workload": workload.name}
-    colds, warms = [], []
-    for _ in range(repeat):
-        colds.append(_run({**build, "run": f"cold{suffix}"}, quiet=regional))
-        synth.append_commits(repo, pending)
-        _set_aside(repo / "site", work)
-        warms.append(_run({**build, "run": f"warm{suffix}"}))
-        _set_aside(repo / "site", work)
-        _set_aside(cache_dir, work)
-        synth.reset(repo, before)
-    return colds, warms
+@dataclass(frozen=True)
+class _Repository:
+    """A workload's repository, the cache its builds use, and the commit a warm build adds."""
+
+    work: Path
+    repo: Path
+    cache: Path
+    workload: str
+    pending: list[synth.Commit]
+    start: str
+    """The commit every repetition starts from."""
+
+    @classmethod
+    def write(
+        cls, work: Path, workload: synth.Workload, extra_edits: int = 1, regional: bool = False
+    ) -> _Repository:
+        """The repository of `workload`, with `extra_edits` commits held back for `commit`: one
+        that changes a clause every jurisdiction has, or only one jurisdiction has (`regional`)."""
+        suffix = "-regional" if regional else ""
+        repo = work / f"repo-{workload.name}{suffix}"
+        pending = synth.write_repository(repo, workload, extra_edits, regional=regional)
+        cache = work / f"cache-{workload.name}{suffix}"
+        return cls(work, repo, cache, workload.name, pending, synth.head(repo))
+
+    def build(self, run: str, quiet: bool = False) -> dict:
+        """A build, with the cache as the builds before it left it."""
+        spec = {"kind": "build", "run": run, "repo": str(self.repo), "cache": str(self.cache),
+                "workload": self.workload}  # fmt: skip
+        return _run(spec, quiet)
+
+    def commit(self) -> None:
+        """Add the commit held back, and move the site aside: CI builds a fresh clone with the
+        cache it restored, but no site."""
+        synth.append_commits(self.repo, self.pending)
+        _set_aside(self.repo / "site", self.work)
+
+    def restart(self) -> None:
+        """Back to the first commit, with neither site nor cache, for the next repetition."""
+        _set_aside(self.repo / "site", self.work)
+        _set_aside(self.cache, self.work)
+        synth.reset(self.repo, self.start)
 
 
 def _set_aside(folder: Path, work: Path) -> None:
