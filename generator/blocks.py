@@ -13,7 +13,8 @@ from generator.model import Block, BlockKind
 
 # Any indentation counts, because a block's text is stored without it: were an indented "- x" or
 # "## x" a paragraph, joining the blocks back would turn it into a list item or a heading.
-_HEADING = re.compile(r"^\s*(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HEADING = re.compile(r"^\s*(#{1,6})(?:[ \t]+(.*?)[ \t#]*)?$")
+"""An ATX heading; a line of hashes alone is an empty one (CommonMark), not paragraph text."""
 _LIST_ITEM = re.compile(r"^\s*([-*+]|\d{1,9}[.)])[ \t]+(.*)$")
 _SPACE = re.compile(r"[ \t\r\n]+")
 
@@ -98,7 +99,7 @@ def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
             kind, prefix, pending, pending_line = (
                 BlockKind.HEADING,
                 heading.group(1) + " ",
-                [heading.group(2)],
+                [heading.group(2) or ""],
                 number,
             )
             flush()

@@ -252,6 +252,7 @@ def _shape(blocks) -> list[tuple]:
 @example("  ## indented heading")
 @example("para\n- item\n## head\nmore")
 @example("\u3000- wide space")
+@example("#\n#")
 def test_blocks_split_join_split_round_trips(body):
     blocks = split_blocks(body)
     again = split_blocks(join_blocks((b, b.text) for b in blocks))
