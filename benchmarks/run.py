@@ -222,46 +222,26 @@ def _run(spec: dict, quiet: bool = False) -> dict:
 
 def _summary(runs: dict[str, list[dict]], workload: synth.Workload) -> dict:
     """Each target's ratio in every repetition (a warm build, or a doubled history, over the cold
-    build of the same repetition), their median, its limit and verdict."""
-
-    def ratios(measure: str) -> dict[str, list[float]]:
-        per_page = [
-            (cold[measure] / cold["pages"]) / (baseline[measure] / baseline["pages"])
-            for cold, baseline in zip(runs["cold"], runs["baseline"], strict=True)
-        ]
-        over_cold = {
-            name: [
-                run[measure] / cold[measure]
-                for run, cold in zip(runs[kind], runs["cold"], strict=True)
-            ]
-            for name, kind in (
-                ("double_ratio", "double"),
-                ("warm_ratio", "warm"),
-                ("warm_regional_ratio", "warm-regional"),
-            )
-        }
-        ours = "ours_wall_s" if measure == "wall_s" else "ours_cpu_s"
-        return {
-            "ours_share": [cold[ours] / cold[measure] for cold in runs["cold"]],
-            **over_cold,
-            "per_page_ratio": per_page,
-        }
-
-    values = ratios("wall_s")
-    values["peak_mb"] = [
-        max(run["peak_mb"], run["peak_children_mb"]) for run in runs["cold"] + runs["warm"]
-    ]
-    cpu = ratios("cpu_s")
+    build of the same repetition), their median, its limit and verdict; and the peak memory."""
+    wall, cpu = _ratios(runs, "wall_s"), _ratios(runs, "cpu_s")
     targets = {}
-    for name, limit in TARGETS.items():
-        value = statistics.median(values[name]) if name != "peak_mb" else max(values[name])
+    for name, values in wall.items():
+        value, limit = statistics.median(values), TARGETS[name]
         targets[name] = {
             "value": round(value, 3),
-            "runs": [round(v, 3) for v in values[name]] if name != "peak_mb" else None,
-            "cpu_value": round(statistics.median(cpu[name]), 3) if name in cpu else None,
+            "runs": [round(v, 3) for v in values],
+            "cpu_value": round(statistics.median(cpu[name]), 3),
             "limit": limit,
-            "ok": value < limit if name != "double_ratio" else value <= limit,
+            "ok": value <= limit if name == "double_ratio" else value < limit,
         }
+    peak = max(max(run["peak_mb"], run["peak_children_mb"]) for run in runs["cold"] + runs["warm"])
+    targets["peak_mb"] = {
+        "value": round(peak, 3),
+        "runs": None,
+        "cpu_value": None,
+        "limit": TARGETS["peak_mb"],
+        "ok": peak < TARGETS["peak_mb"],
+    }
     return {
         "run": "summary",
         "workload": workload.name,
@@ -272,6 +252,28 @@ def _summary(runs: dict[str, list[dict]], workload: synth.Workload) -> dict:
                 statistics.median(r["wall_s"] / r["pages"] for r in runs["baseline"]), 4
             ),
         },
+    }
+
+
+def _ratios(runs: dict[str, list[dict]], measure: str) -> dict[str, list[float]]:
+    """The ratios the targets are about, in wall-clock (`wall_s`) or CPU (`cpu_s`) seconds, one
+    per repetition, in the order of `TARGETS`."""
+    ours = "ours_wall_s" if measure == "wall_s" else "ours_cpu_s"
+
+    def over_cold(kind: str) -> list[float]:
+        return [
+            run[measure] / cold[measure] for run, cold in zip(runs[kind], runs["cold"], strict=True)
+        ]
+
+    return {
+        "ours_share": [cold[ours] / cold[measure] for cold in runs["cold"]],
+        "double_ratio": over_cold("double"),
+        "warm_ratio": over_cold("warm"),
+        "warm_regional_ratio": over_cold("warm-regional"),
+        "per_page_ratio": [
+            (cold[measure] / cold["pages"]) / (baseline[measure] / baseline["pages"])
+            for cold, baseline in zip(runs["cold"], runs["baseline"], strict=True)
+        ],
     }
 
 
