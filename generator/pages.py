@@ -586,10 +586,12 @@ class _Renderer:
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on
-        the archive, on the comparison; a version maps to the version translating the same text."""
+        the archive, on the comparison; a version maps to the version translating the same text,
+        and a document to itself (a version revised in translation only translates the same text
+        as the revision, but the page being read is the version itself)."""
         base = document_url(*other.key)
         kind, _, number = page.rstrip("/").partition("/")
-        if not number:
+        if not number or other is history:
             return base + page
         if other.jurisdiction == history.jurisdiction and number.isdigit():
             mine = history.versions[int(number) - 1]

@@ -123,3 +123,24 @@ def test_catching_up_publishes_a_new_version_in_that_language(lagging):
     feed = feedparser.parse(lagging.read("site/global/ar/feed.xml"))
     assert [e.title for e in feed.entries] == ["النسخة 2 (تغيير جوهري)", "النسخة 1 (تغيير جوهري)"]
     assert feed.entries[0].summary == f"{SUMMARY_AR} (تسري اعتبارًا من 2026-01-04)"
+
+
+def test_a_version_revised_in_translation_only_is_its_own_current_menu_item(make_project):
+    """Arabic version 2 revises version 1's wording and translates the same English version: the
+    language menu on Arabic version 1 marks version 1 itself as the page being read, and English
+    maps to the version both translate."""
+    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", ARABIC)
+    project.commit("Translate into Arabic")
+    translate(project, "ar", {"your name;": "اسمك الكامل؛"})
+    project.commit("Better Arabic")
+    build(project)
+    assert [v["source_version"] for v in record(project, "ar")["versions"]] == [1, 1]
+    first = project.read("site/global/ar/v/1/index.html")
+    assert '<a href="./" hreflang="ar" lang="ar" dir="rtl" aria-current="page">العربية</a>' in first
+    assert '<a href="../../../en/v/1/" hreflang="en" lang="en" dir="ltr">English</a>' in first
+    second = project.read("site/global/ar/v/2/index.html")
+    assert (
+        '<a href="./" hreflang="ar" lang="ar" dir="rtl" aria-current="page">العربية</a>' in second
+    )
