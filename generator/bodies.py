@@ -27,7 +27,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.cache import EntryFolder, code_fingerprint, write_atomically
+from generator.cache import EntryFolder, TemplateCode, code_fingerprint, write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +139,8 @@ class BodyCache:
             directory / "template-names", "body cache", "the templates are read again"
         )
         self._names_key = hashlib.sha256(self.code.encode()).hexdigest()
+        self.templates = TemplateCode(directory, self.code, "body-templates")
+        """The templates' compiled code (see `pages.load_templates`)."""
         self.names = _template_names(self._names.read_json(self._names_key))
         """The names each template reads from its context, as this code's templates have them."""
         self.learned: dict[str, frozenset[str] | None] = {}
@@ -205,6 +207,7 @@ class BodyCache:
                 {t: sorted(read) if read is not None else None for t, read in self.names.items()},
             )
         self._names.prune()
+        self.templates.finish()
         removed = self.entries.prune()
         with contextlib.suppress(OSError):  # without the note, the next build renders up front
             write_atomically(self._marker, self.code.encode("ascii"))

@@ -169,7 +169,7 @@ class EntryFolder:
         entry = self._entries.get(key)
         if entry is None:
             return None
-        path, digest = entry
+        path, digest = Path(entry[0]), entry[1]
         try:
             data = path.read_bytes()
         except OSError:
@@ -218,7 +218,7 @@ class EntryFolder:
         except OSError as error:
             self.cannot_write(str(error.strerror or error))
             return
-        self._entries[key] = (target, digest)
+        self._entries[key] = (str(target), digest)
 
     def cannot_write(self, reason: str) -> None:
         """An entry could not be written: the cache only saves work, so the build goes on without
@@ -228,11 +228,11 @@ class EntryFolder:
                         self.folder, reason)  # fmt: skip
         self.unwritable = self.unwritable or reason
 
-    def entries(self, keys: Iterable[str]) -> dict[str, tuple[Path, str]]:
+    def entries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """The entries this folder has under `keys`: (file, sha256 of its content)."""
         return {key: self._entries[key] for key in keys if key in self._entries}
 
-    def learn(self, entries: dict[str, tuple[Path, str]], unwritable: str | None = None) -> None:
+    def learn(self, entries: dict[str, tuple[str, str]], unwritable: str | None = None) -> None:
         """Know entries another process of this build wrote (see `entries`), as used, and why
         it could not write others."""
         self._entries.update(entries)
@@ -252,19 +252,29 @@ class EntryFolder:
         """Forget an entry and remove its file."""
         entry = self._entries.pop(key, None)
         if entry is not None:
-            entry[0].unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry[0])
 
 
-def _scan(folder: Path) -> dict[str, tuple[Path, str]]:
-    """The entries on disk: key -> (file, sha256 of its content)."""
-    entries: dict[str, tuple[Path, str]] = {}
-    for subfolder in sorted(folder.iterdir()) if folder.is_dir() else ():
-        if not subfolder.is_dir():
+def _scan(folder: Path) -> dict[str, tuple[str, str]]:
+    """The entries on disk: key -> (file, sha256 of its content). Names, not `Path` objects: a
+    warm W-large build has some 14,000 entries, and making a `Path` of each took a tenth of a
+    second before it could start."""
+    entries: dict[str, tuple[str, str]] = {}
+    try:
+        subfolders = sorted(os.listdir(folder))
+    except OSError:  # not there (yet), or not a folder
+        return entries
+    for subfolder in subfolders:
+        inside = os.path.join(folder, subfolder)
+        try:
+            names = sorted(os.listdir(inside))
+        except OSError:  # a file, not a subfolder
             continue
-        for path in sorted(subfolder.iterdir()):
-            key, _, digest = path.name.partition(".")
+        for name in names:
+            key, _, digest = name.partition(".")
             if len(key) == 64 and len(digest) == 64 and key not in entries:
-                entries[key] = (path, digest)
+                entries[key] = (os.path.join(inside, name), digest)
     return entries
 
 
@@ -359,18 +369,20 @@ class FileCache:
 
 
 class TemplateCode(BytecodeCache):
-    """The theme's templates as Jinja compiled them, kept between builds: MkDocs compiles some
-    forty of them at every build, about half a second. Entries are checked like the others, and
-    keyed by the site's fingerprint (the versions of MkDocs, Material and Jinja, mkdocs.yml, the
-    theme overrides) as well as by each template's name and source, since compiled code also
-    depends on the environment that compiled it; Jinja checks its own version stamp and the
-    source's checksum in the entry too."""
+    """Templates as Jinja compiled them, kept between builds: MkDocs compiles some forty of the
+    theme's at every build, about half a second (folder `templates`), and each process that
+    renders bodies compiled ours, a fifth of a second (`body-templates`, see
+    `pages.load_templates`). Entries are checked like the others, and keyed by a fingerprint of
+    what compiled them (for the theme's, the site's: the versions of MkDocs, Material and Jinja,
+    mkdocs.yml, the theme overrides; for ours, the code's) as well as by each template's name and
+    source, since compiled code also depends on the environment that compiled it; Jinja checks
+    its own version stamp and the source's checksum in the entry too."""
 
-    def __init__(self, directory: Path, site_fingerprint: str) -> None:
+    def __init__(self, directory: Path, fingerprint: str, folder: str = "templates") -> None:
         self.entries = EntryFolder(
-            directory / "templates", "template cache", "the template is compiled again"
+            directory / folder, "template cache", "the template is compiled again"
         )
-        self._fingerprint = site_fingerprint
+        self._fingerprint = fingerprint
 
     def load_bytecode(self, bucket: Bucket) -> None:
         found = self.entries.read(self._key(bucket))
@@ -686,7 +698,7 @@ class PageStore:
             )
 
 
-_Kept = tuple[dict[str, tuple[Path, str]], str | None]
+_Kept = tuple[dict[str, tuple[str, str]], str | None]
 """What the process that keeps framed pages made: their entries, and why others could not be."""
 
 

@@ -144,7 +144,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _configure(self, config: Any) -> Any:
         """`on_config`'s work, timed as ours."""
         from generator.build import site_files, site_outline
-        from generator.pages import document_url, iter_pages
+        from generator.pages import document_url, iter_pages, load_templates
 
         self.rendered, self.reused, self.written = [], 0, 0
         self._configs = {}
@@ -171,6 +171,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._store = cache.PageStore(self._cache, _fingerprint(config), _handing(config))
         self._bodies = BodyCache(self._cache.directory) if self._cache else None
         self._file_cache = cache.FileCache(self._cache.directory) if self._cache else None
+        load_templates(self._bodies.templates if self._bodies else None)
         documents = {
             document_url(*key).rstrip("/"): i for i, key in enumerate(publication.documents)
         }

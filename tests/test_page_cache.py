@@ -302,12 +302,15 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "files").rglob("*.*"))) == warm.versions
     # The search index's parses of the clauses of the policies in force, in one entry.
     assert len(list((cache / "sections").rglob("*.*"))) == 1
-    # The theme's templates as Jinja compiled them, and the names our templates read.
+    # The theme's templates and ours as Jinja compiled them, and the names ours read.
     assert list((cache / "templates").rglob("*.*"))
+    ours = len(list(pages_module.TEMPLATES.glob("*.html")))
+    assert len(list((cache / "body-templates").rglob("*.*"))) == ours
     assert len(list((cache / "template-names").rglob("*.*"))) == 1
     folders = [
         "CACHEDIR.TAG",
         "bodies",
+        "body-templates",
         "files",
         "history",
         "pages",
@@ -484,6 +487,7 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
             ("history", "history"),
             ("page", "pages"),
             ("search", "sections"),
+            ("template", "body-templates"),
             ("template", "templates"),
         )
     ]
@@ -650,3 +654,54 @@ def test_the_themes_compiled_templates_are_kept_checked_and_keyed_by_the_site(tm
     assert render("site-b") == (expected, 1)  # another configuration: compiled for itself
     sources["page.html"] = "<ul>" + sources["page.html"] + "</ul>"
     assert render("site-b") == ("<ul>" + expected + "</ul>", 1)  # the source changed
+
+
+def test_the_page_templates_are_compiled_before_the_renderers_fork_and_kept(
+    tmp_path, monkeypatch, caplog
+):
+    """`load_templates` compiles every page template in the build's process, which the processes
+    rendering pages inherit, and keeps the code for the next build, which loads it instead; a
+    damaged entry is compiled again, and other code compiles its own."""
+    from jinja2 import Environment
+
+    from generator.cache import TemplateCode
+
+    templates = len(list(pages_module.TEMPLATES.glob("*.html")))
+    compiled: list[str] = []
+    compile_ = Environment.compile
+    monkeypatch.setattr(
+        Environment, "compile", lambda env, *a, **k: compiled.append(a[1]) or compile_(env, *a, **k)
+    )
+
+    def build(code: str, folder: str = "cache", new_process: bool = True) -> int:
+        """A build: how many templates it compiles."""
+        compiled.clear()
+        if new_process:  # nothing compiled yet
+            monkeypatch.setattr(pages_module, "_SHARED_CODE", pages_module._SharedCode())
+            pages_module._environment.cache_clear()
+        kept = TemplateCode(tmp_path / folder, code, "body-templates")
+        pages_module.load_templates(kept)
+        kept.finish()
+        # What a process forked now renders with is compiled already.
+        before = len(compiled)
+        pages_module._environment("de").get_template("document.html")
+        assert len(compiled) == before
+        return before
+
+    def kept(folder: str = "cache") -> list[Path]:
+        return sorted((tmp_path / folder / "body-templates").rglob("*.*"))
+
+    try:
+        assert build("code-a") == templates
+        assert build("code-a") == 0  # loaded, not compiled
+        kept()[0].write_bytes(kept()[0].read_bytes()[:-8] + b"damaged!")
+        assert build("code-a") == 1
+        assert any("template cache" in r.message and "damaged" in r.message for r in caplog.records)
+        assert build("code-b") == templates  # other code
+        assert len(kept()) == templates  # code-a's were removed
+        # Another build in the same process (a live preview) keeps what it compiled before.
+        assert build("code-b", "other-cache", new_process=False) == 0
+        assert len(kept("other-cache")) == templates
+        assert build("code-b", "other-cache") == 0
+    finally:
+        pages_module._environment.cache_clear()  # the environments hold this test's code store
