@@ -365,12 +365,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _write_files(self, site_dir: Path) -> tuple[int, int, list[str]]:
         """Put the reused pages, the feeds and the records into the site; (pages, files, the
         keys of the files kept in the cache)."""
-        folders: set[Path] = set()
+        folders: set[str] = set()
         reused = self._store.write_reused(site_dir, folders)  # type: ignore[union-attr]
         files, kept = 0, []
         for site_file in self._files or ():
             target = site_dir / site_file.path
-            cache.make_folder(target.parent, folders)
+            cache.make_folder(os.path.dirname(target), folders)
             if self._file_cache is None:
                 target.write_bytes(site_file.content)
             elif key := self._file_cache.write(site_file, target):
