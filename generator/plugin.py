@@ -332,20 +332,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_post_build(self, config: Any) -> None:
         """Write the reused pages, the feeds and records (and the sitemap, when pages were
-        reused); keep the rendered pages for the next build; unset the build date we pinned."""
+        reused); keep the rendered pages for the next build; unset the build date we pinned.
+        What needs nothing from the process that writes the files is done while it finishes: a
+        warm build waits for it."""
         self._end_frame()
         with self._ours():
             site_dir = Path(config.site_dir)
             try:
                 with self.progress.stage("write", unit="files") as stage:  # type: ignore[union-attr]
-                    writer, self._writer = self._writer, None
-                    self.reused, files, kept = (
-                        writer.result() if writer else self._write_files(site_dir)
-                    )
-                    stage.advance(self.reused + files)
-                    if self._file_cache is not None:
-                        self._file_cache.finish(kept)
-                    if self.reused:
+                    if self._store is not None and self._store.reused:
                         self._write_sitemap(config)
                     stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
                     if self._cache is not None:
@@ -358,6 +353,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                         self._sections.save()
                     if self._templates is not None:
                         self._templates.finish()
+                    writer, self._writer = self._writer, None
+                    self.reused, files, kept = (
+                        writer.result() if writer else self._write_files(site_dir)
+                    )
+                    stage.advance(self.reused + files)
+                    if self._file_cache is not None:
+                        self._file_cache.finish(kept)
                 self.written = len(self._store.urls)  # type: ignore[union-attr]
             finally:
                 self._close()
