@@ -29,7 +29,7 @@ from generator.feeds import render_feeds
 from generator.history import Repository, Revision
 from generator.model import Language
 from generator.pages import Site, SiteFile, document_url, render_pages
-from generator.processes import stop_forked
+from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import iter_records
 from generator.versions import Publication, derive_versions
@@ -144,7 +144,12 @@ def prepare_publication(
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
-    checking = partial(_check_newest, newest, composed, progress)
+    errors = partial(_check_errors, newest, composed)
+    if not checked_now and can_fork():
+        # In a process of its own, from now on: this one has MkDocs' configuration to load
+        # before the processes that render pages take both processors.
+        errors = Forked(lambda _send: _check_errors(newest, composed)).result
+    checking = partial(_check_newest, errors, progress)
     if checked_now:
         checking()
     if publication is None:
@@ -407,17 +412,26 @@ def _as_in_force(publication: Publication) -> Publication:
     return dataclasses.replace(publication, reference_date=max(publication.reference_date, newest))
 
 
-def _check_newest(
-    revision: Revision, composed: dict[tuple[str, str], Composition], progress: Progress
-) -> None:
-    """The newest revision is what shoppers get: it must pass the check, errors stop the build.
-    `composed`: its documents, if the version history composed them."""
+def _check_newest(errors: Callable[[], list[Problem]], progress: Progress) -> None:
+    """The newest revision is what shoppers get: it must pass the check, its `errors` stop the
+    build."""
     with progress.stage("check", unit="revisions") as stage:
-        result = check_files(revision.files, composed=composed)
-        errors = [p for p in result.problems if p.severity is Severity.ERROR]
-        if errors:
-            raise PolicyError(errors)
+        found = errors()
+        if found:
+            raise PolicyError(found)
         stage.advance()
+
+
+def _check_errors(
+    revision: Revision, composed: dict[tuple[str, str], Composition]
+) -> list[Problem]:
+    """The errors `policy check` finds in a revision; `composed`: its documents, if the version
+    history composed them."""
+    try:
+        result = check_files(revision.files, composed=composed)
+    except PolicyError as error:  # as problems: from another process, it is the same error
+        return error.problems
+    return [p for p in result.problems if p.severity is Severity.ERROR]
 
 
 def _nav(publication: Publication) -> tuple:
