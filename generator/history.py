@@ -13,7 +13,7 @@ import logging
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -294,15 +294,18 @@ class _LazyFiles(Mapping[str, bytes]):
         return (dict, (dict(self.items()),))
 
 
-def read_ahead(revisions: Iterable[Revision]) -> None:
-    """Read every file of these revisions from git now, each repository's blobs in one run:
-    before a walk is shared among forked processes, which must not share a git process."""
+def read_ahead(revisions: Iterable[Revision], wanted: Callable[[str], bool] | None = None) -> None:
+    """Read every file of these revisions (those whose path is `wanted`, if given) from git
+    now, each repository's blobs in one run: a forked process then has them without a git
+    process of its own (and must not share its parent's)."""
     by_repository: dict[int, tuple[Repository, set[str]]] = {}
     for revision in revisions:
         files = revision.files
         if isinstance(files, _LazyFiles):
             entry = by_repository.setdefault(id(files._repository), (files._repository, set()))
-            entry[1].update(files._blobs.values())
+            entry[1].update(
+                sha for path, sha in files._blobs.items() if wanted is None or wanted(path)
+            )
     for repository, shas in by_repository.values():
         repository.read_ahead(shas)
 

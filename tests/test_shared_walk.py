@@ -5,6 +5,7 @@ next build resumes from."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -68,6 +69,39 @@ def test_a_shared_walk_leaves_a_checkpoint_the_next_build_resumes_from(
     assert shared_walks == [2]  # the next build resumes in one process: it has two commits to walk
     assert counted[0] == commits - 2 and sum(counted) == commits
     assert same_publication(resumed, expected)
+
+
+def test_each_part_of_a_shared_walk_reads_only_the_files_of_its_share(
+    repository, monkeypatch, tmp_path
+):
+    """The build's own process walks the first share and forks one process for each other; each
+    reads from git the history's sources and its own catalogs, never another part's (most of the
+    bytes), and the build's process also the newest revision's, which it saves and checks."""
+    log = tmp_path / "reads"
+    log.mkdir()
+    read_ahead = Repository.read_ahead
+
+    def recorded(self, shas):  # noqa: ANN001, ANN202
+        shas = set(shas)
+        with (log / str(os.getpid())).open("a", encoding="utf-8") as file:
+            file.writelines(f"{sha}\n" for sha in sorted(shas))
+        return read_ahead(self, shas)
+
+    monkeypatch.setattr(Repository, "read_ahead", recorded)
+    revisions = list(Repository(repository).history("HEAD"))
+    shares = versions._shares(revisions, 2)
+    derive_versions(revisions, None, None, None, jobs=2)
+
+    reads = {int(f.name): set(f.read_text(encoding="utf-8").split()) for f in log.iterdir()}
+    assert len(reads) == 2 and os.getpid() in reads
+    paths = {(path, sha) for r in revisions for path, sha in r.files._blobs.items()}
+    newest = set(revisions[-1].files._blobs.values())
+    for pid, share in zip(sorted(reads, key=lambda pid: pid != os.getpid()), shares, strict=True):
+        wanted = {sha for path, sha in paths if share.reads(path)}
+        others = {sha for path, sha in paths if path in share.others} - wanted
+        assert others, "each share leaves some catalogs to the other"
+        assert wanted <= reads[pid]
+        assert not (reads[pid] & others - (newest if pid == os.getpid() else set()))
 
 
 FRENCH = {key: f"[fr] {text}" for key, text in GERMAN.items()}
