@@ -328,7 +328,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 self._store.framed(page.file.src_uri, config.site_dir)
             if self._frame is not None:
                 self._frame.advance()
-            return _HTML_TAG.sub(f'<html lang="{ours.language}"', output, count=1)
+            return _with_language(output, ours.language)
 
     def on_post_build(self, config: Any) -> None:
         """Write the reused pages, the feeds and records (and the sitemap, when pages were
@@ -525,6 +525,17 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
 _HAN_LANGUAGES = {"zh", "ja"}
 """Languages (CLDR base language) whose pages the theme's search index cuts into words."""
+
+
+def _with_language(html: str, language: str) -> str:
+    """A framed page with `language` as its `<html lang>`: the theme writes its own code for
+    the language, the same in most cases (`de`), not always (`zh` for `zh-Hans`). The page is
+    copied only then: copying every page took a tenth of our part of MkDocs' events."""
+    tag = f'<html lang="{language}"'
+    found = _HTML_TAG.search(html)
+    if found is None or found.group() == tag:
+        return html
+    return html[: found.start()] + tag + html[found.end() :]
 
 
 def _search_plugin(config: Any) -> Any:

@@ -157,3 +157,17 @@ def test_a_late_segmenter_starts_with_the_first_han_text(tmp_path):
         assert segmenter(TEXTS[1]) == theme(TEXTS[1])
     finally:
         segmenter.close()
+
+
+def test_a_page_says_its_exact_language_where_the_theme_has_another_code(make_project):
+    """The theme writes `zh` for a `zh-Hans` page: the page says `zh-Hans`, framed or reused, and
+    a page whose tag the theme has (`en`) is left as the theme wrote it."""
+    project = _chinese_project(make_project)
+    cache = project.root / "cache"
+    for site in ("cold", "warm"):
+        build_site(BuildOptions(project_dir=project.root, cache_dir=cache), project.root / site)
+        for path, language in (("global/zh-hans/", "zh-Hans"), ("eu/en/v/1/", "en")):
+            page = (project.root / site / path / "index.html").read_text(encoding="utf-8")
+            assert page.lstrip().startswith(
+                f'<!doctype html>\n<html lang="{language}" class="no-js">'
+            )
