@@ -294,7 +294,7 @@ def _walk_part(
     """The walk with one share of the translations; `advance` is told as each revision is done.
     Each part first reads the files it needs from git, in one run of its own: the catalogs of
     the other parts' languages are most of the history's bytes, and reading them all took a
-    single process 0.4 to 0.7 s on W-large before any part could start."""
+    single process 0.4 to 0.75 s on W-large before any part could start."""
     read_ahead(revisions, share.reads)
     builder = _Builder(share)
     for revision in revisions:
