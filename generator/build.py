@@ -144,11 +144,11 @@ def prepare_publication(
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
-    errors = partial(_check_errors, newest, composed)
+    errors = inline = partial(_check_errors, newest, composed)
     if not checked_now and can_fork():
         # In a process of its own, from now on: this one has MkDocs' configuration to load
         # before the processes that render pages take both processors.
-        errors = Forked(lambda _send: _check_errors(newest, composed)).result
+        errors = Forked(lambda _send: inline()).result
     checking = partial(_check_newest, errors, progress)
     if checked_now:
         checking()
