@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cache import EntryFolder, code_fingerprint
+from generator.processes import unpickle
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class Checkpoints:
             if found is None:
                 continue
             try:
-                state = pickle.loads(found[1])  # noqa: S301 - our own cache, see above
+                state = unpickle(found[1])  # our own cache, see above
             except Exception as error:  # noqa: BLE001 - any unreadable state: read the history
                 log.warning("history cache: %s cannot be read (%s); the history is read from "
                             "the start", found[0].name, error)  # fmt: skip

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import gc
 import os
+import pickle
 
 import pytest
 
-from generator.processes import Forked, WorkerFailed
+from generator.processes import Forked, WorkerFailed, unpickle
 
 
 def _count(send, upto: int) -> str:  # noqa: ANN001
@@ -71,3 +72,31 @@ def test_the_child_collector_leaves_what_it_inherits_alone():
     frozen = Forked(lambda _send: gc.get_freeze_count()).result()
     assert frozen >= len(inherited)
     assert gc.get_freeze_count() == 0
+
+
+class _Witness:
+    """Notes, as it is unpickled, whether the collector runs."""
+
+    collecting: list[bool] = []  # noqa: RUF012 - a record shared by every instance
+
+    def __init__(self) -> None:
+        self.made = True
+
+    def __setstate__(self, state: dict) -> None:
+        _Witness.collecting.append(gc.isenabled())
+
+
+def test_values_are_unpickled_with_the_collector_paused_and_left_as_they_were():
+    # A large state is unpickled without the collector examining the whole process at each
+    # collection its new objects trigger; the collector is then as it was.
+    _Witness.collecting.clear()
+    received = Forked(lambda _send: [_Witness(), 1]).result()
+    assert received[1] == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        unpickle(pickle.dumps(_Witness()))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert _Witness.collecting == [False, False]
