@@ -6,10 +6,12 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import time
 
 import pytest
 
-from generator.processes import Forked, WorkerFailed, unpickle
+from generator import processes
+from generator.processes import Forked, WorkerFailed, stop_forked, unpickle
 
 
 def _count(send, upto: int) -> str:  # noqa: ANN001
@@ -100,3 +102,30 @@ def test_values_are_unpickled_with_the_collector_paused_and_left_as_they_were():
     finally:
         gc.enable()
     assert _Witness.collecting == [False, False]
+
+
+def test_a_process_that_sent_its_outcome_is_reaped_later_not_waited_for(monkeypatch):
+    # Its memory is freed while this process goes on; it is reaped at the next fork or when
+    # the build ends, and no process is left unreaped.
+    waited: list[tuple[int, int]] = []
+    waitpid = os.waitpid
+
+    def recorded(pid: int, options: int) -> tuple[int, int]:
+        waited.append((pid, options))
+        return waitpid(pid, options)
+
+    monkeypatch.setattr(os, "waitpid", recorded)
+    first = Forked(lambda _send: "first")
+    assert first.result() == "first"
+    assert waited and all(options == os.WNOHANG for _, options in waited)
+    second = Forked(lambda _send: "second")
+    second.stop()
+    stop_forked()
+    deadline = time.monotonic() + 10
+    while processes._LEAVING and time.monotonic() < deadline:
+        time.sleep(0.01)
+        processes.reap()
+    assert not processes._LEAVING
+    for pid in (first._pid, second._pid):
+        with pytest.raises(ChildProcessError):
+            waitpid(pid, os.WNOHANG)
