@@ -202,3 +202,25 @@ def test_our_work_inside_mkdocs_events_is_timed_as_ours(make_project, monkeypatc
     # on_page_content sleeps outside our timer (the wrapper is not ours): MkDocs' time.
     assert progress.seconds["hooks"] >= summary.pages * delay
     assert progress.seconds["mkdocs"] >= summary.pages * delay
+
+
+def test_a_page_sees_the_configuration_in_its_language_and_each_page_its_own_current_page(
+    make_project,
+):
+    """The view of the configuration a page's theme reads keeps the settings it has read (the
+    theme reads the same ones on every page), but not what MkDocs changes from page to page."""
+    from mkdocs.config import load_config
+
+    from generator.plugin import _LocalizedConfig
+
+    project = make_project({})
+    config = load_config(str(project.root / "mkdocs.yml"))
+    view = _LocalizedConfig(config, "de")
+    assert view.theme["language"] == view.theme.language == "de"
+    assert view.theme.name == config.theme.name == "material"
+    assert view.site_name == config.site_name
+    assert "site_name" in vars(view)
+    for page in ("first", "second"):
+        config._current_page = page
+        assert view._current_page == page
+    assert "_current_page" not in vars(view)
