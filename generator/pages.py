@@ -236,9 +236,7 @@ class _Renderer:
                     ],
                 }
             )
-        html = self._render(
-            "chooser.html", "", self.policy.source_language, lambda: {"groups": groups}
-        )
+        html = self._render("chooser.html", "", self.policy.source_language, groups=groups)
         return Page(
             url="",
             title=self.policy.title,
@@ -319,23 +317,21 @@ class _Renderer:
             "document.html",
             url,
             language,
-            lambda: {
-                **self._document_context(history, url),
-                "version": version,
-                "current_page": current_page,
-                "status": status,
-                "retired": history.retired,
-                "can_compare": len(history.versions) > 1,
-                "sections": [
-                    self._section(clause, events.get(clause.id), version, upcoming)
-                    for clause in version.document.clauses
-                ],
-                "upcoming": upcoming,
-                "in_force_number": in_force.number if current_page else None,
-                "lagging": current_page and history.lag is not None,
-                "source_url": self._source_url(history) if current_page else None,
-                "pending": current_page and history.not_yet_in_force(self.today),
-            },
+            **self._document_context(history, url),
+            version=version,
+            current_page=current_page,
+            status=status,
+            retired=history.retired,
+            can_compare=len(history.versions) > 1,
+            sections=[
+                self._section(clause, events.get(clause.id), version, upcoming)
+                for clause in version.document.clauses
+            ],
+            upcoming=upcoming,
+            in_force_number=in_force.number if current_page else None,
+            lagging=current_page and history.lag is not None,
+            source_url=self._source_url(history) if current_page else None,
+            pending=current_page and history.not_yet_in_force(self.today),
         )
         title = (
             self._title(history)
@@ -372,11 +368,9 @@ class _Renderer:
             template,
             url,
             history.language,
-            lambda: {
-                **self._document_context(history, url),
-                "can_compare": len(history.versions) > 1,
-                **context,
-            },
+            **self._document_context(history, url),
+            can_compare=len(history.versions) > 1,
+            **context,
         )
         return Page(
             url=url,
@@ -397,13 +391,11 @@ class _Renderer:
             "redline.html",
             url,
             language,
-            lambda: {
-                **self._document_context(history, url),
-                "change": change,
-                "version": version,
-                "previous": previous,
-                "compare_others": len(history.versions) > 2,
-            },
+            **self._document_context(history, url),
+            change=change,
+            version=version,
+            previous=previous,
+            compare_others=len(history.versions) > 2,
         )
         title = (
             self._t(language).gettext("What changed in version %(number)s")
@@ -460,36 +452,27 @@ class _Renderer:
         key = (history.jurisdiction, self.policy.source_language)
         return document_url(*key) if key in self.publication.documents else None
 
-    def _render(
-        self, template: str, url: str, language: str, context: Callable[[], dict[str, Any]]
-    ) -> str | Body:
-        """A page's body: `template` rendered with the values `context()` gathers. With `defer`,
-        a body to be rendered is a `Body`, rendered when its text is asked for."""
-        if self.defer and (self.bodies is None or self.bodies.empty):
-            # No body can be found (a first build, or no cache), and the key serves only to keep
-            # the body once rendered, which is after MkDocs has started; so the values are
-            # gathered and digested then, not while every page is sorted before it can start.
-            return Body(None, partial(self._first, template, url, language, context))
-        values = context()
-        key = self._key(template, url, language, values)
-        digest = self.bodies.find(key) if key else None
-        if digest is not None:
-            return Body(digest, partial(self._stored, key, template, url, language, values))
+    def _render(self, template: str, url: str, language: str, **context: Any) -> str | Body:
+        key = None
+        if self.bodies is not None:
+            # Everything the body is made of (the templates and code are in the cache's own key):
+            # the values the template reads, so that a value it ignores ('today') changes nothing.
+            values = {"today": self.today, "site_title": self.policy.title, **context}
+            names = self.bodies.names_read(template, _referenced)
+            if names is not None:
+                values = {name: value for name, value in values.items() if name in names}
+            parts = (template, url, language, values)
+            if self.defer and self.bodies.empty:
+                # A first build: no body can be found, and the key serves only to keep the body
+                # once rendered, which is after MkDocs has started; so it is digested then.
+                return Body(None, partial(self._first, parts, template, url, language, context))
+            key = self.bodies.key(parts)
+            digest = self.bodies.find(key) if key else None
+            if digest is not None:
+                return Body(digest, partial(self._stored, key, template, url, language, context))
         if self.defer:
-            return Body(None, partial(self._fresh, key, template, url, language, values))
-        return self._fresh(key, template, url, language, values)
-
-    def _key(self, template: str, url: str, language: str, context: dict[str, Any]) -> str | None:
-        """The body cache's key for a body (None without a cache): everything the body is made
-        of (the templates and code are in the cache's own key), that is the values the template
-        reads, so that a value it ignores ('today') changes nothing."""
-        if self.bodies is None:
-            return None
-        values = {"today": self.today, "site_title": self.policy.title, **context}
-        names = self.bodies.names_read(template, _referenced)
-        if names is not None:
-            values = {name: value for name, value in values.items() if name in names}
-        return self.bodies.key((template, url, language, values))
+            return Body(None, partial(self._fresh, key, template, url, language, context))
+        return self._fresh(key, template, url, language, context)
 
     def _stored(
         self, key: str, template: str, url: str, language: str, context: dict[str, Any]
@@ -499,14 +482,10 @@ class _Renderer:
         return stored if stored is not None else self._fresh(key, template, url, language, context)
 
     def _first(
-        self, template: str, url: str, language: str, context: Callable[[], dict[str, Any]]
+        self, parts: tuple, template: str, url: str, language: str, context: dict[str, Any]
     ) -> str:
-        """A body no cache could have, rendered now from the values gathered now, and kept under
-        their key if there is a cache."""
-        values = context()
-        return self._fresh(
-            self._key(template, url, language, values), template, url, language, values
-        )
+        """A body of a first build, rendered now and kept under the key of `parts`."""
+        return self._fresh(self.bodies.key(parts), template, url, language, context)
 
     def _fresh(
         self, key: str | None, template: str, url: str, language: str, context: dict[str, Any]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,6 @@ from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 
 from generator import cache as cache_module
 from generator import pages as pages_module
-from generator.bodies import BodyCache
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
 from generator.cache import PageCache
 from generator.plugin import _cacheable
@@ -511,30 +509,6 @@ def test_bodies_rendered_while_mkdocs_frames_are_kept_for_the_next_build(make_pr
     assert again.reused == cacheable
     assert _tree(project.root / "again") == _tree(project.root / "one")
     assert one.pages == streamed.pages == again.pages
-
-
-def test_a_first_build_gathers_a_bodys_values_only_when_it_renders_it(
-    make_project, tmp_path, monkeypatch
-):
-    """Before MkDocs can start, a first build sorts every page (its title, contents and
-    address); what a body shows (the switchers, the clause sections) is gathered when the body
-    is rendered, while MkDocs frames the pages before it."""
-    project = _project(make_project)
-    publication, site = make_site(BuildOptions(project_dir=project.root))
-    gathered: list[str] = []
-    context = pages_module._Renderer._document_context
-
-    def counted(renderer, history, url):  # noqa: ANN001, ANN202
-        gathered.append(url)
-        return context(renderer, history, url)
-
-    monkeypatch.setattr(pages_module._Renderer, "_document_context", counted)
-    for bodies in (None, BodyCache(tmp_path / "empty")):
-        gathered.clear()
-        deferred = list(pages_module.iter_pages(publication, bodies=bodies, defer=True))
-        assert gathered == []
-        assert [replace(page, html=page.html.text()) for page in deferred] == list(site.pages)
-        assert sorted(gathered) == sorted(page.url for page in site.pages if page.url)
 
 
 def test_framed_pages_are_kept_by_another_process_while_mkdocs_frames(
