@@ -205,9 +205,9 @@ def read_message(pipe: int) -> Any:
 
 def unpickle(data: bytes) -> Any:
     """The value pickled in `data`, made with the collector paused. A large state (a part of
-    a shared walk, a resumed walk) is hundreds of thousands of new objects, and each collection
-    of the oldest generation they trigger examines every object the process has: the 6 MB part
-    of W-large's walk took 0.14 s to unpickle with the collector and 0.035 s without."""
+    a shared walk, a resumed walk) is hundreds of thousands of new objects, and the collections
+    they set off include full ones, which examine every object the process already has: the
+    6 MB part of W-large's walk took 0.14 s to unpickle with the collector and 0.035 s without."""
     enabled = gc.isenabled()
     gc.disable()
     try:
