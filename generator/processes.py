@@ -164,9 +164,9 @@ _LEAVING: set[int] = set()
 
 def reap() -> None:
     """Reap the forked processes that have left. A process that sent its outcome is not waited
-    for as it leaves: the system frees its memory meanwhile (a tenth of a second for one that
-    rendered pages, or walked part of the history), and it is reaped here later, at the next
-    fork or when the build ends."""
+    for as it leaves: the system frees its memory meanwhile (a tenth of a second for the writer
+    or the word cutter of a cold W-large build), and it is reaped here later, at the next fork or
+    when the build ends."""
     for pid in list(_LEAVING):
         try:
             left, _ = os.waitpid(pid, os.WNOHANG)

@@ -266,8 +266,7 @@ def _walk_shared(
     and their states merged: the very versions, lags and problems one process finds (tests
     compare them). This process walks the first share itself, reporting each revision as it is
     done, and forks one process for each of the others: it would only wait for them otherwise,
-    and its own state need not be sent back to it (unpickling another part's state takes a
-    fifth of a second on W-large)."""
+    and its own state need not be pickled, sent back and unpickled."""
     workers = [Forked(partial(_walk_other_part, revisions, share)) for share in shares[1:]]
     try:
         own = _walk_part(revisions, shares[0], advance=advance)
