@@ -36,7 +36,7 @@ from generator.textcheck import (
     unsafe_link_message,
     unsafe_scheme,
 )
-from generator.variables import STATEMENT_MESSAGE, Variables, variables_for
+from generator.variables import STATEMENT_MESSAGE, Variables, can_reference, variables_for
 from generator.yamlio import Loaded, decode, load_yaml
 
 POLICIES = "policies"
@@ -550,15 +550,27 @@ def _plain_text(value: str, key: str, path: str, line: int | None, problems: Pro
 
 
 def _variable_values(
-    values: dict, where: tuple[str, ...], path: str, loaded: Loaded, problems: Problems
+    values: dict, where: tuple, path: str, loaded: Loaded, problems: Problems
 ) -> bool:
-    """Whether every variable is a single value that can be put into text as it is."""
+    """Whether every variable is a single value that can be put into text as it is, under a
+    name clause text can write (`where`: the keys of the group `values` is, outermost first)."""
     valid = True
     for key, value in values.items():
-        name = ".".join((*where, str(key)))
-        line = loaded.line("variables", *where, str(key))
+        name = ".".join(map(str, (*where, key)))
+        line = loaded.line("variables", *map(str, where), str(key))
         if isinstance(value, dict):
-            valid = _variable_values(value, (*where, str(key)), path, loaded, problems) and valid
+            valid = _variable_values(value, (*where, key), path, loaded, problems) and valid
+            continue
+        if not can_reference((*where, key)):
+            problems.add(
+                path,
+                line,
+                "site.variable-name",
+                f"variable '{name}' has a name clause text cannot write as {{{{ {name} }}}}. "
+                "Name variables and their groups with letters, digits and '_', starting with a "
+                "letter (true, false and none are values, not names).",
+            )
+            valid = False
             continue
         if isinstance(value, list) or value is None:
             problems.add(

@@ -1,8 +1,10 @@
 """Fill `{{ company.name }}`-style variables into clause text, safely.
 
 Clause text comes from many editors and translators, so it is treated as untrusted: only plain
-variable references are allowed (no filters, calls, operators or statements), they are evaluated in
-Jinja's sandbox, and a variable that `site.yml` does not define is an error, never an empty string.
+variable references are allowed (no filters, calls, operators or statements), parsed by Jinja's
+sandbox and looked up by key in the values of `site.yml` (never as attributes: `company.values` is
+the variable of that name, not a method of the mapping), and a variable that `site.yml` does not
+define is an error, never an empty string.
 """
 
 from __future__ import annotations
@@ -13,8 +15,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
-from jinja2.exceptions import SecurityError
+from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import Problems
@@ -37,14 +38,18 @@ _WHAT = {
 }
 """Plain words for the expressions editors most often try."""
 
+_PARSER = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+"""Reads clause text as Jinja would; nothing is rendered by Jinja (see `Variables._render`)."""
+
 
 class Variables:
     """The variables of one policy, and a cache of the blocks filled in with them."""
 
     def __init__(self, values: Mapping[str, Any]) -> None:
         self._values = dict(values)
-        self._env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
-        self._names = sorted(_flatten(self._values))
+        self._paths = {".".join(path): path for path in _paths(self._values) if can_reference(path)}
+        """Each variable clause text can name, by its dotted name: the keys to look it up by."""
+        self._names = sorted(self._paths)
         self._cache: dict[str, str | tuple[str, str]] = {}
 
     @property
@@ -70,7 +75,7 @@ class Variables:
         if "{%" in text or "{#" in text:
             return "variable.statement", STATEMENT_MESSAGE
         try:
-            tree = self._env.parse(text)
+            tree = _PARSER.parse(text)
             refused = _refuse(tree)
             references = list(_references(tree))
         except TemplateSyntaxError as error:
@@ -86,7 +91,7 @@ class Variables:
         if refused is not None:
             return refused
         for reference in references:
-            if reference not in self._names:
+            if reference not in self._paths:
                 if any(n.startswith(reference + ".") for n in self._names):
                     return "variable.group", self._group(reference)
                 return "variable.undefined", self._undefined(reference)
@@ -97,34 +102,25 @@ class Variables:
                 f"the text would be {size:,} characters once variables are filled in, over the "
                 f"limit of {MAX_OUTPUT:,}. Use fewer or shorter variables."
             )
-        try:
-            return self._render(tree)
-        except (UndefinedError, SecurityError, RecursionError, TypeError, ValueError) as error:
-            return "variable.undefined", f"cannot fill in the variables: {error}."
+        return self._render(tree)
 
     def _render(self, tree: nodes.Template) -> str:
-        """The checked template's output, evaluated as Jinja's compiled code would (`str` of each
-        value, attributes through the sandbox) without compiling it: compiling costs milliseconds
-        per text, and a long history has thousands of texts."""
+        """The checked template's output: its text, and `str` of each variable's value (as
+        Jinja's compiled code would print it, without compiling it: compiling costs milliseconds
+        per text, and a long history has thousands of texts)."""
         parts: list[str] = []
         for output in tree.find_all(nodes.Output):
             for child in output.nodes:
                 if isinstance(child, nodes.TemplateData):
                     parts.append(child.data)
                 else:
-                    parts.append(str(self._evaluate(child)))
+                    parts.append(str(self._value(".".join(_path(child)))))
         return "".join(parts)
-
-    def _evaluate(self, node: nodes.Node) -> Any:
-        if isinstance(node, nodes.Getattr):
-            return self._env.getattr(self._evaluate(node.node), node.attr)
-        name = node.name  # type: ignore[attr-defined]
-        return self._values[name] if name in self._values else self._env.undefined(name=name)
 
     def _value(self, reference: str) -> Any:
         value: Any = self._values
-        for part in reference.split("."):
-            value = value[part]
+        for key in self._paths[reference]:
+            value = value[key]
         return value
 
     def _group(self, reference: str) -> str:
@@ -153,29 +149,46 @@ def variables_for(values: Mapping[str, Any]) -> Variables:
     return _variables_for(json.dumps(values, sort_keys=True, default=str))
 
 
-def _flatten(values: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+def _paths(values: Mapping[Any, Any], prefix: tuple = ()) -> Iterator[tuple]:
+    """The keys of each single value (not a group of them), outermost first."""
     for key, value in values.items():
-        name = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            yield from _flatten(value, name + ".")
+            yield from _paths(value, (*prefix, key))
         else:
-            yield name
+            yield (*prefix, key)
+
+
+def can_reference(path: tuple) -> bool:
+    """Whether clause text can write the variable whose keys are `path` (outermost first) as
+    `{{ a.b }}`: not a key with a dot or a space in it, nor one that Jinja reads as something
+    else (`true`, `none`, a number)."""
+    if not all(isinstance(key, str) for key in path):
+        return False
+    try:
+        tree = _PARSER.parse("{{ " + ".".join(path) + " }}")
+    except TemplateSyntaxError:
+        return False
+    found = [child for output in tree.find_all(nodes.Output) for child in output.nodes]
+    return _refuse(tree) is None and len(found) == 1 and _path(found[0]) == list(path)
 
 
 def _references(tree: nodes.Template) -> Iterator[str]:
     """Dotted names of the outermost variable references in a parsed template."""
     for output in tree.find_all(nodes.Output):
         for child in output.nodes:
-            if isinstance(child, nodes.TemplateData):
-                continue
-            parts: list[str] = []
-            node: nodes.Node = child
-            while isinstance(node, nodes.Getattr):
-                parts.append(node.attr)
-                node = node.node
-            if isinstance(node, nodes.Name):
-                parts.append(node.name)
-            yield ".".join(reversed(parts))
+            if not isinstance(child, nodes.TemplateData):
+                yield ".".join(_path(child))
+
+
+def _path(node: nodes.Node) -> list[str]:
+    """The keys a reference (`a.b.c`, a name and attributes of it) names, outermost first."""
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if isinstance(node, nodes.Name):
+        parts.append(node.name)
+    return parts[::-1]
 
 
 def _refuse(tree: nodes.Template) -> tuple[str, str] | None:

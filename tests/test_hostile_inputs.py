@@ -326,6 +326,15 @@ CASES = [
         ],
     ),
     Case(
+        "variable named with a dot, used",
+        {SITE: SITE_YML + "  'a.b': x\n", WHO: body("We are {{ a.b }}.")},
+        [
+            f"{SITE}:8: variable 'a.b' has a name clause text cannot write as {{{{ a.b }}}}. "
+            "Name variables and their groups with letters, digits and '_', starting with a letter "
+            "(true, false and none are values, not names). [site.variable-name]"
+        ],
+    ),
+    Case(
         "group used as a value",
         {WHO: body("We are {{ company }}.")},
         [

@@ -166,3 +166,36 @@ def test_a_translation_with_a_trick_is_reported_at_its_catalog_line():
         f"{{{{ company.__init__.__globals__ }}}} {keep}",
         f"locales/de/LC_MESSAGES/policy.po:{trick}: {PRIVATE.format('__globals__')}",
     ]
+
+
+def test_a_variable_is_its_value_even_when_named_like_a_method_of_a_mapping():
+    """`company.values` is the variable of that name: were it read as an attribute, the page
+    would show a method's address, different at every build."""
+    values = {"company": {"values": "Honesty first", "items": "Gift cards", "copy": "Yes"}}
+    assert fill("{{ company.values }}; {{ company.items }}; {{ company.copy }}.", values) == (
+        "Honesty first; Gift cards; Yes.",
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "name"),
+    [
+        ("'a.b'", "a.b"),
+        ("'my name'", "my name"),
+        ("none", "none"),
+        ("_secret", "_secret"),
+        ("'7'", "7"),
+    ],
+)
+def test_a_variable_whose_name_clauses_cannot_write_is_refused_at_its_line(key, name):
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files["policies/site.yml"] = (BASE_FILES["policies/site.yml"] + f"  {key}: x\n").encode()
+    policy, problems = read_policy(files)
+    assert policy is None
+    assert [str(p) for p in problems] == [
+        f"policies/site.yml:8: variable '{name}' has a name clause text cannot write as "
+        f"{{{{ {name} }}}}. Name variables and their groups with letters, digits and '_', "
+        "starting with a letter (true, false and none are values, not names). "
+        "[site.variable-name]"
+    ]
