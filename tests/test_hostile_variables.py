@@ -1,6 +1,7 @@
-"""Template variables are plain references filled in Jinja's sandbox with strict undefined:
-attribute tricks, expressions, huge expansions and recursion are refused with a clear error that
-names the clause file and line (or the catalog file and line, for a translation)."""
+"""Template variables are plain references, parsed by Jinja and looked up by key in site.yml's
+values: attribute tricks, expressions, huge expansions, recursion and names no clause can write
+are refused with a clear error that names the file and line (the catalog's, for a
+translation)."""
 
 from __future__ import annotations
 
