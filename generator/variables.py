@@ -166,7 +166,7 @@ def can_reference(path: tuple) -> bool:
         return False
     try:
         tree = _PARSER.parse("{{ " + ".".join(path) + " }}")
-    except TemplateSyntaxError:
+    except (TemplateSyntaxError, RecursionError):
         return False
     found = [child for output in tree.find_all(nodes.Output) for child in output.nodes]
     return _refuse(tree) is None and len(found) == 1 and _path(found[0]) == list(path)

@@ -187,7 +187,9 @@ def test_a_variable_is_its_value_even_when_named_like_a_method_of_a_mapping():
         ("none", "none"),
         ("_secret", "_secret"),
         ("'7'", "7"),
+        ("'" + "(" * 400 + "a" + ")" * 400 + "'", "(" * 400 + "a" + ")" * 400),
     ],
+    ids=["dot", "space", "none", "private", "number", "nested-400-deep"],
 )
 def test_a_variable_whose_name_clauses_cannot_write_is_refused_at_its_line(key, name):
     files = {path: text.encode() for path, text in BASE_FILES.items()}
