@@ -77,8 +77,8 @@ def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | Non
                 path,
                 problem.line,
                 "catalog.syntax",
-                f"the catalog cannot be read: {problem.reason}. Fix the PO syntax (a quote or a "
-                "msgid/msgstr line is off).",
+                f"the catalog cannot be read: {problem.reason}. "
+                + (problem.fix or "Fix the PO syntax (a quote or a msgid/msgstr line is off)."),
             )
         return None
     except (ValueError, UnicodeError) as error:
@@ -115,7 +115,8 @@ def load_translations(path: str, data: bytes, problems: Problems) -> Translation
 
 
 _VARIABLE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?);?\s*")
+_PLURAL_FORMS = re.compile(r"\s*nplurals\s*=\s*(\d{1,9})\s*;\s*plural\s*=\s*(.+?);?\s*")
+"""A Plural-Forms header (a number of forms past nine digits is not one: `int` refuses it)."""
 
 
 def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: Problems) -> None:

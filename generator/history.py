@@ -310,6 +310,10 @@ def read_ahead(revisions: Iterable[Revision], wanted: Callable[[str], bool] | No
         repository.read_ahead(shas)
 
 
+_GITLINK = b"160000"
+"""The mode git gives a submodule's entry in a tree."""
+
+
 def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | None]]]:
     """(commit, commit time, subject, [(path, new blob or None if deleted)]) of one log record."""
     commit, timestamp, rest = record.split(b"\x00", 2)
@@ -321,10 +325,11 @@ def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | N
         if not meta.startswith(b":"):
             continue
         parts = meta.split()
-        new_blob, status = parts[3].decode(), parts[4][:1]
-        changes.append(
-            (path.decode("utf-8", "surrogateescape"), None if status == b"D" else new_blob)
-        )
+        new_mode, new_blob, status = parts[1], parts[3].decode(), parts[4][:1]
+        # A submodule (a gitlink) is no file of the policy, as `files_at` does not list one: its
+        # "blob" is a commit of another repository.
+        gone = status == b"D" or new_mode == _GITLINK
+        changes.append((path.decode("utf-8", "surrogateescape"), None if gone else new_blob))
     # The subject may become a published summary: control characters (a terminal colour code)
     # would make the Atom feeds invalid XML.
     text = CONTROL_CHARACTERS.sub("", subject.decode("utf-8", "replace"))

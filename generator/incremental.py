@@ -23,7 +23,7 @@ from generator.catalogs import Entry, Translations, load_translations
 from generator.compose import Composition, _compose_clause, _Translator, applicable_clauses
 from generator.errors import Problem, Problems
 from generator.model import Clause, ComposedClause, Document, Policy
-from generator.pofiles import _check_string_line
+from generator.pofiles import _check_string_line, header_readable, keyword_order
 from generator.yamlio import decode
 
 # Catalogs --------------------------------------------------------------------------------------
@@ -38,6 +38,9 @@ class _Unit:
 
     starts_message: bool
     """Its first line ends the previous message (a comment, `msgctxt` or `msgid`)."""
+    ends_message: bool
+    """Its last line is part of a msgstr: nothing of the next message has begun (Babel's reader
+    carries a trailing comment, flag or `msgctxt` over blank lines to the message after)."""
     has_msgid: bool
     plain: bool
     """Read the same by Babel alone and by `pofiles.read_catalog`; if not, the whole file is
@@ -162,6 +165,8 @@ class CatalogLoader:
         found: dict[str, list] = {body: [] for body, _ in units}
         index = 0
         for message in catalog.recorded:
+            if message.id == "" and not header_readable(message):
+                return False  # the whole-file reading says which field, at its line
             if not message.id:
                 continue
             if not isinstance(message.id, str):
@@ -201,7 +206,7 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]] | None:
     units: list[tuple[str, int]] = []
     pending: list[str] = []
     pending_start = 0
-    pending_msgid = False
+    pending_msgid = pending_ends = False
     line = 0
     for run in text.split("\n\n"):
         unit = known.get(run)
@@ -209,7 +214,7 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]] | None:
             unit = known[run] = _describe(run)
         if not unit.plain:
             return None
-        if pending and (pending_msgid and unit.starts_message):
+        if pending and pending_msgid and pending_ends and unit.starts_message:
             units.append(("\n\n".join(pending), pending_start))
             pending = []
         if not pending:
@@ -217,6 +222,7 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]] | None:
             pending_msgid = False
         pending.append(run)
         pending_msgid = pending_msgid or unit.has_msgid
+        pending_ends = unit.ends_message
         line += run.count("\n") + 2
     if pending and pending_msgid:
         units.append(("\n\n".join(pending), pending_start))
@@ -224,12 +230,14 @@ def _units(text: str, known: dict[str, _Unit]) -> list[tuple[str, int]] | None:
 
 
 def _describe(run: str) -> _Unit:
-    """Whether a run starts a message and holds a `msgid`, by the rules of Babel's parser, and
-    whether `pofiles.read_catalog` reads it as Babel does (no `#|` lines, every string quoted as
-    it requires)."""
+    """Whether a run starts and ends a message and holds a `msgid`, by the rules of Babel's
+    parser, and whether `pofiles.read_catalog` reads it as Babel does (no `#|` lines, every
+    string quoted as it requires, keywords in an order it accepts: a run that begins inside a
+    message, such as a msgstr after a blank line, is read with the whole file)."""
     starts: bool | None = None
     has_msgid = False
     plain = True
+    state: str | None = None
     for raw in run.split("\n"):
         line = raw.strip()
         if not line:
@@ -246,8 +254,15 @@ def _describe(run: str) -> _Unit:
             keyword = (line[2:].lstrip() if line[:2] == "#~" else line).partition(" ")[0]
         if starts is None:
             starts = keyword in {"#", "msgctxt", "msgid"}
-        has_msgid = has_msgid or keyword == "msgid"
-    return _Unit(starts_message=bool(starts), has_msgid=has_msgid, plain=plain)
+        has_msgid = has_msgid or keyword in {"msgid", "msgid_plural"}
+        state, wrong = keyword_order(state, keyword)
+        plain = plain and wrong is None
+    return _Unit(
+        starts_message=bool(starts),
+        ends_message=state in {"msgstr", "msgstr[]"},
+        has_msgid=has_msgid,
+        plain=plain,
+    )
 
 
 # Compositions ----------------------------------------------------------------------------------

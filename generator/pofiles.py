@@ -38,6 +38,8 @@ class SyntaxProblem:
 
     line: int | None
     reason: str
+    fix: str | None = None
+    """How to fix it, when the usual advice (the PO syntax is off) does not fit."""
 
 
 class PoSyntaxError(ValueError):
@@ -66,6 +68,8 @@ class PoCatalog(Catalog):
         """(context, id, obsolete) -> the `#| msgctxt` of a message that has one."""
         self.duplicates: list[tuple[Message, int]] = []
         """Messages defined twice: (the repeat, line of the first definition)."""
+        self.unreadable: list[tuple[str, str]] = []
+        """Header fields Babel cannot read: (name, value)."""
 
     def __setitem__(self, id: object, message: Message) -> None:  # noqa: A002 - Babel's name
         if id == "":
@@ -79,6 +83,18 @@ class PoCatalog(Catalog):
             self.duplicates.append((message, current.lineno or 0))
             return
         super().__setitem__(id, message)  # type: ignore[arg-type]
+
+    def _set_headers(self, headers: Iterable[tuple[str, str]]) -> None:
+        # A field Babel cannot read (a date it cannot parse, a Plural-Forms whose nplurals is not
+        # a number, a line folded into the field before it) is set aside for `read_catalog` to
+        # report at its line, rather than raised from deep inside Babel.
+        for name, value in headers:
+            try:
+                Catalog.mime_headers.fset(self, [(name, value)])  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - whatever Babel raises, the field is unreadable
+                self.unreadable.append((name, value))
+
+    mime_headers = property(Catalog.mime_headers.fget, _set_headers)  # type: ignore[attr-defined]
 
     def _set_locale(self, locale: object) -> None:
         # A malformed Language header ("de DE") must not make the whole file unreadable: the
@@ -103,6 +119,13 @@ class PoCatalog(Catalog):
         self.header_fields.append((name, value))
 
 
+def header_readable(header: Message) -> bool:
+    """Whether Babel reads every field of a catalog's header (`msgid ""`) message."""
+    probe = PoCatalog(locale=None, domain=None)
+    probe[""] = header
+    return not probe.unreadable
+
+
 def read_catalog(text: str) -> PoCatalog:
     """Parse PO text; raises `PoSyntaxError` naming the lines that are wrong."""
     lines = text.split("\n")
@@ -118,6 +141,15 @@ def read_catalog(text: str) -> PoCatalog:
         raise PoSyntaxError([SyntaxProblem(line=error.lineno + 1, reason=reason)]) from error
     if catalog.header_line is not None:
         catalog.header_lines = _header_field_lines(lines, catalog.header_line)
+    if catalog.unreadable:
+        raise PoSyntaxError(
+            [
+                _unreadable_field(
+                    name, value, catalog.header_lines.get(name.lower(), catalog.header_line)
+                )
+                for name, value in catalog.unreadable
+            ]
+        )
     for obsolete, found_in in ((False, messages(catalog)), (True, catalog.obsolete.values())):
         for message in found_in:
             found = previous.get(message.lineno or 0)
@@ -128,6 +160,28 @@ def read_catalog(text: str) -> PoCatalog:
             if context is not None:
                 catalog.previous_contexts[(message.context, _key(message.id), obsolete)] = context
     return catalog
+
+
+_FIELD_FIXES = {
+    "plural-forms": "Write it as 'Plural-Forms: nplurals=N; plural=EXPRESSION;'.",
+    "pot-creation-date": "Write the date as translation tools do: YYYY-MM-DD HH:MM+ZZZZ.",
+    "po-revision-date": "Write the date as translation tools do: YYYY-MM-DD HH:MM+ZZZZ.",
+}
+
+
+def _unreadable_field(name: str, value: str, line: int | None) -> SyntaxProblem:
+    """A header field Babel could not read, at its line."""
+    folded = "\n" in value
+    return SyntaxProblem(
+        line=line,
+        reason=f"the header's {name} field cannot be read ('{' '.join(value.split())}')"
+        + (
+            "; a header line that starts with a space continues the field before it"
+            if folded
+            else ""
+        ),
+        fix=_FIELD_FIXES.get(name.lower(), "Correct the field, or delete it."),
+    )
 
 
 def write_catalog(catalog: PoCatalog, *, include_obsolete: bool = True) -> bytes:
@@ -171,11 +225,13 @@ def _header_field_lines(lines: list[str], header_line: int) -> dict[str, int]:
 def _lift_previous(
     lines: list[str],
 ) -> tuple[dict[int, tuple[str | None, tuple[str, ...]]], list[SyntaxProblem]]:
-    """Blank out `#|` lines (so Babel keeps every other line number) and check every string's
-    quoting; returns {line of the msgid they precede: (previous context, previous ids)}."""
+    """Blank out `#|` lines (so Babel keeps every other line number), check every string's
+    quoting and the order of the keywords; returns {line of the msgid they precede: (previous
+    context, previous ids)}."""
     previous: dict[int, tuple[str | None, tuple[str, ...]]] = {}
     problems: list[SyntaxProblem] = []
     pending: list[tuple[int, str]] = []
+    state: str | None = None
     for index, raw in enumerate(lines):
         line = raw.strip()
         number = index + 1
@@ -186,18 +242,44 @@ def _lift_previous(
             lines[index] = ""
             continue
         if line.startswith("#") and not obsolete:
+            state, _ = keyword_order(state, "#")
             continue
         if not body:
             continue
         problem = _check_string_line(body, number)
         if problem:
             problems.append(problem)
+        state, wrong = keyword_order(state, body.partition(" ")[0])
+        if wrong:
+            problems.append(SyntaxProblem(line=number, reason=wrong))
         if body.startswith("msgid ") and pending:
             parsed = _parse_previous(pending, problems)
             if parsed is not None:
                 previous[number] = parsed
             pending = []
     return previous, problems
+
+
+def keyword_order(state: str | None, keyword: str) -> tuple[str | None, str | None]:
+    """Where a message stands after a line starting with `keyword` (`#` for a comment) when it
+    stood at `state` (None: between messages), and why that line is out of order, if it is.
+    msgfmt refuses such a catalog; Babel's reader would quietly give a msgstr with no msgid
+    before it to the next message, and keep one of two msgstr of a message."""
+    if keyword.startswith("#"):
+        return None, None
+    if keyword == "msgstr" or keyword.startswith("msgstr["):
+        plural = keyword != "msgstr"
+        allowed = ("msgid", "msgid_plural", "msgstr[]") if plural else ("msgid", "msgid_plural")
+        if state in allowed:
+            return ("msgstr[]" if plural else "msgstr"), None
+        if state in ("msgstr", "msgstr[]"):
+            return state, "a second msgstr for one msgid"
+        return None, "a msgstr with no msgid before it"
+    if keyword == "msgid_plural" and state != "msgid":
+        return state, "a msgid_plural with no msgid before it"
+    if keyword in ("msgctxt", "msgid", "msgid_plural"):
+        return keyword, None
+    return state, None  # a string continuing the line before, or what Babel reports itself
 
 
 def _check_string_line(body: str, number: int) -> SyntaxProblem | None:

@@ -349,3 +349,18 @@ def test_build_publishes_no_git_author_name_or_email(make_project):
             data = gzip.decompress(data)
         for needle in (b"Zelda", b"Quixote", b"zelda.q", b"people.example", b"Test Author"):
             assert needle not in data, (path, needle)
+
+
+def test_a_submodule_among_the_sources_is_no_file_of_the_policy(make_project):
+    """A gitlink (a submodule's entry) names a commit of another repository, not a blob: the
+    history leaves it out, as the tree of a revision does, instead of failing to read it."""
+    project = make_project()
+    project.git(
+        "update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},policies/clauses/sub.md"
+    )
+    project.git("commit", "-q", "-m", "Add a submodule")
+    repository = Repository(project.root)
+    newest = list(repository.history())[-1]
+    assert "policies/clauses/sub.md" in newest.changed
+    assert dict(newest.files) == dict(repository.files_at("HEAD"))
+    assert "policies/clauses/sub.md" not in newest.files

@@ -511,6 +511,53 @@ PO_CASES = [
         ],
     ),
     Case(
+        "msgid deleted, its msgstr left for the next message to take",
+        {PO: german('msgid "Who we are"\n', "")},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: the catalog cannot be read: a msgstr with no msgid "
+            f"before it. {SYNTAX_FIX}"
+        ],
+    ),
+    Case(
+        "header line folded into the date before it",
+        {
+            PO: german(
+                '"POT-Creation-Date: 2026-01-01 00:00+0000\\n"\n',
+                '"POT-Creation-Date: 2026-01-01 00:00+0000\\n"\n" by hand\\n"\n',
+            )
+        },
+        [
+            f"{PO}:{po_line('POT-Creation-Date')}: the catalog cannot be read: the header's "
+            "POT-Creation-Date field cannot be read ('2026-01-01 00:00+0000 by hand'); a header "
+            "line that starts with a space continues the field before it. Write the date as "
+            "translation tools do: YYYY-MM-DD HH:MM+ZZZZ. [catalog.syntax]"
+        ],
+    ),
+    Case(
+        "nplurals that is not a number",
+        {PO: german("nplurals=2;", "nplurals=two;")},
+        [
+            f"{PO}:{po_line('Plural-Forms')}: the catalog cannot be read: the header's "
+            "Plural-Forms field cannot be read ('nplurals=two; plural=(n != 1);'). Write it as "
+            "'Plural-Forms: nplurals=N; plural=EXPRESSION;'. [catalog.syntax]"
+        ],
+    ),
+    Case(
+        "nplurals of 5,000 digits after a blank header line",
+        {
+            PO: german(
+                '"Plural-Forms: nplurals=2;',
+                '"\\n"\n"Plural-Forms: nplurals=' + "9" * 5000 + ";",
+            )
+        },
+        [
+            f"{PO}:{po_line('Plural-Forms') + 1}: the Plural-Forms header 'nplurals="
+            + "9" * 5000
+            + "; plural=(n != 1);' is not valid (msgfmt rejects it). Write 'Plural-Forms: "
+            "nplurals=2; plural=(n != 1);'. [catalog.plural-forms]"
+        ],
+    ),
+    Case(
         "more plural forms than nplurals",
         {
             PO: GERMAN + '\nmsgctxt "who-we-are"\nmsgid "one order"\nmsgid_plural "%(n)s orders"\n'

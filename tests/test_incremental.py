@@ -150,6 +150,56 @@ def test_catalog_loader_reads_what_babel_reads(name):
     assert list(problems) == list(expected_problems)
 
 
+ZERO_ONE = """\
+msgctxt "a"
+msgid "Zero."
+msgstr "Null."
+
+msgctxt "a"
+msgid "One."
+msgstr "Eins."
+"""
+
+REVISED = {
+    "a flag after a msgstr, for the message after the blank line": ZERO_ONE.replace(
+        'msgstr "Null."\n', 'msgstr "Null."\n#, fuzzy\n'
+    ),
+    "a msgctxt after a msgstr, for the message after the blank line": ZERO_ONE.replace(
+        'msgstr "Null."\n\nmsgctxt "a"\n', 'msgstr "Null."\nmsgctxt "b"\n\n'
+    ),
+    "a msgstr with no msgid before it": ZERO_ONE.replace(
+        'msgstr "Null."\n', 'msgstr "Null."\nmsgctxt "b"\nmsgstr "Leak"\n'
+    ),
+    "two msgstr for one msgid": ZERO_ONE.replace(
+        'msgstr "Eins."', 'msgstr "Eins."\nmsgstr "Zwei."'
+    ),
+    "a msgid_plural with no msgid before it": ZERO_ONE.replace(
+        'msgid "One."', 'msgid_plural "One."'
+    ),
+    "a header Babel cannot read": 'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=abc; '
+    'plural=(n != 1);\\n"\n\n' + ZERO_ONE,
+    "a header line folded into the field before it": 'msgid ""\nmsgstr ""\n'
+    '"POT-Creation-Date: 2026-01-01 00:00+0000\\n"\n" by hand\\n"\n\n' + ZERO_ONE,
+}
+
+
+@pytest.mark.parametrize("name", sorted(REVISED))
+def test_catalog_loader_reads_a_revision_as_babel_reads_it_whatever_it_read_before(name):
+    """The loader keeps what it parsed of one revision for the next: what it reads of the next
+    must still be what reading that revision alone gives, even where Babel's reader carries
+    something over a blank line to the next message, or the header cannot be read."""
+    path = "locales/de/LC_MESSAGES/policy.po"
+    loader = CatalogLoader()
+    loader.load(path, ZERO_ONE.encode(), Problems())
+    revised = REVISED[name].encode()
+    expected_problems, problems = Problems(), Problems()
+    expected = load_translations(path, revised, expected_problems)
+    loaded, fresh = loader.load(path, revised, problems)
+    assert fresh
+    assert _entries(loaded) == _entries(expected)
+    assert list(problems) == list(expected_problems)
+
+
 def test_catalog_loader_reports_exactly_the_contexts_that_changed():
     path = "locales/de/LC_MESSAGES/policy.po"
     loader = CatalogLoader()
@@ -210,7 +260,9 @@ def test_composer_composes_every_revision_as_compose_does(tmp_path, workload):
 def test_composer_recomposes_a_clause_whose_translation_breaks_a_variable(tmp_path):
     """A clause with problems is never carried over: its messages name lines that may move."""
     repository = tmp_path / "repo"
-    synth.write_repository(repository, synth.Workload(clauses=4, jurisdictions=1, languages=2, versions=1))
+    synth.write_repository(
+        repository, synth.Workload(clauses=4, jurisdictions=1, languages=2, versions=1)
+    )
     history = list(Repository(repository).history())
     policy, _ = read_policy(history[-1].files)
     path = catalog_path(Language(tag="de"))
