@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from babel.messages.catalog import Catalog
 
+from generator.blocks import split_blocks
 from generator.errors import Problems
 from generator.model import Language
 from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
@@ -127,6 +128,7 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
             continue
         if message.string:
             _check_variables(path, message.id, message.string, message.lineno, problems)
+            _check_structure(path, message.id, message.string, message.lineno, problems)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
 
@@ -155,6 +157,39 @@ def _check_variables(
         "translation.variables",
         f"the translation {' and '.join(parts)} compared with its msgid. Keep exactly the "
         "msgid's variables, written as there (they are filled in on the page).",
+    )
+
+
+_OTHER_BLOCK = re.compile(r"^[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$)", re.MULTILINE)
+"""A line Markdown reads as a quote, a table row, a rule or a heading's underline, none of which
+`split_blocks` tells apart from a paragraph's line."""
+
+
+def _structure(text: str) -> tuple:
+    """The Markdown blocks a message's text makes: their kinds and groups, and the lines that
+    start a quote, a table, a rule or an underline."""
+    return (
+        tuple((block.kind, block.group) for block in split_blocks(text)),
+        tuple(match.group(0).strip()[:1] for match in _OTHER_BLOCK.finditer(text)),
+    )
+
+
+def _check_structure(
+    path: str, source: str, translation: str, line: int | None, problems: Problems
+) -> None:
+    """A translation is one block, as its msgid is: a blank line, or a line that starts a list
+    item, a heading, a quote or a rule, would change the published policy's structure (split a
+    list, put a heading inside a list item)."""
+    if _structure(translation) == _structure(source):
+        return
+    problems.add(
+        path,
+        line,
+        "translation.structure",
+        "the translation's Markdown makes other blocks than its msgid's (a blank line, or a line "
+        "that starts a list item, a heading, a quote, a table or a rule): a message is one "
+        "paragraph, list item or heading, as its msgid is. Join its lines, or write \\ before "
+        "the character that starts such a line.",
     )
 
 

@@ -578,6 +578,28 @@ PO_CASES = [
         ],
     ),
     Case(
+        "translation that splits its paragraph and starts a list",
+        {PO: german(WHO_TITLE, 'msgstr "Wer wir sind\\n\\n- und was wir tun"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation's Markdown makes other blocks than "
+            "its msgid's (a blank line, or a line that starts a list item, a heading, a quote, a "
+            "table or a rule): a message is one paragraph, list item or heading, as its msgid "
+            "is. Join its lines, or write \\ before the character that starts such a line. "
+            "[translation.structure]"
+        ],
+    ),
+    Case(
+        "translation that starts a heading",
+        {PO: german(WHO_TITLE, 'msgstr "### Wer wir sind"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation's Markdown makes other blocks than "
+            "its msgid's (a blank line, or a line that starts a list item, a heading, a quote, a "
+            "table or a rule): a message is one paragraph, list item or heading, as its msgid "
+            "is. Join its lines, or write \\ before the character that starts such a line. "
+            "[translation.structure]"
+        ],
+    ),
+    Case(
         "translation drops a variable",
         {
             PO: german(
