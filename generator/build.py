@@ -27,7 +27,7 @@ from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity
 from generator.feeds import render_feeds
 from generator.history import Repository, Revision
-from generator.model import Language
+from generator.model import Language, Policy
 from generator.pages import Site, SiteFile, document_url, render_pages
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
@@ -154,6 +154,8 @@ def prepare_publication(
         checking()
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
+    if not publication.documents:
+        raise PolicyError(_nothing_to_publish(publication.policy))
     for problem in publication.problems:
         log.warning("%s", problem)
     if options.previous is not None:
@@ -161,6 +163,23 @@ def prepare_publication(
     if options.preview:
         publication = _as_in_force(publication)
     return Prepared(publication=publication, checking=checking, passed=checked_now)
+
+
+def _nothing_to_publish(policy: Policy) -> list[Problem]:
+    """Why a valid policy has no document to publish: its source language is in no
+    jurisdiction's languages, and no translation is complete."""
+    source = policy.source_language
+    return [
+        Problem(
+            path="policies/jurisdictions.yml",
+            line=None,
+            code="build.nothing-to-publish",
+            message=f"no document has a complete version to publish: no jurisdiction lists the "
+            f"source language ({source}), and no translation is complete. List {source} in a "
+            "jurisdiction's languages, or complete a translation ('policy i18n status' shows "
+            "what is missing).",
+        )
+    ]
 
 
 def _includes(publication: Publication, revision: Revision) -> bool:

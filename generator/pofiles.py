@@ -337,7 +337,7 @@ def _generate(catalog: PoCatalog, include_obsolete: bool) -> Iterator[str]:
         yield "#, fuzzy\n"
     yield 'msgid ""\nmsgstr ""\n'
     for name, value in catalog.header_fields:
-        yield _quote(f"{name}: {value}\n") + "\n"
+        yield _quote(f"{name}: {' '.join(value.split())}\n") + "\n"  # a field is one line
     for message in messages(catalog):
         yield "\n"
         yield from _entry(catalog, message, obsolete=False)
@@ -417,7 +417,13 @@ def _quote(value: str) -> str:
 
 
 def _comment(kind: str, text: str) -> str:
-    return f"#{kind} {text}\n" if text else f"#{kind}\n"
+    """A comment, a line of the file for each of its lines (a title written over two lines in
+    YAML must not end the comment and leave its second line as PO syntax)."""
+    return "".join(f"#{kind} {line}\n" if line else f"#{kind}\n" for line in _LINES.split(text))
+
+
+_LINES = re.compile(r"\r\n|[\r\n]")
+"""What ends a line of a PO file once it is read (see `yamlio.decode`)."""
 
 
 def _unique(locations: Iterable[tuple[str, int | None]]) -> list[tuple[str, int | None]]:

@@ -235,13 +235,24 @@ def _jurisdictions(
                 "jurisdiction.languages",
                 f"jurisdiction '{jid}' lists no languages. Add 'languages: [{source_language}]'.",
             )
-        if len(set(languages)) != len(languages):
+        # `de` and `DE` are one language: one address (`/eu/de/`) and one catalog.
+        if len({tag.lower() for tag in languages}) != len(languages):
             problems.add(
                 path,
                 loaded.line(jid, "languages"),
                 "jurisdiction.language",
                 f"jurisdiction '{jid}' lists a language twice.",
             )
+        for tag in languages:
+            if tag != source_language and tag.lower() == source_language.lower():
+                problems.add(
+                    path,
+                    loaded.line(jid, "languages"),
+                    "jurisdiction.language",
+                    f"jurisdiction '{jid}' lists '{tag}', the source language, which "
+                    f"policies/site.yml writes '{source_language}'. Write it the same way in "
+                    "both.",
+                )
         extends = spec.get("extends")
         name = _string(spec, "name", path, loaded, problems, (jid,), default=jid)
         _plain_text(name, "name", path, loaded.line(jid, "name"), problems)
@@ -558,9 +569,6 @@ def _variable_values(
     for key, value in values.items():
         name = ".".join(map(str, (*where, key)))
         line = loaded.line("variables", *map(str, where), str(key))
-        if isinstance(value, dict):
-            valid = _variable_values(value, (*where, key), path, loaded, problems) and valid
-            continue
         if not can_reference((*where, key)):
             problems.add(
                 path,
@@ -571,6 +579,9 @@ def _variable_values(
                 "letter (true, false and none are values, not names).",
             )
             valid = False
+            continue
+        if isinstance(value, dict):
+            valid = _variable_values(value, (*where, key), path, loaded, problems) and valid
             continue
         if isinstance(value, list) or value is None:
             problems.add(
@@ -763,8 +774,14 @@ def _did_you_mean(name: str, known: Mapping[str, Any]) -> str:
     return f" Known: {', '.join(sorted(known))}." if known else ""
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+"""The shape of a BCP 47 tag: a language, then subtags (script, region, variant)."""
+
+
 @lru_cache(maxsize=256)
 def _valid_language(tag: str) -> bool:
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        return False  # Babel also reads POSIX spellings: en.UTF-8, en@euro
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError, TypeError):

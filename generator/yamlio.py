@@ -160,18 +160,27 @@ def _construct(
             f"the YAML tag '{node.tag.removeprefix('tag:yaml.org,2002:')}' is not allowed. "
             "Write a plain value (text, number, date, list or mapping) without '!'.",
         )
+    kind = _KINDS[type(node)]
+    if _CONTAINERS.get(node.tag, "plain value") != kind:
+        raise _Refused(
+            line,
+            "yaml.tag",
+            f"the YAML tag '!!{node.tag.removeprefix('tag:yaml.org,2002:')}' does not fit a "
+            f"{kind}. Remove it.",
+        )
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
+        first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
             key = _key(key_node, first)
             key_path = (*path, str(key))
-            if key in result:
+            if key in result:  # 1 and 1.0 are the same key, though written differently
                 raise _Refused(
                     key_node.start_mark.line + first,
                     "yaml.duplicate-key",
-                    f"'{key}' is given twice (first on line {lines[key_path]}). Keep one of them.",
+                    f"'{key}' is given twice (first on line {first_lines[key]}). Keep one of them.",
                 )
-            lines[key_path] = key_node.start_mark.line + first
+            lines[key_path] = first_lines[key] = key_node.start_mark.line + first
             result[key] = _construct(value_node, key_path, lines, first, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
@@ -184,10 +193,27 @@ def _construct(
 
 _SCALARS = yaml.SafeLoader("")
 
+_WHAT = {
+    f"tag:yaml.org,2002:{tag}": what
+    for tag, what in (
+        ("int", "a whole number"),
+        ("float", "a number"),
+        ("bool", "true or false"),
+        ("timestamp", "a date"),
+        ("null", "null"),
+        ("str", "text"),
+    )
+}
+"""What a scalar's tag says it is, in words."""
+
+_KINDS = {yaml.MappingNode: "mapping", yaml.SequenceNode: "list", yaml.ScalarNode: "plain value"}
+_CONTAINERS = {"tag:yaml.org,2002:map": "mapping", "tag:yaml.org,2002:seq": "list"}
+"""The tags that make a container: PyYAML would make `!!seq word` an empty list, silently."""
+
 
 def _key(node: yaml.Node, first: int) -> Any:
     """A mapping key: only text, numbers and the like, never a list or mapping."""
-    if not isinstance(node, yaml.ScalarNode):
+    if not isinstance(node, yaml.ScalarNode) or node.tag in _CONTAINERS:
         raise _Refused(
             node.start_mark.line + first,
             "yaml.key",
@@ -197,17 +223,44 @@ def _key(node: yaml.Node, first: int) -> Any:
 
 
 def _scalar(node: yaml.ScalarNode, first: int) -> Any:
-    """A scalar's value; an impossible one (2026-13-45, `!!int abc`) is a problem, not a crash."""
+    """A scalar's value; an impossible one (2026-13-45, `!!int abc`, a number too long to write
+    out) is a problem, not a crash, and so is text with a control character written as an
+    escape (`"\\x00"`, a lone surrogate) that the file's own check could not see."""
+    line = node.start_mark.line + first
     try:
-        return _SCALARS.construct_object(node)
-    except (ValueError, OverflowError, yaml.YAMLError) as error:
-        reason = str(error).split("\n", 1)[0]
+        value = _SCALARS.construct_object(node)
+    except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise IndexError, KeyError...
+        known = isinstance(error, (ValueError, OverflowError, yaml.YAMLError))
+        reason = str(error).split("\n", 1)[0] if known else f"not {_WHAT.get(node.tag, node.tag)}"
         raise _Refused(
-            node.start_mark.line + first,
+            line,
             "yaml.value",
             f"'{_shorten(node.value)}' cannot be read ({reason}). Correct the value, or quote it "
             "to keep it as text.",
         ) from error
+    if type(value) is int and value.bit_length() > _MAX_INT_BITS:
+        raise _Refused(
+            line,
+            "yaml.value",
+            f"'{_shorten(node.value)}' is a number too long to write out. Correct it, or quote it "
+            "to keep it as text.",
+        )
+    if isinstance(value, str) and (bad := _UNPUBLISHABLE.search(value)):
+        raise _Refused(
+            line,
+            "file.control-character",
+            f"the value contains the character U+{ord(bad.group()):04X} (written as an escape), "
+            "which cannot be published. Delete it.",
+        )
+    return value
+
+
+_MAX_INT_BITS = 13_000
+"""Past this, a number has more than the 4,300 digits Python writes out (`0x...` is read without
+that limit)."""
+
+_UNPUBLISHABLE = re.compile(f"{CONTROL_CHARACTERS.pattern[:-1]}\ud800-\udfff]")
+"""What `decode` refuses in a file, and lone surrogates, which only an escape can write."""
 
 
 def _shorten(value: str, limit: int = 40) -> str:

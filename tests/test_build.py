@@ -224,3 +224,25 @@ def test_a_page_sees_the_configuration_in_its_language_and_each_page_its_own_cur
         config._current_page = page
         assert view._current_page == page
     assert "_current_page" not in vars(view)
+
+
+def test_a_policy_with_nothing_to_publish_fails_with_a_clear_error(make_project):
+    """Written in German, published in English only, with no English catalog: no document has
+    a version, and the build says why instead of failing while it makes the feeds."""
+    project = make_project(
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"].replace(
+                "source_language: en", "source_language: de"
+            )
+        }
+    )
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "policies/jurisdictions.yml: no document has a complete version to publish: no "
+        "jurisdiction lists the source language (de), and no translation is complete. List de "
+        "in a jurisdiction's languages, or complete a translation ('policy i18n status' shows "
+        "what is missing). [build.nothing-to-publish]"
+    )
+    assert not (project.root / "site").exists()

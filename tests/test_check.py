@@ -177,3 +177,22 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     ]
     project.write({"policies/change.yml": change_yml("We ask for your full name.")})
     assert project.policy("check").returncode == 0
+
+
+def test_the_source_language_written_another_way_in_a_jurisdiction_is_reported(make_project):
+    """`EN` where site.yml says `en` would make the jurisdiction's English a translation with
+    no catalog, and nothing to publish."""
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": BASE_FILES["policies/jurisdictions.yml"].replace(
+                "[en]", "[EN]", 1
+            )
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert (
+        "policies/jurisdictions.yml:3: jurisdiction 'global' lists 'EN', the source language, "
+        "which policies/site.yml writes 'en'. Write it the same way in both. "
+        "[jurisdiction.language]"
+    ) in result.stderr.splitlines()

@@ -310,6 +310,72 @@ CASES = [
         ],
     ),
     Case(
+        "date tag on a word",
+        {CHANGE: "summary: Second.\nkind: material\neffective: !!timestamp soon\n"},
+        [
+            f"{CHANGE}:3: 'soon' cannot be read (not a date). Correct the value, or quote it to "
+            "keep it as text. [yaml.value]"
+        ],
+    ),
+    Case(
+        "list tag on a word",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("languages: [en]", "languages: !!seq en", 1)},
+        [
+            f"{JURISDICTIONS}:3: the YAML tag '!!seq' does not fit a plain value. Remove it. [yaml.tag]"
+        ],
+    ),
+    Case(
+        "one key written two ways",
+        {SITE: SITE_YML + "  1: one\n  1.0: also one\n"},
+        [
+            f"{SITE}:9: '1.0' is given twice (first on line 8). Keep one of them. [yaml.duplicate-key]"
+        ],
+    ),
+    Case(
+        "number too long to write out",
+        {SITE: SITE_YML + "  big: 0x" + "f" * 4000 + "\n"},
+        [
+            f"{SITE}:8: '0x{'f' * 37}…' is a number too long to write out. Correct it, or quote "
+            "it to keep it as text. [yaml.value]"
+        ],
+    ),
+    Case(
+        "lone surrogate written as an escape",
+        {SITE: SITE_YML.replace("title: Privacy policy", 'title: "Privacy \\ud800 policy"')},
+        [
+            f"{SITE}:1: the value contains the character U+D800 (written as an escape), which "
+            "cannot be published. Delete it. [file.control-character]"
+        ],
+    ),
+    Case(
+        "variable group named with a number",
+        {SITE: SITE_YML + "  1: {}\n"},
+        [
+            f"{SITE}:8: variable '1' has a name clause text cannot write as {{{{ 1 }}}}. Name "
+            "variables and their groups with letters, digits and '_', starting with a letter "
+            "(true, false and none are values, not names). [site.variable-name]"
+        ],
+    ),
+    Case(
+        "a language listed twice, in two cases",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("languages: [en]", "languages: [en, de, DE]", 1)},
+        [
+            f"{JURISDICTIONS}:3: jurisdiction 'global' lists a language twice. [jurisdiction.language]"
+        ],
+    ),
+    Case(
+        "a language in a POSIX spelling",
+        {
+            JURISDICTIONS: JURISDICTIONS_YML.replace(
+                "languages: [en]", "languages: [en, de.UTF-8]", 1
+            )
+        },
+        [
+            f"{JURISDICTIONS}:3: 'de.UTF-8' is not a language tag. Use BCP 47 tags such as 'de' "
+            "or 'pt-BR'. [jurisdiction.language]"
+        ],
+    ),
+    Case(
         "variable that refers to itself",
         {SITE: SITE_YML + "  loop: '{{ loop }}'\n", WHO: body("Again: {{ loop }}.")},
         [

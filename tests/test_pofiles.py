@@ -7,7 +7,7 @@ from translating import msgfmt_check
 
 from generator.catalogs import parse_catalog
 from generator.errors import Problems
-from generator.pofiles import PoSyntaxError, read_catalog, write_catalog
+from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog, write_catalog
 
 CATALOG = """\
 # German translation of "Privacy policy".
@@ -150,3 +150,21 @@ def test_duplicate_message_is_an_error_at_its_line():
         "msgfmt and translation tools reject duplicates. Delete one of the two entries. "
         "[catalog.duplicate]"
     ]
+
+
+def test_a_comment_written_over_two_lines_stays_a_comment(tmp_path):
+    """A title written over two lines in YAML reaches the comments of the template: each line
+    is a comment line of its own, and a header field stays one line, so the file reads back."""
+    catalog = PoCatalog(locale="de", domain="policy")
+    catalog.header_comments = ['Translation template of "Privacy\npolicy",']
+    catalog.header_fields = [("Project-Id-Version", "Privacy\npolicy")]
+    catalog.add("Who we are", "Wer wir sind", context="who", auto_comments=['Clause "Who\r\nwe"'])
+    data = write_catalog(catalog)
+    path = tmp_path / "policy.po"
+    path.write_bytes(data)
+    again = read_catalog(data.decode())
+    assert again.header_comments == ['Translation template of "Privacy', 'policy",']
+    assert again.header("Project-Id-Version") == "Privacy policy"
+    assert [m.auto_comments for m in again if m.id] == [['Clause "Who', 'we"']]
+    result = msgfmt_check(str(path))  # it warns of the header fields this catalog leaves out
+    assert result.returncode == 0, result.stderr
