@@ -112,7 +112,7 @@ def _compose_clause(
         return None
     title = (
         translator.block(
-            title_text, title_text.title or clause.title, title_text.origin.line or 1, problems
+            title_text, title_text.title or clause.title, title_text.title_at, problems
         )
         or clause.title
     )

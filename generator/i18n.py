@@ -223,7 +223,7 @@ def _texts(policy: Policy) -> list[tuple[Text, str]]:
 def _add_text(template: PoCatalog, text: Text, label: str) -> None:
     path = text.origin.path
     if text.title:
-        _add(template, text.title, text.context, (path, text.origin.line), [f"{label}: title"])
+        _add(template, text.title, text.context, (path, text.title_at), [f"{label}: title"])
     counters: dict[BlockKind, int] = {}
     for block in text.blocks:
         counters[block.kind] = counters.get(block.kind, 0) + 1

@@ -133,6 +133,13 @@ class Text:
     title: str | None
     blocks: tuple[Block, ...]
     origin: Origin
+    title_line: int | None = None
+    """The line of its title in the file (when the file gives it one)."""
+
+    @property
+    def title_at(self) -> int:
+        """Where a problem with its title is reported: the title's line, else the file's id's."""
+        return self.title_line or self.origin.line or 1
 
 
 @dataclass(frozen=True, kw_only=True)

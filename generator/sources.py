@@ -461,7 +461,7 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
     title = _string(data, "title", path, loaded, problems, default="")
     _plain_text(title, "title", path, loaded.line("title"), problems)
     if not blocks:
-        problems.add(path, loaded.line("id"), "clause.empty", "the clause has no text.")
+        problems.add(path, loaded.line("id", default=1), "clause.empty", "the clause has no text.")
     if not clause_id or not title or not _ID.match(clause_id):
         return None
     return Clause(
@@ -475,6 +475,7 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
             title=title,
             blocks=blocks,
             origin=Origin(path=path, line=loaded.line("id", default=2)),
+            title_line=loaded.line("title"),
         ),
     )
 
@@ -533,6 +534,7 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
             title=title,
             blocks=blocks,
             origin=Origin(path=path, line=loaded.line("variant_of", default=2)),
+            title_line=loaded.line("title"),
         ),
     )
 
@@ -643,7 +645,7 @@ def _text_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...
 def _find_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...]:
     problems = Problems()
     if text.title:
-        filler.fill(text.title, text.origin.path, text.origin.line or 1, problems)
+        filler.fill(text.title, text.origin.path, text.title_at, problems)
     for block in text.blocks:
         filled = filler.fill(block.text, text.origin.path, block.line, problems)
         scheme = unsafe_scheme(filled) if filled and filled != block.text else None

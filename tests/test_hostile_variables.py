@@ -202,3 +202,17 @@ def test_a_variable_whose_name_clauses_cannot_write_is_refused_at_its_line(key, 
         "starting with a letter (true, false and none are values, not names). "
         "[site.variable-name]"
     ]
+
+
+def test_a_bad_variable_in_a_title_is_reported_at_the_title_line():
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files["policies/clauses/who.md"] = WHO_MD.replace(
+        "title: Who we are", "title: Who {{ company.nmae }} is"
+    ).encode()
+    policy, problems = read_policy(files)
+    assert policy is None
+    assert [str(p) for p in problems] == [
+        "policies/clauses/who.md:3: undefined variable 'company.nmae'. Did you mean "
+        "'company.name'? Define it under 'variables' in policies/site.yml or correct the name. "
+        "[variable.undefined]"
+    ]
