@@ -174,13 +174,18 @@ def _construct(
         for key_node, value_node in node.value:
             key = _key(key_node, first)
             key_path = (*path, str(key))
-            if key in result:  # 1 and 1.0 are the same key, though written differently
+            # 1 and 1.0 are one key, though written differently; 1 and '1' are two to YAML,
+            # but one name to everything that reads the data.
+            earlier = first_lines.get(key) if key in result else first_lines.get(str(key))
+            if earlier is not None:
                 raise _Refused(
                     key_node.start_mark.line + first,
                     "yaml.duplicate-key",
-                    f"'{key}' is given twice (first on line {first_lines[key]}). Keep one of them.",
+                    f"'{key}' is given twice (first on line {earlier}). Keep one of them.",
                 )
-            lines[key_path] = first_lines[key] = key_node.start_mark.line + first
+            lines[key_path] = first_lines[key] = first_lines[str(key)] = (
+                key_node.start_mark.line + first
+            )
             result[key] = _construct(value_node, key_path, lines, first, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):

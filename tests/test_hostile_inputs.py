@@ -332,6 +332,18 @@ CASES = [
         ],
     ),
     Case(
+        "one key written as a number and as text",
+        {
+            JURISDICTIONS: JURISDICTIONS_YML
+            + "1:\n  name: One\n  languages: [en]\n'1':\n  name: Also one\n  languages: [en]\n"
+        },
+        [
+            f"{JURISDICTIONS}:{len(JURISDICTIONS_YML.splitlines()) + 4}: '1' is given twice "
+            f"(first on line {len(JURISDICTIONS_YML.splitlines()) + 1}). Keep one of them. "
+            "[yaml.duplicate-key]"
+        ],
+    ),
+    Case(
         "number too long to write out",
         {SITE: SITE_YML + "  big: 0x" + "f" * 4000 + "\n"},
         [
