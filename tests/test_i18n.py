@@ -66,7 +66,7 @@ msgid "First version."
 msgstr ""
 
 #. Clause "Who we are" (who-we-are): title
-#: policies/clauses/who.md:2
+#: policies/clauses/who.md:3
 msgctxt "who-we-are"
 msgid "Who we are"
 msgstr ""
@@ -86,7 +86,7 @@ msgid "Under the GDPR, {{ company.name }} is the controller."
 msgstr ""
 
 #. Clause "The information we collect" (data-we-collect): title
-#: policies/clauses/data.md:2
+#: policies/clauses/data.md:3
 msgctxt "data-we-collect"
 msgid "The information we collect"
 msgstr ""
