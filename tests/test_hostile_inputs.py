@@ -522,6 +522,12 @@ KEEP = (
     "compared with its msgid. Keep exactly the msgid's variables, written as there (they are "
     "filled in on the page). [translation.variables]"
 )
+STRUCTURE = (
+    "the translation's Markdown makes other blocks than its msgid's (a blank line, or a line that "
+    "starts a list item, a heading, a quote, a table or a rule): a message is one paragraph, list "
+    "item or heading, as its msgid is. Join its lines, or write \\ before the character that "
+    "starts such a line. [translation.structure]"
+)
 APPENDED = len(GERMAN.splitlines()) + 2
 """The msgctxt line of an entry appended after a blank line (its msgid is on the next line)."""
 
@@ -658,24 +664,12 @@ PO_CASES = [
     Case(
         "translation that splits its paragraph and starts a list",
         {PO: german(WHO_TITLE, 'msgstr "Wer wir sind\\n\\n- und was wir tun"')},
-        [
-            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation's Markdown makes other blocks than "
-            "its msgid's (a blank line, or a line that starts a list item, a heading, a quote, a "
-            "table or a rule): a message is one paragraph, list item or heading, as its msgid "
-            "is. Join its lines, or write \\ before the character that starts such a line. "
-            "[translation.structure]"
-        ],
+        [f"{PO}:{po_line(WHO_TITLE) - 1}: {STRUCTURE}"],
     ),
     Case(
         "translation that starts a heading",
         {PO: german(WHO_TITLE, 'msgstr "### Wer wir sind"')},
-        [
-            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation's Markdown makes other blocks than "
-            "its msgid's (a blank line, or a line that starts a list item, a heading, a quote, a "
-            "table or a rule): a message is one paragraph, list item or heading, as its msgid "
-            "is. Join its lines, or write \\ before the character that starts such a line. "
-            "[translation.structure]"
-        ],
+        [f"{PO}:{po_line(WHO_TITLE) - 1}: {STRUCTURE}"],
     ),
     Case(
         "translation drops a variable",
