@@ -17,7 +17,7 @@ from babel.messages.catalog import Catalog
 
 from generator.blocks import split_blocks
 from generator.errors import Problems
-from generator.model import Language
+from generator.model import BlockKind, Language
 from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
 from generator.yamlio import decode
 
@@ -165,9 +165,22 @@ _OTHER_BLOCK = re.compile(r"^[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$)", re
 `split_blocks` tells apart from a paragraph's line."""
 
 
+_MAY_START_BLOCK = re.compile(r"\s*(?:[-*+#>|=_]|\d)")
+"""How a one-line text that is not simply a paragraph begins (most messages do not)."""
+
+_PARAGRAPH = ((BlockKind.PARAGRAPH, 0),), ()
+
+
 def _structure(text: str) -> tuple:
     """The Markdown blocks a message's text makes: their kinds and groups, and the lines that
     start a quote, a table, a rule or an underline."""
+    if "\n" not in text and text.strip() and not _MAY_START_BLOCK.match(text):
+        return _PARAGRAPH  # a twentieth of a millisecond less, for each of thousands of messages
+    return _blocks_of(text)
+
+
+def _blocks_of(text: str) -> tuple:
+    """`_structure`, worked out in full."""
     return (
         tuple((block.kind, block.group) for block in split_blocks(text)),
         tuple(match.group(0).strip()[:1] for match in _OTHER_BLOCK.finditer(text)),

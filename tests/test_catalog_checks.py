@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from translating import GERMAN, catalog_file, translate
 
+from generator import catalogs
 from generator.pofiles import read_catalog, write_catalog
 
 JURISDICTIONS = """\
@@ -206,3 +209,17 @@ def test_clause_id_that_is_a_catalog_context_is_refused(make_project):
         "policies/clauses/change.md:2: the clause id 'change' is reserved: the catalogs "
         "translate change summaries under it. Give the clause another id. [clause.reserved-id]"
     ]
+
+
+# fmt: off
+_PIECES = ["", " ", "\t", "\u00a0", "\u3000", "\r", "\n", "\n\n", "-", "*", "+", "#", ">", "|",
+           "=", "_", "1", "9.", "1)", "\u0663", "\\", "a", "Wort", "ü", ".", ")"]
+# fmt: on
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=8).map("".join))
+def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
+    """Most messages are one line of plain words, and the check takes them for a paragraph
+    without splitting them into blocks: it must be right whenever it does."""
+    assert catalogs._structure(text) == catalogs._blocks_of(text)
