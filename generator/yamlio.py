@@ -26,6 +26,10 @@ _TAGS = {
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 """Control characters that no text needs and that would make the published XML invalid."""
 
+_LINE_SEPARATORS = re.compile("[\u2028\u2029]")
+"""Characters YAML takes for line breaks but editors, git and our line numbers do not: a value
+holding one would be cut in two, and every line after it numbered one more than the file's."""
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -80,6 +84,17 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
 
 def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Loaded | None:
     """Parse YAML with line numbers; None (and a problem) when it cannot be read."""
+    separator = _LINE_SEPARATORS.search(text)
+    if separator:
+        problems.add(
+            path,
+            text.count("\n", 0, separator.start()) + first_line,
+            "yaml.line-separator",
+            f"the YAML contains the invisible character U+{ord(separator.group()):04X} "
+            f"({unicodedata.name(separator.group()).lower()}), which YAML reads as a line break. "
+            "Replace it with a space.",
+        )
+        return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except _AliasError as error:

@@ -137,6 +137,24 @@ CASES = [
         ],
     ),
     Case(
+        # Pasted text can carry U+2028, which YAML (but no editor) takes for a line break: the
+        # title would be cut in two, and PyYAML's line numbers run one ahead of the file's.
+        "line separator in a clause's header",
+        {WHO: header("title: Who we are", "title: Who we\u2028are")},
+        [
+            f"{WHO}:3: the YAML contains the invisible character U+2028 (line separator), which "
+            "YAML reads as a line break. Replace it with a space. [yaml.line-separator]"
+        ],
+    ),
+    Case(
+        "paragraph separator in site.yml",
+        {SITE: SITE_YML.replace("name: Example Shop Ltd.", "name: Example\u2029Shop Ltd.")},
+        [
+            f"{SITE}:5: the YAML contains the invisible character U+2029 (paragraph separator), "
+            "which YAML reads as a line break. Replace it with a space. [yaml.line-separator]"
+        ],
+    ),
+    Case(
         "missing front matter",
         {WHO: "Just a paragraph, no header.\n"},
         [
