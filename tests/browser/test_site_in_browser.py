@@ -96,6 +96,43 @@ def test_page_type_has_no_serious_accessibility_violations(
     shot(phone, f"phone-{name}")
 
 
+CLAUSE_LAYOUT = """() => [...document.querySelectorAll(".policy-clause")].flatMap(section => {
+    const box = section.getBoundingClientRect();
+    const heading = section.querySelector(":scope > h2").getBoundingClientRect();
+    const problems = [];
+    if (heading.width < box.width * 0.6) {
+        problems.push(`${section.getAttribute("aria-labelledby")}: heading ${heading.width}px wide`
+            + ` in a section ${box.width}px wide`);
+    }
+    for (const child of section.children) {
+        const place = child.getBoundingClientRect();
+        if (child.matches("h2, .policy-copy") || place.height === 0) continue;
+        const style = getComputedStyle(child);
+        const outer = place.width + parseFloat(style.marginLeft) + parseFloat(style.marginRight);
+        if (place.top < heading.bottom - 1 || outer < box.width - 1) {
+            problems.push(`${section.getAttribute("aria-labelledby")}: <${child.localName}`
+                + ` class="${child.className}"> beside the heading or narrower than the section`);
+        }
+    }
+    return problems;
+})"""
+"""Where a clause's heading and its content are, as problems: the heading (with its copy button
+beside it, when it has one) takes the first row, and everything else the whole width below."""
+
+
+@pytest.mark.parametrize("name", ["current", "archive-version", "redline", "compare", "clause-history"])
+def test_clause_content_sits_below_its_heading_at_full_width(
+    name: str, site: Served, page: Page, open_context: Callable[..., BrowserContext]
+) -> None:
+    phone = open_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US").new_page()
+    for each in (page, phone):
+        each.goto(site.url + PAGE_TYPES[name])
+        if name == "compare":
+            wait_for_compare(each)
+        assert each.locator(".policy-clause").count() > 0
+        assert each.evaluate(CLAUSE_LAYOUT) == []
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
