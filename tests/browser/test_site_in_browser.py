@@ -120,7 +120,9 @@ CLAUSE_LAYOUT = """() => [...document.querySelectorAll(".policy-clause")].flatMa
 beside it, when it has one) takes the first row, and everything else the whole width below."""
 
 
-@pytest.mark.parametrize("name", ["current", "archive-version", "redline", "compare", "clause-history"])
+@pytest.mark.parametrize(
+    "name", ["current", "archive-version", "redline", "compare", "clause-history"]
+)
 def test_clause_content_sits_below_its_heading_at_full_width(
     name: str, site: Served, page: Page, open_context: Callable[..., BrowserContext]
 ) -> None:
