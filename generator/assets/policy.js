@@ -266,13 +266,68 @@
     return result;
   }
 
-  var TOKEN = /\s+|[\p{L}\p{N}_’']+|[^\p{L}\p{N}_\s]/gu;
+  /* diff.py's tokens, character for character: a run of spaces (Python's \s), one Kana or Han
+     character (scripts written without spaces: each is a word), a word (Python's \w: letters,
+     numbers and _, with apostrophes), or any other single character. */
+  var SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  var CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff66-\\uff9f";
+  var WORD = "\\p{L}\\p{N}_";
+  var TOKEN = new RegExp("[" + SPACE + "]+|[" + CJK + "]|(?:(?![" + CJK + "])[" + WORD + "’'])+|" +
+    "[^" + WORD + SPACE + "]", "gu");
+  var ONLY_SPACE = new RegExp("^[" + SPACE + "]+$", "u");
+  var SPACES = new RegExp("[" + SPACE + "]+", "gu");
+  var MAX_WORD_PAIRS = 100000, MAX_LOOKAHEAD = 50, SIMILAR = 0.5;  /* as in diff.py */
   var EQUAL = "equal", INSERTED = "inserted", DELETED = "deleted";
 
   function append(segments, edit, text) {
+    if (!text) return;
     var last = segments[segments.length - 1];
     if (last && last[0] === edit) last[1] += text;
     else segments.push([edit, text]);
+  }
+
+  function commonPrefix(a, b) {
+    var count = 0;
+    while (count < a.length && count < b.length && a[count] === b[count]) count++;
+    return count;
+  }
+
+  /** diff.py's _opcodes: difflib's, at a bounded cost (long texts compared only between their
+      common start and end, and a changed middle still too long taken as one replacement). */
+  function boundedOpcodes(a, b) {
+    if (a.length * b.length <= MAX_WORD_PAIRS) return opcodes(a, b);
+    var start = commonPrefix(a, b);
+    var end = commonPrefix(a.slice(start).reverse(), b.slice(start).reverse());
+    var aEnd = a.length - end, bEnd = b.length - end;
+    var result = [];
+    if (start) result.push([EQUAL, 0, start, 0, start]);
+    if ((aEnd - start) * (bEnd - start) > MAX_WORD_PAIRS) {
+      result.push(["replace", start, aEnd, start, bEnd]);
+    } else if (aEnd > start || bEnd > start) {
+      opcodes(a.slice(start, aEnd), b.slice(start, bEnd)).forEach(function (op) {
+        result.push([op[0], op[1] + start, op[2] + start, op[3] + start, op[4] + start]);
+      });
+    }
+    if (end) result.push([EQUAL, aEnd, a.length, bEnd, b.length]);
+    return result;
+  }
+
+  /** diff.py's _bridge_spaces: spaces kept between two changes become part of them. */
+  function bridgeSpaces(ops, b) {
+    var result = [];
+    ops.forEach(function (op, index) {
+      var bridge = op[0] === EQUAL && index > 0 && index < ops.length - 1 &&
+        b.slice(op[3], op[4]).every(function (token) { return ONLY_SPACE.test(token); });
+      var last = result[result.length - 1];
+      if ((op[0] !== EQUAL || bridge) && last && last[0] === "replace") {
+        result[result.length - 1] = ["replace", last[1], op[2], last[3], op[4]];
+      } else if (op[0] !== EQUAL || bridge) {
+        result.push(["replace", op[1], op[2], op[3], op[4]]);
+      } else {
+        result.push(op);
+      }
+    });
+    return result;
   }
 
   /** diff.py's diff_words: stretches of equal, deleted and inserted text. */
@@ -280,12 +335,37 @@
     var a = oldText.match(TOKEN) || [];
     var b = newText.match(TOKEN) || [];
     var segments = [];
-    opcodes(a, b).forEach(function (op) {
-      if (op[0] === "equal") { append(segments, EQUAL, b.slice(op[3], op[4]).join("")); return; }
+    bridgeSpaces(boundedOpcodes(a, b), b).forEach(function (op) {
+      if (op[0] === EQUAL) { append(segments, EQUAL, b.slice(op[3], op[4]).join("")); return; }
       if (op[2] > op[1]) append(segments, DELETED, a.slice(op[1], op[2]).join(""));
       if (op[4] > op[3]) append(segments, INSERTED, b.slice(op[3], op[4]).join(""));
     });
     return segments;
+  }
+
+  /** difflib's quick_ratio and ratio, for two token lists. */
+  function quickRatio(a, b) {
+    var available = new Map(), matches = 0;
+    b.forEach(function (token) { available.set(token, (available.get(token) || 0) + 1); });
+    a.forEach(function (token) {
+      var left = available.get(token) || 0;
+      available.set(token, left - 1);
+      if (left > 0) matches++;
+    });
+    return a.length + b.length ? 2 * matches / (a.length + b.length) : 1;
+  }
+
+  function ratio(a, b) {
+    var matches = 0;
+    opcodes(a, b).forEach(function (op) { if (op[0] === EQUAL) matches += op[2] - op[1]; });
+    return a.length + b.length ? 2 * matches / (a.length + b.length) : 1;
+  }
+
+  /** diff.py's _similar: alike enough to be shown as one edited paragraph. */
+  function similar(oldText, newText) {
+    var a = oldText.match(TOKEN) || [], b = newText.match(TOKEN) || [];
+    if (quickRatio(a, b) < SIMILAR) return false;
+    return a.length * b.length > MAX_WORD_PAIRS || ratio(a, b) >= SIMILAR;
   }
 
   function plainText(node) {
@@ -296,7 +376,7 @@
       if (/^(P|LI|BR|H[3-6])$/.test(n.nodeName)) parts.push(" ");
       Array.prototype.forEach.call(n.childNodes, walk);
     })(node);
-    return parts.join("").replace(/\s+/g, " ").trim();
+    return parts.join("").replace(SPACES, " ").replace(/^ | $/g, "");
   }
 
   /** A clause's blocks (paragraphs, list items, sub-headings), as blocks.py splits its source. */
@@ -323,23 +403,29 @@
     return {prefix: block.prefix, segments: [[edit, block.text]]};
   }
 
-  /** diff.py's diff_paragraphs: blocks aligned, aligned pairs diffed word by word. */
+  /** diff.py's diff_paragraphs: blocks aligned, then each removed block paired, in order, with the
+      first later added one it resembles (diff.py's _replace), and each pair diffed word by word. */
   function diffParagraphs(oldBlocks, newBlocks) {
     var result = [];
     var keys = function (blocks) { return blocks.map(function (b) { return b.key; }); };
     opcodes(keys(oldBlocks), keys(newBlocks)).forEach(function (op) {
-      var i1 = op[1], i2 = op[2], j1 = op[3], j2 = op[4];
-      if (op[0] === "equal") {
-        newBlocks.slice(j1, j2).forEach(function (b) { result.push(whole(b, EQUAL)); });
+      if (op[0] === EQUAL) {
+        newBlocks.slice(op[3], op[4]).forEach(function (b) { result.push(whole(b, EQUAL)); });
         return;
       }
-      var pairs = op[0] === "replace" ? Math.min(i2 - i1, j2 - j1) : 0;
-      for (var k = 0; k < pairs; k++) {
-        var before = oldBlocks[i1 + k], after = newBlocks[j1 + k];
+      var added = newBlocks.slice(op[3], op[4]), start = 0;
+      oldBlocks.slice(op[1], op[2]).forEach(function (before) {
+        var match = -1;
+        for (var j = start; j < Math.min(added.length, start + MAX_LOOKAHEAD); j++) {
+          if (similar(before.text, added[j].text)) { match = j; break; }
+        }
+        if (match < 0) { result.push(whole(before, DELETED)); return; }
+        added.slice(start, match).forEach(function (b) { result.push(whole(b, INSERTED)); });
+        var after = added[match];
         result.push({prefix: after.prefix || before.prefix, segments: diffWords(before.text, after.text)});
-      }
-      oldBlocks.slice(i1 + pairs, i2).forEach(function (b) { result.push(whole(b, DELETED)); });
-      newBlocks.slice(j1 + pairs, j2).forEach(function (b) { result.push(whole(b, INSERTED)); });
+        start = match + 1;
+      });
+      added.slice(start).forEach(function (b) { result.push(whole(b, INSERTED)); });
     });
     return result;
   }
@@ -508,7 +594,10 @@
     compare();
   }
 
-  window.policyDiff = {diffDocuments: diffDocuments, diffWords: diffWords, suggest: suggest};
+  window.policyDiff = {
+    diffDocuments: diffDocuments, diffParagraphs: diffParagraphs, diffWords: diffWords,
+    suggest: suggest, tokens: function (text) { return text.match(TOKEN) || []; },
+  };
 
   setUpChooser();
   setUpCopyButtons();

@@ -1,0 +1,131 @@
+"""The compare page diffs two versions in the browser (policy.js); the redline pages are diffed by
+diff.py. A shopper who compares version 2 with version 3 must see what the redline of version 3
+shows, so the script must split words, pair paragraphs and bound its cost exactly as diff.py does.
+Here both run on the same seeded random texts, in the machine's Chromium, and must agree."""
+
+from __future__ import annotations
+
+import random
+import sys
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from local_browser import chromium
+from playwright.sync_api import Page
+
+from generator import diff
+from generator.markup import to_text
+
+pytestmark = pytest.mark.browser
+
+SCRIPT = Path(diff.__file__).parent / "assets" / "policy.js"
+
+WORDS = (  # noqa: SIM905 - a sentence's words are easier to read as a sentence
+    "we keep your order records for six years data , . ; : ( ) “ ” ' ’ don't l'adresse 10 2026 "
+    "1,000 Datenschutz straße café naïve a_b x2 ½ ² – — … 我们 保存 您的 订单 记录 个人信息 データ "
+    "を 保存 します 데이터를 보관합니다 نحن نحتفظ بسجلات طلبك لمدة ست سنوات हम आपका डेटा रखते हैं"
+).split()
+SPACES = [" ", " ", " ", "", "  ", "\u00a0", "\u3000", "\t"]
+
+
+@pytest.fixture(scope="module")
+def page() -> Iterator[Page]:
+    """A blank page with policy.js loaded."""
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_content("<!doctype html><html><body></body></html>")
+        page.add_script_tag(path=str(SCRIPT))
+        yield page
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(WORDS) + rng.choice(SPACES) for _ in range(words)).strip()
+
+
+def _edited(rng: random.Random, text: str, edits: int) -> str:
+    words = text.split(" ")
+    for _ in range(edits):
+        at = rng.randrange(len(words) + 1)
+        kind = rng.random()
+        if kind < 0.4:
+            words.insert(at, rng.choice(WORDS))
+        elif words and kind < 0.7:
+            del words[min(at, len(words) - 1)]
+        elif words:
+            words[min(at, len(words) - 1)] = rng.choice(WORDS)
+    return " ".join(words)
+
+
+def test_words_are_split_as_diff_py_splits_them(page: Page) -> None:
+    # Every character Python's Unicode tables know (private use aside), each between letters, so
+    # that each is seen both on its own and next to a word. The tokens are compared by their
+    # lengths in UTF-16 units, which is what the page has to send back.
+    known = [
+        chr(c)
+        for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) not in {"Cn", "Co", "Cs"}
+    ]
+    text = "".join(f"a{c}b {c}{c} " for c in known)
+    lengths = page.evaluate(
+        "t => window.policyDiff.tokens(t).map(token => token.length).join(',')", text
+    )
+    assert lengths == ",".join(
+        str(len(t.encode("utf-16-le")) // 2) for t in diff._TOKEN.findall(text)
+    )
+
+
+def test_word_diffs_agree_with_diff_py(page: Page) -> None:
+    rng = random.Random(7)
+    pairs = []
+    for _ in range(300):
+        # Up to 400 words, past the size (about 160 on each side) above which the cost is bounded.
+        old = _text(rng, rng.choice([1, 3, 8, 20, 60, 200, 400]))
+        pairs.append((old, _edited(rng, old, rng.choice([1, 2, 5, 20, 200]))))
+    in_browser = page.evaluate(
+        "pairs => pairs.map(p => window.policyDiff.diffWords(p[0], p[1]))", pairs
+    )
+    expected = [[[e.value, t] for e, t in diff.diff_words(a, b)] for a, b in pairs]
+    assert sum(len(segments) > 1 for segments in expected) > 250
+    for pair, got, want in zip(pairs, in_browser, expected, strict=True):
+        assert got == want, pair
+
+
+def test_paragraph_diffs_agree_with_diff_py(page: Page) -> None:
+    rng = random.Random(11)
+    cases = []
+    for _ in range(150):
+        old = [
+            rng.choice(["", "", "- ", "1. ", "### "]) + _text(rng, rng.choice([2, 8, 30]))
+            for _ in range(rng.randrange(1, 12))
+        ]
+        new = list(old)
+        for _ in range(rng.randrange(1, 6)):
+            at = rng.randrange(len(new) + 1)
+            kind = rng.random()
+            if kind < 0.3:
+                new.insert(at, _text(rng, rng.choice([2, 8, 30])))
+            elif new and kind < 0.5:
+                del new[min(at, len(new) - 1)]
+            elif new:
+                at = min(at, len(new) - 1)
+                prefix, text = diff._split_prefix(new[at])
+                new[at] = prefix + _edited(rng, text, rng.choice([1, 3, 10]))
+        cases.append((old, new))
+    in_browser = page.evaluate(
+        """cases => cases.map(c => window.policyDiff.diffParagraphs(c[0], c[1]))""",
+        [[[_block(p) for p in old], [_block(p) for p in new]] for old, new in cases],
+    )
+    for case, got in zip(cases, in_browser, strict=True):
+        want = [
+            {"prefix": p.prefix, "segments": [[e.value, t] for e, t in p.segments]}
+            for p in diff.diff_paragraphs(*case)
+        ]
+        assert got == want, case
+
+
+def _block(paragraph: str) -> dict[str, str]:
+    """A paragraph as policy.js's blocksOf gives it: its prefix, a key and its plain text."""
+    prefix, text = diff._split_prefix(paragraph)
+    return {"prefix": prefix, "key": paragraph, "text": to_text(text)}
