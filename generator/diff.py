@@ -77,7 +77,7 @@ def diff_words(old: str, new: str) -> tuple[tuple[Edit, str], ...]:
     """Word-level stretches of equal, deleted and inserted text between two plain texts."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     segments: list[tuple[Edit, str]] = []
-    for op, i1, i2, j1, j2 in _bridge_spaces(_opcodes(a, b), b):
+    for op, i1, i2, j1, j2 in _bridge_spaces(_words_first(_opcodes(a, b), a, b), b):
         if op == "equal":
             _append(segments, Edit.EQUAL, "".join(b[j1:j2]))
             continue
@@ -124,6 +124,37 @@ def _common_prefix(a: list[str], b: list[str]) -> int:
             break
         count += 1
     return count
+
+
+def _words_first(opcodes: list, a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes with each inserted or deleted run that starts with a space moved one token on when
+    the text after it starts with that space too: "your" + " full" + " name" marks the same words
+    as "your " + "full " + "name", whose mark begins at the word added or removed."""
+    opcodes = list(opcodes)
+    result: list[tuple[str, int, int, int, int]] = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        edit = a[i1:i2] if op == "delete" else b[j1:j2]
+        following = opcodes[index + 1] if index + 1 < len(opcodes) else None
+        if (
+            op not in ("insert", "delete")
+            or len(edit) < 2
+            or not edit[0].isspace()
+            or following is None
+            or following[2] - following[1] < 2
+            or a[following[1]] != edit[0]
+        ):
+            result.append((op, i1, i2, j1, j2))
+            continue
+        if result and result[-1][0] == "equal":
+            _, p1, _, q1, _ = result.pop()
+        else:
+            p1, q1 = i1, j1
+        result.append(("equal", p1, i1 + 1, q1, j1 + 1))
+        deleted, inserted = (1, 0) if op == "delete" else (0, 1)
+        result.append((op, i1 + 1, i2 + deleted, j1 + 1, j2 + inserted))
+        _, n1, n2, m1, m2 = following
+        opcodes[index + 1] = ("equal", n1 + 1, n2, m1 + 1, m2)
+    return result
 
 
 def _bridge_spaces(opcodes: list, b: list[str]) -> list[tuple[str, int, int, int, int]]:

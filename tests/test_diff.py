@@ -40,6 +40,23 @@ def test_diff_words_marks_only_the_changed_word():
     )
 
 
+def test_diff_words_marks_begin_at_the_word_added_or_removed():
+    """A word added between two spaces could be marked with the space before it or after it; the
+    mark takes the space after it, so that it starts at the word ("your +full name")."""
+    assert diff_words("your name;", "your full name;") == ((E, "your "), (I, "full "), (E, "name;"))
+    assert diff_words("your full name;", "your name;") == ((E, "your "), (D, "full "), (E, "name;"))
+    assert diff_words("full name", "name") == ((D, "full "), (E, "name"))
+    # At the end there is no space after it to take.
+    assert diff_words("your name", "your name too") == ((E, "your name"), (I, " too"))
+    # A word replaced by another has no space to choose.
+    assert diff_words("one two three", "one four three") == (
+        (E, "one "),
+        (D, "two"),
+        (I, "four"),
+        (E, " three"),
+    )
+
+
 def test_diff_paragraphs_compare_the_text_readers_see_not_the_markdown():
     (paragraph,) = diff_paragraphs(
         ["We keep it for *13* months."], ["We keep it for **13** months."]
@@ -98,7 +115,7 @@ def test_diff_paragraphs_pairs_an_edited_paragraph_past_an_inserted_one():
                 (E, "."),
             ),
         ),
-        ("- ", ((E, "your"), (I, " full"), (E, " name;"))),
+        ("- ", ((E, "your "), (I, "full "), (E, "name;"))),
     ]
 
 
@@ -138,7 +155,7 @@ def test_diff_documents_added_removed_changed_and_moved_clauses():
     data_change = changes[1]
     assert (data_change.title, data_change.old_title) == ("Data we collect", "Data")
     assert [p.segments for p in data_change.paragraphs] == [
-        ((E, "Your"), (I, " full"), (E, " name.")),
+        ((E, "Your "), (I, "full "), (E, "name.")),
         ((E, "Your address."),),
     ]
     removed = changes[2]
@@ -180,9 +197,9 @@ def test_diff_versions_from_history_rename_edit_and_deletion(make_project):
         ("data-we-collect", "removed", False),
     ]
     assert change.clauses[0].paragraphs[0].segments == (
-        (E, "Example Shop Ltd. runs this"),
-        (I, " online"),
-        (E, " shop. Write to privacy@shop.example."),
+        (E, "Example Shop Ltd. runs this "),
+        (I, "online "),
+        (E, "shop. Write to privacy@shop.example."),
     )
     assert [p.segments for p in change.clauses[1].paragraphs] == [
         ((D, "We collect only what we need to deliver your order:"),),
@@ -210,7 +227,7 @@ def test_redline_page_shows_removed_clause_and_marks(make_project):
         '<del><span class="policy-sr">removed: </span>We collect only what we need to deliver '
         "your order:</del>" in page
     )
-    assert '<ins><span class="policy-sr">added: </span> online</ins>' in page
+    assert '<ins><span class="policy-sr">added: </span>online </ins>' in page
 
 
 def test_redline_for_a_reordered_clause_is_moved(make_project):

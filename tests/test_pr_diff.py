@@ -46,7 +46,7 @@ DATA_REDLINE = """\
 
 …
 
-- your<ins> full</ins> name;
+- your <ins>full </ins>name;
 - your delivery address<del>.</del><ins>;</ins>
 - <ins>your phone number.</ins>"""
 

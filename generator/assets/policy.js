@@ -312,6 +312,29 @@
     return result;
   }
 
+  /** diff.py's _words_first: an inserted or deleted run that starts with a space is moved one
+      token on when the text after it starts with that space too, so that its mark begins at a word. */
+  function wordsFirst(ops, a, b) {
+    ops = ops.slice();
+    var result = [];
+    ops.forEach(function (op, index) {
+      var edit = op[0] === "delete" ? a.slice(op[1], op[2]) : b.slice(op[3], op[4]);
+      var following = ops[index + 1];
+      if ((op[0] !== "insert" && op[0] !== "delete") || edit.length < 2 || !ONLY_SPACE.test(edit[0]) ||
+          !following || following[2] - following[1] < 2 || a[following[1]] !== edit[0]) {
+        result.push(op);
+        return;
+      }
+      var last = result[result.length - 1], p1 = op[1], q1 = op[3];
+      if (last && last[0] === EQUAL) { result.pop(); p1 = last[1]; q1 = last[3]; }
+      result.push([EQUAL, p1, op[1] + 1, q1, op[3] + 1]);
+      var deleted = op[0] === "delete" ? 1 : 0;
+      result.push([op[0], op[1] + 1, op[2] + deleted, op[3] + 1, op[4] + 1 - deleted]);
+      ops[index + 1] = [EQUAL, following[1] + 1, following[2], following[3] + 1, following[4]];
+    });
+    return result;
+  }
+
   /** diff.py's _bridge_spaces: spaces kept between two changes become part of them. */
   function bridgeSpaces(ops, b) {
     var result = [];
@@ -335,7 +358,7 @@
     var a = oldText.match(TOKEN) || [];
     var b = newText.match(TOKEN) || [];
     var segments = [];
-    bridgeSpaces(boundedOpcodes(a, b), b).forEach(function (op) {
+    bridgeSpaces(wordsFirst(boundedOpcodes(a, b), a, b), b).forEach(function (op) {
       if (op[0] === EQUAL) { append(segments, EQUAL, b.slice(op[3], op[4]).join("")); return; }
       if (op[2] > op[1]) append(segments, DELETED, a.slice(op[1], op[2]).join(""));
       if (op[4] > op[3]) append(segments, INSERTED, b.slice(op[3], op[4]).join(""));
