@@ -48,6 +48,8 @@ class BuildOptions:
     previous: Path | None = None
     """versions.json of the last publication: no version it lists may disappear or change."""
     site_url: str = ""
+    """The address the site is published at (mkdocs.yml's `site_url` unless given): the error page
+    links to it from any depth, and the sitemap and feeds use absolute addresses."""
     cache: bool = True
     """Reuse framed pages from earlier builds, and keep this build's for the next."""
     cache_dir: Path | None = None
@@ -316,8 +318,11 @@ def build_site(
     )
     try:
         with progress.timer("mkdocs"):
-            config = load_config(str(options.project_dir / "mkdocs.yml"), site_dir=str(staging))
-        if not options.site_url and config.site_url:
+            overrides = {"site_url": options.site_url} if options.site_url else {}
+            config = load_config(
+                str(options.project_dir / "mkdocs.yml"), site_dir=str(staging), **overrides
+            )
+        if config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
             options = dataclasses.replace(options, site_url=config.site_url)

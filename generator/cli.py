@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import urllib.parse
 from pathlib import Path
 
 import click
@@ -114,6 +115,14 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     default=0,
     help="Processes that render pages at once (default: one per processor, at most four).",
 )
+@click.option(
+    "--site-url",
+    default="",
+    callback=lambda _context, _parameter, value: _web_address(value),
+    help="The address the site is published at, such as https://example.github.io/policy/ "
+    "(default: site_url in mkdocs.yml): the error page then works at any depth, and the sitemap "
+    "and feeds give absolute addresses.",
+)
 def build(
     project_dir: Path,
     site_dir: Path | None,
@@ -122,6 +131,7 @@ def build(
     cache_dir: Path | None,
     no_cache: bool,
     jobs: int,
+    site_url: str,
 ) -> None:
     """Build the complete static site from the policy and its git history."""
     from generator.build import BuildOptions, build_site
@@ -134,6 +144,7 @@ def build(
         cache=not no_cache,
         cache_dir=cache_dir.resolve() if cache_dir else None,
         jobs=jobs,
+        site_url=site_url,
     )
     # Progress goes to standard output; problems and the closing line to standard error.
     summary = build_site(options, site_dir or project_dir / "site", Progress(sys.stdout))
@@ -253,6 +264,17 @@ _NO_DISCLOSURES = Problem(
     message="there is no required-disclosures data to report on. Add the legal team's file there "
     "(see docs/authoring.md).",
 )
+
+
+def _web_address(value: str) -> str:
+    """The site's address as given, if it is a web address with a host."""
+    parts = urllib.parse.urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise click.BadParameter(
+            f"'{value}' is not a web address. Give the whole address the site is published at, "
+            "such as https://example.github.io/policy/."
+        )
+    return value
 
 
 def _repository_prefix(project_dir: Path) -> str:

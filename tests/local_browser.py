@@ -7,6 +7,7 @@ import contextlib
 import functools
 import http.server
 import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,20 +24,47 @@ CHROMIUM_ARGS = [
 """Without the background-networking flags Chromium keeps trying to reach Google's hosts."""
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """Files of a folder below a path prefix, as GitHub Pages serves a project site: an address
+    the folder lacks is answered with its 404.html, status 404."""
+
+    prefix = "/"
+
+    def translate_path(self, path: str) -> str:
+        path = urllib.parse.urlsplit(path).path
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "404.html.missing")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib's name
         """Keep the test output clean."""
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """Serve a folder over HTTP from a thread on 127.0.0.1; yields its base address."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
+def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
+    """Serve a folder over HTTP from a thread on 127.0.0.1, below `prefix`; yields its base
+    address."""
+    handler = functools.partial(
+        type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(folder)
+    )
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

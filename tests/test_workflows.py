@@ -120,11 +120,21 @@ def test_pull_request_workflow_comments_with_full_history():
 
 def test_publish_commands_build_and_guard_a_real_project(make_project):
     project = make_project({**COVERED_FILES, ".gitignore": "/site/\n/previous-versions.json\n"})
-    check, guarded, first = readme_commands("publish.yml")
+    site_url = {"SITE_URL": "https://shop.example/privacy"}  # as actions/configure-pages gives it
+    check, guarded, first = (
+        [string.Template(a).safe_substitute(site_url) for a in argv]
+        for argv in readme_commands("publish.yml")
+    )
     result = run(project, check)
     assert result.returncode == 0, result.stderr
     result = run(project, first)
     assert result.returncode == 0, result.stderr
+    # GitHub Pages answers any missing address below /privacy/ with 404.html: its links are
+    # absolute, from the site's address.
+    not_found = (project.root / "site" / "404.html").read_text()
+    assert 'href="/privacy/assets/policy.css"' in not_found
+    assert 'href="/privacy/eu/en/"' in not_found
+    assert "<loc>https://shop.example/privacy/eu/en/</loc>" in project.read("site/sitemap.xml")
     shutil.copy(project.root / "site" / "versions.json", project.root / "previous-versions.json")
     project.commit(
         "Keep order records for ten years",

@@ -203,6 +203,19 @@
     }
   }
 
+  /* The error page: point a reader at the document whose region and language the missing address
+     names (404.html lists every document's policy in force, hidden). */
+  function setUpNotFound() {
+    var list = document.querySelector("[data-policy-not-found]");
+    if (!list) return;
+    var base = list.dataset.policyNotFound, path = location.pathname;
+    if (path.indexOf(base) !== 0) return;
+    var rest = path.slice(base.length).toLowerCase() + "/";
+    Array.prototype.forEach.call(list.querySelectorAll("[data-policy-document]"), function (a) {
+      if (rest.indexOf(a.dataset.policyDocument) === 0) a.parentNode.hidden = false;
+    });
+  }
+
   /* Compare two versions ------------------------------------------------------------------ */
 
   /** difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes(), for arrays of strings. */
@@ -626,5 +639,6 @@
   setUpCopyButtons();
   setUpMenus();
   setUpPrint();
+  setUpNotFound();
   setUpCompare();
 })();
