@@ -140,6 +140,7 @@ def _words_first(opcodes: list, a: list[str], b: list[str]) -> list[tuple[str, i
             or len(edit) < 2
             or not edit[0].isspace()
             or following is None
+            or following[0] != "equal"
             or following[2] - following[1] < 2
             or a[following[1]] != edit[0]
         ):

@@ -334,7 +334,8 @@
       var edit = op[0] === "delete" ? a.slice(op[1], op[2]) : b.slice(op[3], op[4]);
       var following = ops[index + 1];
       if ((op[0] !== "insert" && op[0] !== "delete") || edit.length < 2 || !ONLY_SPACE.test(edit[0]) ||
-          !following || following[2] - following[1] < 2 || a[following[1]] !== edit[0]) {
+          !following || following[0] !== EQUAL || following[2] - following[1] < 2 ||
+          a[following[1]] !== edit[0]) {
         result.push(op);
         return;
       }
