@@ -48,6 +48,20 @@ def test_build_replace_variant_wins_over_inherited_text(make_project):
     assert "runs this shop" not in page
 
 
+def test_build_replace_variant_without_text_takes_the_clause_out(make_project):
+    project = make_project(
+        {
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("mode: extend", "mode: replace")
+            .replace("topics: [dpo-contact]\n", "")
+            .replace("Under the GDPR, {{ company.name }} is the controller.\n", ""),
+        }
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert 'id="who-we-are"' not in project.read("site/eu/en/index.html")
+    assert 'id="who-we-are"' in project.read("site/global/en/index.html")
+
+
 def test_build_most_specific_variant_applies_last(make_project):
     project = make_project(
         {
