@@ -1,17 +1,20 @@
 """Stage 5: what changed between two versions of a document.
 
 Clauses are matched by id, so a clause renamed or moved to another file is the same clause. Inside a
-changed clause, paragraphs are aligned first and only aligned paragraphs are diffed word by word:
-a word diff over a whole document is quadratic and pairs unrelated words.
+changed clause, the blocks its HTML shows (paragraphs, list items with the numbers a reader sees,
+sub-headings) are aligned first and only aligned blocks are diffed word by word: a word diff over a
+whole document is quadratic and pairs unrelated words. The compare page's script (policy.js) does
+the same from the same published HTML, rule for rule; the browser tests hold the two to it.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
-from generator.markup import to_text
+from generator.markup import ShownBlock, shown_blocks
 from generator.model import (
     Change,
     ChangeType,
@@ -61,13 +64,17 @@ def diff_documents(old: Document | None, new: Document) -> tuple[ClauseChange, .
     return tuple(changes)
 
 
-def diff_paragraphs(old: list[str], new: list[str]) -> tuple[RedlineParagraph, ...]:
-    """Paragraphs aligned, then each pair of changed paragraphs diffed word by word."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+def diff_paragraphs(
+    old: Sequence[ShownBlock], new: Sequence[ShownBlock]
+) -> tuple[RedlineParagraph, ...]:
+    """Blocks aligned, then each pair of changed blocks diffed word by word."""
+    matcher = difflib.SequenceMatcher(
+        None, [b.key for b in old], [b.key for b in new], autojunk=False
+    )
     result: list[RedlineParagraph] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            result.extend(_whole(p, Edit.EQUAL) for p in new[j1:j2])
+            result.extend(_whole(b, Edit.EQUAL) for b in new[j1:j2])
             continue
         result.extend(_replace(old[i1:i2], new[j1:j2]))
     return tuple(result)
@@ -178,32 +185,37 @@ def _bridge_spaces(opcodes: list, b: list[str]) -> list[tuple[str, int, int, int
     return result
 
 
-def _replace(old: list[str], new: list[str]) -> list[RedlineParagraph]:
-    """A run of paragraphs replaced by another: each old paragraph is paired, in order, with the
-    first later new one it resembles; the rest were removed or added."""
+def _replace(old: Sequence[ShownBlock], new: Sequence[ShownBlock]) -> list[RedlineParagraph]:
+    """A run of blocks replaced by another: each old block is paired, in order, with the first
+    later new one it resembles; the rest were removed or added."""
     result: list[RedlineParagraph] = []
     start = 0
-    for paragraph in old:
+    for block in old:
         match = next(
             (
                 j
                 for j in range(start, min(len(new), start + MAX_LOOKAHEAD))
-                if _similar(paragraph, new[j])
+                if _similar(block.text, new[j].text)
             ),
             None,
         )
         if match is None:
-            result.append(_whole(paragraph, Edit.DELETED))
+            result.append(_whole(block, Edit.DELETED))
             continue
-        result.extend(_whole(p, Edit.INSERTED) for p in new[start:match])
-        result.append(_paragraph_redline(paragraph, new[match]))
+        result.extend(_whole(b, Edit.INSERTED) for b in new[start:match])
+        after = new[match]
+        result.append(
+            RedlineParagraph(
+                prefix=after.prefix or block.prefix, segments=diff_words(block.text, after.text)
+            )
+        )
         start = match + 1
-    result.extend(_whole(p, Edit.INSERTED) for p in new[start:])
+    result.extend(_whole(b, Edit.INSERTED) for b in new[start:])
     return result
 
 
 def _similar(old: str, new: str) -> bool:
-    a, b = _TOKEN.findall(to_text(old)), _TOKEN.findall(to_text(new))
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.quick_ratio() < _SIMILAR:
         return False
@@ -254,13 +266,13 @@ def _clause_change(
 def clause_paragraphs(
     before: ComposedClause | None, after: ComposedClause | None
 ) -> tuple[RedlineParagraph, ...]:
-    """A clause's paragraphs with what changed between two versions of it marked inside: all
-    deleted when it was removed, all inserted when it was added."""
+    """A clause's blocks, as its HTML shows them, with what changed between two versions of it
+    marked inside: all deleted when it was removed, all inserted when it was added."""
     if after is None:
-        return tuple(_whole(p, Edit.DELETED) for p in before.paragraphs) if before else ()
+        return tuple(_whole(b, Edit.DELETED) for b in shown_blocks(before.html)) if before else ()
     if before is None:
-        return tuple(_whole(p, Edit.INSERTED) for p in after.paragraphs)
-    return diff_paragraphs(list(before.paragraphs), list(after.paragraphs))
+        return tuple(_whole(b, Edit.INSERTED) for b in shown_blocks(after.html))
+    return diff_paragraphs(shown_blocks(before.html), shown_blocks(after.html))
 
 
 def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
@@ -290,25 +302,8 @@ def _merged_order(old_order: list[str], new_order: list[str]) -> list[str]:
     return result
 
 
-def _paragraph_redline(old: str, new: str) -> RedlineParagraph:
-    old_prefix, old_text = _split_prefix(old)
-    new_prefix, new_text = _split_prefix(new)
-    return RedlineParagraph(
-        prefix=new_prefix or old_prefix, segments=diff_words(to_text(old_text), to_text(new_text))
-    )
-
-
-def _whole(paragraph: str, edit: Edit) -> RedlineParagraph:
-    prefix, text = _split_prefix(paragraph)
-    return RedlineParagraph(prefix=prefix, segments=((edit, to_text(text)),))
-
-
-_PREFIX = re.compile(r"^(#{1,6} |- |\d{1,9}[.)] )")
-
-
-def _split_prefix(paragraph: str) -> tuple[str, str]:
-    match = _PREFIX.match(paragraph)
-    return (match.group(1), paragraph[match.end() :]) if match else ("", paragraph)
+def _whole(block: ShownBlock, edit: Edit) -> RedlineParagraph:
+    return RedlineParagraph(prefix=block.prefix, segments=((edit, block.text),))
 
 
 def _append(segments: list[tuple[Edit, str]], edit: Edit, text: str) -> None:

@@ -1,4 +1,4 @@
-"""Markdown to safe HTML, and HTML to plain text.
+"""Markdown to safe HTML, and HTML to the blocks and plain text a reader sees.
 
 All clause text, translated or not, passes through `to_html`, which sanitizes with nh3 whatever the
 Markdown produced: editors' and translators' text can never put script or styles into a page.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 
@@ -89,28 +90,97 @@ def sanitize(fragment: str) -> str:
     )
 
 
-@lru_cache(maxsize=65536)
-def to_text(text: str) -> str:
-    """The plain text a reader sees for Markdown text."""
-    parser = _TextParser()
-    parser.feed(to_html(text))
-    parser.close()
-    return re.sub(r"\s+", " ", "".join(parser.parts)).strip()
-
-
 def escape(text: str) -> str:
     """Text safe to put between HTML tags."""
     return html.escape(text, quote=True)
 
 
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
+@dataclass(frozen=True)
+class ShownBlock:
+    """A block of a clause as a reader sees it: a paragraph, a list item or a sub-heading."""
+
+    prefix: str
+    """How the block is marked: `- ` or `3. ` (its number as shown) for a list item, `### ` for a
+    sub-heading, empty for anything else."""
+    key: str
+    """The prefix and the block's inner HTML: two blocks show the same exactly when it is equal."""
+    text: str
+    """Its plain text, white space folded."""
+
+
+@lru_cache(maxsize=65536)
+def shown_blocks(fragment: str) -> tuple[ShownBlock, ...]:
+    """The blocks of a clause's HTML, as the compare page's script (`blocksOf` in policy.js) reads
+    them from the same HTML: each child of the top, and each item of a list at the top."""
+    reader = _BlockReader(fragment)
+    reader.feed(fragment)
+    reader.close()
+    return tuple(reader.blocks)
+
+
+_SPACES = re.compile(r"\s+")
+_BREAKS = {"p", "li", "br", "h3", "h4", "h5", "h6", "tr", "th", "td"}
+"""Elements whose start separates words, as a reader sees them (`plainText` in policy.js)."""
+_VOID = {"br"}
+_HEADING = re.compile(r"h([3-6])")
+
+
+class _BlockReader(HTMLParser):
+    """Collects `ShownBlock`s; positions come from the parser, so each key is the block's own
+    inner HTML as written."""
+
+    def __init__(self, fragment: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.fragment = fragment
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", fragment)]
+        self.blocks: list[ShownBlock] = []
+        self.depth = 0
+        self.list: tuple[str, int] | None = None
+        """The list at the top being read: its tag and the number of its next item."""
+        self.block: tuple[str, int, int] | None = None
+        """The block being read: its prefix, where its inner HTML starts, and its depth."""
         self.parts: list[str] = []
 
-    def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+    def _position(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # noqa: ARG002
-        if tag in {"p", "li", "br", "h3", "h4", "h5", "h6"}:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        inner = self._position() + len(self.get_starttag_text() or "")
+        if self.block is not None and tag in _BREAKS:
             self.parts.append(" ")
+        if self.depth == 0 and tag in ("ul", "ol"):
+            start = dict(attrs).get("start") or "1"
+            self.list = (tag, int(start) if start.isdigit() else 1)
+        elif self.block is None and (self.depth == 0 or (self.depth == 1 and self.list)):
+            self.block = (self._prefix(tag), inner, self.depth)
+            self.parts = [" "] if tag in _BREAKS else []
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth -= 1
+        if self.block is not None and self.depth == self.block[2]:
+            prefix, inner, _ = self.block
+            text = _SPACES.sub(" ", "".join(self.parts)).strip(" ")
+            html_inside = self.fragment[inner : self._position()]
+            self.blocks.append(ShownBlock(prefix=prefix, key=prefix + html_inside, text=text))
+            self.block = None
+        elif self.depth == 0:
+            self.list = None
+
+    def handle_data(self, data: str) -> None:
+        if self.block is not None:
+            self.parts.append(data)
+
+    def _prefix(self, tag: str) -> str:
+        if self.list is not None:
+            kind, number = self.list
+            if kind == "ul":
+                return "- "
+            self.list = (kind, number + 1)
+            return f"{number}. "
+        heading = _HEADING.fullmatch(tag)
+        return "#" * int(heading.group(1)) + " " if heading else ""

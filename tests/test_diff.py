@@ -6,7 +6,7 @@ from conftest import change_yml
 from histories import DATA_MD, WHO_MD, history_of, publication
 
 from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
-from generator.markup import to_html
+from generator.markup import shown_blocks, to_html
 from generator.model import ChangeType, ComposedClause, Document, Edit
 
 E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED  # noqa: E741 - read like the diff marks
@@ -20,6 +20,13 @@ def _clause(clause_id: str, title: str, *paragraphs: str) -> ComposedClause:
         html=to_html("\n\n".join(paragraphs)),
         topics=(),
         contexts=(clause_id,),
+    )
+
+
+def _redline(old: list[str], new: list[str]):
+    """The redline of two runs of Markdown paragraphs, as their HTML shows them."""
+    return diff_paragraphs(
+        shown_blocks(to_html("\n\n".join(old))), shown_blocks(to_html("\n\n".join(new)))
     )
 
 
@@ -58,9 +65,7 @@ def test_diff_words_marks_begin_at_the_word_added_or_removed():
 
 
 def test_diff_paragraphs_compare_the_text_readers_see_not_the_markdown():
-    (paragraph,) = diff_paragraphs(
-        ["We keep it for *13* months."], ["We keep it for **13** months."]
-    )
+    (paragraph,) = _redline(["We keep it for *13* months."], ["We keep it for **13** months."])
     assert paragraph.segments == ((E, "We keep it for 13 months."),)
 
 
@@ -103,7 +108,7 @@ def test_diff_paragraphs_pairs_an_edited_paragraph_past_an_inserted_one():
         "We collect only what we need to deliver your parcel.",
         "- your full name;",
     ]
-    result = diff_paragraphs(old, new)
+    result = _redline(old, new)
     assert [(p.prefix, p.segments) for p in result] == [
         ("", ((I, "A new first paragraph about cookies and trackers."),)),
         (
@@ -120,7 +125,7 @@ def test_diff_paragraphs_pairs_an_edited_paragraph_past_an_inserted_one():
 
 
 def test_diff_paragraphs_unrelated_rewrite_is_removed_and_added_whole():
-    result = diff_paragraphs(["Cookies are small files."], ["We never sell your data to anyone."])
+    result = _redline(["Cookies are small files."], ["We never sell your data to anyone."])
     assert [(p.edit, p.segments) for p in result] == [
         (D, ((D, "Cookies are small files."),)),
         (I, ((I, "We never sell your data to anyone."),)),
@@ -128,9 +133,30 @@ def test_diff_paragraphs_unrelated_rewrite_is_removed_and_added_whole():
 
 
 def test_diff_paragraphs_unchanged_paragraphs_are_kept_as_context():
-    result = diff_paragraphs(["One.", "Two.", "Three."], ["One.", "Two!", "Three."])
+    result = _redline(["One.", "Two.", "Three."], ["One.", "Two!", "Three."])
     assert [p.changed for p in result] == [False, True, False]
     assert result[0].segments == ((E, "One."),)
+
+
+def test_diff_paragraphs_numbers_items_as_the_reader_sees_them():
+    """Markdown numbers a list from its first item, whatever the others say: "1. 1. 1." reads
+    1, 2, 3, and so does its redline."""
+    result = _redline(["1. Ask.\n1. Wait.\n1. Read."], ["1. Ask.\n1. Wait a month.\n1. Read."])
+    assert [(p.prefix, p.changed) for p in result] == [
+        ("1. ", False),
+        ("2. ", True),
+        ("3. ", False),
+    ]
+    result = _redline(["3. Ask.\n4. Wait."], ["3. Ask.\n4. Wait long."])
+    assert [p.prefix for p in result] == ["3. ", "4. "]
+
+
+def test_diff_paragraphs_follow_the_html_not_the_source_lines():
+    """A line starting with "- " right after a paragraph's line continues that paragraph (no blank
+    line before it), so the reader sees one paragraph, and so does the redline."""
+    (paragraph,) = _redline(["We keep:\n- your name"], ["We keep:\n- your full name"])
+    assert paragraph.prefix == ""
+    assert paragraph.segments == ((E, "We keep: - your "), (I, "full "), (E, "name"))
 
 
 def test_diff_documents_added_removed_changed_and_moved_clauses():

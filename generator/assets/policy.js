@@ -410,7 +410,7 @@
     (function walk(n) {
       if (n.nodeType === 3) { parts.push(n.nodeValue); return; }
       if (n.nodeType !== 1) return;
-      if (/^(P|LI|BR|H[3-6])$/.test(n.nodeName)) parts.push(" ");
+      if (/^(P|LI|BR|H[3-6]|TR|TH|TD)$/.test(n.nodeName)) parts.push(" ");
       Array.prototype.forEach.call(n.childNodes, walk);
     })(node);
     return parts.join("").replace(SPACES, " ").replace(/^ | $/g, "");
@@ -632,8 +632,8 @@
   }
 
   window.policyDiff = {
-    diffDocuments: diffDocuments, diffParagraphs: diffParagraphs, diffWords: diffWords,
-    suggest: suggest, tokens: function (text) { return text.match(TOKEN) || []; },
+    blocks: blocksOf, diffDocuments: diffDocuments, diffParagraphs: diffParagraphs,
+    diffWords: diffWords, suggest: suggest, tokens: function (text) { return text.match(TOKEN) || []; },
   };
 
   setUpChooser();
