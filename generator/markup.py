@@ -153,7 +153,11 @@ class _BlockReader(HTMLParser):
             start = dict(attrs).get("start") or "1"
             self.list = (tag, int(start) if start.isdigit() else 1)
         elif self.block is None and (self.depth == 0 or (self.depth == 1 and self.list)):
-            self.block = (self._prefix(tag), inner, self.depth)
+            prefix = self._prefix(tag)
+            if tag in _VOID:  # a block with nothing inside, such as a <br> between paragraphs
+                self.blocks.append(ShownBlock(prefix=prefix, key=prefix, text=""))
+                return
+            self.block = (prefix, inner, self.depth)
             self.parts = [" "] if tag in _BREAKS else []
         if tag not in _VOID:
             self.depth += 1
