@@ -114,10 +114,19 @@ CLAUSE_LAYOUT = """() => [...document.querySelectorAll(".policy-clause")].flatMa
                 + ` class="${child.className}"> beside the heading or narrower than the section`);
         }
     }
+    for (const marker of section.querySelectorAll(".policy-redline__marker")) {
+        const place = marker.getBoundingClientRect();
+        const text = marker.parentElement.getBoundingClientRect();
+        if (place.left < box.left - 1 || place.right > text.left + text.width / 2) {
+            problems.push(`${section.getAttribute("aria-labelledby")}: a list marker at`
+                + ` ${place.left}px, outside the section (from ${box.left}px)`);
+        }
+    }
     return problems;
 })"""
 """Where a clause's heading and its content are, as problems: the heading (with its copy button
-beside it, when it has one) takes the first row, and everything else the whole width below."""
+beside it, when it has one) takes the first row, and everything else the whole width below; a
+redline's list markers stay inside the section, changed items' too."""
 
 
 @pytest.mark.parametrize(
