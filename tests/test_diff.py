@@ -152,8 +152,9 @@ def test_diff_paragraphs_numbers_items_as_the_reader_sees_them():
 
 
 def test_diff_paragraphs_follow_the_html_not_the_source_lines():
-    """A line starting with "- " right after a paragraph's line continues that paragraph (no blank
-    line before it), so the reader sees one paragraph, and so does the redline."""
+    """Blocks come from the HTML, not from source lines: where Markdown folds a "- " line into the
+    paragraph line above it, the redline shows the one paragraph the HTML has. (Composing puts a
+    blank line there, so a published clause shows a list.)"""
     (paragraph,) = _redline(["We keep:\n- your name"], ["We keep:\n- your full name"])
     assert paragraph.prefix == ""
     assert paragraph.segments == ((E, "We keep: - your "), (I, "full "), (E, "name"))
