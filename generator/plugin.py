@@ -256,9 +256,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
         """Keep the theme's templates, for the sitemap, and their compiled code for the next
-        build."""
+        build; tell them whether this is a live preview (its pages say so)."""
         with self._ours():
             self._env = env
+            env.globals["policy_preview"] = self.config.preview
             if self._cache is not None and self._store is not None:
                 self._templates = cache.TemplateCode(self._cache.directory, self._store.fingerprint)
                 env.bytecode_cache = self._templates

@@ -30,6 +30,7 @@ def test_build_publishes_each_document_with_linkable_clauses(make_project):
     assert "Example Shop Ltd. runs this shop." in page
     assert "Under the GDPR, Example Shop Ltd. is the controller." in page
     assert '<time datetime="2026-01-01">January 1, 2026</time>' in page
+    assert "md-banner" not in page  # the preview's banner, never in a publication
     world = project.read("site/global/en/index.html")
     assert "Under the GDPR" not in world
     chooser = project.read("site/index.html")

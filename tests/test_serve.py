@@ -97,7 +97,10 @@ def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_p
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
     try:
-        wait_for(base + "global/en/", "Example Shop Ltd. runs this shop.", log, 90)
+        page = wait_for(base + "global/en/", "Example Shop Ltd. runs this shop.", log, 90)
+        # Every page of the preview says what it is, so that no screenshot passes for the site.
+        assert '<aside class="md-banner">' in page
+        assert "Preview of your working copy: not published." in page
         wait_for(base + "global/de/", "Example Shop Ltd. betreibt diesen Shop.", log, 5)
 
         project.write({PO_PATH: GERMAN_PO.replace("diesen Shop", "diesen Onlineshop")})
