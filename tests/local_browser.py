@@ -28,7 +28,9 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
     """Files of a folder below a path prefix, as GitHub Pages serves a project site: an address
     the folder lacks is answered with its 404.html, status 404."""
 
-    prefix = "/"
+    def __init__(self, *args: Any, prefix: str, **kwargs: Any) -> None:
+        self.prefix = prefix  # before the base class, which handles the request as it starts
+        super().__init__(*args, **kwargs)
 
     def translate_path(self, path: str) -> str:
         path = urllib.parse.urlsplit(path).path
@@ -57,9 +59,7 @@ class _PagesHandler(http.server.SimpleHTTPRequestHandler):
 def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
     """Serve a folder over HTTP from a thread on 127.0.0.1, below `prefix`; yields its base
     address."""
-    handler = functools.partial(
-        type("Handler", (_PagesHandler,), {"prefix": prefix}), directory=str(folder)
-    )
+    handler = functools.partial(_PagesHandler, directory=str(folder), prefix=prefix)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
