@@ -19,7 +19,9 @@ runs are:
 - `double`: the same workload with twice the versions, built cold.
 
 A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
-the machine it ran on. Times are wall-clock; CPU times are given too, since other processes on a
+the machine it ran on, with how much more work its processors did together than one alone, just
+before the builds and just after (`parallel`: on a virtual machine that moves from minute to
+minute, and a build's ratios with it). Times are wall-clock; CPU times are given too, since other processes on a
 shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
 machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
 is built N times, one repetition after another (each with every run, so that a ratio compares
@@ -113,6 +115,7 @@ def main() -> None:
 def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     started = time.perf_counter()
     load_before = os.getloadavg()
+    parallel_before = _parallel_throughput()
     baseline = str(_baseline(work / "baseline"))
     main = _Repository.write(work, workload)
     regional = _Repository.write(work, workload, regional=True)
@@ -146,7 +149,8 @@ def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     summary = _summary(runs, workload)
     summary["repeat"] = repeat
     summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
-    summary["machine"] = _machine(load_before)
+    parallel = {"before": parallel_before, "after": _parallel_throughput()}
+    summary["machine"] = {**_machine(load_before), "parallel": parallel}
     print(json.dumps(summary), flush=True)
 
 
@@ -306,15 +310,57 @@ def _machine(load_before: tuple[float, float, float]) -> dict:
     if meminfo.exists():
         memory = meminfo.read_text().splitlines()[0].split(":", 1)[1].strip()
     return {
-        "nproc": len(os.sched_getaffinity(0))
-        if hasattr(os, "sched_getaffinity")
-        else os.cpu_count(),
+        "nproc": _machine_processors(),
         "cpu": model or platform.processor(),
         "memory": memory,
         "python": platform.python_version(),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def _spin(loops: int) -> tuple[float, float]:
+    """A fixed amount of pure-Python work: (wall-clock, CPU seconds) it took."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    total = 0
+    for number in range(loops):
+        total += number * number
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _parallel_throughput(loops: int = 6_000_000, tries: int = 3) -> dict:
+    """How much more work the machine's processors do together than one does alone.
+
+    The same pure-Python work is timed in one process alone, then in one process per processor at
+    once (median of `tries`). `speedup` is the work done together per second over the work done
+    alone per second: the number of processors on a machine whose processors are independent,
+    less where they share a physical core or the host is busy. `cpu_inflation` is the CPU time the
+    same work is charged when every processor is busy over when it runs alone: above 1, work moved
+    to another process slows the ones already running, and CPU time is not a steady measure
+    either."""
+    processes = _machine_processors()
+    fork = multiprocessing.get_context("fork")
+    speedups, inflations = [], []
+    with ProcessPoolExecutor(processes, mp_context=fork) as pool:
+        list(pool.map(_spin, [1000] * processes))  # every worker started
+        for _ in range(tries):
+            alone_wall, alone_cpu = pool.submit(_spin, loops).result()
+            started = time.perf_counter()
+            together = list(pool.map(_spin, [loops] * processes))
+            wall = time.perf_counter() - started
+            speedups.append(processes * alone_wall / wall)
+            inflations.append(statistics.mean(cpu for _, cpu in together) / alone_cpu)
+    return {
+        "processes": processes,
+        "speedup": round(statistics.median(speedups), 2),
+        "cpu_inflation": round(statistics.median(inflations), 2),
+    }
+
+
+def _machine_processors() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 # The child: one build, instrumented ---------------------------------------------------------
