@@ -22,21 +22,39 @@ LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "interface"
 
 
+SOURCE_LANGUAGE = "en"
+"""The language the interface's strings are written in, and shown in where no catalog has them."""
+
+
 @lru_cache(maxsize=64)
 def interface_translations(tag: str) -> gettext.NullTranslations:
     """Gettext translations of the interface into a language (English when it has none)."""
+    path = _catalog(tag)
+    if path is None:
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def interface_language(tag: str) -> str:
+    """The language tag of the words a page in `tag` shows: its catalog's (`de` for `de-AT`),
+    else the interface's own."""
+    path = _catalog(tag)
+    return SOURCE_LANGUAGE if path is None else path.parent.parent.name.replace("_", "-")
+
+
+def _catalog(tag: str) -> Path | None:
+    """The interface catalog for a language: its own, else its base language's; None if none."""
     language = Language(tag=tag)
-    candidates = [language.catalog_name, language.locale.language]
-    for name in candidates:
+    for name in (language.catalog_name, language.locale.language):
         path = LOCALES_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.po"
         if path.exists():
-            with path.open("rb") as handle:
-                catalog = read_po(handle)
-            buffer = io.BytesIO()
-            write_mo(buffer, catalog, use_fuzzy=False)
-            buffer.seek(0)
-            return gettext.GNUTranslations(buffer)
-    return gettext.NullTranslations()
+            return path
+    return None
 
 
 @lru_cache(maxsize=4096)

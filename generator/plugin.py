@@ -45,6 +45,7 @@ from generator.bodies import BodyCache
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
 from generator.model import Language
+from generator.not_found import NotFoundWords, not_found_words
 from generator.pages import Page, Site
 from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
@@ -109,6 +110,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._templates: cache.TemplateCode | None = None
         self._han = False
         """Whether the site has Chinese or Japanese pages, whose text the search index cuts."""
+        self._not_found: tuple[NotFoundWords, ...] = ()
         self._writer: Forked[tuple[int, int, list[str]]] | None = None
         self._check: Callable[[], None] | None = None
         self._serving = False
@@ -152,6 +154,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         publication = self.publication or self._make_publication(config)
         check, self.publication, self._check = self._check, None, None
         self.site = site_outline(publication)
+        self._not_found = not_found_words(publication.documents, publication.policy.source_language)
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
         self._pin_build_date()
@@ -256,10 +259,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
         """Keep the theme's templates, for the sitemap, and their compiled code for the next
-        build; tell them whether this is a live preview (its pages say so)."""
+        build; tell them whether this is a live preview (its pages say so), and the error page's
+        words in each language."""
         with self._ours():
             self._env = env
             env.globals["policy_preview"] = self.config.preview
+            env.globals["policy_not_found"] = self._not_found
             if self._cache is not None and self._store is not None:
                 self._templates = cache.TemplateCode(self._cache.directory, self._store.fingerprint)
                 env.bytecode_cache = self._templates

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from translating import msgfmt_check
 
-from generator.interface import LOCALES_DIR, interface_translations
+from generator.interface import LOCALES_DIR, interface_language, interface_translations
 from generator.interface_catalogs import TEMPLATE, extract_interface
+from generator.not_found import not_found_words
 from generator.pofiles import messages, read_catalog
 
 LANGUAGES = ("ar", "de", "es", "fr", "pt_BR", "zh_Hans")
@@ -64,9 +65,35 @@ def test_placeholders_are_python_format_checked():
         ("zh-Hans", "隐私政策"),
         ("ar", "سياسة الخصوصية"),
         ("en", "Privacy policy"),
+        ("de-AT", "Datenschutzerklärung"),
+        ("ja", "Privacy policy"),
     ],
 )
 def test_interface_finds_each_catalog_by_its_tag(tag, expected):
     translations = interface_translations(tag)
     assert translations.gettext("Privacy policy") == expected
     assert "3" in translations.gettext("Version %(number)s") % {"number": 3}
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("de", "de"), ("de-AT", "de"), ("pt-BR", "pt-BR"), ("zh-Hans", "zh-Hans"), ("ja", "en")],
+)
+def test_interface_language_is_the_language_of_the_words_shown(tag, expected):
+    assert interface_language(tag) == expected
+
+
+def test_the_error_page_has_words_for_each_language_the_interface_speaks():
+    documents = [("eu", "de-AT"), ("eu", "de"), ("global", "ja"), ("global", "ar"), ("eu", "fr")]
+    words = not_found_words(documents, "fr")
+    # The source language's words come first: they show where no address picks others.
+    assert [w.language for w in words] == ["fr", "de", "ar", "en"]
+    by_language = {w.language: w for w in words}
+    assert by_language["fr"].documents == ("eu/fr/",)
+    assert by_language["de"].documents == ("eu/de/", "eu/de-at/")
+    # Japanese has no interface catalog: its readers get the English words, marked English.
+    assert by_language["en"].documents == ("global/ja/",)
+    assert by_language["en"].heading == "Page not found"
+    assert by_language["de"].heading == "Seite nicht gefunden"
+    assert by_language["ar"].direction == "rtl"
+    assert by_language["fr"].direction == "ltr"

@@ -205,15 +205,23 @@
 
   /* The error page: point a reader at the document whose region and language the missing address
      names (404.html lists every document's policy in force, hidden). */
+  /** The error page: in the language of the document the missing address begins with, and
+      with a link to that document's policy in force. */
   function setUpNotFound() {
-    var list = document.querySelector("[data-policy-not-found]");
-    if (!list) return;
-    var base = list.dataset.policyNotFound, path = location.pathname;
+    var page = document.querySelector("[data-policy-not-found]");
+    if (!page) return;
+    var base = page.dataset.policyNotFound, path = location.pathname;
     if (path.indexOf(base) !== 0) return;
     var rest = path.slice(base.length).toLowerCase() + "/";
-    Array.prototype.forEach.call(list.querySelectorAll("[data-policy-document]"), function (a) {
-      if (rest.indexOf(a.dataset.policyDocument) === 0) a.parentNode.hidden = false;
+    var link = Array.prototype.find.call(page.querySelectorAll("[data-policy-document]"), function (a) {
+      return rest.indexOf(a.dataset.policyDocument) === 0;
     });
+    if (!link) return;
+    var words = link.closest("[data-policy-words]");
+    Array.prototype.forEach.call(page.querySelectorAll("[data-policy-words]"), function (each) {
+      each.hidden = each !== words;
+    });
+    link.parentNode.hidden = false;
   }
 
   /* Compare two versions ------------------------------------------------------------------ */
