@@ -127,7 +127,7 @@ VECTORS = [
     Vector("entity-encoded script", "body", f"&lt;script&gt;{X}&lt;/script&gt; in words"),
     Vector("entity-encoded img in title", "title", f"&lt;/title&gt;&lt;img src=x onerror={X}&gt;"),
     Vector("entity-encoded summary", "summary", f"&lt;img src=x onerror={X}&gt;"),
-    Vector("title attribute breakout", "title", f"Cookies\" onmouseover=\"{X}\" x=\"'"),
+    Vector("title attribute breakout", "title", f'Cookies" onmouseover="{X}" x="\''),
     Vector("commit subject", "subject", f"<img src=x onerror={X}> tidy wording"),
     Vector("translated img", "translation", f"<img src=x onerror={X}>"),
     Vector("translated javascript link", "translation", f"[klick](javascript:{X})"),

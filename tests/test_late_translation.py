@@ -13,18 +13,32 @@ DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
 def late_german(make_project):
     project = make_project()
-    project.commit("Announce a change", {
-        "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
-            "your name;", "your full name;"),
-        "policies/change.yml": change_yml("Full name.", "2026-03-01"),
-    }, date="2026-01-10T12:00:00+00:00")
+    project.commit(
+        "Announce a change",
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your full name;"
+            ),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+        date="2026-01-10T12:00:00+00:00",
+    )
     german = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
     german.pop(("data-we-collect", "your name;"))
-    project.commit("Add German", {"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(german)},
-                   date="2026-01-12T12:00:00+00:00")
-    project.commit("Fix a typo in German", {
-        DE_PO: po({**german, ("data-we-collect", "your delivery address."): "Ihre Lieferanschrift."}),
-    }, date="2026-01-13T12:00:00+00:00")
+    project.commit(
+        "Add German",
+        {"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(german)},
+        date="2026-01-12T12:00:00+00:00",
+    )
+    project.commit(
+        "Fix a typo in German",
+        {
+            DE_PO: po(
+                {**german, ("data-we-collect", "your delivery address."): "Ihre Lieferanschrift."}
+            ),
+        },
+        date="2026-01-13T12:00:00+00:00",
+    )
     return project
 
 
