@@ -3,10 +3,12 @@ lives below /privacy/, and every missing address below it gets 404.html with sta
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from harness import serious_violations, shot
 from local_browser import chromium, serve
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, Page, expect
 from sample import make_sample
 
 pytestmark = pytest.mark.browser
@@ -15,58 +17,66 @@ IN_FORCE = "The privacy policy in force for this region and language"
 IN_FORCE_FR = "La politique de confidentialité en vigueur pour cette région et cette langue"
 
 
-def test_a_missing_address_gets_an_error_page_that_leads_on(tmp_path) -> None:
-    project = make_sample(tmp_path / "project")
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Iterator[tuple[str, Browser]]:
+    """The sample project (English and French), built for https://shop.example/privacy/ and served
+    below /privacy/; the site's address, and a browser."""
+    project = make_sample(tmp_path_factory.mktemp("not-found") / "project")
     result = project.policy("build", "--site-url", "https://shop.example/privacy/")
     assert result.returncode == 0, result.stderr
     with serve(project.root / "site", prefix="/privacy/") as url, chromium() as browser:
-        page = browser.new_page()
-        # A version that was never published, three folders deep.
-        response = page.goto(url + "eu/en/v/99/")
-        assert response is not None and response.status == 404
-        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
-        expect(page.get_by_role("heading")).to_have_count(1)
-        # The theme's style sheet came from the site's address, not from the server's root.
-        header = page.locator(".md-header")
-        assert header.evaluate("header => getComputedStyle(header).position") == "sticky"
-        assert serious_violations(page) == []
-        shot(page, "desktop-not-found")
-        expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(1)
-        page.get_by_role("link", name=IN_FORCE).click()
-        expect(page).to_have_url(url + "eu/en/")
-
-        page.goto(url + "nothing/here")
-        expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
-        expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(0)
-        page.get_by_role("link", name="Choose your region and language").click()
-        expect(page).to_have_url(url)
-        expect(page.get_by_role("heading", name="European Union")).to_be_visible()
+        yield url, browser
 
 
-def test_the_error_page_speaks_the_language_of_the_address(tmp_path) -> None:
-    project = make_sample(tmp_path / "project")
-    result = project.policy("build", "--site-url", "https://shop.example/privacy/")
-    assert result.returncode == 0, result.stderr
-    with serve(project.root / "site", prefix="/privacy/") as url, chromium() as browser:
-        page = browser.new_page()
-        response = page.goto(url + "global/fr/v/99/redline/")
-        assert response is not None and response.status == 404
-        heading = page.get_by_role("heading")
-        expect(heading).to_have_count(1)
-        expect(heading).to_have_text("Page introuvable")
-        # The French words are marked as French, so that a screen reader reads them as such.
-        assert heading.evaluate("h => h.closest('[lang]').lang") == "fr"
-        expect(page.get_by_text("Il n’y a aucune page à cette adresse.")).to_be_visible()
-        assert serious_violations(page) == []
-        shot(page, "desktop-not-found-fr")
-        expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(0)
-        page.get_by_role("link", name=IN_FORCE_FR).click()
-        expect(page).to_have_url(url + "global/fr/")
+def go_missing(page: Page, address: str) -> None:
+    response = page.goto(address)
+    assert response is not None and response.status == 404
 
-        # Without the script the page is in the source language, and leads to the chooser.
-        context = browser.new_context(java_script_enabled=False)
-        page = context.new_page()
-        page.goto(url + "global/fr/v/99/")
-        expect(page.get_by_role("heading")).to_have_text("Page not found")
-        expect(page.get_by_role("link", name=IN_FORCE_FR)).to_have_count(0)
-        expect(page.get_by_role("link", name="Choose your region and language")).to_be_visible()
+
+def test_a_missing_address_gets_an_error_page_that_leads_on(published) -> None:
+    url, browser = published
+    page = browser.new_page()
+    # A version that was never published, three folders deep.
+    go_missing(page, url + "eu/en/v/99/")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_role("heading")).to_have_count(1)
+    # The theme's style sheet came from the site's address, not from the server's root.
+    header = page.locator(".md-header")
+    assert header.evaluate("header => getComputedStyle(header).position") == "sticky"
+    assert serious_violations(page) == []
+    shot(page, "desktop-not-found")
+    expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(1)
+    page.get_by_role("link", name=IN_FORCE).click()
+    expect(page).to_have_url(url + "eu/en/")
+
+    go_missing(page, url + "nothing/here")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(0)
+    page.get_by_role("link", name="Choose your region and language").click()
+    expect(page).to_have_url(url)
+    expect(page.get_by_role("heading", name="European Union")).to_be_visible()
+
+
+def test_the_error_page_speaks_the_language_of_the_address(published) -> None:
+    url, browser = published
+    page = browser.new_page()
+    go_missing(page, url + "global/fr/v/99/redline/")
+    heading = page.get_by_role("heading")
+    expect(heading).to_have_count(1)
+    expect(heading).to_have_text("Page introuvable")
+    # The French words are marked as French, so that a screen reader reads them as such.
+    assert heading.evaluate("h => h.closest('[lang]').lang") == "fr"
+    expect(page.get_by_text("Il n’y a aucune page à cette adresse.")).to_be_visible()
+    assert serious_violations(page) == []
+    shot(page, "desktop-not-found-fr")
+    expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(0)
+    page.get_by_role("link", name=IN_FORCE_FR).click()
+    expect(page).to_have_url(url + "global/fr/")
+
+    # Without the script the page is in the source language, and leads to the chooser.
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    go_missing(page, url + "global/fr/v/99/")
+    expect(page.get_by_role("heading")).to_have_text("Page not found")
+    expect(page.get_by_role("link", name=IN_FORCE_FR)).to_have_count(0)
+    expect(page.get_by_role("link", name="Choose your region and language")).to_be_visible()
