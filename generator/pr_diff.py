@@ -79,6 +79,8 @@ class SourceDiff:
     """The source text changed but change.yml did not."""
     head_errors: tuple[Problem, ...] = ()
     base_errors: tuple[Problem, ...] = ()
+    base_composes: bool = True
+    """Whether the base's policy could be read, errors or not: if not, every document is new."""
 
     def changed(self) -> list[DocumentDiff]:
         """Documents that get a new version, are added, removed or lag."""
@@ -101,6 +103,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
         head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
         base_errors=_errors(before),
+        base_composes=before.policy is not None,
     )
 
 
@@ -211,7 +214,14 @@ def render_markdown(diff: SourceDiff) -> str:
         out += _errors_block("The head does not pass `policy check`", diff.head_errors)
         return "\n".join(out)
     if diff.base_errors:
-        out += _errors_block("The base does not pass `policy check`; every document is new", ())
+        title = (
+            "The base does not pass `policy check`; each document is compared with what the "
+            "base composes"
+            if diff.base_composes
+            else "The base does not pass `policy check` and its policy cannot be read: every "
+            "document is new"
+        )
+        out += _errors_block(title, diff.base_errors)
     out += _note(diff)
     changed = diff.changed()
     if not changed:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, change_yml
+from conftest import BASE_FILES, JURISDICTIONS_YML, change_yml
 from histories import DATA_MD, GERMAN, WITH_GERMAN, po
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
@@ -235,3 +235,53 @@ def test_diff_escapes_markdown_in_policy_text(make_project):
         in out
     )
     assert "We collect only what we need to deliver your order:<ins> 1. first</ins>" in out
+
+
+def test_diff_base_that_does_not_pass_the_check_is_still_compared(make_project):
+    # The base names a list of required disclosures it does not have: `policy check` fails, but
+    # its documents compose.
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML.replace(
+                "  languages: [en]\neu:", "  languages: [en]\n  disclosures: [baseline]\neu:"
+            ),
+        }
+    )
+    project.commit(
+        "Drop the list, ask for the full name",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML,
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-02-01"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[4] == (
+        "**The base does not pass `policy check`; each document is compared with what the base "
+        "composes.**"
+    )
+    assert "[file.missing]" in result.stdout.split("```")[1]
+    assert "| `global/en` Worldwide | new version | 1 changed |" in lines
+    assert "your <ins>full </ins>name" in result.stdout
+
+
+def test_diff_base_whose_policy_cannot_be_read_makes_every_document_new(make_project):
+    who = BASE_FILES["policies/clauses/who.md"]
+    project = make_project({"policies/clauses/who.md": who.replace("company.name", "company.nme")})
+    project.commit(
+        "Mend the variable",
+        {
+            "policies/clauses/who.md": who,
+            "policies/change.yml": change_yml("The company's name is right.", "2026-02-01"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4] == (
+        "**The base does not pass `policy check` and its policy cannot be read: every document "
+        "is new.**"
+    )
+    assert "[variable.undefined]" in result.stdout.split("```")[1]
+    assert "| `global/en` Worldwide | new document | 2 added |" in result.stdout
