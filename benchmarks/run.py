@@ -21,9 +21,9 @@ runs are:
 A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
 the machine it ran on, with how much more work its processors did together than one alone, just
 before the builds and just after (`parallel`: on a virtual machine that moves from minute to
-minute, and a build's ratios with it). Times are wall-clock; CPU times are given too, since other processes on a
-shared machine inflate wall-clock times more than the CPU time a build itself used (on a virtual
-machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
+minute, and a build's ratios with it). Times are wall-clock; CPU times are given too, since other
+processes on a shared machine inflate wall-clock times more than the CPU time a build itself used
+(on a virtual machine, CPU time moves too: compare repeated runs, not single ones). With `--repeat N`, each run
 is built N times, one repetition after another (each with every run, so that a ratio compares
 builds made minutes apart) and a target is judged on the median of its N ratios, all of which are
 listed: on a shared or virtual machine, one build in a few runs much slower than the others, and

@@ -79,7 +79,7 @@ class SourceDiff:
     """The source text changed but change.yml did not."""
     head_errors: tuple[Problem, ...] = ()
     base_errors: tuple[Problem, ...] = ()
-    base_composes: bool = True
+    base_readable: bool = True
     """Whether the base's policy could be read, errors or not: if not, every document is new."""
 
     def changed(self) -> list[DocumentDiff]:
@@ -103,7 +103,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
         head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
         base_errors=_errors(before),
-        base_composes=before.policy is not None,
+        base_readable=before.policy is not None,
     )
 
 
@@ -217,7 +217,7 @@ def render_markdown(diff: SourceDiff) -> str:
         title = (
             "The base does not pass `policy check`; each document is compared with what the "
             "base composes"
-            if diff.base_composes
+            if diff.base_readable
             else "The base does not pass `policy check` and its policy cannot be read: every "
             "document is new"
         )

@@ -203,10 +203,9 @@
     }
   }
 
-  /* The error page: point a reader at the document whose region and language the missing address
-     names (404.html lists every document's policy in force, hidden). */
-  /** The error page: in the language of the document the missing address begins with, and
-      with a link to that document's policy in force. */
+  /* The error page: in the language of the document whose address the missing one begins with,
+     with a link to that document's policy in force (404.html has the words of every language and
+     the link to every document, hidden). */
   function setUpNotFound() {
     var page = document.querySelector("[data-policy-not-found]");
     if (!page) return;
