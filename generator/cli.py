@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import sys
 import urllib.parse
@@ -235,13 +236,26 @@ def diff(project_dir: Path, base: str, head: str | None, worktree: bool) -> None
     click.echo(render_markdown(diff_sources(project_dir, base, head)), nl=False)
 
 
+def _day(_ctx: click.Context, _param: click.Parameter, value: str) -> dt.date:
+    """A day written YYYY-MM-DD; a usage error naming the value otherwise (a day the calendar
+    lacks, such as 2026-02-30, included)."""
+    try:
+        return dt.datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise click.BadParameter(
+            f"'{value}' is not a day of the calendar written YYYY-MM-DD, such as 2026-03-01."
+        ) from None
+
+
 @main.command(name="version-at")
 @PROJECT
 @click.argument("jurisdiction")
 @click.argument("language")
-@click.argument("date", type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.argument("date", metavar="DATE", callback=_day)
 @click.option("--rev", default="HEAD", show_default=True, help="The revision to read up to.")
-def version_at(project_dir: Path, jurisdiction: str, language: str, date, rev: str) -> None:  # noqa: ANN001
+def version_at(
+    project_dir: Path, jurisdiction: str, language: str, date: dt.date, rev: str
+) -> None:
     """Print the version of a document in force on DATE (YYYY-MM-DD): number, hash, address."""
     from generator.build import BuildOptions, read_revisions, reference_date
     from generator.in_force import version_at as find
@@ -252,7 +266,7 @@ def version_at(project_dir: Path, jurisdiction: str, language: str, date, rev: s
     publication = derive_versions(read_revisions(options), reference_date())
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy.")
-    version = find(publication, jurisdiction, language, date.date())
+    version = find(publication, jurisdiction, language, date)
     url = f"{document_url(*version.key)}v/{version.number}/"
     click.echo(f"{version.number} sha256:{version.hash} {url}")
 

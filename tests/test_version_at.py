@@ -121,11 +121,15 @@ def test_version_at_unknown_document(announced):
     )
 
 
-def test_version_at_bad_date_is_a_usage_error(announced):
-    result = announced.policy("version-at", "eu", "en", "1 March")
+@pytest.mark.parametrize("date", ["1 March", "2026-02-30", "2026-13-01", ""])
+def test_version_at_bad_date_is_a_usage_error(announced, date):
+    result = announced.policy("version-at", "eu", "en", date)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "'1 March' does not match the format '%Y-%m-%d'" in result.stderr
+    assert (
+        f"Invalid value for 'DATE': '{date}' is not a day of the calendar written YYYY-MM-DD, "
+        "such as 2026-03-01." in result.stderr
+    )
 
 
 def test_version_at_language_tag_in_any_case(make_project):
