@@ -15,7 +15,7 @@ from generator.errors import PolicyError, Problem, Severity
 PROJECT = click.option(
     "--project",
     "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=".",
     show_default=True,
     help="The project folder (holding policies/, locales/ and mkdocs.yml).",

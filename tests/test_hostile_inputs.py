@@ -839,3 +839,25 @@ def test_symlinked_sources_are_read_as_links_never_followed(make_project, tmp_pa
     build = project.policy("build")
     assert build.returncode == 1
     assert build.stderr.splitlines() == expected
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["build"],
+        ["coverage"],
+        ["serve"],
+        ["diff", "HEAD"],
+        ["version-at", "eu", "en", "2026-01-01"],
+        ["i18n", "extract"],
+        ["i18n", "update"],
+        ["i18n", "status"],
+    ],
+)
+def test_a_project_folder_that_does_not_exist_is_named(tmp_path, command) -> None:
+    missing = tmp_path / "no-such-project"
+    result = CliRunner().invoke(main, [*command, "--project", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"Directory '{missing}' does not exist." in result.stderr
