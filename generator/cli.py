@@ -201,6 +201,16 @@ def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
     )
 
 
+def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """An address the preview can be served on; a usage error saying why not otherwise."""
+    from generator.preview import check_address
+
+    try:
+        return check_address(value)
+    except ValueError as error:
+        raise click.BadParameter(f"{error}. Give one such as 127.0.0.1:8000.") from None
+
+
 @main.command()
 @PROJECT
 @click.option(
@@ -208,6 +218,7 @@ def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
     default="127.0.0.1:8000",
     show_default=True,
     metavar="IP:PORT",
+    callback=_address,
     help="The address to serve the preview on.",
 )
 def serve(project_dir: Path, dev_addr: str) -> None:

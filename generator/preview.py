@@ -19,6 +19,21 @@ from generator.errors import PolicyError, Problem
 log = logging.getLogger(__name__)
 
 
+def check_address(dev_addr: str) -> str:
+    """`dev_addr` if the preview can be served on it: IP:PORT (or localhost:PORT) with a port from
+    1 to 65535, as MkDocs reads it; a ValueError that says what is wrong otherwise."""
+    from mkdocs.config.base import ValidationError
+    from mkdocs.config.config_options import IpAddress
+
+    try:
+        _, port = IpAddress().validate(dev_addr)
+    except ValidationError as error:
+        raise ValueError(f"'{dev_addr}' is not IP:PORT ({error})") from None
+    if not 1 <= port <= 65535:
+        raise ValueError(f"'{dev_addr}' has no port from 1 to 65535")
+    return dev_addr
+
+
 def serve_preview(project_dir: Path, dev_addr: str) -> None:
     """Serve the preview on `dev_addr` until interrupted (Ctrl-C or SIGTERM)."""
     from mkdocs.exceptions import MkDocsException

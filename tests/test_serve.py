@@ -12,7 +12,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from conftest import BASE_FILES, JURISDICTIONS_YML
+
+from generator.cli import main
 
 GERMAN_PO = """\
 msgid ""
@@ -125,3 +129,24 @@ def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_p
     assert "Traceback" not in text
     assert "The preview still shows the last version that built" in text
     assert "Stopped the preview." in text
+
+
+@pytest.mark.parametrize(
+    ("address", "why"),
+    [
+        ("127.0.0.1:99999", "'127.0.0.1:99999' has no port from 1 to 65535"),
+        ("127.0.0.1:0", "'127.0.0.1:0' has no port from 1 to 65535"),
+        ("shop.example:80", "'shop.example:80' is not IP:PORT"),
+        ("8000", "'8000' is not IP:PORT"),
+    ],
+)
+def test_serve_refuses_an_address_it_cannot_serve_on(make_project, address, why):
+    # Before, a port over 65535 ended in a traceback when the server bound it.
+    project = make_project()
+    result = CliRunner().invoke(
+        main, ["serve", "--project", str(project.root), "--dev-addr", address]
+    )
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert f"Invalid value for '--dev-addr': {why}" in result.stderr
+    assert "Give one such as 127.0.0.1:8000." in result.stderr
