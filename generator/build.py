@@ -212,6 +212,7 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
     """The history to publish (and the working tree, for a preview)."""
     repository = Repository(options.project_dir)
     repository.check_complete()
+    repository.require(options.rev, "git.revision")
     revisions = list(repository.history(options.rev))
     if options.preview:
         draft = repository.working_tree(revisions[-1] if revisions else None)

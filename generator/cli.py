@@ -114,7 +114,8 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     "--jobs",
     type=click.IntRange(min=0),
     default=0,
-    help="Processes that render pages at once (default: one per processor, at most four).",
+    help="Processes that render pages at once (default: one per processor, at most four); "
+    "never more than the documents.",
 )
 @click.option(
     "--site-url",

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import git
 
-from generator.errors import PolicyError, Problem
+from generator.errors import PolicyError, Problem, fail
 from generator.yamlio import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
@@ -117,6 +117,18 @@ class Repository:
             return self.repo.rev_parse(rev).hexsha
         except (git.BadName, ValueError):
             return None
+
+    def require(self, rev: str, code: str) -> None:
+        """Raise a problem with `code` unless `rev` names a commit (HEAD of a repository with no
+        commits yet is let through: it has no history, which the caller says)."""
+        if rev != "HEAD" and self.head(rev) is None:
+            raise fail(
+                rev,
+                None,
+                code,
+                f"there is no revision '{rev}' in this repository. Name a commit, branch or tag "
+                "('git log --oneline' lists them).",
+            )
 
     def blob(self, sha: str) -> bytes:
         """A blob's content, read once."""

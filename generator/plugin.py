@@ -464,12 +464,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def jobs(self, items: int, options: Any = None) -> int:
         """Processes to share `items` pieces of work among (documents to render, commits to
-        walk): the `jobs` option, else one per processor (at most four) when there are at least
-        eight items, enough for it to pay."""
+        walk): the `jobs` option (never more than the items, each process needs one), else one
+        per processor (at most four) when there are at least eight items, enough for it to pay."""
         options = options or self._options
         jobs = (options.jobs if options else 0) or self.config.jobs
         if jobs:
-            return jobs
+            return max(1, min(jobs, items))
         if items < 8:
             return 1
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

@@ -108,15 +108,10 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
 
 
 def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
+    repository.require(rev, "diff.revision")
     files = repository.files_at(rev)
-    if files is None:
-        raise fail(
-            rev,
-            None,
-            "diff.revision",
-            f"there is no revision '{rev}' in this repository. Name a commit, branch or tag "
-            "('git log --oneline' lists them).",
-        )
+    if files is None:  # HEAD, in a repository with no commits yet
+        raise fail(rev, None, "diff.revision", "the repository has no commits yet.")
     return files
 
 

@@ -861,3 +861,37 @@ def test_a_project_folder_that_does_not_exist_is_named(tmp_path, command) -> Non
     assert result.exit_code == 2, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert f"Directory '{missing}' does not exist." in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", "--rev", "no-such-branch"],
+        ["version-at", "eu", "en", "2026-01-01", "--rev", "no-such-branch"],
+    ],
+)
+def test_a_revision_that_does_not_exist_is_named(make_project, command) -> None:
+    # It used to be taken for a history without the policy: "no commit contains policies/ yet".
+    project = make_project()
+    result = project.policy(*command)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "no-such-branch: there is no revision 'no-such-branch' in this repository. Name a "
+        "commit, branch or tag ('git log --oneline' lists them). [git.revision]"
+    )
+    assert not (project.root / "site").exists()
+
+
+def test_more_jobs_than_documents_start_no_idle_processes(tmp_path) -> None:
+    from generator.build import BuildOptions
+    from generator.plugin import PolicyPlugin
+
+    plugin = PolicyPlugin()
+    plugin.load_config({})
+
+    def jobs(items: int, option: int) -> int:
+        return plugin.jobs(items, BuildOptions(project_dir=tmp_path, jobs=option))
+
+    assert jobs(2, 1000) == 2
+    assert jobs(40, 3) == 3
+    assert jobs(1, 2) == 1
