@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from generator.errors import PolicyError, Problem, Severity
+from generator.errors import PolicyError, Problem, Severity, fail
 
 PROJECT = click.option(
     "--project",
@@ -190,8 +190,8 @@ def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
     report = render_coverage(result.coverage, titles, fmt)
     if output is None:
         click.echo(report, nl=False)
-    elif not output.exists() or output.read_text(encoding="utf-8") != report:
-        output.write_text(report, encoding="utf-8")
+    else:
+        _write_report(output, report.encode("utf-8"))
     missing = sum(jc.count(Status.MISSING) for jc in result.coverage.jurisdictions)
     undeclared = sum(jc.count(Status.UNDECLARED) for jc in result.coverage.jurisdictions)
     where = f" to {output}" if output else ""
@@ -200,6 +200,22 @@ def coverage(project_dir: Path, output: Path | None, fmt: str | None) -> None:
         f"{missing} missing, {undeclared} with an undeclared condition.",
         err=True,
     )
+
+
+def _write_report(path: Path, data: bytes) -> None:
+    """Write a report to `path` (left untouched when it has these bytes already); a problem
+    naming the file when it cannot be written."""
+    try:
+        if not path.is_file() or path.read_bytes() != data:
+            path.write_bytes(data)
+    except OSError as error:
+        raise fail(
+            str(path),
+            None,
+            "file.unwritable",
+            f"cannot write the report there ({error.strerror or error}). Give --output a file "
+            "in a folder that exists and that you can write to.",
+        ) from error
 
 
 def _address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

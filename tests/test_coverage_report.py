@@ -108,6 +108,24 @@ def test_coverage_report_file_is_only_rewritten_when_it_changes(make_project):
     assert path.stat().st_mtime == 1_000_000
 
 
+def test_coverage_report_file_in_a_missing_folder_is_named(make_project):
+    project = make_project(COVERED_FILES)
+    result = project.policy("coverage", "-o", "reports/coverage.md")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "reports/coverage.md: cannot write the report there (No such file or directory). Give "
+        "--output a file in a folder that exists and that you can write to. [file.unwritable]\n"
+    )
+
+
+def test_coverage_report_replaces_a_file_that_is_not_text(make_project):
+    # An earlier file of any bytes is compared as bytes, never decoded.
+    project = make_project(COVERED_FILES)
+    (project.root / "coverage.md").write_bytes(b"\xff\xfe\x00")
+    assert project.policy("coverage", "-o", "coverage.md").returncode == 0
+    assert project.read("coverage.md").startswith("# Disclosure coverage")
+
+
 def test_coverage_report_without_disclosures_data_fails(make_project):
     project = make_project()
     result = project.policy("coverage")
