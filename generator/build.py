@@ -24,14 +24,14 @@ from pathlib import Path
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
-from generator.errors import PolicyError, Problem, Severity
+from generator.errors import PolicyError, Problem, Severity, fail
 from generator.feeds import render_feeds
-from generator.history import Repository, Revision
+from generator.history import WATCHED, Repository, Revision
 from generator.model import Language, Policy
 from generator.pages import Site, SiteFile, document_url, render_pages
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
-from generator.records import iter_records
+from generator.records import INDEX, iter_records
 from generator.versions import Publication, derive_versions
 
 log = logging.getLogger(__name__)
@@ -312,6 +312,7 @@ def build_site(
     progress = progress or Progress(report=False)
     started = time.monotonic()
     site_dir = site_dir.resolve()
+    check_site_dir(site_dir, options.project_dir.resolve())
     recover_interrupted(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(
@@ -367,6 +368,26 @@ def build_site(
         reused=plugin.reused,
         rendered=tuple(plugin.rendered),
     )
+
+
+def check_site_dir(site_dir: Path, project_dir: Path) -> None:
+    """A build replaces the site folder whole: refuse one that holds anything but a site, such as
+    the project itself (`--site-dir .`), its sources, or a folder of other files."""
+    why = None
+    if project_dir.is_relative_to(site_dir):
+        why = "it holds the project"
+    elif any(site_dir.is_relative_to(project_dir / part) for part in (*WATCHED, ".git")):
+        why = "it is inside the project's sources"
+    elif site_dir.is_dir() and any(site_dir.iterdir()) and not (site_dir / INDEX).is_file():
+        why = f"it holds files and no site built before (no {INDEX})"
+    if why is not None:
+        raise fail(
+            str(site_dir),
+            None,
+            "build.site-dir",
+            f"will not build the site here: {why}, and a build replaces this folder whole. "
+            "Give --site-dir a folder of its own (the default is site/ in the project).",
+        )
 
 
 def build_epoch(publication: Publication) -> str:

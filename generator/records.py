@@ -16,6 +16,8 @@ from generator.pages import SiteFile, document_url
 from generator.versions import DocumentHistory, Publication, document_json
 
 SCHEMA_VERSION = 1
+INDEX = "versions.json"
+"""The records' index, at the root of the site and of each document's folder."""
 
 
 def iter_records(publication: Publication) -> Iterator[SiteFile]:
@@ -26,7 +28,7 @@ def iter_records(publication: Publication) -> Iterator[SiteFile]:
         record = document_record(publication, history)
         index.append(record)
         base = document_url(*history.key)
-        yield SiteFile(path=base + "versions.json", make=partial(_dump, record))
+        yield SiteFile(path=base + INDEX, make=partial(_dump, record))
         for v in history.versions:
             yield SiteFile(
                 path=f"{base}v/{v.number}/document.json",
@@ -40,7 +42,7 @@ def iter_records(publication: Publication) -> Iterator[SiteFile]:
         "reference_date": publication.reference_date.isoformat(),
         "documents": index,
     }
-    yield SiteFile(path="versions.json", make=partial(_dump, root))
+    yield SiteFile(path=INDEX, make=partial(_dump, root))
 
 
 def document_record(publication: Publication, history: DocumentHistory) -> dict[str, Any]:

@@ -78,3 +78,43 @@ def test_build_failing_after_mkdocs_wrote_pages_leaves_site_intact(make_project)
     )
     assert snapshot(project) == before
     assert leftovers(project) == []
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "why"),
+    [
+        (".", "it holds the project"),
+        ("..", "it holds the project"),
+        ("policies/site", "it is inside the project's sources"),
+        ("locales", "it is inside the project's sources"),
+        (".git/site", "it is inside the project's sources"),
+        ("notes", "it holds files and no site built before (no versions.json)"),
+    ],
+)
+def test_build_refuses_a_site_folder_it_would_destroy(make_project, site_dir, why):
+    # A build replaces the site folder whole: `--site-dir .` used to replace the project, git
+    # history and all, with the site.
+    project = make_project()
+    (project.root / "notes").mkdir()
+    (project.root / "notes" / "todo.txt").write_text("keep me\n")
+    before = sorted(p.relative_to(project.root.parent) for p in project.root.parent.rglob("*"))
+    result = project.policy("build", "--site-dir", site_dir)
+    assert result.returncode == 1
+    target = (project.root / site_dir).resolve()
+    assert result.stderr.strip() == (
+        f"{target}: will not build the site here: {why}, and a build replaces this folder "
+        "whole. Give --site-dir a folder of its own (the default is site/ in the project). "
+        "[build.site-dir]"
+    )
+    assert (
+        sorted(p.relative_to(project.root.parent) for p in project.root.parent.rglob("*")) == before
+    )
+    assert project.read("notes/todo.txt") == "keep me\n"
+
+
+def test_build_replaces_its_own_site_and_fills_an_empty_folder(make_project):
+    project = make_project()
+    (project.root / "empty").mkdir()
+    assert project.policy("build", "--site-dir", "empty").returncode == 0
+    assert project.policy("build", "--site-dir", "empty").returncode == 0
+    assert (project.root / "empty" / "versions.json").is_file()
