@@ -68,6 +68,10 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The page cache of `policy
 _STALE_SECONDS = 24 * 3600
 """Scratch folders of builds that stopped without cleaning up are removed after a day."""
 
+_SCRATCH = ".policy-build-"
+"""The prefix of a build's scratch folder in the cache folder. The cache folder is the user's
+choice (`--cache-dir`), so stale ones are found by a name no other tool's folder has."""
+
 
 def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
     """sha256 of named parts (file contents, settings), in a stable order."""
@@ -294,7 +298,7 @@ class PageCache:
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
                 write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix="build-", dir=directory))
+        self.scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH, dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
         self._pinned = 0
 
@@ -836,7 +840,7 @@ def write_atomically(target: Path, data: bytes, same: Path | None = None) -> Non
 
 def _remove_stale_scratch(directory: Path) -> None:
     now = time.time()
-    for path in directory.glob("build-*"):
+    for path in directory.glob(f"{_SCRATCH}*"):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > _STALE_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)

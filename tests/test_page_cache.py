@@ -444,6 +444,24 @@ def test_mkdocs_build_uses_the_cache_option_of_mkdocs_yml(make_project):
     assert not (project.root / ".policy-cache").exists()
 
 
+def test_only_its_own_stale_scratch_folders_leave_the_cache_folder(make_project, tmp_path):
+    # The cache folder is the user's choice, and may hold other folders: an old `build-tools`
+    # folder was taken for a scratch folder left by an interrupted build, and deleted.
+    project = _project(make_project)
+    folder = tmp_path / "shared"
+    theirs = folder / "build-tools"
+    stale = folder / ".policy-build-left"
+    for kept in (theirs, stale):
+        kept.mkdir(parents=True)
+        (kept / "file.txt").write_text("x", encoding="utf-8")
+        os.utime(kept, (1_000_000, 1_000_000))
+    result = project.policy("build", "--cache-dir", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert (theirs / "file.txt").read_text(encoding="utf-8") == "x"
+    assert not stale.exists()
+    assert not list(folder.glob(".policy-build-*"))  # this build's own is gone too
+
+
 def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_path):
     project = _project(make_project)
     built = project.policy("build", "--no-cache")
