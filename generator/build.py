@@ -190,6 +190,34 @@ def _includes(publication: Publication, revision: Revision) -> bool:
     return head is revision or bool(revision.commit and head.commit == revision.commit)
 
 
+def _published_versions(record: object) -> list[tuple[str, str, int, str]]:
+    """(jurisdiction, language, number, hash) of each version a versions.json lists: the site's
+    (every document) or one document's. A ValueError says what does not fit."""
+    if not isinstance(record, dict):
+        raise ValueError("it is not a versions.json: its top level is not an object")
+    documents = record.get("documents", [record])
+    if not isinstance(documents, list):
+        raise ValueError("its 'documents' is not a list")
+    published = []
+    for document in documents:
+        fields = document if isinstance(document, dict) else {}
+        jurisdiction, language = fields.get("jurisdiction"), fields.get("language")
+        versions = fields.get("versions")
+        if not (isinstance(jurisdiction, str) and isinstance(language, str)):
+            raise ValueError("a document has no jurisdiction and language")
+        if not isinstance(versions, list):
+            raise ValueError(f"{jurisdiction}/{language} has no list of versions")
+        for version in versions:
+            number = version.get("number") if isinstance(version, dict) else None
+            digest = version.get("hash") if isinstance(version, dict) else None
+            if type(number) is not int or number < 1 or not isinstance(digest, str):
+                raise ValueError(
+                    f"a version of {jurisdiction}/{language} lacks a number from 1 up or a hash"
+                )
+            published.append((jurisdiction, language, number, digest))
+    return published
+
+
 def site_outline(publication: Publication) -> Site:
     """The site's title, navigation and language; its pages and files come from `iter_pages`
     and `site_files`, one at a time."""
@@ -249,14 +277,8 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
     """Fail if a version the last publication contained is missing or has another hash."""
     path = str(previous)
     try:
-        record = json.loads(previous.read_text(encoding="utf-8"))
-        documents = record.get("documents", [record])
-        published = [
-            (d["jurisdiction"], d["language"], v["number"], v["hash"])
-            for d in documents
-            for v in d["versions"]
-        ]
-    except (OSError, ValueError, KeyError, TypeError) as error:
+        published = _published_versions(json.loads(previous.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:
         raise PolicyError(
             [
                 Problem(

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from conftest import BASE_FILES, Project, change_yml
 from histories import DATA_MD, project_at, publication
 
@@ -322,6 +323,37 @@ def test_build_previous_unreadable_file(make_project, tmp_path):
         "enclosed in double quotes: line 1 column 2 (char 1)). Pass the versions.json of the "
         "last published site. [previous.unreadable]"
     )
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        ("[1, 2]", "it is not a versions.json: its top level is not an object"),
+        ('{"documents": 5}', "its 'documents' is not a list"),
+        ('{"documents": [{"versions": []}]}', "a document has no jurisdiction and language"),
+        ('{"jurisdiction": "eu", "language": "en"}', "eu/en has no list of versions"),
+        (
+            '{"jurisdiction": "eu", "language": "en", "versions": [{"number": "1", "hash": "x"}]}',
+            "a version of eu/en lacks a number from 1 up or a hash",
+        ),
+        (
+            '{"jurisdiction": "eu", "language": "en", "versions": [{"number": 0, "hash": "x"}]}',
+            "a version of eu/en lacks a number from 1 up or a hash",
+        ),
+    ],
+)
+def test_build_previous_of_the_wrong_shape_is_named(make_project, tmp_path, content, why):
+    # A list, or a version numbered "1", used to end in a traceback.
+    project = make_project()
+    published = tmp_path / "versions.json"
+    published.write_text(content, encoding="utf-8")
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 1
+    assert built.stderr.strip() == (
+        f"{published}: cannot read the previous publication's versions ({why}). Pass the "
+        "versions.json of the last published site. [previous.unreadable]"
+    )
+    assert not (project.root / "site").exists()
 
 
 def test_build_publishes_no_git_author_name_or_email(make_project):
