@@ -22,7 +22,7 @@ from generator.catalogs import (
     translations_from,
 )
 from generator.check import TranslationStatus, check_files
-from generator.errors import PolicyError, Problems, Severity
+from generator.errors import PolicyError, Problems, Severity, fail
 from generator.history import read_folder
 from generator.i18n import (
     JURISDICTION_CONTEXT,
@@ -68,7 +68,7 @@ def write_template(project_dir: Path) -> tuple[str, bool]:
     """Extract the template into `locales/policy.pot`; (its path, whether it was written)."""
     policy = _policy(project_dir)
     template = extract_template(policy, source_date(project_dir))
-    return TEMPLATE, write_if_changed(project_dir / TEMPLATE, write_catalog(template))
+    return TEMPLATE, write_if_changed(project_dir / TEMPLATE, write_catalog(template), TEMPLATE)
 
 
 def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[CatalogUpdate]:
@@ -77,7 +77,7 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
     policy = _policy(project_dir)
     created = source_date(project_dir)
     template = extract_template(policy, created)
-    write_if_changed(project_dir / TEMPLATE, write_catalog(template))
+    write_if_changed(project_dir / TEMPLATE, write_catalog(template), TEMPLATE)
     problems = Problems()
     updates = []
     for tag in translated_languages(policy):
@@ -86,7 +86,18 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
         target = project_dir / path
         old = None
         if target.exists():
-            old = parse_catalog(path, target.read_bytes(), problems)
+            try:
+                data = target.read_bytes()
+            except OSError as error:
+                problems.add(
+                    path,
+                    None,
+                    "file.unreadable",
+                    f"cannot read the catalog ({error.strerror or error}). Make it a file this "
+                    "user can read and write, then run the command again.",
+                )
+                continue
+            old = parse_catalog(path, data, problems)
             if old is None:
                 continue
         base = old if old is not None else new_catalog(template, language, policy.title, created)
@@ -96,7 +107,7 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
         if not plural_forms_match(merged.header("Plural-Forms"), language):
             merged.set_header("Plural-Forms", plural_forms(language))
         merged.set_header("Content-Type", "text/plain; charset=UTF-8")
-        written = write_if_changed(target, write_catalog(merged))
+        written = write_if_changed(target, write_catalog(merged), path)
         updates.append(
             CatalogUpdate(path=path, created=old is None, written=written, counts=counts)
         )
@@ -177,14 +188,24 @@ def source_date(project_dir: Path) -> str | None:
     return stamp.strftime("%Y-%m-%d %H:%M+0000") if stamp else None
 
 
-def write_if_changed(path: Path, content: bytes) -> bool:
-    """Write a catalog unless only its header dates would change; whether it was written."""
-    if path.exists():
-        current = path.read_bytes()
-        if _DATES.sub(b"", current) == _DATES.sub(b"", content):
-            return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def write_if_changed(path: Path, content: bytes, shown: str | None = None) -> bool:
+    """Write a catalog unless only its header dates would change; whether it was written. One
+    that cannot be written is a problem naming it (as `shown`, else by its path)."""
+    try:
+        if path.exists():
+            current = path.read_bytes()
+            if _DATES.sub(b"", current) == _DATES.sub(b"", content):
+                return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    except OSError as error:
+        raise fail(
+            shown or str(path),
+            None,
+            "file.unwritable",
+            f"cannot write the catalog ({error.strerror or error}). Make it a file this user can "
+            "write, then run the command again.",
+        ) from error
     return True
 
 

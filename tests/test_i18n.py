@@ -369,6 +369,30 @@ def test_update_refuses_a_broken_catalog_and_names_its_line(translated):
     assert "Traceback" not in result.stderr
 
 
+def test_a_catalog_or_template_that_is_not_a_file_is_named(translated):
+    # A folder in a catalog's place (or a file this user may not write) was a traceback.
+    catalog = translated.root / catalog_file("de")
+    catalog.unlink()
+    catalog.mkdir()
+    result = translated.policy("i18n", "update")
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "locales/de/LC_MESSAGES/policy.po: cannot read the catalog (Is a directory). Make it a "
+        "file this user can read and write, then run the command again. [file.unreadable]"
+    )
+    catalog.rmdir()
+    template = translated.root / "locales" / "policy.pot"
+    template.unlink()
+    template.mkdir()
+    for command in ("extract", "update"):
+        result = translated.policy("i18n", command)
+        assert result.returncode == 1
+        assert result.stderr.strip() == (
+            "locales/policy.pot: cannot write the catalog (Is a directory). Make it a file this "
+            "user can write, then run the command again. [file.unwritable]"
+        )
+
+
 def test_every_written_catalog_passes_msgfmt(translated):
     translated.write(
         {
