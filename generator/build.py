@@ -340,6 +340,9 @@ def build_site(
     staging = Path(
         tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
     )
+    # A temporary folder is private (0700); the site is for a web server to read, like every
+    # folder in it.
+    staging.chmod(0o777 & ~_umask())
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
@@ -396,7 +399,9 @@ def check_site_dir(site_dir: Path, project_dir: Path) -> None:
     """A build replaces the site folder whole: refuse one that holds anything but a site, such as
     the project itself (`--site-dir .`), its sources, or a folder of other files."""
     why = None
-    if project_dir.is_relative_to(site_dir):
+    if site_dir.exists() and not site_dir.is_dir():
+        why = "it is a file"
+    elif project_dir.is_relative_to(site_dir):
         why = "it holds the project"
     elif any(site_dir.is_relative_to(project_dir / part) for part in (*WATCHED, ".git")):
         why = "it is inside the project's sources"
@@ -410,6 +415,13 @@ def check_site_dir(site_dir: Path, project_dir: Path) -> None:
             f"will not build the site here: {why}, and a build replaces this folder whole. "
             "Give --site-dir a folder of its own (the default is site/ in the project).",
         )
+
+
+def _umask() -> int:
+    """The process's file mode creation mask (read by setting it, then set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def build_epoch(publication: Publication) -> str:

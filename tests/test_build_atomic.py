@@ -3,6 +3,9 @@ whatever fails, the published site stays exactly as it was."""
 
 from __future__ import annotations
 
+import os
+import stat
+
 import pytest
 from conftest import ROOT, change_yml
 from coverage_files import COVERED_FILES
@@ -118,3 +121,23 @@ def test_build_replaces_its_own_site_and_fills_an_empty_folder(make_project):
     assert project.policy("build", "--site-dir", "empty").returncode == 0
     assert project.policy("build", "--site-dir", "empty").returncode == 0
     assert (project.root / "empty" / "versions.json").is_file()
+
+
+def test_build_refuses_a_site_path_that_is_a_file(make_project):
+    project = make_project()
+    (project.root / "site").write_text("my notes\n")
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert f"{project.root / 'site'}: will not build the site here: it is a file" in result.stderr
+    assert project.read("site") == "my notes\n"
+
+
+def test_the_site_folder_can_be_read_by_others_like_every_folder_in_it(make_project):
+    # The site was built in a temporary folder, which is private (0700), and kept its mode.
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    mask = os.umask(0o022)
+    os.umask(mask)
+    site = project.root / "site"
+    assert stat.S_IMODE(site.stat().st_mode) == 0o777 & ~mask
+    assert stat.S_IMODE(site.stat().st_mode) == stat.S_IMODE((site / "eu").stat().st_mode)
