@@ -62,7 +62,10 @@ CLAUSE_KEYS = _schema_keys("clause", "$defs", "clause")
 VARIANT_KEYS = _schema_keys("clause", "$defs", "variant")
 CHANGE_KEYS = _schema_keys("change")
 
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_LENGTH = 64
+"""The longest id of a clause or jurisdiction: a jurisdiction's id is a folder of the site (a file
+system takes 255 bytes a name) and a part of every address."""
+_ID = re.compile(rf"^(?=.{{1,{ID_LENGTH}}}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def is_source(path: str) -> bool:
@@ -205,7 +208,7 @@ def _jurisdictions(
                 line,
                 "jurisdiction.id",
                 f"'{jid}' is not a valid jurisdiction id. "
-                "Use lowercase letters, digits and hyphens.",
+                f"Use at most {ID_LENGTH} lowercase letters, digits and hyphens.",
             )
             continue
         if not isinstance(spec, dict):
@@ -446,8 +449,8 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
             path,
             loaded.line("id"),
             "clause.id",
-            f"'{clause_id}' is not a valid clause id. Use lowercase letters, digits and "
-            "hyphens, e.g. 'data-we-collect'.",
+            f"'{clause_id}' is not a valid clause id. Use at most {ID_LENGTH} lowercase "
+            "letters, digits and hyphens, e.g. 'data-we-collect'.",
         )
     order = data.get("order", 0)
     if not isinstance(order, int) or isinstance(order, bool):

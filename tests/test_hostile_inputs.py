@@ -68,6 +68,7 @@ class Case:
 
 
 NOT_TEXT = "Save it as UTF-8."
+LONG_ID = "a" * 260
 UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
 EXPRESSION = (
     "only plain variables such as {{ company.name }} are allowed in clause text (found WHAT). "
@@ -216,8 +217,29 @@ CASES = [
         "invalid clause id",
         {WHO: header("id: who-we-are", "id: Who We Are")},
         [
-            f"{WHO}:2: 'Who We Are' is not a valid clause id. Use lowercase letters, digits and "
-            "hyphens, e.g. 'data-we-collect'. [clause.id]"
+            f"{WHO}:2: 'Who We Are' is not a valid clause id. Use at most 64 lowercase letters, "
+            "digits and hyphens, e.g. 'data-we-collect'. [clause.id]"
+        ],
+    ),
+    Case(
+        "clause id longer than 64 characters",
+        {WHO: header("id: who-we-are", f"id: {LONG_ID}")},
+        [
+            f"{WHO}:2: '{LONG_ID}' is not a valid clause id. Use at most 64 lowercase letters, "
+            "digits and hyphens, e.g. 'data-we-collect'. [clause.id]"
+        ],
+    ),
+    Case(
+        # A jurisdiction's id is a folder of the site: 260 characters were a traceback (the
+        # file system's limit on a name is 255 bytes).
+        "jurisdiction id longer than 64 characters",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML
+            + f"{LONG_ID}:\n  name: Long\n  extends: global\n  languages: [en]\n"
+        },
+        [
+            f"policies/jurisdictions.yml:8: '{LONG_ID}' is not a valid jurisdiction id. Use at "
+            "most 64 lowercase letters, digits and hyphens. [jurisdiction.id]"
         ],
     ),
     Case(
