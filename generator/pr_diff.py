@@ -111,7 +111,13 @@ def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
     repository.require(rev, "diff.revision")
     files = repository.files_at(rev)
     if files is None:  # HEAD, in a repository with no commits yet
-        raise fail(rev, None, "diff.revision", "the repository has no commits yet.")
+        raise fail(
+            rev,
+            None,
+            "diff.revision",
+            "the repository has no commits yet. Commit the policy; then 'policy diff' shows what "
+            "each change does to it.",
+        )
     return files
 
 

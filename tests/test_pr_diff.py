@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, JURISDICTIONS_YML, change_yml
+from conftest import BASE_FILES, JURISDICTIONS_YML, Project, change_yml
 from histories import DATA_MD, GERMAN, WITH_GERMAN, po
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
@@ -285,3 +285,14 @@ def test_diff_base_whose_policy_cannot_be_read_makes_every_document_new(make_pro
     )
     assert "[variable.undefined]" in result.stdout.split("```")[1]
     assert "| `global/en` Worldwide | new document | 2 added |" in result.stdout
+
+
+def test_diff_in_a_repository_without_commits_says_what_to_do(tmp_path):
+    project = Project(tmp_path / "fresh")
+    project.write(BASE_FILES)
+    result = project.policy("diff")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "HEAD: the repository has no commits yet. Commit the policy; then 'policy diff' shows "
+        "what each change does to it. [diff.revision]"
+    )
