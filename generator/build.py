@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from generator.catalogs import is_catalog
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
@@ -32,6 +33,7 @@ from generator.pages import Site, SiteFile, document_url, render_pages
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, iter_records
+from generator.sources import is_source
 from generator.versions import Publication, derive_versions
 
 log = logging.getLogger(__name__)
@@ -242,10 +244,12 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
     repository.check_complete()
     repository.require(options.rev, "git.revision")
     revisions = list(repository.history(options.rev))
-    if options.preview:
+    if options.preview or options.rev == "HEAD":
         draft = repository.working_tree(revisions[-1] if revisions else None)
-        if draft is not None:
+        if draft is not None and options.preview:
             revisions.append(draft)
+        elif draft is not None and revisions and (warning := _not_committed(draft)):
+            log.warning("%s", warning)
     if not revisions:
         raise PolicyError(
             [
@@ -258,6 +262,24 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
             ]
         )
     return revisions
+
+
+def _not_committed(draft: Revision) -> Problem | None:
+    """The warning that edits of sources or catalogs in the working tree are not what is built:
+    only commits are (None if no such file changed: an editor's backup file is no edit)."""
+    changed = sorted(p for p in draft.changed if is_source(p) or is_catalog(p))
+    if not changed:
+        return None
+    more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+    return Problem(
+        path=changed[0],
+        line=None,
+        code="git.uncommitted",
+        message=f"this file{more} changed since the last commit, and only commits are built: "
+        "the site does not have these changes. Commit them to publish them, or see them with "
+        "'policy serve'.",
+        severity=Severity.WARNING,
+    )
 
 
 def reference_date() -> dt.date | None:

@@ -261,3 +261,26 @@ def test_a_policy_with_nothing_to_publish_fails_with_a_clear_error(make_project)
         "what is missing). [build.nothing-to-publish]"
     )
     assert not (project.root / "site").exists()
+
+
+def test_build_says_that_uncommitted_edits_are_not_published(make_project):
+    project = make_project()
+    who = BASE_FILES["policies/clauses/who.md"]
+    project.write(
+        {
+            "policies/clauses/who.md": who.replace("runs this shop", "runs this fine shop"),
+            "policies/clauses/notes.md~": "an editor's backup file\n",
+        }
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "WARNING: policies/clauses/who.md: this file changed since the last commit, and only "
+        "commits are built: the site does not have these changes. Commit them to publish them, "
+        "or see them with 'policy serve'. [git.uncommitted]"
+    ) in result.stderr
+    assert "fine shop" not in project.read("site/eu/en/index.html")
+    project.write({"policies/clauses/who.md": who})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "git.uncommitted" not in result.stderr  # the backup file is no edit
