@@ -244,12 +244,12 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
     repository.check_complete()
     repository.require(options.rev, "git.revision")
     revisions = list(repository.history(options.rev))
-    if options.preview or options.rev == "HEAD":
+    if options.preview:
         draft = repository.working_tree(revisions[-1] if revisions else None)
-        if draft is not None and options.preview:
+        if draft is not None:
             revisions.append(draft)
-        elif draft is not None and revisions and (warning := _not_committed(draft)):
-            log.warning("%s", warning)
+    elif options.rev == "HEAD" and revisions and (warning := _not_committed(repository)):
+        log.warning("%s", warning)
     if not revisions:
         raise PolicyError(
             [
@@ -264,10 +264,10 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
     return revisions
 
 
-def _not_committed(draft: Revision) -> Problem | None:
+def _not_committed(repository: Repository) -> Problem | None:
     """The warning that edits of sources or catalogs in the working tree are not what is built:
     only commits are (None if no such file changed: an editor's backup file is no edit)."""
-    changed = sorted(p for p in draft.changed if is_source(p) or is_catalog(p))
+    changed = [p for p in repository.uncommitted() if is_source(p) or is_catalog(p)]
     if not changed:
         return None
     more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""

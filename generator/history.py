@@ -235,6 +235,29 @@ class Repository:
                 blobs[local] = sha.decode()
         return _LazyFiles(blobs, self)
 
+    def uncommitted(self) -> list[str]:
+        """The watched files (project-relative) that differ from the last commit: changed,
+        added, deleted or new, as `git status` sees them (files git ignores are not among
+        them)."""
+        paths = [f"{self.prefix}/{w}" if self.prefix else w for w in WATCHED]
+        raw = self.repo.git.execute(
+            ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
+            stdout_as_string=False,
+        )
+        entries = raw.decode("utf-8", "surrogateescape").split("\0")
+        found, index = [], 0
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if len(entry) < 4:
+                continue
+            if entry[0] in "RC":  # a rename or copy: its source follows
+                index += 1
+            local = self._local(entry[3:])
+            if local is not None:
+                found.append(local)
+        return sorted(found)
+
     def working_tree(self, previous: Revision | None) -> Revision | None:
         """The uncommitted state of the watched folders, if it differs from `previous`."""
         files = read_folder(self.project_dir)

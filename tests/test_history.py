@@ -396,3 +396,24 @@ def test_a_submodule_among_the_sources_is_no_file_of_the_policy(make_project):
     assert "policies/clauses/sub.md" in newest.changed
     assert dict(newest.files) == dict(repository.files_at("HEAD"))
     assert "policies/clauses/sub.md" not in newest.files
+
+
+def test_uncommitted_lists_the_watched_files_that_differ_from_the_last_commit(make_project):
+    project = make_project({"policies/clauses/old-name.md": DATA_MD.replace("data-we", "x-data")})
+    project.write(
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"] + "# edited\n",
+            "policies/clauses/new.md": "new\n",
+            "policies/clauses/who.md": None,
+            "locales/ignored.po": "ignored\n",
+            ".gitignore": "/site/\n/locales/ignored.po\n",
+            "README.md": "outside the watched folders\n",
+        }
+    )
+    project.git("mv", "policies/clauses/old-name.md", "policies/clauses/new-name.md")
+    assert Repository(project.root).uncommitted() == [
+        "policies/clauses/new-name.md",
+        "policies/clauses/new.md",
+        "policies/clauses/who.md",
+        "policies/site.yml",
+    ]
