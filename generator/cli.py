@@ -88,6 +88,17 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         sys.exit(1)
 
 
+def _web_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    """The site's address as given, if it is a web address with a host."""
+    parts = urllib.parse.urlsplit(value)
+    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+        raise click.BadParameter(
+            f"'{value}' is not a web address. Give the whole address the site is published at, "
+            "such as https://example.github.io/policy/."
+        )
+    return value
+
+
 @main.command()
 @PROJECT
 @click.option(
@@ -120,7 +131,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
 @click.option(
     "--site-url",
     default="",
-    callback=lambda _context, _parameter, value: _web_address(value),
+    callback=_web_address,
     help="The address the site is published at, such as https://example.github.io/policy/ "
     "(default: site_url in mkdocs.yml): the error page then works at any depth, and the sitemap "
     "and feeds give absolute addresses.",
@@ -306,17 +317,6 @@ _NO_DISCLOSURES = Problem(
     message="there is no required-disclosures data to report on. Add the legal team's file there "
     "(see docs/authoring.md).",
 )
-
-
-def _web_address(value: str) -> str:
-    """The site's address as given, if it is a web address with a host."""
-    parts = urllib.parse.urlsplit(value)
-    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
-        raise click.BadParameter(
-            f"'{value}' is not a web address. Give the whole address the site is published at, "
-            "such as https://example.github.io/policy/."
-        )
-    return value
 
 
 def _repository_prefix(project_dir: Path) -> str:
