@@ -33,7 +33,7 @@ from generator.pages import Site, SiteFile, document_url, render_pages
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, iter_records
-from generator.sources import is_source
+from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions
 
 log = logging.getLogger(__name__)
@@ -357,6 +357,7 @@ def build_site(
     started = time.monotonic()
     site_dir = site_dir.resolve()
     check_site_dir(site_dir, options.project_dir.resolve())
+    _check_sources_folder(options.project_dir)
     recover_interrupted(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(
@@ -414,6 +415,25 @@ def build_site(
         seconds=time.monotonic() - started,
         reused=plugin.reused,
         rendered=tuple(plugin.rendered),
+    )
+
+
+def _check_sources_folder(project_dir: Path) -> None:
+    """MkDocs refuses to start without its `docs_dir`, policies/: say so as our error, naming
+    the folder and what to do, rather than as MkDocs' configuration error."""
+    if (project_dir / POLICIES).is_dir():
+        return
+    raise PolicyError(
+        [
+            Problem(
+                path=POLICIES,
+                line=None,
+                code="file.missing",
+                message=f"there is no folder {POLICIES}/ in the project: it holds the clauses the "
+                f"site is built from. Restore it from the history, or create "
+                "it (see docs/authoring.md).",
+            )
+        ]
     )
 
 

@@ -924,3 +924,22 @@ def test_a_site_url_that_is_no_web_address_is_a_usage_error(tmp_path, address) -
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--site-url", address])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '--site-url': '{address}' is not a web address." in result.stderr
+
+
+@pytest.mark.parametrize("committed", [False, True], ids=["deleted", "deletion committed"])
+def test_a_project_without_its_policies_folder_is_told_so(make_project, committed) -> None:
+    # MkDocs used to refuse first, with its own configuration error about 'docs_dir'.
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    site = snapshot(project.root / "site")
+    shutil.rmtree(project.root / "policies")
+    if committed:
+        project.commit("Remove the policy")
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "policies: there is no folder policies/ in the project: it holds the clauses the site is "
+        "built from. Restore it from the history, or create it (see docs/authoring.md). "
+        "[file.missing]"
+    )
+    assert snapshot(project.root / "site") == site
