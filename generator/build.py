@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from generator.catalogs import is_catalog
 from generator.check import check_files
@@ -35,6 +36,11 @@ from generator.progress import Progress
 from generator.records import INDEX, iter_records
 from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from generator.plugin import PolicyPlugin
 
 log = logging.getLogger(__name__)
 
@@ -350,14 +356,12 @@ def build_site(
     A failed or interrupted build leaves the previous site exactly as it was.
     """
     from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     progress = progress or Progress(report=False)
     started = time.monotonic()
     site_dir = site_dir.resolve()
     check_site_dir(site_dir, options.project_dir.resolve())
-    _check_sources_folder(options.project_dir)
     recover_interrupted(site_dir)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(
@@ -369,26 +373,13 @@ def build_site(
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
-            config = load_config(
-                str(options.project_dir / "mkdocs.yml"), site_dir=str(staging), **overrides
+            config, plugin = load_site_config(
+                options.project_dir, site_dir=str(staging), **overrides
             )
         if config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
             options = dataclasses.replace(options, site_url=config.site_url)
-        plugin = config.plugins.get("policy")
-        if plugin is None:
-            raise PolicyError(
-                [
-                    Problem(
-                        path="mkdocs.yml",
-                        line=None,
-                        code="mkdocs.plugin",
-                        message="the 'policy' plugin is not enabled. Add "
-                        "'- policy' under 'plugins'.",
-                    )
-                ]
-            )
         prepared = prepare_publication(
             options,
             progress,
@@ -418,23 +409,39 @@ def build_site(
     )
 
 
-def _check_sources_folder(project_dir: Path) -> None:
-    """MkDocs refuses to start without its `docs_dir`, policies/: say so as our error, naming
-    the folder and what to do, rather than as MkDocs' configuration error."""
-    if (project_dir / POLICIES).is_dir():
-        return
-    raise PolicyError(
-        [
-            Problem(
-                path=POLICIES,
-                line=None,
-                code="file.missing",
-                message=f"there is no folder {POLICIES}/ in the project: it holds the clauses the "
-                f"site is built from. Restore it from the history, or create "
-                "it (see docs/authoring.md).",
-            )
-        ]
-    )
+def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig, PolicyPlugin]:
+    """The project's MkDocs configuration (mkdocs.yml with `overrides`) and its policy plugin.
+    A project without policies/, MkDocs' `docs_dir`, or without the plugin is told so as our
+    error, naming what to do, rather than as MkDocs' configuration error."""
+    from mkdocs.config import load_config
+
+    if not (project_dir / POLICIES).is_dir():
+        raise PolicyError(
+            [
+                Problem(
+                    path=POLICIES,
+                    line=None,
+                    code="file.missing",
+                    message=f"there is no folder {POLICIES}/ in the project: it holds the clauses "
+                    "the site is built from. Restore it from the history, or create it (see "
+                    "docs/authoring.md).",
+                )
+            ]
+        )
+    config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    plugin = config.plugins.get("policy")
+    if plugin is None:
+        raise PolicyError(
+            [
+                Problem(
+                    path="mkdocs.yml",
+                    line=None,
+                    code="mkdocs.plugin",
+                    message="the 'policy' plugin is not enabled. Add '- policy' under 'plugins'.",
+                )
+            ]
+        )
+    return config, plugin
 
 
 def check_site_dir(site_dir: Path, project_dir: Path) -> None:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from generator.errors import PolicyError, Problem
+from generator.errors import PolicyError
 
 log = logging.getLogger(__name__)
 
@@ -79,21 +79,9 @@ def serve_preview(project_dir: Path, dev_addr: str) -> None:
 
 def _config(project_dir: Path, site_dir: str, dev_addr: str) -> Any:
     """The project's MkDocs configuration, with the policy plugin publishing the working tree."""
-    from mkdocs.config import load_config
+    from generator.build import load_site_config
 
-    config = load_config(str(project_dir / "mkdocs.yml"), site_dir=site_dir, dev_addr=dev_addr)
-    plugin = config.plugins.get("policy")
-    if plugin is None:
-        raise PolicyError(
-            [
-                Problem(
-                    path="mkdocs.yml",
-                    line=None,
-                    code="mkdocs.plugin",
-                    message="the 'policy' plugin is not enabled. Add '- policy' under 'plugins'.",
-                )
-            ]
-        )
+    config, plugin = load_site_config(project_dir, site_dir=site_dir, dev_addr=dev_addr)
     plugin.config.preview = True
     return config
 
