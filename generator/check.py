@@ -13,12 +13,13 @@ from generator.catalogs import (
     Translations,
     catalog_path,
     check_catalog,
+    is_catalog,
     parse_catalog,
     translations_from,
 )
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
-from generator.errors import Problem, Problems
+from generator.errors import Problem, Problems, counted
 from generator.model import Document, Language, Policy
 from generator.sources import CHANGE_FILE, read_policy
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
@@ -97,8 +98,8 @@ def check_files(
                 path,
                 None,
                 "translation.missing",
-                f"{status.missing} messages of the {jurisdiction} policy are not "
-                f"translated into {language}; it stays on its last complete version. "
+                f"{counted(status.missing, 'message')} of the {jurisdiction} policy "
+                f"{_are(status.missing)} not translated into {language}; it stays on its last complete version. "
                 "Run 'policy i18n update' and translate them.",
             )
         if status.fuzzy:
@@ -106,10 +107,11 @@ def check_files(
                 path,
                 None,
                 "translation.stale",
-                f"{status.fuzzy} translations of the {jurisdiction} policy into "
-                f"{language} are marked fuzzy (their source changed). Review them and "
-                "remove the fuzzy flag.",
+                f"{counted(status.fuzzy, 'translation')} of the {jurisdiction} policy into "
+                f"{language} {_are(status.fuzzy)} marked fuzzy (the source text changed). Review each, "
+                "then remove its fuzzy flag.",
             )
+    _check_unused_catalogs(policy, files, problems)
     if base is not None:
         _check_change_note(policy, files, base, compositions, problems)
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
@@ -121,6 +123,52 @@ def check_files(
         compositions=compositions,
         coverage=coverage,
     )
+
+
+def _are(count: int) -> str:
+    return "is" if count == 1 else "are"
+
+
+def _check_unused_catalogs(policy: Policy, files: Mapping[str, bytes], problems: Problems) -> None:
+    """A catalog no document reads is a translator's work going nowhere: a language that no
+    jurisdiction lists yet, the source language, or a folder spelt otherwise than gettext's
+    (`pt-BR` for `pt_BR`)."""
+    wanted = {
+        catalog_path(Language(tag=language)): language
+        for _, language in policy.documents()
+        if language != policy.source_language
+    }
+    source_folder = Language(tag=policy.source_language).catalog_name
+    for path in sorted(p for p in files if is_catalog(p) and p not in wanted):
+        folder = path.split("/")[1]
+        meant = [
+            (wanted_path, language)
+            for wanted_path, language in wanted.items()
+            if _folded(wanted_path.split("/")[1]) == _folded(folder)
+        ]
+        if meant:
+            wanted_path, language = meant[0]
+            message = (
+                f"this catalog is not read: the {language} catalog is {wanted_path}. Move it "
+                "there (the folder is spelt as gettext spells the language)."
+            )
+        elif _folded(folder) == _folded(source_folder):
+            message = (
+                f"this catalog is not read: {policy.source_language} is the source language, "
+                "whose text is the clauses' own."
+            )
+        else:
+            message = (
+                f"this catalog is not read: no jurisdiction publishes '{folder}'. Add the "
+                "language's tag to the languages of a jurisdiction in policies/jurisdictions.yml "
+                "(see docs/translating.md)."
+            )
+        problems.warn(path, None, "catalog.unused", message)
+
+
+def _folded(folder: str) -> str:
+    """A catalog folder's name as people may misspell it: any case, `-` for `_`."""
+    return folder.replace("-", "_").casefold()
 
 
 def _source_documents(

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.check import CheckResult
 from generator.coverage import Coverage, JurisdictionCoverage, TopicCoverage
-from generator.errors import Problem, Severity
+from generator.errors import Problem, Severity, counted
 
 FORMATS = ("human", "json", "github")
 SCHEMA_VERSION = 1
@@ -28,9 +28,9 @@ def passed(result: CheckResult, strict: bool) -> bool:
 
 
 def summary_line(result: CheckResult) -> str:
-    """`N errors, M warnings`."""
+    """`N errors, M warnings` (`1 error`, `1 warning`)."""
     errors = sum(p.severity is Severity.ERROR for p in result.problems)
-    return f"{errors} errors, {len(result.problems) - errors} warnings"
+    return f"{counted(errors, 'error')}, {counted(len(result.problems) - errors, 'warning')}"
 
 
 def render_human(result: CheckResult) -> str:

@@ -116,6 +116,11 @@ class PolicyError(click.ClickException):
         click.echo(self.format_message(), file=file, err=True)
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 error`, `2 errors`: a count and its noun, for messages in English."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def fail(path: str, line: int | None, code: str, message: str) -> PolicyError:
     """An error for one problem, to raise where collecting more makes no sense."""
     return PolicyError([Problem(path=path, line=line, code=code, message=message)])

@@ -4,6 +4,7 @@ fixed dates, and real builds."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import textwrap
@@ -58,6 +59,16 @@ We collect only what we need to deliver your order:
 - your name;
 - your delivery address.
 """
+
+
+def problems_of(result: subprocess.CompletedProcess[str]) -> list[str]:
+    """The problems `policy check` reported, a line each, above the line that counts them."""
+    assert "Traceback" not in result.stderr
+    *problems, summary = result.stderr.splitlines()
+    counts = re.fullmatch(r"(\d+) errors?, (\d+) warnings?", summary)
+    assert counts, summary
+    assert int(counts[1]) + int(counts[2]) == len(problems), result.stderr
+    return problems
 
 
 def change_yml(summary: str, effective: str = "2026-01-01", kind: str = "material") -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import problems_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from translating import GERMAN, catalog_file, translate
@@ -37,11 +38,6 @@ def edit(project, old: str, new: str) -> int:
     assert old in text
     path.write_text(text.replace(old, new), encoding="utf-8")
     return text[: text.index(old)].count("\n") + 1
-
-
-def problems_of(result) -> list[str]:
-    assert "Traceback" not in result.stderr
-    return [line for line in result.stderr.splitlines() if not line.endswith("warnings")]
 
 
 def msgid_line(project, source: str) -> int:
@@ -167,8 +163,8 @@ def test_fuzzy_translation_with_other_variables_is_not_an_error(german):
     result = german.policy("check")
     assert result.returncode == 0
     assert problems_of(result) == [
-        f"{DE}: 1 translations of the global policy into de are marked fuzzy (their source "
-        "changed). Review them and remove the fuzzy flag. [translation.stale]"
+        f"{DE}: 1 translation of the global policy into de is marked fuzzy (the source text "
+        "changed). Review each, then remove its fuzzy flag. [translation.stale]"
     ]
 
 
@@ -223,3 +219,30 @@ def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
     """Most messages are one line of plain words, and the check takes them for a paragraph
     without splitting them into blocks: it must be right whenever it does."""
     assert catalogs._structure(text) == catalogs._blocks_of(text)
+
+
+@pytest.mark.parametrize(
+    ("folder", "why"),
+    [
+        (
+            "it",
+            "no jurisdiction publishes 'it'. Add the language's tag to the languages of a "
+            "jurisdiction in policies/jurisdictions.yml (see docs/translating.md).",
+        ),
+        (
+            "DE",
+            "the de catalog is locales/de/LC_MESSAGES/policy.po. Move it there (the folder is "
+            "spelt as gettext spells the language).",
+        ),
+        ("en", "en is the source language, whose text is the clauses' own."),
+    ],
+)
+def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
+    # A translator's work used to be ignored without a word when its folder was not one the
+    # documents read.
+    unread = f"locales/{folder}/LC_MESSAGES/policy.po"
+    (german.root / unread).parent.mkdir(parents=True)
+    (german.root / unread).write_bytes((german.root / DE).read_bytes())
+    result = german.policy("check")
+    assert result.returncode == 0
+    assert problems_of(result) == [f"{unread}: this catalog is not read: {why} [catalog.unused]"]

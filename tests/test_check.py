@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, change_yml
-
-
-def problems_of(result) -> list[str]:
-    assert "Traceback" not in result.stderr
-    return [line for line in result.stderr.splitlines() if not line.endswith("warnings")]
+from conftest import BASE_FILES, change_yml, problems_of
 
 
 def test_check_clean_policy_passes(make_project):

@@ -61,7 +61,7 @@ def broken(make_project) -> Project:
 def test_check_json_matches_its_schema_and_reports_everything(broken):
     result = broken.policy("check", "--format", "json")
     assert result.returncode == 1
-    assert result.stderr == "1 errors, 1 warnings\n"
+    assert result.stderr == "1 error, 1 warning\n"
     report = json.loads(result.stdout)
     validator().validate(report)
     assert report["ok"] is False
@@ -168,7 +168,7 @@ def test_check_github_writes_one_annotation_per_problem(broken):
         "::error file=policies/jurisdictions.yml,line=5,title=[coverage.missing]::"
         + MISSING_RETENTION,
     ]
-    assert result.stderr == "1 errors, 1 warnings\n"
+    assert result.stderr == "1 error, 1 warning\n"
 
 
 def test_check_github_paths_are_relative_to_the_repository(project):
@@ -206,7 +206,7 @@ def test_check_human_format_is_unchanged(broken):
     assert result.stderr.splitlines() == [
         f"locales/de/LC_MESSAGES/policy.po: {UNTRANSLATED} [translation.missing]",
         f"policies/jurisdictions.yml:5: {MISSING_RETENTION} [coverage.missing]",
-        "1 errors, 1 warnings",
+        "1 error, 1 warning",
     ]
 
 
