@@ -419,3 +419,50 @@ def test_status_of_a_complete_translation(translated):
         "de        global                     6      0        0  complete",
         "de        (names, summary)           3      0        0  complete",
     ]
+
+
+def test_a_renamed_clause_keeps_its_translations(translated):
+    # Renaming an id used to make every translation of the clause obsolete, and the documents
+    # lag until each was translated again.
+    from conftest import WHO_MD
+
+    translated.write(
+        {
+            "policies/clauses/who.md": WHO_MD.replace("id: who-we-are", "id: about-us"),
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("of: who-we-are", "of: about-us"),
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            )
+            .replace("- your name;\n", "")
+            .replace("your delivery address.", "your e-mail address."),
+        }
+    )
+    result = translated.policy("i18n", "update")
+    assert "de/LC_MESSAGES/policy.po: updated; 8 unchanged, 1 changed (fuzzy), 0 new, " in (
+        result.stderr
+    )
+    catalog = read_catalog(translated.read(catalog_file("de")))
+    assert catalog.get("Who we are", "about-us").string == "Wer wir sind"
+    assert catalog.get("Under the GDPR, {{ company.name }} is the controller.", "about-us@eu")
+    changed = catalog.get("your e-mail address.", "what-we-collect")
+    assert changed.fuzzy and changed.previous_id == ("your delivery address.",)
+    assert catalog.get("Who we are", "who-we-are") is None
+    assert [m.context for m in catalog.obsolete.values()] == ["data-we-collect"]
+
+
+def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated):
+    # It shares one message of three with the clause that is gone: less than half of its own.
+    from conftest import WHO_MD
+
+    cookies = (
+        WHO_MD.replace("id: who-we-are", "id: cookies")
+        .replace("title: Who we are", "title: Cookies")
+        .replace("{{ company.name }}", "We set no cookies.\n\nNone at all.\n\n{{ company.name }}")
+    )
+    translated.write({"policies/clauses/who.md": cookies, "policies/clauses/who-eu.md": None})
+    result = translated.policy("i18n", "update")
+    assert "de/LC_MESSAGES/policy.po: updated; 7 unchanged, 0 changed (fuzzy), 4 new, " in (
+        result.stderr
+    )
+    catalog = read_catalog(translated.read(catalog_file("de")))
+    assert {m.context for m in catalog.obsolete.values()} == {"who-we-are", "who-we-are@eu"}
