@@ -20,7 +20,8 @@ from generator.catalogs import (
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, counted
-from generator.model import Document, Language, Policy
+from generator.model import Clause, Document, Language, Policy
+from generator.renames import renamed
 from generator.sources import CHANGE_FILE, read_policy
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
 
@@ -113,7 +114,10 @@ def check_files(
             )
     _check_unused_catalogs(policy, files, problems)
     if base is not None:
-        _check_change_note(policy, files, base, compositions, problems)
+        before, _ = read_policy(base)
+        _check_change_note(policy, before, files, base, compositions, problems)
+        if before is not None:
+            _check_renamed_ids(policy, before, problems)
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
     return CheckResult(
@@ -123,6 +127,30 @@ def check_files(
         compositions=compositions,
         coverage=coverage,
     )
+
+
+def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> None:
+    """A clause whose id changed since `before` (recognised by its text, see `renames.py`): its
+    published links and its history are tied to the old id."""
+
+    def messages(clause: Clause) -> list[str]:
+        return [clause.title, *(block.text for block in clause.text.blocks)]
+
+    continued = renamed(
+        {i: messages(c) for i, c in before.clauses.items() if i not in policy.clauses},
+        {i: messages(c) for i, c in policy.clauses.items() if i not in before.clauses},
+    )
+    for new_id, old_id in sorted(continued.items()):
+        origin = policy.clauses[new_id].text.origin
+        problems.warn(
+            origin.path,
+            origin.line,
+            "clause.renamed",
+            f"the clause id changed from '{old_id}' to '{new_id}': links to #{old_id} on the "
+            "published policy stop working, and the clause's history starts again under the "
+            f"new id. Keep the id '{old_id}' (the file can be renamed freely, see "
+            "docs/authoring.md).",
+        )
 
 
 def _are(count: int) -> str:
@@ -215,6 +243,7 @@ def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> T
 
 def _check_change_note(
     policy: Policy,
+    before: Policy | None,
     files: Mapping[str, bytes],
     base: Mapping[str, bytes],
     compositions: dict[tuple[str, str], Composition],
@@ -223,7 +252,6 @@ def _check_change_note(
     """A change to the source text must come with a rewritten change.yml."""
     if files.get(CHANGE_FILE) != base.get(CHANGE_FILE):
         return
-    before, _ = read_policy(base)
     changed = []
     for jurisdiction in sorted(policy.jurisdictions):
         now = compositions.get((jurisdiction, policy.source_language)) or compose(

@@ -10,9 +10,8 @@ Merging decides what changed from the source itself, never by fuzzy matching acr
 messages (the source as last merged) are aligned with the template's. An identical message keeps its
 translation untouched; a paragraph whose text changed keeps its translation, marked fuzzy, with the
 text it was translated from as its previous msgid (`#| msgid`); a message that is gone becomes
-obsolete (`#~`), so no translation is ever lost. A context that is new to the catalog continues
-one that is gone when at least half of its messages are word for word the same: a clause whose id
-was changed keeps its translations.
+obsolete (`#~`), so no translation is ever lost. A clause whose id changed keeps its translations:
+its new context continues the vanished one by the rule of `renames.py`.
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from babel.messages.catalog import Message
 from generator.catalogs import plural_forms, variables_in
 from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
+from generator.renames import renamed
 from generator.sources import CHANGE_FILE
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT
 
@@ -139,12 +139,20 @@ def merge_catalog(
     revivable = {(m.context, m.id): m for m in old.obsolete.values()}
     gone: list[Message] = []
     new_by_context = _by_context(messages(template))
-    renamed = _renamed_contexts(
-        {c: ms for c, ms in old_by_context.items() if c not in new_by_context},
-        {c: ms for c, ms in new_by_context.items() if c not in old_by_context},
+    predecessor = renamed(
+        {
+            context: [str(m.id) for m in found]
+            for context, found in old_by_context.items()
+            if context not in new_by_context and context not in UNPAIRED_CONTEXTS
+        },
+        {
+            context: [str(m.id) for m in found]
+            for context, found in new_by_context.items()
+            if context not in old_by_context and context not in UNPAIRED_CONTEXTS
+        },
     )
     for context, news in new_by_context.items():
-        olds = old_by_context.pop(renamed.get(context, context), [])
+        olds = old_by_context.pop(predecessor.get(context, context), [])
         matches = align(
             [str(m.id) for m in olds],
             [str(m.id) for m in news],
@@ -175,35 +183,6 @@ def merge_catalog(
         sorted(obsolete.items(), key=lambda item: (item[0][0] or "", item[0][1]))
     )
     return merged, MergeCounts(**counts)
-
-
-def _renamed_contexts(
-    gone: dict[str | None, list[Message]], added: dict[str | None, list[Message]]
-) -> dict[str | None, str | None]:
-    """For each context new to the catalog, the context it continues, if any: a clause whose id
-    was renamed (`who-we-are` to `about-us`, and its variants' `who-we-are@eu` to `about-us@eu`)
-    keeps its messages. A new context continues the vanished one with which it shares the most
-    messages word for word, if that is at least half of its own."""
-    texts = {context: {str(m.id) for m in found} for context, found in gone.items()}
-    candidates = sorted(
-        (
-            (len(shared), str(new_context), str(old_context), new_context, old_context)
-            for new_context, news in added.items()
-            if new_context not in UNPAIRED_CONTEXTS
-            for old_context, olds in texts.items()
-            if old_context not in UNPAIRED_CONTEXTS
-            and 2 * len(shared := olds & {str(m.id) for m in news}) >= len(news)
-            and shared
-        ),
-        key=lambda c: (-c[0], c[1], c[2]),
-    )
-    renamed: dict[str | None, str | None] = {}
-    taken: set[str | None] = set()
-    for _, _, _, new_context, old_context in candidates:
-        if new_context not in renamed and old_context not in taken:
-            renamed[new_context] = old_context
-            taken.add(old_context)
-    return renamed
 
 
 def align(old: Sequence[str], new: Sequence[str], *, pair: bool = True) -> dict[int, int]:

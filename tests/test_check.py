@@ -174,6 +174,36 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     assert project.policy("check").returncode == 0
 
 
+def test_a_clause_whose_id_changed_is_a_warning(make_project):
+    # Its published links and its history belong to the old id; a clause removed while another
+    # is added is no rename.
+    project = make_project()
+    data = BASE_FILES["policies/clauses/data.md"]
+    project.write(
+        {
+            "policies/clauses/data.md": data.replace("id: data-we-collect", "id: what-we-collect"),
+            "policies/change.yml": change_yml("We renamed a section."),
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 0
+    assert problems_of(result) == [
+        "policies/clauses/data.md:2: the clause id changed from 'data-we-collect' to "
+        "'what-we-collect': links to #data-we-collect on the published policy stop working, "
+        "and the clause's history starts again under the new id. Keep the id 'data-we-collect' "
+        "(the file can be renamed freely, see docs/authoring.md). [clause.renamed]"
+    ]
+    project.write(
+        {
+            "policies/clauses/data.md": data.replace("id: data-we-collect", "id: cookies")
+            .replace("title: The information we collect", "title: Cookies")
+            .replace("your name;", "no cookies;")
+            .replace("We collect only what we need to deliver your order:", "We set:")
+        }
+    )
+    assert problems_of(project.policy("check")) == []
+
+
 def test_the_source_language_written_another_way_in_a_jurisdiction_is_reported(make_project):
     """`EN` where site.yml says `en` would make the jurisdiction's English a translation with
     no catalog, and nothing to publish."""
