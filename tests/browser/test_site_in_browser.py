@@ -144,6 +144,19 @@ def test_clause_content_sits_below_its_heading_at_full_width(
         assert each.evaluate(CLAUSE_LAYOUT) == []
 
 
+def test_change_log_entries_are_set_apart(site: Served, page: Page) -> None:
+    # The list's reset used to take the entries' own padding too, so each entry's links touched
+    # the rule above the next entry.
+    page.goto(site.url + PAGE_TYPES["change-log"])
+    entries = page.locator(".policy-changelog__entry")
+    assert entries.count() > 1
+    paddings = entries.evaluate_all(
+        "entries => entries.map(e => [getComputedStyle(e).paddingTop, "
+        "getComputedStyle(e).paddingBottom])"
+    )
+    assert all(float(top[:-2]) >= 10 and float(bottom[:-2]) >= 10 for top, bottom in paddings)
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
