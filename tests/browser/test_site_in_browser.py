@@ -157,6 +157,25 @@ def test_change_log_entries_are_set_apart(site: Served, page: Page) -> None:
     assert all(float(top[:-2]) >= 10 and float(bottom[:-2]) >= 10 for top, bottom in paddings)
 
 
+def test_archive_fits_a_phone_and_stays_a_table(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    # Its four columns used to leave the hash one character wide: 64 lines a version.
+    phone = open_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="en-US").new_page()
+    phone.goto(site.url + PAGE_TYPES["archive-list"])
+    hashes = phone.locator(".policy-hash").evaluate_all(
+        "codes => codes.map(code => { const box = code.getBoundingClientRect(); "
+        "return [box.left, box.right, box.height / parseFloat(getComputedStyle(code).fontSize)] })"
+    )
+    assert len(hashes) == 3
+    for left, right, height_in_em in hashes:
+        assert left >= 0 and right <= PHONE["width"]
+        assert height_in_em < 6  # two or three lines
+    assert phone.get_by_role("columnheader", name="Content hash (SHA-256)").count() == 1
+    assert phone.get_by_role("row").count() == 4
+    assert phone.get_by_role("cell").count() == 9
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
