@@ -6,6 +6,7 @@ keep their variables, and that a change to the policy text comes with a new `cha
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -58,11 +59,13 @@ def check_files(
     files: Mapping[str, bytes],
     base: Mapping[str, bytes] | None = None,
     composed: Mapping[tuple[str, str], Composition] | None = None,
+    today: dt.date | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
     with a new change.yml. `composed` has documents already composed from these very files, by
     (jurisdiction, language) (the version history composes the newest commit too), which the
-    check takes instead of composing them again: composition is pure, so the results are equal."""
+    check takes instead of composing them again: composition is pure, so the results are equal.
+    With `base` and `today`, a new change.yml whose effective date has passed is a warning."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -118,6 +121,8 @@ def check_files(
         _check_change_note(policy, before, files, base, compositions, problems)
         if before is not None:
             _check_renamed_ids(policy, before, problems)
+        if today is not None and files.get(CHANGE_FILE) != base.get(CHANGE_FILE):
+            _check_effective_date(policy, today, problems)
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
     return CheckResult(
@@ -126,6 +131,22 @@ def check_files(
         translations=statuses,
         compositions=compositions,
         coverage=coverage,
+    )
+
+
+def _check_effective_date(policy: Policy, today: dt.date, problems: Problems) -> None:
+    """A new change note dated in the past (often the last one's date, left as it was): the
+    version will take effect on the day it is published, not on the day the note says."""
+    note = policy.change
+    if note is None or note.effective >= today:
+        return
+    problems.warn(
+        note.origin.path,
+        note.effective_line,
+        "change.effective-passed",
+        f"the change takes effect on {note.effective}, which has passed (today is {today}, "
+        "UTC): a version is never in force before it is published, so this one would take "
+        "effect on the day it is published. Write that day or a later one.",
     )
 
 

@@ -51,6 +51,7 @@ def main() -> None:
 )
 def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
+    from generator.build import reference_date
     from generator.check import check_files
     from generator.check_formats import (
         passed,
@@ -76,7 +77,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
                 )
             ]
         )
-    result = check_files(files, base_files)
+    result = check_files(files, base_files, today=reference_date() or _utc_today())
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     elif fmt == "github":
@@ -86,6 +87,10 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     click.echo(summary_line(result), err=True)
     if not passed(result, strict):
         sys.exit(1)
+
+
+def _utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _web_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:

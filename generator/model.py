@@ -173,6 +173,8 @@ class ChangeNote:
     kind: ChangeKind
     effective: dt.date
     origin: Origin
+    effective_line: int = 1
+    """The line of `effective` in the file."""
 
 
 class ChangeKind(enum.Enum):

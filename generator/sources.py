@@ -700,7 +700,11 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
         )
         return None
     return ChangeNote(
-        summary=summary.strip(), kind=kind, effective=effective, origin=Origin(path=path, line=1)
+        summary=summary.strip(),
+        kind=kind,
+        effective=effective,
+        origin=Origin(path=path, line=1),
+        effective_line=loaded.line("effective", default=1),
     )
 
 

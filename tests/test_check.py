@@ -174,6 +174,32 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     assert project.policy("check").returncode == 0
 
 
+def test_a_new_change_note_dated_in_the_past_is_a_warning(make_project):
+    # Often the previous change's date, left as it was: the version would take effect on the day
+    # it is published, not on the day the note says.
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your full name;"
+            ),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-02-27"),
+        }
+    )
+    march = {"SOURCE_DATE_EPOCH": "1772366400"}  # 2026-03-01 12:00 UTC
+    assert problems_of(project.policy("check", env=march)) == [
+        "policies/change.yml:3: the change takes effect on 2026-02-27, which has passed (today "
+        "is 2026-03-01, UTC): a version is never in force before it is published, so this one "
+        "would take effect on the day it is published. Write that day or a later one. "
+        "[change.effective-passed]"
+    ]
+    project.write({"policies/change.yml": change_yml("We ask for your full name.", "2026-03-01")})
+    assert problems_of(project.policy("check", env=march)) == []
+    project.commit("Ask for the full name")
+    later = {"SOURCE_DATE_EPOCH": "1780000000"}  # 2026-05-28: the note is the last commit's
+    assert problems_of(project.policy("check", env=later)) == []
+
+
 def test_a_clause_whose_id_changed_is_a_warning(make_project):
     # Its published links and its history belong to the old id; a clause removed while another
     # is added is no rename.
