@@ -103,8 +103,8 @@ def check_files(
                 None,
                 "translation.missing",
                 f"{counted(status.missing, 'message')} of the {jurisdiction} policy "
-                f"{_are(status.missing)} not translated into {language}; it stays on its last complete version. "
-                "Run 'policy i18n update' and translate them.",
+                f"{_are(status.missing)} not translated into {language}; it stays on its last "
+                "complete version. Run 'policy i18n update', then translate what is missing.",
             )
         if status.fuzzy:
             problems.warn(
@@ -112,8 +112,8 @@ def check_files(
                 None,
                 "translation.stale",
                 f"{counted(status.fuzzy, 'translation')} of the {jurisdiction} policy into "
-                f"{language} {_are(status.fuzzy)} marked fuzzy (the source text changed). Review each, "
-                "then remove its fuzzy flag.",
+                f"{language} {_are(status.fuzzy)} marked fuzzy (the source text changed). Review "
+                "each, then remove its fuzzy flag.",
             )
     _check_unused_catalogs(policy, files, problems)
     if base is not None:

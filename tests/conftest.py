@@ -71,6 +71,12 @@ def problems_of(result: subprocess.CompletedProcess[str]) -> list[str]:
     return problems
 
 
+NEW_YEAR = {"SOURCE_DATE_EPOCH": "1767268800"}
+"""2026-01-01 12:00 UTC as `policy check`'s today: the projects' own time (their commits are dated
+January 2026), in which a change.yml effective on 2026-01-01 (`change_yml`'s default) has not
+passed."""
+
+
 def change_yml(summary: str, effective: str = "2026-01-01", kind: str = "material") -> str:
     """A change.yml describing a change."""
     return f"summary: {summary}\nkind: {kind}\neffective: {effective}\n"

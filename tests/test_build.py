@@ -156,8 +156,8 @@ def test_archive_says_until_when_each_version_applied(make_project):
     ]
     archive = project.read("site/eu/en/v/index.html")
     rows = re.findall(
-        r'<th scope="row"><a href="(\d+)/">.*?</th>\s*<td><time datetime="([\d-]+)">.*?</td>'
-        r'\s*<td>(?:<time datetime="([\d-]+)">.*?</time>|(–))</td>',
+        r'<th scope="row"[^>]*><a href="(\d+)/">.*?</th>\s*<td[^>]*><time datetime="([\d-]+)">'
+        r'.*?</td>\s*<td[^>]*>(?:<time datetime="([\d-]+)">.*?</time>|(–))</td>',
         archive,
         re.S,
     )

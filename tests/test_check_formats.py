@@ -41,7 +41,7 @@ MISSING_RETENTION = (
 )
 UNTRANSLATED = (
     "7 messages of the global policy are not translated into de; it stays on its last complete "
-    "version. Run 'policy i18n update' and translate them."
+    "version. Run 'policy i18n update', then translate what is missing."
 )
 
 
