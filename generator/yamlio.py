@@ -82,6 +82,15 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
+_OPENED = {
+    "while parsing a flow sequence": "the list opened with '['",
+    "while parsing a flow mapping": "the mapping opened with '{'",
+    "while scanning a quoted scalar": "the quoted text that starts",
+}
+"""PyYAML's contexts whose start is where the mistake usually is (a bracket or a quote left
+open), said in plain words: the problem itself is found lines later."""
+
+
 def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Loaded | None:
     """Parse YAML with line numbers; None (and a problem) when it cannot be read."""
     separator = _LINE_SEPARATORS.search(text)
@@ -109,6 +118,9 @@ def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
         mark = error.problem_mark or error.context_mark
         line = (mark.line + first_line) if mark else first_line
         what = error.problem or "invalid YAML"
+        opened = _OPENED.get(error.context or "")
+        if opened and error.context_mark and error.context_mark.line + first_line != line:
+            what += f" (in {opened} on line {error.context_mark.line + first_line})"
         problems.add(
             path,
             line,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import BASE_FILES, NEW_YEAR, change_yml, problems_of
 
 
@@ -123,6 +124,28 @@ def test_check_yaml_error_names_the_line(make_project):
         "policies/jurisdictions.yml:3: YAML syntax error: expected <block end>, but found "
         "'<block mapping start>'. Check the indentation and quote values that contain ': ' or "
         "start with a special character. [yaml.syntax]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("opened", "found", "where"),
+    [
+        ("[en", "expected ',' or ']', but got '<stream end>'", "the list opened with '['"),
+        ('"en', "found unexpected end of stream", "the quoted text that starts"),
+    ],
+)
+def test_check_yaml_error_names_the_line_where_a_bracket_or_quote_was_left_open(
+    make_project, opened, found, where
+):
+    # The parser finds the problem lines later, where nothing is wrong.
+    project = make_project()
+    project.write(
+        {"policies/jurisdictions.yml": f"global:\n  name: Worldwide\n  languages: {opened}\n\n"}
+    )
+    assert problems_of(project.policy("check")) == [
+        f"policies/jurisdictions.yml:5: YAML syntax error: {found} (in {where} on line 3). Check "
+        "the indentation and quote values that contain ': ' or start with a special character. "
+        "[yaml.syntax]",
     ]
 
 
