@@ -161,6 +161,23 @@ def content_hash(document: Document) -> str:
     return hashlib.sha256(document_json(document)).hexdigest()
 
 
+def _undescribed(revision: Revision, jurisdictions: list[str]) -> str:
+    """The warning that a revision changed these jurisdictions' policies with the last change's
+    change.yml: for a commit, its subject is the summary; in a preview, the edits are not
+    committed yet, and can still say what they change."""
+    which = f"the {', '.join(jurisdictions)} {'policy' if len(jurisdictions) == 1 else 'policies'}"
+    if not revision.commit:
+        return (
+            f"your edits change {which}, but change.yml still describes the last change: the "
+            f"preview shows '{revision.subject}' as the summary. Rewrite change.yml before you "
+            "commit."
+        )
+    return (
+        f"commit {revision.label} changed {which} without updating change.yml; its commit "
+        "subject is used as the summary."
+    )
+
+
 def derive_versions(
     revisions: Iterable[Revision],
     reference_date: dt.date | None = None,
@@ -349,12 +366,18 @@ class _Builder:
         note = revision.files.get(CHANGE_FILE)
         fresh_note = policy.change if note is not None and note != self._last_note else None
         self._last_note = note
+        undescribed = []
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
-            self._add_source(policy, revision, source.document, fresh_note)
+            if self._add_source(policy, revision, source.document, fresh_note) and not fresh_note:
+                undescribed.append(jurisdiction)
             for key in _document_keys(policy, jurisdiction)[1:]:
                 if key in compositions:
                     self._add_translation(policy, revision, compositions[key])
+        if undescribed:
+            self.problems.warn(
+                CHANGE_FILE, None, "version.undescribed", _undescribed(revision, undescribed)
+            )
 
     def part_state(self) -> _Builder:
         """This state as a part of a shared walk other than the first sends it back: without
@@ -484,22 +507,15 @@ class _Builder:
 
     def _add_source(
         self, policy: Policy, revision: Revision, document: Document, note: ChangeNote | None
-    ) -> None:
+    ) -> bool:
+        """Add the document's new version, if its text changed; whether it did."""
         jurisdiction = document.jurisdiction
         history = self.sources.setdefault(jurisdiction, [])
         if history and history[-1].document.clauses == document.clauses:
-            return  # the same clauses (mostly the same objects): no need to hash
+            return False  # the same clauses (mostly the same objects): no need to hash
         digest = content_hash(document)
         if history and history[-1].hash == digest:
-            return
-        if note is None:
-            self.problems.warn(
-                CHANGE_FILE,
-                None,
-                "version.undescribed",
-                f"commit {revision.label} changed the {jurisdiction} policy without updating "
-                f"change.yml; its commit subject is used as the summary.",
-            )
+            return False
         effective = note.effective if note else revision.date.date()
         document = self._shared(document)
         version = Version(
@@ -521,6 +537,7 @@ class _Builder:
         history.append(version)
         if document.language in policy.languages_of(jurisdiction):
             self.versions.setdefault(document.key, []).append(version)
+        return True
 
     def _shared(self, document: Document) -> Document:
         """The document with each clause the very object an earlier version has when they are

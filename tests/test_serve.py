@@ -129,6 +129,14 @@ def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_p
     assert "Traceback" not in text
     assert "The preview still shows the last version that built" in text
     assert "Stopped the preview." in text
+    # One line for the edit, which no commit made yet (it used to be one line per jurisdiction,
+    # each about "commit working tree" and its "commit subject").
+    assert (
+        "WARNING: policies/change.yml: your edits change the eu, global policies, but change.yml "
+        "still describes the last change: the preview shows 'Uncommitted changes' as the "
+        "summary. Rewrite change.yml before you commit. [version.undescribed]"
+    ) in text.splitlines()
+    assert "commit working tree" not in text
 
 
 @pytest.mark.parametrize(
