@@ -186,7 +186,7 @@ class Repository:
                 "--no-renames",
                 "--no-abbrev",
                 "-z",
-                "--format=%x01%H%x00%ct%x00%s",
+                "--format=%x01%H%x00%ct%x00%s%x00%b",
                 rev,
                 "--",
                 *paths,
@@ -352,7 +352,8 @@ _GITLINK = b"160000"
 def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | None]]]:
     """(commit, commit time, subject, [(path, new blob or None if deleted)]) of one log record."""
     commit, timestamp, rest = record.split(b"\x00", 2)
-    subject, _, raw = rest.partition(b"\x00")
+    subject, _, rest = rest.partition(b"\x00")
+    body, _, raw = rest.partition(b"\x00")
     fields = raw.lstrip(b"\n").split(b"\x00")
     changes: list[tuple[str, str | None]] = []
     for i in range(0, len(fields) - 1, 2):
@@ -368,4 +369,26 @@ def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | N
     # The subject may become a published summary: control characters (a terminal colour code)
     # would make the Atom feeds invalid XML.
     text = CONTROL_CHARACTERS.sub("", subject.decode("utf-8", "replace"))
-    return (commit.decode(), int(timestamp), text, changes)
+    body_text = CONTROL_CHARACTERS.sub("", body.decode("utf-8", "replace"))
+    return (commit.decode(), int(timestamp), publishable_subject(text, body_text), changes)
+
+
+_PULL_REQUEST = re.compile(r"Merge pull request (#\d+) from \S+")
+_BRANCH = re.compile(r"Merge (?:remote-tracking )?branch '[^']*'(?: of \S+)?(?: into \S+)?")
+
+
+def publishable_subject(subject: str, body: str) -> str:
+    """A commit's subject as a version's summary may show it (when change.yml does not describe
+    the change). The merge subjects of hosting services name the author's account or branch
+    ('Merge pull request #42 from zelda/fix-name'), and the site never names authors: the first
+    line of the body (the pull request's title, which GitHub and GitLab put there) takes their
+    place, else the words without the names."""
+    if match := _PULL_REQUEST.fullmatch(subject.strip()):
+        fallback = f"Merge pull request {match.group(1)}"
+    elif _BRANCH.fullmatch(subject.strip()):
+        fallback = "Merge"
+    else:
+        return subject
+    lines = (line.strip() for line in body.splitlines())
+    title = next((line for line in lines if line), "")
+    return fallback if not title or title.startswith("See merge request") else title

@@ -416,3 +416,42 @@ def test_uncommitted_lists_the_watched_files_that_differ_from_the_last_commit(ma
         "policies/clauses/who.md",
         "policies/site.yml",
     ]
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "summary"),
+    [
+        (
+            "Merge pull request #42 from zelda/full-name",
+            "Ask for the full name",
+            "Ask for the full name",
+        ),
+        ("Merge pull request #42 from zelda/full-name", "", "Merge pull request #42"),
+        (
+            "Merge branch 'zelda/full-name' into 'main'",
+            "Ask for the full name\n\nSee merge request shop/policy!7",
+            "Ask for the full name",
+        ),
+        ("Merge branch 'zelda/full-name'", "", "Merge"),
+    ],
+)
+def test_a_merge_subject_becomes_a_summary_without_the_authors_account(
+    make_project, subject, body, summary
+):
+    # When change.yml does not describe a change, the commit's subject is its summary; a
+    # hosting service's merge subject names the author's account and branch.
+    project = make_project()
+    project.git("checkout", "-q", "-b", "zelda/full-name")
+    project.commit(
+        "Full name", {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")}
+    )
+    project.git("checkout", "-q", "main")
+    project.git(
+        "merge", "-q", "--no-ff", "-m", subject, *(["-m", body] if body else []), "zelda/full-name"
+    )
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert record["versions"][-1]["summary"] == summary
+    for path in (project.root / "site").rglob("*"):
+        if path.is_file() and path.suffix != ".gz":
+            assert b"zelda" not in path.read_bytes(), path
