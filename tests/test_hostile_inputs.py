@@ -926,7 +926,15 @@ def test_a_site_url_that_is_no_web_address_is_a_usage_error(tmp_path, address) -
     assert f"Invalid value for '--site-url': '{address}' is not a web address." in result.stderr
 
 
-@pytest.mark.parametrize("command", ["build", "serve"])
+STARTS_MKDOCS = pytest.mark.parametrize(
+    "command",
+    [("build",), ("serve", "--dev-addr", "127.0.0.1:8999")],
+    ids=["build", "serve"],
+)
+"""The commands that load the site's MkDocs configuration (serve fails before it listens)."""
+
+
+@STARTS_MKDOCS
 @pytest.mark.parametrize("committed", [False, True], ids=["deleted", "deletion committed"])
 def test_a_project_without_its_policies_folder_is_told_so(make_project, committed, command) -> None:
     # MkDocs used to refuse first, with its own configuration error about 'docs_dir'.
@@ -936,9 +944,7 @@ def test_a_project_without_its_policies_folder_is_told_so(make_project, committe
     shutil.rmtree(project.root / "policies")
     if committed:
         project.commit("Remove the policy")
-    result = project.policy(
-        command, *(["--dev-addr", "127.0.0.1:8999"] if command == "serve" else [])
-    )
+    result = project.policy(*command)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "policies: there is no folder policies/ in the project: it holds the clauses the site is "
@@ -948,15 +954,13 @@ def test_a_project_without_its_policies_folder_is_told_so(make_project, committe
     assert snapshot(project.root / "site") == site
 
 
-@pytest.mark.parametrize("command", ["build", "serve"])
+@STARTS_MKDOCS
 def test_a_site_without_the_policy_plugin_is_told_so(make_project, command) -> None:
     project = make_project()
     config = project.root / "mkdocs.yml"
     assert "  - policy\n" in config.read_text()
     config.write_text(config.read_text().replace("  - policy\n", ""))
-    result = project.policy(
-        command, *(["--dev-addr", "127.0.0.1:8999"] if command == "serve" else [])
-    )
+    result = project.policy(*command)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "mkdocs.yml: the 'policy' plugin is not enabled. Add '- policy' under 'plugins'. "
