@@ -3,8 +3,8 @@
 An id is a clause's permanent name: its link anchor, its translations' `msgctxt`, its history. When
 one changes anyway, the clause is recognised by its messages (title, paragraphs, list items): a new
 id continues the vanished one with which it shares the most messages word for word, provided that
-is at least half of its own. `policy i18n update` carries the translations over by this rule, and
-`policy check --base` warns about the rename by it.
+is at least half of its own. `policy i18n update` carries the translations over by this rule,
+`policy check --base` warns about the rename by it, and `policy diff` shows the clause as renamed.
 """
 
 from __future__ import annotations

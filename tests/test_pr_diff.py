@@ -119,6 +119,37 @@ def test_diff_groups_documents_with_the_same_redline(make_project):
     ]
 
 
+def test_diff_shows_a_clause_whose_id_changed_as_renamed(make_project):
+    # It used to be the whole clause removed and the whole clause added again.
+    project = make_project()
+    project.commit(
+        "Rename a section",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            ).replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "| `eu/en` European Union | new version | 1 renamed |" in lines
+    redline = result.stdout.split("### `eu/en`, `global/en`\n\n", 1)[1]
+    assert redline == (
+        "#### Renamed from `data-we-collect`, and changed: The information we collect "
+        "(`what-we-collect`)\n"
+        "\n"
+        "Links to `#data-we-collect` stop working.\n"
+        "\n"
+        "…\n"
+        "\n"
+        "- your <ins>full </ins>name;\n"
+        "\n"
+        "…\n"
+    )
+
+
 def test_diff_of_the_working_tree_warns_when_change_note_is_not_rewritten(make_project):
     project = make_project()
     project.write({"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")})
