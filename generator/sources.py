@@ -157,12 +157,12 @@ def _site(
     title = _string(data, "title", path, loaded, problems, default="Privacy policy")
     _plain_text(title, "title", path, loaded.line("title"), problems)
     language = _string(data, "source_language", path, loaded, problems, default="en")
-    if not _valid_language(language):
+    if wrong := _language_problem(language, "'en'"):
         problems.add(
             path,
             loaded.line("source_language"),
             "site.language",
-            f"'{language}' is not a language tag. Use a BCP 47 tag such as 'en'.",
+            wrong,
         )
     variables = data.get("variables") or {}
     if not isinstance(variables, dict):
@@ -224,12 +224,12 @@ def _jurisdictions(
         )
         languages = _string_list(spec, "languages", path, loaded, problems, (jid,))
         for tag in languages:
-            if not _valid_language(tag):
+            if wrong := _language_problem(tag, "'de' or 'pt-BR'"):
                 problems.add(
                     path,
                     loaded.line(jid, "languages"),
                     "jurisdiction.language",
-                    f"'{tag}' is not a language tag. Use BCP 47 tags such as 'de' or 'pt-BR'.",
+                    wrong,
                 )
         if not languages:
             problems.add(
@@ -788,11 +788,18 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @lru_cache(maxsize=256)
-def _valid_language(tag: str) -> bool:
+def _language_problem(tag: str, examples: str) -> str | None:
+    """What is wrong with a language tag, if anything: it must be BCP 47 (Babel also reads POSIX
+    spellings, en.UTF-8 or en@euro, which are refused), and a language CLDR has data for: the
+    site takes its names, dates and plural rules from there."""
     if not _LANGUAGE_TAG.fullmatch(tag):
-        return False  # Babel also reads POSIX spellings: en.UTF-8, en@euro
+        return f"'{tag}' is not a language tag. Use BCP 47 tags such as {examples}."
     try:
         Locale.parse(tag, sep="-")
     except (UnknownLocaleError, ValueError, TypeError):
-        return False
-    return True
+        return (
+            f"'{tag}' has the shape of a language tag, but CLDR has no data for it (the names, "
+            f"dates and plural rules the site needs). Use a language CLDR knows, such as "
+            f"{examples}."
+        )
+    return None

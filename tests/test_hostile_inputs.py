@@ -416,6 +416,15 @@ CASES = [
         ],
     ),
     Case(
+        "a language tag CLDR has no data for",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("languages: [en]", "languages: [en, tlh]", 1)},
+        [
+            f"{JURISDICTIONS}:3: 'tlh' has the shape of a language tag, but CLDR has no data for "
+            "it (the names, dates and plural rules the site needs). Use a language CLDR knows, "
+            "such as 'de' or 'pt-BR'. [jurisdiction.language]"
+        ],
+    ),
+    Case(
         "a language in a POSIX spelling",
         {
             JURISDICTIONS: JURISDICTIONS_YML.replace(
