@@ -588,13 +588,13 @@ def _variable_values(
         if isinstance(value, dict):
             valid = _variable_values(value, (*where, key), path, loaded, problems) and valid
             continue
-        if isinstance(value, list) or value is None:
+        if isinstance(value, (list, bool)) or value is None:
             problems.add(
                 path,
                 line,
                 "site.variables",
                 f"variable '{name}' must be one value (text, a number or a date), not "
-                f"{'a list' if value is not None else 'empty'}.",
+                f"{_NOT_A_VALUE[type(value)]}.",
             )
             valid = False
             continue
@@ -612,6 +612,13 @@ def _variable_values(
             valid = False
         _plain_text(text, name, path, line, problems)
     return valid
+
+
+_NOT_A_VALUE = {
+    list: "a list",
+    bool: "true or false (YAML reads yes, no, on and off so too: quote the text)",
+    type(None): "empty",
+}
 
 
 def _check_variables(

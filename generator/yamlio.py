@@ -277,6 +277,14 @@ def _scalar(node: yaml.ScalarNode, first: int) -> Any:
             f"'{_shorten(node.value)}' is a number too long to write out. Correct it, or quote it "
             "to keep it as text.",
         )
+    if type(value) in (int, float) and node.style is None and node.value != _written(value):
+        raise _Refused(
+            line,
+            "yaml.value",
+            f"'{_shorten(node.value)}' is read as the number {_shorten(_written(value))}"
+            f"{_number_rule(node.value)}. Quote it to keep it as written: "
+            f'"{_shorten(node.value)}".',
+        )
     if isinstance(value, str) and (bad := _UNPUBLISHABLE.search(value)):
         raise _Refused(
             line,
@@ -285,6 +293,29 @@ def _scalar(node: yaml.ScalarNode, first: int) -> Any:
             "which cannot be published. Delete it.",
         )
     return value
+
+
+def _number_rule(text: str) -> str:
+    """Which of YAML 1.1's implicit rules made a number of `text` that is written otherwise, as
+    the end of a sentence (empty when the number says it): the rules that turn a company number
+    01234567 into 342391, or 12:30 into 750."""
+    digits = text.lstrip("+-").lower()
+    if ":" in digits:
+        return ": YAML reads numbers with ':' in base 60"
+    if digits.startswith(("0x", "0b")):
+        return f": YAML reads {digits[:2]} as {'hexadecimal' if digits[1] == 'x' else 'binary'}"
+    if "_" in digits:
+        return ": YAML leaves out the '_'"
+    if digits.startswith("0") and digits[1:2].isdigit():
+        return ": YAML reads a number with a leading 0 in octal"
+    if text.startswith("+"):
+        return ": YAML leaves out the '+'"
+    return ""
+
+
+def _written(value: float) -> str:
+    """How a number is written back when a variable inserts it."""
+    return repr(value) if type(value) is float else str(value)
 
 
 _MAX_INT_BITS = 13_000

@@ -425,6 +425,31 @@ CASES = [
         ],
     ),
     Case(
+        "a company number YAML reads in octal",
+        {SITE: SITE_YML + "    number: 01234567\n"},
+        [
+            f"{SITE}:8: '01234567' is read as the number 342391: YAML reads a number with a "
+            'leading 0 in octal. Quote it to keep it as written: "01234567". [yaml.value]'
+        ],
+    ),
+    Case(
+        "a time YAML reads in base 60",
+        {SITE: SITE_YML + "    hours: 9:30\n"},
+        [
+            f"{SITE}:8: '9:30' is read as the number 570: YAML reads numbers with ':' in base 60. "
+            'Quote it to keep it as written: "9:30". [yaml.value]'
+        ],
+    ),
+    Case(
+        "a variable YAML reads as true",
+        {SITE: SITE_YML + "    phone: yes\n"},
+        [
+            f"{SITE}:8: variable 'contact.phone' must be one value (text, a number or a date), "
+            "not true or false (YAML reads yes, no, on and off so too: quote the text). "
+            "[site.variables]"
+        ],
+    ),
+    Case(
         "a language in a POSIX spelling",
         {
             JURISDICTIONS: JURISDICTIONS_YML.replace(
