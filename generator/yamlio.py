@@ -313,7 +313,7 @@ def _number_rule(text: str) -> str:
     return ""
 
 
-def _written(value: float) -> str:
+def _written(value: int | float) -> str:
     """How a number is written back when a variable inserts it."""
     return repr(value) if type(value) is float else str(value)
 
