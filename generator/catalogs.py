@@ -129,6 +129,7 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
         if message.string:
             _check_variables(path, message.id, message.string, message.lineno, problems)
             _check_structure(path, message.id, message.string, message.lineno, problems)
+            _check_links(path, message.id, message.string, message.lineno, problems)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
 
@@ -157,6 +158,50 @@ def _check_variables(
         "translation.variables",
         f"the translation {' and '.join(parts)} compared with its msgid. Keep exactly the "
         "msgid's variables, written as there (they are filled in on the page).",
+    )
+
+
+_LINK_TARGET = re.compile(
+    r"\]\(\s*<?((?:\{\{[^{}]*\}\}|\([^()\s]*\)|[^()\s<>{])+)"
+    r"|<((?:https?|mailto):[^<>\s]+)>"
+)
+"""Where a Markdown text links to: an inline link's address (`[text](address "title")`) or an
+autolink (`<https://...>`)."""
+
+
+def links_in(text: str) -> list[str]:
+    """The addresses a Markdown text links to, in order, as written."""
+    if "](" not in text and "<" not in text:
+        return []  # most messages: a thousandth of the regular expression's time
+    return [
+        _VARIABLE.sub(lambda v: "{{ " + re.sub(r"\s+", "", v.group(1)) + " }}", inline or auto)
+        for inline, auto in _LINK_TARGET.findall(text)
+    ]
+
+
+def _check_links(
+    path: str, source: str, translation: str, line: int | None, problems: Problems
+) -> None:
+    """A link's text is translated, its address is not: a translation that links elsewhere
+    than its msgid (a request form, an authority, an e-mail address) sends readers of that
+    language somewhere the legal team never wrote. A warning, since the same page in the
+    reader's language may be meant."""
+    wanted, found = links_in(source), links_in(translation)
+    if sorted(wanted) == sorted(found):
+        return
+    added = [a for a in dict.fromkeys(found) if found.count(a) > wanted.count(a)]
+    dropped = [a for a in dict.fromkeys(wanted) if wanted.count(a) > found.count(a)]
+    parts = []
+    if added:
+        parts.append("links to " + ", ".join(added) + ", which its msgid does not")
+    if dropped:
+        parts.append("does not link to " + ", ".join(dropped) + ", which its msgid does")
+    problems.warn(
+        path,
+        line,
+        "translation.links",
+        f"the translation {' and '.join(parts)}. A link's text is translated, its address is "
+        "not: keep the msgid's addresses, unless the page is meant in the reader's language.",
     )
 
 

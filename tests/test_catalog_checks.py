@@ -93,6 +93,42 @@ def test_spacing_inside_braces_does_not_matter(german):
     assert german.policy("check").returncode == 0
 
 
+def test_translation_linking_elsewhere_than_its_msgid_is_a_warning(german):
+    # The variables were all there, so nothing said that German readers' e-mails would go to
+    # another address.
+    line = retranslate(
+        german,
+        WHO,
+        "{{ company.name }} betreibt diesen Shop. Schreiben Sie an "
+        "[{{ contact.email }}](mailto:privacy@elsewhere.example).",
+    )
+    result = german.policy("check")
+    assert result.returncode == 0
+    assert problems_of(result) == [
+        f"{DE}:{line}: the translation links to mailto:privacy@elsewhere.example, which its msgid "
+        "does not. A link's text is translated, its address is not: keep the msgid's "
+        "addresses, unless the page is meant in the reader's language. [translation.links]"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        (
+            "Write to [us](mailto:{{ contact.email }}) or [the form]({{contact.web_form}}).",
+            ["mailto:{{ contact.email }}", "{{ contact.web_form }}"],
+        ),
+        (
+            'See [the rules](https://law.example/a_(b) "title") and <https://law.example/c>.',
+            ["https://law.example/a_(b)", "https://law.example/c"],
+        ),
+        ("No link: a < b, [brackets] and (parentheses).", []),
+    ],
+)
+def test_links_in_finds_every_address_a_text_links_to(text, links):
+    assert catalogs.links_in(text) == links
+
+
 def test_missing_plural_forms_is_a_warning_on_the_header(german):
     line = edit(german, '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
     result = german.policy("check")
