@@ -337,9 +337,7 @@ def test_xss_check_accepts_each_neutralized_vector(accepted):
     assert links and warnings
     for warning in warnings:
         assert warning.endswith("[translation.links]"), warning
-        assert any(
-            f"link to {link}," in warning or f"links to {link}," in warning for link in links
-        )
+        assert any(link in warning for link in links), warning
 
 
 @pytest.fixture(scope="module")
