@@ -139,14 +139,20 @@ def variables_in(text: str) -> list[str]:
     return [re.sub(r"\s+", "", name) for name in _VARIABLE.findall(text)]
 
 
+def _differences(wanted: list[str], found: list[str]) -> tuple[list[str], list[str]]:
+    """What a translation has fewer of than its msgid, and what it has more of (each once, in
+    order): variables, or link addresses."""
+    dropped = [n for n in dict.fromkeys(wanted) if wanted.count(n) > found.count(n)]
+    added = [n for n in dict.fromkeys(found) if found.count(n) > wanted.count(n)]
+    return dropped, added
+
+
 def _check_variables(
     path: str, source: str, translation: str, line: int | None, problems: Problems
 ) -> None:
-    wanted, found = sorted(variables_in(source)), sorted(variables_in(translation))
-    if wanted == found:
+    dropped, added = _differences(variables_in(source), variables_in(translation))
+    if not dropped and not added:
         return
-    dropped = [n for n in dict.fromkeys(wanted) if wanted.count(n) > found.count(n)]
-    added = [n for n in dict.fromkeys(found) if found.count(n) > wanted.count(n)]
     parts = []
     if dropped:
         parts.append("drops " + ", ".join("{{ " + n + " }}" for n in dropped))
@@ -186,11 +192,9 @@ def _check_links(
     than its msgid (a request form, an authority, an e-mail address) sends readers of that
     language somewhere the legal team never wrote. A warning, since the same page in the
     reader's language may be meant."""
-    wanted, found = links_in(source), links_in(translation)
-    if sorted(wanted) == sorted(found):
+    dropped, added = _differences(links_in(source), links_in(translation))
+    if not dropped and not added:
         return
-    added = [a for a in dict.fromkeys(found) if found.count(a) > wanted.count(a)]
-    dropped = [a for a in dict.fromkeys(wanted) if wanted.count(a) > found.count(a)]
     parts = []
     if added:
         parts.append("links to " + ", ".join(added) + ", which its msgid does not")
