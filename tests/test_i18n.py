@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from conftest import DATA_MD, change_yml
+from conftest import DATA_MD, WHO_MD, change_yml
 from translating import ARABIC, GERMAN, catalog_file, msgfmt_check, translate
 
 from generator.i18n import align
@@ -424,8 +424,6 @@ def test_status_of_a_complete_translation(translated):
 def test_a_renamed_clause_keeps_its_translations(translated):
     # Renaming an id used to make every translation of the clause obsolete, and the documents
     # lag until each was translated again.
-    from conftest import WHO_MD
-
     translated.write(
         {
             "policies/clauses/who.md": WHO_MD.replace("id: who-we-are", "id: about-us"),
@@ -451,9 +449,7 @@ def test_a_renamed_clause_keeps_its_translations(translated):
 
 
 def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated):
-    # It shares one message of three with the clause that is gone: less than half of its own.
-    from conftest import WHO_MD
-
+    # It shares one message of its four with the clause that is gone: less than half.
     cookies = (
         WHO_MD.replace("id: who-we-are", "id: cookies")
         .replace("title: Who we are", "title: Cookies")
