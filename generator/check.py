@@ -136,18 +136,33 @@ def check_files(
 
 def _check_effective_date(policy: Policy, today: dt.date, problems: Problems) -> None:
     """A new change note dated in the past (often the last one's date, left as it was): the
-    version will take effect on the day it is published, not on the day the note says."""
+    version will take effect on the day it is published, not on the day the note says. Or
+    dated more than a year ahead (2207 for 2027): the site would announce it, and keep the
+    version in force, for that long."""
     note = policy.change
-    if note is None or note.effective >= today:
+    if note is None:
         return
-    problems.warn(
-        note.origin.path,
-        note.effective_line,
-        "change.effective-passed",
-        f"the change takes effect on {note.effective}, which has passed (today is {today}, "
-        "UTC): a version is never in force before it is published, so this one would take "
-        "effect on the day it is published. Write that day or a later one.",
-    )
+    if note.effective < today:
+        problems.warn(
+            note.origin.path,
+            note.effective_line,
+            "change.effective-passed",
+            f"the change takes effect on {note.effective}, which has passed (today is {today}, "
+            "UTC): a version is never in force before it is published, so this one would take "
+            "effect on the day it is published. Write that day or a later one.",
+        )
+    elif note.effective > today + _FAR_AHEAD:
+        problems.warn(
+            note.origin.path,
+            note.effective_line,
+            "change.effective-far",
+            f"the change takes effect on {note.effective}, more than a year after today "
+            f"({today}, UTC): until then the site announces it and keeps the version in force. "
+            "Check the year.",
+        )
+
+
+_FAR_AHEAD = dt.timedelta(days=366)
 
 
 def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> None:

@@ -197,9 +197,9 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     assert project.policy("check").returncode == 0
 
 
-def test_a_new_change_note_dated_in_the_past_is_a_warning(make_project):
+def test_a_new_change_note_dated_in_the_past_or_years_ahead_is_a_warning(make_project):
     # Often the previous change's date, left as it was: the version would take effect on the day
-    # it is published, not on the day the note says.
+    # it is published, not on the day the note says. Or a typo in the year.
     project = make_project()
     project.write(
         {
@@ -215,6 +215,12 @@ def test_a_new_change_note_dated_in_the_past_is_a_warning(make_project):
         "is 2026-03-01, UTC): a version is never in force before it is published, so this one "
         "would take effect on the day it is published. Write that day or a later one. "
         "[change.effective-passed]"
+    ]
+    project.write({"policies/change.yml": change_yml("We ask for your full name.", "2207-03-01")})
+    assert problems_of(project.policy("check", env=march)) == [
+        "policies/change.yml:3: the change takes effect on 2207-03-01, more than a year after "
+        "today (2026-03-01, UTC): until then the site announces it and keeps the version in "
+        "force. Check the year. [change.effective-far]"
     ]
     project.write({"policies/change.yml": change_yml("We ask for your full name.", "2026-03-01")})
     assert problems_of(project.policy("check", env=march)) == []
