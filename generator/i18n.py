@@ -140,16 +140,7 @@ def merge_catalog(
     gone: list[Message] = []
     new_by_context = _by_context(messages(template))
     predecessor = renamed(
-        {
-            context: [str(m.id) for m in found]
-            for context, found in old_by_context.items()
-            if context not in new_by_context and context not in UNPAIRED_CONTEXTS
-        },
-        {
-            context: [str(m.id) for m in found]
-            for context, found in new_by_context.items()
-            if context not in old_by_context and context not in UNPAIRED_CONTEXTS
-        },
+        _ids_only_in(old_by_context, new_by_context), _ids_only_in(new_by_context, old_by_context)
     )
     for context, news in new_by_context.items():
         olds = old_by_context.pop(predecessor.get(context, context), [])
@@ -284,6 +275,18 @@ def header_fields(title: str, created: str | None, *, language: str) -> list[tup
 
 
 # Merging --------------------------------------------------------------------------------------
+
+
+def _ids_only_in(
+    groups: dict[str | None, list[Message]], other: dict[str | None, list[Message]]
+) -> dict[str | None, list[str]]:
+    """The msgids of each context of `groups` that `other` lacks (change summaries aside: they
+    never continue one another), for `renamed`."""
+    return {
+        context: [str(m.id) for m in found]
+        for context, found in groups.items()
+        if context not in other and context not in UNPAIRED_CONTEXTS
+    }
 
 
 def _by_context(found: list[Message]) -> dict[str | None, list[Message]]:
