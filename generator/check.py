@@ -167,7 +167,7 @@ _FAR_AHEAD = dt.timedelta(days=366)
 
 def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> None:
     """A clause whose id changed since `before` (recognised by its text, see `renames.py`): its
-    published links and its history are tied to the old id."""
+    history is tied to the old id (its links are kept, see `pages._former_ids`)."""
 
     def messages(clause: Clause) -> list[str]:
         return [clause.title, *(block.text for block in clause.text.blocks)]
@@ -182,10 +182,10 @@ def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> No
             origin.path,
             origin.line,
             "clause.renamed",
-            f"the clause id changed from '{old_id}' to '{new_id}': links to #{old_id} on the "
-            "published policy stop working, and the clause's history starts again under the "
-            f"new id. Keep the id '{old_id}' (the file can be renamed freely, see "
-            "docs/authoring.md).",
+            f"the clause id changed from '{old_id}' to '{new_id}': the published pages keep "
+            f"#{old_id} as a second anchor of the clause, but its history and the change log "
+            "start again under the new id, as if the clause were removed and another added. "
+            f"Keep the id '{old_id}' (the file can be renamed freely, see docs/authoring.md).",
         )
 
 

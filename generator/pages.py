@@ -30,6 +30,7 @@ from generator.clause_history import ClauseEvent, ClauseHistory, clause_historie
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, ChangeType, ComposedClause, Edit, Language, Version
+from generator.renames import former_ids
 from generator.versions import DocumentHistory, Publication
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -209,7 +210,8 @@ class _Renderer:
         self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
-        self._shared_sections: dict[tuple[int, int], Section] = {}
+        self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
+        self._formers: dict[tuple[str, str], dict[int, dict[str, tuple[str, ...]]]] = {}
         # The switchers' documents, by jurisdiction and by language (the publication is fixed).
         self._by_jurisdiction: dict[str, list[DocumentHistory]] = {}
         self._by_language: dict[str, list[DocumentHistory]] = {}
@@ -306,6 +308,7 @@ class _Renderer:
         in_force = history.in_force(self.today)
         upcoming = history.upcoming(self.today) if current_page else []
         events = self._clause_histories(history)
+        formers = self._former_ids(history, version)
         if version.number == in_force.number:
             status = "in-force"
         else:
@@ -324,7 +327,9 @@ class _Renderer:
             retired=history.retired,
             can_compare=len(history.versions) > 1,
             sections=[
-                self._section(clause, events.get(clause.id), version, upcoming)
+                self._section(
+                    clause, events.get(clause.id), version, upcoming, formers.get(clause.id, ())
+                )
                 for clause in version.document.clauses
             ],
             upcoming=upcoming,
@@ -521,6 +526,7 @@ class _Renderer:
                     "clause": section.clause,
                     "event": section.event,
                     "ahead": section.ahead,
+                    "former_ids": section.former_ids,
                 },
             )
 
@@ -547,7 +553,7 @@ class _Renderer:
         clause, event = section.clause, section.event
         key = None
         if not section.ahead:
-            key = (language, id(clause), id(event), up)
+            key = (language, id(clause), id(event), up, section.former_ids)
             known = self._sections.get(key)
             # The entry holds the clause and event, so their ids cannot be reused meanwhile.
             if known is not None and known[0] is clause and known[1] is event:
@@ -569,6 +575,7 @@ class _Renderer:
         history: ClauseHistory | None,
         version: Version,
         upcoming: list[Version],
+        formers: tuple[str, ...],
     ) -> Section:
         """The clause's section on the page of `version`. Versions share most of their clauses
         and last changes, so their pages share the same `Section` objects, and the body cache
@@ -576,13 +583,35 @@ class _Renderer:
         event = history.last_change(version.number) if history else None
         ahead = tuple(n for n in upcoming if history.change_in(n.number)) if history else ()
         if ahead:
-            return Section(clause=clause, event=event, ahead=ahead)
-        key = (id(clause), id(event))
+            return Section(clause=clause, event=event, ahead=ahead, former_ids=formers)
+        key = (id(clause), id(event), formers)
         known = self._shared_sections.get(key)
         # The section holds the clause and event, so their ids cannot be reused meanwhile.
         if known is None or known.clause is not clause or known.event is not event:
-            known = self._shared_sections[key] = Section(clause=clause, event=event)
+            known = self._shared_sections[key] = Section(
+                clause=clause, event=event, former_ids=formers
+            )
         return known
+
+    def _former_ids(self, history: DocumentHistory, version: Version) -> dict[str, tuple[str, ...]]:
+        """The ids the version's clauses had before they were renamed (renames.py), which its
+        page keeps as anchors. They are found along the versions in the source language, which
+        every translation of the jurisdiction follows (a translation that did not carry its text
+        over to the new id would hide the rename), or along the document's own versions when the
+        jurisdiction is not published in the source language."""
+        guide = self.publication.documents.get(
+            (history.jurisdiction, self.policy.source_language), history
+        )
+        by_number = self._formers.get(guide.key)
+        if by_number is None:
+            states = [
+                {c.id: (c.title, *c.paragraphs) for c in v.document.clauses} for v in guide.versions
+            ]
+            by_number = self._formers[guide.key] = {
+                v.number: formers
+                for v, formers in zip(guide.versions, former_ids(states), strict=True)
+            }
+        return by_number.get(version.number if guide is history else version.source_version, {})
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on
@@ -704,6 +733,8 @@ class Section:
     clause: ComposedClause
     event: ClauseEvent | None
     ahead: tuple[Version, ...] = ()
+    former_ids: tuple[str, ...] = ()
+    """The ids the clause had before it was renamed: links made with them lead to it."""
 
 
 @lru_cache(maxsize=64)

@@ -376,7 +376,11 @@ def _redline(document: DocumentDiff) -> str:
         if clause.old_title:
             out += [f"Previously titled: <del>{_escape(clause.old_title)}</del>", ""]
         if clause.clause_id in document.renamed:
-            out += [f"Links to `#{document.renamed[clause.clause_id]}` stop working.", ""]
+            out += [
+                f"Links to `#{document.renamed[clause.clause_id]}` still lead to it; its history "
+                "starts again under the new id.",
+                "",
+            ]
         if clause.type is ChangeType.MOVED:
             out += ["The text is unchanged.", ""]
             continue

@@ -4,12 +4,14 @@ An id is a clause's permanent name: its link anchor, its translations' `msgctxt`
 one changes anyway, the clause is recognised by its messages (title, paragraphs, list items): a new
 id continues the vanished one with which it shares the most messages word for word, provided that
 is at least half of its own. `policy i18n update` carries the translations over by this rule,
-`policy check --base` warns about the rename by it, and `policy diff` shows the clause as renamed.
+`policy check --base` warns about the rename by it, `policy diff` shows the clause as renamed, and
+the published pages keep the old id as a second anchor of the clause (`former_ids`), so links made
+before the rename still lead to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -35,3 +37,31 @@ def renamed(gone: Mapping[K, Collection[str]], added: Mapping[K, Collection[str]
             continued[new] = old
             taken.add(old)
     return continued
+
+
+def former_ids(states: Sequence[Mapping[K, Collection[str]]]) -> list[dict[K, tuple[K, ...]]]:
+    """For each state of a document, in order (its clause ids, with their messages), the ids
+    that clauses it has were known by in earlier states: id now -> former ids, in order of `str`.
+
+    A rename carries the ids that led to the old clause (`a` renamed `b`, then `c`: `c` was `a`
+    and `b`). A former id is dropped once a clause of the state has it again, and with the clause
+    it leads to, when that clause is gone."""
+    leads: dict[K, K] = {}
+    """Former id -> the id it leads to now."""
+    previous: Mapping[K, Collection[str]] = {}
+    formers_by_state = []
+    for state in states:
+        continued = renamed(
+            {k: v for k, v in previous.items() if k not in state},
+            {k: v for k, v in state.items() if k not in previous},
+        )
+        old_to_new = {old: new for new, old in continued.items()}
+        leads = {former: old_to_new.get(now, now) for former, now in leads.items()}
+        leads |= old_to_new
+        leads = {f: n for f, n in leads.items() if n in state and f not in state}
+        formers: dict[K, list[K]] = {}
+        for former, now in sorted(leads.items(), key=lambda lead: str(lead[0])):
+            formers.setdefault(now, []).append(former)
+        formers_by_state.append({now: tuple(f) for now, f in formers.items()})
+        previous = state
+    return formers_by_state

@@ -244,9 +244,10 @@ def test_a_clause_whose_id_changed_is_a_warning(make_project):
     assert result.returncode == 0
     assert problems_of(result) == [
         "policies/clauses/data.md:2: the clause id changed from 'data-we-collect' to "
-        "'what-we-collect': links to #data-we-collect on the published policy stop working, "
-        "and the clause's history starts again under the new id. Keep the id 'data-we-collect' "
-        "(the file can be renamed freely, see docs/authoring.md). [clause.renamed]"
+        "'what-we-collect': the published pages keep #data-we-collect as a second anchor of "
+        "the clause, but its history and the change log start again under the new id, as if "
+        "the clause were removed and another added. Keep the id 'data-we-collect' (the file can "
+        "be renamed freely, see docs/authoring.md). [clause.renamed]"
     ]
     project.write(
         {

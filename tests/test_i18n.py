@@ -448,6 +448,42 @@ def test_a_renamed_clause_keeps_its_translations(translated):
     assert [m.context for m in catalog.obsolete.values()] == ["data-we-collect"]
 
 
+def _section_of(page: str, clause_id: str) -> str:
+    """The clause's section of a document page, as written."""
+    found = re.search(
+        rf'<section class="policy-clause" aria-labelledby="{clause_id}">.*?</section>', page, re.S
+    )
+    assert found, clause_id
+    return found.group(0)
+
+
+def test_links_to_a_renamed_clause_still_lead_to_it_in_every_language(translated):
+    translated.write(
+        {
+            "policies/clauses/who.md": WHO_MD.replace("id: who-we-are", "id: about-us"),
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("of: who-we-are", "of: about-us"),
+        }
+    )
+    assert translated.policy("i18n", "update").returncode == 0
+    translated.commit(
+        "Call the first clause about-us",
+        {"policies/change.yml": change_yml("A new name for a section.", "2026-01-03")},
+    )
+    result = translated.policy("build")
+    assert result.returncode == 0, result.stderr
+    former = '<span id="who-we-are" class="policy-clause__former"></span>'
+    for document in ("eu/en", "eu/de", "eu/ar", "global/en", "global/de"):
+        page = translated.read(f"site/{document}/index.html")
+        assert page.count('id="who-we-are"') == 1, document
+        assert former in _section_of(page, "about-us"), document
+        assert former in translated.read(f"site/{document}/v/2/index.html"), document
+        # The version before the rename has the id as its heading's, and no former one.
+        first = translated.read(f"site/{document}/v/1/index.html")
+        assert '<h2 id="who-we-are">' in first and "policy-clause__former" not in first
+    german = _section_of(translated.read("site/eu/de/index.html"), "about-us")
+    assert "Wer wir sind" in german
+
+
 def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated):
     # It shares one message of its four with the clause that is gone: less than half.
     cookies = (

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import Project
+from conftest import DATA_MD, Project, change_yml
 from harness import (
     ARTIFACTS,
     PHONE,
@@ -346,6 +346,34 @@ def test_clause_links_to_its_history(site: Served, page: Page) -> None:
     expect(history.nth(1)).to_contain_text("new section")
     history.nth(0).get_by_role("link", name="What changed").click()
     page.wait_for_url(site.url + "eu/en/changes/3/#how-long-we-keep")
+
+
+def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    # A long clause after it, so the page can scroll the renamed one to its top.
+    later = "---\nid: later\ntitle: Later\norder: 30\njurisdictions: [global]\n---\n"
+    project = make_project({"policies/clauses/later.md": later + "Words.\n\n" * 40})
+    project.commit(
+        "Call the second clause what-we-collect",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            ),
+            "policies/change.yml": change_yml("A new name for a section.", "2026-01-02"),
+        },
+    )
+    with served(project) as site, contexts(browser, site) as make:
+        for anchor in ("what-we-collect", "data-we-collect"):
+            # A page each: a second address differing only by its anchor would not load again.
+            page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+            page.goto(f"{site.url}eu/en/#{anchor}")
+            scrolled, header, heading = page.evaluate(
+                "[scrollY, document.querySelector('.md-header').getBoundingClientRect().bottom,"
+                " document.getElementById('what-we-collect').getBoundingClientRect().top]"
+            )
+            # Scrolled to the heading, which shows just below the theme's fixed header.
+            assert scrolled > 0 and header <= heading <= header + 60, anchor
 
 
 def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
