@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import yaml
@@ -138,12 +140,15 @@ def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
     if node is None:
         return Loaded(None, {})
     lines: dict[tuple[str, ...], int] = {}
+    refused: list[_Refused] = []
     try:
-        data = _construct(node, (), lines, first_line, 0)
-    except _Refused as error:
+        data = _construct(node, (), lines, first_line, 0, refused)
+    except _Refused as error:  # the whole document refused, or one value past MAX_REFUSED
+        if len(refused) < MAX_REFUSED:
+            refused.append(error)
+    for error in refused:
         problems.add(path, error.line, error.code, error.message)
-        return None
-    return Loaded(data, lines)
+    return None if refused else Loaded(data, lines)
 
 
 class _AliasError(Exception):
@@ -156,6 +161,28 @@ class _Refused(Exception):
 
     def __init__(self, line: int, code: str, message: str) -> None:
         self.line, self.code, self.message = line, code, message
+
+
+MAX_REFUSED = 20
+"""The values of one file reported at most: a file's refused values are all reported at once, so
+an editor fixes them in one go, up to this many (a file of thousands would flood the check)."""
+
+
+def _attempt(refused: list[_Refused], construct: Callable[[], Any]) -> Any:
+    """What `construct` makes, or None when it refuses (the refusal kept, see `_keep`)."""
+    try:
+        return construct()
+    except _Refused as error:
+        _keep(refused, error)
+        return None
+
+
+def _keep(refused: list[_Refused], error: _Refused) -> None:
+    """Keep a refusal to report it with the file's others; the one past MAX_REFUSED ends the
+    reading of the file instead."""
+    if len(refused) >= MAX_REFUSED:
+        raise error
+    refused.append(error)
 
 
 class _Loader(yaml.SafeLoader):
@@ -173,8 +200,10 @@ def _construct(
     lines: dict[tuple[str, ...], int],
     first: int,
     depth: int,
+    refused: list[_Refused],
 ) -> Any:
-    """Plain Python data for a node, recording each mapping key's line."""
+    """Plain Python data for a node, recording each mapping key's line; what a part of it refuses
+    is kept in `refused`, and the part read as None, so that every refusal is found."""
     line = node.start_mark.line + first
     if depth > MAX_DEPTH:
         raise _Refused(
@@ -199,25 +228,33 @@ def _construct(
         result: dict[Any, Any] = {}
         first_lines: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = _key(key_node, first)
+            before = len(refused)
+            key = _attempt(refused, partial(_key, key_node, first))
+            if len(refused) > before:
+                continue
             key_path = (*path, str(key))
             # 1 and 1.0 are one key, though written differently; 1 and '1' are two to YAML,
             # but one name to everything that reads the data.
             earlier = first_lines.get(key) if key in result else first_lines.get(str(key))
             if earlier is not None:
-                raise _Refused(
-                    key_node.start_mark.line + first,
-                    "yaml.duplicate-key",
-                    f"'{key}' is given twice (first on line {earlier}). Keep one of them.",
-                )
+                again = key_node.start_mark.line + first
+                message = f"'{key}' is given twice (first on line {earlier}). Keep one of them."
+                _keep(refused, _Refused(again, "yaml.duplicate-key", message))
+                continue
             lines[key_path] = first_lines[key] = first_lines[str(key)] = (
                 key_node.start_mark.line + first
             )
-            result[key] = _construct(value_node, key_path, lines, first, depth + 1)
+            result[key] = _attempt(
+                refused,
+                partial(_construct, value_node, key_path, lines, first, depth + 1, refused),
+            )
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _construct(item, (*path, str(i)), lines, first, depth + 1)
+            _attempt(
+                refused,
+                partial(_construct, item, (*path, str(i)), lines, first, depth + 1, refused),
+            )
             for i, item in enumerate(node.value)
         ]
     return _scalar(node, first)

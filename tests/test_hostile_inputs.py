@@ -20,6 +20,7 @@ from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator.cli import main
 from generator.sources import read_policy
+from generator.yamlio import MAX_REFUSED
 
 EU_VARIANT = """\
 ---
@@ -438,6 +439,29 @@ CASES = [
         [
             f"{SITE}:8: '9:30' is read as the number 570: YAML reads numbers with ':' in base 60. "
             'Quote it to keep it as written: "9:30". [yaml.value]'
+        ],
+    ),
+    Case(
+        "every value YAML misreads in a file, at once",
+        # The check used to stop at the first, so each fix revealed the next.
+        {SITE: SITE_YML + "    hours: 9:30\n    number: 01234567\n    since: 2026-02-30\n"},
+        [
+            f"{SITE}:8: '9:30' is read as the number 570: YAML reads numbers with ':' in base 60. "
+            'Quote it to keep it as written: "9:30". [yaml.value]',
+            f"{SITE}:9: '01234567' is read as the number 342391: YAML reads a number with a "
+            'leading 0 in octal. Quote it to keep it as written: "01234567". [yaml.value]',
+            f"{SITE}:10: '2026-02-30' cannot be read (day is out of range for month). Correct the "
+            "value, or quote it to keep it as text. [yaml.value]",
+        ],
+    ),
+    Case(
+        "more misread values than a check reports for one file",
+        {SITE: SITE_YML + "".join(f"    n{i}: 0{i + 8:o}\n" for i in range(MAX_REFUSED + 5))},
+        [
+            f"{SITE}:{8 + i}: '0{i + 8:o}' is read as the number {i + 8}: YAML reads a number "
+            f'with a leading 0 in octal. Quote it to keep it as written: "0{i + 8:o}". '
+            "[yaml.value]"
+            for i in range(MAX_REFUSED)
         ],
     ),
     Case(
