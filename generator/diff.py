@@ -1,6 +1,7 @@
 """Stage 5: what changed between two versions of a document.
 
-Clauses are matched by id, so a clause renamed or moved to another file is the same clause. Inside a
+Clauses are matched by id, so a clause whose file was renamed or moved is the same clause, and so
+is a clause whose id changed, through the ids it had before (`renames.former_ids`). Inside a
 changed clause, the blocks its HTML shows (paragraphs, list items with the numbers a reader sees,
 sub-headings) are aligned first and only aligned blocks are diffed word by word: a word diff over a
 whole document is quadratic and pairs unrelated words. The compare page's script (policy.js) does
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 from generator.markup import ShownBlock, shown_blocks
@@ -41,27 +42,59 @@ MAX_LOOKAHEAD = 50
 that rewriting a clause of thousands of paragraphs costs thousands of comparisons, not millions."""
 
 
-def diff_versions(old: Version | None, new: Version) -> Change:
+def diff_versions(
+    old: Version | None, new: Version, former_ids: Mapping[str, Sequence[str]] | None = None
+) -> Change:
     """The change that made `new` out of `old` (every clause added when `old` is None)."""
     return Change(
-        old=old, new=new, clauses=diff_documents(old.document if old else None, new.document)
+        old=old,
+        new=new,
+        clauses=diff_documents(old.document if old else None, new.document, former_ids),
     )
 
 
-def diff_documents(old: Document | None, new: Document) -> tuple[ClauseChange, ...]:
-    """Clause by clause changes, in the newer document's order, removed clauses at their place."""
-    old_clauses = {c.id: c for c in old.clauses} if old else {}
+def diff_documents(
+    old: Document | None,
+    new: Document,
+    former_ids: Mapping[str, Sequence[str]] | None = None,
+    *,
+    keep_renamed: bool = False,
+) -> tuple[ClauseChange, ...]:
+    """Clause by clause changes, in the newer document's order, removed clauses at their place.
+
+    A clause of `new` one of whose `former_ids` (see renames.py) is a clause of `old` that `new`
+    no longer has is compared with that clause: one clause whose id changed, not one removed and
+    one added. Where its text and place stayed, a reader sees no change, and it is left out
+    unless `keep_renamed` (a pull request's reviewers see ids)."""
     new_clauses = {c.id: c for c in new.clauses}
+    continued = _continued(old, new_clauses, former_ids or {})
+    old_clauses = {continued.get(c.id, c.id): c for c in old.clauses} if old else {}
     moved = _moved(list(old_clauses), list(new_clauses))
     changes: list[ClauseChange] = []
     for clause_id in _merged_order(list(old_clauses), list(new_clauses)):
         before, after = old_clauses.get(clause_id), new_clauses.get(clause_id)
         if before is after and clause_id not in moved:
             continue  # the very clause (versions share their unchanged clauses): no change
-        change = _clause_change(before, after, clause_id in moved)
+        change = _clause_change(before, after, clause_id in moved, keep_renamed)
         if change is not None:
             changes.append(change)
     return tuple(changes)
+
+
+def _continued(
+    old: Document | None,
+    new_clauses: Mapping[str, ComposedClause],
+    former_ids: Mapping[str, Sequence[str]],
+) -> dict[str, str]:
+    """Old id -> new id, for each clause of `old` that a clause of `new` continues under a new id."""
+    old_ids = {c.id for c in old.clauses} if old else set()
+    return {
+        former: now
+        for now, formers in former_ids.items()
+        if now in new_clauses and now not in old_ids
+        for former in formers
+        if former in old_ids and former not in new_clauses
+    }
 
 
 def diff_paragraphs(
@@ -226,7 +259,7 @@ def _similar(old: str, new: str) -> bool:
 
 @lru_cache(maxsize=4096)
 def _clause_change(
-    before: ComposedClause | None, after: ComposedClause | None, moved: bool
+    before: ComposedClause | None, after: ComposedClause | None, moved: bool, keep_renamed: bool
 ) -> ClauseChange | None:
     """The change to one clause; cached, since documents of several jurisdictions share the
     same clause and so the same change (and its word diff, made once when first read)."""
@@ -250,7 +283,7 @@ def _clause_change(
             after=after,
         )
     same_text = before.html == after.html and before.title == after.title
-    if same_text and not moved:
+    if same_text and not moved and not (keep_renamed and before.id != after.id):
         return None
     return ClauseChange(
         clause_id=after.id,

@@ -354,6 +354,13 @@ class ClauseChange:
     moved: bool = False
     """The clause now stands elsewhere among the clauses (with CHANGED: and changed too)."""
 
+    @property
+    def renamed_from(self) -> str | None:
+        """The clause's id in the older version, when its id changed (see renames.py)."""
+        if self.before is not None and self.after is not None and self.before.id != self.after.id:
+            return self.before.id
+        return None
+
     @cached_property
     def paragraphs(self) -> tuple[RedlineParagraph, ...]:
         """The whole clause, with the changes marked inside, so each change keeps its context.

@@ -30,7 +30,7 @@ from generator.clause_history import ClauseEvent, ClauseHistory, clause_historie
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, ChangeType, ComposedClause, Edit, Language, Version
-from generator.renames import former_ids
+from generator.renames import clause_messages, former_ids
 from generator.versions import DocumentHistory, Publication
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -604,9 +604,7 @@ class _Renderer:
         )
         by_number = self._formers.get(guide.key)
         if by_number is None:
-            states = [
-                {c.id: (c.title, *c.paragraphs) for c in v.document.clauses} for v in guide.versions
-            ]
+            states = [clause_messages(v.document) for v in guide.versions]
             by_number = self._formers[guide.key] = {
                 v.number: formers
                 for v, formers in zip(guide.versions, former_ids(states), strict=True)

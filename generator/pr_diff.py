@@ -11,7 +11,7 @@ import enum
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.check import CheckResult, check_files
@@ -22,12 +22,11 @@ from generator.model import (
     ChangeNote,
     ChangeType,
     ClauseChange,
-    ComposedClause,
     Edit,
     Language,
     Policy,
 )
-from generator.renames import renamed
+from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE
 from generator.versions import content_hash
 
@@ -64,8 +63,6 @@ class DocumentDiff:
     """The jurisdiction's name, for headings."""
     state: DocumentState
     clauses: tuple[ClauseChange, ...] = ()
-    renamed: Mapping[str, str] = field(default_factory=dict)
-    """Clauses whose id changed (see renames.py): the new id, shown as the clause, by the old."""
     missing: int = 0
     """Untranslated messages, for a lagging translation."""
     fuzzy: int = 0
@@ -182,52 +179,12 @@ def _document(
     elif not old.complete:
         state = DocumentState.COMPLETED
     elif content_hash(old.document) != content_hash(new.document):
-        state, clauses = DocumentState.CHANGED, diff_documents(old.document, new.document)
-    clauses, renames = _with_renames(clauses)
+        renamed = former_ids([clause_messages(old.document), clause_messages(new.document)])[-1]
+        state = DocumentState.CHANGED
+        clauses = diff_documents(old.document, new.document, renamed, keep_renamed=True)
     return DocumentDiff(
-        jurisdiction=jurisdiction,
-        language=language,
-        name=name,
-        state=state,
-        clauses=clauses,
-        renamed=renames,
+        jurisdiction=jurisdiction, language=language, name=name, state=state, clauses=clauses
     )
-
-
-def _with_renames(
-    clauses: tuple[ClauseChange, ...],
-) -> tuple[tuple[ClauseChange, ...], dict[str, str]]:
-    """The changes with each clause whose id changed as one change, from its old text to its
-    new (rather than as one clause removed and another added), and which id each continues."""
-    removed = {c.clause_id: c.before for c in clauses if c.type is ChangeType.REMOVED}
-    added = {c.clause_id: c.after for c in clauses if c.type is ChangeType.ADDED}
-    renames = renamed(
-        {i: _messages(c) for i, c in removed.items() if c is not None},
-        {i: _messages(c) for i, c in added.items() if c is not None},
-    )
-    if not renames:
-        return clauses, {}
-    result = []
-    for change in clauses:
-        if change.type is ChangeType.REMOVED and change.clause_id in renames.values():
-            continue
-        before = removed.get(renames.get(change.clause_id, ""))
-        if change.type is ChangeType.ADDED and before is not None and change.after is not None:
-            same = before.html == change.after.html and before.title == change.after.title
-            change = ClauseChange(
-                clause_id=change.clause_id,
-                type=ChangeType.MOVED if same else ChangeType.CHANGED,
-                title=change.title,
-                old_title=before.title if before.title != change.title else None,
-                before=before,
-                after=change.after,
-            )
-        result.append(change)
-    return tuple(result), renames
-
-
-def _messages(clause: ComposedClause) -> list[str]:
-    return [clause.title, *clause.paragraphs]
 
 
 def _order(policy: Policy | None, key: tuple[str, str]) -> tuple:
@@ -329,11 +286,7 @@ def _counts(document: DocumentDiff) -> str:
         )
     counts: dict[str, int] = {}
     for clause in document.clauses:
-        label = (
-            "renamed"
-            if clause.clause_id in document.renamed
-            else _CLAUSE_LABEL[clause.type].lower()
-        )
+        label = "renamed" if clause.renamed_from else _CLAUSE_LABEL[clause.type].lower()
         counts[label] = counts.get(label, 0) + 1
     return ", ".join(f"{n} {label}" for label, n in counts.items()) or "–"
 
@@ -368,19 +321,15 @@ def _redline(document: DocumentDiff) -> str:
         label = _CLAUSE_LABEL[clause.type]
         if clause.type is ChangeType.CHANGED and clause.moved:
             label = "Changed and moved"
-        if clause.clause_id in document.renamed:
-            label = f"Renamed from `{document.renamed[clause.clause_id]}`"
+        if clause.renamed_from:
+            label = f"Renamed from `{clause.renamed_from}`"
             if clause.type is ChangeType.CHANGED:
                 label += ", and changed"
         out += [f"#### {label}: {_escape(clause.title)} (`{clause.clause_id}`)", ""]
         if clause.old_title:
             out += [f"Previously titled: <del>{_escape(clause.old_title)}</del>", ""]
-        if clause.clause_id in document.renamed:
-            out += [
-                f"Links to `#{document.renamed[clause.clause_id]}` still lead to it; its history "
-                "starts again under the new id.",
-                "",
-            ]
+        if clause.renamed_from:
+            out += [f"Links to `#{clause.renamed_from}` still lead to it.", ""]
         if clause.type is ChangeType.MOVED:
             out += ["The text is unchanged.", ""]
             continue

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from typing import TypeVar
 
+from generator.model import Document
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -65,3 +67,9 @@ def former_ids(states: Sequence[Mapping[K, Collection[str]]]) -> list[dict[K, tu
         formers_by_state.append({now: tuple(f) for now, f in formers.items()})
         previous = state
     return formers_by_state
+
+
+def clause_messages(document: Document) -> dict[str, tuple[str, ...]]:
+    """A composed document's clauses by id, with the messages the rule compares: each clause's
+    title and blocks, as composed."""
+    return {c.id: (c.title, *c.paragraphs) for c in document.clauses}

@@ -206,6 +206,40 @@ def test_diff_documents_changed_and_moved_clause():
     assert _summary(changes) == [("c", "changed", True)]
 
 
+def test_diff_documents_follows_a_clause_whose_id_changed():
+    a, b, c = (_clause(x, x.upper(), f"Text {x}.") for x in "abc")
+    renamed = _clause("b2", "B", "Text b, edited.")
+    changes = diff_documents(_document(a, b, c), _document(a, renamed, c), {"b2": ("b",)})
+    assert _summary(changes) == [("b2", "changed", False)]
+    assert changes[0].renamed_from == "b"
+    assert changes[0].paragraphs[0].segments == ((E, "Text b"), (I, ", edited"), (E, "."))
+    # Without the former ids, the same documents give one clause removed and one added.
+    assert _summary(diff_documents(_document(a, b, c), _document(a, renamed, c))) == [
+        ("b", "removed", False),
+        ("b2", "added", False),
+    ]
+
+
+def test_diff_documents_leaves_out_a_changed_id_a_reader_cannot_see_unless_asked():
+    a, b = (_clause(x, x.upper(), f"Text {x}.") for x in "ab")
+    renamed = _clause("b2", "B", "Text b.")
+    before, after = _document(a, b), _document(a, renamed)
+    assert diff_documents(before, after, {"b2": ("b",)}) == ()
+    kept = diff_documents(before, after, {"b2": ("b",)}, keep_renamed=True)
+    assert _summary(kept) == [("b2", "moved", False)] and kept[0].renamed_from == "b"
+    # Moved as well, it is a change either way.
+    moved = diff_documents(before, _document(renamed, a), {"b2": ("b",)})
+    assert _summary(moved) == [("b2", "moved", True)]
+
+
+def test_diff_documents_ignores_a_former_id_the_older_version_does_not_free():
+    # 'b' is still a clause of the newer version: 'b2' cannot be its continuation.
+    a, b = (_clause(x, x.upper(), f"Text {x}.") for x in "ab")
+    b2 = _clause("b2", "B", "Text b.")
+    changes = diff_documents(_document(a, b), _document(a, b, b2), {"b2": ("b",)})
+    assert _summary(changes) == [("b2", "added", False)]
+
+
 def test_diff_versions_from_history_rename_edit_and_deletion(make_project):
     project = make_project()
     project.git("mv", "policies/clauses/who.md", "policies/clauses/about.md")
