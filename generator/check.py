@@ -167,7 +167,8 @@ _FAR_AHEAD = dt.timedelta(days=366)
 
 def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> None:
     """A clause whose id changed since `before` (recognised by its text, see `renames.py`): its
-    history is tied to the old id (its links are kept, see `pages._former_ids`)."""
+    published text includes its id, so the change alone makes a new version (the site follows
+    the clause through it, see `renames.former_ids`)."""
 
     def messages(clause: Clause) -> list[str]:
         return [clause.title, *(block.text for block in clause.text.blocks)]
@@ -182,10 +183,10 @@ def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> No
             origin.path,
             origin.line,
             "clause.renamed",
-            f"the clause id changed from '{old_id}' to '{new_id}': the published pages keep "
-            f"#{old_id} as a second anchor of the clause, but its history and the change log "
-            "start again under the new id, as if the clause were removed and another added. "
-            f"Keep the id '{old_id}' (the file can be renamed freely, see docs/authoring.md).",
+            f"the clause id changed from '{old_id}' to '{new_id}'. The site follows the clause "
+            f"by its text (links to #{old_id} lead to it, its history goes on), but a changed id "
+            "alone makes a new version of every policy that has the clause. Keep the id "
+            f"'{old_id}' (the file can be renamed freely, see docs/authoring.md).",
         )
 
 

@@ -26,6 +26,7 @@ from generator.model import (
     RedlineParagraph,
     Version,
 )
+from generator.renames import continued_ids
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 """Kana and Han: scripts written without spaces, so each character is a word of its own."""
@@ -67,7 +68,8 @@ def diff_documents(
     one added. Where its text and place stayed, a reader sees no change, and it is left out
     unless `keep_renamed` (a pull request's reviewers see ids)."""
     new_clauses = {c.id: c for c in new.clauses}
-    continued = _continued(old, new_clauses, former_ids or {})
+    old_ids = [c.id for c in old.clauses] if old else []
+    continued = continued_ids(old_ids, new_clauses, former_ids or {})
     old_clauses = {continued.get(c.id, c.id): c for c in old.clauses} if old else {}
     moved = _moved(list(old_clauses), list(new_clauses))
     changes: list[ClauseChange] = []
@@ -79,22 +81,6 @@ def diff_documents(
         if change is not None:
             changes.append(change)
     return tuple(changes)
-
-
-def _continued(
-    old: Document | None,
-    new_clauses: Mapping[str, ComposedClause],
-    former_ids: Mapping[str, Sequence[str]],
-) -> dict[str, str]:
-    """Old id -> new id, for each clause of `old` that a clause of `new` continues under a new id."""
-    old_ids = {c.id for c in old.clauses} if old else set()
-    return {
-        former: now
-        for now, formers in former_ids.items()
-        if now in new_clauses and now not in old_ids
-        for former in formers
-        if former in old_ids and former not in new_clauses
-    }
 
 
 def diff_paragraphs(

@@ -207,7 +207,8 @@ class _Renderer:
         self.defer = defer
         self.policy = publication.policy
         self.today = publication.reference_date
-        self._histories: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
+        self._histories: dict[tuple[str, str], tuple[ClauseHistory, ...]] = {}
+        self._histories_by_id: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
         self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
@@ -252,7 +253,7 @@ class _Renderer:
         current = history.in_force(self.today)
         t = self._t(history.language)
         newest_first = list(reversed(history.versions))
-        clauses = list(self._clause_histories(history).values())
+        clauses = self._clause_histories(history)
         pages = [
             self._version_page(history, current, base, current_page=True),
             self._own_page(
@@ -307,7 +308,7 @@ class _Renderer:
         language = history.language
         in_force = history.in_force(self.today)
         upcoming = history.upcoming(self.today) if current_page else []
-        events = self._clause_histories(history)
+        events = self._clause_history_by_id(history)
         formers = self._former_ids(history, version)
         if version.number == in_force.number:
             status = "in-force"
@@ -391,7 +392,7 @@ class _Renderer:
     def _redline_page(self, history: DocumentHistory, version: Version, url: str) -> Page:
         language = history.language
         previous = history.versions[version.number - 2]
-        change = diff_versions(previous, version)
+        change = diff_versions(previous, version, self._former_ids(history, version))
         html = self._render(
             "redline.html",
             url,
@@ -675,11 +676,26 @@ class _Renderer:
             "region": self._jurisdiction_name(history.jurisdiction, history.language),
         }
 
-    def _clause_histories(self, history: DocumentHistory) -> dict[str, ClauseHistory]:
+    def _clause_histories(self, history: DocumentHistory) -> tuple[ClauseHistory, ...]:
+        """Each clause's history, as the history page lists them (a clause whose id changed
+        keeps its history, see clause_history.py)."""
         key = history.key
         if key not in self._histories:
-            self._histories[key] = {c.clause_id: c for c in clause_histories(history.versions)}
+            formers = [self._former_ids(history, v) for v in history.versions]
+            self._histories[key] = clause_histories(history.versions, formers)
         return self._histories[key]
+
+    def _clause_history_by_id(self, history: DocumentHistory) -> dict[str, ClauseHistory]:
+        """The histories by each id their clause has had: a page of a version before a clause's
+        id changed shows it under its old id."""
+        key = history.key
+        if key not in self._histories_by_id:
+            ordered = self._clause_histories(history)
+            by_id = {c.clause_id: c for c in ordered}
+            for clause in ordered:
+                by_id.update((f, clause) for f in clause.former_ids if f not in by_id)
+            self._histories_by_id[key] = by_id
+        return self._histories_by_id[key]
 
     def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
         if suffix is None:

@@ -73,3 +73,18 @@ def clause_messages(document: Document) -> dict[str, tuple[str, ...]]:
     """A composed document's clauses by id, with the messages the rule compares: each clause's
     title and blocks, as composed."""
     return {c.id: (c.title, *c.paragraphs) for c in document.clauses}
+
+
+def continued_ids(
+    old: Collection[K], new: Collection[K], former_ids: Mapping[K, Sequence[K]]
+) -> dict[K, K]:
+    """Old id -> new id, for each clause of an older state (its ids) that a clause of a newer one
+    continues under another id: a former id of the newer clause (`former_ids`, of the newer
+    state) that the older state has and the newer no longer does."""
+    return {
+        former: now
+        for now, formers in former_ids.items()
+        if now in new and now not in old
+        for former in formers
+        if former in old and former not in new
+    }

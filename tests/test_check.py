@@ -244,10 +244,10 @@ def test_a_clause_whose_id_changed_is_a_warning(make_project):
     assert result.returncode == 0
     assert problems_of(result) == [
         "policies/clauses/data.md:2: the clause id changed from 'data-we-collect' to "
-        "'what-we-collect': the published pages keep #data-we-collect as a second anchor of "
-        "the clause, but its history and the change log start again under the new id, as if "
-        "the clause were removed and another added. Keep the id 'data-we-collect' (the file can "
-        "be renamed freely, see docs/authoring.md). [clause.renamed]"
+        "'what-we-collect'. The site follows the clause by its text (links to #data-we-collect "
+        "lead to it, its history goes on), but a changed id alone makes a new version of every "
+        "policy that has the clause. Keep the id 'data-we-collect' (the file can be renamed "
+        "freely, see docs/authoring.md). [clause.renamed]"
     ]
     project.write(
         {

@@ -7,6 +7,7 @@ from conftest import BASE_FILES, change_yml
 from generator.build import BuildOptions, make_site
 from generator.clause_history import clause_histories
 from generator.model import ChangeType
+from generator.renames import clause_messages, former_ids
 
 RIGHTS = """\
 ---
@@ -99,3 +100,80 @@ def test_clause_history_last_change_and_change_in(make_project):
     assert data.change_in(2).type is ChangeType.CHANGED
     assert data.change_in(1).type is ChangeType.ADDED
     assert not data.removed
+
+
+def test_a_clause_whose_id_changed_keeps_its_history(make_project):
+    project = make_project()
+    project.commit(
+        "Add rights",
+        {
+            "policies/clauses/rights.md": RIGHTS,
+            "policies/change.yml": change_yml("Rights.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Rename rights, and say how",
+        {
+            "policies/clauses/rights.md": RIGHTS.replace("id: your-rights", "id: rights").replace(
+                "information.", "information, by e-mail."
+            ),
+            "policies/change.yml": change_yml("By e-mail.", "2026-01-03"),
+        },
+    )
+    project.commit(
+        "Rename it again, without a change a reader sees",
+        {
+            "policies/clauses/rights.md": RIGHTS.replace(
+                "id: your-rights", "id: rights-you-have"
+            ).replace("information.", "information, by e-mail."),
+            "policies/change.yml": change_yml("Another id.", "2026-01-04"),
+        },
+    )
+    publication, _ = make_site(BuildOptions(project_dir=project.root))
+    versions = publication.documents[("global", "en")].versions
+    histories = clause_histories(
+        versions, former_ids([clause_messages(v.document) for v in versions])
+    )
+    rights = next(h for h in histories if h.clause_id == "rights-you-have")
+    assert [(e.version.number, e.type.value, e.clause_id) for e in rights.events] == [
+        (2, "added", "your-rights"),
+        (3, "changed", "rights"),
+    ]
+    assert rights.former_ids == ("your-rights", "rights")
+    assert [h.clause_id for h in histories] == ["who-we-are", "data-we-collect", "rights-you-have"]
+    # Without the former ids, each id has a history of its own.
+    assert {h.clause_id for h in clause_histories(versions)} == {
+        "who-we-are",
+        "data-we-collect",
+        "your-rights",
+        "rights",
+        "rights-you-have",
+    }
+
+
+def test_a_former_id_another_clause_takes_is_not_kept(make_project):
+    project = make_project({"policies/clauses/rights.md": RIGHTS})
+    renamed = RIGHTS.replace("id: your-rights", "id: rights")
+    project.commit(
+        "Rename rights",
+        {
+            "policies/clauses/rights.md": renamed,
+            "policies/change.yml": change_yml("Id.", "2026-01-02"),
+        },
+    )
+    other = RIGHTS.replace("order: 30", "order: 40").replace("Your rights", "Other rights")
+    project.commit(
+        "A new clause takes the old id",
+        {
+            "policies/clauses/other.md": other.replace("a copy of", "the deletion of"),
+            "policies/change.yml": change_yml("Deletion.", "2026-01-03"),
+        },
+    )
+    publication, _ = make_site(BuildOptions(project_dir=project.root))
+    versions = publication.documents[("global", "en")].versions
+    histories = clause_histories(
+        versions, former_ids([clause_messages(v.document) for v in versions])
+    )
+    assert [(h.clause_id, h.former_ids, [e.version.number for e in h.events]) for h in histories][
+        2:
+    ] == [("rights", (), [1]), ("your-rights", (), [3])]

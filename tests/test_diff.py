@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from conftest import change_yml
 from histories import DATA_MD, WHO_MD, history_of, publication
 
@@ -289,6 +291,59 @@ def test_redline_page_shows_removed_clause_and_marks(make_project):
         "your order:</del>" in page
     )
     assert '<ins><span class="policy-sr">added: </span>online </ins>' in page
+
+
+def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(make_project):
+    # The site used to show it removed whole and added whole, and start its history again.
+    project = make_project()
+    project.commit(
+        "Edit the list",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Rename a section and edit it",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            )
+            .replace("your name;", "your full name;")
+            .replace("your delivery address.", "your e-mail address."),
+            "policies/change.yml": change_yml("E-mail, not delivery address.", "2026-01-03"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    redline = project.read("site/eu/en/changes/3/index.html")
+    assert "policy-redline--removed" not in redline and "policy-redline--added" not in redline
+    assert re.search(
+        r'<section class="policy-clause policy-redline policy-redline--changed" '
+        r'aria-labelledby="what-we-collect">\s*'
+        r'<span id="data-we-collect" class="policy-clause__former"></span>\s*'
+        r'<h2 id="what-we-collect">',
+        redline,
+    )
+    assert '<del><span class="policy-sr">removed: </span>delivery</del>' in redline
+    assert '<ins><span class="policy-sr">added: </span>e-mail</ins>' in redline
+
+    history = project.read("site/eu/en/history/index.html")
+    section = re.search(
+        r'<section [^>]*aria-labelledby="what-we-collect">.*?</section>', history, re.S
+    ).group(0)
+    assert '<span id="data-we-collect" class="policy-clause__former"></span>' in section
+    # Each version's link goes to the clause under the id it had in that version.
+    assert re.findall(r'href="\.\./(v|changes)/(\d)/#([a-z-]+)"', section) == [
+        ("v", "3", "what-we-collect"),
+        ("changes", "3", "what-we-collect"),
+        ("v", "2", "data-we-collect"),
+        ("changes", "2", "data-we-collect"),
+        ("v", "1", "data-we-collect"),
+    ]
+    assert history.count('aria-labelledby="data-we-collect"') == 0  # no history of its own
+    # The page of a version before the rename tells when its clause last changed.
+    second = project.read("site/eu/en/v/2/index.html")
+    assert "Last changed in version 2" in second
 
 
 def test_redline_for_a_reordered_clause_is_moved(make_project):
