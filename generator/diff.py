@@ -5,7 +5,8 @@ is a clause whose id changed, through the ids it had before (`renames.former_ids
 changed clause, the blocks its HTML shows (paragraphs, list items with the numbers a reader sees,
 sub-headings) are aligned first and only aligned blocks are diffed word by word: a word diff over a
 whole document is quadratic and pairs unrelated words. The compare page's script (policy.js) does
-the same from the same published HTML, rule for rule; the browser tests hold the two to it.
+the same from the same published HTML and former ids, rule for rule; the browser tests hold the
+two to it.
 """
 
 from __future__ import annotations

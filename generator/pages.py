@@ -284,6 +284,11 @@ class _Renderer:
                 versions=newest_first,
                 default_old=max(1, min(current.number, history.latest.number - 1)),
                 default_new=history.latest.number,
+                former_ids={
+                    v.number: formers
+                    for v in history.versions
+                    if (formers := self._former_ids(history, v))
+                },
             ),
             self._own_page(
                 history,

@@ -497,14 +497,28 @@
     return result;
   }
 
-  /** diff.py's diff_documents on two published document.json objects. */
-  function diffDocuments(oldDoc, newDoc) {
-    var byId = function (doc) {
-      var map = new Map();
-      doc.clauses.forEach(function (c) { map.set(c.id, c); });
-      return map;
-    };
-    var oldClauses = byId(oldDoc), newClauses = byId(newDoc);
+  /** renames.py's continued_ids: old id -> new id, for each clause of the older version that
+   * one of the newer continues under another id (formerIds: the newer version's, by new id). */
+  function continuedIds(oldIds, newIds, formerIds) {
+    var continued = new Map();
+    Object.keys(formerIds).forEach(function (now) {
+      if (!newIds.has(now) || oldIds.has(now)) return;
+      formerIds[now].forEach(function (former) {
+        if (oldIds.has(former) && !newIds.has(former)) continued.set(former, now);
+      });
+    });
+    return continued;
+  }
+
+  /** diff.py's diff_documents on two published document.json objects, with the newer version's
+   * former ids (the compare page's data-policy-compare-formers). */
+  function diffDocuments(oldDoc, newDoc, formerIds) {
+    var newClauses = new Map();
+    newDoc.clauses.forEach(function (c) { newClauses.set(c.id, c); });
+    var continued = continuedIds(
+      new Set(oldDoc.clauses.map(function (c) { return c.id; })), newClauses, formerIds || {});
+    var oldClauses = new Map();
+    oldDoc.clauses.forEach(function (c) { oldClauses.set(continued.get(c.id) || c.id, c); });
     var oldOrder = Array.from(oldClauses.keys()), newOrder = Array.from(newClauses.keys());
     var moved = movedClauses(oldOrder, newOrder);
     var changes = [];
@@ -512,11 +526,13 @@
       var before = oldClauses.get(id), after = newClauses.get(id);
       if (!after) {
         changes.push({id: id, type: "removed", title: before.title, oldTitle: null, moved: false,
+          renamedFrom: null,
           paragraphs: blocksOf(before.html).map(function (b) { return whole(b, DELETED); })});
         return;
       }
       if (!before) {
         changes.push({id: id, type: "added", title: after.title, oldTitle: null, moved: false,
+          renamedFrom: null,
           paragraphs: blocksOf(after.html).map(function (b) { return whole(b, INSERTED); })});
         return;
       }
@@ -528,6 +544,7 @@
         title: after.title,
         oldTitle: before.title !== after.title ? before.title : null,
         moved: moved.has(id),
+        renamedFrom: before.id !== id ? before.id : null,
         paragraphs: diffParagraphs(blocksOf(before.html), blocksOf(after.html)),
       });
     });
@@ -551,6 +568,11 @@
   function renderChange(change, strings) {
     var section = element("section", "policy-clause policy-redline policy-redline--" + change.type);
     section.setAttribute("aria-labelledby", change.id);
+    if (change.renamedFrom) {
+      var former = element("span", "policy-clause__former");
+      former.id = change.renamedFrom;
+      section.appendChild(former);
+    }
     var heading = element("h2", "", change.title + " ");
     heading.id = change.id;
     var badge = {
@@ -594,6 +616,7 @@
     var form = document.querySelector("[data-policy-compare]");
     if (!form) return;
     var strings = JSON.parse(document.querySelector("[data-policy-compare-strings]").textContent);
+    var formers = JSON.parse(document.querySelector("[data-policy-compare-formers]").textContent);
     var status = document.querySelector("[data-policy-compare-status]");
     var output = document.querySelector("[data-policy-compare-result]");
     var base = new URL(form.dataset.policyCompare, location.href);
@@ -619,7 +642,7 @@
       status.textContent = strings.loading;
       Promise.all([load(older), load(newer)]).then(function (docs) {
         if (mine !== run) return;
-        var changes = diffDocuments(docs[0], docs[1]);
+        var changes = diffDocuments(docs[0], docs[1], formers[newer]);
         status.textContent = format(strings.summary, {old: older, new: newer, count: changes.length});
         if (!changes.length) output.appendChild(element("p", "", strings.no_change));
         changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });

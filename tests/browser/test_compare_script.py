@@ -18,6 +18,7 @@ from playwright.sync_api import Page
 
 from generator import diff
 from generator.markup import shown_blocks, to_html
+from generator.model import ComposedClause, Document
 
 pytestmark = pytest.mark.browser
 
@@ -155,3 +156,66 @@ def _markdown_block(rng: random.Random) -> str:
     if kind < 0.9:
         return rng.choice(["### ", "#### ", "##### "]) + line()
     return "| a | b |\n|---|---|\n| " + line() + " | " + line() + " |"
+
+
+def test_document_diffs_follow_changed_ids_as_diff_py_does(page: Page) -> None:
+    """Clauses added, removed, moved, edited and given new ids, with the former ids the compare
+    page hands the script (some of which must not pair: an old id the newer version still has,
+    or one the older version never had)."""
+    rng = random.Random(5)
+    cases = []
+    for case in range(200):
+        old = [_clause(f"c{n}", rng) for n in range(rng.randrange(1, 8))]
+        new = list(old)
+        formers: dict[str, list[str]] = {}
+        for step in range(rng.randrange(1, 5)):
+            kind, at = rng.random(), rng.randrange(len(new)) if new else 0
+            fresh = f"n{case}-{step}"
+            if not new or kind < 0.2:
+                new.insert(at, _clause(fresh, rng))
+            elif kind < 0.5:  # a new id, the text edited or not
+                edited = _edited(rng, new[at].title, 1) if rng.random() < 0.5 else new[at].title
+                formers[fresh] = [new[at].id]
+                new[at] = dataclasses.replace(new[at], id=fresh, title=edited)
+            elif kind < 0.6:  # a former id that cannot pair
+                formers.setdefault(new[at].id, []).append(rng.choice(["c0", "gone"]))
+            elif kind < 0.75:
+                del new[at]
+            elif kind < 0.9:
+                new.insert(rng.randrange(len(new)), new.pop(at))
+            else:
+                new[at] = dataclasses.replace(new[at], html=to_html(_text(rng, 6)))
+        cases.append((old, new, formers))
+
+    def published(clauses: list[ComposedClause]) -> dict:
+        return {"clauses": [{"id": c.id, "title": c.title, "html": c.html} for c in clauses]}
+
+    in_browser = page.evaluate(
+        """cases => cases.map(c => window.policyDiff.diffDocuments(c[0], c[1], c[2]).map(
+            change => [change.id, change.type, change.moved, change.renamedFrom, change.oldTitle]))""",
+        [(published(old), published(new), formers) for old, new, formers in cases],
+    )
+    renamed = 0
+    for (old, new, formers), got in zip(cases, in_browser, strict=True):
+        want = diff.diff_documents(_document(old), _document(new), formers)
+        renamed += sum(c.renamed_from is not None for c in want)
+        assert got == [
+            [c.clause_id, c.type.value, c.moved, c.renamed_from, c.old_title] for c in want
+        ], (old, new, formers)
+    assert renamed > 50
+
+
+def _clause(clause_id: str, rng: random.Random) -> ComposedClause:
+    text = _text(rng, 6)
+    return ComposedClause(
+        id=clause_id,
+        title=_text(rng, 2),
+        paragraphs=(text,),
+        html=to_html(text),
+        topics=(),
+        contexts=(clause_id,),
+    )
+
+
+def _document(clauses: list[ComposedClause]) -> Document:
+    return Document(jurisdiction="eu", language="en", clauses=tuple(clauses))

@@ -359,7 +359,7 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         {
             "policies/clauses/data.md": DATA_MD.replace(
                 "id: data-we-collect", "id: what-we-collect"
-            ),
+            ).replace("your name;", "your full name;"),
             "policies/change.yml": change_yml("A new name for a section.", "2026-01-02"),
         },
     )
@@ -374,6 +374,15 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
             )
             # Scrolled to the heading, which shows just below the theme's fixed header.
             assert scrolled > 0 and header <= heading <= header + 60, anchor
+        # Comparing the versions shows the one clause changed, as the redline does.
+        page.goto(f"{site.url}eu/en/compare/?from=1&to=2")
+        wait_for_compare(page)
+        sections = page.locator("[data-policy-compare-result] section")
+        expect(sections).to_have_count(1)
+        expect(sections.locator("h2")).to_have_id("what-we-collect")
+        expect(sections.locator("h2 .policy-badge")).to_have_text("section changed")
+        expect(sections.locator("#data-we-collect")).to_have_count(1)
+        expect(sections.locator("ins")).to_have_text("added: full ")
 
 
 def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
