@@ -52,6 +52,11 @@ class ClauseHistory:
         earlier = [e for e in self.events if e.version.number <= number]
         return earlier[-1] if earlier else None
 
+    def gone_at(self, number: int) -> ClauseEvent | None:
+        """The event that removed the clause, when version `number` no longer has it."""
+        last = self.last_change(number)
+        return last if last is not None and last.type is ChangeType.REMOVED else None
+
 
 def clause_histories(
     versions: tuple[Version, ...], former_ids: Sequence[Mapping[str, Sequence[str]]] = ()

@@ -213,6 +213,7 @@ class _Renderer:
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
         self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
         self._formers: dict[tuple[str, str], dict[int, dict[str, tuple[str, ...]]]] = {}
+        self._removable: dict[tuple[str, str], list[ClauseHistory]] = {}
         # The switchers' documents, by jurisdiction and by language (the publication is fixed).
         self._by_jurisdiction: dict[str, list[DocumentHistory]] = {}
         self._by_language: dict[str, list[DocumentHistory]] = {}
@@ -338,6 +339,12 @@ class _Renderer:
                 )
                 for clause in version.document.clauses
             ],
+            removed=self._removed(
+                history,
+                version,
+                {c.id for c in version.document.clauses}
+                | {f for fs in formers.values() for f in fs},
+            ),
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
             lagging=current_page and history.lag is not None,
@@ -599,6 +606,36 @@ class _Renderer:
             )
         return known
 
+    def _removed(
+        self, history: DocumentHistory, version: Version, shown: set[str]
+    ) -> list[RemovedClause]:
+        """The clauses an earlier version had and `version` has not, by each id they had that
+        the page does not show (`shown`): a link made to one tells where it went."""
+        removable = self._removable.get(history.key)
+        if removable is None:
+            removable = self._removable[history.key] = [
+                h
+                for h in self._clause_histories(history)
+                if any(e.type is ChangeType.REMOVED for e in h.events)
+            ]
+        found = []
+        for clause in removable:
+            event = clause.gone_at(version.number)
+            if event is None:
+                continue
+            for anchor in dict.fromkeys((event.clause_id, *clause.former_ids)):
+                if anchor not in shown:
+                    found.append(
+                        RemovedClause(
+                            id=anchor,
+                            title=clause.title,
+                            number=event.version.number,
+                            effective=event.version.in_force_from,
+                            last_id=event.clause_id,
+                        )
+                    )
+        return found
+
     def _former_ids(self, history: DocumentHistory, version: Version) -> dict[str, tuple[str, ...]]:
         """The ids the version's clauses had before they were renamed (renames.py), which its
         page keeps as anchors. They are found along the versions in the source language, which
@@ -742,6 +779,21 @@ class _Renderer:
     @staticmethod
     def _t(language: str):  # noqa: ANN205
         return interface_translations(language)
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemovedClause:
+    """A clause removed from a document, as a page of a later version answers a link to it."""
+
+    id: str
+    """The anchor the link names: the clause's id when removed, or one it had before."""
+    title: str
+    number: int
+    """The version that removed it."""
+    effective: dt.date
+    """When that version took effect."""
+    last_id: str
+    """Its id in the version before, where it can still be read."""
 
 
 @dataclass(frozen=True)

@@ -346,6 +346,40 @@ def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(mak
     assert "Last changed in version 2" in second
 
 
+def test_links_to_a_removed_clause_find_a_notice_under_each_id_it_had(make_project):
+    project = make_project()
+    project.commit(
+        "Rename a section",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            ),
+            "policies/change.yml": change_yml("New id.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Remove it",
+        {
+            "policies/clauses/data.md": None,
+            "policies/change.yml": change_yml("Nothing collected.", "2026-01-03"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/index.html")
+    notices = re.findall(r'<div id="([a-z-]+)" class="[^"]*policy-removed".*?</div>', page, re.S)
+    assert notices == ["what-we-collect", "data-we-collect"]
+    assert (
+        page.count(
+            "The section “The information we collect” was removed in version 3, effective "
+            'January 3, 2026. <a href="v/2/#what-we-collect">Read it as it was in version 2</a>'
+        )
+        == 2
+    )
+    # The version that still has the clause has no notice; nor has the search index.
+    assert "policy-removed" not in project.read("site/eu/en/v/2/index.html")
+    assert "was removed" not in project.read("site/search/search_index.json")
+
+
 def test_redline_for_a_reordered_clause_is_moved(make_project):
     project = make_project()
     project.commit(

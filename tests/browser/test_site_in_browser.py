@@ -385,6 +385,43 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         expect(sections.locator("ins")).to_have_text("added: full ")
 
 
+def test_a_link_to_a_removed_clause_says_where_it_went(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    later = "---\nid: later\ntitle: Later\norder: 30\njurisdictions: [global]\n---\n"
+    project = make_project({"policies/clauses/later.md": later + "Words.\n\n" * 40})
+    project.commit(
+        "Stop collecting",
+        {
+            "policies/clauses/data.md": None,
+            "policies/change.yml": change_yml("We collect nothing.", "2026-01-02"),
+        },
+    )
+    notice = (
+        '<div id="data-we-collect" class="admonition note policy-notice policy-removed" '
+        'role="note" data-search-exclude hidden>'
+    )
+    with served(project) as site, contexts(browser, site) as make:
+        assert notice in site.project.read("site/eu/en/index.html")
+        assert notice not in site.project.read("site/eu/en/v/1/index.html")
+        page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+        page.goto(f"{site.url}eu/en/")
+        removed = page.locator("#data-we-collect")
+        expect(removed).to_be_hidden()
+        page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+        page.goto(f"{site.url}eu/en/#data-we-collect")
+        removed = page.locator("#data-we-collect")
+        expect(removed).to_be_visible()
+        expect(removed).to_be_in_viewport()
+        expect(removed).to_have_text(
+            "The section “The information we collect” was removed in version 2, effective "
+            "January 2, 2026. Read it as it was in version 1"
+        )
+        removed.get_by_role("link").click()
+        page.wait_for_url(f"{site.url}eu/en/v/1/#data-we-collect")
+        expect(page.locator("h2#data-we-collect")).to_be_in_viewport()
+
+
 def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/en/")
     page.emulate_media(media="print")
