@@ -339,12 +339,7 @@ class _Renderer:
                 )
                 for clause in version.document.clauses
             ],
-            removed=self._removed(
-                history,
-                version,
-                {c.id for c in version.document.clauses}
-                | {f for fs in formers.values() for f in fs},
-            ),
+            removed=self._removed(history, version, formers),
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
             lagging=current_page and history.lag is not None,
@@ -607,10 +602,11 @@ class _Renderer:
         return known
 
     def _removed(
-        self, history: DocumentHistory, version: Version, shown: set[str]
+        self, history: DocumentHistory, version: Version, formers: dict[str, tuple[str, ...]]
     ) -> list[RemovedClause]:
         """The clauses an earlier version had and `version` has not, by each id they had that
-        the page does not show (`shown`): a link made to one tells where it went."""
+        the page does not show (its clauses' ids and their `formers`): a link made to one
+        tells where it went."""
         removable = self._removable.get(history.key)
         if removable is None:
             removable = self._removable[history.key] = [
@@ -618,11 +614,14 @@ class _Renderer:
                 for h in self._clause_histories(history)
                 if any(e.type is ChangeType.REMOVED for e in h.events)
             ]
+        gone = [(c, e) for c in removable if (e := c.gone_at(version.number)) is not None]
+        if not gone:
+            return []
+        shown = {c.id for c in version.document.clauses} | {
+            f for fs in formers.values() for f in fs
+        }
         found = []
-        for clause in removable:
-            event = clause.gone_at(version.number)
-            if event is None:
-                continue
+        for clause, event in gone:
             for anchor in dict.fromkeys((event.clause_id, *clause.former_ids)):
                 if anchor not in shown:
                     found.append(
