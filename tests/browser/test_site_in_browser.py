@@ -348,25 +348,34 @@ def test_clause_links_to_its_history(site: Served, page: Page) -> None:
     page.wait_for_url(site.url + "eu/en/changes/3/#how-long-we-keep")
 
 
-def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
-    make_project: Callable[..., Project], browser: Browser
-) -> None:
-    # A long clause after it, so the page can scroll the renamed one to its top.
+SHORT = {"width": 1280, "height": 400}
+"""A window short enough that the small projects below scroll to their second clause."""
+
+
+def _scrolling_project(make_project: Callable[..., Project], data: str | None) -> Project:
+    """A project whose second clause (data.md) is then replaced by `data`, or removed; a long
+    clause after it lets a page scroll it to its top."""
     later = "---\nid: later\ntitle: Later\norder: 30\njurisdictions: [global]\n---\n"
     project = make_project({"policies/clauses/later.md": later + "Words.\n\n" * 40})
     project.commit(
-        "Call the second clause what-we-collect",
+        "Change the second clause",
         {
-            "policies/clauses/data.md": DATA_MD.replace(
-                "id: data-we-collect", "id: what-we-collect"
-            ).replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("A new name for a section.", "2026-01-02"),
+            "policies/clauses/data.md": data,
+            "policies/change.yml": change_yml("The second clause changes.", "2026-01-02"),
         },
     )
+    return project
+
+
+def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    renamed = DATA_MD.replace("id: data-we-collect", "id: what-we-collect")
+    project = _scrolling_project(make_project, renamed.replace("your name;", "your full name;"))
     with served(project) as site, contexts(browser, site) as make:
         for anchor in ("what-we-collect", "data-we-collect"):
             # A page each: a second address differing only by its anchor would not load again.
-            page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+            page = make(viewport=SHORT, locale="en-US").new_page()
             page.goto(f"{site.url}eu/en/#{anchor}")
             scrolled, header, heading = page.evaluate(
                 "[scrollY, document.querySelector('.md-header').getBoundingClientRect().bottom,"
@@ -388,15 +397,7 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
 def test_a_link_to_a_removed_clause_says_where_it_went(
     make_project: Callable[..., Project], browser: Browser
 ) -> None:
-    later = "---\nid: later\ntitle: Later\norder: 30\njurisdictions: [global]\n---\n"
-    project = make_project({"policies/clauses/later.md": later + "Words.\n\n" * 40})
-    project.commit(
-        "Stop collecting",
-        {
-            "policies/clauses/data.md": None,
-            "policies/change.yml": change_yml("We collect nothing.", "2026-01-02"),
-        },
-    )
+    project = _scrolling_project(make_project, None)
     notice = (
         '<div id="data-we-collect" class="admonition note policy-notice policy-removed" '
         'role="note" data-search-exclude hidden>'
@@ -404,11 +405,11 @@ def test_a_link_to_a_removed_clause_says_where_it_went(
     with served(project) as site, contexts(browser, site) as make:
         assert notice in site.project.read("site/eu/en/index.html")
         assert notice not in site.project.read("site/eu/en/v/1/index.html")
-        page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+        page = make(viewport=SHORT, locale="en-US").new_page()
         page.goto(f"{site.url}eu/en/")
         removed = page.locator("#data-we-collect")
         expect(removed).to_be_hidden()
-        page = make(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+        page = make(viewport=SHORT, locale="en-US").new_page()
         page.goto(f"{site.url}eu/en/#data-we-collect")
         removed = page.locator("#data-we-collect")
         expect(removed).to_be_visible()
