@@ -4,9 +4,10 @@ An id is a clause's permanent name: its link anchor, its translations' `msgctxt`
 one changes anyway, the clause is recognised by its messages (title, paragraphs, list items): a new
 id continues the vanished one with which it shares the most messages word for word, provided that
 is at least half of its own. `policy i18n update` carries the translations over by this rule,
-`policy check --base` warns about the rename by it, `policy diff` shows the clause as renamed, and
-the published pages keep the old id as a second anchor of the clause (`former_ids`), so links made
-before the rename still lead to it.
+`policy check --base` warns about the rename by it, and `policy diff` shows the clause as renamed.
+The site follows the clause along each document's versions (`former_ids`): its pages keep the old
+id as a second anchor, so links made before the rename still lead to it, and its redlines, the
+compare page and its history pair it with its old text (`continued_ids`).
 """
 
 from __future__ import annotations
