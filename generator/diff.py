@@ -69,7 +69,7 @@ def diff_documents(
     one added. Where its text and place stayed, a reader sees no change, and it is left out
     unless `keep_renamed` (a pull request's reviewers see ids)."""
     new_clauses = {c.id: c for c in new.clauses}
-    old_ids = [c.id for c in old.clauses] if old else []
+    old_ids = {c.id for c in old.clauses} if old else set()
     continued = continued_ids(old_ids, new_clauses, former_ids or {})
     old_clauses = {continued.get(c.id, c.id): c for c in old.clauses} if old else {}
     moved = _moved(list(old_clauses), list(new_clauses))

@@ -165,6 +165,7 @@ def test_a_former_id_another_clause_takes_is_not_kept(make_project):
         },
     )
     histories = _histories(project, follow_renames=True)
-    assert [(h.clause_id, h.former_ids, [e.version.number for e in h.events]) for h in histories][
-        2:
+    renamed_and_new = histories[2:]
+    assert [
+        (h.clause_id, h.former_ids, [e.version.number for e in h.events]) for h in renamed_and_new
     ] == [("rights", (), [1]), ("your-rights", (), [3])]
