@@ -3,8 +3,8 @@
 A workload is N clauses, J jurisdictions (each extending `global` or another jurisdiction), L
 languages with complete gettext catalogs (`locales/<lang>/LC_MESSAGES/policy.po`, msgctxt the clause
 id or `<id>@<jurisdiction>`), and V source versions made of commits: paragraph edits, clause file
-renames, added clauses, and translation catch-ups (a source edit, then a commit updating every
-catalog). Every commit that changes the source text rewrites `policies/change.yml`.
+moves, clause id renames, added clauses, and translation catch-ups (a source edit, then a commit
+updating every catalog). Every commit that changes the source text rewrites `policies/change.yml`.
 
 The history is written with `git fast-import` (one process, no working tree per commit), with fixed
 dates, so the same workload always gives the same repository. Everything is derived from a seeded
@@ -229,7 +229,12 @@ class Generator:
         for number in range(2, self.workload.versions + 1):
             if number % 7 == 0:
                 yield self._rename()
-            yield self._add_clause(number) if number % 10 == 0 else self._edit(number)
+            if number % 10 == 0:
+                yield self._add_clause(number)
+            elif number % 10 == 5:
+                yield self._rename_id(number)
+            else:
+                yield self._edit(number)
             # Translators usually catch up at once, sometimes only after the next version.
             if number % 4 != 2 or number == self.workload.versions:
                 yield self._catch_up()
@@ -305,6 +310,36 @@ class Generator:
             f"Move {clause.id} to its own folder",
             {old: None, clause.path: self._clause_file(clause)},
         )
+
+    def _rename_id(self, number: int) -> Commit:
+        """Give a clause (and its variants) a new id and reword one of its paragraphs, carrying
+        its translations over to the new id as `policy i18n update` does: the reworded paragraph
+        waits for its translators, the rest stays translated."""
+        state = self.state
+        clause = state.clauses.pop(self.random.choice(sorted(state.clauses)))
+        old_id, clause.id = clause.id, f"section-{number:03d}"
+        state.clauses[clause.id] = clause
+        files: dict[str, bytes | None] = {clause.path: None}
+        clause.path = f"policies/clauses/{clause.id}.md"
+        contexts = {old_id: clause.id}
+        for jid in [j for (c, j) in state.variants if c == old_id]:
+            variant = state.variants.pop((old_id, jid))
+            files[variant.path] = None
+            variant.clause_id = clause.id
+            variant.path = f"policies/clauses/{jid}/{clause.id}.{jid}.md"
+            state.variants[(clause.id, jid)] = variant
+            files[variant.path] = self._variant_file(variant)
+            contexts[f"{old_id}@{jid}"] = f"{clause.id}@{jid}"
+        for (language, context, source), text in list(state.translated.items()):
+            if context in contexts:
+                state.translated[(language, contexts[context], source)] = text
+        self._reword(clause.blocks)
+        files[clause.path] = self._clause_file(clause)
+        files["policies/change.yml"] = self._change_yml(
+            f"Version {number}: a section renamed and clarified."
+        )
+        files.update(self._catalogs())
+        return self._commit(f"Rename {old_id} to {clause.id}", files)
 
     def _catch_up(self) -> Commit:
         self._translate_everything()
@@ -414,8 +449,9 @@ class Generator:
     def _catalogs(self) -> Iterator[tuple[str, bytes]]:
         messages = self._messages()
         for language in self.state.languages[1:]:
+            # A message its translators have not reached yet is written untranslated.
             entries = [
-                (context, source, self.state.translated[(language, context, source)])
+                (context, source, self.state.translated.get((language, context, source), ""))
                 for context, source in messages
             ]
             summary = self.state.summary

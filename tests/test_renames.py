@@ -1,6 +1,10 @@
 """The rename rule applied along a document's versions: which former ids lead to which clause."""
 
-from generator.renames import former_ids
+from histories import synthetic_history
+
+from generator.history import Repository
+from generator.renames import clause_messages, former_ids
+from generator.versions import derive_versions
 
 INTRO = ("Who we are", "We are the shop.", "Write to us.")
 DATA = ("Data we collect", "Your name.", "Your address.")
@@ -43,3 +47,29 @@ def test_a_new_clause_with_other_text_is_not_a_rename() -> None:
 def test_two_clauses_renamed_at_once_each_keep_their_own_id() -> None:
     states = [{"a": INTRO, "d": DATA}, {"b": INTRO, "e": DATA}]
     assert former_ids(states)[-1] == {"b": ("a",), "e": ("d",)}
+
+
+def test_the_benchmark_history_renames_ids_as_a_legal_team_would(tmp_path) -> None:
+    """The benchmark's synthetic history gives a clause a new id and rewords it (version 5): the
+    rule follows it in every jurisdiction that has it, and its translations were carried over to
+    the new id, so the benchmark measures the site following a rename, not a new clause."""
+    root = synthetic_history(
+        tmp_path / "repo", clauses=8, jurisdictions=3, languages=3, versions=6, seed=3
+    )
+    publication = derive_versions(list(Repository(root).history("HEAD")))
+    followed = 0
+    for (jurisdiction, language), history in publication.documents.items():
+        newest = history.versions[-1].document
+        if "section-005" not in {c.id for c in newest.clauses}:
+            continue
+        if language == "en":
+            states = [clause_messages(v.document) for v in history.versions]
+            (former,) = former_ids(states)[-1]["section-005"]
+            assert former.startswith("clause-"), jurisdiction
+            followed += 1
+        else:
+            (clause,) = (c for c in newest.clauses if c.id == "section-005")
+            source = publication.documents[(jurisdiction, "en")].versions[-1].document
+            (original,) = (c for c in source.clauses if c.id == "section-005")
+            assert clause.title != original.title, (jurisdiction, language)
+    assert followed
