@@ -37,6 +37,8 @@ class ClauseHistory:
     former_ids: tuple[str, ...] = ()
     """The ids it had before its id changed, oldest first, but those another clause has had
     since."""
+    ids: tuple[tuple[int, int, str], ...] = ()
+    """(first version, last version, id): each run of versions in which it had one id."""
 
     @property
     def removed(self) -> bool:
@@ -51,6 +53,11 @@ class ClauseHistory:
         """The latest event up to and including version `number`."""
         earlier = [e for e in self.events if e.version.number <= number]
         return earlier[-1] if earlier else None
+
+    def ids_in(self, number: int) -> list[str]:
+        """Its id in version `number` (none when that version does not have it; two when the
+        history is of two clauses, see `clause_histories`)."""
+        return [clause_id for first, last, clause_id in self.ids if first <= number <= last]
 
     def gone_at(self, number: int) -> ClauseEvent | None:
         """The event that removed the clause, when version `number` no longer has it."""
@@ -68,6 +75,7 @@ def clause_histories(
     events: dict[str, list[ClauseEvent]] = {}
     titles: dict[str, str] = {}
     formers: dict[str, tuple[str, ...]] = {}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
     previous: dict[str, ComposedClause] = {}
     for index, version in enumerate(versions):
         current = {c.id: c for c in version.document.clauses}
@@ -77,6 +85,7 @@ def clause_histories(
             # A new id that an earlier clause had keeps that clause's events too, in order.
             earlier = events.get(new_id, []) + events.pop(old_id)
             events[new_id] = sorted(earlier, key=lambda e: e.version.number)
+            spans[new_id] = spans.get(new_id, []) + spans.pop(old_id)
             formers[new_id] = (*formers.pop(old_id, ()), old_id)
             del titles[old_id]
         for clause in version.document.clauses:
@@ -85,6 +94,11 @@ def clause_histories(
                 event = ClauseEvent(version=version, type=change, clause_id=clause.id)
                 events.setdefault(clause.id, []).append(event)
             titles[clause.id] = clause.title
+            had = spans.setdefault(clause.id, [])
+            if had and had[-1][1:] == (version.number - 1, clause.id):
+                had[-1] = (had[-1][0], version.number, clause.id)
+            else:
+                had.append((version.number, version.number, clause.id))
         for clause_id in sorted(previous.keys() - current.keys()):
             events[clause_id].append(
                 ClauseEvent(version=version, type=ChangeType.REMOVED, clause_id=clause_id)
@@ -98,6 +112,7 @@ def clause_histories(
             title=titles[c],
             events=tuple(events[c]),
             former_ids=tuple(f for f in formers.get(c, ()) if f not in events),
+            ids=tuple(spans[c]),
         )
         for c in newest + gone
     )

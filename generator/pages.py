@@ -208,7 +208,6 @@ class _Renderer:
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], tuple[ClauseHistory, ...]] = {}
-        self._histories_by_id: dict[tuple[str, str], dict[str, ClauseHistory]] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
         self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
@@ -314,7 +313,7 @@ class _Renderer:
         language = history.language
         in_force = history.in_force(self.today)
         upcoming = history.upcoming(self.today) if current_page else []
-        events = self._clause_history_by_id(history)
+        events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
         if version.number == in_force.number:
             status = "in-force"
@@ -535,6 +534,7 @@ class _Renderer:
                     "event": section.event,
                     "ahead": section.ahead,
                     "former_ids": section.former_ids,
+                    "history_id": section.history_id,
                 },
             )
 
@@ -590,14 +590,18 @@ class _Renderer:
         digests each once."""
         event = history.last_change(version.number) if history else None
         ahead = tuple(n for n in upcoming if history.change_in(n.number)) if history else ()
+        anchor = history.clause_id if history else ""
         if ahead:
-            return Section(clause=clause, event=event, ahead=ahead, former_ids=formers)
+            return Section(
+                clause=clause, event=event, ahead=ahead, former_ids=formers, history_id=anchor
+            )
+        # An event belongs to one history, so it tells the history's anchor too.
         key = (id(clause), id(event), formers)
         known = self._shared_sections.get(key)
         # The section holds the clause and event, so their ids cannot be reused meanwhile.
         if known is None or known.clause is not clause or known.event is not event:
             known = self._shared_sections[key] = Section(
-                clause=clause, event=event, former_ids=formers
+                clause=clause, event=event, former_ids=formers, history_id=anchor
             )
         return known
 
@@ -726,17 +730,17 @@ class _Renderer:
             self._histories[key] = clause_histories(history.versions, formers)
         return self._histories[key]
 
-    def _clause_history_by_id(self, history: DocumentHistory) -> dict[str, ClauseHistory]:
-        """The histories by each id their clause has had: a page of a version before a clause's
-        id changed shows it under its old id."""
-        key = history.key
-        if key not in self._histories_by_id:
-            ordered = self._clause_histories(history)
-            by_id = {c.clause_id: c for c in ordered}
-            for clause in ordered:
-                by_id.update((f, clause) for f in clause.former_ids if f not in by_id)
-            self._histories_by_id[key] = by_id
-        return self._histories_by_id[key]
+    def _clause_histories_in(
+        self, history: DocumentHistory, number: int
+    ) -> dict[str, ClauseHistory]:
+        """The histories by the id their clause has in version `number`: a page of a version
+        before a clause's id changed shows it under its old id, even one a new clause took
+        since."""
+        return {
+            clause_id: clause
+            for clause in self._clause_histories(history)
+            for clause_id in clause.ids_in(number)
+        }
 
     def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
         if suffix is None:
@@ -805,6 +809,8 @@ class Section:
     ahead: tuple[Version, ...] = ()
     former_ids: tuple[str, ...] = ()
     """The ids the clause had before it was renamed: links made with them lead to it."""
+    history_id: str = ""
+    """Its history's anchor on the history page: its id in the newest version that has it."""
 
 
 @lru_cache(maxsize=64)

@@ -169,3 +169,34 @@ def test_a_former_id_another_clause_takes_is_not_kept(make_project):
     assert [
         (h.clause_id, h.former_ids, [e.version.number for e in h.events]) for h in renamed_and_new
     ] == [("rights", (), [1]), ("your-rights", (), [3])]
+    # Each history knows the id its clause had in each version: version 1's `your-rights` is
+    # the renamed clause, version 3's the new one.
+    assert [h.ids for h in renamed_and_new] == [
+        ((1, 1, "your-rights"), (2, 3, "rights")),
+        ((3, 3, "your-rights"),),
+    ]
+    assert [(h.ids_in(1), h.ids_in(3)) for h in renamed_and_new] == [
+        (["your-rights"], ["rights"]),
+        ([], ["your-rights"]),
+    ]
+
+
+def test_a_removed_clause_has_no_id_in_the_versions_without_it(make_project):
+    project = make_project({"policies/clauses/rights.md": RIGHTS})
+    project.commit(
+        "Drop rights",
+        {
+            "policies/clauses/rights.md": None,
+            "policies/change.yml": change_yml("No.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Rights again",
+        {
+            "policies/clauses/rights.md": RIGHTS,
+            "policies/change.yml": change_yml("Yes.", "2026-01-03"),
+        },
+    )
+    (rights,) = (h for h in _histories(project) if h.clause_id == "your-rights")
+    assert rights.ids == ((1, 1, "your-rights"), (3, 3, "your-rights"))
+    assert [rights.ids_in(n) for n in (1, 2, 3)] == [["your-rights"], [], ["your-rights"]]

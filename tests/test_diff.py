@@ -346,6 +346,52 @@ def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(mak
     assert "Last changed in version 2" in second
 
 
+def test_an_old_id_a_new_clause_takes_keeps_each_page_to_its_own_clause(make_project):
+    # The pages before the rename looked the old id's history up and found the new clause's:
+    # they lost their clause's last change, and their history link led to the other clause.
+    project = make_project()
+    project.commit(
+        "Rename a section",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            ),
+            "policies/change.yml": change_yml("New id.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "A new section takes the old id",
+        {
+            "policies/clauses/cookies.md": "---\nid: data-we-collect\ntitle: Cookies\n"
+            "order: 30\njurisdictions: [global]\n---\nWe set one cookie, for your basket.\n",
+            "policies/change.yml": change_yml("Cookies.", "2026-01-03"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+
+    def meta(page: str, clause_id: str) -> tuple[str, str]:
+        section = re.search(
+            rf'<section class="policy-clause" aria-labelledby="{clause_id}">.*?</section>',
+            project.read(page),
+            re.S,
+        ).group(0)
+        found = re.search(r'policy-clause__meta[^>]*>([^·]*) · <a href="([^"]*)"', section)
+        return found[1].strip(), found[2]
+
+    assert meta("site/eu/en/v/1/index.html", "data-we-collect") == (
+        "Added in version 1, effective January 1, 2026",
+        "../../history/#what-we-collect",
+    )
+    assert meta("site/eu/en/index.html", "what-we-collect") == (
+        "Added in version 1, effective January 1, 2026",
+        "history/#what-we-collect",
+    )
+    assert meta("site/eu/en/index.html", "data-we-collect") == (
+        "Added in version 3, effective January 3, 2026",
+        "history/#data-we-collect",
+    )
+
+
 def test_links_to_a_removed_clause_find_a_notice_under_each_id_it_had(make_project):
     project = make_project()
     project.commit(
