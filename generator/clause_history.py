@@ -9,7 +9,7 @@ A clause whose id changed keeps its history, through the ids it had before (`ren
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.model import ChangeType, ComposedClause, Version
 from generator.renames import continued_ids
@@ -31,6 +31,10 @@ class ClauseHistory:
     """Every version in which one clause changed, oldest first."""
 
     clause_id: str
+    """Its id in the newest version that has it."""
+    anchor: str
+    """Its section's id on the history page: its `clause_id`, unless a clause that was in the
+    same versions took that id later (see `clause_histories`)."""
     title: str
     """Its title in the newest version that has it."""
     events: tuple[ClauseEvent, ...]
@@ -55,8 +59,7 @@ class ClauseHistory:
         return earlier[-1] if earlier else None
 
     def ids_in(self, number: int) -> list[str]:
-        """Its id in version `number` (none when that version does not have it; two when the
-        history is of two clauses, see `clause_histories`)."""
+        """Its id in version `number`, if that version has it."""
         return [clause_id for first, last, clause_id in self.ids if first <= number <= last]
 
     def gone_at(self, number: int) -> ClauseEvent | None:
@@ -71,51 +74,104 @@ def clause_histories(
     """Each clause's history, in the newest version's order, then the removed clauses.
 
     `former_ids`, one for each version (see `renames.former_ids`), lets a clause whose id changed
-    continue its history under the new id."""
-    events: dict[str, list[ClauseEvent]] = {}
-    titles: dict[str, str] = {}
-    formers: dict[str, tuple[str, ...]] = {}
-    spans: dict[str, list[tuple[int, int, str]]] = {}
+    continue its history under the new id. An id that comes back after its clause was removed
+    continues that clause's history, as one history of the id, unless the two clauses were in
+    the same version: then the removed one keeps a history of its own, whose anchor on the
+    history page is its id and the version that removed it (`id--5`: ids have no double hyphen).
+    """
+    lines: list[_Line] = []
+    live: dict[str, _Line] = {}
+    """Id in the version before -> the clause's line."""
+    ended: dict[str, _Line] = {}
+    """Id -> the removed clause that had it last, which the id continues if it comes back."""
     previous: dict[str, ComposedClause] = {}
     for index, version in enumerate(versions):
         current = {c.id: c for c in version.document.clauses}
         renames = continued_ids(previous, current, former_ids[index] if former_ids else {})
         for old_id, new_id in renames.items():
+            line = live.pop(old_id)
+            line.formers.append(old_id)
+            live[new_id] = line
             previous[new_id] = previous.pop(old_id)
-            # A new id that an earlier clause had keeps that clause's events too, in order.
-            earlier = events.get(new_id, []) + events.pop(old_id)
-            events[new_id] = sorted(earlier, key=lambda e: e.version.number)
-            spans[new_id] = spans.get(new_id, []) + spans.pop(old_id)
-            formers[new_id] = (*formers.pop(old_id, ()), old_id)
-            del titles[old_id]
+            earlier = ended.pop(new_id, None)
+            if earlier is not None and earlier.last_seen < line.first_seen:
+                line.absorb(earlier)
+                lines.remove(earlier)
         for clause in version.document.clauses:
+            line = live.get(clause.id) or ended.pop(clause.id, None)
+            if line is None:
+                line = _Line(first_seen=version.number)
+                lines.append(line)
+            live[clause.id] = line
             change = _change(previous.get(clause.id), clause)
             if change is not None:
-                event = ClauseEvent(version=version, type=change, clause_id=clause.id)
-                events.setdefault(clause.id, []).append(event)
-            titles[clause.id] = clause.title
-            had = spans.setdefault(clause.id, [])
-            if had and had[-1][1:] == (version.number - 1, clause.id):
-                had[-1] = (had[-1][0], version.number, clause.id)
-            else:
-                had.append((version.number, version.number, clause.id))
+                line.events.append(ClauseEvent(version=version, type=change, clause_id=clause.id))
+            line.saw(version.number, clause)
         for clause_id in sorted(previous.keys() - current.keys()):
-            events[clause_id].append(
+            line = ended[clause_id] = live.pop(clause_id)
+            line.events.append(
                 ClauseEvent(version=version, type=ChangeType.REMOVED, clause_id=clause_id)
             )
         previous = current
-    newest = [c.id for c in versions[-1].document.clauses] if versions else []
-    gone = sorted(set(events) - set(newest), key=lambda c: (events[c][-1].version.number, c))
-    return tuple(
-        ClauseHistory(
-            clause_id=c,
-            title=titles[c],
-            events=tuple(events[c]),
-            former_ids=tuple(f for f in formers.get(c, ()) if f not in events),
-            ids=tuple(spans[c]),
-        )
-        for c in newest + gone
+    # Each id leads to the clause that had it last: it is that clause's anchor or former id.
+    last_with: dict[str, tuple[int, _Line]] = {}
+    for line in lines:
+        for _, last, clause_id in line.spans:
+            if last > last_with.get(clause_id, (0, line))[0]:
+                last_with[clause_id] = (last, line)
+    owner = {clause_id: line for clause_id, (_, line) in last_with.items()}
+    newest = [live[c.id] for c in versions[-1].document.clauses] if versions else []
+    gone = sorted(
+        (line for line in lines if line.removed),
+        key=lambda line: (line.events[-1].version.number, line.id, line.first_seen),
     )
+    return tuple(line.history(owner) for line in newest + gone)
+
+
+@dataclass(kw_only=True)
+class _Line:
+    """One clause followed through the versions, as `clause_histories` gathers it."""
+
+    first_seen: int
+    last_seen: int = 0
+    id: str = ""
+    title: str = ""
+    events: list[ClauseEvent] = field(default_factory=list)
+    spans: list[tuple[int, int, str]] = field(default_factory=list)
+    formers: list[str] = field(default_factory=list)
+
+    @property
+    def removed(self) -> bool:
+        return self.events[-1].type is ChangeType.REMOVED
+
+    def saw(self, number: int, clause: ComposedClause) -> None:
+        """Version `number` has the clause, as `clause`."""
+        self.id, self.title, self.last_seen = clause.id, clause.title, number
+        if self.spans and self.spans[-1][1:] == (number - 1, clause.id):
+            self.spans[-1] = (self.spans[-1][0], number, clause.id)
+        else:
+            self.spans.append((number, number, clause.id))
+
+    def absorb(self, earlier: _Line) -> None:
+        """Take the history of a removed clause that had the id this one takes, before it."""
+        self.events[:0] = earlier.events
+        self.spans[:0] = earlier.spans
+        self.formers[:0] = earlier.formers
+        self.first_seen = earlier.first_seen
+
+    def history(self, owner: Mapping[str, _Line]) -> ClauseHistory:
+        """Its history, given which clause each id leads to."""
+        mine = owner[self.id] is self
+        return ClauseHistory(
+            clause_id=self.id,
+            anchor=self.id if mine else f"{self.id}--{self.events[-1].version.number}",
+            title=self.title,
+            events=tuple(self.events),
+            former_ids=tuple(
+                dict.fromkeys(f for f in self.formers if owner[f] is self and f != self.id)
+            ),
+            ids=tuple(self.spans),
+        )
 
 
 def _change(before: ComposedClause | None, after: ComposedClause) -> ChangeType | None:

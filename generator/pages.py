@@ -295,7 +295,7 @@ class _Renderer:
                 "history/",
                 "history.html",
                 t.gettext("History of each section"),
-                toc=tuple(_toc_entry(c.clause_id, c.title) for c in clauses),
+                toc=tuple(_toc_entry(c.anchor, c.title) for c in clauses),
                 clauses=clauses,
             ),
         ]
@@ -590,7 +590,7 @@ class _Renderer:
         digests each once."""
         event = history.last_change(version.number) if history else None
         ahead = tuple(n for n in upcoming if history.change_in(n.number)) if history else ()
-        anchor = history.clause_id if history else ""
+        anchor = history.anchor if history else ""
         if ahead:
             return Section(
                 clause=clause, event=event, ahead=ahead, former_ids=formers, history_id=anchor
@@ -624,20 +624,20 @@ class _Renderer:
         shown = {c.id for c in version.document.clauses} | {
             f for fs in formers.values() for f in fs
         }
-        found = []
+        found: dict[str, RemovedClause] = {}
         for clause, event in gone:
             for anchor in dict.fromkeys((event.clause_id, *clause.former_ids)):
-                if anchor not in shown:
-                    found.append(
-                        RemovedClause(
-                            id=anchor,
-                            title=clause.title,
-                            number=event.version.number,
-                            effective=event.version.in_force_from,
-                            last_id=event.clause_id,
-                        )
+                known = found.get(anchor)
+                # Two removed clauses that had the same id: the link finds the later one.
+                if anchor not in shown and (known is None or known.number < event.version.number):
+                    found[anchor] = RemovedClause(
+                        id=anchor,
+                        title=clause.title,
+                        number=event.version.number,
+                        effective=event.version.in_force_from,
+                        last_id=event.clause_id,
                     )
-        return found
+        return list(found.values())
 
     def _former_ids(self, history: DocumentHistory, version: Version) -> dict[str, tuple[str, ...]]:
         """The ids the version's clauses had before they were renamed (renames.py), which its
@@ -810,7 +810,7 @@ class Section:
     former_ids: tuple[str, ...] = ()
     """The ids the clause had before it was renamed: links made with them lead to it."""
     history_id: str = ""
-    """Its history's anchor on the history page: its id in the newest version that has it."""
+    """Its history's anchor on the history page (`ClauseHistory.anchor`)."""
 
 
 @lru_cache(maxsize=64)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from conftest import BASE_FILES, change_yml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.build import BuildOptions, make_site
 from generator.clause_history import ClauseHistory, clause_histories
-from generator.model import ChangeType
+from generator.model import ChangeKind, ChangeType, ComposedClause, Document, Version
 from generator.renames import clause_messages, former_ids
 
 RIGHTS = """\
@@ -200,3 +204,79 @@ def test_a_removed_clause_has_no_id_in_the_versions_without_it(make_project):
     (rights,) = (h for h in _histories(project) if h.clause_id == "your-rights")
     assert rights.ids == ((1, 1, "your-rights"), (3, 3, "your-rights"))
     assert [rights.ids_in(n) for n in (1, 2, 3)] == [["your-rights"], [], ["your-rights"]]
+
+
+_STATES = st.lists(
+    st.dictionaries(
+        st.sampled_from("abcd"),
+        st.tuples(st.sampled_from(["T", "U"]), st.sampled_from(["p", "q", "r", "s"])),
+        max_size=4,
+    ),
+    min_size=1,
+    max_size=6,
+)
+"""A document's versions: clause ids with a title and a paragraph each, from small pools, so
+that clauses are renamed, swap ids, come back and take each other's ids."""
+
+
+def _versions(states: list[dict[str, tuple[str, str]]]) -> tuple[Version, ...]:
+    day = dt.date(2026, 1, 1)
+    return tuple(
+        Version(
+            jurisdiction="global",
+            language="en",
+            number=number,
+            commit=f"{number:040x}",
+            date=dt.datetime(2026, 1, number, tzinfo=dt.UTC),
+            effective=day,
+            in_force_from=day,
+            kind=ChangeKind.MATERIAL,
+            summary="",
+            summary_language="en",
+            described=True,
+            source_version=number,
+            hash=str(number),
+            document=Document(
+                jurisdiction="global",
+                language="en",
+                clauses=tuple(
+                    ComposedClause(
+                        id=clause_id,
+                        title=title,
+                        paragraphs=(paragraph,),
+                        html=f"<p>{paragraph}</p>",
+                        topics=(),
+                        contexts=(clause_id,),
+                    )
+                    for clause_id, (title, paragraph) in sorted(state.items())
+                ),
+            ),
+        )
+        for number, state in enumerate(states, start=1)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STATES)
+def test_every_clause_of_every_version_has_exactly_one_history(states) -> None:
+    # Two clauses of one version, one removed and the other renamed to its id later, made one
+    # history: a page of their version took the removal of one for the last change of the other.
+    versions = _versions(states)
+    histories = clause_histories(
+        versions, former_ids([clause_messages(v.document) for v in versions])
+    )
+    for version in versions:
+        for clause in version.document.clauses:
+            owners = [h for h in histories if clause.id in h.ids_in(version.number)]
+            assert len(owners) == 1, (version.number, clause.id)
+            last = owners[0].last_change(version.number)
+            assert last is not None and last.type is not ChangeType.REMOVED
+    for history in histories:
+        for first, last, clause_id in history.ids:
+            for version in versions[first - 1 : last]:
+                assert version.document.clause(clause_id) is not None
+        if not history.removed:
+            assert history.clause_id in history.ids_in(len(versions))
+    # The history page's anchors lead to one clause each.
+    anchors = [h.anchor for h in histories] + [f for h in histories for f in h.former_ids]
+    assert len(anchors) == len(set(anchors))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from conftest import change_yml
 from histories import DATA_MD, WHO_MD, history_of, publication
@@ -368,16 +369,7 @@ def test_an_old_id_a_new_clause_takes_keeps_each_page_to_its_own_clause(make_pro
         },
     )
     assert project.policy("build").returncode == 0
-
-    def meta(page: str, clause_id: str) -> tuple[str, str]:
-        section = re.search(
-            rf'<section class="policy-clause" aria-labelledby="{clause_id}">.*?</section>',
-            project.read(page),
-            re.S,
-        ).group(0)
-        found = re.search(r'policy-clause__meta[^>]*>([^·]*) · <a href="([^"]*)"', section)
-        return found[1].strip(), found[2]
-
+    meta = partial(_section_meta, project)
     assert meta("site/eu/en/v/1/index.html", "data-we-collect") == (
         "Added in version 1, effective January 1, 2026",
         "../../history/#what-we-collect",
@@ -390,6 +382,57 @@ def test_an_old_id_a_new_clause_takes_keeps_each_page_to_its_own_clause(make_pro
         "Added in version 3, effective January 3, 2026",
         "history/#data-we-collect",
     )
+
+
+def test_a_clause_renamed_to_the_id_of_one_removed_beside_it_keeps_its_own_history(make_project):
+    # The two made one history: version 2's page said its clause changed when the other went.
+    project = make_project()
+    project.commit(
+        "Remove a section",
+        {
+            "policies/clauses/data.md": None,
+            "policies/change.yml": change_yml("Nothing collected.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Give another section its id",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("id: who-we-are", "id: data-we-collect"),
+            "policies/change.yml": change_yml("New id.", "2026-01-03"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    meta = partial(_section_meta, project)
+    assert meta("site/eu/en/v/2/index.html", "who-we-are") == (
+        "Added in version 1, effective January 1, 2026",
+        "../../history/#data-we-collect",
+    )
+    assert meta("site/eu/en/v/1/index.html", "data-we-collect") == (
+        "Added in version 1, effective January 1, 2026",
+        "../../history/#data-we-collect--2",
+    )
+    history = project.read("site/eu/en/history/index.html")
+    assert re.findall(r'<h2 id="([a-z0-9-]+)">([^<]*?)\s*<', history) == [
+        ("data-we-collect", "Who we are"),
+        ("data-we-collect--2", "The information we collect"),
+    ]
+    ids = re.findall(r'\bid="([^"]+)"', history)
+    assert len(ids) == len(set(ids)) and "who-we-are" in ids
+
+    project.commit(
+        "Remove that one too",
+        {
+            "policies/clauses/who.md": None,
+            "policies/change.yml": change_yml("Nobody.", "2026-01-04"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    # A link to `#data-we-collect` finds the clause that had the id last.
+    page = project.read("site/eu/en/index.html")
+    notices = re.findall(r'<div id="([a-z-]+)" class="[^"]*policy-removed".*?</div>', page, re.S)
+    assert notices == ["data-we-collect", "who-we-are"]
+    assert "“Who we are” was removed in version 4" in page
+    assert "“The information we collect” was removed" not in page
 
 
 def test_links_to_a_removed_clause_find_a_notice_under_each_id_it_had(make_project):
@@ -443,3 +486,14 @@ def test_redline_for_a_reordered_clause_is_moved(make_project):
     )
     assert all(not p.changed for c in change.clauses for p in c.paragraphs)
     assert all(c.type is ChangeType.MOVED for c in change.clauses)
+
+
+def _section_meta(project, page: str, clause_id: str) -> tuple[str, str]:
+    """A clause's last change on a page, and where its link to the clause's history goes."""
+    section = re.search(
+        rf'<section class="policy-clause" aria-labelledby="{clause_id}">.*?</section>',
+        project.read(page),
+        re.S,
+    ).group(0)
+    found = re.search(r'policy-clause__meta[^>]*>([^·]*) · <a href="([^"]*)"', section)
+    return found[1].strip(), found[2]
