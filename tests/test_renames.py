@@ -1,6 +1,8 @@
 """The rename rule applied along a document's versions: which former ids lead to which clause."""
 
 from histories import synthetic_history
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.history import Repository
 from generator.renames import clause_messages, former_ids
@@ -73,3 +75,28 @@ def test_the_benchmark_history_renames_ids_as_a_legal_team_would(tmp_path) -> No
             (original,) = (c for c in source.clauses if c.id == "section-005")
             assert clause.title != original.title, (jurisdiction, language)
     assert followed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.dictionaries(
+            st.sampled_from("abcde"),
+            st.lists(st.sampled_from("pqrst"), min_size=1, max_size=3, unique=True).map(tuple),
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=7,
+    )
+)
+def test_each_former_id_leads_to_one_clause_a_state_has(states) -> None:
+    """Whatever the renames, a page's anchors stay unique: a former id is none of the state's
+    own ids, leads to one clause, and was an id of an earlier state."""
+    seen: set[str] = set()
+    for state, formers in zip(states, former_ids(states), strict=True):
+        assert formers.keys() <= state.keys()
+        anchors = [f for fs in formers.values() for f in fs]
+        assert len(anchors) == len(set(anchors))
+        assert not set(anchors) & state.keys()
+        assert set(anchors) <= seen
+        seen |= state.keys()
