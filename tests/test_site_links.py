@@ -1,0 +1,173 @@
+"""Every page of a built site is a well-linked document: its element ids are unique, and every link
+it makes inside the site reaches a file that exists and, when it names a fragment, an element of
+that page with that id. The history built here takes the site through what tangles anchors most:
+a clause renamed and edited, a clause added then removed, a new clause taking a renamed clause's
+old id, a clause renamed to the id of one removed beside it, a regional variant, and a translation
+that lags behind."""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import DATA_MD, change_yml
+from translating import GERMAN, translate
+
+JURISDICTIONS = """\
+global:
+  name: Worldwide
+  languages: [en, de]
+eu:
+  name: European Union
+  extends: global
+  languages: [en, de]
+"""
+
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+
+COOKIES = """\
+---
+id: cookies
+title: Cookies
+order: 30
+jurisdictions: [global]
+---
+We set one cookie, for your basket.
+"""
+
+
+class _Page(HTMLParser):
+    """The ids a page defines and the addresses it links to (`href` and `src`)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value is not None:
+                self.ids.append(value)
+            if name in {"href", "src"} and value is not None and tag != "base":
+                self.links.append(value)
+
+
+def _read(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from conftest import BASE_FILES, Project
+
+    project = Project(tmp_path_factory.mktemp("links") / "project")
+    project.commit(
+        "First version",
+        {
+            **BASE_FILES,
+            "policies/jurisdictions.yml": JURISDICTIONS,
+            "policies/clauses/who-eu.md": EU_VARIANT,
+        },
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(
+        project,
+        "de",
+        {
+            **GERMAN,
+            "Under the GDPR, {{ company.name }} is the controller.": (
+                "Nach der DSGVO ist {{ company.name }} der Verantwortliche."
+            ),
+        },
+    )
+    project.commit("Translate into German")
+    project.commit(
+        "Rename the data section, and collect e-mail addresses",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            ).replace("your delivery address.", "your e-mail address."),
+            "policies/change.yml": change_yml("E-mail addresses.", "2026-01-03"),
+        },
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    project.commit("Carry the translations over to the new id")
+    project.commit(
+        "Add cookies",
+        {
+            "policies/clauses/cookies.md": COOKIES,
+            "policies/change.yml": change_yml("Cookies.", "2026-01-05"),
+        },
+    )
+    project.commit(
+        "Remove cookies, and give their old place to a new section",
+        {
+            "policies/clauses/cookies.md": None,
+            "policies/clauses/contact.md": COOKIES.replace("id: cookies", "id: data-we-collect")
+            .replace("title: Cookies", "title: Contact")
+            .replace("We set one cookie, for your basket.", "Write to us at any time."),
+            "policies/change.yml": change_yml("No cookies.", "2026-01-06"),
+        },
+    )
+    project.commit(
+        "Give the removed section's id to the renamed one, which was beside it",
+        {
+            "policies/clauses/data.md": project.read("policies/clauses/data.md").replace(
+                "id: what-we-collect", "id: cookies"
+            ),
+            "policies/change.yml": change_yml("An id again.", "2026-01-07"),
+        },
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    project.commit("Carry the translations over again")
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    return project.root / "site"
+
+
+def test_every_page_has_unique_ids(site: Path) -> None:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 30
+    for path in pages:
+        ids = _read(path).ids
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        assert not repeated, f"{path.relative_to(site)}: {repeated}"
+
+
+def test_every_link_inside_the_site_reaches_a_file_and_its_fragment(site: Path) -> None:
+    pages = {path: _read(path) for path in sorted(site.rglob("*.html"))}
+    checked = 0
+    for path, page in pages.items():
+        where = path.relative_to(site).as_posix()
+        for link in page.links:
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("//"):
+                continue  # mailto:, https:, data: and the like leave the site
+            if parts.path:
+                # The error page links from the site's root: it is served at any address.
+                base = "/" if parts.path.startswith("/") else posixpath.dirname(where)
+                relative = posixpath.normpath(posixpath.join(base, unquote(parts.path))).lstrip("/")
+                assert not relative.startswith(".."), f"{where}: {link} leaves the site"
+                target = site / relative
+                if target.is_dir() or parts.path.endswith("/"):
+                    target = target / "index.html"
+            else:
+                target = path
+            assert target.is_file(), f"{where}: {link} finds no file"
+            if parts.fragment and target.suffix == ".html":
+                fragment = unquote(parts.fragment)
+                assert fragment in pages[target].ids, f"{where}: {link} finds no #{fragment}"
+            checked += 1
+    assert checked > 1000
