@@ -8,12 +8,16 @@ that lags behind."""
 from __future__ import annotations
 
 import posixpath
+import subprocess
+import sys
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import DATA_MD, change_yml
+from conftest import BASE_FILES, DATA_MD, Project, change_yml
+from histories import synthetic_history
 from translating import GERMAN, translate
 
 JURISDICTIONS = """\
@@ -68,11 +72,25 @@ def _read(path: Path) -> _Page:
     return page
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    from conftest import BASE_FILES, Project
+@pytest.fixture(scope="module", params=["tangled", "synthetic"])
+def site(request, tmp_path_factory) -> Path:
+    """The tangled history below, or the benchmark's synthetic one in four languages (edits,
+    moves, renames, added clauses, variants two levels deep, translations that lag)."""
+    folder = tmp_path_factory.mktemp("links") / "project"
+    if request.param == "synthetic":
+        synthetic_history(folder, clauses=12, jurisdictions=4, languages=4, versions=11, seed=5)
+        result = subprocess.run(
+            [str(Path(sys.executable).parent / "policy"), "build"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr
+        return folder / "site"
+    return _tangled(Project(folder))
 
-    project = Project(tmp_path_factory.mktemp("links") / "project")
+
+def _tangled(project: Project) -> Path:
     project.commit(
         "First version",
         {
@@ -141,8 +159,7 @@ def test_every_page_has_unique_ids(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 30
     for path in pages:
-        ids = _read(path).ids
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        repeated = sorted(i for i, n in Counter(_read(path).ids).items() if n > 1)
         assert not repeated, f"{path.relative_to(site)}: {repeated}"
 
 
