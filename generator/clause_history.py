@@ -86,33 +86,42 @@ def clause_histories(
     """Id -> the removed clause that had it last, which the id continues if it comes back."""
     previous: dict[str, ComposedClause] = {}
     for index, version in enumerate(versions):
+        number = version.number
         current = {c.id: c for c in version.document.clauses}
         renames = continued_ids(previous, current, former_ids[index] if former_ids else {})
         for old_id, new_id in renames.items():
-            line = live.pop(old_id)
+            line = live[new_id] = live.pop(old_id)
             line.formers.append(old_id)
-            live[new_id] = line
+            line.take(new_id, number)
             previous[new_id] = previous.pop(old_id)
             earlier = ended.pop(new_id, None)
             if earlier is not None and earlier.last_seen < line.first_seen:
                 line.absorb(earlier)
                 lines.remove(earlier)
         for clause in version.document.clauses:
-            line = live.get(clause.id) or ended.pop(clause.id, None)
-            if line is None:
-                line = _Line(first_seen=version.number)
-                lines.append(line)
-            live[clause.id] = line
-            change = _change(previous.get(clause.id), clause)
-            if change is not None:
-                line.events.append(ClauseEvent(version=version, type=change, clause_id=clause.id))
-            line.saw(version.number, clause)
+            before = previous.get(clause.id)
+            if before is None:
+                line = ended.pop(clause.id, None)
+                if line is None:
+                    line = _Line(first_seen=number)
+                    lines.append(line)
+                line.take(clause.id, number)
+                live[clause.id] = line
+                event = ClauseEvent(version=version, type=ChangeType.ADDED, clause_id=clause.id)
+                line.events.append(event)
+            elif (before.title, before.html) != (clause.title, clause.html):
+                event = ClauseEvent(version=version, type=ChangeType.CHANGED, clause_id=clause.id)
+                live[clause.id].events.append(event)
         for clause_id in sorted(previous.keys() - current.keys()):
             line = ended[clause_id] = live.pop(clause_id)
             line.events.append(
                 ClauseEvent(version=version, type=ChangeType.REMOVED, clause_id=clause_id)
             )
+            line.leave(number - 1, previous[clause_id].title)
         previous = current
+    if versions:
+        for clause_id, line in live.items():
+            line.leave(versions[-1].number, previous[clause_id].title)
     # Each id leads to the clause that had it last: it is that clause's anchor or former id.
     last_with: dict[str, tuple[int, _Line]] = {}
     for line in lines:
@@ -138,19 +147,25 @@ class _Line:
     title: str = ""
     events: list[ClauseEvent] = field(default_factory=list)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
+    since: int = 0
+    """The version from which it has had its id, while it has."""
     formers: list[str] = field(default_factory=list)
 
     @property
     def removed(self) -> bool:
         return self.events[-1].type is ChangeType.REMOVED
 
-    def saw(self, number: int, clause: ComposedClause) -> None:
-        """Version `number` has the clause, as `clause`."""
-        self.id, self.title, self.last_seen = clause.id, clause.title, number
-        if self.spans and self.spans[-1][1:] == (number - 1, clause.id):
-            self.spans[-1] = (self.spans[-1][0], number, clause.id)
-        else:
-            self.spans.append((number, number, clause.id))
+    def take(self, clause_id: str, number: int) -> None:
+        """From version `number` on, it has the id `clause_id` (a new clause, a clause back
+        after it was removed, or renamed)."""
+        if self.since:
+            self.spans.append((self.since, number - 1, self.id))
+        self.id, self.since = clause_id, number
+
+    def leave(self, number: int, title: str) -> None:
+        """Version `number` is the last that has it (so far), with this title."""
+        self.spans.append((self.since, number, self.id))
+        self.since, self.last_seen, self.title = 0, number, title
 
     def absorb(self, earlier: _Line) -> None:
         """Take the history of a removed clause that had the id this one takes, before it."""
@@ -172,11 +187,3 @@ class _Line:
             ),
             ids=tuple(self.spans),
         )
-
-
-def _change(before: ComposedClause | None, after: ComposedClause) -> ChangeType | None:
-    if before is None:
-        return ChangeType.ADDED
-    if (before.title, before.html) != (after.title, after.html):
-        return ChangeType.CHANGED
-    return None

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
@@ -208,6 +209,9 @@ class _Renderer:
         self.policy = publication.policy
         self.today = publication.reference_date
         self._histories: dict[tuple[str, str], tuple[ClauseHistory, ...]] = {}
+        self._histories_at: dict[
+            tuple[str, str], tuple[list[int], list[dict[str, ClauseHistory]]]
+        ] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
         self._translations: dict[tuple[str, str], dict[int, int]] = {}
         self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
@@ -732,15 +736,27 @@ class _Renderer:
 
     def _clause_histories_in(
         self, history: DocumentHistory, number: int
-    ) -> dict[str, ClauseHistory]:
+    ) -> Mapping[str, ClauseHistory]:
         """The histories by the id their clause has in version `number`: a page of a version
         before a clause's id changed shows it under its old id, even one a new clause took
         since."""
-        return {
-            clause_id: clause
-            for clause in self._clause_histories(history)
-            for clause_id in clause.ids_in(number)
-        }
+        known = self._histories_at.get(history.key)
+        if known is None:
+            histories = self._clause_histories(history)
+            # The answer changes only where a clause takes an id or leaves it.
+            starts = sorted(
+                {n for h in histories for first, last, _ in h.ids for n in (first, last + 1)}
+            )
+            known = self._histories_at[history.key] = (
+                starts,
+                [
+                    {i: h for h in histories for first, last, i in h.ids if first <= start <= last}
+                    for start in starts
+                ],
+            )
+        starts, found = known
+        at = bisect_right(starts, number) - 1
+        return found[at] if at >= 0 else {}
 
     def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
         if suffix is None:
