@@ -39,8 +39,8 @@ class ClauseHistory:
     """Its title in the newest version that has it."""
     events: tuple[ClauseEvent, ...]
     former_ids: tuple[str, ...] = ()
-    """The ids it had before its id changed, oldest first, but those another clause has had
-    since."""
+    """The ids it had before its id changed, oldest first, that still lead to it: not those
+    another clause had after it."""
     ids: tuple[tuple[int, int, str], ...] = ()
     """(first version, last version, id): each run of versions in which it had one id."""
 

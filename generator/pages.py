@@ -749,10 +749,7 @@ class _Renderer:
             )
             known = self._histories_at[history.key] = (
                 starts,
-                [
-                    {i: h for h in histories for first, last, i in h.ids if first <= start <= last}
-                    for start in starts
-                ],
+                [{i: h for h in histories for i in h.ids_in(start)} for start in starts],
             )
         starts, found = known
         at = bisect_right(starts, number) - 1
