@@ -46,6 +46,16 @@ eu:
 """
 """jurisdictions.yml publishing both jurisdictions in English and German."""
 
+EU_VARIANT = """\
+---
+variant_of: who-we-are
+jurisdiction: eu
+mode: extend
+---
+Under the GDPR, {{ company.name }} is the controller.
+"""
+"""A variant extending who-we-are in the EU."""
+
 
 def po(entries: Mapping[tuple[str, str], str], fuzzy: Iterable[tuple[str, str]] = ()) -> str:
     """A gettext catalog written by hand: msgctxt is the clause id, msgid the source paragraph."""

@@ -7,7 +7,8 @@ import time
 
 import pytest
 from conftest import DATA_MD, WHO_MD, change_yml
-from translating import ARABIC, GERMAN, catalog_file, msgfmt_check, translate
+from histories import EU_VARIANT
+from translating import ARABIC, GERMAN_WITH_EU, catalog_file, msgfmt_check, translate
 
 from generator.i18n import align
 from generator.pofiles import read_catalog
@@ -20,15 +21,6 @@ eu:
   name: European Union
   extends: global
   languages: [en, de, ar]
-"""
-
-EU_VARIANT = """\
----
-variant_of: who-we-are
-jurisdiction: eu
-mode: extend
----
-Under the GDPR, {{ company.name }} is the controller.
 """
 
 EXPECTED_TEMPLATE = """\
@@ -118,16 +110,7 @@ def translated(make_project):
         {"policies/jurisdictions.yml": JURISDICTIONS, "policies/clauses/who-eu.md": EU_VARIANT}
     )
     assert project.policy("i18n", "update").returncode == 0
-    translate(
-        project,
-        "de",
-        {
-            **GERMAN,
-            "Under the GDPR, {{ company.name }} is the controller.": (
-                "Nach der DSGVO ist {{ company.name }} der Verantwortliche."
-            ),
-        },
-    )
+    translate(project, "de", GERMAN_WITH_EU)
     translate(
         project,
         "ar",

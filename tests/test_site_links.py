@@ -17,27 +17,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from conftest import BASE_FILES, DATA_MD, Project, change_yml
-from histories import synthetic_history
-from translating import GERMAN, translate
-
-JURISDICTIONS = """\
-global:
-  name: Worldwide
-  languages: [en, de]
-eu:
-  name: European Union
-  extends: global
-  languages: [en, de]
-"""
-
-EU_VARIANT = """\
----
-variant_of: who-we-are
-jurisdiction: eu
-mode: extend
----
-Under the GDPR, {{ company.name }} is the controller.
-"""
+from histories import EU_VARIANT, WITH_GERMAN, synthetic_history
+from translating import GERMAN_WITH_EU, translate
 
 COOKIES = """\
 ---
@@ -95,21 +76,12 @@ def _tangled(project: Project) -> Path:
         "First version",
         {
             **BASE_FILES,
-            "policies/jurisdictions.yml": JURISDICTIONS,
+            "policies/jurisdictions.yml": WITH_GERMAN,
             "policies/clauses/who-eu.md": EU_VARIANT,
         },
     )
     assert project.policy("i18n", "update").returncode == 0
-    translate(
-        project,
-        "de",
-        {
-            **GERMAN,
-            "Under the GDPR, {{ company.name }} is the controller.": (
-                "Nach der DSGVO ist {{ company.name }} der Verantwortliche."
-            ),
-        },
-    )
+    translate(project, "de", GERMAN_WITH_EU)
     project.commit("Translate into German")
     project.commit(
         "Rename the data section, and collect e-mail addresses",

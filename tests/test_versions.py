@@ -8,6 +8,7 @@ import subprocess
 from conftest import change_yml
 from histories import (
     DATA_MD,
+    EU_VARIANT,
     GERMAN,
     WHO_MD,
     WITH_GERMAN,
@@ -22,15 +23,6 @@ from generator.model import ChangeKind
 from generator.versions import content_hash
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
-
-EU_VARIANT = """\
----
-variant_of: who-we-are
-jurisdiction: eu
-mode: extend
----
-Under the GDPR, {{ company.name }} is the controller.
-"""
 
 
 def test_versions_numbered_through_edits_per_document(make_project):

@@ -26,6 +26,14 @@ GERMAN = {
     "your delivery address.": "Ihre Lieferadresse.",
 }
 
+GERMAN_WITH_EU = {
+    **GERMAN,
+    "Under the GDPR, {{ company.name }} is the controller.": (
+        "Nach der DSGVO ist {{ company.name }} der Verantwortliche."
+    ),
+}
+"""GERMAN, and the EU variant of who-we-are (histories.EU_VARIANT)."""
+
 ARABIC = {
     "Worldwide": "جميع أنحاء العالم",
     "European Union": "الاتحاد الأوروبي",
