@@ -271,6 +271,9 @@ def test_every_clause_of_every_version_has_exactly_one_history(states) -> None:
             assert len(owners) == 1, (version.number, clause.id)
             last = owners[0].last_change(version.number)
             assert last is not None and last.type is not ChangeType.REMOVED
+            # Its last change left it as it reads in this version.
+            then = last.version.document.clause(last.clause_id)
+            assert then is not None and (then.title, then.html) == (clause.title, clause.html)
     for history in histories:
         for first, last, clause_id in history.ids:
             for version in versions[first - 1 : last]:
