@@ -142,7 +142,6 @@ class _Line:
     """One clause followed through the versions, as `clause_histories` gathers it."""
 
     first_seen: int
-    last_seen: int = 0
     id: str = ""
     title: str = ""
     events: list[ClauseEvent] = field(default_factory=list)
@@ -165,7 +164,12 @@ class _Line:
     def leave(self, number: int, title: str) -> None:
         """Version `number` is the last that has it (so far), with this title."""
         self.spans.append((self.since, number, self.id))
-        self.since, self.last_seen, self.title = 0, number, title
+        self.since, self.title = 0, title
+
+    @property
+    def last_seen(self) -> int:
+        """The last version that had it, once it has left."""
+        return self.spans[-1][1]
 
     def absorb(self, earlier: _Line) -> None:
         """Take the history of a removed clause that had the id this one takes, before it."""

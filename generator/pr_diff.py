@@ -179,9 +179,9 @@ def _document(
     elif not old.complete:
         state = DocumentState.COMPLETED
     elif content_hash(old.document) != content_hash(new.document):
-        renamed = former_ids([clause_messages(old.document), clause_messages(new.document)])[-1]
+        formers = former_ids([clause_messages(old.document), clause_messages(new.document)])[-1]
         state = DocumentState.CHANGED
-        clauses = diff_documents(old.document, new.document, renamed, keep_renamed=True)
+        clauses = diff_documents(old.document, new.document, formers, keep_renamed=True)
     return DocumentDiff(
         jurisdiction=jurisdiction, language=language, name=name, state=state, clauses=clauses
     )
