@@ -293,6 +293,21 @@ class Version:
         return (self.jurisdiction, self.language)
 
 
+class Standing(enum.Enum):
+    """Where a version stands on a date (see `DocumentHistory.standing`)."""
+
+    IN_FORCE = "in-force"
+    """It applies on that date."""
+    PAST = "past"
+    """It applied, and a later version has applied since."""
+    UPCOMING = "upcoming"
+    """It is announced: it applies from a later date."""
+    NEVER = "never"
+    """It never applies: a later version takes effect on its first day (an announced text
+    corrected before it applied, or a translation published after the change it carries was
+    announced and revised since)."""
+
+
 class ChangeType(enum.Enum):
     """What happened to one clause between two versions."""
 

@@ -30,7 +30,15 @@ from markupsafe import Markup
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
-from generator.model import ChangeKind, ChangeType, ComposedClause, Edit, Language, Version
+from generator.model import (
+    ChangeKind,
+    ChangeType,
+    ComposedClause,
+    Edit,
+    Language,
+    Standing,
+    Version,
+)
 from generator.renames import clause_messages, former_ids
 from generator.versions import DocumentHistory, Publication
 
@@ -265,7 +273,7 @@ class _Renderer:
                 "changes/",
                 "changes.html",
                 t.gettext("Changes"),
-                in_force=current,
+                standings=self._standings(history, of_changes=True),
                 lagging=history.lag is not None,
                 source_url=self._source_url(history),
                 versions=newest_first,
@@ -275,7 +283,7 @@ class _Renderer:
                 "v/",
                 "archive.html",
                 t.gettext("All versions"),
-                in_force=current,
+                standings=self._standings(history),
                 versions=newest_first,
             ),
             # Any two versions, compared in the browser from the published v/<n>/document.json
@@ -311,6 +319,18 @@ class _Renderer:
                 )
         return pages
 
+    def _standings(self, history: DocumentHistory, *, of_changes: bool = False) -> dict[int, str]:
+        """Where each version stands today, by number, for the archive's badges, or for the
+        change log's (`of_changes`): there, an entry is a change, and the change a version that
+        never applied made takes effect with the version that replaced it, on the same day."""
+        standings = {v.number: history.standing(v, self.today) for v in history.versions}
+        if of_changes:
+            for version in history.versions:
+                if standings[version.number] is Standing.NEVER:
+                    upcoming = version.in_force_from > self.today
+                    standings[version.number] = Standing.UPCOMING if upcoming else Standing.PAST
+        return {number: standing.value for number, standing in standings.items()}
+
     def _version_page(
         self, history: DocumentHistory, version: Version, url: str, current_page: bool = False
     ) -> Page:
@@ -319,10 +339,6 @@ class _Renderer:
         upcoming = history.upcoming(self.today) if current_page else []
         events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
-        if version.number == in_force.number:
-            status = "in-force"
-        else:
-            status = "past" if version.number < in_force.number else "future"
         # The template reads only what the page shows, never the whole history: an archived
         # version's page then has the same inputs from one build to the next until what it
         # shows changes, and the body cache (bodies.py) recognizes it.
@@ -333,7 +349,7 @@ class _Renderer:
             **self._document_context(history, url),
             version=version,
             current_page=current_page,
-            status=status,
+            standing=history.standing(version, self.today).value,
             retired=history.retired,
             can_compare=len(history.versions) > 1,
             sections=[

@@ -15,7 +15,9 @@ from generator.model import Version
 from generator.pages import SiteFile, document_url
 from generator.versions import DocumentHistory, Publication, document_json
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: a document's `in_force` is null while no version applies yet (1 named the version that
+would apply first)."""
 INDEX = "versions.json"
 """The records' index, at the root of the site and of each document's folder."""
 
@@ -48,13 +50,13 @@ def iter_records(publication: Publication) -> Iterator[SiteFile]:
 def document_record(publication: Publication, history: DocumentHistory) -> dict[str, Any]:
     """The JSON record of a document and all its versions."""
     base = document_url(*history.key)
-    in_force = history.in_force(publication.reference_date)
+    in_force = history.applying(publication.reference_date)
     lag = history.lag
     return {
         "jurisdiction": history.jurisdiction,
         "language": history.language,
         "url": base,
-        "in_force": in_force.number,
+        "in_force": in_force.number if in_force else None,
         "latest": history.latest.number,
         "retired": history.retired,
         "translation_lag": None

@@ -32,6 +32,7 @@ from generator.model import (
     Document,
     Language,
     Policy,
+    Standing,
     Version,
 )
 from generator.processes import Forked, Send, can_fork
@@ -90,6 +91,22 @@ class DocumentHistory:
         first = self.versions[0].in_force_from
         applying = [v for v in self.versions if v.in_force_from <= max(on, first)]
         return applying[-1]
+
+    def applying(self, on: dt.date) -> Version | None:
+        """The version that applies on a date; None before any does."""
+        return None if self.not_yet_in_force(on) else self.in_force(on)
+
+    def standing(self, version: Version, on: dt.date) -> Standing:
+        """Where a version stands on a date. A version whose successor takes effect on the
+        same day never applies, whatever the date: its dates are equal in the records."""
+        following = self.versions[version.number] if version.number < len(self.versions) else None
+        if following is not None and following.in_force_from == version.in_force_from:
+            return Standing.NEVER
+        if version.in_force_from > on:
+            return Standing.UPCOMING
+        if following is not None and following.in_force_from <= on:
+            return Standing.PAST
+        return Standing.IN_FORCE
 
     def not_yet_in_force(self, on: dt.date) -> bool:
         """Whether no version of the document applies yet on a date (a translation published

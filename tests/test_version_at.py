@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from conftest import BASE_FILES, Project, change_yml
@@ -101,6 +102,101 @@ def test_version_at_agrees_with_the_records_on_every_day(announced):
         ]
         assert covering == [version_at(publication, "eu", "en", day).number], iso
         day += dt.timedelta(days=1)
+
+
+def test_each_version_stands_as_the_records_say_on_every_day(announced):
+    """In force on the days version-at names it, never in force when its two dates are equal,
+    no longer in force after, upcoming before: on every day, whatever the build's today."""
+    from generator.build import BuildOptions, read_revisions
+    from generator.in_force import version_at
+    from generator.model import Standing
+    from generator.versions import derive_versions
+
+    publication = derive_versions(read_revisions(BuildOptions(project_dir=announced.root)))
+    history = publication.documents[("eu", "en")]
+    day = dt.date(2025, 12, 31)
+    while day < dt.date(2026, 5, 1):
+        applying = history.applying(day)
+        expected = {
+            v.number: Standing.NEVER
+            if v.number == 2
+            else Standing.UPCOMING
+            if applying is None or v.number > applying.number
+            else Standing.IN_FORCE
+            if v.number == applying.number
+            else Standing.PAST
+            for v in history.versions
+        }
+        assert {v.number: history.standing(v, day) for v in history.versions} == expected, day
+        if applying is not None:
+            assert applying.number == version_at(publication, "eu", "en", day).number
+        day += dt.timedelta(days=1)
+
+
+def _badges(page: str) -> dict[str, str]:
+    """Each version's badge on a change log or archive page, by the version's link text."""
+    return {
+        number: badge
+        for number, badge in re.findall(
+            r"Version (\d+)(?:</a>)? <span class=\"policy-badge policy-badge--([a-z-]+)\">", page
+        )
+    }
+
+
+def test_the_pages_say_where_each_version_stands(announced):
+    # Today is 2026-01-04: version 1 applies, version 2 was corrected (3) before it applied.
+    # The archive lists texts: version 2's never applies. The change log lists changes: version
+    # 2's takes effect on March 1st, with version 3.
+    assert _badges(announced.read("site/eu/en/v/index.html")) == {
+        "1": "in-force",
+        "2": "never",
+        "3": "upcoming",
+        "4": "upcoming",
+    }
+    assert _badges(announced.read("site/eu/en/changes/index.html")) == {
+        "1": "in-force",
+        "2": "upcoming",
+        "3": "upcoming",
+        "4": "upcoming",
+    }
+    notices = {
+        1: "This version is in force.",
+        2: "This version never took effect: a later version replaced it before its effective date.",
+        3: "This version is not in force yet.",
+    }
+    for number, notice in notices.items():
+        assert notice in announced.read(f"site/eu/en/v/{number}/index.html"), number
+
+
+def test_once_the_corrected_change_applies_the_change_log_marks_only_the_version_in_force(
+    announced, monkeypatch
+):
+    from generator.build import BuildOptions, make_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1773576000")  # 2026-03-15 12:00 UTC
+    _, site = make_site(BuildOptions(project_dir=announced.root))
+    pages = {page.url: page.html for page in site.pages}
+    assert _badges(pages["eu/en/v/"]) == {"3": "in-force", "2": "never", "4": "upcoming"}
+    assert _badges(pages["eu/en/changes/"]) == {"3": "in-force", "4": "upcoming"}
+
+
+def test_before_any_version_applies_none_is_called_in_force(make_project):
+    """A translation published after the change it carries was announced, then revised: its
+    first version never applies, its second is upcoming, and no version is in force yet."""
+    from test_late_translation import late_german
+
+    project = late_german(make_project)
+    assert project.policy("build").returncode == 0
+    assert _badges(project.read("site/global/de/v/index.html")) == {"2": "upcoming", "1": "never"}
+    changes = project.read("site/global/de/changes/index.html")
+    assert _badges(changes) == {"2": "upcoming", "1": "upcoming"}
+    assert "Diese Version ist nie in Kraft getreten" in project.read(
+        "site/global/de/v/1/index.html"
+    )
+    assert "Diese Version ist noch nicht in Kraft." in project.read("site/global/de/v/2/index.html")
+    record = json.loads(project.read("site/global/de/versions.json"))
+    assert (record["in_force"], record["latest"]) == (None, 2)
+    assert json.loads(project.read("site/global/en/versions.json"))["in_force"] == 1
 
 
 def test_version_at_before_the_first_version(announced):
