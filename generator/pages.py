@@ -336,7 +336,7 @@ class _Renderer:
     ) -> Page:
         language = history.language
         in_force = history.in_force(self.today)
-        upcoming = history.upcoming(self.today) if current_page else []
+        upcoming = _announcements(history.upcoming(self.today)) if current_page else ()
         events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
         # The template reads only what the page shows, never the whole history: an archived
@@ -602,14 +602,16 @@ class _Renderer:
         clause: ComposedClause,
         history: ClauseHistory | None,
         version: Version,
-        upcoming: list[Version],
+        upcoming: tuple[Announcement, ...],
         formers: tuple[str, ...],
     ) -> Section:
         """The clause's section on the page of `version`. Versions share most of their clauses
         and last changes, so their pages share the same `Section` objects, and the body cache
         digests each once."""
         event = history.last_change(version.number) if history else None
-        ahead = tuple(n for n in upcoming if history.change_in(n.number)) if history else ()
+        ahead = (
+            tuple(a for n in upcoming if (a := n.ahead_for(history, clause.id))) if history else ()
+        )
         anchor = history.anchor if history else ""
         if ahead:
             return Section(
@@ -829,13 +831,81 @@ class RemovedClause:
 
 
 @dataclass(frozen=True)
+class Announcement:
+    """The announced versions that take effect on one date, oldest first: the last is the one
+    that will apply, the others are replaced on their first day, and their changes take effect
+    with it. The current page announces each date once."""
+
+    versions: tuple[Version, ...]
+
+    @property
+    def date(self) -> dt.date:
+        return self.versions[-1].in_force_from
+
+    @property
+    def applies(self) -> Version:
+        """The version that will apply from the date."""
+        return self.versions[-1]
+
+    @property
+    def before(self) -> int:
+        """The number of the version in force until then."""
+        return self.versions[0].number - 1
+
+    @property
+    def changes(self) -> str:
+        """Where what changes on the date is shown, from the document's folder: one version's
+        redline, or the comparison of the version in force until then with the one after."""
+        return _changes_between(self.before, self.versions)
+
+    def ahead_for(self, history: ClauseHistory, anchor: str) -> ClauseAhead | None:
+        """What the section of a clause (`anchor`: its id on the page) says of this date:
+        nothing when none of the versions changes the clause; else where its change is shown (a
+        redline shows the whole change when one version alone changes it: the others leave it
+        as it was; a redline has the clause under its id on the page, or under that id as a
+        former one)."""
+        changing = tuple(v for v in self.versions if history.change_in(v.number))
+        if not changing:
+            return None
+        if len(changing) == 1:
+            return ClauseAhead(self.date, f"changes/{changing[0].number}/#{anchor}")
+        return ClauseAhead(self.date, self.changes)
+
+
+@dataclass(frozen=True)
+class ClauseAhead:
+    """An announced date on which a clause changes, and where its change is shown (from the
+    document's folder)."""
+
+    date: dt.date
+    changes: str
+
+
+def _announcements(upcoming: list[Version]) -> tuple[Announcement, ...]:
+    """The upcoming versions by the date they take effect (dates never go back)."""
+    groups: list[list[Version]] = []
+    for version in upcoming:
+        if groups and groups[-1][-1].in_force_from == version.in_force_from:
+            groups[-1].append(version)
+        else:
+            groups.append([version])
+    return tuple(Announcement(tuple(group)) for group in groups)
+
+
+def _changes_between(before: int, versions: tuple[Version, ...]) -> str:
+    if len(versions) == 1:
+        return f"changes/{versions[0].number}/"
+    return f"compare/?from={before}&to={versions[-1].number}"
+
+
+@dataclass(frozen=True)
 class Section:
     """A clause as a document page shows it: with its last change up to the page's version, and
     the announced versions that change it (on the page in force)."""
 
     clause: ComposedClause
     event: ClauseEvent | None
-    ahead: tuple[Version, ...] = ()
+    ahead: tuple[ClauseAhead, ...] = ()
     former_ids: tuple[str, ...] = ()
     """The ids the clause had before it was renamed: links made with them lead to it."""
     history_id: str = ""

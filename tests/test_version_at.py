@@ -168,6 +168,34 @@ def test_the_pages_say_where_each_version_stands(announced):
         assert notice in announced.read(f"site/eu/en/v/{number}/index.html"), number
 
 
+def test_the_policy_in_force_announces_each_date_once(announced):
+    """Versions 2 and 3 both take effect on March 1st: one notice says so, with both summaries
+    and the whole change from the policy in force; version 4 has a notice of its own."""
+    page = announced.read("site/eu/en/index.html")
+    notices = re.findall(
+        r'<div class="admonition info policy-notice policy-notice--upcoming".*?</div>', page, re.S
+    )
+    assert len(notices) == 2
+    march, april = notices
+    assert "takes effect on March 1, 2026" in march
+    assert re.findall(r'<p class="policy-summary">(.*?)</p>', march) == ["Full name.", "Wording."]
+    assert re.findall(r'href="([^"]*)"', march) == ["compare/?from=1&amp;to=3", "v/3/"]
+    assert "takes effect on April 1, 2026" in april
+    assert re.findall(r'<p class="policy-summary">(.*?)</p>', april) == ["Phone."]
+    assert re.findall(r'href="([^"]*)"', april) == [
+        "changes/4/",
+        "v/4/",
+        "compare/?from=1&amp;to=4",
+    ]
+    # The clause that versions 2 and 3 both change, and version 4 again: one notice per date.
+    assert re.findall(
+        r'policy-clause__upcoming" data-search-exclude><a href="([^"]*)">([^<]*)', page
+    ) == [
+        ("compare/?from=1&amp;to=3", "This section changes on March 1, 2026: see what changes"),
+        ("changes/4/#data-we-collect", "This section changes on April 1, 2026: see what changes"),
+    ]
+
+
 def test_once_the_corrected_change_applies_the_change_log_marks_only_the_version_in_force(
     announced, monkeypatch
 ):
