@@ -465,6 +465,13 @@ def test_links_to_a_renamed_clause_still_lead_to_it_in_every_language(translated
         assert '<h2 id="who-we-are">' in first and "policy-clause__former" not in first
     german = _section_of(translated.read("site/eu/de/index.html"), "about-us")
     assert "Wer wir sind" in german
+    # The version exists for the new address alone; its redline says so rather than nothing.
+    assert "this version changes only the addresses of sections" in translated.read(
+        "site/eu/en/changes/2/index.html"
+    )
+    assert "Diese Version ändert nur die Adressen" in translated.read(
+        "site/eu/de/changes/2/index.html"
+    )
 
 
 def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated):
