@@ -131,6 +131,7 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
             "alternates": page.alternates,
             "feed": page.feed,
             "searchable": page.searchable,
+            "site_name": page.site_name,
         },
         ensure_ascii=False,
         sort_keys=True,

@@ -40,7 +40,8 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
     lag_dates = [history.lag.since] if history.lag else []
     feed = _feed(
         feed_id=_id(publication, history.jurisdiction, history.language),
-        title=f"{publication.policy.title} · {_document_name(publication, *history.key)}",
+        title=f"{publication.title_in(history.language)} · "
+        f"{_document_name(publication, *history.key)}",
         updated=max([v.date for v in history.versions] + lag_dates),
         self_url=_url(site_url, base + "feed.xml"),
         page_url=_url(site_url, base + "changes/"),

@@ -27,8 +27,8 @@ from generator.catalogs import plural_forms, variables_in
 from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
 from generator.renames import renamed
-from generator.sources import CHANGE_FILE
-from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT
+from generator.sources import CHANGE_FILE, SITE_FILE
+from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 
 UNPAIRED_CONTEXTS = frozenset({SUMMARY_CONTEXT})
 """Contexts whose messages are never "changed versions" of each other: a new change summary
@@ -75,6 +75,13 @@ def extract_template(policy: Policy, created: str | None) -> PoCatalog:
         "'policy i18n update' merges it into locales/<lang>/LC_MESSAGES/policy.po.",
     ]
     template.header_fields = header_fields(policy.title, created, language="")
+    _add(
+        template,
+        policy.title,
+        TITLE_CONTEXT,
+        (SITE_FILE, None),
+        ["The title of the policy: the site's name, in the header of every page and in feeds."],
+    )
     for jid in sorted(policy.jurisdictions):
         jurisdiction = policy.jurisdictions[jid]
         _add(

@@ -64,6 +64,8 @@ class Page:
     immutable: bool = False
     """Its content never changes once published (an archived version, a redline)."""
     searchable: bool = True
+    site_name: str = ""
+    """The site's name in the page's header: the policy's title in the page's language."""
 
     @property
     def src_uri(self) -> str:
@@ -258,6 +260,7 @@ class _Renderer:
             html=html,
             language=self.policy.source_language,
             feed="feed.xml",
+            site_name=self.policy.title,
         )
 
     def document_pages(self, history: DocumentHistory) -> list[Page]:
@@ -382,6 +385,7 @@ class _Renderer:
             feed=document_url(*history.key) + "feed.xml",
             immutable=not current_page,
             searchable=current_page,
+            site_name=self.publication.title_in(history.language),
         )
 
     def _own_page(
@@ -413,6 +417,7 @@ class _Renderer:
             alternates=self._alternates(history, suffix),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
+            site_name=self.publication.title_in(history.language),
         )
 
     def _redline_page(self, history: DocumentHistory, version: Version, url: str) -> Page:
@@ -444,6 +449,7 @@ class _Renderer:
             feed=document_url(*history.key) + "feed.xml",
             immutable=True,
             searchable=False,
+            site_name=self.publication.title_in(history.language),
         )
 
     # Context -----------------------------------------------------------------------------

@@ -154,6 +154,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         publication = self.publication or self._make_publication(config)
         check, self.publication, self._check = self._check, None, None
         self.site = site_outline(publication)
+        # The site's name is the policy's title (policies/site.yml), translated on each page.
+        config.site_name = publication.policy.title
         self._not_found = not_found_words(publication.documents, publication.policy.source_language)
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
@@ -303,7 +305,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             with self._ours():
                 if ours.searchable:
                     page.content = self._store.body(page.file.src_uri)
-                context["config"] = self._localized(config, ours.language)
+                context["config"] = self._localized(config, ours.language, ours.site_name)
                 context["policy_page"] = ours
         return context
 
@@ -397,12 +399,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         MkDocs' framing (the benchmark's share of our stages needs every part of it)."""
         return self.progress.timer("hooks") if self.progress else nullcontext()
 
-    def _localized(self, config: Any, language: str) -> _LocalizedConfig:
-        """The site configuration a page in `language` sees (one per theme language)."""
-        theme_language = _theme_language(language)
-        if theme_language not in self._configs:
-            self._configs[theme_language] = _LocalizedConfig(config, theme_language)
-        return self._configs[theme_language]
+    def _localized(self, config: Any, language: str, site_name: str) -> _LocalizedConfig:
+        """The site configuration a page in `language` sees, with the site's name in that
+        language (one per theme language and name)."""
+        key = (_theme_language(language), site_name or config.site_name)
+        if key not in self._configs:
+            self._configs[key] = _LocalizedConfig(config, *key)
+        return self._configs[key]
 
     def _pending(self, page: Any) -> Page | None:
         pending = self._store.pending.get(page.file.src_uri) if self._store else None
@@ -728,23 +731,32 @@ class _LocalizedTheme:
 
 
 class _LocalizedConfig:
-    """The site configuration as one page sees it; only the theme's language differs."""
+    """The site configuration as one page sees it: the theme's language and the site's name are
+    the page's language's."""
 
-    def __init__(self, config: Any, language: str) -> None:
+    def __init__(self, config: Any, language: str, site_name: str) -> None:
         self._config = config
         self.theme = _LocalizedTheme(config.theme, language)
+        self.site_name = site_name
 
     def __getattr__(self, name: str) -> Any:
         return _settled(self, name, getattr(self._config, name))
 
     def __getitem__(self, key: str) -> Any:
-        return self.theme if key == "theme" else self._config[key]
+        return self._own(key) if key in _LOCALIZED else self._config[key]
 
     def __contains__(self, key: str) -> bool:
         return key in self._config
 
     def get(self, key: str, default: Any = None) -> Any:
-        return self.theme if key == "theme" else self._config.get(key, default)
+        return self._own(key) if key in _LOCALIZED else self._config.get(key, default)
+
+    def _own(self, key: str) -> Any:
+        return self.theme if key == "theme" else self.site_name
+
+
+_LOCALIZED = frozenset({"theme", "site_name"})
+"""The settings a `_LocalizedConfig` has of its own."""
 
 
 @lru_cache(maxsize=65536)

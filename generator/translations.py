@@ -34,7 +34,7 @@ from generator.i18n import (
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
 from generator.sources import read_policy
-from generator.versions import SUMMARY_CONTEXT
+from generator.versions import SUMMARY_CONTEXT, TITLE_CONTEXT
 
 TEMPLATE = f"{LOCALES}/policy.pot"
 """Where `policy i18n extract` writes the template, relative to the project."""
@@ -132,7 +132,8 @@ def translation_status(
         path = catalog_path(Language(tag=tag))
         catalog = parse_catalog(path, files[path], Problems()) if path in files else None
         translations = translations_from(catalog, path) if catalog is not None else None
-        wanted = [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
+        wanted = [(TITLE_CONTEXT, policy.title)]
+        wanted += [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
         if policy.change is not None:
             wanted.append((SUMMARY_CONTEXT, policy.change.summary))
         entries = [translations.get(*key) if translations else None for key in wanted]

@@ -49,6 +49,10 @@ SUMMARY_CONTEXT = "change"
 JURISDICTION_CONTEXT = "jurisdiction"
 """The `msgctxt` under which catalogs translate jurisdiction names."""
 
+TITLE_CONTEXT = "site.title"
+"""The `msgctxt` under which catalogs translate the policy's title (`policies/site.yml`), the
+site's name in every page's header: a dot, which no clause id has, so no id is kept for it."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class Lag:
@@ -139,9 +143,16 @@ class Publication:
         """A jurisdiction's name in a language: its reviewed translation, else the source name."""
         jurisdiction = self.policy.jurisdictions.get(jurisdiction_id)
         name = jurisdiction.name if jurisdiction else jurisdiction_id
+        return self._translated(language, JURISDICTION_CONTEXT, name)
+
+    def title_in(self, language: str) -> str:
+        """The policy's title in a language: its reviewed translation, else the source title."""
+        return self._translated(language, TITLE_CONTEXT, self.policy.title)
+
+    def _translated(self, language: str, context: str, text: str) -> str:
         translations = self.translations.get(language)
-        entry = translations.get(JURISDICTION_CONTEXT, name) if translations else None
-        return entry.string if entry and entry.string and not entry.fuzzy else name
+        entry = translations.get(context, text) if translations else None
+        return entry.string if entry and entry.string and not entry.fuzzy else text
 
     def languages(self) -> list[Language]:
         """Every language any document is published in, source language first."""

@@ -230,11 +230,12 @@ def test_a_page_sees_the_configuration_in_its_language_and_each_page_its_own_cur
 
     project = make_project({})
     config = load_config(str(project.root / "mkdocs.yml"))
-    view = _LocalizedConfig(config, "de")
+    view = _LocalizedConfig(config, "de", "Datenschutz")
     assert view.theme["language"] == view.theme.language == "de"
     assert view.theme.name == config.theme.name == "material"
-    assert view.site_name == config.site_name
-    assert "site_name" in vars(view)
+    assert view.site_name == view["site_name"] == view.get("site_name") == "Datenschutz"
+    assert view.site_url == config.site_url
+    assert "site_url" in vars(view)
     for page in ("first", "second"):
         config._current_page = page
         assert view._current_page == page

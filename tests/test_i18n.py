@@ -39,6 +39,12 @@ msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Content-Transfer-Encoding: 8bit\\n"
 
+#. The title of the policy: the site's name, in the header of every page and in feeds.
+#: policies/site.yml
+msgctxt "site.title"
+msgid "Privacy policy"
+msgstr ""
+
 #. The name of the jurisdiction 'eu', in page headings, switchers and feeds.
 #: policies/jurisdictions.yml:4
 msgctxt "jurisdiction"
@@ -175,7 +181,7 @@ def test_update_creates_catalogs_with_babel_headers_that_msgfmt_accepts(make_pro
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"locales/{name}/LC_MESSAGES/policy.po: created; 0 unchanged, 0 changed (fuzzy), "
-        "9 new, 0 made obsolete"
+        "10 new, 0 made obsolete"
         for name in ("ar", "de", "pt_BR", "zh_Hans")
     ]
     headers = {
@@ -205,7 +211,7 @@ def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
     result = translated.policy("i18n", "update")
     assert result.returncode == 0, result.stderr
     assert (
-        "locales/de/LC_MESSAGES/policy.po: updated; 8 unchanged, 1 changed (fuzzy), 1 new, "
+        "locales/de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 1 new, "
         "1 made obsolete" in result.stderr
     )
     after = entries(translated.read(catalog_file("de")))
@@ -219,7 +225,7 @@ def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
         'msgstr "Ihre Lieferadresse."'
     )
     unchanged = [key for key in before if key in after and key != ("", "")]
-    assert len(unchanged) == 8
+    assert len(unchanged) == 9
     assert all(after[key] == before[key] for key in unchanged)
     header = [line for line in after[("", "")].splitlines() if "POT-Creation-Date" not in line]
     assert header == [line for line in before[("", "")].splitlines() if "Creation" not in line]
@@ -232,10 +238,10 @@ def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
     assert status.stdout.splitlines() == [
         "language  jurisdiction      translated  fuzzy  missing  state",
         "ar        eu                         6      1        0  lagging",
-        "ar        (names, summary)           2      0        1  incomplete",
+        "ar        (names, summary)           3      0        1  incomplete",
         "de        eu                         6      1        0  lagging",
         "de        global                     5      1        0  lagging",
-        "de        (names, summary)           2      0        1  incomplete",
+        "de        (names, summary)           3      0        1  incomplete",
     ]
     for name in ("ar", "de"):
         assert msgfmt_check(str(translated.root / catalog_file(name))).returncode == 0
@@ -293,7 +299,7 @@ def test_moved_paragraph_and_rewrapped_source_keep_their_translations(translated
         }
     )
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 10 unchanged, 0 changed (fuzzy), 0 new" in (
+    assert "de/LC_MESSAGES/policy.po: updated; 11 unchanged, 0 changed (fuzzy), 0 new" in (
         result.stderr
     )
     assert "fuzzy" not in translated.read(catalog_file("de")).split("\n\n", 1)[1]
@@ -397,10 +403,10 @@ def test_status_of_a_complete_translation(translated):
     assert result.stdout.splitlines() == [
         "language  jurisdiction      translated  fuzzy  missing  state",
         "ar        eu                         7      0        0  complete",
-        "ar        (names, summary)           3      0        0  complete",
+        "ar        (names, summary)           4      0        0  complete",
         "de        eu                         7      0        0  complete",
         "de        global                     6      0        0  complete",
-        "de        (names, summary)           3      0        0  complete",
+        "de        (names, summary)           4      0        0  complete",
     ]
 
 
@@ -419,7 +425,7 @@ def test_a_renamed_clause_keeps_its_translations(translated):
         }
     )
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 8 unchanged, 1 changed (fuzzy), 0 new, " in (
+    assert "de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 0 new, " in (
         result.stderr
     )
     catalog = read_catalog(translated.read(catalog_file("de")))
@@ -483,7 +489,7 @@ def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated
     )
     translated.write({"policies/clauses/who.md": cookies, "policies/clauses/who-eu.md": None})
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 7 unchanged, 0 changed (fuzzy), 4 new, " in (
+    assert "de/LC_MESSAGES/policy.po: updated; 8 unchanged, 0 changed (fuzzy), 4 new, " in (
         result.stderr
     )
     catalog = read_catalog(translated.read(catalog_file("de")))

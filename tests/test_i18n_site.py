@@ -4,6 +4,7 @@ lagging translation keeps its last complete version, says so, and catches up wit
 from __future__ import annotations
 
 import json
+import re
 
 import feedparser
 import pytest
@@ -144,3 +145,35 @@ def test_a_version_revised_in_translation_only_is_its_own_current_menu_item(make
     assert (
         '<a href="./" hreflang="ar" lang="ar" dir="rtl" aria-current="page">العربية</a>' in second
     )
+
+
+def _site_names(page: str) -> tuple[str, str]:
+    """The site's name as the page's header shows it, and the end of the page's title."""
+    header = re.search(
+        r'<div class="md-header__topic">\s*<span class="md-ellipsis">\s*(.*?)\s*<', page
+    )
+    title = re.search(r"<title>.* - (.*?)</title>", page)
+    assert header and title
+    return header.group(1), title.group(1)
+
+
+def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
+    """The header and the title bar name the site by site.yml's title, translated in the catalog
+    (msgctxt "site.title") once a translator has: a new translation reaches the pages kept in
+    the cache too, and the feed."""
+    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", {k: v for k, v in ARABIC.items() if k != "Privacy policy"})
+    project.commit("Translate into Arabic, all but the title")
+    build(project)
+    pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
+    for page in pages:
+        assert _site_names(project.read(page)) == ("Privacy policy",) * 2, page
+    translate(project, "ar", ARABIC)
+    project.commit("Translate the title into Arabic")
+    build(project)
+    for page in pages:
+        assert _site_names(project.read(page)) == ("سياسة الخصوصية",) * 2, page
+    assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy policy",) * 2
+    feed = feedparser.parse(project.read("site/global/ar/feed.xml"))
+    assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"

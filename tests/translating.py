@@ -11,6 +11,7 @@ from conftest import Project
 from generator.pofiles import messages, read_catalog, write_catalog
 
 GERMAN = {
+    "Privacy policy": "Datenschutzerklärung",
     "Worldwide": "Weltweit",
     "European Union": "Europäische Union",
     "First version.": "Erste Version.",
@@ -35,6 +36,7 @@ GERMAN_WITH_EU = {
 """GERMAN, and the EU variant of who-we-are (histories.EU_VARIANT)."""
 
 ARABIC = {
+    "Privacy policy": "سياسة الخصوصية",
     "Worldwide": "جميع أنحاء العالم",
     "European Union": "الاتحاد الأوروبي",
     "First version.": "النسخة الأولى.",
