@@ -1,12 +1,15 @@
 """`policy diff`: what a change to the sources does to every published document, as Markdown.
 
-Both revisions are composed directly (no history walk): every document of the base and of the head
-is composed with its catalog, matched by (jurisdiction, language), and diffed clause by clause with
-the same redline as the published change log. The Markdown is meant for a pull-request comment.
+Both revisions are composed directly: every document of the base and of the head is composed with
+its catalog, matched by (jurisdiction, language), and diffed clause by clause with the same redline
+as the published change log. Only the dates the new versions take effect need the history, which is
+read up to the head (a version never applies before the one it follows, and the change note cannot
+say when that is). The Markdown is meant for a pull-request comment.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import html
 import re
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from generator.check import CheckResult, check_files
 from generator.diff import diff_documents
-from generator.errors import Problem, Severity, fail
+from generator.errors import PolicyError, Problem, Severity, fail
 from generator.history import Repository, read_folder
 from generator.model import (
     ChangeNote,
@@ -28,7 +31,7 @@ from generator.model import (
 )
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE
-from generator.versions import content_hash
+from generator.versions import content_hash, derive_versions
 
 MAX_LENGTH = 60_000
 """GitHub refuses comments over 65,536 characters; redlines past this length are left out."""
@@ -71,7 +74,24 @@ class DocumentDiff:
     @property
     def key(self) -> str:
         """`eu/de`: the document's address without slashes around it."""
-        return f"{self.jurisdiction}/{Language(tag=self.language).slug}"
+        return _document_key(self.jurisdiction, self.language)
+
+
+def _document_key(jurisdiction: str, language: str) -> str:
+    return f"{jurisdiction}/{Language(tag=language).slug}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deferred:
+    """New versions that take effect later than their change note says: the version each
+    follows takes effect later still, and a version never applies before the one it follows."""
+
+    documents: tuple[str, ...]
+    """Their keys (`eu/de`)."""
+    effective: dt.date
+    """What the change note says."""
+    in_force_from: dt.date
+    """When they take effect."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,6 +109,7 @@ class SourceDiff:
     base_errors: tuple[Problem, ...] = ()
     base_readable: bool = True
     """Whether the base's policy could be read, errors or not: if not, every document is new."""
+    deferred: tuple[Deferred, ...] = ()
 
     def changed(self) -> list[DocumentDiff]:
         """Documents that get a new version, are added, removed or lag."""
@@ -103,16 +124,54 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     # With the base, the check also says whether change.yml describes this change.
     before, after = check_files(base_files), check_files(head_files, base_files)
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
+    documents = _documents(before, after)
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
-        documents=_documents(before, after),
+        documents=documents,
+        deferred=_deferred(repository, head, documents) if not _errors(after) else (),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
         head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
         base_errors=_errors(before),
         base_readable=before.policy is not None,
     )
+
+
+def _deferred(
+    repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
+) -> tuple[Deferred, ...]:
+    """The new versions the head makes that take effect later than their change note says,
+    from the history up to the head (none in a shallow clone, whose history is cut short)."""
+    new = {d.key for d in documents if d.state in _NEW_VERSION}
+    if not new:
+        return ()
+    try:
+        repository.check_complete()
+    except PolicyError:
+        return ()
+    revisions = list(repository.history(head or "HEAD"))
+    if head is None and (draft := repository.working_tree(revisions[-1] if revisions else None)):
+        revisions.append(draft)
+    publication = derive_versions(revisions) if revisions else None
+    if publication is None:
+        return ()
+    later: dict[tuple[dt.date, dt.date], list[str]] = {}
+    for history in publication.documents.values():
+        version = history.latest
+        key = _document_key(*history.key)
+        if key not in new or version.commit != revisions[-1].commit:
+            continue
+        if version.in_force_from > max(version.effective, version.date.date()):
+            later.setdefault((version.effective, version.in_force_from), []).append(key)
+    return tuple(
+        Deferred(documents=tuple(sorted(keys)), effective=effective, in_force_from=in_force_from)
+        for (effective, in_force_from), keys in sorted(later.items())
+    )
+
+
+_NEW_VERSION = frozenset({DocumentState.ADDED, DocumentState.CHANGED, DocumentState.COMPLETED})
+"""The states in which a document gets a new version."""
 
 
 def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
@@ -234,6 +293,7 @@ def render_markdown(diff: SourceDiff) -> str:
         )
         out += _errors_block(title, diff.base_errors)
     out += _note(diff)
+    out += _later(diff.deferred)
     changed = diff.changed()
     if not changed:
         out.append("No published document changes.")
@@ -267,6 +327,21 @@ def _note(diff: SourceDiff) -> list[str]:
             "",
         ]
     return []
+
+
+def _later(deferred: tuple[Deferred, ...]) -> list[str]:
+    lines = []
+    for late in deferred:
+        keys = ", ".join(f"`{key}`" for key in late.documents)
+        lines += [
+            f"**Takes effect later than the change note says:** {keys} "
+            f"{'takes' if len(late.documents) == 1 else 'take'} effect on "
+            f"{late.in_force_from.isoformat()}, not {late.effective.isoformat()}: the version "
+            f"before takes effect on {late.in_force_from.isoformat()}, and a version never "
+            "applies before the one it follows.",
+            "",
+        ]
+    return lines
 
 
 def _errors_block(title: str, problems: tuple[Problem, ...]) -> list[str]:

@@ -327,3 +327,38 @@ def test_diff_in_a_repository_without_commits_says_what_to_do(tmp_path):
         "HEAD: the repository has no commits yet. Commit the policy; then 'policy diff' shows "
         "what each change does to it. [diff.revision]"
     )
+
+
+def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_project):
+    """A change announced for June 1st, then one the note dates January 5th: the second
+    cannot apply before the first, so its versions take effect on June 1st, and the comment
+    says so, since the note does not."""
+    project = make_project()
+    project.commit(
+        "Announce full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
+        },
+    )
+    first = project.policy("diff", "HEAD~1", "HEAD")
+    assert first.returncode == 0, first.stderr
+    assert "later than the change note says" not in first.stdout
+    project.commit(
+        "Phone number",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-01-05"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "**Takes effect later than the change note says:** `eu/en`, `global/en` take effect on "
+        "2026-06-01, not 2026-01-05: the version before takes effect on 2026-06-01, and a "
+        "version never applies before the one it follows.\n"
+    ) in result.stdout
+    # The same from the working tree, before the commit.
+    project.git("reset", "-q", "--soft", "HEAD~1")
+    draft = project.policy("diff")
+    assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
