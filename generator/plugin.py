@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+from markupsafe import Markup
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -155,7 +156,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         check, self.publication, self._check = self._check, None, None
         self.site = site_outline(publication)
         # The site's name is the policy's title (policies/site.yml), translated on each page.
-        config.site_name = publication.policy.title
+        config.site_name = _site_name_html(publication.policy.title)
         self._not_found = not_found_words(publication.documents, publication.policy.source_language)
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
@@ -402,9 +403,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _localized(self, config: Any, language: str, site_name: str) -> _LocalizedConfig:
         """The site configuration a page in `language` sees, with the site's name in that
         language (one per theme language and name)."""
-        key = (_theme_language(language), site_name or config.site_name)
+        key = (_theme_language(language), site_name)
         if key not in self._configs:
-            self._configs[key] = _LocalizedConfig(config, *key)
+            name = _site_name_html(site_name) if site_name else config.site_name
+            self._configs[key] = _LocalizedConfig(config, key[0], name)
         return self._configs[key]
 
     def _pending(self, page: Any) -> Page | None:
@@ -764,6 +766,14 @@ def _section_link(anchor: str, title: str) -> AnchorLink:
     """A clause's entry in a table of contents; one object for every page that lists the
     clause with this title (the theme only reads it)."""
     return AnchorLink(_title_html(title), anchor, 2)
+
+
+def _site_name_html(text: str) -> Markup:
+    """The site's name for the theme, which prints it unescaped in text and in an attribute
+    (`aria-label`) and escapes it in another (`title`): escaped once, quotes included, as
+    markup that an escaping filter leaves as it is. It comes from the policy, which the editors
+    write (the check refuses markup in it; this holds without the check)."""
+    return Markup(escape(text, quote=True))
 
 
 def _title_html(text: str) -> str:

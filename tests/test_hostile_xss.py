@@ -145,7 +145,13 @@ VECTORS = [
         "markdown.unsafe-link:javascript:variable",
     ),
     Vector("jurisdiction name", "jurisdiction", f"<img src=x onerror={X}>", "text.html:name"),
-    Vector("site title", "site-title", f"<svg onload={X}>", "text.html:title"),
+    # The theme prints the site's name in text and, unescaped, in an attribute (aria-label).
+    Vector(
+        "site title",
+        "site-title",
+        f'Shop" onmouseover="{X}" x="<svg onload={X}>',
+        "text.html:title",
+    ),
 ]
 
 

@@ -177,3 +177,19 @@ def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
     assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy policy",) * 2
     feed = feedparser.parse(project.read("site/global/ar/feed.xml"))
     assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"
+
+
+def test_the_site_name_is_escaped_once(make_project):
+    """The theme prints the name unescaped in some places and escapes it in another: an
+    ampersand reads as one everywhere, never as `&amp;` shown."""
+    from conftest import BASE_FILES
+
+    site_yml = BASE_FILES["policies/site.yml"].replace(
+        "title: Privacy policy", 'title: "Privacy & you"'
+    )
+    project = make_project({"policies/site.yml": site_yml})
+    build(project)
+    page = project.read("site/eu/en/index.html")
+    assert _site_names(page) == ("Privacy &amp; you",) * 2
+    assert 'title="Privacy &amp; you"' in page and 'aria-label="Privacy &amp; you"' in page
+    assert "&amp;amp;" not in page
