@@ -29,14 +29,15 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             "version.unknown-document",
             f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
         )
-    first = history.versions[0]
-    if on < first.in_force_from:
+    if history.applying(on) is None:
+        # Version 1 may never apply: replaced on its first day by the version that does.
+        first = history.in_force(on)
         raise fail(
             "",
             None,
             "version.not-in-force",
             f"no version of {document_url(*history.key).rstrip('/')} was in force on "
-            f"{on.isoformat()}. Version 1 applies from {first.in_force_from.isoformat()}; ask "
-            "for a date on or after it.",
+            f"{on.isoformat()}. Version {first.number} applies from "
+            f"{first.in_force_from.isoformat()}; ask for a date on or after it.",
         )
     return history.in_force(on)

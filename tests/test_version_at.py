@@ -224,6 +224,12 @@ def test_before_any_version_applies_none_is_called_in_force(make_project):
     assert "Diese Version ist noch nicht in Kraft." in project.read("site/global/de/v/2/index.html")
     record = json.loads(project.read("site/global/de/versions.json"))
     assert (record["in_force"], record["latest"]) == (None, 2)
+    early = project.policy("version-at", "global", "de", "2026-01-20")
+    assert early.returncode == 1
+    assert early.stderr.strip() == (
+        "no version of global/de was in force on 2026-01-20. Version 2 applies from 2026-03-01; "
+        "ask for a date on or after it. [version.not-in-force]"
+    )
     assert json.loads(project.read("site/global/en/versions.json"))["in_force"] == 1
 
 
