@@ -13,6 +13,8 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -845,13 +847,13 @@ class Announcement:
     versions: tuple[Version, ...]
 
     @property
-    def date(self) -> dt.date:
-        return self.versions[-1].in_force_from
-
-    @property
     def applies(self) -> Version:
         """The version that will apply from the date."""
         return self.versions[-1]
+
+    @property
+    def date(self) -> dt.date:
+        return self.applies.in_force_from
 
     @property
     def before(self) -> int:
@@ -862,7 +864,9 @@ class Announcement:
     def changes(self) -> str:
         """Where what changes on the date is shown, from the document's folder: one version's
         redline, or the comparison of the version in force until then with the one after."""
-        return _changes_between(self.before, self.versions)
+        if len(self.versions) == 1:
+            return f"changes/{self.applies.number}/"
+        return f"compare/?from={self.before}&to={self.applies.number}"
 
     def ahead_for(self, history: ClauseHistory, anchor: str) -> ClauseAhead | None:
         """What the section of a clause (`anchor`: its id on the page) says of this date:
@@ -889,19 +893,9 @@ class ClauseAhead:
 
 def _announcements(upcoming: list[Version]) -> tuple[Announcement, ...]:
     """The upcoming versions by the date they take effect (dates never go back)."""
-    groups: list[list[Version]] = []
-    for version in upcoming:
-        if groups and groups[-1][-1].in_force_from == version.in_force_from:
-            groups[-1].append(version)
-        else:
-            groups.append([version])
-    return tuple(Announcement(tuple(group)) for group in groups)
-
-
-def _changes_between(before: int, versions: tuple[Version, ...]) -> str:
-    if len(versions) == 1:
-        return f"changes/{versions[0].number}/"
-    return f"compare/?from={before}&to={versions[-1].number}"
+    return tuple(
+        Announcement(tuple(group)) for _, group in groupby(upcoming, attrgetter("in_force_from"))
+    )
 
 
 @dataclass(frozen=True)
