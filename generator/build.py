@@ -30,7 +30,14 @@ from generator.errors import PolicyError, Problem, Severity, fail
 from generator.feeds import render_feeds
 from generator.history import WATCHED, Repository, Revision
 from generator.model import Language, Policy
-from generator.pages import Site, SiteFile, document_url, render_pages
+from generator.pages import (
+    Site,
+    SiteFile,
+    document_url,
+    jurisdiction_order,
+    language_order,
+    render_pages,
+)
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, iter_records
@@ -564,24 +571,17 @@ def _check_errors(
 
 
 def _nav(publication: Publication) -> tuple:
+    """The navigation in the source language: each page names its regions in its own."""
     policy = publication.policy
     entries = []
-    for jid in sorted(
-        {j for j, _ in publication.documents},
-        key=lambda j: (
-            policy.jurisdictions.get(j) is not None and policy.jurisdictions[j].extends is not None,
-            j,
-        ),
-    ):
-        jurisdiction = policy.jurisdictions.get(jid)
-        order = jurisdiction.languages if jurisdiction else ()
+    for jid in jurisdiction_order(publication):
         languages = sorted(
             (lang for j, lang in publication.documents if j == jid),
-            key=lambda t: (order.index(t) if t in order else 99, t),
+            key=lambda t, jid=jid: language_order(policy, jid, t),
         )
         entries.append(
             (
-                jurisdiction.name if jurisdiction else jid,
+                publication.jurisdiction_name(jid, policy.source_language),
                 tuple((Language(tag=t).native_name, document_url(jid, t)) for t in languages),
             )
         )

@@ -1,8 +1,8 @@
 """Stage 6: render the publication into pages (HTML bodies) and files (feeds, JSON).
 
 The output is plain data: MkDocs does not appear here. Each page says its address, language, table
-of contents and whether it is immutable (an archived version or a redline never changes once
-published, so its rendering can be reused across builds).
+of contents and what the theme's frame around it names; the page cache keys a page by all of it
+(`cache.page_key`), so an archived version or a redline, which never changes, is framed once.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from generator.model import (
     ComposedClause,
     Edit,
     Language,
+    Policy,
     Standing,
     Version,
 )
@@ -63,11 +64,12 @@ class Page:
     """(language tag, url) of the same page in other languages."""
     feed: str | None = None
     """The address (from the site root) of the Atom feed that follows this page's document."""
-    immutable: bool = False
-    """Its content never changes once published (an archived version, a redline)."""
     searchable: bool = True
     site_name: str = ""
     """The site's name in the page's header: the policy's title in the page's language."""
+    regions: tuple[str, ...] = ()
+    """The navigation's sections in the page's language: each jurisdiction's name, in
+    `jurisdiction_order` (the navigation is one for every page; each page names its entries)."""
 
     @property
     def src_uri(self) -> str:
@@ -181,6 +183,27 @@ def _relpath(path: str, start: str) -> str:
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
 
 
+def jurisdiction_order(publication: Publication) -> list[str]:
+    """The jurisdictions that have documents, in the order the chooser, the switchers and the
+    navigation list them: those that extend none first, then the others, then any the policy no
+    longer has (an archived document's), each group by id."""
+    jurisdictions = publication.policy.jurisdictions
+
+    def rank(jid: str) -> tuple[bool, bool, str]:
+        listed = jurisdictions.get(jid)
+        return (listed is None, listed is not None and listed.extends is not None, jid)
+
+    return sorted({jid for jid, _ in publication.documents}, key=rank)
+
+
+def language_order(policy: Policy, jurisdiction: str, language: str) -> tuple[int, str]:
+    """Where a document's language stands among its jurisdiction's: as `jurisdictions.yml` lists
+    them, then any it no longer lists, by tag."""
+    listed = policy.jurisdictions.get(jurisdiction)
+    order = listed.languages if listed else ()
+    return (order.index(language) if language in order else len(order), language)
+
+
 def render_pages(publication: Publication) -> list[Page]:
     """Every page of the site: chooser, and per document the current page, change log, archive,
     each version and each redline."""
@@ -232,12 +255,13 @@ class _Renderer:
         # The switchers' documents, by jurisdiction and by language (the publication is fixed).
         self._by_jurisdiction: dict[str, list[DocumentHistory]] = {}
         self._by_language: dict[str, list[DocumentHistory]] = {}
+        self._frames: dict[str, dict[str, Any]] = {}
 
     # Pages -------------------------------------------------------------------------------
 
     def chooser(self) -> Page:
         groups = []
-        for jid in self._jurisdictions():
+        for jid in jurisdiction_order(self.publication):
             docs = [h for h in self.publication.documents.values() if h.jurisdiction == jid]
             if not docs:
                 continue
@@ -262,7 +286,7 @@ class _Renderer:
             html=html,
             language=self.policy.source_language,
             feed="feed.xml",
-            site_name=self.policy.title,
+            **self._frame(self.policy.source_language),
         )
 
     def document_pages(self, history: DocumentHistory) -> list[Page]:
@@ -385,9 +409,8 @@ class _Renderer:
             toc=tuple(_toc_entry(c.id, c.title) for c in version.document.clauses),
             alternates=self._alternates(history, url if current_page else None),
             feed=document_url(*history.key) + "feed.xml",
-            immutable=not current_page,
             searchable=current_page,
-            site_name=self.publication.title_in(history.language),
+            **self._frame(history.language),
         )
 
     def _own_page(
@@ -419,7 +442,7 @@ class _Renderer:
             alternates=self._alternates(history, suffix),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
-            site_name=self.publication.title_in(history.language),
+            **self._frame(history.language),
         )
 
     def _redline_page(self, history: DocumentHistory, version: Version, url: str) -> Page:
@@ -449,9 +472,8 @@ class _Renderer:
             language=language,
             toc=tuple(_toc_entry(c.clause_id, c.title) for c in change.clauses),
             feed=document_url(*history.key) + "feed.xml",
-            immutable=True,
             searchable=False,
-            site_name=self.publication.title_in(history.language),
+            **self._frame(history.language),
         )
 
     # Context -----------------------------------------------------------------------------
@@ -733,7 +755,7 @@ class _Renderer:
 
     def _choose_regions(self, language: str) -> list[DocumentHistory]:
         chosen = []
-        for jid in self._jurisdictions():
+        for jid in jurisdiction_order(self.publication):
             docs = [
                 h
                 for h in self.publication.documents.values()
@@ -800,23 +822,21 @@ class _Renderer:
         # From the policy catalog (msgctxt "jurisdiction"), where translators translate them.
         return self.publication.jurisdiction_name(jid, language or self.policy.source_language)
 
-    def _jurisdictions(self) -> list[str]:
-        return sorted(
-            {h.jurisdiction for h in self.publication.documents.values()},
-            key=lambda j: (
-                self.policy.jurisdictions.get(j) is None
-                or self.policy.jurisdictions[j].extends is not None,
-                j,
-            ),
-        )
+    def _frame(self, language: str) -> dict[str, Any]:
+        """What a page in `language` names in the theme's frame around it: the site, and the
+        navigation's regions."""
+        if language not in self._frames:
+            self._frames[language] = {
+                "site_name": self.publication.title_in(language),
+                "regions": tuple(
+                    self._jurisdiction_name(jid, language)
+                    for jid in jurisdiction_order(self.publication)
+                ),
+            }
+        return self._frames[language]
 
     def _language_order(self, history: DocumentHistory) -> tuple[int, str]:
-        jurisdiction = self.policy.jurisdictions.get(history.jurisdiction)
-        order = jurisdiction.languages if jurisdiction else ()
-        return (
-            order.index(history.language) if history.language in order else 99,
-            history.language,
-        )
+        return language_order(self.policy, history.jurisdiction, history.language)
 
     @staticmethod
     def _t(language: str):  # noqa: ANN205

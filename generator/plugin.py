@@ -117,6 +117,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._serving = False
         self._frame: Stage | None = None
         self._nav: Any = None
+        self._regions: dict[Any, list[Any]] = {}
+        """Each region of the navigation, and its documents in the source language's order."""
+        self._fitted: tuple[str, tuple[str, ...], str] | None = None
+        """The names and the language the navigation is fitted to now (`_fit_navigation`)."""
         self._configs: dict[str, _LocalizedConfig] = {}
         """The site configuration as the pages in each of the theme's languages see it."""
         self._env: Any = None
@@ -256,8 +260,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
-        """Keep the navigation, for the sitemap."""
-        self._nav = nav
+        """Keep the navigation, for the sitemap and to name its entries in each page's
+        language."""
+        self._nav, self._fitted = nav, None
+        self._regions = {section: list(section.children) for section in nav.items[1:]}
         return nav
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
@@ -308,6 +314,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     page.content = self._store.body(page.file.src_uri)
                 context["config"] = self._localized(config, ours.language, ours.site_name)
                 context["policy_page"] = ours
+                self._fit_navigation(ours)
         return context
 
     @event_priority(-100)  # after the search plugin
@@ -408,6 +415,26 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             name = _site_name_html(site_name) if site_name else config.site_name
             self._configs[key] = _LocalizedConfig(config, key[0], name)
         return self._configs[key]
+
+    def _fit_navigation(self, page: Page) -> None:
+        """Fit the navigation to the page's language: the chooser named by the site's name
+        (which is its title), each region by its jurisdiction's name, and each region's document
+        in the page's language first (a collapsed region links to its first document). MkDocs
+        makes one navigation, in the source language, that every page prints; a document's
+        pages follow each other, so it changes a few times a build."""
+        slug = page.url.split("/")[1] if page.url else ""
+        fitted = (page.site_name, page.regions, slug)
+        if self._nav is None or not page.regions or fitted == self._fitted:
+            return
+        chooser, *regions = self._nav.items
+        chooser.title = _title_html(page.site_name)
+        for section, name in zip(regions, page.regions, strict=True):
+            section.title = _title_html(name)
+            # The slug is a document address's second segment (`eu/de/`).
+            section.children = sorted(
+                self._regions[section], key=lambda entry: entry.url.split("/")[1] != slug
+            )
+        self._fitted = fitted
 
     def _pending(self, page: Any) -> Page | None:
         pending = self._store.pending.get(page.file.src_uri) if self._store else None

@@ -179,6 +179,59 @@ def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
     assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"
 
 
+def _navigation(page: str) -> list[str]:
+    """The entries of the page's navigation (the drawer on a phone): the chooser first, then
+    each region, with the languages and the table of contents of the page's own."""
+    start = page.index("md-nav--primary")
+    end = page.find("md-sidebar--secondary", start)
+    return re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', page[start:end])
+
+
+def _link(page: str, entry: str) -> str:
+    """Where an entry of the page's navigation links to."""
+    found = re.search(
+        rf'<a href="([^"]*)" class="md-nav__link">\s*<span class="md-ellipsis">\s*{entry}\s*<', page
+    )
+    assert found, entry
+    return found.group(1)
+
+
+def test_the_navigation_names_each_region_in_the_page_language(make_project):
+    """One navigation serves every page; each page names its entries in its own language, as a
+    translator has translated them, and a page kept in the cache follows a new translation. A
+    collapsed region links to its document in the page's language."""
+    jurisdictions = JURISDICTIONS + "eu:\n  name: European Union\n  extends: global\n"
+    project = make_project(
+        {"policies/jurisdictions.yml": jurisdictions + "  languages: [en, ar]\n"}
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", {k: v for k, v in ARABIC.items() if k != "European Union"})
+    project.commit("Translate into Arabic, all but one region's name")
+    build(project)
+    pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
+    for page in pages:
+        names = _navigation(project.read(page))
+        assert names[0] == "سياسة الخصوصية", page
+        assert {"جميع أنحاء العالم", "European Union"} <= set(names), page
+        assert "Worldwide" not in names, page
+    translate(project, "ar", ARABIC)
+    project.commit("Translate the region's name")
+    build(project)
+    for page in pages:
+        names = _navigation(project.read(page))
+        assert names[0] == "سياسة الخصوصية", page
+        assert {"جميع أنحاء العالم", "الاتحاد الأوروبي"} <= set(names), page
+        assert not {"Worldwide", "European Union"} & set(names), page
+    assert _link(project.read(pages[0]), "الاتحاد الأوروبي") == "../../eu/ar/"
+    assert _link(project.read("site/global/en/index.html"), "European Union") == "../../eu/en/"
+    for page in ("site/index.html", "site/global/en/v/1/index.html", "site/eu/en/index.html"):
+        names = _navigation(project.read(page))
+        assert names[0] == "Privacy policy", page
+        assert {"Worldwide", "European Union"} <= set(names), page
+        assert not {"جميع أنحاء العالم", "الاتحاد الأوروبي"} & set(names), page
+    assert "European Union" in _navigation(project.read("site/404.html"))
+
+
 def test_the_site_name_is_escaped_once(make_project):
     """The theme prints the name unescaped in some places and escapes it in another: an
     ampersand reads as one everywhere, never as `&amp;` shown."""

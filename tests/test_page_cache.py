@@ -3,6 +3,7 @@ changes the site (with or without it, with a damaged entry, after a configuratio
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -15,7 +16,7 @@ from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 from generator import cache as cache_module
 from generator import pages as pages_module
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
-from generator.cache import PageCache
+from generator.cache import PageCache, page_key
 from generator.plugin import _cacheable
 from generator.processes import read_message
 
@@ -723,3 +724,38 @@ def test_the_page_templates_are_compiled_before_the_renderers_fork_and_kept(
         assert build("code-b", "other-cache") == 0
     finally:
         pages_module._environment.cache_clear()  # the environments hold this test's code store
+
+
+def _other(value: object) -> object:
+    """A value of the same kind as `value` that differs from it."""
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, tuple):
+        return (*value, value[0]) if value else (("x", "y"),)
+    return f"{value or ''}x"
+
+
+def test_everything_a_page_shows_beyond_its_body_is_in_its_cache_key():
+    """A framed page is reused when its key is the same: every field of a page reaches its
+    frame (title, table of contents, switchers, the site's and the regions' names...), so each
+    must change the key, or a page kept in the cache would show what an earlier build said. Its
+    body is in the key by its digest."""
+    page = pages_module.Page(
+        url="eu/de/v/1/",
+        title="Version 1",
+        html="<p>body</p>",
+        language="de",
+        toc=(("who-we-are", "Wer wir sind"),),
+        alternates=(("en", "eu/en/v/1/"),),
+        feed="eu/de/feed.xml",
+        site_name="Datenschutzerklärung",
+        regions=("Weltweit", "Europäische Union"),
+    )
+    key = page_key(page, "site", "body digest")
+    fields = [f.name for f in dataclasses.fields(pages_module.Page) if f.name != "html"]
+    assert "regions" in fields and "site_name" in fields
+    for name in fields:
+        changed = dataclasses.replace(page, **{name: _other(getattr(page, name))})
+        assert page_key(changed, "site", "body digest") != key, name
+    assert page_key(page, "site", "another body") != key
+    assert page_key(page, "another site", "body digest") != key
