@@ -166,6 +166,17 @@ def test_the_pages_say_where_each_version_stands(announced):
     }
     for number, notice in notices.items():
         assert notice in announced.read(f"site/eu/en/v/{number}/index.html"), number
+    # The archive gives version 2 the date it was to take effect, not a span it was in force.
+    archive = announced.read("site/eu/en/v/index.html")
+    rows = {
+        number: [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row)]
+        for number, row in re.findall(r'<tr role="row">.*?>Version (\d+)<(.*?)</tr>', archive, re.S)
+    }
+    assert rows["2"][0] == (
+        "Was to take effect on March 1, 2026; a later version replaced it before then."
+    )
+    assert rows["1"][:2] == ["January 1, 2026", "March 1, 2026"]
+    assert rows["3"][:2] == ["March 1, 2026", "April 1, 2026"]
 
 
 def test_the_policy_in_force_announces_each_date_once(announced):
