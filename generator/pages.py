@@ -892,14 +892,14 @@ class Announcement:
         """What the section of a clause (`anchor`: its id on the page) says of this date:
         nothing when none of the versions changes the clause; else where its change is shown (a
         redline shows the whole change when one version alone changes it: the others leave it
-        as it was; a redline has the clause under its id on the page, or under that id as a
-        former one)."""
+        as it was; a redline, and the comparison its script draws, have the clause under its id
+        on the page, or under that id as a former one)."""
         changing = tuple(v for v in self.versions if history.change_in(v.number))
         if not changing:
             return None
         if len(changing) == 1:
             return ClauseAhead(self.date, f"changes/{changing[0].number}/#{anchor}")
-        return ClauseAhead(self.date, self.changes)
+        return ClauseAhead(self.date, f"{self.changes}#{anchor}")
 
 
 @dataclass(frozen=True)

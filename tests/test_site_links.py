@@ -2,18 +2,20 @@
 it makes inside the site reaches a file that exists and, when it names a fragment, an element of
 that page with that id. The history built here takes the site through what tangles anchors most:
 a clause renamed and edited, a clause added then removed, a new clause taking a renamed clause's
-old id, a clause renamed to the id of one removed beside it, a regional variant, and a translation
-that lags behind."""
+old id, a clause renamed to the id of one removed beside it, a regional variant, a translation
+that lags behind, and two versions announced for one day that change one section (whose note on the
+policy in force links to the comparison the page's script draws)."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import subprocess
 import sys
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from conftest import BASE_FILES, DATA_MD, Project, change_yml
@@ -120,11 +122,32 @@ def _tangled(project: Project) -> Path:
             "policies/change.yml": change_yml("An id again.", "2026-01-07"),
         },
     )
+    front_matter = project.read("policies/clauses/contact.md").rsplit("---\n", 1)[0] + "---\n"
+    for wording in ("Write to us at any time, by e-mail.", "Write to us by e-mail or by post."):
+        # Two versions announced for one day change the same section: the policy in force
+        # links that section to the comparison of both, at the section.
+        project.commit(
+            "Announce a change to the section that took the old id",
+            {
+                "policies/clauses/contact.md": front_matter + wording + "\n",
+                "policies/change.yml": change_yml("Announced.", "2099-01-01"),
+            },
+        )
     assert project.policy("i18n", "update").returncode == 0
     project.commit("Carry the translations over again")
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
     return project.root / "site"
+
+
+def _compared_ids(document: Path, query: str) -> set[str]:
+    """The clause ids of the two versions a comparison's address names."""
+    chosen = parse_qs(query)
+    ids = set()
+    for number in (chosen["from"][0], chosen["to"][0]):
+        text = json.loads((document / "v" / number / "document.json").read_text(encoding="utf-8"))
+        ids |= {clause["id"] for clause in text["clauses"]}
+    return ids
 
 
 def test_every_page_has_unique_ids(site: Path) -> None:
@@ -155,8 +178,13 @@ def test_every_link_inside_the_site_reaches_a_file_and_its_fragment(site: Path) 
             else:
                 target = path
             assert target.is_file(), f"{where}: {link} finds no file"
-            if parts.fragment and target.suffix == ".html":
-                fragment = unquote(parts.fragment)
+            fragment = unquote(parts.fragment)
+            if fragment and target.parent.name == "compare" and parts.query:
+                # The script draws the comparison: each section that differs under its id in the
+                # newer version, and a renamed one under its former id too.
+                ids = _compared_ids(target.parent.parent, parts.query)
+                assert fragment in ids, f"{where}: {link} compares no #{fragment}"
+            elif fragment and target.suffix == ".html":
                 assert fragment in pages[target].ids, f"{where}: {link} finds no #{fragment}"
             checked += 1
     assert checked > 1000

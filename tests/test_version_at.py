@@ -202,7 +202,10 @@ def test_the_policy_in_force_announces_each_date_once(announced):
     assert re.findall(
         r'policy-clause__upcoming" data-search-exclude><a href="([^"]*)">([^<]*)', page
     ) == [
-        ("compare/?from=1&amp;to=3", "This section changes on March 1, 2026: see what changes"),
+        (
+            "compare/?from=1&amp;to=3#data-we-collect",
+            "This section changes on March 1, 2026: see what changes",
+        ),
         ("changes/4/#data-we-collect", "This section changes on April 1, 2026: see what changes"),
     ]
 

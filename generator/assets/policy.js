@@ -631,6 +631,8 @@
       return cache[number];
     }
     var run = 0;
+    // A link to one section of a comparison (`#<clause id>`) lands on it once it is drawn.
+    var landing = location.hash;
     function compare() {
       var a = Number(form.elements.from.value), b = Number(form.elements.to.value);
       var query = "?from=" + a + "&to=" + b;
@@ -646,6 +648,9 @@
         status.textContent = format(strings.summary, {old: older, new: newer, count: changes.length});
         if (!changes.length) output.appendChild(element("p", "", strings.no_change));
         changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });
+        var target = landing && document.getElementById(decodeURIComponent(landing.slice(1)));
+        landing = "";
+        if (target && output.contains(target)) target.scrollIntoView();
       }, function () {
         if (mine === run) status.textContent = strings.failed;
       });

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import DATA_MD, Project, change_yml
+from conftest import DATA_MD, WHO_MD, Project, change_yml
 from harness import (
     ARTIFACTS,
     PHONE,
@@ -392,6 +392,36 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         expect(sections.locator("h2 .policy-badge")).to_have_text("section changed")
         expect(sections.locator("#data-we-collect")).to_have_count(1)
         expect(sections.locator("ins")).to_have_text("added: full ")
+
+
+def test_a_link_to_one_section_of_a_comparison_lands_on_it(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """The policy in force links a section that several announced versions change to the
+    comparison at that section; the script draws the comparison, then scrolls to the section,
+    named by its id on the page in force even when a version renames it."""
+    later = "---\nid: later\ntitle: Later\norder: 30\njurisdictions: [global]\n---\nWords.\n"
+    project = make_project({"policies/clauses/later.md": later})
+    project.commit(
+        "A long first section, and the last one renamed and reworded",
+        {
+            "policies/clauses/who.md": WHO_MD + "More about us.\n\n" * 40,
+            "policies/clauses/later.md": later.replace("id: later", "id: afterwards").replace(
+                "Words.", "Other words.\n\n" * 40
+            ),
+            "policies/change.yml": change_yml("Both change.", "2026-01-02"),
+        },
+    )
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(viewport=SHORT, locale="en-US").new_page()
+        page.goto(f"{site.url}eu/en/compare/?from=1&to=2#later")
+        wait_for_compare(page)
+        expect(page.locator("[data-policy-compare-result] section")).to_have_count(2)
+        scrolled, header, heading = page.evaluate(
+            "[scrollY, document.querySelector('.md-header').getBoundingClientRect().bottom,"
+            " document.getElementById('afterwards').getBoundingClientRect().top]"
+        )
+        assert scrolled > 0 and header <= heading <= header + 60
 
 
 def test_a_link_to_a_removed_clause_says_where_it_went(
