@@ -157,21 +157,32 @@ def _site_names(page: str) -> tuple[str, str]:
     return header.group(1), title.group(1)
 
 
+def _built_in_arabic_but(make_project, jurisdictions: str, left_out: str):
+    """A project translated into Arabic but for one message, and built."""
+    project = make_project({"policies/jurisdictions.yml": jurisdictions})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", {k: v for k, v in ARABIC.items() if k != left_out})
+    project.commit(f"Translate into Arabic, all but {left_out!r}")
+    build(project)
+    return project
+
+
+def _translate_the_rest(project) -> None:
+    """The message left out translated too, and the site built again (with its cache)."""
+    translate(project, "ar", ARABIC)
+    project.commit("Translate the rest")
+    build(project)
+
+
 def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
     """The header and the title bar name the site by site.yml's title, translated in the catalog
     (msgctxt "site.title") once a translator has: a new translation reaches the pages kept in
     the cache too, and the feed."""
-    project = make_project({"policies/jurisdictions.yml": JURISDICTIONS})
-    assert project.policy("i18n", "update").returncode == 0
-    translate(project, "ar", {k: v for k, v in ARABIC.items() if k != "Privacy policy"})
-    project.commit("Translate into Arabic, all but the title")
-    build(project)
+    project = _built_in_arabic_but(make_project, JURISDICTIONS, "Privacy policy")
     pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
     for page in pages:
         assert _site_names(project.read(page)) == ("Privacy policy",) * 2, page
-    translate(project, "ar", ARABIC)
-    project.commit("Translate the title into Arabic")
-    build(project)
+    _translate_the_rest(project)
     for page in pages:
         assert _site_names(project.read(page)) == ("سياسة الخصوصية",) * 2, page
     assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy policy",) * 2
@@ -200,23 +211,15 @@ def test_the_navigation_names_each_region_in_the_page_language(make_project):
     """One navigation serves every page; each page names its entries in its own language, as a
     translator has translated them, and a page kept in the cache follows a new translation. A
     collapsed region links to its document in the page's language."""
-    jurisdictions = JURISDICTIONS + "eu:\n  name: European Union\n  extends: global\n"
-    project = make_project(
-        {"policies/jurisdictions.yml": jurisdictions + "  languages: [en, ar]\n"}
-    )
-    assert project.policy("i18n", "update").returncode == 0
-    translate(project, "ar", {k: v for k, v in ARABIC.items() if k != "European Union"})
-    project.commit("Translate into Arabic, all but one region's name")
-    build(project)
+    eu = "eu:\n  name: European Union\n  extends: global\n  languages: [en, ar]\n"
+    project = _built_in_arabic_but(make_project, JURISDICTIONS + eu, "European Union")
     pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
     for page in pages:
         names = _navigation(project.read(page))
         assert names[0] == "سياسة الخصوصية", page
         assert {"جميع أنحاء العالم", "European Union"} <= set(names), page
         assert "Worldwide" not in names, page
-    translate(project, "ar", ARABIC)
-    project.commit("Translate the region's name")
-    build(project)
+    _translate_the_rest(project)
     for page in pages:
         names = _navigation(project.read(page))
         assert names[0] == "سياسة الخصوصية", page
