@@ -6,27 +6,35 @@
 Builds the repository with `git fast-import` (fixed dates, so every run reads the same history),
 or takes one made before (W-large, as `run.py --workdir` keeps it), then times each stage the build
 runs on it: walking the log, reading the changed blobs, and deriving every version (parse,
-compose, hash) in one process, then with the walk shared among `--jobs` processes (a history with
-catalogs in several languages; the synthetic one here has one language, so its walk is not
-shared). Prints one JSON line. Run it from a checkout: it measures the `generator` package beside
-it.
+compose, hash) in one process, then with the walk shared among `--jobs` processes, then each part
+of that shared walk alone (a history with catalogs in several languages; the synthetic one here
+has one language, so its walk is not shared). Each walk runs in a process of its own, so that none
+finds what another left in the caches. Prints one JSON line. Run it from a checkout: it measures
+the `generator` package beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.history import Repository  # noqa: E402
-from generator.versions import _shares, derive_versions  # noqa: E402
+from generator.processes import Forked  # noqa: E402
+from generator.versions import _Share, _shares, _walk_part, derive_versions  # noqa: E402
+
+T = TypeVar("T")
 
 SITE = """\
 title: Privacy policy
@@ -112,6 +120,32 @@ def make_repository(root: Path, commits: int, clauses: int) -> None:
     subprocess.run(["git", "checkout", "-q", "main"], cwd=root, check=True)
 
 
+def _fresh(work: Callable[[], T]) -> T:
+    """`work()` in a forked process, which starts from this one's caches and leaves them as they
+    were."""
+    return Forked(lambda _send: work()).result()
+
+
+def _timed_walk(root: Path, jobs: int) -> tuple[tuple[float, float], tuple[int, str]]:
+    """((seconds, CPU seconds), (versions, digest of every version's hash)) of one walk."""
+    revisions = Repository(root).history()
+    begun, cpu = time.perf_counter(), time.process_time()
+    publication = derive_versions(revisions, jobs=jobs)
+    timing = (round(time.perf_counter() - begun, 3), round(time.process_time() - cpu, 3))
+    assert publication is not None
+    versions = [v for h in publication.documents.values() for v in h.versions]
+    digest = hashlib.sha256(" ".join(sorted(v.hash for v in versions)).encode()).hexdigest()
+    return timing, (len(versions), digest)
+
+
+def _timed_part(root: Path, share: _Share) -> tuple[float, None]:
+    """The seconds one part of a shared walk takes alone, reading its files from git included."""
+    revisions = list(Repository(root).history())
+    begun = time.perf_counter()
+    _walk_part(revisions, share)
+    return round(time.perf_counter() - begun, 3), None
+
+
 def measure(root: Path, jobs: int) -> dict[str, float | int]:
     started = time.perf_counter()
     revisions = list(Repository(root).history())
@@ -126,33 +160,36 @@ def measure(root: Path, jobs: int) -> dict[str, float | int]:
                 blobs += 1
     read = time.perf_counter()
 
-    # A shared walk first: its processes start from this one's caches and leave them empty, so
-    # the walk in one process starts from empty caches too.
-    processes = max(1, len(_shares(revisions, jobs)))
-    shared, shared_s = None, None
+    # Each walk in a process of its own, forked from this one before it has walked: a walk
+    # leaves caches behind (texts converted to HTML, parsed catalogs) that would make the next
+    # one cheaper, and the build's own process walks the first part of a shared walk itself.
+    shares = _shares(revisions, jobs)
+    processes = max(1, len(shares))
+    shared_s = None
     if processes > 1:
-        begun = time.perf_counter()
-        shared = derive_versions(Repository(root).history(), jobs=jobs)
-        shared_s = round(time.perf_counter() - begun, 3)
-    begun = time.perf_counter()
-    cpu = time.process_time()
-    publication = derive_versions(Repository(root).history())
-    derived = time.perf_counter()
-    cpu = time.process_time() - cpu
-    assert publication is not None
-    assert shared is None or shared.documents == publication.documents
+        shared_s, shared = _fresh(lambda: _timed_walk(root, jobs))
+    (whole_s, cpu), publication = _fresh(lambda: _timed_walk(root, 1))
+    assert shared_s is None or shared == publication
+    parts_s = [_fresh(partial(_timed_part, root, share))[0] for share in shares]
     return {
         "revisions": len(revisions),
         "files": len(revisions[-1].files),
         "blobs_read": blobs,
-        "versions": sum(len(h.versions) for h in publication.documents.values()),
+        "versions": publication[0],
         "log_walk_s": round(walked - started, 3),
         "log_walk_and_changed_blobs_s": round(read - walked, 3),
-        "derive_versions_s": round(derived - begun, 3),
-        "derive_versions_cpu_s": round(cpu, 3),
+        "derive_versions_s": whole_s,
+        "derive_versions_cpu_s": cpu,
         "walk_processes": processes,
-        "derive_versions_shared_s": shared_s,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "derive_versions_shared_s": shared_s and shared_s[0],
+        "walk_part_alone_s": parts_s,
+        "peak_rss_mb": round(
+            max(
+                resource.getrusage(who).ru_maxrss
+                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+            )
+            / 1024
+        ),
     }
 
 
