@@ -12,7 +12,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from functools import partial
 
-from generator.interface import interface_translations
+from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, Version
 from generator.pages import SiteFile, document_url
 from generator.versions import DocumentHistory, Publication
@@ -138,7 +138,9 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     _link(entry, _url(site_url, target), "alternate", "text/html")
     _link(entry, _url(site_url, f"{base}v/{version.number}/"), "related", "text/html")
     ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
-    effective = gettext("Effective %(date)s") % {"date": version.in_force_from.isoformat()}
+    # Written out as the pages write it: a reader reads the summary, a feed reader its dates.
+    date = long_date(version.in_force_from, version.language)
+    effective = gettext("Effective %(date)s") % {"date": date}
     summary = (
         gettext("The translation was revised; the meaning of the policy is unchanged.")
         if version.translation_only

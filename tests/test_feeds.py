@@ -96,9 +96,9 @@ def test_feed_of_a_document_field_by_field(built):
         [("material", "Material change")],
     ]
     assert [e.summary for e in entries] == [
-        "Clearer wording. (Effective 2026-02-01)",
-        "We ask for your full name. (Effective 2026-01-02)",
-        "First version. (Effective 2026-01-01)",
+        "Clearer wording. (Effective February 1, 2026)",
+        "We ask for your full name. (Effective January 2, 2026)",
+        "First version. (Effective January 1, 2026)",
     ]
     assert [[(link.rel, link.href) for link in e.links] for e in entries] == [
         [("alternate", f"{HOST}/eu/en/changes/3/"), ("related", f"{HOST}/eu/en/v/3/")],
@@ -121,8 +121,8 @@ def test_feed_of_a_lagging_translation_says_so(built):
         "Die Datenschutzerklärung wurde aktualisiert, und diese Übersetzung"
     )
     assert [e.summary for e in versions] == [
-        "Wir fragen nach Ihrem vollen Namen. (Gültig ab 2026-01-02)",
-        "First version. (Gültig ab 2026-01-01)",
+        "Wir fragen nach Ihrem vollen Namen. (Gültig ab 2. Januar 2026)",
+        "First version. (Gültig ab 1. Januar 2026)",
     ]
 
 
