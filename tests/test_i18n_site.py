@@ -123,7 +123,7 @@ def test_catching_up_publishes_a_new_version_in_that_language(lagging):
     assert f'<p class="policy-summary">{SUMMARY_AR}</p>' in changes
     feed = feedparser.parse(lagging.read("site/global/ar/feed.xml"))
     assert [e.title for e in feed.entries] == ["النسخة 2 (تغيير جوهري)", "النسخة 1 (تغيير جوهري)"]
-    assert feed.entries[0].summary == f"{SUMMARY_AR} (تسري اعتبارًا من 2026-01-04)"
+    assert feed.entries[0].summary == f"{SUMMARY_AR} (تسري اعتبارًا من 4 يناير 2026)"
 
 
 def test_a_version_revised_in_translation_only_is_its_own_current_menu_item(make_project):
