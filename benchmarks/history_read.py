@@ -138,12 +138,12 @@ def _timed_walk(root: Path, jobs: int) -> tuple[tuple[float, float], tuple[int, 
     return timing, (len(versions), digest)
 
 
-def _timed_part(root: Path, share: _Share) -> tuple[float, None]:
+def _timed_part(root: Path, share: _Share) -> float:
     """The seconds one part of a shared walk takes alone, reading its files from git included."""
     revisions = list(Repository(root).history())
     begun = time.perf_counter()
     _walk_part(revisions, share)
-    return round(time.perf_counter() - begun, 3), None
+    return round(time.perf_counter() - begun, 3)
 
 
 def measure(root: Path, jobs: int) -> dict[str, float | int]:
@@ -165,12 +165,12 @@ def measure(root: Path, jobs: int) -> dict[str, float | int]:
     # one cheaper, and the build's own process walks the first part of a shared walk itself.
     shares = _shares(revisions, jobs)
     processes = max(1, len(shares))
-    shared_s = None
+    shared_s = shared = None
     if processes > 1:
-        shared_s, shared = _fresh(lambda: _timed_walk(root, jobs))
+        (shared_s, _), shared = _fresh(lambda: _timed_walk(root, jobs))
     (whole_s, cpu), publication = _fresh(lambda: _timed_walk(root, 1))
-    assert shared_s is None or shared == publication
-    parts_s = [_fresh(partial(_timed_part, root, share))[0] for share in shares]
+    assert shared is None or shared == publication
+    parts_s = [_fresh(partial(_timed_part, root, share)) for share in shares]
     return {
         "revisions": len(revisions),
         "files": len(revisions[-1].files),
@@ -181,7 +181,7 @@ def measure(root: Path, jobs: int) -> dict[str, float | int]:
         "derive_versions_s": whole_s,
         "derive_versions_cpu_s": cpu,
         "walk_processes": processes,
-        "derive_versions_shared_s": shared_s and shared_s[0],
+        "derive_versions_shared_s": shared_s,
         "walk_part_alone_s": parts_s,
         "peak_rss_mb": round(
             max(
