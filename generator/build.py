@@ -33,6 +33,7 @@ from generator.model import Language, Policy
 from generator.pages import (
     Site,
     SiteFile,
+    chooser_name,
     document_url,
     jurisdiction_order,
     language_order,
@@ -234,10 +235,10 @@ def _published_versions(record: object) -> list[tuple[str, str, int, str]]:
 
 
 def site_outline(publication: Publication) -> Site:
-    """The site's title, navigation and language; its pages and files come from `iter_pages`
+    """The site's navigation and language; its pages and files come from `iter_pages`
     and `site_files`, one at a time."""
     return Site(
-        title=publication.policy.title,
+        chooser=chooser_name(publication.policy.source_language),
         pages=(),
         files=(),
         nav=_nav(publication),

@@ -132,7 +132,7 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
             "feed": page.feed,
             "searchable": page.searchable,
             "site_name": page.site_name,
-            "regions": page.regions,
+            "navigation": page.navigation,
         },
         ensure_ascii=False,
         sort_keys=True,

@@ -67,9 +67,10 @@ class Page:
     searchable: bool = True
     site_name: str = ""
     """The site's name in the page's header: the policy's title in the page's language."""
-    regions: tuple[str, ...] = ()
-    """The navigation's sections in the page's language: each jurisdiction's name, in
-    `jurisdiction_order` (the navigation is one for every page; each page names its entries)."""
+    navigation: tuple[str, ...] = ()
+    """The navigation's entries in the page's language: the chooser (`chooser_name`), then each
+    region, named by its jurisdiction, in `jurisdiction_order` (the navigation is one for every
+    page; each page names its entries)."""
 
     @property
     def src_uri(self) -> str:
@@ -114,7 +115,8 @@ class SiteFile:
 class Site:
     """Everything the publication renders to."""
 
-    title: str
+    chooser: str
+    """The chooser's name in the source language's navigation."""
     pages: tuple[Page, ...]
     files: tuple[SiteFile, ...] = ()
     nav: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = field(default=())
@@ -181,6 +183,12 @@ def _relpath(path: str, start: str) -> str:
     while common < min(len(to), len(at)) and to[common] == at[common]:
         common += 1
     return "/".join([".."] * (len(at) - common) + to[common:]) or "."
+
+
+def chooser_name(language: str) -> str:
+    """What the navigation calls the chooser, in `language`: not the site's name, which heads
+    the navigation already."""
+    return interface_translations(language).gettext("Choose your region and language")
 
 
 def jurisdiction_order(publication: Publication) -> list[str]:
@@ -824,13 +832,16 @@ class _Renderer:
 
     def _frame(self, language: str) -> dict[str, Any]:
         """What a page in `language` names in the theme's frame around it: the site, and the
-        navigation's regions."""
+        navigation's entries."""
         if language not in self._frames:
             self._frames[language] = {
                 "site_name": self.publication.title_in(language),
-                "regions": tuple(
-                    self._jurisdiction_name(jid, language)
-                    for jid in jurisdiction_order(self.publication)
+                "navigation": (
+                    chooser_name(language),
+                    *(
+                        self._jurisdiction_name(jid, language)
+                        for jid in jurisdiction_order(self.publication)
+                    ),
                 ),
             }
         return self._frames[language]

@@ -417,23 +417,20 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return self._configs[key]
 
     def _fit_navigation(self, page: Page) -> None:
-        """Fit the navigation to the page's language: the chooser named by the site's name
-        (which is its title), each region by its jurisdiction's name, and each region's document
-        in the page's language first (a collapsed region links to its first document). MkDocs
-        makes one navigation, in the source language, that every page prints; a document's
-        pages follow each other, so it changes a few times a build."""
+        """Fit the navigation to the page's language: its entries named as the page names them
+        (`Page.navigation`), and each region's document in the page's language first (a
+        collapsed region links to its first document). MkDocs makes one navigation, in the
+        source language, that every page prints; a document's pages follow each other, so it
+        changes a few times a build."""
         slug = page.url.split("/")[1] if page.url else ""
-        fitted = (page.site_name, page.regions, slug)
-        if self._nav is None or not page.regions or fitted == self._fitted:
+        fitted = (page.navigation, slug)
+        if self._nav is None or not page.navigation or fitted == self._fitted:
             return
-        chooser, *regions = self._nav.items
-        chooser.title = _title_html(page.site_name)
-        for section, name in zip(regions, page.regions, strict=True):
-            section.title = _title_html(name)
+        for entry, name in zip(self._nav.items, page.navigation, strict=True):
+            entry.title = _title_html(name)
+        for section, documents in self._regions.items():
             # The slug is a document address's second segment (`eu/de/`).
-            section.children = sorted(
-                self._regions[section], key=lambda entry: entry.url.split("/")[1] != slug
-            )
+            section.children = sorted(documents, key=lambda entry: entry.url.split("/")[1] != slug)
         self._fitted = fitted
 
     def _pending(self, page: Any) -> Page | None:
@@ -666,7 +663,7 @@ def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
 
 def _nav(site: Site) -> list:
     """The navigation: the chooser, then each jurisdiction's documents by language."""
-    nav: list = [{_title_html(site.title): "index.md"}]
+    nav: list = [{_title_html(site.chooser): "index.md"}]
     for name, documents in site.nav:
         nav.append(
             {

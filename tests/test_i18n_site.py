@@ -210,26 +210,29 @@ def _link(page: str, entry: str) -> str:
 def test_the_navigation_names_each_region_in_the_page_language(make_project):
     """One navigation serves every page; each page names its entries in its own language, as a
     translator has translated them, and a page kept in the cache follows a new translation. A
-    collapsed region links to its document in the page's language."""
+    collapsed region links to its document in the page's language. The chooser is named for what
+    it does: the site's name heads the navigation already."""
     eu = "eu:\n  name: European Union\n  extends: global\n  languages: [en, ar]\n"
     project = _built_in_arabic_but(make_project, JURISDICTIONS + eu, "European Union")
     pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
     for page in pages:
         names = _navigation(project.read(page))
-        assert names[0] == "سياسة الخصوصية", page
+        assert names[0] == "اختر منطقتك ولغتك", page
+        assert "سياسة الخصوصية" not in names, page
         assert {"جميع أنحاء العالم", "European Union"} <= set(names), page
         assert "Worldwide" not in names, page
     _translate_the_rest(project)
     for page in pages:
         names = _navigation(project.read(page))
-        assert names[0] == "سياسة الخصوصية", page
+        assert names[0] == "اختر منطقتك ولغتك", page
         assert {"جميع أنحاء العالم", "الاتحاد الأوروبي"} <= set(names), page
         assert not {"Worldwide", "European Union"} & set(names), page
     assert _link(project.read(pages[0]), "الاتحاد الأوروبي") == "../../eu/ar/"
     assert _link(project.read("site/global/en/index.html"), "European Union") == "../../eu/en/"
     for page in ("site/index.html", "site/global/en/v/1/index.html", "site/eu/en/index.html"):
         names = _navigation(project.read(page))
-        assert names[0] == "Privacy policy", page
+        assert names[0] == "Choose your region and language", page
+        assert "Privacy policy" not in names, page
         assert {"Worldwide", "European Union"} <= set(names), page
         assert not {"جميع أنحاء العالم", "الاتحاد الأوروبي"} & set(names), page
     assert "European Union" in _navigation(project.read("site/404.html"))

@@ -737,7 +737,7 @@ def _other(value: object) -> object:
 
 def test_everything_a_page_shows_beyond_its_body_is_in_its_cache_key():
     """A framed page is reused when its key is the same: every field of a page reaches its
-    frame (title, table of contents, switchers, the site's and the regions' names...), so each
+    frame (title, table of contents, switchers, the site's and the navigation's names...), so each
     must change the key, or a page kept in the cache would show what an earlier build said. Its
     body is in the key by its digest."""
     page = pages_module.Page(
@@ -749,11 +749,11 @@ def test_everything_a_page_shows_beyond_its_body_is_in_its_cache_key():
         alternates=(("en", "eu/en/v/1/"),),
         feed="eu/de/feed.xml",
         site_name="Datenschutzerklärung",
-        regions=("Weltweit", "Europäische Union"),
+        navigation=("Wählen Sie Ihre Region und Ihre Sprache", "Weltweit", "Europäische Union"),
     )
     key = page_key(page, "site", "body digest")
     fields = [f.name for f in dataclasses.fields(pages_module.Page) if f.name != "html"]
-    assert "regions" in fields and "site_name" in fields
+    assert "navigation" in fields and "site_name" in fields
     for name in fields:
         changed = dataclasses.replace(page, **{name: _other(getattr(page, name))})
         assert page_key(changed, "site", "body digest") != key, name
