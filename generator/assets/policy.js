@@ -608,6 +608,23 @@
     return section;
   }
 
+  // The sections that differ, each a link to its redline below, as a redline page's table of
+  // contents lists them (a comparison is drawn here, after the theme made its table of contents).
+  function renderContents(changes, strings) {
+    var nav = element("nav", "policy-compare__contents");
+    nav.setAttribute("aria-label", strings.contents);
+    var list = element("ol");
+    changes.forEach(function (change) {
+      var link = element("a", "", change.title);
+      link.href = "#" + encodeURIComponent(change.id);
+      var item = element("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    nav.appendChild(list);
+    return nav;
+  }
+
   function format(template, values) {
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
   }
@@ -647,6 +664,7 @@
         var changes = diffDocuments(docs[0], docs[1], formers[newer]);
         status.textContent = format(strings.summary, {old: older, new: newer, count: changes.length});
         if (!changes.length) output.appendChild(element("p", "", strings.no_change));
+        if (changes.length > 1) output.appendChild(renderContents(changes, strings));
         changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });
         var target = landing && document.getElementById(decodeURIComponent(landing.slice(1)));
         landing = "";

@@ -388,6 +388,8 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         wait_for_compare(page)
         sections = page.locator("[data-policy-compare-result] section")
         expect(sections).to_have_count(1)
+        # One section needs no list of the sections that differ.
+        expect(page.get_by_role("navigation", name="Sections that differ")).to_have_count(0)
         expect(sections.locator("h2")).to_have_id("what-we-collect")
         expect(sections.locator("h2 .policy-badge")).to_have_text("section changed")
         expect(sections.locator("#data-we-collect")).to_have_count(1)
@@ -519,6 +521,34 @@ def test_compare_any_two_versions_renders_the_redline_diff_py_would(
         }"""
     )
     assert in_browser == changed_segments_in_python(site.project, 1, 3)
+
+
+def test_a_comparison_lists_the_sections_that_differ_each_linking_to_its_redline(
+    site: Served, page: Page
+) -> None:
+    """A redline page's table of contents lists the sections it changes; a comparison, drawn
+    after the theme made its table of contents, lists them above the first."""
+    page.set_viewport_size({"width": 1000, "height": 500})
+    page.goto(site.url + "eu/en/compare/?from=1&to=3")
+    wait_for_compare(page)
+    contents = page.get_by_role("navigation", name="Sections that differ")
+    headings = page.locator("[data-policy-compare-result] section h2")
+    expect(headings).to_have_count(3)
+    links = contents.get_by_role("link")
+    expect(links).to_have_count(3)
+    for i, heading in enumerate(headings.all()):
+        expect(links.nth(i)).to_have_attribute("href", "#" + heading.get_attribute("id"))
+        expect(heading).to_contain_text(links.nth(i).inner_text())
+    expect(headings.nth(2)).not_to_be_in_viewport()
+    links.nth(2).click()
+    assert page.url.endswith("compare/?from=1&to=3#" + headings.nth(2).get_attribute("id"))
+    expect(headings.nth(2)).to_be_in_viewport()
+    header, top = page.evaluate(
+        "[document.querySelector('.md-header').getBoundingClientRect().bottom,"
+        " document.querySelectorAll('[data-policy-compare-result] section h2')[2]"
+        ".getBoundingClientRect().top]"
+    )
+    assert top >= header  # not under the theme's fixed header
 
 
 def test_compare_page_address_chooses_the_versions(site: Served, page: Page) -> None:
