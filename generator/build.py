@@ -572,7 +572,8 @@ def _check_errors(
 
 
 def _nav(publication: Publication) -> tuple:
-    """The navigation in the source language: each page names its regions in its own."""
+    """The navigation's regions in the source language: each page names them in its own
+    (`Page.navigation`)."""
     policy = publication.policy
     entries = []
     for jid in jurisdiction_order(publication):

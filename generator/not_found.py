@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from generator.interface import interface_language, interface_translations
 from generator.model import Language
-from generator.pages import document_url
+from generator.pages import chooser_name, document_url
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,6 @@ def _words(tag: str, documents: tuple[str, ...]) -> NotFoundWords:
             "been published."
         ),
         in_force=gettext("The privacy policy in force for this region and language"),
-        chooser=gettext("Choose your region and language"),
+        chooser=chooser_name(tag),
         documents=documents,
     )

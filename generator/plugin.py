@@ -119,8 +119,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._nav: Any = None
         self._regions: dict[Any, list[Any]] = {}
         """Each region of the navigation, and its documents in the source language's order."""
-        self._fitted: tuple[str, tuple[str, ...], str] | None = None
-        """The names and the language the navigation is fitted to now (`_fit_navigation`)."""
+        self._fitted: tuple[tuple[str, ...], str] | None = None
+        """The names and the document language the navigation is fitted to now
+        (`_fit_navigation`)."""
         self._configs: dict[str, _LocalizedConfig] = {}
         """The site configuration as the pages in each of the theme's languages see it."""
         self._env: Any = None
