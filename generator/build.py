@@ -65,7 +65,7 @@ class BuildOptions:
     """versions.json of the last publication: no version it lists may disappear or change."""
     site_url: str = ""
     """The address the site is published at (mkdocs.yml's `site_url` unless given): the error page
-    links to it from any depth, and the sitemap and feeds use absolute addresses."""
+    links to it from any depth, and the sitemaps and feeds use absolute addresses."""
     cache: bool = True
     """Reuse framed pages from earlier builds, and keep this build's for the next."""
     cache_dir: Path | None = None
@@ -488,8 +488,8 @@ def build_epoch(publication: Publication) -> str:
 
 @contextlib.contextmanager
 def pinned_build_date(publication: Publication) -> Iterator[None]:
-    """SOURCE_DATE_EPOCH set while MkDocs runs: it dates the sitemap and its gzip header with it,
-    else with the clock, and the same commit must build the same bytes at any time."""
+    """SOURCE_DATE_EPOCH set while MkDocs runs: it dates the sitemaps and the index's gzip header
+    with it, else with the clock, and the same commit must build the same bytes at any time."""
     if os.environ.get("SOURCE_DATE_EPOCH"):
         yield
         return

@@ -128,7 +128,7 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
             "title": page.title,
             "language": page.language,
             "toc": page.toc,
-            "alternates": page.alternates,
+            "alternates": page.alternates,  # in the sitemaps, not framed; keyed as every field is
             "feed": page.feed,
             "searchable": page.searchable,
             "site_name": page.site_name,
@@ -458,6 +458,8 @@ class PageStore:
         """(address, pinned entry) of the pages written from the cache."""
         self.urls: list[str] = []
         """Every page's address, in the site's order."""
+        self.alternates: dict[str, tuple[tuple[str, str], ...]] = {}
+        """The languages of each page that has several, by its address (`Page.alternates`)."""
         self._workers: dict[int, Forked[list[str]]] = {}
         """The processes that sorted the pages, by the spool they write; they may still be
         rendering bodies."""
@@ -697,6 +699,8 @@ class PageStore:
     def _keep(self, record: _Sorted, spool: int) -> None:
         page, key, pinned, offset, length = record
         self.urls.append(page.url)
+        if page.alternates:
+            self.alternates[page.url] = page.alternates
         if pinned is not None:
             self.reused.append((page.url, pinned))
         else:

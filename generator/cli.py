@@ -138,7 +138,7 @@ def _web_address(_ctx: click.Context, _param: click.Parameter, value: str) -> st
     default="",
     callback=_web_address,
     help="The address the site is published at, such as https://example.github.io/policy/ "
-    "(default: site_url in mkdocs.yml): the error page then works at any depth, and the sitemap "
+    "(default: site_url in mkdocs.yml): the error page then works at any depth, and the sitemaps "
     "and feeds give absolute addresses.",
 )
 def build(

@@ -8,12 +8,12 @@ pipeline, adds our theme overrides and sorts the pages into those the page cache
 must render (checking the newest commit meanwhile), `on_pre_build` has the search index remember the
 Chinese words it cuts (and cut them in another process) and the clauses it parses, `on_files`
 swaps the policy sources for the pages to render and has another process write the reused pages,
-the feeds and the records, `on_page_markdown` gives each page its title (its Markdown source
-is empty), `on_page_content` its table of contents,
-`on_page_context` its HTML (perhaps rendered meanwhile in another process) and the theme's strings
-in its own language, `on_post_page` sets the page's exact language tag, and `on_post_build` waits
-for the writing and keeps the new pages for the next build. Each event times its work as ours
-(`_ours`): the build's report, and the benchmark, tell it from MkDocs' own.
+the feeds, the records and the sitemaps, `on_page_markdown` gives each page its title (its
+Markdown source is empty), `on_page_content` its table of contents, `on_page_context` its HTML
+(perhaps rendered meanwhile in another process) and the theme's strings in its own language,
+`on_post_page` sets the page's exact language tag, and `on_post_build` waits for the writing and
+keeps the new pages for the next build. Each event times its work as ours (`_ours`): the build's
+report, and the benchmark, tell it from MkDocs' own.
 """
 
 from __future__ import annotations
@@ -29,9 +29,7 @@ from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from html import escape
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any, TypeVar
-from urllib.parse import urljoin, urlsplit
 
 from markupsafe import Markup
 from mkdocs.config import config_options as opt
@@ -41,7 +39,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator import cache
+from generator import cache, sitemaps
 from generator.bodies import BodyCache
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
@@ -101,6 +99,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.written = 0
         self._options: Any = None
         self._files: Any = None
+        self._site_url: str | None = None
+        self._folders: tuple[str, ...] = ()
+        """Each document's folder (`eu/de/`), which has its own sitemap."""
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
@@ -124,7 +125,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         (`_fit_navigation`)."""
         self._configs: dict[str, _LocalizedConfig] = {}
         """The site configuration as the pages in each of the theme's languages see it."""
-        self._env: Any = None
         self._epoch: str | None = None
         self._pinned_epoch = False
         """We set SOURCE_DATE_EPOCH for this build (a direct `mkdocs build`) and unset it after."""
@@ -165,6 +165,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._not_found = not_found_words(publication.documents, publication.policy.source_language)
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
+        self._site_url = site_url or None
+        self._folders = tuple(document_url(*key) for key in publication.documents)
+        # We write the sitemaps, one per document (sitemaps.py): MkDocs would list only the
+        # pages it frames, in one.
+        config.theme.static_templates.discard(sitemaps.INDEX)
         self._pin_build_date()
         config.theme.dirs.insert(0, str(THEME_DIR))
         for asset in sorted(ASSETS_DIR.iterdir()):
@@ -242,8 +247,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 )
             sources = Path(config.docs_dir).resolve()
             for file in files:
-                # Theme files stay; the policy sources in docs_dir are read by the pipeline
-                # instead.
+                # Theme files stay, but for MkDocs' sitemap template (we write the sitemaps); the
+                # policy sources in docs_dir are read by the pipeline instead.
+                if file.src_uri == sitemaps.INDEX:
+                    continue
                 if not file.abs_src_path or not Path(file.abs_src_path).resolve().is_relative_to(
                     sources
                 ):
@@ -261,18 +268,16 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return generated
 
     def on_nav(self, nav: Any, **kwargs: Any) -> Any:  # noqa: ARG002
-        """Keep the navigation, for the sitemap and to name its entries in each page's
-        language."""
+        """Keep the navigation, to name its entries in each page's language."""
         self._nav, self._fitted = nav, None
         self._regions = {section: list(section.children) for section in nav.items[1:]}
         return nav
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
-        """Keep the theme's templates, for the sitemap, and their compiled code for the next
-        build; tell them whether this is a live preview (its pages say so), and the error page's
-        words in each language."""
+        """Keep the theme's compiled templates for the next build; tell the templates whether
+        this is a live preview (its pages say so), and the error page's words in each
+        language."""
         with self._ours():
-            self._env = env
             env.globals["policy_preview"] = self.config.preview
             env.globals["policy_not_found"] = self._not_found
             if self._cache is not None and self._store is not None:
@@ -348,17 +353,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return _with_language(output, ours.language)
 
     def on_post_build(self, config: Any) -> None:
-        """Write the reused pages, the feeds and records (and the sitemap, when pages were
-        reused); keep the rendered pages for the next build; unset the build date we pinned.
-        What needs nothing from the process that writes the files is done while it finishes: a
-        warm build waits for it."""
+        """Write the reused pages, the feeds, records and sitemaps; keep the rendered pages for the
+        next build; unset the build date we pinned. What needs nothing from the process that
+        writes the files is done while it finishes: a warm build waits for it."""
         self._end_frame()
         with self._ours():
             site_dir = Path(config.site_dir)
             try:
                 with self.progress.stage("write", unit="files") as stage:  # type: ignore[union-attr]
-                    if self._store is not None and self._store.reused:
-                        self._write_sitemap(config)
                     stage.advance(self._store.keep_rendered(site_dir))  # type: ignore[union-attr]
                     if self._cache is not None:
                         self._cache.finish()
@@ -382,8 +384,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 self._close()
 
     def _write_files(self, site_dir: Path) -> tuple[int, int, list[str]]:
-        """Put the reused pages, the feeds and the records into the site; (pages, files, the
-        keys of the files kept in the cache)."""
+        """Put the reused pages, the feeds, the records and the sitemaps into the site; (pages,
+        files, the keys of the files kept in the cache)."""
         folders: set[str] = set()
         reused = self._store.write_reused(site_dir, folders)  # type: ignore[union-attr]
         files, kept = 0, []
@@ -395,7 +397,34 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             elif key := self._file_cache.write(site_file, target):
                 kept.append(key)
             files += 1
-        return reused, files, kept
+        return reused, files + self._write_sitemaps(site_dir), kept
+
+    def _write_sitemaps(self, site_dir: Path) -> int:
+        """The sitemaps of every page, the reused too, and the index's gzip (MkDocs writes one
+        beside its sitemap); how many files."""
+        from mkdocs.utils import get_build_date, get_build_timestamp
+
+        store = self._store
+        written = sitemaps.sitemaps(
+            store.urls if store else (),
+            store.alternates if store else {},
+            self._folders,
+            self._site_url,
+            get_build_date(),
+        )
+        for path, text in written.items():
+            target = site_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        index = site_dir / sitemaps.INDEX
+        with (
+            open(f"{index}.gz", "wb") as handle,
+            gzip.GzipFile(
+                fileobj=handle, filename=f"{index}.gz", mode="wb", mtime=get_build_timestamp()
+            ) as compressed,
+        ):
+            compressed.write(written[sitemaps.INDEX].encode("utf-8"))
+        return len(written) + 1
 
     def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
         """Unset the build date we pinned and drop this build's scratch files, also when the
@@ -504,27 +533,6 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             return 1
         cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return max(1, min(4, cpus or 1))
-
-    def _write_sitemap(self, config: Any) -> None:
-        """sitemap.xml and its gzip as MkDocs writes them, listing every page, the reused too
-        (MkDocs only knows the pages it rendered)."""
-        from mkdocs import utils
-        from mkdocs.commands.build import get_context
-
-        pages = [_sitemap_entry(url, config.site_url) for url in self._store.urls]  # type: ignore[union-attr]
-        context = get_context(self._nav, Files([]), config, base_url=".")
-        context["pages"] = pages
-        output = self._env.get_template("sitemap.xml").render(context)
-        path = Path(config.site_dir) / "sitemap.xml"
-        utils.write_file(output.encode("utf-8"), str(path))
-        timestamp = utils.get_build_timestamp(pages=[entry.page for entry in pages])
-        with (
-            open(f"{path}.gz", "wb") as handle,
-            gzip.GzipFile(
-                fileobj=handle, filename=f"{path}.gz", mode="wb", mtime=timestamp
-            ) as compressed,
-        ):
-            compressed.write(output.encode("utf-8"))
 
     def _pin_build_date(self) -> None:
         # `policy build` pins it around the whole MkDocs run; a direct `mkdocs build` needs it
@@ -643,23 +651,6 @@ def _fingerprint(config: Any) -> str:
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     return cache.fingerprint(parts)
-
-
-def _sitemap_entry(url: str, site_url: str | None) -> SimpleNamespace:
-    """What MkDocs' sitemap template reads of a page's file, for any page, reused or not."""
-    from mkdocs.utils import get_build_date
-
-    canonical = (
-        urljoin(site_url if site_url.endswith("/") else site_url + "/", url) if site_url else None
-    )
-    page = SimpleNamespace(
-        is_link=False,
-        canonical_url=canonical,
-        abs_url=urlsplit(canonical).path if canonical else None,
-        update_date=get_build_date(),
-        meta={},
-    )
-    return SimpleNamespace(page=page)
 
 
 def _nav(site: Site) -> list:

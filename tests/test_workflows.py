@@ -134,7 +134,12 @@ def test_publish_commands_build_and_guard_a_real_project(make_project):
     not_found = (project.root / "site" / "404.html").read_text()
     assert 'href="/privacy/assets/policy.css"' in not_found
     assert 'href="/privacy/eu/en/"' in not_found
-    assert "<loc>https://shop.example/privacy/eu/en/</loc>" in project.read("site/sitemap.xml")
+    assert "<loc>https://shop.example/privacy/eu/en/sitemap.xml</loc>" in project.read(
+        "site/sitemap.xml"
+    )
+    assert "<loc>https://shop.example/privacy/eu/en/</loc>" in project.read(
+        "site/eu/en/sitemap.xml"
+    )
     shutil.copy(project.root / "site" / "versions.json", project.root / "previous-versions.json")
     project.commit(
         "Keep order records for ten years",

@@ -653,6 +653,23 @@ def test_search_uses_the_page_language_stop_words(site: Served, page: Page) -> N
     expect(page.locator(".md-search-result__meta")).to_have_text("Aucun document trouvé")
 
 
+# Requests ----------------------------------------------------------------------------------------
+
+
+def test_no_page_asks_for_a_file_that_is_not_there(site: Served, page: Page) -> None:
+    """The theme's script fetches a `sitemap.xml` beside each `<link rel="alternate">` of a
+    page; a page that named its other languages so would ask for one in each of their folders,
+    at every view, and get the error page each time."""
+    failed: list[str] = []
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
+    for path in PAGE_TYPES.values():
+        page.goto(site.url + path)
+        page.wait_for_load_state("networkidle")
+    assert any(url.endswith("/eu/en/sitemap.xml") for url in site.requests)
+    assert failed == []
+
+
 # Privacy -----------------------------------------------------------------------------------------
 
 

@@ -1,0 +1,80 @@
+"""The site's sitemaps: one in each document's folder, listing the document's pages, and an index
+at the root that lists them.
+
+A page that exists in the document's other languages (its policy in force, change log, archive,
+comparison and section history) lists them as `<xhtml:link rel="alternate" hreflang>`, the way
+search engines take a page's languages from a sitemap. The pages themselves do not: the theme's
+script fetches a `sitemap.xml` beside every `<link rel="alternate">` of a page, expecting each
+language to be a site of its own, and would ask for a file that does not exist in every other
+language's folder at every page view. The one `<link rel="alternate">` a page keeps is its
+document's feed, beside which that script finds the document's own sitemap.
+
+One sitemap per document also keeps each under the protocol's limit of 50,000 addresses, however
+many jurisdictions, languages and versions the policy grows to.
+
+Sitemaps give absolute addresses only: without the site's address they list nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from urllib.parse import urljoin
+from xml.sax.saxutils import escape, quoteattr
+
+INDEX = "sitemap.xml"
+"""The index, at the root, and each document's sitemap, in its folder."""
+ROOT_PAGES = "sitemap-chooser.xml"
+"""The sitemap of the pages outside every document's folder: the chooser."""
+
+_NAMESPACES = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+_WITH_LINKS = _NAMESPACES + ' xmlns:xhtml="http://www.w3.org/1999/xhtml"'
+
+
+def sitemaps(
+    urls: Iterable[str],
+    alternates: Mapping[str, tuple[tuple[str, str], ...]],
+    folders: Iterable[str],
+    site_url: str | None,
+    date: str,
+) -> dict[str, str]:
+    """Every sitemap's text by its path in the site, the index first.
+
+    `urls` are the site's pages in its order, `alternates` the (language tag, url) of each page
+    in every language it has, the page's own included, `folders` the documents' folders
+    (`eu/de/`), all relative to the site root; `date` is each page's `lastmod`."""
+    folders = set(folders)
+    grouped: dict[str, list[str]] = {folder: [] for folder in sorted(folders)}
+    root: list[str] = []
+    for url in urls:
+        folder = "/".join(url.split("/")[:2]) + "/"
+        (grouped[folder] if folder in folders else root).append(url)
+    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
+    files = {ROOT_PAGES: root} | {folder + INDEX: pages for folder, pages in grouped.items()}
+    index = [
+        f"<sitemap><loc>{escape(urljoin(base, path))}</loc><lastmod>{date}</lastmod></sitemap>"
+        for path in files
+        if base
+    ]
+    return {INDEX: _document("sitemapindex", _NAMESPACES, index)} | {
+        path: _document("urlset", _WITH_LINKS, [_entry(u, alternates, base, date) for u in pages])
+        for path, pages in files.items()
+    }
+
+
+def _entry(
+    url: str, alternates: Mapping[str, tuple[tuple[str, str], ...]], base: str | None, date: str
+) -> str:
+    if base is None:
+        return ""
+    languages = alternates.get(url, ())
+    links = "".join(
+        f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)}'
+        f" href={quoteattr(urljoin(base, other))}/>"
+        for tag, other in (languages if len(languages) > 1 else ())
+    )
+    return f"<url><loc>{escape(urljoin(base, url))}</loc><lastmod>{date}</lastmod>{links}</url>"
+
+
+def _document(root: str, namespaces: str, entries: list[str]) -> str:
+    lines = "".join(f"\n  {entry}" for entry in entries if entry)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} {namespaces}>{lines}\n</{root}>\n'
