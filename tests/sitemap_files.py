@@ -15,7 +15,7 @@ def local(site: Path, site_url: str, address: str) -> Path:
     return site / address.removeprefix(site_url)
 
 
-def listed_sitemaps(site: Path, site_url: str) -> list[str]:
+def listed_sitemaps(site: Path) -> list[str]:
     """The addresses of the sitemaps the index lists."""
     index = ET.parse(site / "sitemap.xml").getroot()
     assert index.tag == f"{{{NS['s']}}}sitemapindex"
@@ -25,7 +25,7 @@ def listed_sitemaps(site: Path, site_url: str) -> list[str]:
 def sitemap_pages(site: Path, site_url: str) -> dict[str, dict[str, str]]:
     """Every page the sitemaps list, with its languages (hreflang: address), in their order."""
     pages: dict[str, dict[str, str]] = {}
-    for address in listed_sitemaps(site, site_url):
+    for address in listed_sitemaps(site):
         urlset = ET.parse(local(site, site_url, address)).getroot()
         for entry in urlset.findall("s:url", NS):
             loc = entry.findtext("s:loc", namespaces=NS) or ""
