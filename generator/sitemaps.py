@@ -3,10 +3,13 @@ at the root that lists them.
 
 A page that exists in the document's other languages (its policy in force, change log, archive,
 comparison and section history) lists them as `<xhtml:link rel="alternate" hreflang>`, the way
-search engines take a page's languages from a sitemap. The pages themselves do not: the theme's
-script fetches a `sitemap.xml` beside every `<link rel="alternate">` of a page, expecting each
-language to be a site of its own, and would ask for a file that does not exist in every other
-language's folder at every page view. The one `<link rel="alternate">` a page keeps is its
+search engines take a page's languages from a sitemap; a policy in force names the chooser too,
+for the languages it is not in (`x-default`).
+
+The pages themselves do not link their languages: the theme's script fetches a `sitemap.xml`
+beside every `<link rel="alternate">` of a page, expecting each language to be a site of its own,
+and would ask for a file that does not exist in every other language's folder at every page
+view. The one `<link rel="alternate">` a page keeps is its
 document's feed, beside which that script finds the document's own sitemap.
 
 One sitemap per document also keeps each under the protocol's limit of 50,000 addresses, however
@@ -56,17 +59,29 @@ def sitemaps(
         if base
     ]
     return {INDEX: _document("sitemapindex", _NAMESPACES, index)} | {
-        path: _document("urlset", _WITH_LINKS, [_entry(u, alternates, base, date) for u in pages])
+        path: _document(
+            "urlset",
+            _WITH_LINKS,
+            [_entry(url, _languages(url, alternates, folders), base, date) for url in pages],
+        )
         for path, pages in files.items()
     }
 
 
-def _entry(
-    url: str, alternates: Mapping[str, tuple[tuple[str, str], ...]], base: str | None, date: str
-) -> str:
+def _languages(
+    url: str, alternates: Mapping[str, tuple[tuple[str, str], ...]], folders: set[str]
+) -> tuple[tuple[str, str], ...]:
+    """A page's languages; a policy in force in several also names the chooser, where a shopper
+    whose language is none of them picks a region and a language (`x-default`)."""
+    languages = alternates.get(url, ())
+    if url in folders and len(languages) > 1:
+        return (*languages, ("x-default", ""))
+    return languages
+
+
+def _entry(url: str, languages: tuple[tuple[str, str], ...], base: str | None, date: str) -> str:
     if base is None:
         return ""
-    languages = alternates.get(url, ())
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)}'
         f" href={quoteattr(urljoin(base, other))}/>"

@@ -78,9 +78,22 @@ def test_a_page_lists_its_languages_and_each_of_them_lists_it_back(built):
     # Each document's policy, change log, archive, comparison and history, in 2 x 2 documents.
     assert len(with_languages) == 20
     for loc, links in with_languages.items():
-        assert loc in links.values()
-        for other in links.values():
+        languages = {tag: other for tag, other in links.items() if tag != "x-default"}
+        assert loc in languages.values()
+        for other in languages.values():
             assert listed[other] == links
+
+
+def test_a_policy_in_force_names_the_chooser_for_other_languages(built):
+    listed = sitemap_pages(built, SITE_URL)
+    assert listed[f"{SITE_URL}eu/de/"] == {
+        "en": f"{SITE_URL}eu/en/",
+        "de": f"{SITE_URL}eu/de/",
+        "x-default": SITE_URL,
+    }
+    assert [loc for loc, links in listed.items() if "x-default" in links] == [
+        f"{SITE_URL}{folder}/" for folder in ("eu/de", "eu/en", "global/de", "global/en")
+    ]
     # A version is not a translation of the version with its number in another language.
     assert listed[f"{SITE_URL}global/de/v/1/"] == {}
 
