@@ -39,7 +39,7 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
-from generator import cache, sitemaps
+from generator import cache, search_indexes, sitemaps
 from generator.bodies import BodyCache
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError
@@ -102,6 +102,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._site_url: str | None = None
         self._folders: tuple[str, ...] = ()
         """Each document's folder (`eu/de/`), which has its own sitemap."""
+        self._search_scopes: dict[str, search_indexes.Scope] = {}
+        """What each page's search index holds, by its address."""
         self._store: cache.PageStore | None = None
         self._cache: cache.PageCache | None = None
         self._bodies: BodyCache | None = None
@@ -167,6 +169,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self._files = site_files(publication, site_url)
         self._site_url = site_url or None
         self._folders = tuple(document_url(*key) for key in publication.documents)
+        self._search_scopes = search_indexes.scopes(
+            publication.documents, publication.policy.source_language
+        )
         # We write the sitemaps, one per document (sitemaps.py): MkDocs would list only the
         # pages it frames, in one.
         config.theme.static_templates.discard(sitemaps.INDEX)
@@ -275,11 +280,12 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
 
     def on_env(self, env: Any, **kwargs: Any) -> Any:  # noqa: ARG002
         """Keep the theme's compiled templates for the next build; tell the templates whether
-        this is a live preview (its pages say so), and the error page's words in each
-        language."""
+        this is a live preview (its pages say so), the error page's words in each language, and
+        where each page's search index is."""
         with self._ours():
             env.globals["policy_preview"] = self.config.preview
             env.globals["policy_not_found"] = self._not_found
+            env.globals["policy_search_index"] = search_indexes.address
             if self._cache is not None and self._store is not None:
                 self._templates = cache.TemplateCode(self._cache.directory, self._store.fingerprint)
                 env.bytecode_cache = self._templates
@@ -312,7 +318,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     @event_priority(100)  # before the search plugin indexes the page's content
     def _page_context_first(self, context: dict, page: Any, config: Any, **kwargs: Any) -> dict:  # noqa: ARG002
         """The HTML of a page the search index takes in, the theme's own words in the page's
-        language, and the page's alternates and feed."""
+        language, and the page for our additions to the theme's frame (`policy_page`)."""
         ours = self._pending(page)
         if ours is not None and self._store is not None:
             with self._ours():
@@ -352,7 +358,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 self._frame.advance()
             return _with_language(output, ours.language)
 
-    def on_post_build(self, config: Any) -> None:
+    def _post_build(self, config: Any) -> None:
         """Write the reused pages, the feeds, records and sitemaps; keep the rendered pages for the
         next build; unset the build date we pinned. What needs nothing from the process that
         writes the files is done while it finishes: a warm build waits for it."""
@@ -382,6 +388,21 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 self.written = len(self._store.urls)  # type: ignore[union-attr]
             finally:
                 self._close()
+
+    @event_priority(-100)  # after the theme's search plugin has written its index
+    def _split_search_index(self, config: Any) -> None:
+        """Each page's own search index, from the theme's index of every page."""
+        whole = Path(config.site_dir) / search_indexes.WHOLE
+        if not whole.is_file():  # no search plugin
+            return
+        with self._ours():
+            indexes = search_indexes.split(whole.read_text(encoding="utf-8"), self._search_scopes)
+            for path, text in indexes.items():
+                target = Path(config.site_dir) / path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+
+    on_post_build = CombinedEvent(_post_build, _split_search_index)
 
     def _write_files(self, site_dir: Path) -> tuple[int, int, list[str]]:
         """Put the reused pages, the feeds, the records and the sitemaps into the site; (pages,

@@ -644,6 +644,23 @@ def test_a_search_result_leads_to_the_section_with_the_words(site: Served, page:
     assert "how-long-we-keep" in {urlsplit(h).fragment for h in hrefs}
 
 
+def test_a_page_fetches_only_the_search_index_it_searches(site: Served, page: Page) -> None:
+    """The theme would fetch the index of every document at the first page; a page fetches its
+    document's, the chooser the policies in force in its language."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    page.goto(site.url + "eu/fr/")
+    assert search(page, "conservons") == ["/eu/fr/"]
+    page.goto(site.url)
+    found = search(page, "records")
+    assert len({path.split("/")[1] for path in found}) > 1  # several regions
+    assert all(path.split("/")[2] == "en" for path in found)
+    assert [path for path in fetched if "search" in path and path.endswith(".json")] == [
+        "/eu/fr/search.json",
+        "/search/chooser.json",
+    ]
+
+
 def test_search_uses_the_page_language_stop_words(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/fr/")
     assert search(page, "commande") == ["/eu/fr/"]
