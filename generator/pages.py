@@ -130,6 +130,13 @@ def document_url(jurisdiction: str, language: str) -> str:
     return f"{jurisdiction}/{Language(tag=language).slug}/"
 
 
+def document_folder(url: str) -> str | None:
+    """The folder (`eu/de/`) of the document a page, or a place on one (`eu/de/#data`), belongs
+    to; None outside every document (the chooser)."""
+    parts = url.split("/")
+    return f"{parts[0]}/{parts[1]}/" if len(parts) > 2 else None
+
+
 def relative(from_url: str, to_url: str) -> str:
     """A link from one page directory to another address, relative so the site can move."""
     if to_url.startswith(("http:", "https:", "mailto:", "#")):

@@ -396,11 +396,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if not whole.is_file():  # no search plugin
             return
         with self._ours():
-            indexes = search_indexes.split(whole.read_text(encoding="utf-8"), self._search_scopes)
-            for path, text in indexes.items():
-                target = Path(config.site_dir) / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(text, encoding="utf-8")
+            whole_text = whole.read_text(encoding="utf-8")
+            _write_texts(
+                Path(config.site_dir), search_indexes.split(whole_text, self._search_scopes)
+            )
 
     on_post_build = CombinedEvent(_post_build, _split_search_index)
 
@@ -433,10 +432,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             self._site_url,
             get_build_date(),
         )
-        for path, text in written.items():
-            target = site_dir / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        _write_texts(site_dir, written)
         index = site_dir / sitemaps.INDEX
         with (
             open(f"{index}.gz", "wb") as handle,
@@ -672,6 +668,14 @@ def _fingerprint(config: Any) -> str:
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     return cache.fingerprint(parts)
+
+
+def _write_texts(site_dir: Path, texts: dict[str, str]) -> None:
+    """Files of the site, by their path in it, made with their folders."""
+    for path, text in texts.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
 
 
 def _nav(site: Site) -> list:

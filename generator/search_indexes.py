@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from generator.model import Language
+from generator.pages import document_folder, document_url
 
 WHOLE = "search/search_index.json"
 """Where the theme's search plugin writes the index of every page."""
@@ -33,14 +34,14 @@ class Scope:
 
 def address(page_url: str) -> str:
     """The index a page searches, from the site root: its document's, or the chooser's."""
-    parts = page_url.split("/")
-    return f"{parts[0]}/{parts[1]}/search.json" if len(parts) > 2 else CHOOSER
+    folder = document_folder(page_url)
+    return folder + "search.json" if folder else CHOOSER
 
 
 def scopes(documents: Iterable[tuple[str, str]], chooser_language: str) -> dict[str, Scope]:
     """Each index's scope, by its address: one per document (jurisdiction, language), and the
     chooser's, which holds every document in its language."""
-    folders = {key: f"{key[0]}/{Language(tag=key[1]).slug}/" for key in documents}
+    folders = {key: document_url(*key) for key in documents}
     chooser = frozenset(f for (_, lang), f in folders.items() if lang == chooser_language)
     return {address(f): Scope(frozenset([f]), lang) for (_, lang), f in folders.items()} | {
         CHOOSER: Scope(chooser, chooser_language)
@@ -58,8 +59,7 @@ def split(whole: str, indexes: Mapping[str, Scope]) -> dict[str, str]:
             holders.setdefault(folder, []).append(path)
     docs: dict[str, list[dict]] = {path: [] for path in indexes}
     for doc in index["docs"]:
-        parts = doc["location"].split("/")
-        for path in holders.get(f"{parts[0]}/{parts[1]}/", []) if len(parts) > 2 else ():
+        for path in holders.get(document_folder(doc["location"]) or "", ()):
             docs[path].append(doc)
     return {
         path: json.dumps(

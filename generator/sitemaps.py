@@ -24,6 +24,8 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
+from generator.pages import document_folder
+
 INDEX = "sitemap.xml"
 """The index, at the root, and each document's sitemap, in its folder."""
 ROOT_PAGES = "sitemap-chooser.xml"
@@ -49,7 +51,7 @@ def sitemaps(
     grouped: dict[str, list[str]] = {folder: [] for folder in sorted(folders)}
     root: list[str] = []
     for url in urls:
-        folder = "/".join(url.split("/")[:2]) + "/"
+        folder = document_folder(url)
         (grouped[folder] if folder in folders else root).append(url)
     base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
     files = {ROOT_PAGES: root} | {folder + INDEX: pages for folder, pages in grouped.items()}
