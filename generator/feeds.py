@@ -14,7 +14,7 @@ from functools import partial
 
 from generator.interface import interface_translations, long_date
 from generator.model import ChangeKind, Version
-from generator.pages import SiteFile, document_url
+from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, Publication
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -43,8 +43,8 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
         title=f"{publication.title_in(history.language)} · "
         f"{_document_name(publication, *history.key)}",
         updated=max([v.date for v in history.versions] + lag_dates),
-        self_url=_url(site_url, base + "feed.xml"),
-        page_url=_url(site_url, base + "changes/"),
+        self_url=site_address(site_url, base + "feed.xml"),
+        page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
     entries = [(v, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
@@ -64,7 +64,7 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
         )
         _text(lag, "title", gettext("A newer version exists"))
         _text(lag, "updated", _stamp(history.lag.since))
-        _link(lag, _url(site_url, document_url(history.jurisdiction, source)), "alternate")
+        _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
         _text(
             lag,
             "summary",
@@ -86,8 +86,8 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         feed_id=_id(publication, "all"),
         title=publication.policy.title,
         updated=max(v.date for v in versions),
-        self_url=_url(site_url, "feed.xml"),
-        page_url=_url(site_url, ""),
+        self_url=site_address(site_url, "feed.xml"),
+        page_url=site_address(site_url, ""),
         language=publication.policy.source_language,
     )
     order = sorted(
@@ -135,8 +135,8 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     _text(entry, "published", _stamp(version.date))
     _text(entry, "updated", _stamp(version.date))
     target = f"{base}changes/{version.number}/" if version.number > 1 else f"{base}v/1/"
-    _link(entry, _url(site_url, target), "alternate", "text/html")
-    _link(entry, _url(site_url, f"{base}v/{version.number}/"), "related", "text/html")
+    _link(entry, site_address(site_url, target), "alternate", "text/html")
+    _link(entry, site_address(site_url, f"{base}v/{version.number}/"), "related", "text/html")
     ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
     # Written out as the pages write it: a reader reads the summary, a feed reader its dates.
     date = long_date(version.in_force_from, version.language)
@@ -186,12 +186,6 @@ def _first_namespace(publication: Publication) -> uuid.UUID:
         key=lambda v: (v.date, v.commit),
     )
     return uuid.uuid5(_NAMESPACE, first.commit or publication.policy.title)
-
-
-def _url(site_url: str, path: str) -> str:
-    """An absolute address when the site's address is known, else one relative to the root
-    (the feed's xml:base then points at the root)."""
-    return site_url.rstrip("/") + "/" + path if site_url else path
 
 
 def _stamp(value: dt.datetime) -> str:

@@ -149,6 +149,12 @@ def relative(from_url: str, to_url: str) -> str:
     return path + (f"#{anchor}" if anchor else "")
 
 
+def site_address(site_url: str, path: str) -> str:
+    """The address of `path` (from the site root) where the site is published; `path` itself,
+    relative to the root, while that address is unknown."""
+    return site_url.rstrip("/") + "/" + path if site_url else path
+
+
 @dataclass(frozen=True)
 class Choice:
     """One entry of a language or region switcher: where it leads, and whether it is here."""

@@ -21,10 +21,9 @@ Sitemaps give absolute addresses only: without the site's address they list noth
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from urllib.parse import urljoin
 from xml.sax.saxutils import escape, quoteattr
 
-from generator.pages import document_folder
+from generator.pages import document_folder, site_address
 
 INDEX = "sitemap.xml"
 """The index, at the root, and each document's sitemap, in its folder."""
@@ -53,18 +52,18 @@ def sitemaps(
     for url in urls:
         folder = document_folder(url)
         (grouped[folder] if folder in folders else root).append(url)
-    base = (site_url if site_url.endswith("/") else site_url + "/") if site_url else None
     files = {ROOT_PAGES: root} | {folder + INDEX: pages for folder, pages in grouped.items()}
     index = [
-        f"<sitemap><loc>{escape(urljoin(base, path))}</loc><lastmod>{date}</lastmod></sitemap>"
+        f"<sitemap><loc>{escape(site_address(site_url, path))}</loc>"
+        f"<lastmod>{date}</lastmod></sitemap>"
         for path in files
-        if base
+        if site_url
     ]
     return {INDEX: _document("sitemapindex", _NAMESPACES, index)} | {
         path: _document(
             "urlset",
             _WITH_LINKS,
-            [_entry(url, _languages(url, alternates, folders), base, date) for url in pages],
+            [_entry(url, _languages(url, alternates, folders), site_url, date) for url in pages],
         )
         for path, pages in files.items()
     }
@@ -81,15 +80,18 @@ def _languages(
     return languages
 
 
-def _entry(url: str, languages: tuple[tuple[str, str], ...], base: str | None, date: str) -> str:
-    if base is None:
+def _entry(
+    url: str, languages: tuple[tuple[str, str], ...], site_url: str | None, date: str
+) -> str:
+    if not site_url:
         return ""
     links = "".join(
         f'<xhtml:link rel="alternate" hreflang={quoteattr(tag)}'
-        f" href={quoteattr(urljoin(base, other))}/>"
+        f" href={quoteattr(site_address(site_url, other))}/>"
         for tag, other in (languages if len(languages) > 1 else ())
     )
-    return f"<url><loc>{escape(urljoin(base, url))}</loc><lastmod>{date}</lastmod>{links}</url>"
+    loc = escape(site_address(site_url, url))
+    return f"<url><loc>{loc}</loc><lastmod>{date}</lastmod>{links}</url>"
 
 
 def _document(root: str, namespaces: str, entries: list[str]) -> str:
