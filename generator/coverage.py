@@ -18,8 +18,8 @@ from typing import Any
 
 from generator.errors import Problem, Problems
 from generator.model import Document, Policy
-from generator.sources import DISCLOSURES_FILE, JURISDICTIONS_FILE, SITE_FILE
-from generator.yamlio import Loaded, decode, load_yaml
+from generator.sources import DISCLOSURES_FILE, JURISDICTIONS_FILE, SITE_FILE, clause_header
+from generator.yamlio import Loaded, as_mapping, read_yaml
 
 TOP_KEYS = {"meta", "topics", "jurisdictions", "conditions"}
 
@@ -189,14 +189,8 @@ def check_coverage(
 def read_disclosures(data: bytes, problems: Problems) -> Disclosures | None:
     """Parse the disclosures file; None when it cannot be read at all."""
     path = DISCLOSURES_FILE
-    text = decode(data, path, problems)
-    loaded = load_yaml(text, path, problems) if text is not None else None
+    loaded = as_mapping(read_yaml(data, path, problems), path, problems)
     if loaded is None:
-        return None
-    if not isinstance(loaded.data, dict):
-        problems.add(
-            path, 1, "yaml.not-a-mapping", "the file must be a YAML mapping of keys to values."
-        )
         return None
     for key in loaded.data:
         if key not in TOP_KEYS:
@@ -591,19 +585,12 @@ def _load(files: Mapping[str, bytes], path: str) -> Loaded | None:
     """A YAML file's lines, for pointing at a key (problems were reported when it was read)."""
     if path not in files:
         return None
-    scratch = Problems()
-    text = decode(files[path], path, scratch)
-    return load_yaml(text, path, scratch) if text is not None else None
+    return read_yaml(files[path], path, Problems())
 
 
 def _header_line(files: Mapping[str, bytes], path: str, key: str) -> int | None:
     """The line of a key in a clause file's YAML header."""
-    scratch = Problems()
-    text = decode(files[path], path, scratch) if path in files else None
-    if not text or not text.startswith("---\n"):
-        return None
-    end = text.find("\n---", 3)
-    loaded = load_yaml(text[4 : end + 1], path, scratch, first_line=2)
+    loaded = clause_header(path, files[path]) if path in files else None
     return loaded.line(key) if loaded else None
 
 

@@ -37,7 +37,7 @@ from generator.textcheck import (
     unsafe_scheme,
 )
 from generator.variables import STATEMENT_MESSAGE, Variables, can_reference, variables_for
-from generator.yamlio import Loaded, decode, load_yaml
+from generator.yamlio import Loaded, as_mapping, decode, load_yaml, read_yaml
 
 POLICIES = "policies"
 SITE_FILE = f"{POLICIES}/site.yml"
@@ -125,14 +125,8 @@ def _read_yaml_file(
         return None
     loaded, found = _load_yaml_file(path, files[path])
     problems.extend(found)
-    if loaded is None:
-        return None
-    if not isinstance(loaded.data, dict):
-        problems.add(
-            path, 1, "yaml.not-a-mapping", "the file must be a YAML mapping of keys to values."
-        )
-        return None
-    return path, loaded
+    loaded = as_mapping(loaded, path, problems)
+    return (path, loaded) if loaded is not None else None
 
 
 @lru_cache(maxsize=1024)
@@ -140,8 +134,7 @@ def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Proble
     """A YAML file parsed once per content: history reads the same site.yml at every commit.
     The data is shared between the policies read from it, so nothing may change it."""
     problems = Problems()
-    text = decode(data, path, problems)
-    loaded = load_yaml(text, path, problems) if text is not None else None
+    loaded = read_yaml(data, path, problems)
     return loaded, tuple(problems)
 
 
@@ -376,6 +369,41 @@ def _clauses_and_variants(
     return clauses, variants
 
 
+HEADER_LINE = 2
+"""The line a clause file's YAML header begins on, after the opening '---'."""
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """A clause file's YAML header, its body, and the line the body begins on; a ValueError that
+    says what is wrong when the file does not begin with a header between two '---' lines."""
+    if not text.startswith("---\n"):
+        raise ValueError(
+            "a clause file must start with a '---' line, then its YAML header, then "
+            "another '---' line."
+        )
+    end = text.find("\n---\n", 3)
+    if end < 0 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end < 0:
+        raise ValueError("the YAML header is not closed. Add a line '---' after it.")
+    header = text[4 : end + 1]
+    return header, text[end + 5 :], HEADER_LINE + header.count("\n") + 1
+
+
+def clause_header(path: str, data: bytes) -> Loaded | None:
+    """A clause file's YAML header, for pointing at the line of a key; None when it cannot be
+    read (reading the policy says why)."""
+    scratch = Problems()
+    text = decode(data, path, scratch)
+    if text is None:
+        return None
+    try:
+        header = split_front_matter(text)[0]
+    except ValueError:
+        return None
+    return load_yaml(header, path, scratch, first_line=HEADER_LINE)
+
+
 @lru_cache(maxsize=65536)
 def _parse_clause_file(
     path: str, data: bytes
@@ -385,30 +413,12 @@ def _parse_clause_file(
     text = decode(data, path, problems)
     if text is None:
         return None, tuple(problems)
-    if not text.startswith("---\n"):
-        problems.add(
-            path,
-            1,
-            "clause.front-matter",
-            "a clause file must start with a '---' line, then its YAML header, then "
-            "another '---' line.",
-        )
+    try:
+        header, body, body_line = split_front_matter(text)
+    except ValueError as missing:
+        problems.add(path, 1, "clause.front-matter", str(missing))
         return None, tuple(problems)
-    end = text.find("\n---\n", 3)
-    if end < 0 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end < 0:
-        problems.add(
-            path,
-            1,
-            "clause.front-matter",
-            "the YAML header is not closed. Add a line '---' after it.",
-        )
-        return None, tuple(problems)
-    header = text[4 : end + 1]
-    body_line = header.count("\n") + 3
-    body = text[end + 5 :]
-    loaded = load_yaml(header, path, problems, first_line=2)
+    loaded = load_yaml(header, path, problems, first_line=HEADER_LINE)
     if loaded is None:
         return None, tuple(problems)
     if not isinstance(loaded.data, dict):
@@ -435,14 +445,9 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
         "clause.unknown-key",
         other=("variant", VARIANT_KEYS),
     )
-    for key in ("id", "title", "order", "jurisdictions"):
-        if key not in data:
-            problems.add(
-                path,
-                2,
-                "clause.missing-key",
-                f"the header has no '{key}'. Add it (see docs/authoring.md).",
-            )
+    _require_keys(
+        data, ("id", "title", "order", "jurisdictions"), path, "clause.missing-key", problems
+    )
     clause_id = _string(data, "id", path, loaded, problems, default="")
     if clause_id and not _ID.match(clause_id):
         problems.add(
@@ -483,6 +488,20 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
     )
 
 
+def _require_keys(
+    data: dict, keys: tuple[str, ...], path: str, code: str, problems: Problems
+) -> None:
+    """A problem for each key a clause file's header must have and has not."""
+    for key in keys:
+        if key not in data:
+            problems.add(
+                path,
+                HEADER_LINE,
+                code,
+                f"the header has no '{key}'. Add it (see docs/authoring.md).",
+            )
+
+
 def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Variant | None:
     data = loaded.data
     _unknown_keys(
@@ -495,14 +514,9 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
         "variant.unknown-key",
         other=("clause", CLAUSE_KEYS),
     )
-    for key in ("variant_of", "jurisdiction", "mode"):
-        if key not in data:
-            problems.add(
-                path,
-                2,
-                "variant.missing-key",
-                f"the header has no '{key}'. Add it (see docs/authoring.md).",
-            )
+    _require_keys(
+        data, ("variant_of", "jurisdiction", "mode"), path, "variant.missing-key", problems
+    )
     clause_id = _string(data, "variant_of", path, loaded, problems, default="")
     jurisdiction = _string(data, "jurisdiction", path, loaded, problems, default="")
     mode_name = _string(data, "mode", path, loaded, problems, default="")

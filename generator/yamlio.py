@@ -93,6 +93,23 @@ _OPENED = {
 open), said in plain words: the problem itself is found lines later."""
 
 
+def read_yaml(data: bytes, path: str, problems: Problems) -> Loaded | None:
+    """A YAML file's bytes decoded and parsed; None (and a problem) when they cannot be."""
+    text = decode(data, path, problems)
+    return load_yaml(text, path, problems) if text is not None else None
+
+
+def as_mapping(loaded: Loaded | None, path: str, problems: Problems) -> Loaded | None:
+    """`loaded` if the file holds a mapping of keys to values, as every source file must; None
+    (and a problem) if it holds anything else."""
+    if loaded is not None and not isinstance(loaded.data, dict):
+        problems.add(
+            path, 1, "yaml.not-a-mapping", "the file must be a YAML mapping of keys to values."
+        )
+        return None
+    return loaded
+
+
 def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> Loaded | None:
     """Parse YAML with line numbers; None (and a problem) when it cannot be read."""
     separator = _LINE_SEPARATORS.search(text)
