@@ -140,15 +140,16 @@ class Progress:
                 self.stream.flush()
         elif now - (self._last or stage.started) >= self.interval:
             self._last = now
-            total = f" of {stage.total}" if stage.total is not None else ""
-            self._line(f"{stage.name}: {stage.done}{total} {stage.unit}")
+            if stage.total is None:
+                self._line(f"{stage.name}: {_counted(stage)}")
+            else:
+                self._line(f"{stage.name}: {stage.done} of {stage.total} {stage.unit}")
 
     def _finish(self, stage: Stage) -> None:
         if not self.report:
             return
         elapsed = time.perf_counter() - stage.started
-        unit = stage.unit[:-1] if stage.done == 1 and stage.unit.endswith("s") else stage.unit
-        line = f"{stage.name}: {stage.done} {unit} in {elapsed:.1f} s"
+        line = f"{stage.name}: {_counted(stage)} in {elapsed:.1f} s"
         if self.interactive:
             self.stream.write("\r" + line + "\x1b[K\n")
             self.stream.flush()
@@ -163,10 +164,16 @@ class Progress:
             self.stream.flush()
 
 
+def _counted(stage: Stage) -> str:
+    """The items a stage without a total has done: '1 revision', '14 commits'."""
+    unit = stage.unit[:-1] if stage.done == 1 and stage.unit.endswith("s") else stage.unit
+    return f"{stage.done} {unit}"
+
+
 def _bar(stage: Stage, now: float) -> str:
     elapsed = now - stage.started
     if not stage.total:
-        return f"{stage.name}: {stage.done} {stage.unit} {elapsed:.1f} s"
+        return f"{stage.name}: {_counted(stage)} {elapsed:.1f} s"
     filled = min(_BAR_WIDTH, _BAR_WIDTH * stage.done // stage.total)
     bar = "#" * filled + "-" * (_BAR_WIDTH - filled)
     return f"{stage.name} [{bar}] {stage.done}/{stage.total} {stage.unit} {elapsed:.1f} s"

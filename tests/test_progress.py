@@ -49,6 +49,16 @@ def test_on_a_terminal_the_stage_is_a_bar_rewritten_in_place():
     assert output.endswith("\x1b[K\n") and "\rrender: 2 pages in " in output
 
 
+def test_one_item_is_counted_in_the_singular_while_the_stage_runs_and_when_it_ends():
+    for interactive in (True, False):
+        stream = io.StringIO()
+        progress = Progress(stream, interactive=interactive, interval=0.0)
+        with progress.stage("check", unit="revisions") as stage:
+            stage.advance()
+        output = stream.getvalue()
+        assert "check: 1 revision " in output and "revisions" not in output, output
+
+
 def test_a_failed_stage_is_not_reported_but_timed():
     stream = io.StringIO()
     progress = Progress(stream, interactive=False)
