@@ -24,6 +24,7 @@ from generator.model import (
     ComposedClause,
     Document,
     Edit,
+    LinkChange,
     RedlineParagraph,
     Version,
 )
@@ -224,14 +225,46 @@ def _replace(old: Sequence[ShownBlock], new: Sequence[ShownBlock]) -> list[Redli
             continue
         result.extend(_whole(b, Edit.INSERTED) for b in new[start:match])
         after = new[match]
+        links = link_changes(block.links, after.links)
         result.append(
             RedlineParagraph(
-                prefix=after.prefix or block.prefix, segments=diff_words(block.text, after.text)
+                prefix=after.prefix or block.prefix,
+                segments=diff_words(block.text, after.text),
+                links=links,
+                restyled=not links
+                and block.text == after.text
+                and block.key[len(block.prefix) :] != after.key[len(after.prefix) :],
             )
         )
         start = match + 1
     result.extend(_whole(b, Edit.INSERTED) for b in new[start:])
     return result
+
+
+def link_changes(
+    old: Sequence[tuple[str, str]], new: Sequence[tuple[str, str]]
+) -> tuple[LinkChange, ...]:
+    """The links of a paragraph that lead elsewhere, are new or are gone, from its links in two
+    versions ((text, href) in order). With as many links in both, the n-th link is the n-th:
+    each that leads elsewhere now is one change. Otherwise a link whose address neither version
+    has as often as the other is added or gone; a link whose words alone changed is none (the
+    word diff shows it)."""
+    if len(old) == len(new):
+        return tuple(
+            LinkChange(text=text, before=before, after=after)
+            for (_, before), (text, after) in zip(old, new, strict=True)
+            if before != after
+        )
+    gone, added = list(old), []
+    for text, href in new:
+        found = next((i for i, (_, h) in enumerate(gone) if h == href), None)
+        if found is None:
+            added.append(LinkChange(text=text, before=None, after=href))
+        else:
+            del gone[found]
+    return tuple(LinkChange(text=text, before=href, after=None) for text, href in gone) + tuple(
+        added
+    )
 
 
 def _similar(old: str, new: str) -> bool:

@@ -106,6 +106,9 @@ class ShownBlock:
     """The prefix and the block's inner HTML: two blocks show the same exactly when it is equal."""
     text: str
     """Its plain text, white space folded."""
+    links: tuple[tuple[str, str], ...] = ()
+    """Its links, in order: each one's plain text and where it leads (its `href`), which its
+    plain text does not show."""
 
 
 @lru_cache(maxsize=65536)
@@ -125,6 +128,11 @@ _VOID = {"br"}
 _HEADING = re.compile(r"h([3-6])")
 
 
+def _folded(parts: list[str]) -> str:
+    """Text as a reader sees it: white space folded to single spaces, none at either end."""
+    return _SPACES.sub(" ", "".join(parts)).strip(" ")
+
+
 class _BlockReader(HTMLParser):
     """Collects `ShownBlock`s; positions come from the parser, so each key is the block's own
     inner HTML as written."""
@@ -140,6 +148,10 @@ class _BlockReader(HTMLParser):
         self.block: tuple[str, int, int] | None = None
         """The block being read: its prefix, where its inner HTML starts, and its depth."""
         self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        """The links of the block being read."""
+        self.link: tuple[str, int] | None = None
+        """The link being read: its `href`, and where its text starts in `parts`."""
 
     def _position(self) -> int:
         line, column = self.getpos()
@@ -149,6 +161,8 @@ class _BlockReader(HTMLParser):
         inner = self._position() + len(self.get_starttag_text() or "")
         if self.block is not None and tag in _BREAKS:
             self.parts.append(" ")
+        if self.block is not None and tag == "a":
+            self.link = (dict(attrs).get("href") or "", len(self.parts))
         if self.depth == 0 and tag in ("ul", "ol"):
             start = dict(attrs).get("start") or "1"
             self.list = (tag, int(start) if start.isdigit() else 1)
@@ -159,6 +173,7 @@ class _BlockReader(HTMLParser):
                 return
             self.block = (prefix, inner, self.depth)
             self.parts = [" "] if tag in _BREAKS else []
+            self.links = []
         if tag not in _VOID:
             self.depth += 1
 
@@ -166,11 +181,21 @@ class _BlockReader(HTMLParser):
         if tag in _VOID:
             return
         self.depth -= 1
+        if tag == "a" and self.link is not None:
+            href, start = self.link
+            self.links.append((_folded(self.parts[start:]), href))
+            self.link = None
         if self.block is not None and self.depth == self.block[2]:
             prefix, inner, _ = self.block
-            text = _SPACES.sub(" ", "".join(self.parts)).strip(" ")
             html_inside = self.fragment[inner : self._position()]
-            self.blocks.append(ShownBlock(prefix=prefix, key=prefix + html_inside, text=text))
+            self.blocks.append(
+                ShownBlock(
+                    prefix=prefix,
+                    key=prefix + html_inside,
+                    text=_folded(self.parts),
+                    links=tuple(self.links),
+                )
+            )
             self.block = None
         elif self.depth == 0:
             self.list = None

@@ -333,12 +333,30 @@ class Edit(enum.Enum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LinkChange:
+    """A link of a paragraph that leads somewhere else, or is new, or is gone: a change its words
+    do not show."""
+
+    text: str
+    """The words that are the link (in the newer version, unless the link is gone)."""
+    before: str | None
+    """Where it led; None if the link is new."""
+    after: str | None
+    """Where it leads; None if the link is gone."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class RedlineParagraph:
-    """One paragraph of a redline: its marker and its stretches of equal, inserted, deleted text."""
+    """One paragraph of a redline: its marker and its stretches of equal, inserted, deleted text,
+    and what changed that its words do not show."""
 
     prefix: str
     """The list marker or heading marks of the paragraph (from the newer version if both)."""
     segments: tuple[tuple[Edit, str], ...]
+    links: tuple[LinkChange, ...] = ()
+    """Its links that lead elsewhere now, are new or are gone."""
+    restyled: bool = False
+    """Its words and links are the same, and its formatting (emphasis, code) changed."""
 
     @property
     def edit(self) -> Edit:
@@ -348,8 +366,12 @@ class RedlineParagraph:
 
     @property
     def changed(self) -> bool:
-        """Whether the paragraph has any insertion or deletion."""
-        return any(edit is not Edit.EQUAL for edit, _ in self.segments)
+        """Whether the paragraph changed: an insertion, a deletion, a link or its formatting."""
+        return (
+            bool(self.links)
+            or self.restyled
+            or any(edit is not Edit.EQUAL for edit, _ in self.segments)
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

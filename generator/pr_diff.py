@@ -28,6 +28,7 @@ from generator.model import (
     Edit,
     Language,
     Policy,
+    RedlineParagraph,
 )
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE
@@ -426,9 +427,32 @@ def _paragraphs(clause: ClauseChange) -> list[str]:
         item = bool(paragraph.prefix) and not paragraph.prefix.startswith("#")
         if item and previous_item:
             out.pop()  # items of one list stay together: no blank line between them
-        out += [_prefix(paragraph.prefix) + _LIST_MARKER.sub(r"\1\\\2", text), ""]
+        text = _LIST_MARKER.sub(r"\1\\\2", text)
+        notes = "".join(f"<br>*{note}*" for note in _unseen_changes(paragraph))
+        out += [_prefix(paragraph.prefix) + text + notes, ""]
         previous_item = item
     return out
+
+
+def _unseen_changes(paragraph: RedlineParagraph) -> list[str]:
+    """What changed in a paragraph that its words do not show (see templates/_macros.html)."""
+    notes = []
+    for link in paragraph.links:
+        text, before, after = (_escape(link.text), _address(link.before), _address(link.after))
+        if link.before is None:
+            notes.append(f"New link: “{text}” leads to {after}.")
+        elif link.after is None:
+            notes.append(f"Link removed: “{text}” led to {before}.")
+        else:
+            notes.append(f"Link changed: “{text}” now leads to {after} (before: {before}).")
+    if paragraph.restyled:
+        notes.append("Formatting changed; the words are the same.")
+    return notes
+
+
+def _address(href: str | None) -> str:
+    """A link's address as code, which Markdown shows as written (never as a link)."""
+    return "`" + (href or "").replace("`", "%60") + "`"
 
 
 def _prefix(prefix: str) -> str:

@@ -10,7 +10,7 @@ from histories import DATA_MD, WHO_MD, history_of, publication
 
 from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
 from generator.markup import shown_blocks, to_html
-from generator.model import ChangeType, ComposedClause, Document, Edit
+from generator.model import ChangeType, ComposedClause, Document, Edit, LinkChange
 
 E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED  # noqa: E741 - read like the diff marks
 
@@ -271,6 +271,77 @@ def test_diff_versions_from_history_rename_edit_and_deletion(make_project):
         ((D, "your delivery address."),),
     ]
     assert [p.prefix for p in change.clauses[1].paragraphs] == ["", "- ", "- "]
+
+
+def test_a_link_that_leads_elsewhere_is_a_change_its_words_do_not_show():
+    """Where a link leads is not in the words a reader sees: the redline says where it led and
+    where it leads, instead of showing an unchanged paragraph."""
+    (paragraph,) = _redline(
+        ["Opt out [on this page](https://shop.example/old)."],
+        ["Opt out [on this page](https://shop.example/new?a=1&b=2)."],
+    )
+    assert paragraph.segments == ((E, "Opt out on this page."),)
+    assert paragraph.changed and not paragraph.restyled
+    assert paragraph.links == (
+        LinkChange(
+            text="on this page",
+            before="https://shop.example/old",
+            after="https://shop.example/new?a=1&b=2",
+        ),
+    )
+
+
+def test_links_added_and_removed_are_said_and_a_link_whose_words_changed_is_not():
+    (added,) = _redline(["See [a](https://a)."], ["See [a](https://a) and [b](https://b)."])
+    assert added.links == (LinkChange(text="b", before=None, after="https://b"),)
+    (gone,) = _redline(["See [a](https://a) or [b](https://b)."], ["See [a](https://a) or b."])
+    assert gone.links == (LinkChange(text="b", before="https://b", after=None),)
+    (reworded,) = _redline(["See [this](https://a)."], ["See [this page](https://a)."])
+    assert reworded.links == () and reworded.changed  # the word diff shows it
+
+
+def test_formatting_alone_is_a_change_and_a_new_number_alone_is_not():
+    emphasis, unchanged = _redline(
+        ["We **never** sell it.", "Same."], ["We never sell it.", "Same."]
+    )
+    assert emphasis.restyled and emphasis.changed and emphasis.links == ()
+    assert not unchanged.restyled and not unchanged.changed
+    # A list item now numbered shows its number (its marker), and no change of formatting.
+    (numbered,) = _redline(["- Ask."], ["1. Ask."])
+    assert numbered.prefix == "1. " and not numbered.restyled
+
+
+def test_a_link_that_leads_elsewhere_is_said_on_the_redline_and_in_the_pull_request(make_project):
+    project = make_project()
+    linked = WHO_MD.replace(
+        "runs this shop.", "runs this shop ([contact](https://shop.example/a))."
+    )
+    project.commit(
+        "Link the contact page",
+        {
+            "policies/clauses/who.md": linked,
+            "policies/change.yml": change_yml("Link.", "2026-01-02"),
+        },
+    )
+    project.write(
+        {
+            "policies/clauses/who.md": linked.replace("example/a", "example/b?x=1&y=2"),
+            "policies/change.yml": change_yml("New contact page.", "2026-01-03"),
+        }
+    )
+    comment = project.policy("diff")
+    assert comment.returncode == 0, comment.stderr
+    assert (
+        "<br>*Link changed: “contact” now leads to `https://shop.example/b?x=1&y=2` "
+        "(before: `https://shop.example/a`).*" in comment.stdout
+    )
+    project.commit("Move the contact page")
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/changes/3/index.html")
+    assert (
+        '<span class="policy-redline__note">Link changed: “contact” now leads to '
+        "https://shop.example/b?x=1&amp;y=2 (before: https://shop.example/a).</span>" in page
+    )
 
 
 def test_redline_page_shows_removed_clause_and_marks(make_project):

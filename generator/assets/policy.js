@@ -428,7 +428,10 @@
     var body = new DOMParser().parseFromString(html, "text/html").body;
     var blocks = [];
     function add(prefix, element) {
-      blocks.push({prefix: prefix, key: prefix + element.innerHTML, text: plainText(element)});
+      var links = Array.prototype.map.call(element.querySelectorAll("a"), function (a) {
+        return [plainText(a), a.getAttribute("href") || ""];
+      });
+      blocks.push({prefix: prefix, key: prefix + element.innerHTML, text: plainText(element), links: links});
     }
     Array.prototype.forEach.call(body.children, function (element) {
       var heading = /^H([3-6])$/.exec(element.nodeName);
@@ -444,7 +447,25 @@
   }
 
   function whole(block, edit) {
-    return {prefix: block.prefix, segments: [[edit, block.text]]};
+    return {prefix: block.prefix, segments: [[edit, block.text]], links: [], restyled: false};
+  }
+
+  /** diff.py's link_changes: the links of a paragraph that lead elsewhere, are new or are gone. */
+  function linkChanges(oldLinks, newLinks) {
+    if (oldLinks.length === newLinks.length) {
+      var changed = [];
+      newLinks.forEach(function (link, i) {
+        if (oldLinks[i][1] !== link[1]) changed.push({text: link[0], before: oldLinks[i][1], after: link[1]});
+      });
+      return changed;
+    }
+    var gone = oldLinks.slice(), added = [];
+    newLinks.forEach(function (link) {
+      var found = gone.findIndex(function (old) { return old[1] === link[1]; });
+      if (found < 0) added.push({text: link[0], before: null, after: link[1]});
+      else gone.splice(found, 1);
+    });
+    return gone.map(function (link) { return {text: link[0], before: link[1], after: null}; }).concat(added);
   }
 
   /** diff.py's diff_paragraphs: blocks aligned, then each removed block paired, in order, with the
@@ -465,8 +486,14 @@
         }
         if (match < 0) { result.push(whole(before, DELETED)); return; }
         added.slice(start, match).forEach(function (b) { result.push(whole(b, INSERTED)); });
-        var after = added[match];
-        result.push({prefix: after.prefix || before.prefix, segments: diffWords(before.text, after.text)});
+        var after = added[match], links = linkChanges(before.links, after.links);
+        result.push({
+          prefix: after.prefix || before.prefix,
+          segments: diffWords(before.text, after.text),
+          links: links,
+          restyled: !links.length && before.text === after.text &&
+            before.key.slice(before.prefix.length) !== after.key.slice(after.prefix.length),
+        });
         start = match + 1;
       });
       added.slice(start).forEach(function (b) { result.push(whole(b, INSERTED)); });
@@ -603,6 +630,13 @@
         else if (segment[0] === DELETED) p.appendChild(marked("del", strings.removed, segment[1]));
         else p.appendChild(document.createTextNode(segment[1]));
       });
+      // The notes of templates/_macros.html's unseen_changes.
+      paragraph.links.forEach(function (link) {
+        var template = link.before === null ? strings.link_added
+          : link.after === null ? strings.link_removed : strings.link_changed;
+        p.appendChild(element("span", "policy-redline__note", format(template, link)));
+      });
+      if (paragraph.restyled) p.appendChild(element("span", "policy-redline__note", strings.restyled));
       section.appendChild(p);
     });
     return section;

@@ -6,6 +6,7 @@ Here both run on the same seeded random texts, in the machine's Chromium, and mu
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import sys
 import unicodedata
@@ -97,7 +98,8 @@ def test_word_diffs_agree_with_diff_py(page: Page) -> None:
 def test_blocks_and_paragraph_diffs_agree_with_diff_py(page: Page) -> None:
     """Clause bodies in the Markdown authors write (lists numbered or not, loose or tight,
     sub-headings, emphasis, links, code, line breaks, tables), each rendered by the real pipeline:
-    both read the same blocks from the HTML and mark the same changes."""
+    both read the same blocks and links from the HTML, mark the same changes, and tell the same
+    links that lead elsewhere and the same changes of formatting alone."""
     rng = random.Random(11)
     cases = []
     for _ in range(150):
@@ -110,6 +112,9 @@ def test_blocks_and_paragraph_diffs_agree_with_diff_py(page: Page) -> None:
                 new.insert(at, _markdown_block(rng))
             elif new and kind < 0.5:
                 del new[min(at, len(new) - 1)]
+            elif new and kind < 0.7:
+                at = min(at, len(new) - 1)
+                new[at] = _restyled(rng, new[at])
             elif new:
                 at = min(at, len(new) - 1)
                 new[at] = _edited(rng, new[at], rng.choice([1, 3, 10]))
@@ -121,14 +126,36 @@ def test_blocks_and_paragraph_diffs_agree_with_diff_py(page: Page) -> None:
         })""",
         cases,
     )
+    unseen = {"links": 0, "restyled": 0}
     for case, (old_blocks, new_blocks, redline) in zip(cases, in_browser, strict=True):
         before, after = (shown_blocks(html) for html in case)
-        assert old_blocks == [dataclasses.asdict(b) for b in before], case[0]
-        assert new_blocks == [dataclasses.asdict(b) for b in after], case[1]
-        assert redline == [
-            {"prefix": p.prefix, "segments": [[e.value, t] for e, t in p.segments]}
-            for p in diff.diff_paragraphs(before, after)
-        ], case
+        assert old_blocks == [_as_json(b) for b in before], case[0]
+        assert new_blocks == [_as_json(b) for b in after], case[1]
+        want = diff.diff_paragraphs(before, after)
+        assert redline == [_as_json(p) for p in want], case
+        unseen["links"] += sum(bool(p.links) for p in want)
+        unseen["restyled"] += sum(p.restyled for p in want)
+    assert unseen["links"] > 20 and unseen["restyled"] > 10, unseen
+
+
+def _as_json(value: object) -> object:
+    """A dataclass as the script's objects are: tuples as lists, enums as their values."""
+    return json.loads(
+        json.dumps(dataclasses.asdict(value), default=lambda e: e.value)  # type: ignore[call-overload]
+    )
+
+
+def _restyled(rng: random.Random, block: str) -> str:
+    """A block whose links lead elsewhere, or whose emphasis is gone or new, words unchanged."""
+    if "example/a" in block and rng.random() < 0.5:
+        return block.replace("example/a", "example/b", 1)
+    if "**" in block and rng.random() < 0.5:
+        return block.replace("**", "")
+    words = block.split(" ")
+    at = rng.randrange(len(words))
+    if words[at].isalpha():
+        words[at] = f"*{words[at]}*"
+    return " ".join(words)
 
 
 def _markdown_block(rng: random.Random) -> str:
@@ -138,7 +165,14 @@ def _markdown_block(rng: random.Random) -> str:
         words = _text(rng, rng.choice([2, 6, 15])).split(" ")
         for at in rng.sample(range(len(words)), k=min(len(words), 2)):
             words[at] = rng.choice(
-                ["**{}**", "*{}*", "[{}](https://shop.example/a)", "`{}`", "{}"]
+                [
+                    "**{}**",
+                    "*{}*",
+                    "[{}](https://shop.example/a)",
+                    "[{}](https://shop.example/b)",
+                    "`{}`",
+                    "{}",
+                ]
             ).format(words[at].strip("*`[]_") or "x")
         return " ".join(words)
 

@@ -396,6 +396,44 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         expect(sections.locator("ins")).to_have_text("added: full ")
 
 
+def test_a_link_that_leads_elsewhere_and_new_emphasis_are_said_on_comparison_and_redline(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """Neither change is in the words: the comparison the script draws says what the redline
+    page says, each note a line of its own in the changed paragraph's margin."""
+    linked = WHO_MD.replace(
+        "runs this shop.", "runs this shop ([contact](https://shop.example/a))."
+    )
+    project = make_project({"policies/clauses/who.md": linked})
+    project.commit(
+        "The contact page moves; the list stresses the address",
+        {
+            "policies/clauses/who.md": linked.replace("example/a", "example/b"),
+            "policies/clauses/data.md": DATA_MD.replace("your delivery", "your **delivery**"),
+            "policies/change.yml": change_yml("New contact page.", "2026-01-02"),
+        },
+    )
+    notes = [
+        "Link changed: “contact” now leads to https://shop.example/b (before: "
+        "https://shop.example/a).",
+        "Formatting changed; the words are the same.",
+    ]
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(locale="en-US").new_page()
+        page.goto(f"{site.url}eu/en/changes/2/")
+        expect(page.locator(".policy-redline__note")).to_have_text(notes)
+        page.goto(f"{site.url}eu/en/compare/?from=1&to=2")
+        wait_for_compare(page)
+        result = page.locator("[data-policy-compare-result]")
+        expect(result.locator(".policy-redline__note")).to_have_text(notes)
+        # The changed paragraphs are marked in the margin, the unchanged one is not.
+        marked = result.locator(".policy-redline__paragraph").evaluate_all(
+            "ps => ps.map(p => getComputedStyle(p).borderInlineStartStyle)"
+        )
+        assert marked == ["solid", "none", "none", "solid"], marked
+        assert serious_violations(page) == []
+
+
 def test_a_link_to_one_section_of_a_comparison_lands_on_it(
     make_project: Callable[..., Project], browser: Browser
 ) -> None:
