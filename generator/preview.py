@@ -11,6 +11,7 @@ import logging
 import shutil
 import signal
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +95,10 @@ def _build(config: Any, url: str) -> None:
 
 
 def _rebuild(project_dir: Path, site_dir: str, dev_addr: str, url: str) -> None:
-    """Rebuild after an edit; on failure log why and keep the last good site."""
+    """Rebuild after an edit, and say so; on failure log why and keep the last good site."""
     from mkdocs.exceptions import MkDocsException
 
+    started = time.perf_counter()
     try:
         _build(_config(project_dir, site_dir, dev_addr), url)
     except PolicyError as error:
@@ -105,6 +107,9 @@ def _rebuild(project_dir: Path, site_dir: str, dev_addr: str, url: str) -> None:
     except MkDocsException:
         # MkDocs has logged the problems.
         log.error("The preview still shows the last version that built; fix the problems above.")
+    else:
+        # The one sign, after an edit that fixed a problem, that the preview shows it now.
+        log.info("Rebuilt in %.1f s: the preview shows your edits.", time.perf_counter() - started)
 
 
 def _interrupt(signum: int, frame: Any) -> None:  # noqa: ARG001 - signal handler's signature

@@ -121,6 +121,12 @@ def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_p
             assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.25)
         assert "runs this online shop." in (fetch(base + "global/en/") or "")
+
+        # Fixed: the preview says it shows the edits again.
+        project.write({"policies/clauses/who.md": who.replace("this shop", "this web shop")})
+        wait_for(base + "global/en/", "Example Shop Ltd. runs this web shop.", log, 60)
+        after_error = log.read_text(encoding="utf-8").rpartition("[yaml.syntax]")[2]
+        assert ": the preview shows your edits." in after_error, after_error
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
