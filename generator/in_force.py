@@ -12,12 +12,13 @@ from generator.versions import Publication
 
 def version_at(publication: Publication, jurisdiction: str, language: str, on: dt.date) -> Version:
     """The version of a document in force on a date; an error naming what exists otherwise."""
-    wanted = language.replace("_", "-").lower()
+    # Jurisdiction ids are lowercase (sources.py); language tags are the same in any case.
+    region, wanted = jurisdiction.lower(), language.replace("_", "-").lower()
     history = next(
         (
             h
             for key, h in sorted(publication.documents.items())
-            if key[0] == jurisdiction and Language(tag=key[1]).slug == wanted
+            if key[0] == region and Language(tag=key[1]).slug == wanted
         ),
         None,
     )

@@ -276,7 +276,7 @@ def test_version_at_bad_date_is_a_usage_error(announced, date):
     )
 
 
-def test_version_at_language_tag_in_any_case(make_project):
+def test_version_at_jurisdiction_and_language_tag_in_any_case(make_project):
     from histories import GERMAN, WITH_GERMAN, po
 
     project = make_project(
@@ -285,7 +285,7 @@ def test_version_at_language_tag_in_any_case(make_project):
             "locales/de_CH/LC_MESSAGES/policy.po": po(GERMAN),
         }
     )
-    for tag in ("de-CH", "de-ch", "de_CH"):
-        result = project.policy("version-at", "eu", tag, "2026-01-01")
+    for region, tag in (("eu", "de-CH"), ("eu", "de-ch"), ("eu", "de_CH"), ("EU", "DE-CH")):
+        result = project.policy("version-at", region, tag, "2026-01-01")
         assert result.returncode == 0, result.stderr
         assert result.stdout.endswith(" eu/de-ch/v/1/\n")
