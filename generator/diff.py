@@ -246,9 +246,9 @@ def link_changes(
 ) -> tuple[LinkChange, ...]:
     """The links of a paragraph that lead elsewhere, are new or are gone, from its links in two
     versions ((text, href) in order). With as many links in both, the n-th link is the n-th:
-    each that leads elsewhere now is one change. Otherwise a link whose address neither version
-    has as often as the other is added or gone; a link whose words alone changed is none (the
-    word diff shows it)."""
+    each that leads elsewhere now is one change. Otherwise each address the older paragraph has
+    more often than the newer is a link gone, and each the newer has more often a link added.
+    A link whose words alone changed is no change here: the word diff shows it."""
     if len(old) == len(new):
         return tuple(
             LinkChange(text=text, before=before, after=after)
