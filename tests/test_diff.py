@@ -339,8 +339,9 @@ def test_a_link_that_leads_elsewhere_is_said_on_the_redline_and_in_the_pull_requ
     assert project.policy("build").returncode == 0
     page = project.read("site/eu/en/changes/3/index.html")
     assert (
-        '<span class="policy-redline__note">Link changed: “contact” now leads to '
-        "https://shop.example/b?x=1&amp;y=2 (before: https://shop.example/a).</span>" in page
+        '<span class="policy-redline__note">Link changed: “<bdi>contact</bdi>” now leads to '
+        "<bdi>https://shop.example/b?x=1&amp;y=2</bdi> (before: <bdi>https://shop.example/a</bdi>)."
+        "</span>" in page
     )
 
 

@@ -634,7 +634,7 @@
       paragraph.links.forEach(function (link) {
         var template = link.before === null ? strings.link_added
           : link.after === null ? strings.link_removed : strings.link_changed;
-        p.appendChild(element("span", "policy-redline__note", format(template, link)));
+        p.appendChild(isolating(element("span", "policy-redline__note"), template, link));
       });
       if (paragraph.restyled) p.appendChild(element("span", "policy-redline__note", strings.restyled));
       section.appendChild(p);
@@ -657,6 +657,15 @@
     });
     nav.appendChild(list);
     return nav;
+  }
+
+  /** `template` with each value put in as text of its own (<bdi>), as _macros.html's
+      unseen_changes does: an address keeps its order in a right-to-left sentence. */
+  function isolating(node, template, values) {
+    template.split(/%\((\w+)\)s/).forEach(function (part, index) {
+      node.appendChild(index % 2 ? element("bdi", "", String(values[part])) : document.createTextNode(part));
+    });
+    return node;
   }
 
   function format(template, values) {

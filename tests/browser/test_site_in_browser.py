@@ -422,10 +422,19 @@ def test_a_link_that_leads_elsewhere_and_new_emphasis_are_said_on_comparison_and
         page = make(locale="en-US").new_page()
         page.goto(f"{site.url}eu/en/changes/2/")
         expect(page.locator(".policy-redline__note")).to_have_text(notes)
+        # Each address is isolated (<bdi>), so that it keeps its order in a right-to-left page.
+        on_redline = page.locator(".policy-redline__note").evaluate_all(
+            "ns => ns.map(n => n.innerHTML)"
+        )
+        assert on_redline[0].count("<bdi>") == 3, on_redline
         page.goto(f"{site.url}eu/en/compare/?from=1&to=2")
         wait_for_compare(page)
         result = page.locator("[data-policy-compare-result]")
         expect(result.locator(".policy-redline__note")).to_have_text(notes)
+        compared = result.locator(".policy-redline__note").evaluate_all(
+            "ns => ns.map(n => n.innerHTML)"
+        )
+        assert compared == on_redline
         # The changed paragraphs are marked in the margin, the unchanged one is not.
         marked = result.locator(".policy-redline__paragraph").evaluate_all(
             "ps => ps.map(p => getComputedStyle(p).borderInlineStartStyle)"
