@@ -286,9 +286,40 @@ def _check_change_note(
     compositions: dict[tuple[str, str], Composition],
     problems: Problems,
 ) -> None:
-    """A change to the source text must come with a rewritten change.yml."""
-    if files.get(CHANGE_FILE) != base.get(CHANGE_FILE):
-        return
+    """A change to the source text must come with a rewritten change.yml; a rewritten change.yml
+    with a change to the text (or to a translation), or it describes no version at all."""
+    rewritten = files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
+    changed = _changed_jurisdictions(policy, before, compositions)
+    if changed and not rewritten:
+        problems.add(
+            CHANGE_FILE,
+            1,
+            "change.not-updated",
+            f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
+            "previous change. Rewrite its summary, kind and effective date for this change.",
+        )
+    translated = any(
+        files.get(path) != base.get(path) for path in {*files, *base} if is_catalog(path)
+    )
+    if rewritten and not changed and not translated:
+        problems.warn(
+            CHANGE_FILE,
+            1,
+            CHANGE_IDLE,
+            "change.yml is rewritten, but no policy text changed: no version will carry this "
+            "note, and a version once published keeps its summary and dates. To move or withdraw "
+            "an announced change, see 'Moving an announced change' in docs/authoring.md.",
+        )
+
+
+CHANGE_IDLE = "change.describes-nothing"
+"""The code of a rewritten change.yml in a change that makes no version."""
+
+
+def _changed_jurisdictions(
+    policy: Policy, before: Policy | None, compositions: dict[tuple[str, str], Composition]
+) -> list[str]:
+    """The jurisdictions whose policy in the source language reads otherwise than in `before`."""
     changed = []
     for jurisdiction in sorted(policy.jurisdictions):
         now = compositions.get((jurisdiction, policy.source_language)) or compose(
@@ -300,11 +331,4 @@ def _check_change_note(
         then = compose(before, jurisdiction, before.source_language)
         if content_hash(now.document) != content_hash(then.document):
             changed.append(jurisdiction)
-    if changed:
-        problems.add(
-            CHANGE_FILE,
-            1,
-            "change.not-updated",
-            f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
-            "previous change. Rewrite its summary, kind and effective date for this change.",
-        )
+    return changed

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import CheckResult, check_files
+from generator.check import CHANGE_IDLE, CheckResult, check_files
 from generator.diff import diff_documents
 from generator.errors import PolicyError, Problem, Severity, fail
 from generator.history import Repository, read_folder
@@ -106,6 +106,8 @@ class SourceDiff:
     """The head's change.yml when the change rewrote it."""
     note_stale: bool
     """The source text changed but change.yml did not."""
+    note_idle: bool = False
+    """change.yml was rewritten, but no text changed: the note describes no version."""
     head_errors: tuple[Problem, ...] = ()
     base_errors: tuple[Problem, ...] = ()
     base_readable: bool = True
@@ -133,6 +135,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         deferred=_deferred(repository, head, documents) if not _errors(after) else (),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
+        note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
         head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
         base_errors=_errors(before),
         base_readable=before.policy is not None,
@@ -316,11 +319,19 @@ def render_markdown(diff: SourceDiff) -> str:
 def _note(diff: SourceDiff) -> list[str]:
     if diff.note is not None:
         note = diff.note
-        return [
+        lines = [
             f"**Change note** ({note.kind.value}, effective {note.effective.isoformat()}): "
             f"{_escape(note.summary)}",
             "",
         ]
+        if diff.note_idle:
+            lines += [
+                "**Warning:** no text changes, so no version will carry this note; a version "
+                "once published keeps its summary and dates. To move or withdraw an announced "
+                'change, see "Moving an announced change" in `docs/authoring.md`.',
+                "",
+            ]
+        return lines
     if diff.note_stale:
         return [
             f"**Warning:** the text changed but `{CHANGE_FILE}` was not rewritten; "

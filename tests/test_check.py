@@ -197,6 +197,32 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     assert project.policy("check").returncode == 0
 
 
+def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
+    """Rewriting change.yml alone (to move an announced date, say) changes no version."""
+    from histories import GERMAN, WITH_GERMAN, po
+
+    project = make_project(
+        {"policies/jurisdictions.yml": WITH_GERMAN, "locales/de/LC_MESSAGES/policy.po": po(GERMAN)}
+    )
+    project.commit("German")
+    project.write({"policies/change.yml": change_yml("First version.", "2026-02-01")})
+    january = {"SOURCE_DATE_EPOCH": "1767268800"}  # 2026-01-01 12:00 UTC
+
+    def about_the_note() -> list[str]:
+        return [p for p in problems_of(project.policy("check", env=january)) if "change." in p]
+
+    assert about_the_note() == [
+        "policies/change.yml:1: change.yml is rewritten, but no policy text changed: no version "
+        "will carry this note, and a version once published keeps its summary and dates. To "
+        "move or withdraw an announced change, see 'Moving an announced change' in "
+        "docs/authoring.md. [change.describes-nothing]"
+    ]
+    # A translation revised alone makes a version of its own, which the note describes.
+    revised = {**GERMAN, ("who-we-are", "Who we are"): "Wer wir sind, und wie"}
+    project.write({"locales/de/LC_MESSAGES/policy.po": po(revised)})
+    assert about_the_note() == []
+
+
 def test_a_new_change_note_dated_in_the_past_or_years_ahead_is_a_warning(make_project):
     # Often the previous change's date, left as it was: the version would take effect on the day
     # it is published, not on the day the note says. Or a typo in the year.

@@ -167,6 +167,20 @@ def test_diff_of_the_working_tree_warns_when_change_note_is_not_rewritten(make_p
         ]
 
 
+def test_diff_warns_when_a_change_note_describes_no_change(make_project):
+    project = make_project()
+    project.write({"policies/change.yml": change_yml("Moved to March.", "2026-03-01")})
+    result = project.policy("diff")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4:7] == [
+        "**Change note** (material, effective 2026-03-01): Moved to March.",
+        "",
+        "**Warning:** no text changes, so no version will carry this note; a version once "
+        "published keeps its summary and dates. To move or withdraw an announced change, see "
+        '"Moving an announced change" in `docs/authoring.md`.',
+    ]
+
+
 def test_diff_with_nothing_changed(make_project):
     project = make_project()
     project.commit("Docs", {"README.md": "Hello\n"})

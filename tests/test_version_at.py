@@ -289,3 +289,46 @@ def test_version_at_jurisdiction_and_language_tag_in_any_case(make_project):
         result = project.policy("version-at", region, tag, "2026-01-01")
         assert result.returncode == 0, result.stderr
         assert result.stdout.endswith(" eu/de-ch/v/1/\n")
+
+
+def test_an_announced_change_moved_to_a_later_date_as_the_authoring_guide_says(make_project):
+    """docs/authoring.md, "Moving an announced change": the text as it was, committed with a
+    note that withdraws the change, then the change again with its new date. Shoppers read the
+    old text until the new date; the withdrawn version never applies."""
+    project = make_project()
+    full_name = DATA_MD.replace("your name;", "your full name;")
+    project.commit(
+        "Announce full name for March",
+        {
+            "policies/clauses/data.md": full_name,
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml(
+                "The change announced for March is withdrawn.", "2026-01-03"
+            ),
+        },
+    )
+    project.commit(
+        "Announce it for April",
+        {
+            "policies/clauses/data.md": full_name,
+            "policies/change.yml": change_yml("Full name.", "2026-04-01"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    hashes = [v["hash"] for v in record["versions"]]
+    assert hashes[2] == hashes[0] and hashes[3] == hashes[1]  # the old text, then the new again
+    in_force = {}
+    for day in ("2026-02-15", "2026-03-01", "2026-03-31", "2026-04-01"):
+        result = project.policy("version-at", "eu", "en", day)
+        assert result.returncode == 0, result.stderr
+        in_force[day] = int(result.stdout.split()[0])
+    assert in_force == {"2026-02-15": 1, "2026-03-01": 3, "2026-03-31": 3, "2026-04-01": 4}
+    assert _badges(project.read("site/eu/en/v/index.html"))["2"] == "never"
+    assert "This version never took effect" in project.read("site/eu/en/v/2/index.html")
