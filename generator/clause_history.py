@@ -58,6 +58,14 @@ class ClauseHistory:
         earlier = [e for e in self.events if e.version.number <= number]
         return earlier[-1] if earlier else None
 
+    def text_at(self, number: int) -> tuple[str, str] | None:
+        """The clause's title and HTML in version `number`; None if that version has it not."""
+        event = self.last_change(number)
+        if event is None or event.type is ChangeType.REMOVED:
+            return None
+        clause = next(c for c in event.version.document.clauses if c.id == event.clause_id)
+        return clause.title, clause.html
+
     def ids_in(self, number: int) -> list[str]:
         """Its id in version `number`, if that version has it."""
         return [clause_id for first, last, clause_id in self.ids if first <= number <= last]

@@ -386,7 +386,7 @@ class _Renderer:
     ) -> Page:
         language = history.language
         in_force = history.in_force(self.today)
-        upcoming = _announcements(history.upcoming(self.today)) if current_page else ()
+        upcoming = _announcements(history, self.today) if current_page else ()
         events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
         # The template reads only what the page shows, never the whole history: an archived
@@ -889,6 +889,9 @@ class Announcement:
     with it. The current page announces each date once."""
 
     versions: tuple[Version, ...]
+    unchanged: bool = False
+    """The version that will apply reads as the one in force until then: the changes announced
+    for the date were withdrawn (see docs/authoring.md, "Moving an announced change")."""
 
     @property
     def applies(self) -> Version:
@@ -919,8 +922,8 @@ class Announcement:
         as it was; a redline, and the comparison its script draws, have the clause under its id
         on the page, or under that id as a former one)."""
         changing = tuple(v for v in self.versions if history.change_in(v.number))
-        if not changing:
-            return None
+        if not changing or history.text_at(self.before) == history.text_at(self.applies.number):
+            return None  # unchanged, or changed and changed back before the date
         if len(changing) == 1:
             return ClauseAhead(self.date, f"changes/{changing[0].number}/#{anchor}")
         return ClauseAhead(self.date, f"{self.changes}#{anchor}")
@@ -935,11 +938,15 @@ class ClauseAhead:
     changes: str
 
 
-def _announcements(upcoming: list[Version]) -> tuple[Announcement, ...]:
+def _announcements(history: DocumentHistory, today: dt.date) -> tuple[Announcement, ...]:
     """The upcoming versions by the date they take effect (dates never go back)."""
-    return tuple(
-        Announcement(tuple(group)) for _, group in groupby(upcoming, attrgetter("in_force_from"))
-    )
+    announced = []
+    for _, group in groupby(history.upcoming(today), attrgetter("in_force_from")):
+        versions = tuple(group)
+        until = versions[0].number - 1  # the version in force until then, if any
+        unchanged = until > 0 and history.versions[until - 1].hash == versions[-1].hash
+        announced.append(Announcement(versions, unchanged))
+    return tuple(announced)
 
 
 @dataclass(frozen=True)

@@ -332,3 +332,45 @@ def test_an_announced_change_moved_to_a_later_date_as_the_authoring_guide_says(m
     assert in_force == {"2026-02-15": 1, "2026-03-01": 3, "2026-03-31": 3, "2026-04-01": 4}
     assert _badges(project.read("site/eu/en/v/index.html"))["2"] == "never"
     assert "This version never took effect" in project.read("site/eu/en/v/2/index.html")
+    # Until March, the page in force says the change for March is withdrawn, and announces April.
+    page = _text(project.read("site/eu/en/index.html"))
+    assert (
+        "The change announced for March 1, 2026 is withdrawn Full name. The change announced for "
+        "March is withdrawn. The policy in force stays as it is." in page
+    )
+    assert "An updated policy takes effect on April 1, 2026 Full name. See what changes" in page
+    assert "This section changes on April 1, 2026" in page
+    assert "changes on March 1" not in page
+
+
+def test_a_section_changed_and_changed_back_before_its_date_is_not_announced(make_project):
+    """Two changes announced for one date, the second undoing part of the first: the page in
+    force announces only the sections that read otherwise on that date."""
+    project = make_project()
+    project.commit(
+        "Announce two changes",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/clauses/who.md": BASE_FILES["policies/clauses/who.md"].replace(
+                "runs this shop", "runs this online shop"
+            ),
+            "policies/change.yml": change_yml("Full name, online shop.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Keep the name as it is",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("We keep asking for your name only.", "2026-03-01"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/index.html")
+    assert "An updated policy takes effect on March 1, 2026" in _text(page)
+    announced = re.findall(r'<a href="([^"]+)">This section changes on ', page)
+    assert announced == ["changes/2/#who-we-are"]
+
+
+def _text(page: str) -> str:
+    """A page's words, tags and runs of white space each one space."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
