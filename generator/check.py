@@ -286,15 +286,15 @@ def _check_change_note(
     compositions: dict[tuple[str, str], Composition],
     problems: Problems,
 ) -> None:
-    """A change to the source text must come with a rewritten change.yml; a rewritten change.yml
-    with a change to the text (or to a translation), or it describes no version at all."""
+    """A change to the source text must come with a rewritten change.yml; and a rewritten
+    change.yml with a change to the text or to a translation, or it describes no version."""
     rewritten = files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
     changed = _changed_jurisdictions(policy, before, compositions)
     if changed and not rewritten:
         problems.add(
             CHANGE_FILE,
             1,
-            "change.not-updated",
+            CHANGE_NOT_UPDATED,
             f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
             "previous change. Rewrite its summary, kind and effective date for this change.",
         )
@@ -312,6 +312,8 @@ def _check_change_note(
         )
 
 
+CHANGE_NOT_UPDATED = "change.not-updated"
+"""The code of a text change whose change.yml still describes the change before it."""
 CHANGE_IDLE = "change.describes-nothing"
 """The code of a rewritten change.yml in a change that makes no version."""
 

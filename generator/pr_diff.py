@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.check import CHANGE_IDLE, CheckResult, check_files
+from generator.check import CHANGE_IDLE, CHANGE_NOT_UPDATED, CheckResult, check_files
 from generator.diff import diff_documents
 from generator.errors import PolicyError, Problem, Severity, fail
 from generator.history import Repository, read_folder
@@ -37,7 +37,6 @@ from generator.versions import content_hash, derive_versions
 MAX_LENGTH = 60_000
 """GitHub refuses comments over 65,536 characters; redlines past this length are left out."""
 WORKTREE = "the working tree"
-_NOTE_NOT_UPDATED = "change.not-updated"
 
 
 class DocumentState(enum.Enum):
@@ -134,9 +133,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         documents=documents,
         deferred=_deferred(repository, head, documents) if not _errors(after) else (),
         note=after.policy.change if after.policy is not None and note_changed else None,
-        note_stale=any(p.code == _NOTE_NOT_UPDATED for p in after.problems),
+        note_stale=any(p.code == CHANGE_NOT_UPDATED for p in after.problems),
         note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
-        head_errors=tuple(p for p in _errors(after) if p.code != _NOTE_NOT_UPDATED),
+        head_errors=tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED),
         base_errors=_errors(before),
         base_readable=before.policy is not None,
     )
