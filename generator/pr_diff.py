@@ -92,6 +92,9 @@ class Deferred:
     """What the change note says."""
     in_force_from: dt.date
     """When they take effect."""
+    withdraws: bool = False
+    """They read as the versions in force until then: they withdraw the change announced for
+    that date (see docs/authoring.md, "Moving an announced change")."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,17 +162,27 @@ def _deferred(
     publication = derive_versions(revisions) if revisions else None
     if publication is None:
         return ()
-    later: dict[tuple[dt.date, dt.date], list[str]] = {}
+    later: dict[tuple[dt.date, dt.date, bool], list[str]] = {}
     for history in publication.documents.values():
         version = history.latest
         key = _document_key(*history.key)
         if key not in new or version.commit != revisions[-1].commit:
             continue
         if version.in_force_from > max(version.effective, version.date.date()):
-            later.setdefault((version.effective, version.in_force_from), []).append(key)
+            # The versions announced for the same day, and the one in force until then.
+            first = min(
+                v.number for v in history.versions if v.in_force_from == version.in_force_from
+            )
+            withdraws = first > 1 and history.versions[first - 2].hash == version.hash
+            later.setdefault((version.effective, version.in_force_from, withdraws), []).append(key)
     return tuple(
-        Deferred(documents=tuple(sorted(keys)), effective=effective, in_force_from=in_force_from)
-        for (effective, in_force_from), keys in sorted(later.items())
+        Deferred(
+            documents=tuple(sorted(keys)),
+            effective=effective,
+            in_force_from=in_force_from,
+            withdraws=withdraws,
+        )
+        for (effective, in_force_from, withdraws), keys in sorted(later.items())
     )
 
 
@@ -344,6 +357,15 @@ def _later(deferred: tuple[Deferred, ...]) -> list[str]:
     lines = []
     for late in deferred:
         keys = ", ".join(f"`{key}`" for key in late.documents)
+        if late.withdraws:
+            lines += [
+                f"**Withdraws the change announced for {late.in_force_from.isoformat()}:** "
+                f"{keys} read{'s' if len(late.documents) == 1 else ''} as before that change, "
+                f"so nothing changes on {late.in_force_from.isoformat()}; the announced "
+                f"version{'' if len(late.documents) == 1 else 's'} will never apply.",
+                "",
+            ]
+            continue
         lines += [
             f"**Takes effect later than the change note says:** {keys} "
             f"{'takes' if len(late.documents) == 1 else 'take'} effect on "

@@ -376,3 +376,31 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     project.git("reset", "-q", "--soft", "HEAD~1")
     draft = project.policy("diff")
     assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
+
+
+def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
+    """The first step of "Moving an announced change" (docs/authoring.md): the text as it was,
+    with a note that withdraws the change. Its versions take effect on the announced date, and
+    read as the versions in force: the comment says that nothing changes on that date."""
+    project = make_project()
+    project.commit(
+        "Announce full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("The change for June is withdrawn.", "2026-01-05"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "**Withdraws the change announced for 2026-06-01:** `eu/en`, `global/en` read as before "
+        "that change, so nothing changes on 2026-06-01; the announced versions will never apply.\n"
+    ) in result.stdout
+    assert "later than the change note says" not in result.stdout
