@@ -147,8 +147,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
 def _deferred(
     repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
 ) -> tuple[Deferred, ...]:
-    """The new versions the head makes that take effect later than their change note says,
-    from the history up to the head (none in a shallow clone, whose history is cut short)."""
+    """The new versions the head makes that take effect later than their change note says, or
+    that withdraw a change announced for the day they take effect, from the history up to the
+    head (none in a shallow clone, whose history is cut short)."""
     new = {d.key for d in documents if d.state in _NEW_VERSION}
     if not new:
         return ()
@@ -168,12 +169,11 @@ def _deferred(
         key = _document_key(*history.key)
         if key not in new or version.commit != revisions[-1].commit:
             continue
-        if version.in_force_from > max(version.effective, version.date.date()):
-            # The versions announced for the same day, and the one in force until then.
-            first = min(
-                v.number for v in history.versions if v.in_force_from == version.in_force_from
-            )
-            withdraws = first > 1 and history.versions[first - 2].hash == version.hash
+        # The first version that takes effect on the same day; the one before it is in force
+        # until then.
+        first = min(v.number for v in history.versions if v.in_force_from == version.in_force_from)
+        withdraws = 1 < first < version.number and history.versions[first - 2].hash == version.hash
+        if withdraws or version.in_force_from > max(version.effective, version.date.date()):
             later.setdefault((version.effective, version.in_force_from, withdraws), []).append(key)
     return tuple(
         Deferred(

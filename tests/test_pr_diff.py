@@ -404,3 +404,8 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
         "that change, so nothing changes on 2026-06-01; the announced versions will never apply.\n"
     ) in result.stdout
     assert "later than the change note says" not in result.stdout
+    # The same from the working tree, with a note dated the announced day.
+    project.git("reset", "-q", "--soft", "HEAD~1")
+    project.write({"policies/change.yml": change_yml("Withdrawn.", "2026-06-01")})
+    draft = project.policy("diff")
+    assert "**Withdraws the change announced for 2026-06-01:** `eu/en`, `global/en`" in draft.stdout
