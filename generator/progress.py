@@ -165,7 +165,7 @@ class Progress:
 
 
 def _counted(stage: Stage) -> str:
-    """The items a stage without a total has done: '1 revision', '14 commits'."""
+    """The items a stage has done, counted: '1 revision', '14 commits'."""
     unit = stage.unit[:-1] if stage.done == 1 and stage.unit.endswith("s") else stage.unit
     return f"{stage.done} {unit}"
 
