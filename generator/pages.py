@@ -940,13 +940,11 @@ class ClauseAhead:
 
 def _announcements(history: DocumentHistory, today: dt.date) -> tuple[Announcement, ...]:
     """The upcoming versions by the date they take effect (dates never go back)."""
-    announced = []
-    for _, group in groupby(history.upcoming(today), attrgetter("in_force_from")):
-        versions = tuple(group)
-        until = versions[0].number - 1  # the version in force until then, if any
-        unchanged = until > 0 and history.versions[until - 1].hash == versions[-1].hash
-        announced.append(Announcement(versions, unchanged))
-    return tuple(announced)
+    return tuple(
+        Announcement(versions, unchanged=history.withdraws(versions[-1]))
+        for _, group in groupby(history.upcoming(today), attrgetter("in_force_from"))
+        if (versions := tuple(group))
+    )
 
 
 @dataclass(frozen=True)

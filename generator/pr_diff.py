@@ -169,10 +169,7 @@ def _deferred(
         key = _document_key(*history.key)
         if key not in new or version.commit != revisions[-1].commit:
             continue
-        # The first version that takes effect on the same day; the one before it is in force
-        # until then.
-        first = min(v.number for v in history.versions if v.in_force_from == version.in_force_from)
-        withdraws = 1 < first < version.number and history.versions[first - 2].hash == version.hash
+        withdraws = history.withdraws(version)
         if withdraws or version.in_force_from > max(version.effective, version.date.date()):
             later.setdefault((version.effective, version.in_force_from, withdraws), []).append(key)
     return tuple(

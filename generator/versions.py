@@ -122,6 +122,13 @@ class DocumentHistory:
         current = self.in_force(on)
         return [v for v in self.versions if v.number > current.number]
 
+    def withdraws(self, version: Version) -> bool:
+        """Whether `version` reads as the version in force until the day it takes effect, other
+        versions having been announced for that day: it withdraws their change, and nothing
+        changes on that day (see docs/authoring.md, "Moving an announced change")."""
+        first = min(v.number for v in self.versions if v.in_force_from == version.in_force_from)
+        return 1 < first < version.number and self.versions[first - 2].hash == version.hash
+
 
 @dataclass(frozen=True, kw_only=True)
 class Publication:

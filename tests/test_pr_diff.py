@@ -347,14 +347,7 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     """A change announced for June 1st, then one the note dates January 5th: the second
     cannot apply before the first, so its versions take effect on June 1st, and the comment
     says so, since the note does not."""
-    project = make_project()
-    project.commit(
-        "Announce full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
-        },
-    )
+    project = _announcing_full_name_for_june(make_project)
     first = project.policy("diff", "HEAD~1", "HEAD")
     assert first.returncode == 0, first.stderr
     assert "later than the change note says" not in first.stdout
@@ -382,14 +375,7 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     """The first step of "Moving an announced change" (docs/authoring.md): the text as it was,
     with a note that withdraws the change. Its versions take effect on the announced date, and
     read as the versions in force: the comment says that nothing changes on that date."""
-    project = make_project()
-    project.commit(
-        "Announce full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
-        },
-    )
+    project = _announcing_full_name_for_june(make_project)
     project.commit(
         "Withdraw it",
         {
@@ -409,3 +395,16 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     project.write({"policies/change.yml": change_yml("Withdrawn.", "2026-06-01")})
     draft = project.policy("diff")
     assert "**Withdraws the change announced for 2026-06-01:** `eu/en`, `global/en`" in draft.stdout
+
+
+def _announcing_full_name_for_june(make_project) -> Project:
+    """A project whose last commit announces asking for the full name from 2026-06-01."""
+    project = make_project()
+    project.commit(
+        "Announce full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
+        },
+    )
+    return project
