@@ -23,6 +23,7 @@ them, so that rendering and framing overlap instead of following each other.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -119,9 +120,16 @@ def code_fingerprint(packages: tuple[str, ...]) -> str:
     )
 
 
+UNKEYED = frozenset({"modified"})
+"""The fields of a page its cache key leaves out: its date is in no framed page, only in the
+sitemaps, written from this build's pages, and it can change when nothing the page shows
+does (a version taking effect dates every page about the whole document, the comparison page
+too, which shows no version's standing: see `DocumentHistory.changed_on`)."""
+
+
 def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
     """The cache key of a page: everything of it that reaches the framed output (its body by
-    the body's sha256)."""
+    the body's sha256), every field but those `UNKEYED`."""
     meta = json.dumps(
         {
             "url": page.url,
@@ -460,6 +468,8 @@ class PageStore:
         """Every page's address, in the site's order."""
         self.alternates: dict[str, tuple[tuple[str, str], ...]] = {}
         """The languages of each page that has several, by its address (`Page.alternates`)."""
+        self.modified: dict[str, dt.date] = {}
+        """The day each page last changed, by its address (`Page.modified`)."""
         self._workers: dict[int, Forked[list[str]]] = {}
         """The processes that sorted the pages, by the spool they write; they may still be
         rendering bodies."""
@@ -701,6 +711,8 @@ class PageStore:
         self.urls.append(page.url)
         if page.alternates:
             self.alternates[page.url] = page.alternates
+        if page.modified is not None:
+            self.modified[page.url] = page.modified
         if pinned is not None:
             self.reused.append((page.url, pinned))
         else:

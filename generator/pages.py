@@ -71,6 +71,9 @@ class Page:
     """The navigation's entries in the page's language: the chooser (`chooser_name`), then each
     region, named by its jurisdiction, in `jurisdiction_order` (the navigation is one for every
     page; each page names its entries)."""
+    modified: dt.date | None = None
+    """The last day what the page says changed (see `DocumentHistory.changed_on`): its date in
+    the sitemaps."""
 
     @property
     def src_uri(self) -> str:
@@ -307,6 +310,12 @@ class _Renderer:
             html=html,
             language=self.policy.source_language,
             feed="feed.xml",
+            modified=max(
+                day
+                for h in self.publication.documents.values()
+                for day in (h.versions[0].date.date(), h.retired_on)
+                if day is not None
+            ),
             **self._frame(self.policy.source_language),
         )
 
@@ -400,7 +409,7 @@ class _Renderer:
             version=version,
             current_page=current_page,
             standing=history.standing(version, self.today).value,
-            retired=history.retired,
+            retired=history.retired_on,
             can_compare=len(history.versions) > 1,
             sections=[
                 self._section(
@@ -431,6 +440,7 @@ class _Renderer:
             alternates=self._alternates(history, url if current_page else None),
             feed=document_url(*history.key) + "feed.xml",
             searchable=current_page,
+            modified=history.changed_on(self.today, None if current_page else version),
             **self._frame(history.language),
         )
 
@@ -463,6 +473,7 @@ class _Renderer:
             alternates=self._alternates(history, suffix),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
+            modified=history.changed_on(self.today),
             **self._frame(history.language),
         )
 
@@ -494,6 +505,7 @@ class _Renderer:
             toc=tuple(_toc_entry(c.clause_id, c.title) for c in change.clauses),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
+            modified=version.date.date(),  # what changed in it stays as it was
             **self._frame(history.language),
         )
 

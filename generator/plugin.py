@@ -18,6 +18,7 @@ report, and the benchmark, tell it from MkDocs' own.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import logging
@@ -430,7 +431,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             store.alternates if store else {},
             self._folders,
             self._site_url,
-            get_build_date(),
+            store.modified if store else {},
+            dt.date.fromisoformat(get_build_date()),
         )
         _write_texts(site_dir, written)
         index = site_dir / sitemaps.INDEX

@@ -59,6 +59,7 @@ def document_record(publication: Publication, history: DocumentHistory) -> dict[
         "in_force": in_force.number if in_force else None,
         "latest": history.latest.number,
         "retired": history.retired,
+        "retired_on": history.retired_on.isoformat() if history.retired_on else None,
         "translation_lag": None
         if lag is None
         else {

@@ -12,6 +12,10 @@ and would ask for a file that does not exist in every other language's folder at
 view. The one `<link rel="alternate">` a page keeps is its
 document's feed, beside which that script finds the document's own sitemap.
 
+Each page is dated (`lastmod`) by the last day what it says changed (`Page.modified`), each
+sitemap by its newest page: a new version leaves the pages of the versions before it as they
+were dated, and a search engine need not fetch them again.
+
 One sitemap per document also keeps each under the protocol's limit of 50,000 addresses, however
 many jurisdictions, languages and versions the policy grows to.
 
@@ -20,6 +24,7 @@ Sitemaps give absolute addresses only: without the site's address they list noth
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
@@ -39,31 +44,38 @@ def sitemaps(
     alternates: Mapping[str, tuple[tuple[str, str], ...]],
     folders: Iterable[str],
     site_url: str | None,
-    date: str,
+    modified: Mapping[str, dt.date],
+    date: dt.date,
 ) -> dict[str, str]:
     """Every sitemap's text by its path in the site, the index first.
 
     `urls` are the site's pages in its order, `alternates` the (language tag, url) of each page
     in every language it has, the page's own included, `folders` the documents' folders
-    (`eu/de/`), all relative to the site root; `date` is each page's `lastmod`."""
+    (`eu/de/`), all relative to the site root; `modified` the day each page last changed, and
+    `date` that of a page it does not date (the build's)."""
     folders = set(folders)
     grouped: dict[str, list[str]] = {folder: [] for folder in sorted(folders)}
     root: list[str] = []
+    dates: dict[str, dt.date] = {}
     for url in urls:
         folder = document_folder(url)
         (grouped[folder] if folder in folders else root).append(url)
+        dates[url] = modified.get(url, date)
     files = {ROOT_PAGES: root} | {folder + INDEX: pages for folder, pages in grouped.items()}
     index = [
         f"<sitemap><loc>{escape(site_address(site_url, path))}</loc>"
-        f"<lastmod>{date}</lastmod></sitemap>"
-        for path in files
+        f"<lastmod>{max((dates[url] for url in pages), default=date)}</lastmod></sitemap>"
+        for path, pages in files.items()
         if site_url
     ]
     return {INDEX: _document("sitemapindex", _NAMESPACES, index)} | {
         path: _document(
             "urlset",
             _WITH_LINKS,
-            [_entry(url, _languages(url, alternates, folders), site_url, date) for url in pages],
+            [
+                _entry(url, _languages(url, alternates, folders), site_url, dates[url])
+                for url in pages
+            ],
         )
         for path, pages in files.items()
     }
@@ -81,7 +93,7 @@ def _languages(
 
 
 def _entry(
-    url: str, languages: tuple[tuple[str, str], ...], site_url: str | None, date: str
+    url: str, languages: tuple[tuple[str, str], ...], site_url: str | None, date: dt.date
 ) -> str:
     if not site_url:
         return ""

@@ -66,6 +66,9 @@ class Lag:
     fuzzy: int
     since: dt.datetime
     """When the source version the translation lags behind was published."""
+    began: dt.datetime
+    """When the translation began to lag: the commit since which its pages say so (`since`
+    moves on with each newer source version)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,13 +79,19 @@ class DocumentHistory:
     language: str
     versions: tuple[Version, ...]
     lag: Lag | None = None
-    retired: bool = False
-    """The newest policy no longer publishes this document; its pages stay, marked as such."""
+    retired_on: dt.date | None = None
+    """The day of the commit after which the policy no longer published this document (its
+    pages stay, marked as such); None while the newest policy publishes it."""
 
     @property
     def key(self) -> tuple[str, str]:
         """(jurisdiction, language)."""
         return (self.jurisdiction, self.language)
+
+    @property
+    def retired(self) -> bool:
+        """Whether the newest policy no longer publishes this document."""
+        return self.retired_on is not None
 
     @property
     def latest(self) -> Version:
@@ -121,6 +130,30 @@ class DocumentHistory:
         """Versions announced but not yet in force on a date."""
         current = self.in_force(on)
         return [v for v in self.versions if v.number > current.number]
+
+    def changed_on(self, on: dt.date, version: Version | None = None) -> dt.date:
+        """The last day, up to `on`, on which what the site says about `version` changed, or
+        about the document when None: the day a version was published, the day one took effect
+        (which ends the one before), the day one was replaced before it took effect, the day a
+        translation began to lag behind its source, and the day the document was retired. The
+        sitemaps date each page by it (`lastmod`); a change of the site's own words or design
+        does not count."""
+        if version is None:
+            published = [v.date.date() for v in self.versions]
+            later = [v.in_force_from for v in self.versions]
+            if self.lag is not None:
+                later.append(self.lag.began.date())
+        else:
+            published = [version.date.date()]
+            later = [version.in_force_from]
+            if version.number < len(self.versions):
+                following = self.versions[version.number]
+                later.append(following.in_force_from)
+                if following.in_force_from == version.in_force_from:  # it never applies
+                    later.append(following.date.date())
+        if self.retired_on is not None:
+            later.append(self.retired_on)
+        return max(published + [day for day in later if day <= on])
 
     def withdraws(self, version: Version) -> bool:
         """Whether `version` reads as the version in force until the day it takes effect, other
@@ -373,6 +406,9 @@ class _Builder:
         self._composer = Composer(self._catalogs)
         self._reported: set[tuple[str, bytes]] = set()
         self._clauses: dict[ComposedClause, ComposedClause] = {}
+        self.retired_on: dict[tuple[str, str], dt.date] = {}
+        """The documents published before and not by the newest policy, by the day of the first
+        commit that no longer published them."""
         self._last_note: bytes | None = None
         """change.yml as the last accepted revision had it: a note is new when it differs, so a
         note rewritten in a commit that was skipped as invalid still describes the commit that
@@ -413,6 +449,12 @@ class _Builder:
             self.problems.warn(
                 CHANGE_FILE, None, "version.undescribed", _undescribed(revision, undescribed)
             )
+        published = set(policy.documents())
+        self.retired_on = {
+            key: self.retired_on.get(key, revision.date.date())
+            for key in self.versions
+            if key not in published
+        }
 
     def part_state(self) -> _Builder:
         """This state as a part of a shared walk other than the first sends it back: without
@@ -436,6 +478,8 @@ class _Builder:
                 merged.versions.setdefault(key, versions)
             for key, lag in part.lags.items():
                 merged.lags.setdefault(key, lag)
+            for key, day in part.retired_on.items():
+                merged.retired_on.setdefault(key, day)
             for key, composition in part.compositions.items():
                 merged.compositions.setdefault(key, composition)
             merged.problems.extend(part.problems)
@@ -463,7 +507,7 @@ class _Builder:
                 language=key[1],
                 versions=tuple(versions),
                 lag=self.lags.get(key) if key in current else None,
-                retired=key not in current,
+                retired_on=self.retired_on.get(key),
             )
             for key, versions in sorted(self.versions.items())
             if versions
@@ -593,12 +637,14 @@ class _Builder:
         source = sources[-1]
         if not composition.complete:
             covered = history[-1].source_version if history else 0
+            lagging = self.lags.get(key)
             self.lags[key] = Lag(
                 source_version=source.number,
                 translated_version=covered,
                 missing=len(composition.missing),
                 fuzzy=len(composition.fuzzy),
                 since=source.date,
+                began=lagging.began if lagging else revision.date,
             )
             return
         self.lags[key] = None

@@ -165,6 +165,26 @@ def test_archive_says_until_when_each_version_applied(make_project):
     assert [until for _, _, until in expected] == ["–", "2026-03-15", "2026-02-01"]
 
 
+def test_a_retired_document_stays_published_and_says_since_when(make_project):
+    project = make_project()
+    project.commit(
+        "No separate EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-02"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    notice = "This document has not been maintained since January 2, 2026."
+    for page in ("eu/en/index.html", "eu/en/v/1/index.html"):
+        assert notice in project.read(f"site/{page}"), page
+    assert "maintained" not in project.read("site/global/en/index.html")
+    eu = json.loads(project.read("site/eu/en/versions.json"))
+    world = json.loads(project.read("site/global/en/versions.json"))
+    assert (eu["retired"], eu["retired_on"]) == (True, "2026-01-02")
+    assert (world["retired"], world["retired_on"]) == (False, None)
+
+
 def test_mkdocs_build_works_directly(make_project):
     import subprocess
     import sys

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import os
+import re
 import subprocess
 import sys
 import time
@@ -87,16 +88,35 @@ def test_same_commit_builds_byte_identical_sites_anywhere_anytime(make_project, 
     assert [p for p in a if a[p] != c[p]] == []
 
 
-def test_mkdocs_dates_come_from_the_newest_commit_not_the_clock(make_project):
+def test_dates_come_from_the_history_not_the_clock(make_project):
+    """The sitemaps date each page by the commits that changed what it says, and the index's
+    gzip header by the newest commit."""
     project = _history(make_project)
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     result = project.policy("build", env=env)
     assert result.returncode == 0, result.stderr
     sitemap = project.read("site/sitemap.xml")
-    assert sitemap.count("<lastmod>2026-01-03</lastmod>") == sitemap.count("<sitemap>") > 2
-    pages = project.read("site/eu/en/sitemap.xml")
-    assert f"<loc>{SITE_URL}eu/en/</loc>" in pages
-    assert pages.count("<lastmod>2026-01-03</lastmod>") == pages.count("<url>") > 5
+    assert _dates(sitemap, "sitemap") == {
+        "sitemap-chooser.xml": "2026-01-01",  # the documents it lists were all published then
+        # German lags behind since the second commit; the third leaves its pages as they were.
+        "eu/de/sitemap.xml": "2026-01-02",
+        "eu/en/sitemap.xml": "2026-01-03",
+        "global/de/sitemap.xml": "2026-01-02",
+        "global/en/sitemap.xml": "2026-01-03",
+    }
+    assert _dates(project.read("site/eu/en/sitemap.xml"), "url") == {
+        "eu/en/": "2026-01-03",
+        "eu/en/changes/": "2026-01-03",
+        "eu/en/v/": "2026-01-03",
+        "eu/en/compare/": "2026-01-03",
+        "eu/en/history/": "2026-01-03",
+        "eu/en/v/1/": "2026-01-01",
+        # Version 3 replaced version 2 before its effective date: version 2 never applies.
+        "eu/en/v/2/": "2026-01-03",
+        "eu/en/changes/2/": "2026-01-02",
+        "eu/en/v/3/": "2026-01-03",
+        "eu/en/changes/3/": "2026-01-03",
+    }
     compressed = (project.root / "site/sitemap.xml.gz").read_bytes()
     committed = dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC).timestamp()  # the newest commit's time
     assert int.from_bytes(compressed[4:8], "little") == committed
@@ -121,3 +141,9 @@ def test_source_date_epoch_sets_today_for_the_effective_dates(make_project):
     page = project.read("site/eu/en/index.html")
     assert "An updated policy takes effect on" not in page
     assert "<dd>3</dd>" in page
+
+
+def _dates(sitemap: str, entry: str) -> dict[str, str]:
+    """The `lastmod` of each `<url>` or `<sitemap>` of a sitemap, by its address in the site."""
+    found = re.findall(rf"<{entry}><loc>([^<]*)</loc><lastmod>([^<]*)</lastmod>", sitemap)
+    return {loc.removeprefix(SITE_URL): lastmod for loc, lastmod in found}

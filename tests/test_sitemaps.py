@@ -3,7 +3,9 @@ with an index at the root; and no page points the theme's script at a sitemap th
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -124,7 +126,7 @@ def test_the_index_is_also_written_compressed(built):
 
 
 def test_without_the_sites_address_the_sitemaps_list_nothing():
-    written = sitemaps(["", "eu/en/", "eu/en/v/1/"], {}, ["eu/en/"], None, "2026-01-02")
+    written = sitemaps(["", "eu/en/", "eu/en/v/1/"], {}, ["eu/en/"], None, {}, dt.date(2026, 1, 2))
     assert set(written) == {"sitemap.xml", "sitemap-chooser.xml", "eu/en/sitemap.xml"}
     for text in written.values():
         root = ET.fromstring(text)
@@ -137,7 +139,8 @@ def test_addresses_are_escaped_and_a_single_language_lists_no_alternates():
         {"a&b/en/": (("en", "a&b/en/"),)},
         ["a&b/en/"],
         "https://shop.example",
-        "2026-01-02",
+        {},
+        dt.date(2026, 1, 2),
     )
     urlset = ET.fromstring(written["a&b/en/sitemap.xml"])
     assert [loc.text for loc in urlset.findall("s:url/s:loc", NS)] == [
@@ -150,3 +153,67 @@ def test_addresses_are_escaped_and_a_single_language_lists_no_alternates():
         "https://shop.example/sitemap-chooser.xml",
         "https://shop.example/a&b/en/sitemap.xml",
     ]
+
+
+def test_a_page_is_dated_by_the_last_day_what_it_says_changed(make_project):
+    """A new version leaves the dates of the pages before it; a version taking effect dates the
+    pages whose standing it changes, from that day on; retiring a document dates all its pages."""
+    project = make_project()
+    project.commit(
+        "Full name, announced for June",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-06-01"),
+        },
+    )
+    project.commit(
+        "No separate EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-03"),
+        },
+    )
+    clock = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    july = {"SOURCE_DATE_EPOCH": str(int(dt.datetime(2026, 7, 1, tzinfo=dt.UTC).timestamp()))}
+    dates = {}
+    for when, env in (("today", clock), ("july", {**clock, **july})):
+        result = project.policy("build", "--site-url", SITE_URL, env=env)
+        assert result.returncode == 0, result.stderr
+        dates[when] = {
+            entry.findtext("s:loc", namespaces=NS).removeprefix(SITE_URL): entry.findtext(
+                "s:lastmod", namespaces=NS
+            )
+            for folder in ("global/en/", "eu/en/")
+            for entry in ET.parse(project.root / "site" / folder / "sitemap.xml").findall(
+                "s:url", NS
+            )
+        }
+    assert {page: dates["today"][page] for page in ("global/en/", "global/en/v/1/")} == {
+        "global/en/": "2026-01-02",  # it announces version 2
+        "global/en/v/1/": "2026-01-01",
+    }
+    assert (
+        dates["today"]["global/en/v/2/"] == dates["today"]["global/en/changes/2/"] == "2026-01-02"
+    )
+    assert dates["july"] == dates["today"] | {
+        "global/en/": "2026-06-01",
+        "global/en/changes/": "2026-06-01",
+        "global/en/v/": "2026-06-01",
+        "global/en/compare/": "2026-06-01",
+        "global/en/history/": "2026-06-01",
+        "global/en/v/1/": "2026-06-01",  # no longer in force
+        "global/en/v/2/": "2026-06-01",  # in force
+        "eu/en/v/1/": "2026-06-01",
+        "eu/en/v/2/": "2026-06-01",
+        "eu/en/": "2026-06-01",
+        "eu/en/changes/": "2026-06-01",
+        "eu/en/v/": "2026-06-01",
+        "eu/en/compare/": "2026-06-01",
+        "eu/en/history/": "2026-06-01",
+    }
+    # What changed in a version stays as it was: its redline keeps its date.
+    assert dates["july"]["global/en/changes/2/"] == "2026-01-02"
+    eu_today = {page: day for page, day in dates["today"].items() if page.startswith("eu/")}
+    # Retired that day: every page of the document but the redline says so.
+    assert eu_today == dict.fromkeys(eu_today, "2026-01-03") | {"eu/en/changes/2/": "2026-01-02"}
+    assert len(eu_today) == 8

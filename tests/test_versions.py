@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
-from conftest import change_yml
+from conftest import JURISDICTIONS_YML, change_yml
 from histories import (
     DATA_MD,
     EU_VARIANT,
@@ -351,6 +351,30 @@ def test_versions_lagging_translation_keeps_its_last_complete_version(make_proje
     assert de.latest.date == dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC)
 
 
+def test_versions_a_translation_lagging_further_lags_since_the_same_day(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Clearer wording",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("Write to", "E-mail"),
+            "policies/change.yml": change_yml("Clearer.", "2026-01-03", "editorial"),
+        },
+    )
+    de = history_of(publication(project), "eu", "de")
+    assert de.lag is not None
+    assert (de.lag.source_version, de.lag.translated_version, de.lag.missing) == (3, 1, 2)
+    # Its pages say that it lags since the first change it lacks, whatever came after.
+    assert (de.lag.began.day, de.lag.since.day) == (2, 3)
+    assert de.changed_on(dt.date(2026, 1, 3)) == dt.date(2026, 1, 2)
+
+
 def test_versions_language_added_later_starts_at_version_one(make_project):
     project = make_project()
     project.commit(
@@ -425,6 +449,15 @@ def test_versions_fix_to_an_announced_text_cannot_bring_it_forward(make_project)
     # Version 2 is superseded on the day it would apply, so it is never in force.
     assert eu.in_force(dt.date(2026, 3, 1)).number == 3
     assert eu.in_force(dt.date(2026, 2, 28)).number == 1
+    # What the site says of each changed when it was published, when version 3 said version 2
+    # would never apply, and when version 3 took effect (and version 1 ended).
+    for day, expected in (
+        (dt.date(2026, 1, 3), ["2026-01-01", "2026-01-03", "2026-01-03", "2026-01-03"]),
+        (dt.date(2026, 2, 28), ["2026-01-01", "2026-01-03", "2026-01-03", "2026-01-03"]),
+        (dt.date(2026, 3, 1), ["2026-03-01", "2026-03-01", "2026-03-01", "2026-03-01"]),
+    ):
+        changed = [eu.changed_on(day, v).isoformat() for v in eu.versions]
+        assert [*changed, eu.changed_on(day).isoformat()] == expected, day
 
 
 def test_versions_history_up_to_a_revision(make_project):
@@ -449,7 +482,17 @@ def test_versions_retired_document_keeps_its_versions(make_project):
             "policies/change.yml": change_yml("No separate EU policy.", "2026-01-02"),
         },
     )
+    project.commit("Wording", {"policies/clauses/who.md": WHO_MD.replace("Write", "Send")})
     result = publication(project)
-    assert history_of(result, "eu").retired
+    assert history_of(result, "eu").retired_on == dt.date(2026, 1, 2)
     assert listing(history_of(result, "eu")) == [(1, "First version.")]
+    assert history_of(result, "eu").changed_on(dt.date(2026, 1, 3)) == dt.date(2026, 1, 2)
     assert not history_of(result, "global").retired
+    project.commit(
+        "A separate EU policy again",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML,
+            "policies/change.yml": change_yml("Back.", "2026-01-04"),
+        },
+    )
+    assert history_of(publication(project), "eu").retired_on is None
