@@ -578,7 +578,7 @@ def _nav(publication: Publication) -> tuple:
     entries = []
     for jid in jurisdiction_order(publication):
         languages = sorted(
-            (lang for j, lang in publication.documents if j == jid),
+            (lang for (j, lang), h in publication.documents.items() if j == jid and not h.retired),
             key=lambda t, jid=jid: language_order(policy, jid, t),
         )
         entries.append(

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from functools import partial
 
 from generator.interface import interface_translations, long_date
-from generator.model import ChangeKind, Version
+from generator.model import ChangeKind, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, Publication
 
@@ -37,17 +37,21 @@ def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]
 def _document_feed(publication: Publication, history: DocumentHistory, site_url: str) -> bytes:
     gettext = interface_translations(history.language).gettext
     base = document_url(*history.key)
-    lag_dates = [history.lag.since] if history.lag else []
+    notices = [history.lag.since] if history.lag else []  # the entries that are no version
+    if history.retired_since is not None:
+        notices.append(history.retired_since)
     feed = _feed(
         feed_id=_id(publication, history.jurisdiction, history.language),
         title=f"{publication.title_in(history.language)} · "
         f"{_document_name(publication, *history.key)}",
-        updated=max([v.date for v in history.versions] + lag_dates),
+        updated=max([v.date for v in history.versions] + notices),
         self_url=site_address(site_url, base + "feed.xml"),
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
     entries = [(v, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
+    if history.retired_since is not None:
+        feed.append(_retirement(publication, history, history.retired_since, site_url, gettext))
     if history.lag is not None:
         source = publication.policy.source_language
         lag = ET.Element("entry")
@@ -63,7 +67,7 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
             ),
         )
         _text(lag, "title", gettext("A newer version exists"))
-        _text(lag, "updated", _stamp(history.lag.since))
+        _text(lag, "updated", utc_stamp(history.lag.since))
         _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
         _text(
             lag,
@@ -78,6 +82,33 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
     for _, entry in sorted(entries, key=lambda pair: -pair[0].number):
         feed.append(entry)
     return _serialize(feed)
+
+
+def _retirement(
+    publication: Publication,
+    history: DocumentHistory,
+    retired_since: dt.datetime,
+    site_url: str,
+    gettext,  # noqa: ANN001
+) -> ET.Element:
+    """The entry that tells a retired document's followers that it is no longer maintained, and
+    sends them where they choose the policy that applies to them."""
+    since = utc_stamp(retired_since)
+    entry = ET.Element("entry")
+    _text(entry, "id", _id(publication, history.jurisdiction, history.language, "retired", since))
+    _text(entry, "title", gettext("This document is no longer maintained"))
+    _text(entry, "updated", since)
+    _link(entry, site_address(site_url, ""), "alternate", "text/html")
+    _text(
+        entry,
+        "summary",
+        gettext(
+            "This policy is no longer published for this region and language. Its versions stay "
+            "available as they were; choose your region and language to read the policy that "
+            "applies to you."
+        ),
+    )
+    return entry
 
 
 def _root_feed(publication: Publication, site_url: str) -> bytes:
@@ -114,7 +145,7 @@ def _feed(
     feed = ET.Element("feed", attributes)
     _text(feed, "id", feed_id)
     _text(feed, "title", title)
-    _text(feed, "updated", _stamp(updated))
+    _text(feed, "updated", utc_stamp(updated))
     author = ET.SubElement(feed, "author")
     _text(author, "name", title)
     _link(feed, self_url, "self", "application/atom+xml")
@@ -132,8 +163,8 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     label = gettext("Material change") if material else gettext("Editorial change")
     title = gettext("Version %(number)s") % {"number": version.number}
     _text(entry, "title", f"{title} ({label})")
-    _text(entry, "published", _stamp(version.date))
-    _text(entry, "updated", _stamp(version.date))
+    _text(entry, "published", utc_stamp(version.date))
+    _text(entry, "updated", utc_stamp(version.date))
     target = f"{base}changes/{version.number}/" if version.number > 1 else f"{base}v/1/"
     _link(entry, site_address(site_url, target), "alternate", "text/html")
     _link(entry, site_address(site_url, f"{base}v/{version.number}/"), "related", "text/html")
@@ -186,10 +217,6 @@ def _first_namespace(publication: Publication) -> uuid.UUID:
         key=lambda v: (v.date, v.commit),
     )
     return uuid.uuid5(_NAMESPACE, first.commit or publication.policy.title)
-
-
-def _stamp(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

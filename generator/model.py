@@ -293,6 +293,11 @@ class Version:
         return (self.jurisdiction, self.language)
 
 
+def utc_stamp(when: dt.datetime) -> str:
+    """A commit's date as the feeds and records give it: RFC 3339, in UTC, to the second."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Standing(enum.Enum):
     """Where a version stands on a date (see `DocumentHistory.standing`)."""
 

@@ -208,16 +208,14 @@ def chooser_name(language: str) -> str:
 
 
 def jurisdiction_order(publication: Publication) -> list[str]:
-    """The jurisdictions that have documents, in the order the chooser, the switchers and the
-    navigation list them: those that extend none first, then the others, then any the policy no
-    longer has (an archived document's), each group by id."""
+    """The regions a shopper chooses from: the jurisdictions the policy publishes documents for,
+    in the order the chooser, the switchers and the navigation list them, those that extend
+    none first, then the others, each group by id. A retired document's region is not one of
+    them unless the policy still publishes it in another language: the chooser lists retired
+    documents apart."""
     jurisdictions = publication.policy.jurisdictions
-
-    def rank(jid: str) -> tuple[bool, bool, str]:
-        listed = jurisdictions.get(jid)
-        return (listed is None, listed is not None and listed.extends is not None, jid)
-
-    return sorted({jid for jid, _ in publication.documents}, key=rank)
+    published = {jid for (jid, _), h in publication.documents.items() if not h.retired}
+    return sorted(published, key=lambda jid: (jurisdictions[jid].extends is not None, jid))
 
 
 def language_order(policy: Policy, jurisdiction: str, language: str) -> tuple[int, str]:
@@ -286,9 +284,11 @@ class _Renderer:
     def chooser(self) -> Page:
         groups = []
         for jid in jurisdiction_order(self.publication):
-            docs = [h for h in self.publication.documents.values() if h.jurisdiction == jid]
-            if not docs:
-                continue
+            docs = [
+                h
+                for h in self.publication.documents.values()
+                if h.jurisdiction == jid and not h.retired
+            ]
             groups.append(
                 {
                     "id": jid,
@@ -303,7 +303,22 @@ class _Renderer:
                     ],
                 }
             )
-        html = self._render("chooser.html", "", self.policy.source_language, groups=groups)
+        # Listed apart, where the chooser's script never looks: the policy no longer publishes
+        # them, so no browser is offered one.
+        retired = [
+            {
+                "language": _language(h.language),
+                "url": document_url(*h.key),
+                "region": self._jurisdiction_name(h.jurisdiction),
+            }
+            for h in sorted(
+                (h for h in self.publication.documents.values() if h.retired),
+                key=lambda h: (h.jurisdiction, self._language_order(h)),
+            )
+        ]
+        html = self._render(
+            "chooser.html", "", self.policy.source_language, groups=groups, retired=retired
+        )
         return Page(
             url="",
             title=self.policy.title,
@@ -311,11 +326,11 @@ class _Renderer:
             language=self.policy.source_language,
             feed="feed.xml",
             modified=max(
-                day
+                when
                 for h in self.publication.documents.values()
-                for day in (h.versions[0].date.date(), h.retired_on)
-                if day is not None
-            ),
+                for when in (h.versions[0].date, h.retired_since)
+                if when is not None
+            ).date(),
             **self._frame(self.policy.source_language),
         )
 
@@ -409,7 +424,7 @@ class _Renderer:
             version=version,
             current_page=current_page,
             standing=history.standing(version, self.today).value,
-            retired=history.retired_on,
+            retired=history.retired_since,
             can_compare=len(history.versions) > 1,
             sections=[
                 self._section(
@@ -526,6 +541,8 @@ class _Renderer:
                     h.language == language,
                 )
                 for h in self._siblings(history.jurisdiction)
+                # A maintained document offers no translation that is not.
+                if history.retired or not h.retired
             ],
             "jurisdictions": [
                 _choice(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
-from generator.model import Version
+from generator.model import Version, utc_stamp
 from generator.pages import SiteFile, document_url
 from generator.versions import DocumentHistory, Publication, document_json
 
@@ -59,7 +59,7 @@ def document_record(publication: Publication, history: DocumentHistory) -> dict[
         "in_force": in_force.number if in_force else None,
         "latest": history.latest.number,
         "retired": history.retired,
-        "retired_on": history.retired_on.isoformat() if history.retired_on else None,
+        "retired_since": utc_stamp(history.retired_since) if history.retired_since else None,
         "translation_lag": None
         if lag is None
         else {
@@ -79,7 +79,7 @@ def _version_record(history: DocumentHistory, version: Version) -> dict[str, Any
         "number": version.number,
         "hash": f"sha256:{version.hash}",
         "commit": version.commit,
-        "published": version.date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "published": utc_stamp(version.date),
         "effective": version.effective.isoformat(),
         "in_force_from": version.in_force_from.isoformat(),
         "in_force_until": later[0].in_force_from.isoformat() if later else None,

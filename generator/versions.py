@@ -79,8 +79,8 @@ class DocumentHistory:
     language: str
     versions: tuple[Version, ...]
     lag: Lag | None = None
-    retired_on: dt.date | None = None
-    """The day of the commit after which the policy no longer published this document (its
+    retired_since: dt.datetime | None = None
+    """When the commit after which the policy no longer published this document landed (its
     pages stay, marked as such); None while the newest policy publishes it."""
 
     @property
@@ -91,7 +91,7 @@ class DocumentHistory:
     @property
     def retired(self) -> bool:
         """Whether the newest policy no longer publishes this document."""
-        return self.retired_on is not None
+        return self.retired_since is not None
 
     @property
     def latest(self) -> Version:
@@ -151,8 +151,8 @@ class DocumentHistory:
                 later.append(following.in_force_from)
                 if following.in_force_from == version.in_force_from:  # it never applies
                     later.append(following.date.date())
-        if self.retired_on is not None:
-            later.append(self.retired_on)
+        if self.retired_since is not None:
+            later.append(self.retired_since.date())
         return max(published + [day for day in later if day <= on])
 
     def withdraws(self, version: Version) -> bool:
@@ -178,11 +178,18 @@ class Publication:
     compositions: dict[tuple[str, str], Composition] = field(default_factory=dict)
     """The head revision's documents as composed, by (jurisdiction, language): its check need
     not compose them again."""
+    former_names: dict[str, str] = field(default_factory=dict)
+    """The name of each jurisdiction the newest policy no longer has, as the last policy that
+    had it named it: its retired documents' region."""
 
     def jurisdiction_name(self, jurisdiction_id: str, language: str) -> str:
         """A jurisdiction's name in a language: its reviewed translation, else the source name."""
         jurisdiction = self.policy.jurisdictions.get(jurisdiction_id)
-        name = jurisdiction.name if jurisdiction else jurisdiction_id
+        name = (
+            jurisdiction.name
+            if jurisdiction
+            else self.former_names.get(jurisdiction_id, jurisdiction_id)
+        )
         return self._translated(language, JURISDICTION_CONTEXT, name)
 
     def title_in(self, language: str) -> str:
@@ -406,8 +413,10 @@ class _Builder:
         self._composer = Composer(self._catalogs)
         self._reported: set[tuple[str, bytes]] = set()
         self._clauses: dict[ComposedClause, ComposedClause] = {}
-        self.retired_on: dict[tuple[str, str], dt.date] = {}
-        """The documents published before and not by the newest policy, by the day of the first
+        self.names: dict[str, str] = {}
+        """Every jurisdiction's name, as the last policy that had it named it."""
+        self.retired_since: dict[tuple[str, str], dt.datetime] = {}
+        """The documents published before and not by the newest policy, by the date of the first
         commit that no longer published them."""
         self._last_note: bytes | None = None
         """change.yml as the last accepted revision had it: a note is new when it differs, so a
@@ -449,9 +458,10 @@ class _Builder:
             self.problems.warn(
                 CHANGE_FILE, None, "version.undescribed", _undescribed(revision, undescribed)
             )
+        self.names.update((jid, j.name) for jid, j in policy.jurisdictions.items())
         published = set(policy.documents())
-        self.retired_on = {
-            key: self.retired_on.get(key, revision.date.date())
+        self.retired_since = {
+            key: self.retired_since.get(key, revision.date)
             for key in self.versions
             if key not in published
         }
@@ -478,8 +488,10 @@ class _Builder:
                 merged.versions.setdefault(key, versions)
             for key, lag in part.lags.items():
                 merged.lags.setdefault(key, lag)
-            for key, day in part.retired_on.items():
-                merged.retired_on.setdefault(key, day)
+            for key, since in part.retired_since.items():
+                merged.retired_since.setdefault(key, since)
+            for jid, name in part.names.items():
+                merged.names.setdefault(jid, name)
             for key, composition in part.compositions.items():
                 merged.compositions.setdefault(key, composition)
             merged.problems.extend(part.problems)
@@ -507,7 +519,7 @@ class _Builder:
                 language=key[1],
                 versions=tuple(versions),
                 lag=self.lags.get(key) if key in current else None,
-                retired_on=self.retired_on.get(key),
+                retired_since=self.retired_since.get(key),
             )
             for key, versions in sorted(self.versions.items())
             if versions
@@ -526,6 +538,11 @@ class _Builder:
             problems=list(self.problems),
             translations=translations,
             compositions=self.compositions,
+            former_names={
+                jid: name
+                for jid, name in self.names.items()
+                if jid not in self.policy.jurisdictions
+            },
         )
 
     def _compose_all(

@@ -6,6 +6,9 @@ import json
 import re
 
 from conftest import BASE_FILES, change_yml
+from histories import GERMAN, WITH_GERMAN, po
+
+DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
 EU_VARIANT = """\
 ---
@@ -181,8 +184,36 @@ def test_a_retired_document_stays_published_and_says_since_when(make_project):
     assert "maintained" not in project.read("site/global/en/index.html")
     eu = json.loads(project.read("site/eu/en/versions.json"))
     world = json.loads(project.read("site/global/en/versions.json"))
-    assert (eu["retired"], eu["retired_on"]) == (True, "2026-01-02")
-    assert (world["retired"], world["retired_on"]) == (False, None)
+    assert (eu["retired"], eu["retired_since"]) == (True, "2026-01-02T12:00:00Z")
+    assert (world["retired"], world["retired_since"]) == (False, None)
+
+
+def test_a_maintained_policy_offers_no_retired_translation(make_project):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "No German in the EU",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN.replace(
+                "extends: global\n  languages: [en, de]", "extends: global\n  languages: [en]"
+            ),
+            "policies/change.yml": change_yml("The EU policy is in English only.", "2026-01-02"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+
+    def languages(page: str, label: str = "Language") -> list[str]:
+        """The languages the page's language menu offers (none: it has no menu)."""
+        html = project.read(f"site/{page}")
+        start = f'class="policy-switcher__label">{label}<'
+        if start not in html:
+            return []
+        menu = html[html.index(start) :]
+        return re.findall(r'hreflang="([\w-]+)"', menu[: menu.index("</details>")])
+
+    assert languages("global/en/changes/index.html") == ["en", "de"]
+    assert languages("eu/en/changes/index.html") == []  # English alone: no menu
+    # The retired German document still leads to the English one, which is maintained.
+    assert languages("eu/de/changes/index.html", "Sprache") == ["en", "de"]
 
 
 def test_mkdocs_build_works_directly(make_project):

@@ -126,6 +126,31 @@ def test_feed_of_a_lagging_translation_says_so(built):
     ]
 
 
+def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
+    built.commit(
+        "No separate EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, de]\n",
+            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-04"),
+        },
+    )
+    assert built.policy("build").returncode == 0
+    for path, title in (
+        ("eu/en/feed.xml", "This document is no longer maintained"),
+        ("eu/de/feed.xml", "Dieses Dokument wird nicht mehr gepflegt"),
+    ):
+        feed = _parse(built, path)
+        assert feed.feed.updated == "2026-01-04T12:00:00Z", path
+        retired, *versions = feed.entries
+        assert (retired.title, retired.updated) == (title, "2026-01-04T12:00:00Z")
+        assert [link.href for link in retired.links] == [f"{HOST}/"]  # the chooser
+        assert _target(built, retired.links[0].href).is_file()
+        assert retired.id not in {e.id for e in versions}
+        # A retired translation is not said to lag behind: it is no longer published at all.
+        assert [e.title for e in versions][-1].startswith("Version 1")
+    assert "no longer" not in (built.root / "site/global/en/feed.xml").read_text()
+
+
 def test_root_feed_has_every_change_of_every_document(built):
     feed = _parse(built, "feed.xml")
     assert feed.feed.title == "Privacy policy"

@@ -484,9 +484,12 @@ def test_versions_retired_document_keeps_its_versions(make_project):
     )
     project.commit("Wording", {"policies/clauses/who.md": WHO_MD.replace("Write", "Send")})
     result = publication(project)
-    assert history_of(result, "eu").retired_on == dt.date(2026, 1, 2)
+    assert history_of(result, "eu").retired_since == dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
     assert listing(history_of(result, "eu")) == [(1, "First version.")]
     assert history_of(result, "eu").changed_on(dt.date(2026, 1, 3)) == dt.date(2026, 1, 2)
+    # Its region keeps the name the last policy that had it gave it.
+    assert result.former_names == {"eu": "European Union"}
+    assert result.jurisdiction_name("eu", "en") == "European Union"
     assert not history_of(result, "global").retired
     project.commit(
         "A separate EU policy again",
@@ -495,4 +498,4 @@ def test_versions_retired_document_keeps_its_versions(make_project):
             "policies/change.yml": change_yml("Back.", "2026-01-04"),
         },
     )
-    assert history_of(publication(project), "eu").retired_on is None
+    assert history_of(publication(project), "eu").retired_since is None

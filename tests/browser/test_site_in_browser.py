@@ -234,6 +234,34 @@ def test_chooser_works_without_javascript(
     page.wait_for_url(site.url + "eu/fr/")
 
 
+def test_a_retired_region_is_listed_apart_and_never_offered(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """The EU's policy is retired: a browser in Germany reading English is offered the worldwide
+    policy, which is the one that now applies there, not the EU's; that stays reachable, set
+    apart, and out of the menu."""
+    project = make_project()
+    project.commit(
+        "No separate EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-02"),
+        },
+    )
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(locale="en-DE").new_page()
+        page.goto(site.url)
+        expect(page.locator(".policy-suggestion__link")).to_have_attribute("href", "global/en/")
+        expect(page.locator("[data-policy-chooser] a")).to_have_count(1)
+        retired = page.get_by_role("region", name="No longer maintained")
+        expect(retired.get_by_role("link")).to_have_text("European Union · English")
+        expect(page.get_by_role("navigation").get_by_text("European Union")).to_have_count(0)
+        assert serious_violations(page) == []
+        retired.get_by_role("link").click()
+        page.wait_for_url(site.url + "eu/en/")
+        expect(page.get_by_text("This document has not been maintained since")).to_be_visible()
+
+
 # Switchers -------------------------------------------------------------------------------------
 
 
