@@ -276,7 +276,7 @@ def _name(policy: Policy | None, jurisdiction: str) -> str | None:
 
 _STATE_LABEL = {
     DocumentState.ADDED: "new document",
-    DocumentState.REMOVED: "no longer published",
+    DocumentState.REMOVED: "retired: its pages stay, marked as no longer maintained",
     DocumentState.CHANGED: "new version",
     DocumentState.COMPLETED: "translation complete again: new version",
     DocumentState.LAGGING: "translation incomplete",

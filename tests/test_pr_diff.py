@@ -219,7 +219,10 @@ def test_diff_removed_jurisdiction(make_project):
         },
     )
     result = project.policy("diff", "HEAD~1", "HEAD")
-    assert "| `eu/en` European Union | no longer published | – |" in result.stdout
+    assert (
+        "| `eu/en` European Union | retired: its pages stay, marked as no longer maintained | – |"
+        in result.stdout
+    )
     assert "1 other document unchanged." in result.stdout
 
 
