@@ -371,15 +371,28 @@ def _clauses_and_variants(
 
 HEADER_LINE = 2
 """The line a clause file's YAML header begins on, after the opening '---'."""
+_LINK = re.compile(r"[\w./ +~-]{1,255}\.md")
+"""What git stores for a symbolic link to a clause file: the path it points to, on one line
+without an end (a check reads a link in the working tree the same way); only a path of
+printable characters is quoted back."""
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
     """A clause file's YAML header, its body, and the line the body begins on; a ValueError that
     says what is wrong when the file does not begin with a header between two '---' lines."""
     if not text.startswith("---\n"):
+        link = _LINK.fullmatch(text)
         raise ValueError(
             "a clause file must start with a '---' line, then its YAML header, then "
             "another '---' line."
+            + (
+                f" It holds only '{link.group(0)}': a symbolic link, which git keeps as the "
+                "path it points to, never the clause. One clause file serves every jurisdiction "
+                "its 'jurisdictions' list names, and a variant changes it for one (see "
+                "docs/authoring.md)."
+                if link
+                else ""
+            )
         )
     end = text.find("\n---\n", 3)
     if end < 0 and text.endswith("\n---"):

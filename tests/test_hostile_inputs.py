@@ -921,6 +921,23 @@ def test_symlinked_sources_are_read_as_links_never_followed(make_project, tmp_pa
     assert build.stderr.splitlines() == expected
 
 
+def test_a_clause_linked_to_another_says_what_a_link_is_to_git(make_project):
+    """A link to a clause, made to share it, is the path it points to for git: the error says so,
+    and how one clause serves several jurisdictions; a target that is no plain path (here with
+    a terminal escape) is not quoted back."""
+    project = make_project()
+    (project.root / "policies/clauses/who-eu.md").symlink_to("who.md")
+    (project.root / "policies/clauses/odd.md").symlink_to("\x1b[31mred.md")
+    check = project.policy("check")
+    assert check.returncode == 1
+    odd, linked, _ = check.stderr.splitlines()
+    assert linked.startswith("policies/clauses/who-eu.md:1: a clause file must start with")
+    assert "It holds only 'who.md': a symbolic link, which git keeps as the path" in linked
+    assert "'jurisdictions' list" in linked
+    assert odd.startswith("policies/clauses/odd.md:1: ") and "It holds only" not in odd
+    assert "\x1b" not in check.stderr
+
+
 @pytest.mark.parametrize(
     "command",
     [
