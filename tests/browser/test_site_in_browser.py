@@ -257,6 +257,7 @@ def test_a_retired_region_is_listed_apart_and_never_offered(
         expect(retired.get_by_role("link")).to_have_text("European Union · English")
         expect(page.get_by_role("navigation").get_by_text("European Union")).to_have_count(0)
         assert serious_violations(page) == []
+        shot(page, "desktop-chooser-retired")
         retired.get_by_role("link").click()
         page.wait_for_url(site.url + "eu/en/")
         expect(page.get_by_text("This document has not been maintained since")).to_be_visible()
