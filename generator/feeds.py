@@ -112,25 +112,38 @@ def _retirement(
 
 
 def _root_feed(publication: Publication, site_url: str) -> bytes:
-    versions = [v for h in publication.documents.values() for v in h.versions]
+    """Every version of every document, and every document the policy stopped publishing, newest
+    first: the same entries as the documents' own feeds."""
+    events: list[tuple[tuple[dt.datetime, str, str, int], DocumentHistory, Version | None]] = [
+        ((v.date, v.jurisdiction, v.language, v.number), h, v)
+        for h in publication.documents.values()
+        for v in h.versions
+    ]
+    events += [
+        ((h.retired_since, h.jurisdiction, h.language, len(h.versions) + 1), h, None)
+        for h in publication.documents.values()
+        if h.retired_since is not None
+    ]
+    events.sort(key=lambda event: event[0], reverse=True)
     feed = _feed(
         feed_id=_id(publication, "all"),
         title=publication.policy.title,
-        updated=max(v.date for v in versions),
+        updated=events[0][0][0],
         self_url=site_address(site_url, "feed.xml"),
         page_url=site_address(site_url, ""),
         language=publication.policy.source_language,
     )
-    order = sorted(
-        versions, key=lambda v: (v.date, v.jurisdiction, v.language, v.number), reverse=True
-    )
-    for version in order:
-        gettext = interface_translations(version.language).gettext
-        entry = _entry_for(publication, version, site_url, gettext)
+    for (when, *_), history, version in events:
+        gettext = interface_translations(history.language).gettext
+        entry = (
+            _entry_for(publication, version, site_url, gettext)
+            if version is not None
+            else _retirement(publication, history, when, site_url, gettext)
+        )
         # One feed mixes every document: say which one each entry is about.
         title = entry.find("title")
-        title.text = f"{_document_name(publication, *version.key)} · {title.text}"
-        entry.set("{http://www.w3.org/XML/1998/namespace}lang", version.language)
+        title.text = f"{_document_name(publication, *history.key)} · {title.text}"
+        entry.set("{http://www.w3.org/XML/1998/namespace}lang", history.language)
         feed.append(entry)
     return _serialize(feed)
 

@@ -149,6 +149,15 @@ def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
         # A retired translation is not said to lag behind: it is no longer published at all.
         assert [e.title for e in versions][-1].startswith("Version 1")
     assert "no longer" not in (built.root / "site/global/en/feed.xml").read_text()
+    # The feed of every change says it too, about each document, first, as the newest change.
+    root = _parse(built, "feed.xml")
+    assert [(e.title, e.updated) for e in root.entries[:3]] == [
+        ("European Union (en) · This document is no longer maintained", "2026-01-04T12:00:00Z"),
+        ("European Union (de) · Dieses Dokument wird nicht mehr gepflegt", "2026-01-04T12:00:00Z"),
+        ("Worldwide (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
+    ]
+    assert root.feed.updated == "2026-01-04T12:00:00Z"
+    assert root.entries[0].id == _parse(built, "eu/en/feed.xml").entries[0].id
 
 
 def test_root_feed_has_every_change_of_every_document(built):
