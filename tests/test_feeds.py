@@ -131,7 +131,6 @@ def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
         "No separate EU policy",
         {
             "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, de]\n",
-            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-04"),
         },
     )
     assert built.policy("build").returncode == 0

@@ -170,7 +170,6 @@ def test_a_page_is_dated_by_the_last_day_what_it_says_changed(make_project):
         "No separate EU policy",
         {
             "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
-            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-03"),
         },
     )
     clock = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}

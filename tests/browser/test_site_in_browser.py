@@ -245,7 +245,6 @@ def test_a_retired_region_is_listed_apart_and_never_offered(
         "No separate EU policy",
         {
             "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
-            "policies/change.yml": change_yml("The EU reads the worldwide policy.", "2026-01-02"),
         },
     )
     with served(project) as site, contexts(browser, site) as make:
