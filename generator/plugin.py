@@ -165,7 +165,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self.site = site_outline(publication)
         # The site's name is the policy's title (policies/site.yml), translated on each page.
         config.site_name = _site_name_html(publication.policy.title)
-        self._not_found = not_found_words(publication.documents, publication.policy.source_language)
+        # A retired document has no policy in force to lead to: its readers get the chooser.
+        self._not_found = not_found_words(
+            [key for key, history in publication.documents.items() if not history.retired],
+            publication.policy.source_language,
+        )
         site_url = self._options.site_url if self._options else (config.site_url or "")
         self._files = site_files(publication, site_url)
         self._site_url = site_url or None

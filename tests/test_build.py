@@ -184,6 +184,10 @@ def test_a_retired_document_stays_published_and_says_since_when(make_project):
     for page in ("eu/en/index.html", "eu/en/v/1/index.html"):
         assert notice in project.read(f"site/{page}"), page
     assert "maintained" not in project.read("site/global/en/index.html")
+    # The error page leads a reader of a missing address under it to the chooser only.
+    error_page = project.read("site/404.html")
+    assert 'data-policy-document="global/en/"' in error_page
+    assert 'data-policy-document="eu/en/"' not in error_page
     eu = json.loads(project.read("site/eu/en/versions.json"))
     world = json.loads(project.read("site/global/en/versions.json"))
     assert (eu["retired"], eu["retired_since"]) == (True, "2026-01-02T12:00:00Z")
