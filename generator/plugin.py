@@ -648,7 +648,9 @@ def _languages(publication: Any) -> list[str]:
 
 def _in_nav(page: Page) -> bool:
     """The chooser and each document's current page are in the navigation; the rest (change
-    logs, archives, versions, redlines) are reached from those pages."""
+    logs, archives, versions, redlines) are reached from those pages. A retired document's
+    current page is out of the navigation but counted in: framed anew at each build, as a page
+    in it is, which is safe and costs a few pages."""
     return page.url.count("/") <= 2
 
 
