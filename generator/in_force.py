@@ -30,6 +30,18 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             "version.unknown-document",
             f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
         )
+    retired = history.retired_since.date() if history.retired_since else None
+    if retired is not None and retired <= on:
+        last = history.in_force(on)
+        raise fail(
+            "",
+            None,
+            "version.not-in-force",
+            f"no version of {document_url(*history.key).rstrip('/')} was in force on "
+            f"{on.isoformat()}: the policy stopped publishing it on {retired.isoformat()}. "
+            f"Its last version, {last.number}, applied from {last.in_force_from.isoformat()} "
+            "until then.",
+        )
     if history.applying(on) is None:
         # Version 1 may never apply: replaced on its first day by the version that does.
         first = history.in_force(on)

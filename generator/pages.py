@@ -358,6 +358,7 @@ class _Renderer:
                 "archive.html",
                 t.gettext("All versions"),
                 standings=self._standings(history),
+                until={v.number: history.until(v) for v in history.versions},
                 versions=newest_first,
             ),
             # Any two versions, compared in the browser from the published v/<n>/document.json

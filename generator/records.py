@@ -74,7 +74,6 @@ def document_record(publication: Publication, history: DocumentHistory) -> dict[
 
 def _version_record(history: DocumentHistory, version: Version) -> dict[str, Any]:
     base = document_url(*history.key)
-    later = history.versions[version.number :]
     return {
         "number": version.number,
         "hash": f"sha256:{version.hash}",
@@ -82,7 +81,7 @@ def _version_record(history: DocumentHistory, version: Version) -> dict[str, Any
         "published": utc_stamp(version.date),
         "effective": version.effective.isoformat(),
         "in_force_from": version.in_force_from.isoformat(),
-        "in_force_until": later[0].in_force_from.isoformat() if later else None,
+        "in_force_until": until.isoformat() if (until := history.until(version)) else None,
         "kind": version.kind.value,
         "summary": version.summary,
         "summary_language": version.summary_language,

@@ -100,14 +100,25 @@ class DocumentHistory:
 
     def in_force(self, on: dt.date) -> Version:
         """The version that applies on a date; before any applies, the one that will apply first
-        (a version superseded on its own first day never applies)."""
+        (a version superseded on its own first day never applies); once the document is
+        retired, the last that applied."""
         first = self.versions[0].in_force_from
         applying = [v for v in self.versions if v.in_force_from <= max(on, first)]
         return applying[-1]
 
     def applying(self, on: dt.date) -> Version | None:
-        """The version that applies on a date; None before any does."""
-        return None if self.not_yet_in_force(on) else self.in_force(on)
+        """The version that applies on a date; None before any does, and from the day the
+        document was retired."""
+        retired = self.retired_since is not None and self.retired_since.date() <= on
+        return None if self.not_yet_in_force(on) or retired else self.in_force(on)
+
+    def until(self, version: Version) -> dt.date | None:
+        """The first day `version` no longer applies: the next version's first day, or the day
+        the document was retired if that comes first; None while neither is known."""
+        ends = [self.retired_since.date()] if self.retired_since is not None else []
+        if version.number < len(self.versions):
+            ends.append(self.versions[version.number].in_force_from)
+        return min(ends, default=None)
 
     def standing(self, version: Version, on: dt.date) -> Standing:
         """Where a version stands on a date. A version whose successor takes effect on the
@@ -117,7 +128,8 @@ class DocumentHistory:
             return Standing.NEVER
         if version.in_force_from > on:
             return Standing.UPCOMING
-        if following is not None and following.in_force_from <= on:
+        until = self.until(version)
+        if until is not None and until <= on:
             return Standing.PAST
         return Standing.IN_FORCE
 

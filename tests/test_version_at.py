@@ -374,3 +374,34 @@ def test_a_section_changed_and_changed_back_before_its_date_is_not_announced(mak
 def _text(page: str) -> str:
     """A page's words, tags and runs of white space each one space."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_a_retired_document_stops_applying_the_day_it_was_retired(make_project):
+    """A consent record after that day cannot cite it, and no page calls it in force."""
+    project = make_project()
+    project.commit(
+        "No separate EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    assert project.policy("build").returncode == 0
+    before = project.policy("version-at", "eu", "en", "2026-01-01")
+    assert (before.returncode, before.stdout.split()[:1]) == (0, ["1"])
+    after = project.policy("version-at", "eu", "en", "2026-01-02")
+    assert after.returncode == 1
+    assert after.stderr.strip() == (
+        "no version of eu/en was in force on 2026-01-02: the policy stopped publishing it on "
+        "2026-01-02. Its last version, 1, applied from 2026-01-01 until then. "
+        "[version.not-in-force]"
+    )
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert record["in_force"] is None
+    assert record["versions"][0]["in_force_until"] == "2026-01-02"
+    archive = project.read("site/eu/en/v/index.html")
+    assert '<time datetime="2026-01-02">January 2, 2026</time>' in archive
+    assert "policy-badge--in-force" not in archive
+    for page in ("eu/en/index.html", "eu/en/v/1/index.html"):
+        assert "This version is in force." not in project.read(f"site/{page}"), page
+    assert "This version is no longer in force." in project.read("site/eu/en/v/1/index.html")
+    # The worldwide policy, which now applies, is as it was.
+    world = json.loads(project.read("site/global/en/versions.json"))
+    assert (world["in_force"], world["versions"][0]["in_force_until"]) == (1, None)
