@@ -30,7 +30,7 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             "version.unknown-document",
             f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
         )
-    retired = history.retired_since.date() if history.retired_since else None
+    retired = history.retired_on
     if retired is not None and retired <= on:
         last = history.in_force(on)
         raise fail(

@@ -94,6 +94,11 @@ class DocumentHistory:
         return self.retired_since is not None
 
     @property
+    def retired_on(self) -> dt.date | None:
+        """The day it was retired (`retired_since`), from which no version of it applies."""
+        return self.retired_since.date() if self.retired_since is not None else None
+
+    @property
     def latest(self) -> Version:
         """The newest version, which may not be in force yet."""
         return self.versions[-1]
@@ -109,13 +114,13 @@ class DocumentHistory:
     def applying(self, on: dt.date) -> Version | None:
         """The version that applies on a date; None before any does, and from the day the
         document was retired."""
-        retired = self.retired_since is not None and self.retired_since.date() <= on
+        retired = self.retired_on is not None and self.retired_on <= on
         return None if self.not_yet_in_force(on) or retired else self.in_force(on)
 
     def until(self, version: Version) -> dt.date | None:
         """The first day `version` no longer applies: the next version's first day, or the day
         the document was retired if that comes first; None while neither is known."""
-        ends = [self.retired_since.date()] if self.retired_since is not None else []
+        ends = [self.retired_on] if self.retired_on is not None else []
         if version.number < len(self.versions):
             ends.append(self.versions[version.number].in_force_from)
         return min(ends, default=None)
@@ -163,8 +168,8 @@ class DocumentHistory:
                 later.append(following.in_force_from)
                 if following.in_force_from == version.in_force_from:  # it never applies
                     later.append(following.date.date())
-        if self.retired_since is not None:
-            later.append(self.retired_since.date())
+        if self.retired_on is not None:
+            later.append(self.retired_on)
         return max(published + [day for day in later if day <= on])
 
     def withdraws(self, version: Version) -> bool:

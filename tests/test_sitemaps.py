@@ -157,7 +157,8 @@ def test_addresses_are_escaped_and_a_single_language_lists_no_alternates():
 
 def test_a_page_is_dated_by_the_last_day_what_it_says_changed(make_project):
     """A new version leaves the dates of the pages before it; a version taking effect dates the
-    pages whose standing it changes, from that day on; retiring a document dates all its pages."""
+    pages whose standing it changes, from that day on; retiring a document dates all its pages
+    but its redlines."""
     project = make_project()
     project.commit(
         "Full name, announced for June",
