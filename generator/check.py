@@ -23,7 +23,7 @@ from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, counted
 from generator.model import Clause, Document, Language, Policy
 from generator.renames import renamed
-from generator.sources import CHANGE_FILE, read_policy
+from generator.sources import CHANGE_FILE, POLICIES, READ_FILES, is_read, read_policy
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
 
 
@@ -69,6 +69,7 @@ def check_files(
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
+    _check_unread_files(files, problems)
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
@@ -132,6 +133,24 @@ def check_files(
         compositions=compositions,
         coverage=coverage,
     )
+
+
+def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
+    """A file in policies/ that nothing reads. One that begins like a clause file (a clause
+    saved as `.MD` or `.markdown`) is an error: the policy would lose the clause without a word.
+    Anything else (`change.yaml`, notes) is a warning."""
+    names = ", ".join(path.removeprefix(POLICIES + "/") for path in READ_FILES)
+    for path in files:
+        if not path.startswith(POLICIES + "/") or is_read(path):
+            continue
+        message = (
+            f"this file is not read, so nothing in it is published. Clause files end in .md; "
+            f"the other files {POLICIES}/ holds are {names}."
+        )
+        if files[path].startswith(b"---"):
+            problems.add(path, 1, "file.not-read", message)
+        else:
+            problems.warn(path, None, "file.not-read", message)
 
 
 def _check_effective_date(policy: Policy, today: dt.date, problems: Problems) -> None:

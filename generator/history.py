@@ -275,31 +275,62 @@ class Repository:
         )
 
     def _local(self, path: str) -> str | None:
-        if not self.prefix:
-            return path
-        if path.startswith(self.prefix + "/"):
-            return path[len(self.prefix) + 1 :]
-        return None
+        """A path of the repository as the project sees it; None for one outside the project or
+        hidden (`is_hidden`)."""
+        if self.prefix:
+            if not path.startswith(self.prefix + "/"):
+                return None
+            path = path[len(self.prefix) + 1 :]
+        return None if is_hidden(path) else path
+
+
+def is_hidden(path: str) -> bool:
+    """Whether a file or a folder on the path has a name that begins with '.': never read, from
+    git or from the working tree, so a check and a build see the same files (and an editor's
+    lock or swap file, or drafts kept in a `.drafts/` folder, are never published)."""
+    return any(part.startswith(".") for part in path.split("/"))
 
 
 def read_folder(project_dir: Path) -> dict[str, bytes]:
     """The watched files of a project folder on disk, by relative path."""
     files: dict[str, bytes] = {}
+
+    def unreadable(error: OSError) -> None:
+        # A folder left out quietly would drop its clauses: `i18n update` would then make
+        # their translations obsolete.
+        if isinstance(error, FileNotFoundError):
+            return  # gone since the folder was listed (an editor saving by renaming)
+        where = Path(error.filename or project_dir)
+        if where.is_relative_to(project_dir):
+            where = where.relative_to(project_dir)
+        raise fail(
+            where.as_posix(),
+            None,
+            "file.unreadable",
+            f"cannot be read ({error.strerror}). Let "
+            "whoever runs the tool read it, or move it out of the project.",
+        ) from error
+
     for folder in WATCHED:
         root = project_dir / folder
-        for dirpath, dirnames, filenames in os.walk(root):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        if not root.exists():
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+            dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
             for name in sorted(filenames):
-                if name.startswith("."):
+                if is_hidden(name):
                     continue
                 full = Path(dirpath) / name
                 path = full.relative_to(project_dir).as_posix()
-                if full.is_symlink():
-                    # What git stores for a link, so a check sees what a build will: never the
-                    # target's content (a link to /dev/zero or a secret outside the project).
-                    files[path] = os.readlink(full).encode("utf-8", "surrogateescape")
-                elif full.is_file():
-                    files[path] = full.read_bytes()
+                try:
+                    if full.is_symlink():
+                        # What git stores for a link, so a check sees what a build will: never
+                        # the target's content (a link to /dev/zero or a secret outside).
+                        files[path] = os.readlink(full).encode("utf-8", "surrogateescape")
+                    elif full.is_file():
+                        files[path] = full.read_bytes()
+                except OSError as error:
+                    unreadable(error)
     return files
 
 

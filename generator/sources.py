@@ -6,6 +6,7 @@ the history. Every problem is collected with its file and line; nothing here rai
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import json
@@ -65,7 +66,18 @@ CHANGE_KEYS = _schema_keys("change")
 ID_LENGTH = 64
 """The longest id of a clause or jurisdiction: a jurisdiction's id is a folder of the site (a file
 system takes 255 bytes a name) and a part of every address."""
-_ID = re.compile(rf"^(?=.{{1,{ID_LENGTH}}}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ID = re.compile(rf"(?=.{{1,{ID_LENGTH}}}\Z)[a-z0-9]+(?:-[a-z0-9]+)*")
+"""Used with `fullmatch`: `$` would also let an id end in a line break ('br\\n', which YAML
+writes easily), and an anchor or a folder named so reaches no one."""
+
+
+READ_FILES = (SITE_FILE, JURISDICTIONS_FILE, CHANGE_FILE, DISCLOSURES_FILE)
+"""The files of policies/ besides the clauses."""
+
+
+def is_read(path: str) -> bool:
+    """Whether a path of policies/ is one the tool reads: a clause file or one of `READ_FILES`."""
+    return path.endswith(".md") or path in READ_FILES
 
 
 def is_source(path: str) -> bool:
@@ -194,13 +206,13 @@ def _jurisdictions(
     for key, spec in loaded.data.items():
         jid = str(key)
         line = loaded.line(jid)
-        broken = broken or not _ID.match(jid) or not isinstance(spec, dict)
-        if not _ID.match(jid):
+        broken = broken or not _ID.fullmatch(jid) or not isinstance(spec, dict)
+        if not _ID.fullmatch(jid):
             problems.add(
                 path,
                 line,
                 "jurisdiction.id",
-                f"'{jid}' is not a valid jurisdiction id. "
+                f"{_shown(jid)} is not a valid jurisdiction id. "
                 f"Use at most {ID_LENGTH} lowercase letters, digits and hyphens.",
             )
             continue
@@ -250,7 +262,23 @@ def _jurisdictions(
                     "both.",
                 )
         extends = spec.get("extends")
+        if isinstance(extends, (list, dict, bool)):
+            problems.add(
+                path,
+                loaded.line(jid, "extends"),
+                "yaml.type",
+                f"'extends' names one jurisdiction, as text: 'extends: global', not '{extends}'.",
+            )
+            extends = None
         name = _string(spec, "name", path, loaded, problems, (jid,), default=jid)
+        if "name" in spec and _blank(spec["name"]):
+            problems.add(
+                path,
+                loaded.line(jid, "name"),
+                "jurisdiction.name",
+                f"jurisdiction '{jid}' has an empty 'name'. Write the region's name as shoppers "
+                f"read it, or leave the key out to show '{jid}'.",
+            )
         _plain_text(name, "name", path, loaded.line(jid, "name"), problems)
         result[jid] = Jurisdiction(
             id=jid,
@@ -459,18 +487,20 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
         other=("variant", VARIANT_KEYS),
     )
     _require_keys(
-        data, ("id", "title", "order", "jurisdictions"), path, "clause.missing-key", problems
+        loaded, ("id", "title", "order", "jurisdictions"), path, "clause.missing-key", problems
     )
     clause_id = _string(data, "id", path, loaded, problems, default="")
-    if clause_id and not _ID.match(clause_id):
+    if clause_id and not _ID.fullmatch(clause_id):
         problems.add(
             path,
             loaded.line("id"),
             "clause.id",
-            f"'{clause_id}' is not a valid clause id. Use at most {ID_LENGTH} lowercase "
+            f"{_shown(clause_id)} is not a valid clause id. Use at most {ID_LENGTH} lowercase "
             "letters, digits and hyphens, e.g. 'data-we-collect'.",
         )
-    order = data.get("order", 0)
+    order = data.get("order")
+    if _blank(order):
+        order = 0  # reported as missing or empty
     if not isinstance(order, int) or isinstance(order, bool):
         problems.add(
             path,
@@ -483,7 +513,7 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
     _plain_text(title, "title", path, loaded.line("title"), problems)
     if not blocks:
         problems.add(path, loaded.line("id", default=1), "clause.empty", "the clause has no text.")
-    if not clause_id or not title or not _ID.match(clause_id):
+    if not clause_id or not title or not _ID.fullmatch(clause_id):
         return None
     return Clause(
         id=clause_id,
@@ -502,17 +532,33 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
 
 
 def _require_keys(
-    data: dict, keys: tuple[str, ...], path: str, code: str, problems: Problems
+    loaded: Loaded, keys: tuple[str, ...], path: str, code: str, problems: Problems
 ) -> None:
-    """A problem for each key a clause file's header must have and has not."""
+    """A problem for each key a clause file's header must have and has not, or has with nothing
+    in it (`title:`, `title: ""`, `jurisdictions: []`): either way the clause could not be
+    published, and leaving it out quietly would drop legal text from every document."""
     for key in keys:
-        if key not in data:
+        if key not in loaded.data:
             problems.add(
                 path,
                 HEADER_LINE,
                 code,
                 f"the header has no '{key}'. Add it (see docs/authoring.md).",
             )
+        elif _blank(loaded.data[key]):
+            problems.add(
+                path,
+                loaded.line(key),
+                code,
+                f"'{key}' is empty. Give it a value (see docs/authoring.md).",
+            )
+
+
+def _blank(value: object) -> bool:
+    """Whether a YAML value says nothing: null, empty or spaces only, an empty list."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or value == [] or value == {}
 
 
 def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Variant | None:
@@ -528,7 +574,7 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
         other=("clause", CLAUSE_KEYS),
     )
     _require_keys(
-        data, ("variant_of", "jurisdiction", "mode"), path, "variant.missing-key", problems
+        loaded, ("variant_of", "jurisdiction", "mode"), path, "variant.missing-key", problems
     )
     clause_id = _string(data, "variant_of", path, loaded, problems, default="")
     jurisdiction = _string(data, "jurisdiction", path, loaded, problems, default="")
@@ -547,6 +593,14 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
     title = data.get("title")
     if title is not None and not isinstance(title, str):
         problems.add(path, loaded.line("title"), "variant.title", "'title' must be text.")
+        title = None
+    if title is not None and not title.strip():
+        problems.add(
+            path,
+            loaded.line("title"),
+            "variant.title",
+            "'title' is empty. Leave it out to keep the clause's title.",
+        )
         title = None
     if title is not None:
         _plain_text(title, "title", path, loaded.line("title"), problems)
@@ -725,12 +779,17 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
     effective = data.get("effective")
     if isinstance(effective, dt.datetime):
         effective = effective.date()
+    if isinstance(effective, str) and _ISO_DAY.fullmatch(effective.strip()):
+        # Quoted, as the published schema writes it (a string in date format).
+        with contextlib.suppress(ValueError):
+            effective = dt.date.fromisoformat(effective.strip())
     if not isinstance(effective, dt.date):
         problems.add(
             path,
             loaded.line("effective", default=1),
             "change.effective",
-            "change.yml needs 'effective', the date the change takes effect, written YYYY-MM-DD.",
+            "change.yml needs 'effective', the date the change takes effect, written "
+            f"YYYY-MM-DD{_not_a_day(effective)}.",
         )
         return None
     return ChangeNote(
@@ -740,6 +799,15 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
         origin=Origin(path=path, line=1),
         effective_line=loaded.line("effective", default=1),
     )
+
+
+def _not_a_day(value: object) -> str:
+    """What was written instead of a day, for the message that asks for one."""
+    if value is None:
+        return ""
+    if _ISO_DAY.fullmatch(str(value).strip()):
+        return f", not '{value}', which is no day of the calendar"
+    return f", not '{value}'"
 
 
 def _unknown_keys(
@@ -810,12 +878,19 @@ def _string_list(
     return [str(v) for v in value]
 
 
+def _shown(value: str) -> str:
+    """A value quoted for a message, its line breaks and other invisible characters escaped."""
+    return f"'{value}'" if value.isprintable() else repr(value)
+
+
 def _did_you_mean(name: str, known: Mapping[str, Any]) -> str:
     hint = difflib.get_close_matches(name, sorted(known), n=1)
     if hint:
         return f" Did you mean '{hint[0]}'?"
     return f" Known: {', '.join(sorted(known))}." if known else ""
 
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 """The shape of a BCP 47 tag: a language, then subtags (script, region, variant)."""

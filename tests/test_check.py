@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from conftest import BASE_FILES, NEW_YEAR, change_yml, problems_of
+
+from generator.sources import read_policy
 
 
 def test_check_clean_policy_passes(make_project):
@@ -303,3 +307,22 @@ def test_the_source_language_written_another_way_in_a_jurisdiction_is_reported(m
         "which policies/site.yml writes 'en'. Write it the same way in both. "
         "[jurisdiction.language]"
     ) in result.stderr.splitlines()
+
+
+def test_a_quoted_effective_date_is_read_as_the_schema_writes_it():
+    """The published schema gives 'effective' as a string in date format, so an editor that
+    validates against it writes the date quoted."""
+    files = {**BASE_FILES, "policies/change.yml": 'summary: Clearer.\neffective: "2026-02-01"\n'}
+    policy, problems = read_policy(_encoded(files))
+    assert problems == []
+    assert policy.change.effective == dt.date(2026, 2, 1)
+    files["policies/change.yml"] = 'summary: Clearer.\neffective: "2026-02-30"\n'
+    assert [str(p) for p in read_policy(_encoded(files))[1]] == [
+        "policies/change.yml:2: change.yml needs 'effective', the date the change takes effect, "
+        "written YYYY-MM-DD, not '2026-02-30', which is no day of the calendar. "
+        "[change.effective]"
+    ]
+
+
+def _encoded(files: dict[str, str]) -> dict[str, bytes]:
+    return {path: text.encode() for path, text in files.items()}

@@ -69,6 +69,7 @@ class Case:
 
 
 NOT_TEXT = "Save it as UTF-8."
+MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
 UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
 EXPRESSION = (
@@ -190,6 +191,85 @@ CASES = [
         "unknown key",
         {WHO: header("topics:", "topcis:")},
         [f"{WHO}:6: unknown key 'topcis'. Did you mean 'topics'? [clause.unknown-key]"],
+    ),
+    Case(
+        # Left out quietly, the clause would vanish from every published document.
+        "title left empty",
+        {WHO: header("title: Who we are", 'title: ""')},
+        [f"{WHO}:3: 'title' is empty. Give it a value (see docs/authoring.md). {MISSING}"],
+    ),
+    Case(
+        "title of spaces",
+        {WHO: header("title: Who we are", 'title: "   "')},
+        [f"{WHO}:3: 'title' is empty. Give it a value (see docs/authoring.md). {MISSING}"],
+    ),
+    Case(
+        "id with nothing after it",
+        {WHO: header("id: who-we-are", "id:")},
+        [f"{WHO}:2: 'id' is empty. Give it a value (see docs/authoring.md). {MISSING}"],
+    ),
+    Case(
+        "jurisdictions an empty list",
+        {WHO: header("jurisdictions: [global]", "jurisdictions: []")},
+        [f"{WHO}:5: 'jurisdictions' is empty. Give it a value (see docs/authoring.md). {MISSING}"],
+    ),
+    Case(
+        "variant mode left empty",
+        {VARIANT: EU_VARIANT.replace("mode: extend", "mode:")},
+        [
+            f"{VARIANT}:4: 'mode' is empty. Give it a value (see docs/authoring.md). "
+            "[variant.missing-key]"
+        ],
+    ),
+    Case(
+        "variant title left empty",
+        {VARIANT: EU_VARIANT.replace("mode: extend", 'mode: extend\ntitle: ""')},
+        [
+            f"{VARIANT}:5: 'title' is empty. Leave it out to keep the clause's title. "
+            "[variant.title]"
+        ],
+    ),
+    Case(
+        # `$` in a pattern also matches before a final line break.
+        "clause id ending in a line break",
+        {WHO: header("id: who-we-are", 'id: "who-we-are\\n"')},
+        [
+            f"{WHO}:2: 'who-we-are\\n' is not a valid clause id. Use at most 64 lowercase "
+            "letters, digits and hyphens, e.g. 'data-we-collect'. [clause.id]"
+        ],
+    ),
+    Case(
+        "jurisdiction id ending in a line break",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("eu:", '"eu\\n":')},
+        [
+            f"{JURISDICTIONS}:4: 'eu\\n' is not a valid jurisdiction id. Use at most 64 "
+            "lowercase letters, digits and hyphens. [jurisdiction.id]"
+        ],
+    ),
+    Case(
+        "region name left empty",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("name: European Union", 'name: ""')},
+        [
+            f"{JURISDICTIONS}:5: jurisdiction 'eu' has an empty 'name'. Write the region's "
+            "name as shoppers read it, or leave the key out to show 'eu'. [jurisdiction.name]"
+        ],
+    ),
+    Case(
+        "extends given as a list",
+        {JURISDICTIONS: JURISDICTIONS_YML.replace("extends: global", "extends: [global]")},
+        [
+            f"{JURISDICTIONS}:6: 'extends' names one jurisdiction, as text: 'extends: global', "
+            "not '['global']'. [yaml.type]"
+        ],
+    ),
+    Case(
+        "clause saved as .markdown",
+        {DATA: None, "policies/clauses/data.markdown": DATA_MD},
+        [
+            "policies/clauses/data.markdown:1: this file is not read, so nothing in it is "
+            "published. Clause files end in .md; the other files policies/ holds are site.yml, "
+            "jurisdictions.yml, change.yml, required-disclosures.yml. [file.not-read]"
+        ],
     ),
     Case(
         "key given twice",
