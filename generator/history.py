@@ -307,8 +307,8 @@ def read_folder(project_dir: Path) -> dict[str, bytes]:
             where.as_posix(),
             None,
             "file.unreadable",
-            f"cannot be read ({error.strerror}). Let "
-            "whoever runs the tool read it, or move it out of the project.",
+            f"cannot be read ({error.strerror}). Let whoever runs the tool read it, or move "
+            "it out of the project.",
         ) from error
 
     for folder in WATCHED:
