@@ -10,9 +10,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -369,15 +371,12 @@ def build_site(
     progress = progress or Progress(report=False)
     started = time.monotonic()
     site_dir = site_dir.resolve()
-    check_site_dir(site_dir, options.project_dir.resolve())
-    recover_interrupted(site_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
-    )
-    # A temporary folder is private (0700); the site is for a web server to read, like every
-    # folder in it.
-    staging.chmod(0o777 & ~_umask())
+    try:
+        check_site_dir(site_dir, options.project_dir.resolve())
+        recover_interrupted(site_dir)
+        staging = _make_staging(site_dir)
+    except OSError as error:
+        raise _unwritable(site_dir, error) from error
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
@@ -474,6 +473,41 @@ def check_site_dir(site_dir: Path, project_dir: Path) -> None:
         )
 
 
+def _make_staging(site_dir: Path) -> Path:
+    """The empty folder beside `site_dir` that the site is built in (see `_replace`), made with
+    `site_dir`'s missing parents."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
+    )
+    # A temporary folder is private (0700); the site is for a web server to read, like every
+    # folder in it.
+    staging.chmod(0o777 & ~_umask())
+    return staging
+
+
+def _unwritable(site_dir: Path, error: OSError) -> PolicyError:
+    """The problem that the site cannot be built at `site_dir`, naming the folder on the way that
+    is a file, or the one `error` is about (the parent, for the staging folder not made in it)."""
+    place, why = next(
+        (
+            (folder, "it is a file")
+            for folder in site_dir.parents
+            if os.path.exists(folder) and not os.path.isdir(folder)
+        ),
+        (Path(error.filename or site_dir.parent), error.strerror or str(error)),
+    )
+    if place.name.startswith(f".{site_dir.name}-building-"):
+        place = site_dir.parent
+    return fail(
+        str(site_dir),
+        None,
+        "build.site-dir",
+        f"cannot write the site there ({why if place == site_dir else f'{place}: {why}'}). "
+        "Give --site-dir a folder you can write to.",
+    )
+
+
 def _umask() -> int:
     """The process's file mode creation mask (read by setting it, then set back)."""
     mask = os.umask(0o022)
@@ -509,10 +543,18 @@ def recover_interrupted(site_dir: Path) -> None:
         if stale.is_dir() and not _running(stale.name):
             log.info("removing %s, left by an interrupted build", stale.name)
             shutil.rmtree(stale, ignore_errors=True)
-    old = site_dir.with_name(f".{site_dir.name}-old")
+    old = _swapped_out(site_dir)
     if old.is_dir() and not site_dir.exists():
         log.info("restoring %s from %s, left by an interrupted build", site_dir.name, old.name)
         old.rename(site_dir)
+    # The previous site in the way of the swap, and those an earlier build could not delete
+    # (see `_set_aside`): delete them now if they can be.
+    _set_aside(old)
+    for left in sorted(site_dir.parent.glob(f"{old.name}-*-*")):
+        if not re.fullmatch(r"[0-9]+-[0-9]+", left.name[len(old.name) + 1 :]):
+            continue  # not `_set_aside`'s: a site named `site-old` has `.site-old-building-*`
+        if left.is_dir() and not left.is_symlink() and (why := _delete(left)) is not None:
+            log.warning("%s", _left_behind(left, f"an earlier build could not delete it ({why})"))
 
 
 def _running(staging_name: str) -> bool:
@@ -530,13 +572,78 @@ def _running(staging_name: str) -> bool:
 
 
 def _replace(staging: Path, site_dir: Path) -> None:
-    """Swap the new site in with two renames, so no reader sees a half-written site."""
-    old = site_dir.with_name(f".{site_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
+    """Swap the new site in with two renames, so no reader sees a half-written site; then delete
+    the previous one."""
+    old = _swapped_out(site_dir)
+    _set_aside(old)
     if site_dir.exists():
         site_dir.rename(old)
     staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _set_aside(old, published=True)
+
+
+def _swapped_out(site_dir: Path) -> Path:
+    """Where `_replace` moves the previous site (`.site-old`) before it deletes it."""
+    return site_dir.with_name(f".{site_dir.name}-old")
+
+
+def _set_aside(old: Path, published: bool = False) -> None:
+    """Delete the previous site at `old`; what of it cannot be deleted (files another user made
+    read-only) is moved to a name of its own beside it, with a warning, so that it is never in
+    the way of the next swap. If it cannot be moved either, the swap cannot be made: an error,
+    or a warning once the new site is `published` (the next build then stops before it starts)."""
+    if not os.path.lexists(old):
+        return
+    why = _delete(old)
+    if why is None:
+        return
+    for number in itertools.count(1):
+        kept = old.with_name(f"{old.name}-{os.getpid()}-{number}")
+        if not os.path.lexists(kept):
+            break
+    try:
+        old.rename(kept)
+    except OSError as error:
+        if published:
+            log.warning("%s", _left_behind(old, f"it could not be deleted ({why})"))
+            return
+        raise fail(
+            str(old),
+            None,
+            "build.site-dir",
+            f"the previous site, left here, can neither be deleted ({why}) nor moved "
+            f"({error.strerror or error}), and the new site cannot take its place while it is "
+            "there. Delete this folder (with the rights of whoever made its files), then build "
+            "again.",
+        ) from error
+    log.warning("%s", _left_behind(kept, f"it could not be deleted ({why})"))
+
+
+def _delete(folder: Path) -> str | None:
+    """Delete a folder and everything in it; why something could not be deleted (naming it
+    inside the folder), or None."""
+    failed: list[str] = []
+
+    def note(_function: object, path: str, info: tuple) -> None:
+        where, why = os.path.relpath(path, folder), info[1].strerror or str(info[1])
+        failed.append(why if where == "." else f"{where}: {why}")
+
+    shutil.rmtree(folder, onerror=note)
+    if not os.path.lexists(folder):
+        return None
+    return failed[0] if failed else "it is still there"
+
+
+def _left_behind(folder: Path, why: str) -> Problem:
+    """The warning that a previous site is left at `folder`, and why."""
+    return Problem(
+        path=str(folder),
+        line=None,
+        code="build.old-site",
+        message=f"a previous site is left here: {why}. It is no part of the site; delete it "
+        "(with the rights of whoever made its files).",
+        severity=Severity.WARNING,
+    )
 
 
 def _as_in_force(publication: Publication) -> Publication:
