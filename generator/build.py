@@ -383,6 +383,7 @@ def build_site(
             config, plugin = load_site_config(
                 options.project_dir, site_dir=str(staging), **overrides
             )
+        check_cache_dir(plugin.cache_folder(config, options), options.project_dir, site_dir)
         if config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
@@ -470,6 +471,33 @@ def check_site_dir(site_dir: Path, project_dir: Path) -> None:
             "build.site-dir",
             f"will not build the site here: {why}, and a build replaces this folder whole. "
             "Give --site-dir a folder of its own (the default is site/ in the project).",
+        )
+
+
+def check_cache_dir(cache_dir: Path | None, project_dir: Path, site_dir: Path) -> None:
+    """The build cache fills its folder with folders of its own and prunes them: refuse the
+    project folder, a folder of its sources (`--cache-dir policies`) and the site folder, which
+    each build replaces whole (nothing kept there would ever be reused)."""
+    if cache_dir is None:
+        return
+    cache_dir, project_dir = cache_dir.resolve(), project_dir.resolve()
+    why = None
+    if cache_dir == project_dir:
+        why = "it is the project folder, which it would fill with folders of its own"
+    elif any(cache_dir.is_relative_to(project_dir / part) for part in (*WATCHED, ".git")):
+        why = "it is inside the project's sources, which it would fill with folders of its own"
+    elif cache_dir.is_relative_to(site_dir):
+        why = (
+            "it is inside the site folder, which each build replaces whole: nothing kept there "
+            "would be reused"
+        )
+    if why is not None:
+        raise fail(
+            str(cache_dir),
+            None,
+            "build.cache-dir",
+            f"will not keep the build cache here: {why}. Give --cache-dir (or the plugin's "
+            "cache_dir) a folder of its own (the default is .policy-cache/ in the project).",
         )
 
 

@@ -515,7 +515,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """Where the history walk resumes from (see checkpoints.py); None without a cache."""
         return self._in_cache_folder(Checkpoints, config, options)
 
-    def _cache_folder(self, config: Any, options: Any = None) -> Path | None:
+    def cache_folder(self, config: Any, options: Any = None) -> Path | None:
         """The folder of the build cache (pages, bodies, history); None when the cache is
         turned off (or this is a live preview)."""
         options = options or self._options
@@ -533,7 +533,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self, kind: Callable[[Path], T], config: Any, options: Any = None
     ) -> T | None:
         """`kind` kept in the build cache's folder; None when the build uses no cache."""
-        folder = self._cache_folder(config, options)
+        folder = self.cache_folder(config, options)
         if folder is None:
             return None
         try:

@@ -117,6 +117,52 @@ def test_build_refuses_a_site_folder_it_would_destroy(make_project, site_dir, wh
     assert project.read("notes/todo.txt") == "keep me\n"
 
 
+@pytest.mark.parametrize(
+    ("cache_dir", "why"),
+    [
+        (".", "it is the project folder, which it would fill with folders of its own"),
+        ("policies", "it is inside the project's sources, which it would fill with folders of its own"),
+        ("locales/cache", "it is inside the project's sources, which it would fill with folders of its own"),
+        (".git/cache", "it is inside the project's sources, which it would fill with folders of its own"),
+        ("site", "it is inside the site folder, which each build replaces whole: nothing kept there would be reused"),
+        ("site/cache", "it is inside the site folder, which each build replaces whole: nothing kept there would be reused"),
+    ],
+)  # fmt: skip
+def test_build_refuses_a_cache_folder_among_the_sources_or_in_the_site(
+    make_project, cache_dir, why
+):
+    # `--cache-dir policies` wrote some 20 MB of cache folders among the legal team's sources;
+    # `--cache-dir site` kept a cache each build threw away with the site.
+    project = make_project()
+    before = sorted(p.relative_to(project.root) for p in project.root.rglob("*"))
+    result = project.policy("build", "--cache-dir", cache_dir)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"{(project.root / cache_dir).resolve()}: will not keep the build cache here: {why}. "
+        "Give --cache-dir (or the plugin's cache_dir) a folder of its own (the default is "
+        ".policy-cache/ in the project). [build.cache-dir]"
+    )
+    assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before
+
+
+def test_the_cache_folder_of_mkdocs_yml_is_refused_in_the_sources_too(make_project):
+    project = make_project()
+    config = project.root / "mkdocs.yml"
+    assert "  - policy\n" in config.read_text()
+    config.write_text(
+        config.read_text().replace(
+            "  - policy\n", "  - policy:\n      cache_dir: policies/.cache\n"
+        )
+    )
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{project.root / 'policies/.cache'}: will not keep the build cache here: it is inside "
+        "the project's sources"
+    )
+    assert not (project.root / "policies/.cache").exists()
+
+
 def test_build_replaces_its_own_site_and_fills_an_empty_folder(make_project):
     project = make_project()
     (project.root / "empty").mkdir()
