@@ -45,7 +45,7 @@ from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, iter_records
 from generator.sources import POLICIES, is_source
-from generator.versions import Publication, derive_versions
+from generator.versions import Publication, derive_versions, source_date_epoch
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -300,15 +300,8 @@ def _not_committed(repository: Repository) -> Problem | None:
 
 def reference_date() -> dt.date | None:
     """'Today' for the build, from SOURCE_DATE_EPOCH; None means the newest commit's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    except ValueError as error:
-        raise PolicyError(
-            f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'."
-        ) from error
+    epoch = source_date_epoch()
+    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC).date()
 
 
 def guard_append_only(publication: Publication, previous: Path) -> None:

@@ -1042,3 +1042,38 @@ def test_a_site_without_the_policy_plugin_is_told_so(make_project, command) -> N
         "[mkdocs.plugin]"
     )
     assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "epoch", ["99999999999999999", "253402300799", "4294967296", "-99999999999", "-1", "soon"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["build"], ["version-at", "eu", "en", "2026-01-01"], ["i18n", "extract"]],
+    ids=["check", "build", "version-at", "i18n extract"],
+)
+def test_a_source_date_epoch_out_of_range_is_named(make_project, epoch, command) -> None:
+    # 99999999999999999 was an OSError from the date conversion; a date after 2106 a
+    # struct.error from the gzip header of sitemap.xml.gz; a negative one "must be a number".
+    project = make_project()
+    result = CliRunner().invoke(
+        main, [*command, "--project", str(project.root)], env={"SOURCE_DATE_EPOCH": epoch}
+    )
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "SOURCE_DATE_EPOCH must be a whole number of seconds from 0 (1970-01-01) to 4294967295 "
+        f"(2106-02-07), not '{epoch}'. Set it to the day to build for, such as "
+        "$(date -u -d 2027-01-01 +%s), or unset it to date the build by its newest commit. "
+        "[build]"
+    ]
+    assert not (project.root / "site").exists()
+    assert not (project.root / "locales").exists()
+
+
+def test_the_last_source_date_epoch_dates_the_sitemap_index(make_project) -> None:
+    project = make_project({".gitignore": "/site/\n"})
+    result = project.policy("build", "--no-cache", env={"SOURCE_DATE_EPOCH": "4294967295"})
+    assert result.returncode == 0, result.stderr
+    header = (project.root / "site" / "sitemap.xml.gz").read_bytes()[:10]
+    assert int.from_bytes(header[4:8], "little") == 4294967295
