@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project
+from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project, change_yml
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator.cli import main
@@ -977,6 +977,79 @@ def test_a_revision_that_does_not_exist_is_named(make_project, command) -> None:
         "commit, branch or tag ('git log --oneline' lists them). [git.revision]"
     )
     assert not (project.root / "site").exists()
+
+
+NOT_COMMITS = [
+    ("HEAD:policies/site.yml", "a file (a git blob)"),
+    ("HEAD^{tree}", "a folder (a git tree)"),
+    ("tree-tag", "a folder (a git tree)"),
+]
+"""Revisions that name something other than a commit, and what they name."""
+
+
+@pytest.mark.parametrize(("rev", "what"), NOT_COMMITS, ids=["blob", "tree", "tag of a tree"])
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["build", "--rev"], "git.revision"),
+        (["version-at", "eu", "en", "2026-01-01", "--rev"], "git.revision"),
+        (["diff", "HEAD"], "diff.revision"),
+        (["diff"], "diff.revision"),
+    ],
+    ids=["build", "version-at", "diff to", "diff from"],
+)
+def test_a_revision_that_is_no_commit_is_named(make_project, rev, what, command, code) -> None:
+    # A file was a GitCommandError traceback ('git ls-tree': not a tree object); a folder was
+    # "no commit contains policies/ yet" for build, and compared as if it were a commit by diff.
+    project = make_project()
+    project.git("tag", "-a", "-m", "A folder", "tree-tag", "HEAD^{tree}")
+    result = CliRunner().invoke(main, [*command, rev, "--project", str(project.root)])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rev}: '{rev}' is {what}, not a commit. Name a commit, branch or tag ('git log "
+        f"--oneline' lists them). [{code}]"
+    ]
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(("rev", "what"), NOT_COMMITS, ids=["blob", "tree", "tag of a tree"])
+def test_a_check_base_that_is_no_commit_is_named(make_project, rev, what) -> None:
+    # A folder was taken as a base to compare with; a file was a traceback.
+    project = make_project()
+    project.git("tag", "-a", "-m", "A folder", "tree-tag", "HEAD^{tree}")
+    result = project.policy("check", "--base", rev)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"--base '{rev}' is {what}, not a commit. Name a commit, branch or tag to compare with "
+        "('git log --oneline' lists them). [git.revision]"
+    ]
+
+
+@pytest.mark.parametrize("rev", ["HEAD:policies/nothing.md", "HEAD@{99}"])
+def test_a_revision_git_cannot_find_is_no_traceback(make_project, rev) -> None:
+    # GitPython read these itself, with a KeyError and an IndexError.
+    project = make_project()
+    result = CliRunner().invoke(main, ["diff", rev, "--project", str(project.root)])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.splitlines() == [
+        f"{rev}: there is no revision '{rev}' in this repository. Name a commit, branch or tag "
+        "('git log --oneline' lists them). [diff.revision]"
+    ]
+
+
+def test_an_annotated_tag_names_its_commit(make_project) -> None:
+    project = make_project()
+    first = project.git("rev-parse", "HEAD").strip()
+    project.git("tag", "-a", "-m", "Published", "published")
+    project.commit("Second", {"policies/change.yml": change_yml("Second.")})
+    result = CliRunner().invoke(main, ["diff", "published", "HEAD", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert f"published ({first[:12]})" in result.stdout
+    build = CliRunner().invoke(
+        main, ["build", "--rev", "published", "--project", str(project.root)]
+    )
+    assert build.exit_code == 0, build.output
 
 
 def test_more_jobs_than_documents_start_no_idle_processes(tmp_path) -> None:
