@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import difflib
 import itertools
 import json
 import logging
@@ -430,6 +431,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    check_theme_language(config)
     plugin = config.plugins.get("policy")
     if plugin is None:
         raise PolicyError(
@@ -443,6 +445,55 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     return config, plugin
+
+
+def check_theme_language(config: MkDocsConfig) -> None:
+    """Refuse a `theme.language` the theme has no words for: the theme would fail with a
+    TemplateNotFound traceback. Its names are Material's (`zh`, `zh-Hant`, `pt-BR`), not
+    always the BCP 47 tags of jurisdictions.yml (`zh-Hans`, `pt-br`)."""
+    language = config.theme.get("language")
+    if not isinstance(language, str):
+        return
+    folders = [Path(folder) / "partials" / "languages" for folder in config.theme.dirs]
+    if not any(folder.is_dir() for folder in folders):
+        return  # not Material, or a theme of its own: no such files to check
+    names = sorted({p.stem for folder in folders for p in folder.glob("*.html")})
+    if language in names:
+        return
+    folded = language.lower().replace("_", "-")
+    near = [n for n in names if n.lower() == folded]
+    near += [n for n in names if n.lower().split("-")[0] == folded.split("-")[0] and n not in near]
+    near += [n for n in difflib.get_close_matches(language, names, n=3) if n not in near]
+    quoted = [f"'{name}'" for name in near[:4]]
+    hint = (
+        f" (did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?)" if len(quoted) > 1
+        else f" (did you mean {quoted[0]}?)" if quoted
+        else ""
+    )  # fmt: skip
+    config_file = Path(config.config_file_path)
+    raise fail(
+        config_file.name,
+        _key_line(config_file, "theme", "language"),
+        "mkdocs.theme",
+        f"the theme has no language '{language}'{hint}. Set 'language' under 'theme' to one of "
+        f"the theme's languages: the names of the files in "
+        f"{next(folder for folder in folders if folder.is_dir())}.",
+    )
+
+
+def _key_line(config_file: Path, section: str, key: str) -> int | None:
+    """The line of `key` in the top-level `section` of a YAML file, if it is written there."""
+    try:
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            inside = line.split(":", 1)[0].strip() == section
+        elif inside and line.strip().split(":", 1)[0] == key and ":" in line:
+            return number
+    return None
 
 
 def check_site_dir(site_dir: Path, project_dir: Path) -> None:

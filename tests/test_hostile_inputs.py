@@ -1150,3 +1150,35 @@ def test_the_last_source_date_epoch_dates_the_sitemap_index(make_project) -> Non
     assert result.returncode == 0, result.stderr
     header = (project.root / "site" / "sitemap.xml.gz").read_bytes()[:10]
     assert int.from_bytes(header[4:8], "little") == 4294967295
+
+
+@STARTS_MKDOCS
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("zh-Hans", " (did you mean 'zh', 'zh-Hant' or 'zh-TW'?)"),
+        ("pt-br", " (did you mean 'pt-BR' or 'pt'?)"),
+        ("EN", " (did you mean 'en'?)"),
+        ("zz-bogus", ""),
+    ],
+)
+def test_a_theme_language_the_theme_lacks_is_named(make_project, command, language, hint) -> None:
+    # The theme failed with a TemplateNotFound traceback ('partials/languages/zh-Hans.html').
+    # zh-Hans and pt-br are how jurisdictions.yml writes these languages; Material's names differ.
+    import material
+
+    project = make_project()
+    config = project.root / "mkdocs.yml"
+    lines = config.read_text().splitlines(keepends=True)
+    line = lines.index("  language: en\n") + 1
+    lines[line - 1] = f"  language: {language}\n"
+    config.write_text("".join(lines))
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    result = project.policy(*command)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"mkdocs.yml:{line}: the theme has no language '{language}'{hint}. Set 'language' under "
+        f"'theme' to one of the theme's languages: the names of the files in {folder}. "
+        "[mkdocs.theme]"
+    ]
+    assert not (project.root / "site").exists()
