@@ -10,9 +10,12 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import difflib
+import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -43,7 +46,7 @@ from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, iter_records
 from generator.sources import POLICIES, is_source
-from generator.versions import Publication, derive_versions
+from generator.versions import Publication, derive_versions, source_date_epoch
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -298,15 +301,8 @@ def _not_committed(repository: Repository) -> Problem | None:
 
 def reference_date() -> dt.date | None:
     """'Today' for the build, from SOURCE_DATE_EPOCH; None means the newest commit's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if not epoch:
-        return None
-    try:
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    except ValueError as error:
-        raise PolicyError(
-            f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'."
-        ) from error
+    epoch = source_date_epoch()
+    return None if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC).date()
 
 
 def guard_append_only(publication: Publication, previous: Path) -> None:
@@ -369,21 +365,19 @@ def build_site(
     progress = progress or Progress(report=False)
     started = time.monotonic()
     site_dir = site_dir.resolve()
-    check_site_dir(site_dir, options.project_dir.resolve())
-    recover_interrupted(site_dir)
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
-    )
-    # A temporary folder is private (0700); the site is for a web server to read, like every
-    # folder in it.
-    staging.chmod(0o777 & ~_umask())
+    try:
+        check_site_dir(site_dir, options.project_dir.resolve())
+        recover_interrupted(site_dir)
+        staging = _make_staging(site_dir)
+    except OSError as error:
+        raise _unwritable(site_dir, error) from error
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
             config, plugin = load_site_config(
                 options.project_dir, site_dir=str(staging), **overrides
             )
+        check_cache_dir(plugin.cache_folder(config, options), options.project_dir, site_dir)
         if config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
@@ -437,6 +431,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    check_theme_language(config)
     plugin = config.plugins.get("policy")
     if plugin is None:
         raise PolicyError(
@@ -450,6 +445,55 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     return config, plugin
+
+
+def check_theme_language(config: MkDocsConfig) -> None:
+    """Refuse a `theme.language` the theme has no words for: the theme would fail with a
+    TemplateNotFound traceback. Its names are Material's (`zh`, `zh-Hant`, `pt-BR`), not
+    always the BCP 47 tags of jurisdictions.yml (`zh-Hans`, `pt-br`)."""
+    language = config.theme.get("language")
+    if not isinstance(language, str):
+        return
+    folders = [Path(folder) / "partials" / "languages" for folder in config.theme.dirs]
+    if not any(folder.is_dir() for folder in folders):
+        return  # not Material, or a theme of its own: no such files to check
+    names = sorted({p.stem for folder in folders for p in folder.glob("*.html")})
+    if language in names:
+        return
+    folded = language.lower().replace("_", "-")
+    near = [n for n in names if n.lower() == folded]
+    near += [n for n in names if n.lower().split("-")[0] == folded.split("-")[0] and n not in near]
+    near += [n for n in difflib.get_close_matches(language, names, n=3) if n not in near]
+    quoted = [f"'{name}'" for name in near[:4]]
+    hint = (
+        f" (did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?)" if len(quoted) > 1
+        else f" (did you mean {quoted[0]}?)" if quoted
+        else ""
+    )  # fmt: skip
+    config_file = Path(config.config_file_path)
+    raise fail(
+        config_file.name,
+        _key_line(config_file, "theme", "language"),
+        "mkdocs.theme",
+        f"the theme has no language '{language}'{hint}. Set 'language' under 'theme' to one of "
+        f"the theme's languages: the names of the files in "
+        f"{next(folder for folder in folders if folder.is_dir())}.",
+    )
+
+
+def _key_line(config_file: Path, section: str, key: str) -> int | None:
+    """The line of `key` in the top-level `section` of a YAML file, if it is written there."""
+    try:
+        lines = config_file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if line and not line[0].isspace() and not line.startswith("#"):
+            inside = line.split(":", 1)[0].strip() == section
+        elif inside and line.strip().split(":", 1)[0] == key and ":" in line:
+            return number
+    return None
 
 
 def check_site_dir(site_dir: Path, project_dir: Path) -> None:
@@ -472,6 +516,68 @@ def check_site_dir(site_dir: Path, project_dir: Path) -> None:
             f"will not build the site here: {why}, and a build replaces this folder whole. "
             "Give --site-dir a folder of its own (the default is site/ in the project).",
         )
+
+
+def check_cache_dir(cache_dir: Path | None, project_dir: Path, site_dir: Path) -> None:
+    """The build cache fills its folder with folders of its own and prunes them: refuse the
+    project folder, a folder of its sources (`--cache-dir policies`) and the site folder, which
+    each build replaces whole (nothing kept there would ever be reused)."""
+    if cache_dir is None:
+        return
+    cache_dir, project_dir = cache_dir.resolve(), project_dir.resolve()
+    why = None
+    if cache_dir == project_dir:
+        why = "it is the project folder, which it would fill with folders of its own"
+    elif any(cache_dir.is_relative_to(project_dir / part) for part in (*WATCHED, ".git")):
+        why = "it is inside the project's sources, which it would fill with folders of its own"
+    elif cache_dir.is_relative_to(site_dir):
+        why = (
+            "it is inside the site folder, which each build replaces whole: nothing kept there "
+            "would be reused"
+        )
+    if why is not None:
+        raise fail(
+            str(cache_dir),
+            None,
+            "build.cache-dir",
+            f"will not keep the build cache here: {why}. Give --cache-dir (or the plugin's "
+            "cache_dir) a folder of its own (the default is .policy-cache/ in the project).",
+        )
+
+
+def _make_staging(site_dir: Path) -> Path:
+    """The empty folder beside `site_dir` that the site is built in (see `_replace`), made with
+    `site_dir`'s missing parents."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{site_dir.name}-building-{os.getpid()}-", dir=site_dir.parent)
+    )
+    # A temporary folder is private (0700); the site is for a web server to read, like every
+    # folder in it.
+    staging.chmod(0o777 & ~_umask())
+    return staging
+
+
+def _unwritable(site_dir: Path, error: OSError) -> PolicyError:
+    """The problem that the site cannot be built at `site_dir`, naming the folder on the way that
+    is a file, or the one `error` is about (the parent, for the staging folder not made in it)."""
+    place, why = next(
+        (
+            (folder, "it is a file")
+            for folder in site_dir.parents
+            if os.path.exists(folder) and not os.path.isdir(folder)
+        ),
+        (Path(error.filename or site_dir.parent), error.strerror or str(error)),
+    )
+    if place.name.startswith(f".{site_dir.name}-building-"):
+        place = site_dir.parent
+    return fail(
+        str(site_dir),
+        None,
+        "build.site-dir",
+        f"cannot write the site there ({why if place == site_dir else f'{place}: {why}'}). "
+        "Give --site-dir a folder you can write to.",
+    )
 
 
 def _umask() -> int:
@@ -509,10 +615,18 @@ def recover_interrupted(site_dir: Path) -> None:
         if stale.is_dir() and not _running(stale.name):
             log.info("removing %s, left by an interrupted build", stale.name)
             shutil.rmtree(stale, ignore_errors=True)
-    old = site_dir.with_name(f".{site_dir.name}-old")
+    old = _swapped_out(site_dir)
     if old.is_dir() and not site_dir.exists():
         log.info("restoring %s from %s, left by an interrupted build", site_dir.name, old.name)
         old.rename(site_dir)
+    # The previous site in the way of the swap, and those an earlier build could not delete
+    # (see `_set_aside`): delete them now if they can be.
+    _set_aside(old)
+    for left in sorted(site_dir.parent.glob(f"{old.name}-*-*")):
+        if not re.fullmatch(r"[0-9]+-[0-9]+", left.name[len(old.name) + 1 :]):
+            continue  # not `_set_aside`'s: a site named `site-old` has `.site-old-building-*`
+        if left.is_dir() and not left.is_symlink() and (why := _delete(left)) is not None:
+            log.warning("%s", _left_behind(left, f"an earlier build could not delete it ({why})"))
 
 
 def _running(staging_name: str) -> bool:
@@ -530,13 +644,78 @@ def _running(staging_name: str) -> bool:
 
 
 def _replace(staging: Path, site_dir: Path) -> None:
-    """Swap the new site in with two renames, so no reader sees a half-written site."""
-    old = site_dir.with_name(f".{site_dir.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
+    """Swap the new site in with two renames, so no reader sees a half-written site; then delete
+    the previous one."""
+    old = _swapped_out(site_dir)
+    _set_aside(old)
     if site_dir.exists():
         site_dir.rename(old)
     staging.rename(site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    _set_aside(old, published=True)
+
+
+def _swapped_out(site_dir: Path) -> Path:
+    """Where `_replace` moves the previous site (`.site-old`) before it deletes it."""
+    return site_dir.with_name(f".{site_dir.name}-old")
+
+
+def _set_aside(old: Path, published: bool = False) -> None:
+    """Delete the previous site at `old`; what of it cannot be deleted (files another user made
+    read-only) is moved to a name of its own beside it, with a warning, so that it is never in
+    the way of the next swap. If it cannot be moved either, the swap cannot be made: an error,
+    or a warning once the new site is `published` (the next build then stops before it starts)."""
+    if not os.path.lexists(old):
+        return
+    why = _delete(old)
+    if why is None:
+        return
+    for number in itertools.count(1):
+        kept = old.with_name(f"{old.name}-{os.getpid()}-{number}")
+        if not os.path.lexists(kept):
+            break
+    try:
+        old.rename(kept)
+    except OSError as error:
+        if published:
+            log.warning("%s", _left_behind(old, f"it could not be deleted ({why})"))
+            return
+        raise fail(
+            str(old),
+            None,
+            "build.site-dir",
+            f"the previous site, left here, can neither be deleted ({why}) nor moved "
+            f"({error.strerror or error}), and the new site cannot take its place while it is "
+            "there. Delete this folder (with the rights of whoever made its files), then build "
+            "again.",
+        ) from error
+    log.warning("%s", _left_behind(kept, f"it could not be deleted ({why})"))
+
+
+def _delete(folder: Path) -> str | None:
+    """Delete a folder and everything in it; why something could not be deleted (naming it
+    inside the folder), or None."""
+    failed: list[str] = []
+
+    def note(_function: object, path: str, info: tuple) -> None:
+        where, why = os.path.relpath(path, folder), info[1].strerror or str(info[1])
+        failed.append(why if where == "." else f"{where}: {why}")
+
+    shutil.rmtree(folder, onerror=note)
+    if not os.path.lexists(folder):
+        return None
+    return failed[0] if failed else "it is still there"
+
+
+def _left_behind(folder: Path, why: str) -> Problem:
+    """The warning that a previous site is left at `folder`, and why."""
+    return Problem(
+        path=str(folder),
+        line=None,
+        code="build.old-site",
+        message=f"a previous site is left here: {why}. It is no part of the site; delete it "
+        "(with the rights of whoever made its files).",
+        severity=Severity.WARNING,
+    )
 
 
 def _as_in_force(publication: Publication) -> Publication:

@@ -69,7 +69,7 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# The page cache of `policy
 _STALE_SECONDS = 24 * 3600
 """Scratch folders of builds that stopped without cleaning up are removed after a day."""
 
-_SCRATCH = ".policy-build-"
+SCRATCH = ".policy-build-"
 """The prefix of a build's scratch folder in the cache folder. The cache folder is the user's
 choice (`--cache-dir`), so stale ones are found by a name no other tool's folder has."""
 
@@ -161,7 +161,6 @@ class EntryFolder:
         self, folder: Path, label: str, remedy: str = "the page is rendered again"
     ) -> None:
         self.folder = folder
-        self.folder.mkdir(parents=True, exist_ok=True)
         self.label = label
         """What the warnings call the cache ("page cache")."""
         self.remedy = remedy
@@ -171,9 +170,15 @@ class EntryFolder:
         self._entries = _scan(folder)
         self.unwritable: str | None = None
         """Why an entry could not be written (a full or read-only volume), once one could not."""
+        self.unremovable: str | None = None
+        """Why an entry could not be removed (a read-only folder), once one could not."""
         self.reports = True
         """Whether that is logged here; the process that keeps framed pages hands it to the
         build instead (see `_Keeper`), so that the build's log says it once."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a file in its place, a read-only cache folder
+            self.cannot_write("it is a file" if folder.is_file() else str(error.strerror or error))
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -226,7 +231,9 @@ class EntryFolder:
         digest = hashlib.sha256(data).hexdigest()
         self.used.add(key)
         known = self._entries.get(key)
-        if known is not None and known[1] == digest:
+        # Present unless another process of this build dropped it (found damaged): the content
+        # is rendered again then, and is written again here.
+        if known is not None and known[1] == digest and os.path.isfile(known[0]):
             return
         if known is not None:
             self.drop(key)
@@ -246,6 +253,14 @@ class EntryFolder:
             log.warning("%s: cannot write to %s (%s); entries are not kept", self.label,
                         self.folder, reason)  # fmt: skip
         self.unwritable = self.unwritable or reason
+
+    def cannot_remove(self, reason: str) -> None:
+        """An entry could not be removed (unused, or damaged): the cache only saves work, so the
+        build goes on and leaves it there, and says so once."""
+        if self.unremovable is None and self.reports:
+            log.warning("%s: cannot remove entries from %s (%s); they are left there (delete the "
+                        "folder to clear it)", self.label, self.folder, reason)  # fmt: skip
+        self.unremovable = self.unremovable or reason
 
     def entries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
         """The entries this folder has under `keys`: (file, sha256 of its content)."""
@@ -268,11 +283,27 @@ class EntryFolder:
         return len(unused)
 
     def drop(self, key: str) -> None:
-        """Forget an entry and remove its file."""
+        """Forget an entry and remove its file (or a folder in its place); one that cannot be
+        removed is left there (see `cannot_remove`)."""
         entry = self._entries.pop(key, None)
         if entry is not None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(entry[0])
+            try:
+                _remove(entry[0])
+            except OSError as error:
+                self.cannot_remove(str(error.strerror or error))
+
+
+def _remove(name: str) -> None:
+    """Remove a file, or a folder where a file should be (a damaged entry); one that is gone
+    already is no error."""
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        return
+    except OSError:
+        if not os.path.isdir(name) or os.path.islink(name):
+            raise
+        shutil.rmtree(name)
 
 
 def _scan(folder: Path) -> dict[str, tuple[str, str]]:
@@ -308,7 +339,7 @@ class PageCache:
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
                 write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix=_SCRATCH, dir=directory))
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
         self._pinned = 0
 
@@ -858,7 +889,7 @@ def write_atomically(target: Path, data: bytes, same: Path | None = None) -> Non
 
 def _remove_stale_scratch(directory: Path) -> None:
     now = time.time()
-    for path in directory.glob(f"{_SCRATCH}*"):
+    for path in directory.glob(f"{SCRATCH}*"):
         with contextlib.suppress(OSError):
             if now - path.stat().st_mtime > _STALE_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)

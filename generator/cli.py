@@ -66,17 +66,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     base_files = _base_files(project_dir, base)
     if base_files is None and base != "HEAD":
         # An explicit base that does not resolve would silently skip the change.yml rule.
-        raise PolicyError(
-            [
-                Problem(
-                    path="",
-                    line=None,
-                    code="git.unknown-revision",
-                    message=f"--base {base} is not a revision of this repository. Fetch it "
-                    "(in CI, check out with fetch-depth: 0) or name another revision.",
-                )
-            ]
-        )
+        raise PolicyError([_base_problem(project_dir, base)])
     result = check_files(files, base_files, today=reference_date() or _utc_today())
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
@@ -393,6 +383,32 @@ def interface(languages: tuple[str, ...]) -> None:
     for result in update_interface_catalogs(languages):
         state = "created" if result.created else "updated" if result.written else "up to date"
         click.echo(f"{result.path}: {state}; {result.counts}", err=True)
+
+
+def _base_problem(project_dir: Path, base: str) -> Problem:
+    """Why `policy check` cannot compare with `base`: a revision that names a file or folder,
+    or none that this repository has."""
+    from generator.history import Repository
+
+    try:
+        why = Repository(project_dir).not_a_commit(base)
+    except PolicyError:
+        why = None
+    if why is not None and why.endswith("not a commit"):
+        return Problem(
+            path="",
+            line=None,
+            code="git.revision",
+            message=f"--base {why}. Name a commit, branch or tag to compare with ('git log "
+            "--oneline' lists them).",
+        )
+    return Problem(
+        path="",
+        line=None,
+        code="git.unknown-revision",
+        message=f"--base {base} is not a revision of this repository. Fetch it (in CI, check out "
+        "with fetch-depth: 0) or name another revision.",
+    )
 
 
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202

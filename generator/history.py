@@ -28,6 +28,8 @@ WATCHED = ("policies", "locales")
 """The folders whose history makes versions."""
 
 _RECORD = re.compile(rb"\x01(?=[0-9a-f]{40,64}\x00)")
+_OBJECTS = {"tree": "a folder (a git tree)", "blob": "a file (a git blob)"}
+"""What the objects a revision can name other than a commit are, for messages."""
 _WORKTREE = "working tree"
 
 
@@ -112,23 +114,49 @@ class Repository:
             )
 
     def head(self, rev: str = "HEAD") -> str | None:
-        """The commit id of a revision, or None in a repository with no commits yet."""
-        try:
-            return self.repo.rev_parse(rev).hexsha
-        except (git.BadName, ValueError):
-            return None
+        """The id of the commit a revision names (a tag's commit), or None if it names none: it
+        does not exist (HEAD in a repository with no commits yet), or names a file or folder."""
+        found = self._object(rev)
+        return found[0] if found is not None and found[1] == "commit" else None
+
+    def not_a_commit(self, rev: str) -> str | None:
+        """Why `rev` names no commit ('there is no revision ...', '... is a file ...'); None if
+        it names one."""
+        found = self._object(rev)
+        if found is None:
+            return f"there is no revision '{rev}' in this repository"
+        if found[1] != "commit":
+            return f"'{rev}' is {_OBJECTS.get(found[1], f'a {found[1]}')}, not a commit"
+        return None
 
     def require(self, rev: str, code: str) -> None:
         """Raise a problem with `code` unless `rev` names a commit (HEAD of a repository with no
         commits yet is let through: it has no history, which the caller says)."""
-        if rev != "HEAD" and self.head(rev) is None:
+        if rev != "HEAD" and (why := self.not_a_commit(rev)) is not None:
             raise fail(
                 rev,
                 None,
                 code,
-                f"there is no revision '{rev}' in this repository. Name a commit, branch or tag "
-                "('git log --oneline' lists them).",
+                f"{why}. Name a commit, branch or tag ('git log --oneline' lists them).",
             )
+
+    def _object(self, rev: str) -> tuple[str, str] | None:
+        """The id and type (commit, tree, blob) of the object a revision names, a tag followed
+        to what it tags; None if it names none. Git reads the revision, as `history` and
+        `files_at` hand it to git: a range, an option or a path it cannot find is none."""
+        try:
+            found = self.repo.git.rev_parse("--verify", "--quiet", "--end-of-options", rev)
+        except git.GitCommandError:
+            return None
+        if not re.fullmatch(r"[0-9a-f]{40,64}", found.strip()):
+            return None
+        try:
+            target = self.repo.rev_parse(found.strip())
+            while target.type == "tag":
+                target = target.object
+        except (ValueError, KeyError, git.BadName):
+            return None
+        return target.hexsha, target.type
 
     def blob(self, sha: str) -> bytes:
         """A blob's content, read once."""

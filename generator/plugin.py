@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import sys
+import tempfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
@@ -43,7 +44,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from generator import cache, search_indexes, sitemaps
 from generator.bodies import BodyCache
 from generator.checkpoints import Checkpoints
-from generator.errors import PolicyError
+from generator.errors import PolicyError, Problem
 from generator.model import Language
 from generator.not_found import NotFoundWords, not_found_words
 from generator.pages import Page, Site
@@ -514,7 +515,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """Where the history walk resumes from (see checkpoints.py); None without a cache."""
         return self._in_cache_folder(Checkpoints, config, options)
 
-    def _cache_folder(self, config: Any, options: Any = None) -> Path | None:
+    def cache_folder(self, config: Any, options: Any = None) -> Path | None:
         """The folder of the build cache (pages, bodies, history); None when the cache is
         turned off (or this is a live preview)."""
         options = options or self._options
@@ -532,17 +533,29 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         self, kind: Callable[[Path], T], config: Any, options: Any = None
     ) -> T | None:
         """`kind` kept in the build cache's folder; None when the build uses no cache."""
-        folder = self._cache_folder(config, options)
+        folder = self.cache_folder(config, options)
         if folder is None:
             return None
         try:
+            # Made, and tried, first: entries that cannot be kept are only warned about (see
+            # `cache.EntryFolder`), a folder that cannot hold any stops the build.
+            folder.mkdir(parents=True, exist_ok=True)
+            os.rmdir(tempfile.mkdtemp(prefix=cache.SCRATCH, dir=folder))
             return kind(folder)
         except OSError as error:
-            raise PluginError(
-                f"{folder}: cannot keep the build cache there ({error.strerror or error}). Give "
+            problem = Problem(
+                path=str(folder),
+                line=None,
+                code="build.cache-dir",
+                message=f"cannot keep the build cache there ({error.strerror or error}). Give "
                 "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build "
-                "with --no-cache."
-            ) from error
+                "with --no-cache.",
+            )
+            if options or self._options:
+                # `policy build` prints it as its other errors: MkDocs would add a line of its
+                # own to a PluginError ("Aborted with a BuildError!").
+                raise PolicyError([problem]) from error
+            raise PluginError(f"{folder}: {problem.message}") from error
 
     def jobs(self, items: int, options: Any = None) -> int:
         """Processes to share `items` pieces of work among (documents to render, commits to

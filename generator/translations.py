@@ -8,7 +8,6 @@ and a file is rewritten only when more than its header dates would change.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +33,7 @@ from generator.i18n import (
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
 from generator.sources import read_policy
-from generator.versions import SUMMARY_CONTEXT, TITLE_CONTEXT
+from generator.versions import SUMMARY_CONTEXT, TITLE_CONTEXT, source_date_epoch
 
 TEMPLATE = f"{LOCALES}/policy.pot"
 """Where `policy i18n extract` writes the template, relative to the project."""
@@ -180,10 +179,10 @@ def translated_languages(policy: Policy) -> list[str]:
 
 def source_date(project_dir: Path) -> str | None:
     """The POT-Creation-Date to write: SOURCE_DATE_EPOCH, else the HEAD commit's date, else None."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    epoch = source_date_epoch()
     stamp: dt.datetime | None = None
-    if epoch and epoch.isdigit():
-        stamp = dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    if epoch is not None:
+        stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
     else:
         stamp = _head_date(project_dir)
     return stamp.strftime("%Y-%m-%d %H:%M+0000") if stamp else None

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from generator.catalogs import Translations, catalog_path, is_catalog
 from generator.compose import Composition
-from generator.errors import Problem, Problems, Severity
+from generator.errors import PolicyError, Problem, Problems, Severity
 from generator.history import Revision, read_ahead
 from generator.incremental import CatalogLoader, Composer
 from generator.model import (
@@ -52,6 +53,29 @@ JURISDICTION_CONTEXT = "jurisdiction"
 TITLE_CONTEXT = "site.title"
 """The `msgctxt` under which catalogs translate the policy's title (`policies/site.yml`), the
 site's name in every page's header: a dot, which no clause id has, so no id is kept for it."""
+
+LAST_EPOCH = 2**32 - 1
+"""The latest SOURCE_DATE_EPOCH a build can be dated with (2106-02-07 06:28:15 UTC): the gzip
+header of the sitemap index (`sitemap.xml.gz`) holds its date in four bytes."""
+
+
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, the seconds since 1970 (UTC) that date a build instead of the clock; None
+    when it is not set. A value that is no whole number from 0 to `LAST_EPOCH` is an error."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds <= LAST_EPOCH:
+        raise PolicyError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds from 0 (1970-01-01) to "
+            f"{LAST_EPOCH} (2106-02-07), not '{value}'. Set it to the day to build for, such as "
+            "$(date -u -d 2027-01-01 +%s), or unset it to date the build by its newest commit."
+        )
+    return seconds
 
 
 @dataclass(frozen=True, kw_only=True)

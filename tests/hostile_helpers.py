@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
@@ -26,6 +31,41 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def staging_folders(site: Path) -> list[str]:
     """The staging folders a build leaves next to `site/` while it runs (or if it was killed)."""
     return sorted(p.name for p in site.parent.glob(f".{site.name}-building-*"))
+
+
+WITHOUT_OVERRIDES = ("setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner")
+"""How root runs a command that file modes bind: without the capabilities that override them."""
+
+
+def bound_by_file_modes(scratch: Path) -> list[str]:
+    """A prefix for commands that file modes must bind (a read-only folder refuses new files):
+    none for a user other than root, `WITHOUT_OVERRIDES` for root. Skips the test when neither
+    makes a read-only folder refuse a file (`scratch`: a folder to try that in)."""
+    prefix = list(WITHOUT_OVERRIDES) if os.geteuid() == 0 else []
+    if prefix and shutil.which(prefix[0]) is None:
+        pytest.skip("root, and no setpriv to run a command that file modes bind")
+    probe = scratch / "read-only-probe"
+    probe.mkdir()
+    probe.chmod(0o555)
+    try:
+        made = subprocess.run([*prefix, "touch", str(probe / "file")], capture_output=True)
+    finally:
+        probe.chmod(0o755)
+        shutil.rmtree(probe)
+    if made.returncode == 0:
+        pytest.skip("file modes do not bind this user here: a read-only folder took a file")
+    return prefix
+
+
+def run_policy(prefix: Sequence[str], root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The `policy` command run in the project folder `root` after `prefix` (see
+    `bound_by_file_modes`)."""
+    return subprocess.run(
+        [*prefix, str(Path(sys.executable).parent / "policy"), *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
 
 
 def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], str]) -> bytes:

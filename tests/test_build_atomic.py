@@ -4,11 +4,13 @@ whatever fails, the published site stays exactly as it was."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 
 import pytest
 from conftest import ROOT, change_yml
 from coverage_files import COVERED_FILES
+from hostile_helpers import bound_by_file_modes, run_policy
 
 IGNORED = {".gitignore": "/site/\n"}
 
@@ -115,6 +117,52 @@ def test_build_refuses_a_site_folder_it_would_destroy(make_project, site_dir, wh
     assert project.read("notes/todo.txt") == "keep me\n"
 
 
+@pytest.mark.parametrize(
+    ("cache_dir", "why"),
+    [
+        (".", "it is the project folder, which it would fill with folders of its own"),
+        ("policies", "it is inside the project's sources, which it would fill with folders of its own"),
+        ("locales/cache", "it is inside the project's sources, which it would fill with folders of its own"),
+        (".git/cache", "it is inside the project's sources, which it would fill with folders of its own"),
+        ("site", "it is inside the site folder, which each build replaces whole: nothing kept there would be reused"),
+        ("site/cache", "it is inside the site folder, which each build replaces whole: nothing kept there would be reused"),
+    ],
+)  # fmt: skip
+def test_build_refuses_a_cache_folder_among_the_sources_or_in_the_site(
+    make_project, cache_dir, why
+):
+    # `--cache-dir policies` wrote some 20 MB of cache folders among the legal team's sources;
+    # `--cache-dir site` kept a cache each build threw away with the site.
+    project = make_project()
+    before = sorted(p.relative_to(project.root) for p in project.root.rglob("*"))
+    result = project.policy("build", "--cache-dir", cache_dir)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"{(project.root / cache_dir).resolve()}: will not keep the build cache here: {why}. "
+        "Give --cache-dir (or the plugin's cache_dir) a folder of its own (the default is "
+        ".policy-cache/ in the project). [build.cache-dir]"
+    )
+    assert sorted(p.relative_to(project.root) for p in project.root.rglob("*")) == before
+
+
+def test_the_cache_folder_of_mkdocs_yml_is_refused_in_the_sources_too(make_project):
+    project = make_project()
+    config = project.root / "mkdocs.yml"
+    assert "  - policy\n" in config.read_text()
+    config.write_text(
+        config.read_text().replace(
+            "  - policy\n", "  - policy:\n      cache_dir: policies/.cache\n"
+        )
+    )
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"{project.root / 'policies/.cache'}: will not keep the build cache here: it is inside "
+        "the project's sources"
+    )
+    assert not (project.root / "policies/.cache").exists()
+
+
 def test_build_replaces_its_own_site_and_fills_an_empty_folder(make_project):
     project = make_project()
     (project.root / "empty").mkdir()
@@ -141,3 +189,116 @@ def test_the_site_folder_can_be_read_by_others_like_every_folder_in_it(make_proj
     site = project.root / "site"
     assert stat.S_IMODE(site.stat().st_mode) == 0o777 & ~mask
     assert stat.S_IMODE(site.stat().st_mode) == stat.S_IMODE((site / "eu").stat().st_mode)
+
+
+@pytest.mark.parametrize("site_dir", ["notes.txt/site", "notes.txt/deeper/site"])
+def test_build_names_a_site_folder_under_a_file(make_project, site_dir):
+    # The folders on the way to the site are made: one that is a file used to be a traceback.
+    project = make_project()
+    (project.root / "notes.txt").write_text("keep me\n")
+    result = project.policy("build", "--site-dir", site_dir)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"{project.root / site_dir}: cannot write the site there ({project.root / 'notes.txt'}: "
+        "it is a file). Give --site-dir a folder you can write to. [build.site-dir]"
+    )
+    assert project.read("notes.txt") == "keep me\n"
+
+
+@pytest.mark.parametrize("site_dir", ["site", "a/b/site"])
+def test_build_names_a_read_only_place_for_the_site(make_project, tmp_path, site_dir):
+    # A read-only volume, or a folder another user owns: the staging folder beside the site, or
+    # the site's missing parents, cannot be made there.
+    prefix = bound_by_file_modes(tmp_path)
+    project = make_project()
+    public = tmp_path / "public"
+    public.mkdir()
+    public.chmod(0o555)
+    try:
+        result = run_policy(prefix, project.root, "build", "--site-dir", str(public / site_dir))
+    finally:
+        public.chmod(0o755)
+    assert result.returncode == 1
+    blocked = public / site_dir.split("/")[0] if "/" in site_dir else public
+    assert result.stderr.strip() == (
+        f"{public / site_dir}: cannot write the site there ({blocked}: Permission denied). "
+        "Give --site-dir a folder you can write to. [build.site-dir]"
+    )
+    assert list(public.iterdir()) == []
+
+
+def old_site_warning(stderr: str, why: str) -> str:
+    """The folder named by the one warning about a previous site left beside site/, which must
+    say `why` (a regular expression: the name carries the build's process id, and which file
+    could not be deleted first depends on the file system's order)."""
+    warnings = [line for line in stderr.splitlines() if line.startswith("WARNING:")]
+    assert len(warnings) == 1, stderr
+    found = re.fullmatch(
+        r"WARNING: (.*/\.site-old-\d+-1): a previous site is left here: "
+        + why
+        + r"\. It is no part of the site; delete it \(with the rights of whoever made its "
+        r"files\)\. \[build\.old-site\]",
+        warnings[0],
+    )
+    assert found, warnings[0]
+    return found[1]
+
+
+LOCKED = r"\(global/en/[^ ]+: Permission denied\)"
+"""Why a site with a read-only folder global/en could not be deleted."""
+
+
+def test_a_previous_site_that_cannot_be_deleted_is_set_aside_with_a_warning(make_project, tmp_path):
+    # Files another user made read-only in the site: the previous site cannot be deleted after
+    # the swap. It was left as .site-old without a word, and every later build then failed at
+    # the swap with a traceback ("Directory not empty").
+    prefix = bound_by_file_modes(tmp_path)
+    project = make_project({**IGNORED})
+    assert project.policy("build").returncode == 0
+    (project.root / "site" / "global" / "en").chmod(0o555)
+    try:
+        first = run_policy(prefix, project.root, "build")
+        assert first.returncode == 0, first.stderr
+        left = old_site_warning(first.stderr, f"it could not be deleted {LOCKED}")
+        project.commit("Second", {"policies/change.yml": change_yml("Second.")})
+        second = run_policy(prefix, project.root, "build")
+        assert second.returncode == 0, second.stderr
+        assert "Traceback" not in second.stderr
+        assert (
+            old_site_warning(second.stderr, f"an earlier build could not delete it {LOCKED}")
+            == left
+        )
+        assert leftovers(project) == [left.rsplit("/", 1)[1]]
+        assert '"reference_date": "2026-01-02"' in project.read("site/versions.json")
+    finally:
+        for folder in project.root.iterdir():
+            if "site" in folder.name and (folder / "global" / "en").is_dir():
+                (folder / "global" / "en").chmod(0o755)
+    third = run_policy(prefix, project.root, "build")
+    assert third.returncode == 0, third.stderr
+    assert "WARNING" not in third.stderr
+    assert leftovers(project) == []
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_whatever_is_in_the_way_of_the_swap_is_set_aside(make_project, tmp_path, kind):
+    # `.site-old` is the name the previous site is swapped out to: a file or a link there could
+    # not be deleted, and the swap failed with a traceback.
+    project = make_project({**IGNORED})
+    assert project.policy("build").returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("keep me\n")
+    in_the_way = project.root / ".site-old"
+    if kind == "file":
+        in_the_way.write_text("keep me\n")
+        why = "Not a directory"
+    else:
+        in_the_way.symlink_to(elsewhere, target_is_directory=True)
+        why = "Cannot call rmtree on a symbolic link"
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    left = old_site_warning(result.stderr, re.escape(f"it could not be deleted ({why})"))
+    assert leftovers(project) == [left.rsplit("/", 1)[1]]
+    assert (elsewhere / "keep.txt").read_text() == "keep me\n"
+    assert (project.root / "site" / "versions.json").is_file()

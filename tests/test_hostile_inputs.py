@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project
+from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project, change_yml
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator.cli import main
@@ -1059,6 +1059,79 @@ def test_a_revision_that_does_not_exist_is_named(make_project, command) -> None:
     assert not (project.root / "site").exists()
 
 
+NOT_COMMITS = [
+    ("HEAD:policies/site.yml", "a file (a git blob)"),
+    ("HEAD^{tree}", "a folder (a git tree)"),
+    ("tree-tag", "a folder (a git tree)"),
+]
+"""Revisions that name something other than a commit, and what they name."""
+
+
+@pytest.mark.parametrize(("rev", "what"), NOT_COMMITS, ids=["blob", "tree", "tag of a tree"])
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["build", "--rev"], "git.revision"),
+        (["version-at", "eu", "en", "2026-01-01", "--rev"], "git.revision"),
+        (["diff", "HEAD"], "diff.revision"),
+        (["diff"], "diff.revision"),
+    ],
+    ids=["build", "version-at", "diff to", "diff from"],
+)
+def test_a_revision_that_is_no_commit_is_named(make_project, rev, what, command, code) -> None:
+    # A file was a GitCommandError traceback ('git ls-tree': not a tree object); a folder was
+    # "no commit contains policies/ yet" for build, and compared as if it were a commit by diff.
+    project = make_project()
+    project.git("tag", "-a", "-m", "A folder", "tree-tag", "HEAD^{tree}")
+    result = CliRunner().invoke(main, [*command, rev, "--project", str(project.root)])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rev}: '{rev}' is {what}, not a commit. Name a commit, branch or tag ('git log "
+        f"--oneline' lists them). [{code}]"
+    ]
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(("rev", "what"), NOT_COMMITS, ids=["blob", "tree", "tag of a tree"])
+def test_a_check_base_that_is_no_commit_is_named(make_project, rev, what) -> None:
+    # A folder was taken as a base to compare with; a file was a traceback.
+    project = make_project()
+    project.git("tag", "-a", "-m", "A folder", "tree-tag", "HEAD^{tree}")
+    result = project.policy("check", "--base", rev)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"--base '{rev}' is {what}, not a commit. Name a commit, branch or tag to compare with "
+        "('git log --oneline' lists them). [git.revision]"
+    ]
+
+
+@pytest.mark.parametrize("rev", ["HEAD:policies/nothing.md", "HEAD@{99}"])
+def test_a_revision_git_cannot_find_is_no_traceback(make_project, rev) -> None:
+    # GitPython read these itself, with a KeyError and an IndexError.
+    project = make_project()
+    result = CliRunner().invoke(main, ["diff", rev, "--project", str(project.root)])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.splitlines() == [
+        f"{rev}: there is no revision '{rev}' in this repository. Name a commit, branch or tag "
+        "('git log --oneline' lists them). [diff.revision]"
+    ]
+
+
+def test_an_annotated_tag_names_its_commit(make_project) -> None:
+    project = make_project()
+    first = project.git("rev-parse", "HEAD").strip()
+    project.git("tag", "-a", "-m", "Published", "published")
+    project.commit("Second", {"policies/change.yml": change_yml("Second.")})
+    result = CliRunner().invoke(main, ["diff", "published", "HEAD", "--project", str(project.root)])
+    assert result.exit_code == 0, result.output
+    assert f"published ({first[:12]})" in result.stdout
+    build = CliRunner().invoke(
+        main, ["build", "--rev", "published", "--project", str(project.root)]
+    )
+    assert build.exit_code == 0, build.output
+
+
 def test_more_jobs_than_documents_start_no_idle_processes(tmp_path) -> None:
     from generator.build import BuildOptions
     from generator.plugin import PolicyPlugin
@@ -1121,4 +1194,71 @@ def test_a_site_without_the_policy_plugin_is_told_so(make_project, command) -> N
         "mkdocs.yml: the 'policy' plugin is not enabled. Add '- policy' under 'plugins'. "
         "[mkdocs.plugin]"
     )
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(
+    "epoch", ["99999999999999999", "253402300799", "4294967296", "-99999999999", "-1", "soon"]
+)
+@pytest.mark.parametrize(
+    "command",
+    [["check"], ["build"], ["version-at", "eu", "en", "2026-01-01"], ["i18n", "extract"]],
+    ids=["check", "build", "version-at", "i18n extract"],
+)
+def test_a_source_date_epoch_out_of_range_is_named(make_project, epoch, command) -> None:
+    # 99999999999999999 was an OSError from the date conversion; a date after 2106 a
+    # struct.error from the gzip header of sitemap.xml.gz; a negative one "must be a number".
+    project = make_project()
+    result = CliRunner().invoke(
+        main, [*command, "--project", str(project.root)], env={"SOURCE_DATE_EPOCH": epoch}
+    )
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "SOURCE_DATE_EPOCH must be a whole number of seconds from 0 (1970-01-01) to 4294967295 "
+        f"(2106-02-07), not '{epoch}'. Set it to the day to build for, such as "
+        "$(date -u -d 2027-01-01 +%s), or unset it to date the build by its newest commit. "
+        "[build]"
+    ]
+    assert not (project.root / "site").exists()
+    assert not (project.root / "locales").exists()
+
+
+def test_the_last_source_date_epoch_dates_the_sitemap_index(make_project) -> None:
+    project = make_project({".gitignore": "/site/\n"})
+    result = project.policy("build", "--no-cache", env={"SOURCE_DATE_EPOCH": "4294967295"})
+    assert result.returncode == 0, result.stderr
+    header = (project.root / "site" / "sitemap.xml.gz").read_bytes()[:10]
+    assert int.from_bytes(header[4:8], "little") == 4294967295
+
+
+@STARTS_MKDOCS
+@pytest.mark.parametrize(
+    ("language", "hint"),
+    [
+        ("zh-Hans", " (did you mean 'zh', 'zh-Hant' or 'zh-TW'?)"),
+        ("pt-br", " (did you mean 'pt-BR' or 'pt'?)"),
+        ("EN", " (did you mean 'en'?)"),
+        ("zz-bogus", ""),
+    ],
+)
+def test_a_theme_language_the_theme_lacks_is_named(make_project, command, language, hint) -> None:
+    # The theme failed with a TemplateNotFound traceback ('partials/languages/zh-Hans.html').
+    # zh-Hans and pt-br are how jurisdictions.yml writes these languages; Material's names differ.
+    import material
+
+    project = make_project()
+    config = project.root / "mkdocs.yml"
+    lines = config.read_text().splitlines(keepends=True)
+    line = lines.index("  language: en\n") + 1
+    lines[line - 1] = f"  language: {language}\n"
+    config.write_text("".join(lines))
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+    result = project.policy(*command)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"mkdocs.yml:{line}: the theme has no language '{language}'{hint}. Set 'language' under "
+        f"'theme' to one of the theme's languages: the names of the files in {folder}. "
+        "[mkdocs.theme]"
+    ]
     assert not (project.root / "site").exists()

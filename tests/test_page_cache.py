@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import Project, change_yml
 from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
+from hostile_helpers import bound_by_file_modes, run_policy
 from sitemap_files import sitemap_pages
 
 from generator import cache as cache_module
@@ -473,10 +474,123 @@ def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_p
     blocker.write_text("not a folder", encoding="utf-8")
     result = project.policy("build", "--cache-dir", str(blocker / "cache"))
     assert result.returncode == 1
-    assert f"{blocker / 'cache'}: cannot keep the build cache there" in result.stderr
-    assert "--no-cache" in result.stderr
+    assert result.stderr.splitlines() == [
+        f"{blocker / 'cache'}: cannot keep the build cache there (Not a directory). Give "
+        "--cache-dir (or the plugin's cache_dir) a folder this user can write, or build with "
+        "--no-cache. [build.cache-dir]"
+    ]
     assert "Traceback" not in result.stderr + result.stdout
     assert _tree(project.root / "site") == before
+
+
+def test_a_read_only_cache_folder_is_one_clear_error(make_project, tmp_path):
+    # MkDocs used to add its own line to the error: "the site could not be built: Aborted with
+    # a BuildError! [build]".
+    prefix = bound_by_file_modes(tmp_path)
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    assert project.policy("build", "--cache-dir", str(cache)).returncode == 0
+    before = _tree(project.root / "site")
+    cache.chmod(0o555)
+    try:
+        result = run_policy(prefix, project.root, "build", "--cache-dir", str(cache))
+    finally:
+        cache.chmod(0o755)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{cache}: cannot keep the build cache there (Permission denied). Give --cache-dir (or "
+        "the plugin's cache_dir) a folder this user can write, or build with --no-cache. "
+        "[build.cache-dir]"
+    ]
+    assert _tree(project.root / "site") == before
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_cache_entry_that_is_a_folder_is_rendered_again(make_project, tmp_path, caplog, jobs):
+    # Removing it as a damaged entry failed with IsADirectoryError.
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    _build(project, cache, "cold")
+    entries = [p for p in cache.rglob("*.*") if p.is_file() and len(p.name) == 129]
+    assert len(entries) > 10
+    for entry in entries:
+        entry.unlink()
+        entry.mkdir()
+        (entry / "inside").write_text("x", encoding="utf-8")
+    warm = _build(project, cache, "warm", jobs=jobs)
+    assert warm.reused == 0
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    assert sum("is damaged" in r.message for r in caplog.records) > 10
+    assert not [r.message for r in caplog.records if "cannot" in r.message]
+    # Each folder was removed, and a good entry written in its place, also where another
+    # process found it damaged.
+    assert not [p for p in cache.rglob("*.*") if p.is_dir()]
+    caplog.clear()
+    again = _build(project, cache, "again", jobs=jobs)
+    assert again.reused == warm.pages - len(_always_rendered(project))
+    assert not [r.message for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_cache_folders_that_are_files_cost_only_their_saving(make_project, tmp_path, caplog):
+    # Making the folder of the body cache, or another part of the cache, failed with
+    # FileExistsError.
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, None, "plain")
+    _build(project, cache, "cold")
+    parts = sorted(p.name for p in cache.iterdir() if p.is_dir())
+    for part in parts:
+        shutil.rmtree(cache / part)
+        (cache / part).write_text("not a folder", encoding="utf-8")
+    warm = _build(project, cache, "warm")
+    assert warm.reused == 0
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    warnings = {r.message for r in caplog.records if r.levelno >= logging.WARNING}
+    labels = {
+        "bodies": "body",
+        "body-templates": "template",
+        "files": "file",
+        "history": "history",
+        "pages": "page",
+        "sections": "search",
+        "template-names": "body",
+        "templates": "template",
+    }
+    assert sorted(parts) == sorted(labels)
+    assert warnings == {
+        f"{labels[part]} cache: cannot write to {cache / part} (it is a file); entries are not kept"
+        for part in parts
+    }
+
+
+def test_cache_entries_that_cannot_be_removed_cost_only_the_pruning(make_project, tmp_path):
+    # The cache's folders read-only (restored by another user, say): removing an entry the
+    # build did not use, after a commit, failed with PermissionError.
+    prefix = bound_by_file_modes(tmp_path)
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    assert project.policy("build", "--cache-dir", str(cache)).returncode == 0
+    _change_one_clause(project)
+    assert project.policy("build", "--no-cache", "--site-dir", "plain").returncode == 0
+    parts = sorted(p for p in cache.iterdir() if p.is_dir())
+    for folder in [*parts, *(p for part in parts for p in part.iterdir() if p.is_dir())]:
+        folder.chmod(0o555)
+    try:
+        result = run_policy(prefix, project.root, "build", "--cache-dir", str(cache))
+    finally:
+        for folder in cache.rglob("*"):
+            if folder.is_dir():
+                folder.chmod(0o755)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    removing = [line for line in result.stderr.splitlines() if "cannot remove" in line]
+    for label, part in (("history", "history"), ("page", "pages"), ("body", "bodies")):
+        assert (
+            f"WARNING: {label} cache: cannot remove entries from {cache / part} (Permission "
+            "denied); they are left there (delete the folder to clear it)"
+        ) in removing
+    assert _tree(project.root / "site") == _tree(project.root / "plain")
 
 
 def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_path, caplog):
