@@ -12,14 +12,9 @@ would quietly drop legal text is refused.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from conftest import DATA_MD, WHO_MD, change_yml
+from hostile_helpers import bound_by_file_modes, run_policy
 
 DRAFT = WHO_MD.replace("id: who-we-are", "id: draft-clause").replace(
     "title: Who we are", "title: Not ready to publish"
@@ -73,26 +68,6 @@ def test_a_clause_under_another_name_is_an_error_and_other_files_a_warning(make_
     assert f"policies/clauses/data.MD:1: {unread}" in build.stderr.splitlines()
 
 
-def _without_root_powers(command: list[str]) -> list[str]:
-    """The command run without root's power to read any file, so permissions count (the tests
-    run as root in CI); as it is for another user."""
-    if os.geteuid() != 0:
-        return command
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: file permissions cannot be made to count")
-    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", *command]
-
-
-def _policy(project_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    policy = str(Path(sys.executable).parent / "policy")
-    return subprocess.run(
-        _without_root_powers([policy, *args]),
-        cwd=project_root,
-        capture_output=True,
-        text=True,
-    )
-
-
 @pytest.mark.parametrize(
     ("unreadable", "command"),
     [
@@ -104,15 +79,16 @@ def _policy(project_root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     ],
 )
 def test_what_cannot_be_read_is_named_and_nothing_is_written(
-    make_project, unreadable, command
+    make_project, tmp_path, unreadable, command
 ) -> None:
     project = make_project()
-    assert _policy(project.root, "i18n", "extract").returncode == 0
+    prefix = bound_by_file_modes(tmp_path)
+    assert run_policy(prefix, project.root, "i18n", "extract").returncode == 0
     template = project.read("locales/policy.pot")
     target = project.root / unreadable
     target.chmod(0)
     try:
-        result = _policy(project.root, *command)
+        result = run_policy(prefix, project.root, *command)
     finally:
         target.chmod(0o755)
     assert result.returncode == 1
