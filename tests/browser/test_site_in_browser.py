@@ -262,6 +262,27 @@ def test_a_retired_region_is_listed_apart_and_never_offered(
         expect(page.get_by_text("This document has not been maintained since")).to_be_visible()
 
 
+def test_an_archive_with_a_version_never_in_force_has_no_serious_violations(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """A version replaced before its date is a row of its own, its link beside a badge and a
+    sentence: the link must stand out from them by more than its colour."""
+    project = make_project()
+    announced = {"policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs the shop")}
+    project.commit(
+        "Announced", {**announced, "policies/change.yml": change_yml("A.", "2027-03-01")}
+    )
+    replaced = {"policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs our shop")}
+    project.commit("Replaced", {**replaced, "policies/change.yml": change_yml("B.", "2027-02-01")})
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(locale="en-US").new_page()
+        page.goto(site.url + "global/en/v/")
+        expect(page.get_by_role("row", name=re.compile("Version 2"))).to_contain_text(
+            "a later version replaced it before then"
+        )
+        assert serious_violations(page) == []
+
+
 # Switchers -------------------------------------------------------------------------------------
 
 
