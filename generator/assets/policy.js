@@ -13,8 +13,9 @@
 
   /* Chooser ------------------------------------------------------------------------------- */
 
-  // A jurisdiction whose id is a region code (br, cn, eu, us-ca) is suggested to browsers whose
-  // language tag names that region; "eu" covers the member states of the EEA.
+  // A jurisdiction whose id is a country code (br, cn) or eu is suggested to browsers whose
+  // language tag names that country; "eu" covers the member states of the EEA. One within a
+  // country (us-ca) never is: a language tag names at most the country.
   var EEA = ("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE " +
     "IS LI NO").split(" ");
 

@@ -69,6 +69,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             "locales/ar/LC_MESSAGES/policy.po": _catalog("ar", ARABIC),
         },
     )
+    # A revised Arabic translation alone: a second Arabic version, and its redline.
+    revised = {**ARABIC, "address": "عنوان التوصيل."}
+    project.commit("Arabic revised", {"locales/ar/LC_MESSAGES/policy.po": _catalog("ar", revised)})
     with served(project) as result:
         yield result
 
@@ -120,6 +123,20 @@ def test_arabic_page_reads_right_to_left(
     phone.goto(site.url + "global/ar/")
     assert serious_violations(phone) == []
     shot(phone, "phone-arabic")
+
+
+def test_arabic_redline_points_from_the_older_version_to_the_newer(
+    site: Served, page: Page
+) -> None:
+    page.goto(site.url + "global/ar/changes/2/")
+    versions = page.locator(".policy-redline__versions")
+    older = versions.get_by_role("link").nth(0).bounding_box()
+    newer = versions.get_by_role("link").nth(1).bounding_box()
+    assert older and newer and newer["x"] < older["x"], "read right to left, 1 comes first"
+    arrow = versions.locator(".policy-arrow")
+    # The arrow is drawn mirrored: from the older version, on the right, to the newer.
+    assert arrow.evaluate("a => getComputedStyle(a).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
+    shot(page, "desktop-arabic-redline")
 
 
 def test_chinese_page_has_no_serious_accessibility_violations(site: Served, page: Page) -> None:
