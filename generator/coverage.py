@@ -522,7 +522,8 @@ def _report(
                 problems.add(
                     JURISDICTIONS_FILE, line, "coverage.missing", _missing_message(jc, tc, coverage)
                 )
-            elif tc.status is Status.UNDECLARED:
+            elif tc.status is Status.UNDECLARED and None in tc.conditions.values():
+                # With no condition to declare, `_check_mapped` has said what is wrong.
                 problems.warn(
                     SITE_FILE,
                     site_line,
