@@ -49,7 +49,12 @@ JURISDICTIONS = """\
 global:
   name: Worldwide
   languages: [en, zh-Hans, ar]
+eu:
+  name: European Union and European Economic Area
+  extends: global
+  languages: [en, ar]
 """
+"""Two regions, one with a long name: an Arabic page has two menus side by side."""
 
 
 def _catalog(language: str, words: dict[str, str]) -> str:
@@ -137,6 +142,22 @@ def test_arabic_redline_points_from_the_older_version_to_the_newer(
     # The arrow is drawn mirrored: from the older version, on the right, to the newer.
     assert arrow.evaluate("a => getComputedStyle(a).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
     shot(page, "desktop-arabic-redline")
+
+
+@pytest.mark.parametrize("width", [320, 360, 414])
+def test_arabic_menus_open_within_a_phone_screen(
+    width: int, site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    phone = open_context(viewport={"width": width, "height": 740}, is_mobile=True).new_page()
+    phone.goto(site.url + "global/ar/")
+    menus = phone.locator("details.policy-switcher")
+    assert menus.count() >= 1
+    for index in range(menus.count()):
+        menus.nth(index).locator("summary").click()
+        box = menus.nth(index).locator("ul").bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (index, box)
+        assert phone.evaluate("document.documentElement.scrollWidth") == width
+        phone.keyboard.press("Escape")
 
 
 def test_chinese_page_has_no_serious_accessibility_violations(site: Served, page: Page) -> None:
