@@ -696,6 +696,13 @@
     var landing = location.hash;
     function compare() {
       var a = Number(form.elements.from.value), b = Number(form.elements.to.value);
+      // A redline reads from the older version to the newer: the choices say so too.
+      if (a > b) {
+        form.elements.from.value = String(b);
+        form.elements.to.value = String(a);
+        a = Number(form.elements.from.value);
+        b = Number(form.elements.to.value);
+      }
       var query = "?from=" + a + "&to=" + b;
       if (location.search !== query) history.replaceState(null, "", query + location.hash);
       output.textContent = "";

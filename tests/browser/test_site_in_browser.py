@@ -653,6 +653,14 @@ def test_compare_page_address_chooses_the_versions(site: Served, page: Page) -> 
         "Version 2 compared with version 3. Sections that differ: 2."
     )
     assert page.locator("#compare-from").input_value() == "2"
+    # Asked the other way round, the choices and the address say what is shown: 2 to 3.
+    page.goto(site.url + "eu/en/compare/?from=3&to=2")
+    expect(page.locator("[data-policy-compare-status]")).to_have_text(
+        "Version 2 compared with version 3. Sections that differ: 2."
+    )
+    assert page.locator("#compare-from").input_value() == "2"
+    assert page.locator("#compare-to").input_value() == "3"
+    assert page.url.endswith("compare/?from=2&to=3")
 
 
 def test_compare_with_the_keyboard(site: Served, page: Page) -> None:
