@@ -707,6 +707,31 @@ def test_keyboard_reaches_the_menus_the_links_and_every_copy_button(
         assert expected in reached, reached
 
 
+@pytest.mark.parametrize("width", [390, 1024])
+def test_every_tab_stop_before_the_menus_is_on_the_screen(
+    width: int, site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """Below the widest layout the navigation is a drawer off the screen: while it is closed,
+    the keyboard never goes there."""
+    page = open_context(viewport={"width": width, "height": 800}, locale="en-US").new_page()
+    page.goto(site.url + "eu/en/")
+    unseen = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        where = page.evaluate(
+            """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            return {menu: !!e.closest("summary"), text: e.textContent.trim().slice(0, 30),
+                    seen: r.width > 0 && r.right > 0 && r.left < innerWidth}; }"""
+        )
+        if where["menu"]:
+            break
+        if not where["seen"]:
+            unseen.append(where["text"])
+    else:
+        pytest.fail("the keyboard never reached the region menu")
+    assert unseen == []
+
+
 def test_skip_link_lands_on_the_title_before_the_notices(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/en/")
     page.keyboard.press("Tab")
