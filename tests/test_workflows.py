@@ -116,6 +116,28 @@ def test_pull_request_workflow_comments_with_full_history():
     assert diff["env"] == {"BASE": "origin/main", "HEAD": "HEAD"}
     post = next(s for s in steps(data) if "gh pr comment" in s.get("run", ""))
     assert "--body-file comment.md" in post["run"]
+    # A fork's read-only token cannot comment: that must not fail the review.
+    assert post["continue-on-error"] is True
+
+
+@pytest.mark.parametrize("size", [100, 70_000])
+def test_the_comment_is_cut_between_characters_and_says_so(tmp_path, size):
+    """A redline in Chinese is three bytes a character: cut by bytes, it would end inside one."""
+    data = workflow("pull-request.yml")
+    post = next(s for s in steps(data) if "gh pr comment" in s.get("run", ""))
+    cutting = post["run"].split("gh pr comment")[0]
+    text = "汉字" * (size // 2)
+    (tmp_path / "policy-diff.md").write_text(text, encoding="utf-8")
+    subprocess.run(["bash", "-e", "-c", cutting], cwd=tmp_path, check=True)
+    comment = (tmp_path / "comment.md").read_text(encoding="utf-8")  # strict UTF-8
+    if size <= 60_000:
+        assert comment == text
+    else:
+        assert len(comment) < 65_536
+        assert comment.startswith(text[:60_000])
+        assert comment.endswith(
+            "*Cut here: the whole text is in this run's policy-review artifact.*\n"
+        )
 
 
 def test_publish_commands_build_and_guard_a_real_project(make_project):
