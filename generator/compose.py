@@ -124,6 +124,7 @@ def _compose_clause(
         html=to_html(markdown_text),
         topics=tuple(topics),
         contexts=tuple(t.context for t in texts),
+        inserted=tuple(dict.fromkeys(translator.inserted)),
     )
 
 
@@ -154,7 +155,7 @@ def _compose_clause_reused(
     # The entry holds its inputs, so their ids cannot be reused while it lives.
     if cached is None or any(a is not b for a, b in zip(cached[0], inputs, strict=True)):
         scratch = copy.copy(translator)
-        scratch.missing, scratch.fuzzy = [], []
+        scratch.start_clause()
         found = Problems()
         result = _compose_clause(policy, clause, jurisdiction, scratch, found)
         if len(_COMPOSED) > 100_000:
@@ -178,8 +179,13 @@ class _Translator:
         self.variables = variables_for(policy.variables)
         self.translations = None if language == policy.source_language else translations
         self.translating = language != policy.source_language
+        self.start_clause()
+
+    def start_clause(self) -> None:
+        """Forget what the texts shown so far lacked and what values they were filled with."""
         self.missing: list[tuple[str, str]] = []
         self.fuzzy: list[tuple[str, str]] = []
+        self.inserted: list[str] = []
 
     def block(self, text: Text, source: str, line: int, problems: Problems) -> str | None:
         path = text.origin.path
@@ -192,4 +198,6 @@ class _Translator:
                 self.fuzzy.append((text.context, source))
             else:
                 shown, path, line = entry.string, entry.path, entry.line
-        return self.variables.fill(shown, path, line, problems)
+        filled = self.variables.fill(shown, path, line, problems)
+        self.inserted.extend(self.variables.inserted(shown))
+        return filled

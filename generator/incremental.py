@@ -487,7 +487,7 @@ def _same(old: object, new: object) -> bool:
 
 def _slot(policy: Policy, clause: Clause, jurisdiction: str, translator: _Translator) -> _Slot:
     problems = Problems()
-    translator.missing, translator.fuzzy = [], []
+    translator.start_clause()
     composed = _compose_clause(policy, clause, jurisdiction, translator, problems)
     return _Slot(
         clause=composed,

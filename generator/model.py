@@ -238,6 +238,10 @@ class ComposedClause:
     topics: tuple[str, ...]
     contexts: tuple[str, ...]
     """The message contexts (clause and variants) the text was composed from."""
+    inserted: tuple[str, ...] = ()
+    """The values its variables put into its title and body, as text, each once: pages isolate
+    them from text of the other direction (bidi.py). Not part of the version's hash: the same
+    HTML is the same version."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -412,6 +416,12 @@ class ClauseChange:
         from generator.diff import clause_paragraphs  # diff builds on these values
 
         return clause_paragraphs(self.before, self.after)
+
+    @property
+    def inserted(self) -> tuple[str, ...]:
+        """The values variables put into either version of the clause (see bidi.py)."""
+        sides = (self.before, self.after)
+        return tuple(dict.fromkeys(v for side in sides if side for v in side.inserted))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,6 +29,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
+from generator.bidi import isolate, isolate_text
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
@@ -1065,6 +1066,9 @@ def _environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    direction = Language(tag=language).direction
+    env.filters["isolated"] = partial(isolate_text, direction=direction)
+    env.filters["isolated_html"] = partial(isolate, direction=direction)
     translations = interface_translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations)

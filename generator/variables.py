@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -50,7 +51,7 @@ class Variables:
         self._paths = {".".join(path): path for path in _paths(self._values) if can_reference(path)}
         """Each variable clause text can name, by its dotted name: the keys to look it up by."""
         self._names = sorted(self._paths)
-        self._cache: dict[str, str | tuple[str, str]] = {}
+        self._cache: dict[str, _Filled | tuple[str, str]] = {}
 
     @property
     def names(self) -> list[str]:
@@ -68,9 +69,15 @@ class Variables:
             code, message = cached
             problems.add(path, line, code, message)
             return None
-        return cached
+        return cached.text
 
-    def _fill(self, text: str) -> str | tuple[str, str]:
+    def inserted(self, text: str) -> tuple[str, ...]:
+        """The values (as text) that filling `text` puts into it, each once; none when it has no
+        variables or cannot be filled. Ask after `fill`, which reads the text."""
+        cached = self._cache.get(text) if "{" in text else None
+        return cached.values if isinstance(cached, _Filled) else ()
+
+    def _fill(self, text: str) -> _Filled | tuple[str, str]:
         """The filled text, or (code, message) saying why it cannot be filled."""
         if "{%" in text or "{#" in text:
             return "variable.statement", STATEMENT_MESSAGE
@@ -104,18 +111,21 @@ class Variables:
             )
         return self._render(tree)
 
-    def _render(self, tree: nodes.Template) -> str:
+    def _render(self, tree: nodes.Template) -> _Filled:
         """The checked template's output: its text, and `str` of each variable's value (as
         Jinja's compiled code would print it, without compiling it: compiling costs milliseconds
         per text, and a long history has thousands of texts)."""
         parts: list[str] = []
+        values: dict[str, None] = {}
         for output in tree.find_all(nodes.Output):
             for child in output.nodes:
                 if isinstance(child, nodes.TemplateData):
                     parts.append(child.data)
                 else:
-                    parts.append(str(self._value(".".join(_path(child)))))
-        return "".join(parts)
+                    value = str(self._value(".".join(_path(child))))
+                    parts.append(value)
+                    values[value] = None
+        return _Filled(text="".join(parts), values=tuple(values))
 
     def _value(self, reference: str) -> Any:
         value: Any = self._values
@@ -137,6 +147,14 @@ class Variables:
             f"undefined variable '{reference}'.{fix} Define it under 'variables' in "
             "policies/site.yml or correct the name."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Filled:
+    """A text with its variables filled in, and the values that filled them."""
+
+    text: str
+    values: tuple[str, ...]
 
 
 @lru_cache(maxsize=64)

@@ -3,6 +3,7 @@ lagging translation keeps its last complete version, says so, and catches up wit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -249,3 +250,18 @@ def test_the_site_name_is_escaped_once(make_project):
     assert _site_names(page) == ("Privacy &amp; you",) * 2
     assert 'title="Privacy &amp; you"' in page and 'aria-label="Privacy &amp; you"' in page
     assert "&amp;amp;" not in page
+
+
+def test_values_in_arabic_text_are_isolated_on_the_page_but_not_in_the_version(lagging):
+    """The Arabic text puts the company's name and e-mail address into Arabic sentences: the
+    page isolates them (bidi.py), and the version's published text and hash do not change."""
+    build(lagging)
+    page = lagging.read("site/global/ar/index.html")
+    assert '<bdi dir="ltr">Example Shop Ltd.</bdi> هذا المتجر' in page
+    assert '<bdi dir="ltr">privacy@shop.example</bdi>' in page
+    # The version's hash is the sha256 of its published text, which has no isolation in it.
+    published = (lagging.root / "site/global/ar/v/1/document.json").read_bytes()
+    assert b"Example Shop Ltd." in published and b"<bdi" not in published
+    digest = "sha256:" + hashlib.sha256(published).hexdigest()
+    assert digest == record(lagging, "ar")["versions"][0]["hash"]
+    assert "<bdi" not in lagging.read("site/global/en/index.html")

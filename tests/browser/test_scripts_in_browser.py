@@ -75,7 +75,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         },
     )
     # A revised Arabic translation alone: a second Arabic version, and its redline.
-    revised = {**ARABIC, "address": "عنوان التوصيل."}
+    revised = {
+        **ARABIC,
+        "address": "عنوان التوصيل.",
+        "who-body": "{{ company.name }} تدير هذا المتجر. اكتب إلينا على {{ contact.email }}.",
+    }
     project.commit("Arabic revised", {"locales/ar/LC_MESSAGES/policy.po": _catalog("ar", revised)})
     with served(project) as result:
         yield result
@@ -142,6 +146,38 @@ def test_arabic_redline_points_from_the_older_version_to_the_newer(
     # The arrow is drawn mirrored: from the older version, on the right, to the newer.
     assert arrow.evaluate("a => getComputedStyle(a).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
     shot(page, "desktop-arabic-redline")
+
+
+_CHARACTER_BOXES = """(paragraph, wanted) => {
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.indexOf(wanted);
+        if (at < 0) continue;
+        return [...wanted].map((_, i) => {
+            const range = document.createRange();
+            range.setStart(node, at + i);
+            range.setEnd(node, at + i + 1);
+            const box = range.getBoundingClientRect();
+            return [box.left, box.right];
+        });
+    }
+    return null;
+}"""
+"""The left and right edge on the screen of each character of `wanted`, in the paragraph."""
+
+
+@pytest.mark.parametrize("path", ["global/ar/", "global/ar/v/1/", "global/ar/changes/2/"])
+def test_arabic_page_shows_an_inserted_name_whole(path: str, site: Served, page: Page) -> None:
+    # "{{ company.name }} تدير…": left to the bidirectional algorithm, the full stop of
+    # "Example Shop Ltd." joins the Arabic words after it and shows left of the name,
+    # ".Example Shop Ltd". Isolated, the name reads left to right, its full stop last.
+    page.goto(site.url + path)
+    paragraph = page.locator("section:has(h2#who-we-are) p").filter(has_text="Ltd.").first
+    boxes = paragraph.evaluate(_CHARACTER_BOXES, "Ltd.")
+    assert boxes, "the name is on the page"
+    lefts = [left for left, _ in boxes]
+    assert lefts == sorted(lefts), f"'L', 't', 'd', '.' from left to right: {boxes}"
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("width", [320, 360, 414])
