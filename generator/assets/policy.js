@@ -725,12 +725,23 @@
       });
     }
     var params = new URLSearchParams(location.search);
+    var missing = [];
     ["from", "to"].forEach(function (name) {
       var select = form.elements[name];
       var wanted = params.get(name);
       if (wanted && select.querySelector('option[value="' + Number(wanted) + '"]')) select.value = String(Number(wanted));
+      // A link to a version this document does not have is said so, not silently replaced.
+      else if (wanted && missing.indexOf(wanted) < 0) missing.push(wanted);
       select.addEventListener("change", compare);
     });
+    var notice = document.querySelector("[data-policy-compare-missing]");
+    if (missing.length && notice) {
+      notice.textContent = missing.map(function (wanted) {
+        return format(strings.missing, {number: wanted.slice(0, 20)});
+      }).join(" ");
+      notice.hidden = false;
+      form.addEventListener("change", function () { notice.hidden = true; });
+    }
     form.addEventListener("submit", function (event) { event.preventDefault(); compare(); });
     compare();
   }

@@ -661,6 +661,29 @@ def test_compare_page_address_chooses_the_versions(site: Served, page: Page) -> 
     assert page.locator("#compare-from").input_value() == "2"
     assert page.locator("#compare-to").input_value() == "3"
     assert page.url.endswith("compare/?from=2&to=3")
+    expect(page.locator("[data-policy-compare-missing]")).to_be_hidden()
+
+
+def test_compare_page_says_when_the_address_names_no_such_version(
+    site: Served, page: Page
+) -> None:
+    page.goto(site.url + "eu/en/compare/?from=2&to=9")
+    missing = page.locator("[data-policy-compare-missing]")
+    expect(missing).to_have_text(
+        "This policy has no version 9: the comparison is between the versions chosen above."
+    )
+    expect(page.locator("[data-policy-compare-status]")).to_have_text(
+        "Version 2 compared with version 3. Sections that differ: 2."
+    )
+    assert page.url.endswith("compare/?from=2&to=3")
+    # Another choice is a comparison of the reader's own: the notice has said its piece.
+    page.locator("#compare-from").select_option("1")
+    expect(missing).to_be_hidden()
+    page.goto(site.url + "eu/fr/compare/?from=x&to=3")
+    expect(page.locator("[data-policy-compare-missing]")).to_have_text(
+        "Cette politique n’a pas de version x : la comparaison porte sur les versions choisies "
+        "ci-dessus."
+    )
 
 
 def test_compare_with_the_keyboard(site: Served, page: Page) -> None:
