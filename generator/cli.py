@@ -52,7 +52,7 @@ def main() -> None:
 def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
     from generator.build import reference_date
-    from generator.check import check_files
+    from generator.check import CheckResult, check_files
     from generator.check_formats import (
         passed,
         render_github,
@@ -62,12 +62,17 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     )
     from generator.history import read_folder
 
-    files = read_folder(project_dir)
-    base_files = _base_files(project_dir, base)
-    if base_files is None and base != "HEAD":
-        # An explicit base that does not resolve would silently skip the change.yml rule.
-        raise PolicyError([_base_problem(project_dir, base)])
-    result = check_files(files, base_files, today=reference_date() or _utc_today())
+    try:
+        files = read_folder(project_dir)
+        base_files = _base_files(project_dir, base)
+        if base_files is None and base != "HEAD":
+            # An explicit base that does not resolve would silently skip the change.yml rule.
+            raise PolicyError([_base_problem(project_dir, base)])
+    except PolicyError as error:
+        # Reported like any other problem: a reader of --format json always gets its document.
+        result = CheckResult(policy=None, problems=error.problems)
+    else:
+        result = check_files(files, base_files, today=reference_date() or _utc_today())
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     elif fmt == "github":

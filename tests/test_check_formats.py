@@ -210,11 +210,31 @@ def test_check_human_format_is_unchanged(broken):
     ]
 
 
+UNKNOWN_BASE = (
+    "--base origin/main is not a revision of this repository. Fetch it (in CI, check out "
+    "with fetch-depth: 0) or name another revision."
+)
+
+
 def test_check_unknown_base_revision_is_an_error(make_project):
     project = make_project()
     result = project.policy("check", "--base", "origin/main")
     assert result.returncode == 1
-    assert result.stderr == (
-        "--base origin/main is not a revision of this repository. Fetch it (in CI, check out "
-        "with fetch-depth: 0) or name another revision. [git.unknown-revision]\n"
-    )
+    assert result.stderr == f"{UNKNOWN_BASE} [git.unknown-revision]\n1 error, 0 warnings\n"
+
+
+def test_a_check_that_cannot_start_still_reports_in_its_format(make_project):
+    """A problem found before the sources are read (here, the base to compare with) is one more
+    problem of the report: a reader of --format json gets its document, GitHub its annotation."""
+    project = make_project()
+    result = project.policy("check", "--base", "origin/main", "--format", "json")
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    validator().validate(report)
+    assert (report["ok"], report["counts"]) == (False, {"errors": 1, "warnings": 0})
+    assert [(p["code"], p["message"]) for p in report["problems"]] == [
+        ("git.unknown-revision", UNKNOWN_BASE)
+    ]
+    github = project.policy("check", "--base", "origin/main", "--format", "github")
+    assert github.returncode == 1
+    assert github.stdout == f"::error title=[git.unknown-revision]::{UNKNOWN_BASE}\n"
