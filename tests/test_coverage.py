@@ -8,6 +8,9 @@ import json
 from conftest import BASE_FILES, NEW_YEAR, ROOT, SITE_YML, change_yml, problems_of
 from coverage_files import CONDITIONS, COVERED_FILES, DISCLOSURES_YML, RETENTION_MD
 
+from generator.coverage import read_disclosures
+from generator.errors import Problems
+
 
 def test_coverage_complete_policy_passes(make_project):
     project = make_project(COVERED_FILES)
@@ -247,4 +250,24 @@ def test_coverage_shipped_policy_covers_every_jurisdiction():
             "uses-sensitive-pi-for-other-purposes": False,
         },
         ("us-ca", "request-metrics"): {"handles-10-million-consumers": False},
+    }
+
+
+def test_the_documented_example_of_the_disclosures_file_reads_without_a_problem():
+    """docs/authoring.md shows the format of required-disclosures.yml with every key: the example
+    must be one the tool reads as documented."""
+    docs = (ROOT / "docs/authoring.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### The format of `required-disclosures.yml`") :]
+    example = section[section.index("```yaml\n") + 8 : section.index("\n```\n")]
+    found = Problems()
+    disclosures = read_disclosures(example.encode(), found)
+    assert list(found) == []
+    assert disclosures is not None
+    (gdpr,) = disclosures.lists.values()
+    assert [(r.topic, r.conditional, r.unverified) for r in gdpr.requirements] == [
+        ("retention", False, False),
+        ("representative", True, True),
+    ]
+    assert disclosures.conditions["established-outside-eu"].requires == {
+        "eu-gdpr": ("representative",)
     }

@@ -664,9 +664,7 @@ def test_compare_page_address_chooses_the_versions(site: Served, page: Page) -> 
     expect(page.locator("[data-policy-compare-missing]")).to_be_hidden()
 
 
-def test_compare_page_says_when_the_address_names_no_such_version(
-    site: Served, page: Page
-) -> None:
+def test_compare_page_says_when_the_address_names_no_such_version(site: Served, page: Page) -> None:
     page.goto(site.url + "eu/en/compare/?from=2&to=9")
     missing = page.locator("[data-policy-compare-missing]")
     expect(missing).to_have_text(
