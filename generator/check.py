@@ -88,7 +88,9 @@ def check_files(
         problems.extend(composition.problems)
         if language == policy.source_language:
             continue
-        total = sum(len(c.paragraphs) + 1 for c in composition.document.clauses)
+        clauses = composition.document.clauses
+        values = {n for c in clauses for n, _ in c.variables if n in policy.translated_variables}
+        total = sum(len(c.paragraphs) + 1 for c in clauses) + len(values)
         status = TranslationStatus(
             jurisdiction=jurisdiction,
             language=language,

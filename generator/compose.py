@@ -2,20 +2,23 @@
 
 A jurisdiction gets every clause written for it or for a jurisdiction it extends; variants are
 applied from the most general jurisdiction to the most specific, so the most specific one wins.
-Each block is then translated, its variables filled in, and the clause rendered to safe HTML.
+Each block is then translated, its variables filled in (with the translated values of those
+site.yml's `translated_variables` names), and the clause rendered to safe HTML.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from generator.blocks import join_blocks
 from generator.catalogs import Translations
 from generator.errors import Problems, Severity
 from generator.markup import to_html
 from generator.model import Clause, ComposedClause, Document, Policy, Text, VariantMode
-from generator.variables import variables_for
+from generator.variables import VALUE_CONTEXT, variables_for
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -28,6 +31,19 @@ class Composition:
     fuzzy: tuple[tuple[str, str], ...] = ()
     """(context, source text) of each message whose translation needs review."""
     problems: list = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # A translated value that fills several clauses is one message to translate.
+        for lacking in ("missing", "fuzzy"):
+            seen: set[tuple[str, str]] = set()
+            kept = []
+            for message in getattr(self, lacking):
+                if message[0].startswith(VALUE_CONTEXT):
+                    if message in seen:
+                        continue
+                    seen.add(message)
+                kept.append(message)
+            object.__setattr__(self, lacking, tuple(kept))
 
     @property
     def complete(self) -> bool:
@@ -124,7 +140,7 @@ def _compose_clause(
         html=to_html(markdown_text),
         topics=tuple(topics),
         contexts=tuple(t.context for t in texts),
-        inserted=tuple(dict.fromkeys(translator.inserted)),
+        variables=tuple(dict.fromkeys(translator.filled)),
     )
 
 
@@ -150,7 +166,7 @@ def _compose_clause_reused(
         translator.translations,
         translator.variables,
     )
-    key = (translator.translating, *map(id, inputs))
+    key = (translator.translating, translator.pending_key, *map(id, inputs))
     cached = _COMPOSED.get(key)
     # The entry holds its inputs, so their ids cannot be reused while it lives.
     if cached is None or any(a is not b for a, b in zip(cached[0], inputs, strict=True)):
@@ -176,16 +192,22 @@ class _Translator:
     """Looks up each message in the catalog, fills in its variables, and remembers what lacked."""
 
     def __init__(self, policy: Policy, language: str, translations: Translations | None) -> None:
-        self.variables = variables_for(policy.variables)
         self.translations = None if language == policy.source_language else translations
         self.translating = language != policy.source_language
+        values, self.pending = (
+            _translated_values(policy, self.translations)
+            if self.translating
+            else (policy.variables, {})
+        )
+        self.pending_key = tuple(sorted(self.pending.items()))
+        self.variables = variables_for(values)
         self.start_clause()
 
     def start_clause(self) -> None:
         """Forget what the texts shown so far lacked and what values they were filled with."""
         self.missing: list[tuple[str, str]] = []
         self.fuzzy: list[tuple[str, str]] = []
-        self.inserted: list[str] = []
+        self.filled: list[tuple[str, str]] = []
 
     def block(self, text: Text, source: str, line: int, problems: Problems) -> str | None:
         path = text.origin.path
@@ -199,5 +221,35 @@ class _Translator:
             else:
                 shown, path, line = entry.string, entry.path, entry.line
         filled = self.variables.fill(shown, path, line, problems)
-        self.inserted.extend(self.variables.inserted(shown))
+        for name, value in self.variables.filled_in(shown):
+            self.filled.append((name, value))
+            if name in self.pending:
+                fuzzy, context, source = self.pending[name]
+                lacking = self.fuzzy if fuzzy else self.missing
+                if (context, source) not in lacking:
+                    lacking.append((context, source))
         return filled
+
+
+def _translated_values(
+    policy: Policy, translations: Translations | None
+) -> tuple[Mapping[str, Any], dict[str, tuple[bool, str, str]]]:
+    """The policy's variables, each that `translated_variables` names in its reviewed
+    translation; and, by name, (whether fuzzy, context, source value) of those that have none
+    (they keep the source value, and a text using them is not translated yet)."""
+    if not policy.translated_variables:
+        return policy.variables, {}
+    values = copy.deepcopy(dict(policy.variables))
+    pending = {}
+    for name in policy.translated_variables:
+        *groups, key = name.split(".")
+        group = values
+        for each in groups:
+            group = group[each]
+        context, source = VALUE_CONTEXT + name, group[key]
+        entry = translations.get(context, source) if translations else None
+        if entry is not None and entry.string and not entry.fuzzy:
+            group[key] = entry.string
+        else:
+            pending[name] = (entry is not None and bool(entry.string), context, source)
+    return values, pending

@@ -28,6 +28,7 @@ from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
 from generator.renames import renamed
 from generator.sources import CHANGE_FILE, SITE_FILE
+from generator.variables import VALUE_CONTEXT, variables_for
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 
 UNPAIRED_CONTEXTS = frozenset({SUMMARY_CONTEXT})
@@ -91,6 +92,18 @@ def extract_template(policy: Policy, created: str | None) -> PoCatalog:
             (jurisdiction.origin.path, jurisdiction.origin.line),
             [f"The name of the jurisdiction '{jid}', in page headings, switchers and feeds."],
         )
+    filler = variables_for(policy.variables)
+    for name in policy.translated_variables:
+        _add(
+            template,
+            str(filler.value(name)),
+            VALUE_CONTEXT + name,
+            (SITE_FILE, None),
+            [
+                f"The value of {{{{ {name} }}}} (policies/site.yml), filled into the messages "
+                "that use it: translate it to fit your translations of them."
+            ],
+        )
     if policy.change is not None:
         _add(
             template,
@@ -151,11 +164,15 @@ def merge_catalog(
     )
     for context, news in new_by_context.items():
         olds = old_by_context.pop(predecessor.get(context, context), [])
-        matches = align(
-            [str(m.id) for m in olds],
-            [str(m.id) for m in news],
-            pair=context not in UNPAIRED_CONTEXTS,
-        )
+        if context and context.startswith(VALUE_CONTEXT):
+            # A variable has one value: a new one continues the old, however unlike it is.
+            matches = {0: 0} if olds and news else {}
+        else:
+            matches = align(
+                [str(m.id) for m in olds],
+                [str(m.id) for m in news],
+                pair=context not in UNPAIRED_CONTEXTS,
+            )
         for index, new in enumerate(news):
             source = olds[matches[index]] if index in matches else None
             source = source or revivable.pop((context, new.id), None)

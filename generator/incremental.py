@@ -24,6 +24,7 @@ from generator.compose import Composition, _compose_clause, _Translator, applica
 from generator.errors import Problem, Problems
 from generator.model import Clause, ComposedClause, Document, Policy
 from generator.pofiles import _check_string_line, header_readable, keyword_order
+from generator.variables import VALUE_CONTEXT
 from generator.yamlio import decode
 
 # Catalogs --------------------------------------------------------------------------------------
@@ -410,7 +411,8 @@ class Composer:
                 if self.catalogs is not None and previous.translations and translations
                 else None
             )
-            if contexts is None:
+            # A translated value can fill any clause: all are composed again.
+            if contexts is None or any(c.startswith(VALUE_CONTEXT) for c in contexts):
                 return None
             dirty |= {context.partition("@")[0] for context in contexts}
         # A clause with problems is composed again: its messages name lines that may have moved.
@@ -462,6 +464,7 @@ class Composer:
             same = (
                 old.source_language == new.source_language
                 and old.variables == new.variables
+                and old.translated_variables == new.translated_variables
                 and old.jurisdictions == new.jurisdictions
             )
             clauses = frozenset(

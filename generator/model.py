@@ -200,6 +200,9 @@ class Policy:
     change: ChangeNote | None
     conditions: Mapping[str, bool] = field(default_factory=dict)
     """Facts about the shop's processing that decide which conditional disclosures apply."""
+    translated_variables: tuple[str, ...] = ()
+    """The variables written in words (`company.country`), dotted: each language's catalog
+    translates their values, which then fill its translations."""
 
     def lineage(self, jurisdiction_id: str) -> tuple[str, ...]:
         """The jurisdiction and those it extends, most general first (`global`, `eu`)."""
@@ -238,10 +241,15 @@ class ComposedClause:
     topics: tuple[str, ...]
     contexts: tuple[str, ...]
     """The message contexts (clause and variants) the text was composed from."""
-    inserted: tuple[str, ...] = ()
-    """The values its variables put into its title and body, as text, each once: pages isolate
-    them from text of the other direction (bidi.py). Not part of the version's hash: the same
-    HTML is the same version."""
+    variables: tuple[tuple[str, str], ...] = ()
+    """(name, value as text) of each variable filled into its title and body, each once. Not
+    part of the version's hash: the same HTML is the same version."""
+
+    @property
+    def inserted(self) -> tuple[str, ...]:
+        """The values its variables put in: pages isolate them from text of the other direction
+        (bidi.py)."""
+        return tuple(dict.fromkeys(value for _, value in self.variables))
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -101,7 +101,7 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
     jurisdictions_file = _read_yaml_file(files, JURISDICTIONS_FILE, problems, required=True)
     change_file = _read_yaml_file(files, CHANGE_FILE, problems, required=False)
 
-    title, source_language, variables, conditions = _site(site, problems)
+    title, source_language, variables, conditions, translated = _site(site, problems)
     jurisdictions = _jurisdictions(jurisdictions_file, source_language, problems)
     clause_paths = sorted(p for p in files if p.startswith(POLICIES + "/") and p.endswith(".md"))
     clauses, variants = _clauses_and_variants(
@@ -122,6 +122,7 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
         variants=variants,
         change=change,
         conditions=conditions,
+        translated_variables=translated,
     )
     return policy, list(problems)
 
@@ -152,10 +153,11 @@ def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Proble
 
 def _site(
     site: tuple[str, Loaded] | None, problems: Problems
-) -> tuple[str, str, dict[str, Any] | None, dict[str, bool]]:
-    """(title, source language, variables or None if unusable, conditions)."""
+) -> tuple[str, str, dict[str, Any] | None, dict[str, bool], tuple[str, ...]]:
+    """(title, source language, variables or None if unusable, conditions, the variables whose
+    values are translated)."""
     if site is None:
-        return "Privacy policy", "en", None, {}
+        return "Privacy policy", "en", None, {}, ()
     path, loaded = site
     data = loaded.data
     _unknown_keys(data, SITE_KEYS, path, loaded, (), problems, "site.unknown-key")
@@ -191,7 +193,54 @@ def _site(
             "'conditions' must map each condition to true or false.",
         )
         conditions = {}
-    return title, language, variables, {str(k): v for k, v in conditions.items()}
+    translated = _translated_variables(data, variables, path, loaded, problems)
+    return title, language, variables, {str(k): v for k, v in conditions.items()}, translated
+
+
+def _translated_variables(
+    data: dict, variables: dict[str, Any] | None, path: str, loaded: Loaded, problems: Problems
+) -> tuple[str, ...]:
+    """The variables `translated_variables` names, each checked to be one defined text value."""
+    names = data.get("translated_variables")
+    line = loaded.line("translated_variables")
+    if names is None:
+        return ()
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        problems.add(
+            path,
+            line,
+            "site.translated-variables",
+            "'translated_variables' must be a list of variable names, such as [company.country].",
+        )
+        return ()
+    if variables is None:
+        return ()  # already reported: every name would be unknown
+    filler = variables_for(variables)
+    found = []
+    for name in dict.fromkeys(names):
+        value = filler.value(name)
+        if value is None:
+            members = [n for n in filler.names if n.startswith(name + ".")]
+            hint = difflib.get_close_matches(name, filler.names, n=1)
+            if members:
+                why = f"is a group of variables. Name one of them ({', '.join(members[:3])})."
+            else:
+                why = "is not a variable under 'variables'." + (
+                    f" Did you mean '{hint[0]}'?" if hint else ""
+                )
+            problems.add(path, line, "site.translated-variables", f"'{name}' {why}")
+        elif not isinstance(value, str):
+            problems.add(
+                path,
+                line,
+                "site.translated-variables",
+                f"'{name}' is {'a date' if isinstance(value, dt.date) else 'a number'}, not "
+                "words: only a text value is translated. "
+                "Take it out of 'translated_variables'.",
+            )
+        else:
+            found.append(name)
+    return tuple(found)
 
 
 def _jurisdictions(

@@ -24,6 +24,10 @@ from generator.errors import Problems
 MAX_OUTPUT = 20_000
 """A block longer than this after filling in variables is refused (a runaway expansion)."""
 
+VALUE_CONTEXT = "variable."
+"""Catalogs translate the value of a variable `translated_variables` names (`company.country`)
+under the message context `variable.company.country` (no clause id has a dot)."""
+
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr)
 
 STATEMENT_MESSAGE = (
@@ -58,6 +62,10 @@ class Variables:
         """Every defined variable, dotted (`company.name`)."""
         return self._names
 
+    def value(self, name: str) -> Any:
+        """The value of the variable `name` (dotted); None when no single variable has it."""
+        return self._value(name) if name in self._paths else None
+
     def fill(self, text: str, path: str, line: int, problems: Problems) -> str | None:
         """The text with its variables filled in; None (and a problem) when that is impossible."""
         if "{" not in text:
@@ -71,9 +79,9 @@ class Variables:
             return None
         return cached.text
 
-    def inserted(self, text: str) -> tuple[str, ...]:
-        """The values (as text) that filling `text` puts into it, each once; none when it has no
-        variables or cannot be filled. Ask after `fill`, which reads the text."""
+    def filled_in(self, text: str) -> tuple[tuple[str, str], ...]:
+        """(name, value as text) of each variable filling `text` puts into it, each once; none
+        when it has no variables or cannot be filled. Ask after `fill`, which reads the text."""
         cached = self._cache.get(text) if "{" in text else None
         return cached.values if isinstance(cached, _Filled) else ()
 
@@ -116,16 +124,16 @@ class Variables:
         Jinja's compiled code would print it, without compiling it: compiling costs milliseconds
         per text, and a long history has thousands of texts)."""
         parts: list[str] = []
-        values: dict[str, None] = {}
+        values: dict[str, str] = {}
         for output in tree.find_all(nodes.Output):
             for child in output.nodes:
                 if isinstance(child, nodes.TemplateData):
                     parts.append(child.data)
                 else:
-                    value = str(self._value(".".join(_path(child))))
+                    name = ".".join(_path(child))
+                    value = values[name] = str(self._value(name))
                     parts.append(value)
-                    values[value] = None
-        return _Filled(text="".join(parts), values=tuple(values))
+        return _Filled(text="".join(parts), values=tuple(values.items()))
 
     def _value(self, reference: str) -> Any:
         value: Any = self._values
@@ -154,7 +162,8 @@ class _Filled:
     """A text with its variables filled in, and the values that filled them."""
 
     text: str
-    values: tuple[str, ...]
+    values: tuple[tuple[str, str], ...]
+    """(name, value as text) of each variable, in order of first use."""
 
 
 @lru_cache(maxsize=64)
