@@ -332,6 +332,10 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     page.content = self._store.body(page.file.src_uri)
                 context["config"] = self._localized(config, ours.language, ours.site_name)
                 context["policy_page"] = ours
+                # "Privacy policy · Worldwide" names the site already: not " - Privacy policy" too.
+                context["policy_title_names_site"] = bool(ours.site_name) and (
+                    ours.site_name in ours.title
+                )
                 self._fit_navigation(ours)
         return context
 

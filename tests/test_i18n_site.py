@@ -146,13 +146,33 @@ def test_a_version_revised_in_translation_only_is_its_own_current_menu_item(make
 
 
 def _site_names(page: str) -> tuple[str, str]:
-    """The site's name as the page's header shows it, and the end of the page's title."""
+    """The site's name as the page's header shows it, and as the page's title does: after " - ",
+    or, in a title that names the site already, inside it (the page is not named twice)."""
     header = re.search(
         r'<div class="md-header__topic">\s*<span class="md-ellipsis">\s*(.*?)\s*<', page
     )
-    title = re.search(r"<title>.* - (.*?)</title>", page)
+    title = re.search(r"<title>(.*?)</title>", page)
     assert header and title
-    return header.group(1), title.group(1)
+    named = title.group(1).rpartition(" - ")[2]
+    if " - " not in title.group(1):
+        assert header.group(1) in title.group(1), title.group(1)
+        named = header.group(1)
+    return header.group(1), named
+
+
+def test_a_page_title_names_the_site_once(make_project):
+    project = make_project()
+    build(project)
+    titles = {
+        page: re.search(r"<title>(.*?)</title>", project.read(f"site/{page}index.html"))[1]
+        for page in ("", "eu/en/", "eu/en/v/1/", "eu/en/changes/")
+    }
+    assert titles == {
+        "": "Privacy policy",
+        "eu/en/": "Privacy policy · European Union",
+        "eu/en/v/1/": "Version 1 · Privacy policy · European Union",
+        "eu/en/changes/": "Changes · Privacy policy · European Union",
+    }
 
 
 def _built_in_arabic_but(make_project, jurisdictions: str, left_out: str):
