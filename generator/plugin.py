@@ -332,6 +332,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     page.content = self._store.body(page.file.src_uri)
                 context["config"] = self._localized(config, ours.language, ours.site_name)
                 context["policy_page"] = ours
+                # The theme links a page to its neighbours in the navigation as rel=prev/next, a
+                # sequence (pages of one text): here they are other languages and regions.
+                page.previous_page = page.next_page = None
                 # "Privacy policy · Worldwide" names the site already: not " - Privacy policy" too.
                 context["policy_title_names_site"] = bool(ours.site_name) and (
                     ours.site_name in ours.title

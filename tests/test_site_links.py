@@ -158,6 +158,17 @@ def test_every_page_has_unique_ids(site: Path) -> None:
         assert not repeated, f"{path.relative_to(site)}: {repeated}"
 
 
+def test_no_page_chains_other_documents_as_its_previous_and_next(site: Path) -> None:
+    """The theme's rel=prev/next would make the next language or region the page after this one,
+    as in a book; they are alternates, which the sitemaps list."""
+    chained = [
+        path.relative_to(site).as_posix()
+        for path in sorted(site.rglob("*.html"))
+        if 'rel="prev"' in (text := path.read_text(encoding="utf-8")) or 'rel="next"' in text
+    ]
+    assert chained == []
+
+
 def test_every_link_inside_the_site_reaches_a_file_and_its_fragment(site: Path) -> None:
     pages = {path: _read(path) for path in sorted(site.rglob("*.html"))}
     checked = 0
