@@ -553,7 +553,7 @@ class _Renderer:
                     h.language,
                     h.jurisdiction == history.jurisdiction,
                 )
-                for h in self._regions(language)
+                for h in self._regions(language, history)
             ],
             "source_language": _language(self.policy.source_language),
         }
@@ -797,13 +797,14 @@ class _Renderer:
             )
         return found
 
-    def _regions(self, language: str) -> list[DocumentHistory]:
-        """One document per jurisdiction for the region switcher: in this language when it is
-        published in it, else in the jurisdiction's first language."""
+    def _regions(self, language: str, here: DocumentHistory) -> list[DocumentHistory]:
+        """One document per jurisdiction for the region switcher of `here`'s pages: in this
+        language when it is published in it, else in the jurisdiction's first language. A retired
+        region is offered nowhere but on its own pages, which say where the reader is."""
         found = self._by_language.get(language)
         if found is None:
             found = self._by_language[language] = self._choose_regions(language)
-        return found
+        return [*found, here] if here.retired and here not in found else found
 
     def _choose_regions(self, language: str) -> list[DocumentHistory]:
         chosen = []

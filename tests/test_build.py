@@ -194,6 +194,35 @@ def test_a_retired_document_stays_published_and_says_since_when(make_project):
     assert (world["retired"], world["retired_since"]) == (False, None)
 
 
+def test_retiring_one_of_three_regions_keeps_its_pages_and_its_place_in_its_own_menu(
+    make_project,
+):
+    """With two regions left, the retired one's pages still have a region menu: it names the
+    retired region, where the reader is, and offers the others; their menus do not offer it."""
+    three = "global:\n  name: Worldwide\n  languages: [en]\n"
+    three += "eu:\n  name: European Union\n  extends: global\n  languages: [en]\n"
+    three += "uk:\n  name: United Kingdom\n  extends: global\n  languages: [en]\n"
+    project = make_project({"policies/jurisdictions.yml": three})
+    project.commit("No separate UK policy", {"policies/jurisdictions.yml": three.split("uk:")[0]})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+
+    def regions(page: str) -> tuple[str, list[str]]:
+        html = project.read(f"site/{page}")
+        menu = html[html.index('<span class="policy-switcher__label">Region</span>') :]
+        menu = menu[: menu.index("</details>")]
+        here = re.search(r'policy-switcher__value">([^<]*)<', menu)[1]
+        return here, re.findall(r'hreflang="en"(?: aria-current="page")?>([^<]*)</a>', menu)
+
+    assert regions("uk/en/index.html") == (
+        "United Kingdom",
+        ["Worldwide", "European Union", "United Kingdom"],
+    )
+    assert regions("uk/en/changes/index.html")[0] == "United Kingdom"
+    assert regions("eu/en/index.html") == ("European Union", ["Worldwide", "European Union"])
+    assert "not been maintained" in project.read("site/uk/en/index.html")
+
+
 def test_a_maintained_policy_offers_no_retired_translation(make_project):
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit(
