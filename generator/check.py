@@ -319,10 +319,7 @@ def _check_change_note(
             f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
             "previous change. Rewrite its summary, kind and effective date for this change.",
         )
-    translated = any(
-        files.get(path) != base.get(path) for path in {*files, *base} if is_catalog(path)
-    )
-    if rewritten and not changed and not translated:
+    if rewritten and not changed and not _translation_changed(policy, before, base, compositions):
         problems.warn(
             CHANGE_FILE,
             1,
@@ -337,6 +334,30 @@ CHANGE_NOT_UPDATED = "change.not-updated"
 """The code of a text change whose change.yml still describes the change before it."""
 CHANGE_IDLE = "change.describes-nothing"
 """The code of a rewritten change.yml in a change that makes no version."""
+
+
+def _translation_changed(
+    policy: Policy,
+    before: Policy | None,
+    base: Mapping[str, bytes],
+    compositions: dict[tuple[str, str], Composition],
+) -> bool:
+    """Whether a translated document reads otherwise than at `base`: a catalog that changed only
+    in the change note's summary (as `policy i18n update` leaves every catalog) makes no version."""
+    if before is None:
+        return True
+    catalogs: dict[str, Translations | None] = {}
+    for (jurisdiction, language), now in sorted(compositions.items()):
+        if language == policy.source_language:
+            continue
+        if language not in catalogs:
+            catalogs[language] = _catalog(base, language, Problems())
+        if jurisdiction not in before.jurisdictions:
+            return True
+        then = compose(before, jurisdiction, language, catalogs[language])
+        if content_hash(now.document) != content_hash(then.document):
+            return True
+    return False
 
 
 def _changed_jurisdictions(

@@ -221,6 +221,12 @@ def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
         "move or withdraw an announced change, see 'Moving an announced change' in "
         "docs/authoring.md. [change.describes-nothing]"
     ]
+    # The note's new summary is a message of every catalog: updating them, as the docs say to,
+    # changes the catalog files but no translated text, and the warning stays.
+    project.write({"policies/change.yml": change_yml("First version, later.", "2026-02-01")})
+    assert project.policy("i18n", "update").returncode == 0
+    assert " M locales/de/LC_MESSAGES/policy.po" in project.git("status", "--porcelain")
+    assert len(about_the_note()) == 1
     # A translation revised alone makes a version of its own, which the note describes.
     revised = {**GERMAN, ("who-we-are", "Who we are"): "Wer wir sind, und wie"}
     project.write({"locales/de/LC_MESSAGES/policy.po": po(revised)})
