@@ -44,7 +44,7 @@ from generator.pages import (
 )
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
-from generator.records import INDEX, iter_records
+from generator.records import INDEX, document_record, iter_records
 from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions, source_date_epoch
 
@@ -209,9 +209,9 @@ def _includes(publication: Publication, revision: Revision) -> bool:
     return head is revision or bool(revision.commit and head.commit == revision.commit)
 
 
-def _published_versions(record: object) -> list[tuple[str, str, int, str]]:
-    """(jurisdiction, language, number, hash) of each version a versions.json lists: the site's
-    (every document) or one document's. A ValueError says what does not fit."""
+def _published_versions(record: object) -> list[tuple[str, str, int, str, dict[str, Any]]]:
+    """(jurisdiction, language, number, hash, the whole record) of each version a versions.json
+    lists: the site's (every document) or one document's. A ValueError says what does not fit."""
     if not isinstance(record, dict):
         raise ValueError("it is not a versions.json: its top level is not an object")
     documents = record.get("documents", [record])
@@ -233,8 +233,23 @@ def _published_versions(record: object) -> list[tuple[str, str, int, str]]:
                 raise ValueError(
                     f"a version of {jurisdiction}/{language} lacks a number from 1 up or a hash"
                 )
-            published.append((jurisdiction, language, number, digest))
+            published.append((jurisdiction, language, number, digest, version))
     return published
+
+
+FIXED_FIELDS = (
+    "summary",
+    "kind",
+    "effective",
+    "in_force_from",
+    "summary_language",
+    "source_version",
+    "translation_only",
+    "published",
+    "commit",
+)
+"""What a version's record says that is fixed when it is made (`in_force_until` is not: it is
+learnt when a later version or the retirement comes)."""
 
 
 def site_outline(publication: Publication) -> Site:
@@ -323,7 +338,8 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
             ]
         ) from error
     problems = []
-    for jurisdiction, language, number, digest in published:
+    records = {}
+    for jurisdiction, language, number, digest, was in published:
         history = publication.documents.get((jurisdiction, language))
         where = document_url(jurisdiction, language)
         if history is None or number > len(history.versions):
@@ -348,6 +364,23 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
                     "rewritten? Restore it; a published version must never change.",
                 )
             )
+        else:
+            if history.key not in records:
+                records[history.key] = document_record(publication, history)["versions"]
+            now = records[history.key][number - 1]
+            changed = [f for f in FIXED_FIELDS if f in was and was[f] != now[f]]
+            if changed:
+                said = "; ".join(f"{f} {was[f]!r}, now {now[f]!r}" for f in changed)
+                problems.append(
+                    Problem(
+                        path=path,
+                        line=None,
+                        code="previous.changed",
+                        message=f"version {number} of {where} was published with other "
+                        f"details ({said}). Was the history rewritten (a change note amended)? "
+                        "Restore it; a published version keeps its summary and dates.",
+                    )
+                )
     if problems:
         raise PolicyError(problems)
 

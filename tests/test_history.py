@@ -271,6 +271,31 @@ def test_build_previous_catches_a_changed_version(make_project, tmp_path):
     assert after == before
 
 
+def test_build_previous_catches_a_rewritten_summary_and_date(make_project, tmp_path):
+    """The same text with another change note (an amended commit): the hashes match, but the
+    record that told shoppers what changed and when would change under them."""
+    text = {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")}
+    project = make_project()
+    project.commit("Full name", {**text, "policies/change.yml": change_yml("Full name.")})
+    assert project.policy("build").returncode == 0
+    published = tmp_path / "eu-versions.json"
+    shutil.copy(project.root / "site/eu/en/versions.json", published)
+    amended = change_yml("We ask for your full name.", effective="2026-03-01", kind="editorial")
+    _rewrite_last_commit(project, {**text, "policies/change.yml": amended})
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 1
+    (line,) = built.stderr.strip().splitlines()
+    assert line.startswith(
+        f"{published}: version 2 of eu/en/ was published with other details (summary 'Full "
+        "name.', now 'We ask for your full name.'; kind 'material', now 'editorial'; effective "
+        "'2026-01-01', now '2026-03-01'; in_force_from '2026-01-02', now '2026-03-01'; published "
+    )
+    assert line.endswith(
+        "). Was the history rewritten (a change note amended)? Restore it; a published version "
+        "keeps its summary and dates. [previous.changed]"
+    )
+
+
 def test_build_previous_catches_a_dropped_version(make_project, tmp_path):
     project = make_project()
     project.commit(
