@@ -440,6 +440,7 @@ class _Renderer:
             lagging=current_page and history.lag is not None,
             source_url=self._source_url(history) if current_page else None,
             pending=current_page and history.not_yet_in_force(self.today),
+            applies_instead=self._applies_instead(history) if current_page else None,
         )
         title = (
             self._title(history)
@@ -557,6 +558,19 @@ class _Renderer:
             ],
             "source_language": _language(self.policy.source_language),
         }
+
+    def _applies_instead(self, history: DocumentHistory) -> str | None:
+        """Where the policy that applies until a translation's first version takes effect is
+        published: the same region's document in the source language, when a version of it is
+        in force (a translation added after the change it carries was announced); None for the
+        source language, or when nothing applies yet in any language (the policy's first
+        version is announced ahead)."""
+        if history.language == self.policy.source_language:
+            return None
+        source = self.publication.documents.get((history.jurisdiction, self.policy.source_language))
+        if source is None or source.applying(self.today) is None:
+            return None
+        return document_url(*source.key)
 
     def _source_url(self, history: DocumentHistory) -> str | None:
         """Where a lagging translation's readers find the updated policy: the same jurisdiction's

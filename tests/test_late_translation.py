@@ -60,3 +60,30 @@ def test_late_translation_page_points_to_the_policy_in_force(make_project):
     assert "1. März 2026" in page
     assert 'href="../en/" hreflang="en"' in page
     assert "policy-notice--pending" not in project.read("site/global/en/index.html")
+
+
+def test_a_first_version_announced_ahead_claims_no_policy_in_force(make_project):
+    """The policy's very first version, published before its date: nothing applies yet in any
+    language, so no page points to a policy in force, and the source language's page does not
+    call itself a language added late."""
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            DE_PO: po(GERMAN),
+            "policies/change.yml": change_yml("First version.", "2026-02-01"),
+        }
+    )
+    assert project.policy("build").returncode == 0
+    for page, said in (
+        ("global/en/", "No earlier version of this policy was published."),
+        (
+            "global/de/",
+            "Es wurde keine frühere Version dieser Datenschutzerklärung veröffentlicht.",
+        ),
+    ):
+        html = project.read(f"site/{page}index.html")
+        notice = html[html.index("policy-notice--pending") :]
+        notice = notice[: notice.index("</div>")]
+        assert said in notice, page
+        assert "added after" not in notice and "hinzugefügt" not in notice, page
+        assert "href" not in notice, page
