@@ -459,10 +459,11 @@ class _Builder:
         self.retired_since: dict[tuple[str, str], dt.datetime] = {}
         """The documents published before and not by the newest policy, by the date of the first
         commit that no longer published them."""
-        self._last_note: bytes | None = None
-        """change.yml as the last accepted revision had it: a note is new when it differs, so a
-        note rewritten in a commit that was skipped as invalid still describes the commit that
-        fixes it, and a note is never reused by the next change."""
+        self._notes: set[bytes] = set()
+        """The sha256 of change.yml as each accepted revision had it: a note is new when no
+        earlier one had it, so a note rewritten in a commit that was skipped as invalid still
+        describes the commit that fixes it, and a note is never reused by a later change, the
+        next one or one a revert brings back."""
 
     def add(self, revision: Revision) -> None:
         policy, problems = read_policy(revision.files)
@@ -485,8 +486,10 @@ class _Builder:
             return
         self.policy, self.head, self.compositions = policy, revision, compositions
         note = revision.files.get(CHANGE_FILE)
-        fresh_note = policy.change if note is not None and note != self._last_note else None
-        self._last_note = note
+        seen = hashlib.sha256(note).digest() if note is not None else None
+        fresh_note = policy.change if seen is not None and seen not in self._notes else None
+        if seen is not None:
+            self._notes.add(seen)
         undescribed = []
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
@@ -523,7 +526,7 @@ class _Builder:
         first = parts[0]
         merged = cls()
         merged.policy, merged.head, merged.sources = first.policy, first.head, first.sources
-        merged._last_note = first._last_note
+        merged._notes = first._notes
         for part in parts:
             for key, versions in part.versions.items():
                 merged.versions.setdefault(key, versions)

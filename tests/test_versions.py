@@ -160,6 +160,32 @@ def test_versions_text_change_without_change_note_uses_subject_and_warns(make_pr
     ]
 
 
+def test_versions_a_note_a_revert_brings_back_describes_nothing(make_project):
+    """Reverting a change restores the note of the change before it: that note was published
+    with its own version, and never describes the revert."""
+    project = make_project()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-02"),
+        },
+    )
+    project.git("revert", "--no-edit", "HEAD")
+    reverted = project.git("rev-parse", "HEAD").strip()
+    result = publication(project)
+    history = history_of(result, "global")
+    assert [(v.number, v.summary, v.described) for v in history.versions] == [
+        (1, "First version.", True),
+        (2, "We ask for your full name.", True),
+        (3, 'Revert "Full name"', False),
+    ]
+    assert [str(p) for p in result.problems] == [
+        f"policies/change.yml: commit {reverted[:12]} changed the eu, global policies without "
+        "updating change.yml; its commit subject is used as the summary. [version.undescribed]"
+    ]
+
+
 def test_versions_change_note_from_a_skipped_invalid_commit_still_describes_the_fix(
     make_project,
 ):
