@@ -1102,7 +1102,8 @@ def test_a_check_base_that_is_no_commit_is_named(make_project, rev, what) -> Non
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"--base '{rev}' is {what}, not a commit. Name a commit, branch or tag to compare with "
-        "('git log --oneline' lists them). [git.revision]"
+        "('git log --oneline' lists them). [git.revision]",
+        "1 error, 0 warnings",
     ]
 
 
