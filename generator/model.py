@@ -320,9 +320,9 @@ class Standing(enum.Enum):
     UPCOMING = "upcoming"
     """It is announced: it applies from a later date."""
     NEVER = "never"
-    """It never applies: a later version takes effect on its first day (an announced text
-    corrected before it applied, or a translation published after the change it carries was
-    announced and revised since)."""
+    """It never applies: a later version, published before its first day, takes effect on that
+    day (an announced text corrected before it applied, or a translation published after the
+    change it carries was announced and revised since)."""
 
 
 class ChangeType(enum.Enum):

@@ -150,10 +150,18 @@ class DocumentHistory:
         return min(ends, default=None)
 
     def standing(self, version: Version, on: dt.date) -> Standing:
-        """Where a version stands on a date. A version whose successor takes effect on the
-        same day never applies, whatever the date: its dates are equal in the records."""
+        """Where a version stands on a date. A version whose successor takes effect on the same
+        day never applies, whatever the date, when the successor was published before that day
+        (an announced text corrected in time); published on the day itself, the successor
+        replaced a version that had applied for part of it, which is past. Either way its
+        dates are equal in the records."""
         following = self.versions[version.number] if version.number < len(self.versions) else None
-        if following is not None and following.in_force_from == version.in_force_from:
+        if (
+            following is not None
+            and following.in_force_from == version.in_force_from
+            # Published after it, whatever a skewed clock put in the commit.
+            and max(following.date, version.date).date() < version.in_force_from
+        ):
             return Standing.NEVER
         if version.in_force_from > on:
             return Standing.UPCOMING
@@ -459,6 +467,9 @@ class _Builder:
         self.retired_since: dict[tuple[str, str], dt.datetime] = {}
         """The documents published before and not by the newest policy, by the date of the first
         commit that no longer published them."""
+        self.newest: dt.datetime | None = None
+        """The latest date of the accepted revisions: 'today' never goes back to a commit whose
+        clock was behind its parent's."""
         self._notes: set[bytes] = set()
         """The sha256 of change.yml as each accepted revision had it: a note is new when no
         earlier one had it, so a note rewritten in a commit that was skipped as invalid still
@@ -485,6 +496,7 @@ class _Builder:
         if compositions is None:
             return
         self.policy, self.head, self.compositions = policy, revision, compositions
+        self.newest = max(self.newest or revision.date, revision.date)
         note = revision.files.get(CHANGE_FILE)
         seen = hashlib.sha256(note).digest() if note is not None else None
         fresh_note = policy.change if seen is not None and seen not in self._notes else None
@@ -526,7 +538,7 @@ class _Builder:
         first = parts[0]
         merged = cls()
         merged.policy, merged.head, merged.sources = first.policy, first.head, first.sources
-        merged._notes = first._notes
+        merged._notes, merged.newest = first._notes, first.newest
         for part in parts:
             for key, versions in part.versions.items():
                 merged.versions.setdefault(key, versions)
@@ -578,7 +590,7 @@ class _Builder:
             policy=self.policy,
             head=self.head,
             documents=documents,
-            reference_date=reference_date or self.head.date.date(),
+            reference_date=reference_date or (self.newest or self.head.date).date(),
             problems=list(self.problems),
             translations=translations,
             compositions=self.compositions,

@@ -19,7 +19,7 @@ from histories import (
     publication,
 )
 
-from generator.model import ChangeKind
+from generator.model import ChangeKind, Standing
 from generator.versions import content_hash
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
@@ -158,6 +158,65 @@ def test_versions_text_change_without_change_note_uses_subject_and_warns(make_pr
         f"policies/change.yml: commit {second[:12]} changed the eu, global policies without "
         "updating change.yml; its commit subject is used as the summary. [version.undescribed]"
     ]
+
+
+def test_versions_a_version_replaced_on_its_first_day_applied_that_day(make_project):
+    """Version 2 takes effect in the morning; version 3, published that afternoon for the same
+    day, replaces it. Version 2 was the policy in force for hours: it is past, not 'never in
+    force', as a version corrected before its day would be."""
+    project = make_project()
+    for hour, summary in ((9, "Full name."), (15, "Full name, corrected.")):
+        project.commit(
+            summary,
+            {
+                "policies/clauses/data.md": DATA_MD.replace(
+                    "your name;", f"your full name ({hour});"
+                ),
+                "policies/change.yml": change_yml(summary, "2026-05-04"),
+            },
+            date=f"2026-05-04T{hour:02}:00:00+00:00",
+        )
+    history = history_of(publication(project), "global")
+    day = dt.date(2026, 5, 4)
+    assert [v.in_force_from for v in history.versions[1:]] == [day, day]
+    assert history.standing(history.versions[1], day) is Standing.PAST
+    assert history.in_force(day).number == 3
+    # Announced the day before and corrected then, it never applied.
+    earlier = make_project(name="announced")
+    for hour, summary in ((9, "Full name."), (15, "Full name, corrected.")):
+        earlier.commit(
+            summary,
+            {
+                "policies/clauses/data.md": DATA_MD.replace(
+                    "your name;", f"your full name ({hour});"
+                ),
+                "policies/change.yml": change_yml(summary, "2026-05-04"),
+            },
+            date=f"2026-05-03T{hour:02}:00:00+00:00",
+        )
+    announced = history_of(publication(earlier), "global")
+    assert announced.standing(announced.versions[1], day) is Standing.NEVER
+
+
+def test_versions_a_commit_whose_clock_is_behind_moves_nothing_back(make_project):
+    """Version 3's commit says 06-05, a day its parent (version 2, 06-10) had passed: today stays
+    06-10, version 3 applies from then, and version 2, in force when it was replaced, is past."""
+    project = make_project()
+    for day, words in (("06-10", "full name"), ("06-05", "full legal name")):
+        project.commit(
+            words,
+            {
+                "policies/clauses/data.md": DATA_MD.replace("your name;", f"your {words};"),
+                "policies/change.yml": change_yml(words.capitalize() + ".", f"2026-{day}"),
+            },
+            date=f"2026-{day}T12:00:00+00:00",
+        )
+    result = publication(project)
+    history = history_of(result, "global")
+    assert result.reference_date == dt.date(2026, 6, 10)
+    assert [v.in_force_from for v in history.versions[1:]] == [dt.date(2026, 6, 10)] * 2
+    assert history.standing(history.versions[1], result.reference_date) is Standing.PAST
+    assert history.in_force(result.reference_date).number == 3
 
 
 def test_versions_a_note_a_revert_brings_back_describes_nothing(make_project):
