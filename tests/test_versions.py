@@ -20,7 +20,7 @@ from histories import (
 )
 
 from generator.model import ChangeKind, Standing
-from generator.versions import content_hash
+from generator.versions import DocumentHistory, content_hash
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
@@ -160,11 +160,8 @@ def test_versions_text_change_without_change_note_uses_subject_and_warns(make_pr
     ]
 
 
-def test_versions_a_version_replaced_on_its_first_day_applied_that_day(make_project):
-    """Version 2 takes effect in the morning; version 3, published that afternoon for the same
-    day, replaces it. Version 2 was the policy in force for hours: it is past, not 'never in
-    force', as a version corrected before its day would be."""
-    project = make_project()
+def _two_changes_for_may_4(project, published_on: str) -> DocumentHistory:
+    """Two versions for 2026-05-04, published at 09:00 and 15:00 on `published_on`."""
     for hour, summary in ((9, "Full name."), (15, "Full name, corrected.")):
         project.commit(
             summary,
@@ -174,27 +171,21 @@ def test_versions_a_version_replaced_on_its_first_day_applied_that_day(make_proj
                 ),
                 "policies/change.yml": change_yml(summary, "2026-05-04"),
             },
-            date=f"2026-05-04T{hour:02}:00:00+00:00",
+            date=f"{published_on}T{hour:02}:00:00+00:00",
         )
-    history = history_of(publication(project), "global")
+    return history_of(publication(project), "global")
+
+
+def test_versions_a_version_replaced_on_its_first_day_applied_that_day(make_project):
+    """Version 2 takes effect in the morning; version 3, published that afternoon for the same
+    day, replaces it. Version 2 was the policy in force for hours: it is past, not 'never in
+    force', as a version corrected before its day is."""
     day = dt.date(2026, 5, 4)
+    history = _two_changes_for_may_4(make_project(), "2026-05-04")
     assert [v.in_force_from for v in history.versions[1:]] == [day, day]
     assert history.standing(history.versions[1], day) is Standing.PAST
     assert history.in_force(day).number == 3
-    # Announced the day before and corrected then, it never applied.
-    earlier = make_project(name="announced")
-    for hour, summary in ((9, "Full name."), (15, "Full name, corrected.")):
-        earlier.commit(
-            summary,
-            {
-                "policies/clauses/data.md": DATA_MD.replace(
-                    "your name;", f"your full name ({hour});"
-                ),
-                "policies/change.yml": change_yml(summary, "2026-05-04"),
-            },
-            date=f"2026-05-03T{hour:02}:00:00+00:00",
-        )
-    announced = history_of(publication(earlier), "global")
+    announced = _two_changes_for_may_4(make_project(name="announced"), "2026-05-03")
     assert announced.standing(announced.versions[1], day) is Standing.NEVER
 
 
