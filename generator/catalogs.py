@@ -19,6 +19,7 @@ from generator.blocks import split_blocks
 from generator.errors import Problems
 from generator.model import BlockKind, Language
 from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
+from generator.textcheck import body_problems
 from generator.yamlio import decode
 
 LOCALES = "locales"
@@ -130,6 +131,9 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
             _check_variables(path, message.id, message.string, message.lineno, problems)
             _check_structure(path, message.id, message.string, message.lineno, problems)
             _check_links(path, message.id, message.string, message.lineno, problems)
+            # The sanitizer would drop what the source may not have either: say so here.
+            for code, said in body_problems(message.string, "a translation"):
+                problems.add(path, message.lineno, code, said)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
 

@@ -46,21 +46,22 @@ def unsafe_scheme(text: str) -> str | None:
     return None
 
 
-def body_problems(text: str) -> list[tuple[str, str]]:
-    """(code, message) for each rule a block of clause text breaks."""
+def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str]]:
+    """(code, message) for each rule a block of clause text (or a translation of one: `where`)
+    breaks."""
     problems = []
     scheme = unsafe_scheme(text)
     if scheme is not None:
         problems.append(("markdown.unsafe-link", unsafe_link_message(scheme)))
     if _RAW_HTML.search(text):
         problems.append(
-            ("markdown.html", "raw HTML is not allowed in clause text. Use Markdown instead.")
+            ("markdown.html", f"raw HTML is not allowed in {where}. Use Markdown instead.")
         )
     if _IMAGE.search(text):
         problems.append(
             (
                 "markdown.image",
-                "images are not allowed in clause text. Remove the image (![...](...)).",
+                f"images are not allowed in {where}. Remove the image (![...](...)).",
             )
         )
     brackets = text.count("[") + text.count("<")

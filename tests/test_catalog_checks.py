@@ -129,6 +129,44 @@ def test_links_in_finds_every_address_a_text_links_to(text, links):
     assert catalogs.links_in(text) == links
 
 
+@pytest.mark.parametrize(
+    ("translation", "said"),
+    [
+        (
+            "{{ company.name }} betreibt diesen Shop. Betreff: <Ihre Kundennummer>. "
+            "Schreiben Sie an {{ contact.email }}.",
+            "raw HTML is not allowed in a translation. Use Markdown instead. [markdown.html]",
+        ),
+        (
+            "{{ company.name }} betreibt diesen Shop ![Logo](https://tracker.example/p.gif). "
+            "Schreiben Sie an {{ contact.email }}.",
+            "images are not allowed in a translation. Remove the image (![...](...)). "
+            "[markdown.image]",
+        ),
+    ],
+)
+def test_what_the_page_would_drop_from_a_translation_is_an_error(german, translation, said):
+    """The sanitizer removes tags and images from every published text; in a translation, as in
+    a clause, the check says so instead of letting words vanish from the page."""
+    line = retranslate(german, WHO, translation)
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert f"{DE}:{line}: {said}" in problems_of(result)
+
+
+def test_a_javascript_link_in_a_translation_is_an_error(german):
+    line = retranslate(
+        german,
+        WHO,
+        "{{ company.name }} betreibt diesen Shop. [Schreiben](javascript:alert(1)) Sie an "
+        "{{ contact.email }}.",
+    )
+    assert (
+        f"{DE}:{line}: links may only point to https:, http: or mailto: addresses, not "
+        "'javascript:'. Remove the link or point it to a web page. [markdown.unsafe-link]"
+    ) in problems_of(german.policy("check"))
+
+
 def test_missing_plural_forms_is_a_warning_on_the_header(german):
     line = edit(german, '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n', "")
     result = german.policy("check")
