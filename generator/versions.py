@@ -710,6 +710,11 @@ class _Builder:
         source = sources[-1]
         if not composition.complete:
             covered = history[-1].source_version if history else 0
+            if covered == source.number:
+                # Its published text translates the newest source text: a catalog under revision
+                # (an entry marked for review, a catalog removed) is not a translation behind.
+                self.lags[key] = None
+                return
             lagging = self.lags.get(key)
             self.lags[key] = Lag(
                 source_version=source.number,

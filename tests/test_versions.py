@@ -427,6 +427,19 @@ def test_versions_lagging_translation_keeps_its_last_complete_version(make_proje
     assert de.latest.date == dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC)
 
 
+def test_versions_a_catalog_under_review_for_the_same_source_is_no_lag(make_project):
+    """A translator marks an entry for review, the source unchanged: the published German
+    version still translates the newest English one, so no page says a newer version exists."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    catalog = po(GERMAN).replace('msgctxt "who-we-are"', '#, fuzzy\nmsgctxt "who-we-are"', 1)
+    project.commit("Review 'who we are' again", {DE_PO: catalog})
+    de = history_of(publication(project), "eu", "de")
+    assert [v.number for v in de.versions] == [1]
+    assert de.lag is None
+    project.commit("No German catalog", {DE_PO: None})
+    assert history_of(publication(project), "eu", "de").lag is None
+
+
 def test_versions_a_translation_lagging_further_lags_since_the_same_day(make_project):
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit(
