@@ -372,12 +372,23 @@ def status(project_dir: Path) -> None:
     click.echo(format_status(*translation_status(project_dir)))
 
 
+def _language_tags(_ctx: click.Context, _param: click.Parameter, tags: tuple[str, ...]) -> tuple:
+    """The tags as given, each a BCP 47 tag of a language CLDR knows."""
+    from generator.sources import language_problem
+
+    for tag in tags:
+        if wrong := language_problem(tag, "'it' or 'pt-BR'"):
+            raise click.BadParameter(wrong)
+    return tags
+
+
 @i18n.command()
 @click.option(
     "--add",
     "languages",
     multiple=True,
     metavar="TAG",
+    callback=_language_tags,
     help="Also create the interface catalog of this language (a BCP 47 tag); repeatable.",
 )
 def interface(languages: tuple[str, ...]) -> None:

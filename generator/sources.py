@@ -164,7 +164,7 @@ def _site(
     title = _string(data, "title", path, loaded, problems, default="Privacy policy")
     _plain_text(title, "title", path, loaded.line("title"), problems)
     language = _string(data, "source_language", path, loaded, problems, default="en")
-    if wrong := _language_problem(language, "'en'"):
+    if wrong := language_problem(language, "'en'"):
         problems.add(
             path,
             loaded.line("source_language"),
@@ -278,7 +278,7 @@ def _jurisdictions(
         )
         languages = _string_list(spec, "languages", path, loaded, problems, (jid,))
         for tag in languages:
-            if wrong := _language_problem(tag, "'de' or 'pt-BR'"):
+            if wrong := language_problem(tag, "'de' or 'pt-BR'"):
                 problems.add(
                     path,
                     loaded.line(jid, "languages"),
@@ -946,7 +946,7 @@ _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 
 
 @lru_cache(maxsize=256)
-def _language_problem(tag: str, examples: str) -> str | None:
+def language_problem(tag: str, examples: str) -> str | None:
     """What is wrong with a language tag, if anything: it must be BCP 47 (Babel also reads POSIX
     spellings, en.UTF-8 or en@euro, which are refused), and a language CLDR has data for: the
     site takes its names, dates and plural rules from there."""

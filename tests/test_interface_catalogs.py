@@ -97,3 +97,22 @@ def test_the_error_page_has_words_for_each_language_the_interface_speaks():
     assert by_language["de"].heading == "Seite nicht gefunden"
     assert by_language["ar"].direction == "rtl"
     assert by_language["fr"].direction == "ltr"
+
+
+@pytest.mark.parametrize(
+    ("tag", "said"),
+    [
+        ("xx-Bogus", "'xx-Bogus' has the shape of a language tag, but CLDR has no data for it"),
+        ("it_IT", "'it_IT' is not a language tag. Use BCP 47 tags such as 'it' or 'pt-BR'."),
+    ],
+)
+def test_adding_an_interface_language_with_a_wrong_tag_says_so(tag: str, said: str) -> None:
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    before = sorted(p.name for p in LOCALES_DIR.iterdir())
+    result = CliRunner().invoke(main, ["i18n", "interface", "--add", tag])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert said in result.output
+    assert sorted(p.name for p in LOCALES_DIR.iterdir()) == before
