@@ -18,6 +18,8 @@ from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, Publication
 
 ATOM = "http://www.w3.org/2005/Atom"
+XHTML = "http://www.w3.org/1999/xhtml"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NAMESPACE = uuid.UUID("6f1a7c52-1d0e-4b7e-9a51-5d0c2f6b8e11")
 
 
@@ -151,7 +153,7 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
 def _feed(
     *, feed_id: str, title: str, updated: dt.datetime, self_url: str, page_url: str, language: str
 ) -> ET.Element:
-    attributes = {"xmlns": ATOM, "{http://www.w3.org/XML/1998/namespace}lang": language}
+    attributes = {"xmlns": ATOM, _XML_LANG: language}
     if not site_url_known(self_url):
         depth = self_url.count("/")
         attributes["{http://www.w3.org/XML/1998/namespace}base"] = "../" * depth or "./"
@@ -185,11 +187,17 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     # Written out as the pages write it: a reader reads the summary, a feed reader its dates.
     date = long_date(version.in_force_from, version.language)
     effective = gettext("Effective %(date)s") % {"date": date}
-    summary = (
-        gettext("The translation was revised; the meaning of the policy is unchanged.")
-        if version.translation_only
-        else version.summary
-    )
+    if version.translation_only:
+        summary = gettext("The translation was revised; the meaning of the policy is unchanged.")
+    elif version.summary_language != version.language:
+        # Not yet translated: the summary says it is in the source language, as the pages do.
+        element = ET.SubElement(entry, "summary", {"type": "xhtml"})
+        div = ET.SubElement(element, "div", {"xmlns": XHTML})
+        span = ET.SubElement(div, "span", {_XML_LANG: version.summary_language})
+        span.text, span.tail = version.summary, f" ({effective})"
+        return entry
+    else:
+        summary = version.summary
     _text(entry, "summary", f"{summary} ({effective})")
     return entry
 

@@ -120,10 +120,16 @@ def test_feed_of_a_lagging_translation_says_so(built):
     assert lag.summary.startswith(
         "Die Datenschutzerklärung wurde aktualisiert, und diese Übersetzung"
     )
+    # The summary not translated yet says it is English, as the change log does.
     assert [e.summary for e in versions] == [
         "Wir fragen nach Ihrem vollen Namen. (Gültig ab 2. Januar 2026)",
-        "First version. (Gültig ab 1. Januar 2026)",
+        '<span xml:lang="en">First version.</span> (Gültig ab 1. Januar 2026)',
     ]
+    raw = " ".join(built.read("site/eu/de/feed.xml").split())
+    assert (
+        '<summary type="xhtml"> <div xmlns="http://www.w3.org/1999/xhtml"> <span xml:lang="en">'
+        "First version.</span> (Gültig ab 1. Januar 2026)</div> </summary>"
+    ) in raw
 
 
 def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
