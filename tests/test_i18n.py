@@ -286,6 +286,23 @@ def test_second_change_keeps_the_text_the_translation_was_made_from(translated):
     assert "and phone." not in translated.read(catalog_file("de"))
 
 
+def test_a_reverted_source_edit_gives_the_translation_back_as_it_was(translated):
+    """Edited, then put back: the translation was made from this very text, nothing to review."""
+    before = translated.read(catalog_file("de"))
+    edited = DATA_MD.replace("- your delivery address.", "- your delivery address and phone.")
+    translated.write({"policies/clauses/data.md": edited})
+    assert translated.policy("i18n", "update").returncode == 0
+    assert "#, fuzzy" in translated.read(catalog_file("de"))
+    translated.write({"policies/clauses/data.md": DATA_MD})
+    update = translated.policy("i18n", "update")
+    assert "0 changed (fuzzy), 0 new" in update.stderr
+    assert "#, fuzzy" not in translated.read(catalog_file("de"))
+    after = entries(translated.read(catalog_file("de")))
+    assert {k: v for k, v in after.items() if k[1]} == {
+        k: v for k, v in entries(before).items() if k[1]
+    }
+
+
 def test_moved_paragraph_and_rewrapped_source_keep_their_translations(translated):
     reordered = DATA_MD.replace(
         "- your name;\n- your delivery address.", "- your delivery address.\n- your name;"
