@@ -94,6 +94,16 @@ def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | Non
             f"this message is already defined on line {first}; msgfmt and translation tools "
             "reject duplicates. Delete one of the two entries.",
         )
+    for message in catalog.obsolete.values():
+        current = catalog.get(message.id, message.context)
+        if current is not None:
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.duplicate",
+                f"this obsolete entry (#~) repeats the message on line {current.lineno}; msgfmt "
+                "rejects the catalog. Delete the obsolete entry.",
+            )
     return catalog
 
 
@@ -127,6 +137,14 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
     for message in catalog:
         if not message.id or message.fuzzy or not isinstance(message.string, str):
             continue
+        if message.string and _line_ends(message.id) != _line_ends(message.string):
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.newline",
+                "the translation begins or ends with a line break where its msgid does not (or "
+                "the other way round); msgfmt rejects the catalog. Remove or add the line break.",
+            )
         if message.string:
             _check_variables(path, message.id, message.string, message.lineno, problems)
             _check_structure(path, message.id, message.string, message.lineno, problems)
@@ -136,6 +154,12 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
                 problems.add(path, message.lineno, code, said)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
+
+
+def _line_ends(text: str) -> tuple[bool, bool]:
+    """Whether a text begins, and whether it ends, with a line break (msgfmt requires a
+    translation to match its msgid in both)."""
+    return text.startswith("\n"), text.endswith("\n")
 
 
 def variables_in(text: str) -> list[str]:

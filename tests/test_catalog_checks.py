@@ -6,7 +6,7 @@ import pytest
 from conftest import problems_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from translating import GERMAN, catalog_file, translate
+from translating import GERMAN, catalog_file, msgfmt_check, translate
 
 from generator import catalogs
 from generator.pofiles import read_catalog, write_catalog
@@ -320,3 +320,32 @@ def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
     result = german.policy("check")
     assert result.returncode == 0
     assert problems_of(result) == [f"{unread}: this catalog is not read: {why} [catalog.unused]"]
+
+
+def test_an_obsolete_copy_of_an_active_entry_is_an_error_and_update_drops_it(german):
+    """msgfmt rejects a catalog whose #~ entry repeats an active one ("duplicate message
+    definition"): the check says so at its line."""
+    path = german.root / DE
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '\n#~ msgctxt "who-we-are"\n#~ msgid "Who we are"\n#~ msgstr "Wer wir waren"\n',
+        encoding="utf-8",
+    )
+    line = path.read_text(encoding="utf-8").count("\n") - 1  # its msgid, as for any entry
+    active = msgid_line(german, "Who we are")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: this obsolete entry (#~) repeats the message on line {active}; "
+        "msgfmt rejects the catalog. Delete the obsolete entry. [catalog.duplicate]"
+    ]
+    # `update` refuses to merge into it, as into any broken catalog, rather than keep it so.
+    assert german.policy("i18n", "update").returncode == 1
+    assert msgfmt_check(str(path)).returncode != 0
+
+
+def test_a_translation_ending_in_a_line_break_its_msgid_lacks_is_an_error(german):
+    line = retranslate(german, "Who we are", "Wer wir sind\n")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the translation begins or ends with a line break where its msgid does "
+        "not (or the other way round); msgfmt rejects the catalog. Remove or add the line "
+        "break. [catalog.newline]"
+    ]
