@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.errors import fail
-from generator.model import Language, Version
+from generator.model import Language, Standing, Version
 from generator.pages import document_url
 from generator.versions import Publication
 
@@ -32,15 +32,19 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
         )
     retired = history.retired_on
     if retired is not None and retired <= on:
-        last = history.in_force(on)
+        applied = [v for v in history.versions if history.standing(v, on) is not Standing.NEVER]
+        last = (
+            f"Its last version, {applied[-1].number}, applied from "
+            f"{applied[-1].in_force_from.isoformat()} until then."
+            if applied
+            else "None of its versions had taken effect by then."
+        )
         raise fail(
             "",
             None,
             "version.not-in-force",
             f"no version of {document_url(*history.key).rstrip('/')} was in force on "
-            f"{on.isoformat()}: the policy stopped publishing it on {retired.isoformat()}. "
-            f"Its last version, {last.number}, applied from {last.in_force_from.isoformat()} "
-            "until then.",
+            f"{on.isoformat()}: the policy stopped publishing it on {retired.isoformat()}. " + last,
         )
     if history.applying(on) is None:
         # Version 1 may never apply: replaced on its first day by the version that does.

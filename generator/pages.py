@@ -360,6 +360,7 @@ class _Renderer:
                 t.gettext("All versions"),
                 standings=self._standings(history),
                 until={v.number: history.until(v) for v in history.versions},
+                retired_on=history.retired_on,
                 versions=newest_first,
             ),
             # Any two versions, compared in the browser from the published v/<n>/document.json

@@ -147,7 +147,8 @@ class DocumentHistory:
         ends = [self.retired_on] if self.retired_on is not None else []
         if version.number < len(self.versions):
             ends.append(self.versions[version.number].in_force_from)
-        return min(ends, default=None)
+        # Retired before it took effect, it never applied: its dates are equal, never reversed.
+        return max(min(ends), version.in_force_from) if ends else None
 
     def standing(self, version: Version, on: dt.date) -> Standing:
         """Where a version stands on a date. A version whose successor takes effect on the same
@@ -155,6 +156,8 @@ class DocumentHistory:
         (an announced text corrected in time); published on the day itself, the successor
         replaced a version that had applied for part of it, which is past. Either way its
         dates are equal in the records."""
+        if self.retired_on is not None and self.retired_on <= version.in_force_from:
+            return Standing.NEVER  # the document was retired before it took effect
         following = self.versions[version.number] if version.number < len(self.versions) else None
         if (
             following is not None

@@ -223,6 +223,38 @@ def test_retiring_one_of_three_regions_keeps_its_pages_and_its_place_in_its_own_
     assert "not been maintained" in project.read("site/uk/en/index.html")
 
 
+def test_a_translation_dropped_before_its_version_takes_effect_never_applied(make_project):
+    """German is published on Jan 2 for a policy announced for Feb 1, and dropped on Jan 5: its
+    version never applied. Its dates are equal, not reversed, and no page calls it upcoming."""
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            DE_PO: po(GERMAN),
+            "policies/change.yml": change_yml("First version.", "2026-02-01"),
+        }
+    )
+    project.commit(
+        "No German",
+        {"policies/jurisdictions.yml": WITH_GERMAN.replace("[en, de]", "[en]")},
+        date="2026-01-05T12:00:00+00:00",
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    (version,) = json.loads(project.read("site/eu/de/versions.json"))["versions"]
+    assert (version["in_force_from"], version["in_force_until"]) == ("2026-02-01", "2026-02-01")
+    archive = project.read("site/eu/de/v/index.html")
+    assert "Sollte am 1. Februar 2026 in Kraft treten; das Dokument wurde vorher eingestellt." in (
+        archive
+    )
+    assert "bevorstehend" not in archive
+    assert "Das Dokument wurde vor ihrem Gültigkeitsdatum eingestellt" in project.read(
+        "site/eu/de/v/1/index.html"
+    )
+    version_at = project.policy("version-at", "eu", "de", "2026-03-01")
+    assert version_at.returncode == 1
+    assert "None of its versions had taken effect by then." in version_at.stderr
+
+
 def test_a_maintained_policy_offers_no_retired_translation(make_project):
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit(
