@@ -124,7 +124,7 @@ def check_files(
         _check_change_note(policy, before, files, base, compositions, problems)
         if before is not None:
             _check_renamed_ids(policy, before, problems)
-        if today is not None and files.get(CHANGE_FILE) != base.get(CHANGE_FILE):
+        if today is not None and _rewritten(policy, before, files, base):
             _check_effective_date(policy, today, problems)
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
@@ -309,7 +309,7 @@ def _check_change_note(
 ) -> None:
     """A change to the source text must come with a rewritten change.yml; and a rewritten
     change.yml with a change to the text or to a translation, or it describes no version."""
-    rewritten = files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
+    rewritten = _rewritten(policy, before, files, base)
     changed = _changed_jurisdictions(policy, before, compositions)
     if changed and not rewritten:
         problems.add(
@@ -334,6 +334,16 @@ CHANGE_NOT_UPDATED = "change.not-updated"
 """The code of a text change whose change.yml still describes the change before it."""
 CHANGE_IDLE = "change.describes-nothing"
 """The code of a rewritten change.yml in a change that makes no version."""
+
+
+def _rewritten(
+    policy: Policy, before: Policy | None, files: Mapping[str, bytes], base: Mapping[str, bytes]
+) -> bool:
+    """Whether change.yml says something else than at `base` (not merely is spelt otherwise)."""
+    if before is None:
+        return files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
+    says = policy.change.says if policy.change else None
+    return says != (before.change.says if before.change else None)
 
 
 def _translation_changed(

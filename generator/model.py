@@ -176,6 +176,12 @@ class ChangeNote:
     effective_line: int = 1
     """The line of `effective` in the file."""
 
+    @property
+    def says(self) -> tuple[str, str, str]:
+        """What the note says, however the file is spelt (a byte order mark, Windows line
+        endings, other quoting): two notes saying the same are the same note."""
+        return (self.summary, self.kind.value, self.effective.isoformat())
+
 
 class ChangeKind(enum.Enum):
     """Whether a change alters what the policy means."""

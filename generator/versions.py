@@ -473,9 +473,9 @@ class _Builder:
         self.newest: dt.datetime | None = None
         """The latest date of the accepted revisions: 'today' never goes back to a commit whose
         clock was behind its parent's."""
-        self._notes: set[bytes] = set()
-        """The sha256 of change.yml as each accepted revision had it: a note is new when no
-        earlier one had it, so a note rewritten in a commit that was skipped as invalid still
+        self._notes: set[tuple[str, str, str]] = set()
+        """What change.yml said at each accepted revision: a note is new when no earlier one
+        said the same, so a note rewritten in a commit that was skipped as invalid still
         describes the commit that fixes it, and a note is never reused by a later change, the
         next one or one a revert brings back."""
 
@@ -500,11 +500,10 @@ class _Builder:
             return
         self.policy, self.head, self.compositions = policy, revision, compositions
         self.newest = max(self.newest or revision.date, revision.date)
-        note = revision.files.get(CHANGE_FILE)
-        seen = hashlib.sha256(note).digest() if note is not None else None
-        fresh_note = policy.change if seen is not None and seen not in self._notes else None
-        if seen is not None:
-            self._notes.add(seen)
+        says = policy.change.says if policy.change else None
+        fresh_note = policy.change if says is not None and says not in self._notes else None
+        if says is not None:
+            self._notes.add(says)
         undescribed = []
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
