@@ -230,6 +230,21 @@ def align(old: Sequence[str], new: Sequence[str], *, pair: bool = True) -> dict[
         for a, b in _pair([old[i] for i in free_old], [new[j] for j in free_new]):
             matches[free_new[b]] = free_old[a]
             taken.add(free_old[a])
+    # A paragraph both moved and edited left one stretch and joined another: it continues the
+    # old paragraph most like it, anywhere in the clause, when they share most of their words.
+    likeness = sorted(
+        (-_similarity(old[i], new[j]), j, i)
+        for i in range(len(old))
+        if i not in taken
+        for j in range(len(new))
+        if j not in matches
+    )
+    for score, j, i in likeness:
+        if -score < _MOVED_AND_EDITED:
+            break
+        if j not in matches and i not in taken:
+            matches[j] = i
+            taken.add(i)
     return matches
 
 
@@ -399,6 +414,11 @@ def _translated(message: Message) -> bool:
     if isinstance(string, (list, tuple)):
         return any(string)
     return bool(string)
+
+
+_MOVED_AND_EDITED = 0.5
+"""How alike (difflib ratio of their words) a paragraph that moved must be to the old one it
+continues: more than in place, where order tells which paragraph an edit is of."""
 
 
 def _pair(olds: list[str], news: list[str]) -> list[tuple[int, int]]:

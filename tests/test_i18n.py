@@ -356,6 +356,16 @@ def test_align_pairs_changed_paragraphs_and_leaves_new_ones_new():
     assert align(["Cookies"], ["Tracking technologies"]) == {}
 
 
+def test_align_follows_a_paragraph_both_moved_and_edited():
+    """Two list items swapped, one of them edited: the edited one continues its old self (its
+    translation turns fuzzy), not a new paragraph whose translation goes to the obsolete ones."""
+    old = ["We keep:", "Order records: 6 years.", "Account details: until you close it.", "End."]
+    new = ["We keep:", "Account details: until you close it.", "Order records: 7 years.", "End."]
+    assert align(old, new) == {0: 0, 1: 2, 2: 1, 3: 3}
+    # Moved, it must share most of its words: sharing one does not make it the same paragraph.
+    assert align(["Intro.", "We keep order records.", "End."], ["End.", "Order forms."]) == {0: 2}
+
+
 def test_update_refuses_a_broken_catalog_and_names_its_line(translated):
     path = translated.root / catalog_file("de")
     path.write_text(
