@@ -60,12 +60,15 @@ def check_files(
     base: Mapping[str, bytes] | None = None,
     composed: Mapping[tuple[str, str], Composition] | None = None,
     today: dt.date | None = None,
+    earlier_notes: Mapping[tuple[str, str, str], str] | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
-    with a new change.yml. `composed` has documents already composed from these very files, by
-    (jurisdiction, language) (the version history composes the newest commit too), which the
-    check takes instead of composing them again: composition is pure, so the results are equal.
-    With `base` and `today`, a new change.yml whose effective date has passed is a warning."""
+    with a new change.yml, and one no earlier commit had (`earlier_notes`: what each earlier
+    note said, and the commit that first said it). `composed` has documents already composed from
+    these very files, by (jurisdiction, language) (the version history composes the newest commit
+    too), which the check takes instead of composing them again: composition is pure, so the
+    results are equal. With `base` and `today`, a new change.yml whose effective date has passed
+    is a warning."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -122,6 +125,7 @@ def check_files(
     if base is not None:
         before, _ = read_policy(base)
         _check_change_note(policy, before, files, base, compositions, problems)
+        _check_reused_note(policy, before, files, base, earlier_notes or {}, problems)
         if before is not None:
             _check_renamed_ids(policy, before, problems)
         if today is not None and _rewritten(policy, before, files, base):
@@ -334,6 +338,30 @@ CHANGE_NOT_UPDATED = "change.not-updated"
 """The code of a text change whose change.yml still describes the change before it."""
 CHANGE_IDLE = "change.describes-nothing"
 """The code of a rewritten change.yml in a change that makes no version."""
+
+
+def _check_reused_note(
+    policy: Policy,
+    before: Policy | None,
+    files: Mapping[str, bytes],
+    base: Mapping[str, bytes],
+    earlier: Mapping[tuple[str, str, str], str],
+    problems: Problems,
+) -> None:
+    """A rewritten note that says what an earlier one said (a revert restores the note of the
+    change before) would describe this change with a summary and date published already."""
+    if policy.change is None or not _rewritten(policy, before, files, base):
+        return
+    commit = earlier.get(policy.change.says)
+    if commit is not None:
+        problems.add(
+            CHANGE_FILE,
+            1,
+            "change.reused",
+            f"change.yml says what it said at commit {commit[:12]}, whose version it describes "
+            "(a revert restores the note of the change before). Rewrite its summary, kind and "
+            "effective date for this change.",
+        )
 
 
 def _rewritten(

@@ -72,7 +72,12 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         # Reported like any other problem: a reader of --format json always gets its document.
         result = CheckResult(policy=None, problems=error.problems)
     else:
-        result = check_files(files, base_files, today=reference_date() or _utc_today())
+        result = check_files(
+            files,
+            base_files,
+            today=reference_date() or _utc_today(),
+            earlier_notes=_earlier_notes(project_dir, base) if base_files else None,
+        )
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
     elif fmt == "github":
@@ -425,6 +430,20 @@ def _base_problem(project_dir: Path, base: str) -> Problem:
         message=f"--base {base} is not a revision of this repository. Fetch it (in CI, check out "
         "with fetch-depth: 0) or name another revision.",
     )
+
+
+def _earlier_notes(project_dir: Path, base: str) -> dict[tuple[str, str, str], str]:
+    """What each change note in the history up to `base` said, and the first commit to say it."""
+    from generator.history import Repository
+    from generator.sources import CHANGE_FILE, read_change_note
+
+    said: dict[tuple[str, str, str], str] = {}
+    for revision in Repository(project_dir).history(base):
+        if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:
+            note = read_change_note(revision.files[CHANGE_FILE])
+            if note is not None:
+                said.setdefault(note.says, revision.commit)
+    return said
 
 
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202

@@ -799,6 +799,13 @@ def _find_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...
     return tuple(problems)
 
 
+def read_change_note(data: bytes) -> ChangeNote | None:
+    """What a change.yml says, or None if it says nothing readable."""
+    found = Problems()
+    note = _change(_read_yaml_file({CHANGE_FILE: data}, CHANGE_FILE, found, required=False), found)
+    return None if found.errors else note
+
+
 def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> ChangeNote | None:
     if loaded_file is None:
         return None

@@ -233,6 +233,30 @@ def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
     assert about_the_note() == []
 
 
+def test_a_note_a_revert_brings_back_is_an_error(make_project):
+    """Reverting a change restores the note of the change before: it would describe the revert
+    with a summary and a date already published."""
+    project = make_project()
+    first = project.git("rev-parse", "HEAD").strip()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your full name;"
+            ),
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-01-02"),
+        },
+    )
+    project.git("revert", "--no-commit", "HEAD")
+    assert problems_of(project.policy("check", "--base", "HEAD", env=NEW_YEAR)) == [
+        f"policies/change.yml:1: change.yml says what it said at commit {first[:12]}, whose "
+        "version it describes (a revert restores the note of the change before). Rewrite its "
+        "summary, kind and effective date for this change. [change.reused]"
+    ]
+    project.write({"policies/change.yml": change_yml("We ask for your name again.", "2026-01-03")})
+    assert problems_of(project.policy("check", "--base", "HEAD", env=NEW_YEAR)) == []
+
+
 def test_a_new_change_note_dated_in_the_past_or_years_ahead_is_a_warning(make_project):
     # Often the previous change's date, left as it was: the version would take effect on the day
     # it is published, not on the day the note says. Or a typo in the year.
