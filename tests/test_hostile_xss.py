@@ -23,6 +23,7 @@ from local_browser import CHROMIUM, chromium, serve
 from generator import catalogs, sources
 from generator.build import BuildOptions, build_site
 from generator.history import read_folder
+from generator.pofiles import read_catalog
 
 
 def in_chromium(test):  # noqa: ANN001, ANN201 - a test function
@@ -130,10 +131,33 @@ VECTORS = [
     Vector("entity-encoded summary", "summary", f"&lt;img src=x onerror={X}&gt;"),
     Vector("title attribute breakout", "title", f'Cookies" onmouseover="{X}" x="\''),
     Vector("commit subject", "subject", f"<img src=x onerror={X}> tidy wording"),
-    Vector("translated img", "translation", f"<img src=x onerror={X}>"),
-    Vector("translated javascript link", "translation", f"[klick](javascript:{X})"),
-    Vector("translated entity-encoded href", "translation", f'<a href="&#x6A;avascript:{X}">x</a>'),
-    Vector("translated title script", "translation-title", f"</title><script>{X}</script>"),
+    Vector("translated entity-encoded img", "translation", f"&lt;img src=x onerror={X}&gt;"),
+    Vector(
+        "translated link title breakout",
+        "translation",
+        f'[klick](https://shop.example "a\\" onmouseover=\\"{X}")',
+    ),
+    Vector("translated title breakout", "translation-title", f'Wer" onmouseover="{X}" x="'),
+    # Translations: the check refuses what it refuses in clauses (a third project carries them).
+    Vector("translated img", "translation", f"<img src=x onerror={X}>", "markdown.html"),
+    Vector(
+        "translated javascript link",
+        "translation",
+        f"[klick](javascript:{X})",
+        "markdown.unsafe-link:javascript",
+    ),
+    Vector(
+        "translated entity-encoded href",
+        "translation",
+        f'<a href="&#x6A;avascript:{X}">x</a>',
+        "markdown.html",
+    ),
+    Vector(
+        "translated title script",
+        "translation-title",
+        f"</title><script>{X}</script>",
+        "markdown.html",
+    ),
     # Plain-text fields: HTML is refused by `policy check`.
     Vector("title img", "title", f"<img src=x onerror={X}>", "text.html:title"),
     Vector("summary script", "summary", f"<script>{X}</script>", "text.html:summary"),
@@ -250,7 +274,10 @@ def _expected_problem(vector: Vector, n: int) -> str:
 
 
 ACCEPTED = [v for v in VECTORS if v.rejected is None]
-REJECTED = [v for v in VECTORS if v.rejected is not None]
+REJECTED_TRANSLATIONS = [
+    v for v in VECTORS if v.rejected is not None and v.where.startswith("translation")
+]
+REJECTED = [v for v in VECTORS if v.rejected is not None and v not in REJECTED_TRANSLATIONS]
 
 
 def test_xss_corpus_is_large_enough():
@@ -309,6 +336,31 @@ def _rejected_project(root: Path) -> Project:
     return project
 
 
+def _translations_project(root: Path) -> Project:
+    """Clean English sources, and a German catalog carrying each refused translation vector in
+    a clause of its own."""
+    project = Project(root)
+    files = _files([], "[en, de]")
+    for n, _ in enumerate(REJECTED_TRANSLATIONS, start=1):
+        files[f"policies/clauses/xss-{n:02d}.md"] = _clause(n, f"Vector {n}", f"Text {n}.")
+    files["policies/change.yml"] = _change("First version.")
+    project.write(files)
+    policy, problems = sources.read_policy(read_folder(project.root))
+    assert policy is not None, [str(p) for p in problems]
+
+    def translate(context: str, text: str) -> str:
+        if context.startswith("xss-"):
+            vector = REJECTED_TRANSLATIONS[int(context[4:]) - 1]
+            if text.startswith("Vector" if vector.where == "translation-title" else "Text"):
+                return vector.payload
+        return f"DE {text}"
+
+    project.commit(
+        "First version", {"locales/de/LC_MESSAGES/policy.po": po_catalog(policy, "de", translate)}
+    )
+    return project
+
+
 @pytest.fixture(scope="module")
 def accepted(tmp_path_factory) -> Project:
     """The project with every accepted vector (shared: building it takes a while)."""
@@ -319,6 +371,32 @@ def accepted(tmp_path_factory) -> Project:
 def rejected(tmp_path_factory) -> Project:
     """The project with every rejected vector."""
     return _rejected_project(tmp_path_factory.mktemp("xss") / "rejected")
+
+
+@pytest.fixture(scope="module")
+def translations(tmp_path_factory) -> Project:
+    """The project with every rejected translation."""
+    return _translations_project(tmp_path_factory.mktemp("xss") / "translations")
+
+
+def test_xss_check_rejects_each_rejected_translation_at_its_entry(translations):
+    result = translations.policy("check")
+    assert result.returncode == 1
+    path = "locales/de/LC_MESSAGES/policy.po"
+    catalog = read_catalog(translations.read(path))
+    lines = {m.string: m.lineno for m in catalog if m.id}
+    errors = [p for p in problems_of(result) if not p.endswith("[translation.links]")]
+    expected = []
+    for vector in REJECTED_TRANSLATIONS:
+        code, _, scheme = vector.rejected.partition(":")
+        said = (
+            "raw HTML is not allowed in a translation. Use Markdown instead."
+            if code == "markdown.html"
+            else f"links may only point to https:, http: or mailto: addresses, not '{scheme}:'. "
+            "Remove the link or point it to a web page."
+        )
+        expected.append(f"{path}:{lines[vector.payload]}: {said} [{code}]")
+    assert sorted(errors) == sorted(expected)
 
 
 def test_xss_check_rejects_each_rejected_vector_with_its_message(rejected):
@@ -396,9 +474,9 @@ def test_xss_accepted_vectors_run_no_script_in_chromium(browser, accepted):
         "global/en/changes/3/index.html",
     } <= set(pages)
     german = project.read("site/global/de/index.html")
-    assert '<h2 id="who-we-are">&lt;/title&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;' in german
-    assert '<p><a rel="noopener noreferrer">klick</a></p>' in german
-    assert '<p><a rel="noopener noreferrer">x</a></p>' in german
+    assert '<h2 id="who-we-are">Wer&#34; onmouseover=&#34;window.__xss=1&#34; x=&#34;' in german
+    assert "<p>&lt;img src=x onerror=window.__xss=1&gt;</p>" in german
+    assert 'title="a\\&quot; onmouseover=\\&quot;window.__xss=1"' in german  # one attribute
     changes = project.read("site/global/en/changes/index.html")
     assert "&lt;img src=x onerror=window.__xss=1&gt; tidy wording" in changes
     assert "&amp;lt;img src=x onerror=window.__xss=1&amp;gt;" in changes
@@ -423,4 +501,19 @@ def test_xss_rejected_vectors_run_no_script_even_unchecked(browser, rejected, mo
     for n, vector in enumerate(REJECTED, start=1):
         if vector.where in {"body", "title", "variable", "link-variable"}:
             assert f'id="xss-{n:02d}"' in page, vector.name
+    assert len(pages) >= 8
+
+
+@in_chromium
+def test_xss_rejected_translations_run_no_script_even_unchecked(browser, translations, monkeypatch):
+    project = translations
+    # Switch off the catalog's text rules: every rejected translation is now published.
+    monkeypatch.setattr(catalogs, "body_problems", lambda text, where: [])
+    build_site(BuildOptions(project_dir=project.root), project.root / "site")
+    findings, pages = _probe_site(browser, project.root / "site")
+    assert findings == {}
+    german = project.read("site/global/de/index.html")
+    assert '<p><a rel="noopener noreferrer">klick</a></p>' in german
+    assert '<p><a rel="noopener noreferrer">x</a></p>' in german
+    assert "&lt;/title&gt;&lt;script&gt;window.__xss=1&lt;/script&gt;" in german
     assert len(pages) >= 8
