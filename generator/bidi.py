@@ -43,6 +43,14 @@ def isolate(fragment: str, values: Iterable[str], direction: str) -> Markup:
     return Markup("".join(parts))
 
 
+def isolated_values(values: Iterable[str], direction: str) -> list[tuple[str, str]]:
+    """(value, its direction) of each value that a page written in `direction` isolates, for the
+    comparison page's script, which draws its redlines in the browser (`isolate` in policy.js)."""
+    return [
+        (v, _direction(v) or "ltr") for v in sorted(set(values)) if _needs_isolating(v, direction)
+    ]
+
+
 def isolate_text(text: str, values: Iterable[str], direction: str) -> Markup:
     """Plain `text` (a title, a part of a redline) escaped, its values isolated as by `isolate`."""
     return isolate(str(escape(text)), values, direction)

@@ -29,7 +29,7 @@ from jinja2 import (
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
-from generator.bidi import isolate, isolate_text
+from generator.bidi import isolate, isolate_text, isolated_values
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
 from generator.interface import interface_translations, long_date
@@ -378,6 +378,15 @@ class _Renderer:
                     for v in history.versions
                     if (formers := self._former_ids(history, v))
                 },
+                isolated=isolated_values(
+                    (
+                        value
+                        for v in history.versions
+                        for c in v.document.clauses
+                        for value in c.inserted
+                    ),
+                    Language(tag=history.language).direction,
+                ),  # fmt: skip
             ),
             self._own_page(
                 history,

@@ -673,11 +673,51 @@
     return template.replace(/%\((\w+)\)s/g, function (_, key) { return String(values[key]); });
   }
 
+  /** bidi.py's `isolate` for the text the script draws: each [value, direction] the page lists,
+   *  wherever a text node shows it (longest first, whole words, any white space for a space), in a
+   *  <bdi> of its direction, so that "Example Shop Ltd." reads whole in an Arabic sentence. */
+  function isolateValues(root, isolated) {
+    if (!isolated.length) return;
+    var word = "[\\p{L}\\p{N}_]";
+    var directions = {};
+    var alternatives = isolated.slice().sort(function (a, b) { return b[0].length - a[0].length; })
+      .map(function (pair) {
+        var words = pair[0].trim().split(/\s+/);
+        directions[words.join(" ")] = pair[1];
+        var body = words.map(function (w) { return w.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&"); })
+          .join("\\s+");
+        var before = new RegExp("^" + word, "u").test(words[0]) ? "(?<!" + word + ")" : "";
+        var after = new RegExp(word + "$", "u").test(words[words.length - 1]) ? "(?!" + word + ")" : "";
+        return before + body + after;
+      });
+    var pattern = new RegExp(alternatives.join("|"), "gu");
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) nodes.push(node);
+    nodes.forEach(function (node) {
+      var text = node.data, end = 0, parts = document.createDocumentFragment();
+      text.replace(pattern, function (found, at) {
+        parts.appendChild(document.createTextNode(text.slice(end, at)));
+        var bdi = document.createElement("bdi");
+        bdi.dir = directions[found.split(/\s+/).join(" ")] || "ltr";
+        bdi.textContent = found;
+        parts.appendChild(bdi);
+        end = at + found.length;
+        return found;
+      });
+      if (!end) return;
+      parts.appendChild(document.createTextNode(text.slice(end)));
+      node.parentNode.replaceChild(parts, node);
+    });
+  }
+
   function setUpCompare() {
     var form = document.querySelector("[data-policy-compare]");
     if (!form) return;
     var strings = JSON.parse(document.querySelector("[data-policy-compare-strings]").textContent);
     var formers = JSON.parse(document.querySelector("[data-policy-compare-formers]").textContent);
+    var listed = document.querySelector("[data-policy-compare-isolated]");
+    var isolated = listed ? JSON.parse(listed.textContent) : [];
     var status = document.querySelector("[data-policy-compare-status]");
     var output = document.querySelector("[data-policy-compare-result]");
     var base = new URL(form.dataset.policyCompare, location.href);
@@ -717,6 +757,7 @@
         if (!changes.length) output.appendChild(element("p", "", strings.no_change));
         if (changes.length > 1) output.appendChild(renderContents(changes, strings));
         changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });
+        isolateValues(output, isolated);
         var target = landing && document.getElementById(decodeURIComponent(landing.slice(1)));
         landing = "";
         if (target && output.contains(target)) target.scrollIntoView();
@@ -749,6 +790,7 @@
   window.policyDiff = {
     blocks: blocksOf, diffDocuments: diffDocuments, diffParagraphs: diffParagraphs,
     diffWords: diffWords, suggest: suggest, tokens: function (text) { return text.match(TOKEN) || []; },
+    isolate: isolateValues,
   };
 
   setUpChooser();

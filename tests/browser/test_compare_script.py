@@ -253,3 +253,40 @@ def _clause(clause_id: str, rng: random.Random) -> ComposedClause:
 
 def _document(clauses: list[ComposedClause]) -> Document:
     return Document(jurisdiction="eu", language="en", clauses=tuple(clauses))
+
+
+ISOLATED = [
+    ("Example Shop Ltd.", "ltr"),
+    ("Example Shop", "ltr"),
+    ("UK", "ltr"),
+    ("+44 20 7946 0000", "ltr"),
+    ("Smith & Sons <UK>", "ltr"),
+    ("شركة المثال", "rtl"),
+]
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "<p>تدير <strong>Example Shop Ltd.</strong> المتجر و Example Shop و UKIP و UK.</p>",
+        "<p>اتصل على +44 20 7946 0000، أو Example\nShop Ltd.x</p>",
+        "<p>يدير Smith &amp; Sons &lt;UK&gt; المتجر &amp; الموقع.</p>",
+        '<p><a href="https://x.example/Example Shop Ltd.">Example Shop Ltd.</a> شركة المثال</p>',
+    ],
+)
+def test_values_are_isolated_as_bidi_py_isolates_them(page: Page, fragment: str) -> None:
+    """The comparison page's script isolates the values the server-drawn pages isolate, the
+    same way: the same bytes from the same HTML."""
+    from generator.bidi import isolate
+
+    expected = str(isolate(fragment, [v for v, _ in ISOLATED], "rtl"))
+    found = page.evaluate(
+        """([html, pairs]) => {
+            const root = document.createElement("div");
+            root.innerHTML = html;
+            window.policyDiff.isolate(root, pairs);
+            return root.innerHTML;
+        }""",
+        [fragment, [list(p) for p in ISOLATED if p[1] == "ltr"]],
+    )
+    assert found == expected

@@ -180,6 +180,19 @@ def test_arabic_page_shows_an_inserted_name_whole(path: str, site: Served, page:
     assert serious_violations(page) == []
 
 
+def test_arabic_comparison_shows_an_inserted_name_whole(site: Served, page: Page) -> None:
+    """The comparison is drawn by the page's script, from the published text: it isolates the
+    values the page lists as the server-drawn pages do."""
+    page.goto(site.url + "global/ar/compare/?from=1&to=2")
+    result = page.locator("[data-policy-compare-result]")
+    paragraph = result.locator("p").filter(has_text="Ltd.").first
+    expect(paragraph).to_be_visible()
+    assert paragraph.locator("bdi[dir=ltr]").first.text_content() == "Example Shop Ltd."
+    boxes = paragraph.evaluate(_CHARACTER_BOXES, "Ltd.")
+    lefts = [left for left, _ in boxes]
+    assert lefts == sorted(lefts), f"'L', 't', 'd', '.' from left to right: {boxes}"
+
+
 @pytest.mark.parametrize("width", [320, 360, 414])
 def test_arabic_menus_open_within_a_phone_screen(
     width: int, site: Served, open_context: Callable[..., BrowserContext]
