@@ -9,7 +9,7 @@ page speaks the site's source language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.interface import interface_language, interface_translations
@@ -30,25 +30,32 @@ class NotFoundWords:
     chooser: str
     documents: tuple[str, ...]
     """The addresses of the documents (`eu/fr/`) shown in this language."""
+    site_name: str = ""
+    """The site's name as this language's catalog translates the policy's title, for the page's
+    title and header; empty when it is not translated."""
 
 
 def not_found_words(
-    documents: Iterable[tuple[str, str]], source_language: str
+    documents: Iterable[tuple[str, str]],
+    source_language: str,
+    site_name: Callable[[str], str] = lambda language: "",
 ) -> tuple[NotFoundWords, ...]:
     """The page's words for each language of the `documents` ((jurisdiction, language) pairs);
-    the source language's first."""
+    the source language's first. `site_name` gives the site's name in a document's language."""
     addresses: dict[str, list[str]] = {interface_language(source_language): []}
+    names = {interface_language(source_language): site_name(source_language)}
     for jurisdiction, language in sorted(documents):
-        addresses.setdefault(interface_language(language), []).append(
-            document_url(jurisdiction, language)
-        )
-    return tuple(_words(tag, tuple(urls)) for tag, urls in addresses.items())
+        tag = interface_language(language)
+        addresses.setdefault(tag, []).append(document_url(jurisdiction, language))
+        names.setdefault(tag, site_name(language))
+    return tuple(_words(tag, tuple(urls), names[tag]) for tag, urls in addresses.items())
 
 
-def _words(tag: str, documents: tuple[str, ...]) -> NotFoundWords:
+def _words(tag: str, documents: tuple[str, ...], site_name: str) -> NotFoundWords:
     gettext = interface_translations(tag).gettext
     return NotFoundWords(
         language=tag,
+        site_name=site_name,
         direction=Language(tag=tag).direction,
         heading=gettext("Page not found"),
         explanation=gettext(

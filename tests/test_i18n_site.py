@@ -204,6 +204,12 @@ def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
     for page in pages:
         assert _site_names(project.read(page)) == ("سياسة الخصوصية",) * 2, page
     assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy policy",) * 2
+    # The error page's script names the site in Arabic for an address under an Arabic document.
+    error_page = project.read("site/404.html")
+    assert 'lang="ar" dir="rtl" data-policy-words data-policy-site-name="سياسة الخصوصية"' in (
+        error_page
+    )
+    assert 'lang="en" dir="ltr" data-policy-words data-policy-site-name=""' in error_page
     feed = feedparser.parse(project.read("site/global/ar/feed.xml"))
     assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"
 

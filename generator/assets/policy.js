@@ -222,6 +222,18 @@
       each.hidden = each !== words;
     });
     link.parentNode.hidden = false;
+    // The frame names the page and the site in the same language as the words.
+    var heading = words.querySelector("h1").textContent, name = words.dataset.policySiteName;
+    var site = document.querySelector(".md-header__topic:not([data-md-component]) .md-ellipsis");
+    document.title = heading + " - " + (name || (site ? site.textContent.trim() : document.title));
+    [[".md-header__topic:not([data-md-component]) .md-ellipsis", name],
+     ["[data-md-component=header-topic] .md-ellipsis", heading]].forEach(function (pair) {
+      var shown = document.querySelector(pair[0]);
+      if (!shown || !pair[1]) return;
+      shown.textContent = pair[1];
+      shown.lang = words.lang;
+      shown.dir = words.dir;
+    });
   }
 
   /* Compare two versions ------------------------------------------------------------------ */

@@ -66,6 +66,12 @@ def test_the_error_page_speaks_the_language_of_the_address(published) -> None:
     expect(heading).to_have_text("Page introuvable")
     # The French words are marked as French, so that a screen reader reads them as such.
     assert heading.evaluate("h => h.closest('[lang]').lang") == "fr"
+    # The frame names the page in French too: the tab's title and the header's page title (the
+    # site's name stays as the policy's title is not translated in this project).
+    assert page.title() == "Page introuvable - Privacy policy"
+    topic = page.locator("[data-md-component=header-topic] .md-ellipsis")
+    assert (topic.text_content() or "").strip() == "Page introuvable"
+    assert topic.get_attribute("lang") == "fr"
     expect(page.get_by_text("Il n’y a aucune page à cette adresse.")).to_be_visible()
     assert serious_violations(page) == []
     shot(page, "desktop-not-found-fr")

@@ -25,6 +25,7 @@ SOURCES = {
     "data-intro": ("data-we-collect", "We collect only what we need to deliver your order:"),
     "name": ("data-we-collect", "your name;"),
     "address": ("data-we-collect", "your delivery address."),
+    "title": ("site.title", "Privacy policy"),
 }
 
 CHINESE = {
@@ -43,6 +44,7 @@ ARABIC = {
     "data-intro": "نجمع فقط ما نحتاجه لتوصيل طلبك:",
     "name": "اسمك؛",
     "address": "عنوان التوصيل الخاص بك.",
+    "title": "سياسة الخصوصية",
 }
 
 JURISDICTIONS = """\
@@ -191,6 +193,17 @@ def test_arabic_comparison_shows_an_inserted_name_whole(site: Served, page: Page
     boxes = paragraph.evaluate(_CHARACTER_BOXES, "Ltd.")
     lefts = [left for left, _ in boxes]
     assert lefts == sorted(lefts), f"'L', 't', 'd', '.' from left to right: {boxes}"
+
+
+def test_the_error_page_frames_arabic_words_in_arabic(site: Served, page: Page) -> None:
+    response = page.goto(site.url + "global/ar/v/99/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", name="الصفحة غير موجودة")).to_be_visible()
+    assert page.title() == "الصفحة غير موجودة - سياسة الخصوصية"
+    name = page.locator(".md-header__topic:not([data-md-component]) .md-ellipsis")
+    assert (name.text_content() or "").strip() == "سياسة الخصوصية"
+    assert (name.get_attribute("lang"), name.get_attribute("dir")) == ("ar", "rtl")
+    assert serious_violations(page) == []
 
 
 @pytest.mark.parametrize("width", [320, 360, 414])
