@@ -356,20 +356,12 @@ def _carry(
     message.flags = (set(old.flags) - FORMAT_FLAGS) | formats
     unchanged = old.id == new.id
     if unchanged:
-        if old.fuzzy and tuple(old.previous_id) == (str(new.id),):
-            message.flags.discard("fuzzy")  # reviewed against this very text (see below)
-            return message, "unchanged"
         if old.fuzzy and old.previous_id:
             message.previous_id = old.previous_id
             _copy_previous_context(old, old_catalog, message, merged)
         return message, "unchanged"
     message.flags.add("fuzzy")
     if old.fuzzy and old.previous_id:
-        if tuple(old.previous_id) == (str(new.id),):
-            # The source came back to the very text the translation was made from (an edit
-            # reverted): nothing is left to review.
-            message.flags.discard("fuzzy")
-            return message, "unchanged"
         # Still under review: keep the text the translation was really made from.
         message.previous_id = old.previous_id
         _copy_previous_context(old, old_catalog, message, merged)
