@@ -369,8 +369,8 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
                 records[history.key] = document_record(publication, history)["versions"]
             now = records[history.key][number - 1]
             changed = [f for f in FIXED_FIELDS if f in was and was[f] != now[f]]
-            if changed:
-                said = "; ".join(f"{f} {was[f]!r}, now {now[f]!r}" for f in changed)
+            said = "; ".join(f"{f} {was[f]!r}, now {now[f]!r}" for f in changed)
+            if "commit" in changed or "published" in changed:
                 problems.append(
                     Problem(
                         path=path,
@@ -380,6 +380,21 @@ def guard_append_only(publication: Publication, previous: Path) -> None:
                         f"details ({said}). Was the history rewritten (a change note amended)? "
                         "Restore it; a published version keeps its summary and dates.",
                     )
+                )
+            elif changed:
+                # The same commit read by rules of another version of this tool: the history is
+                # intact, so say it, without refusing to publish what the history says.
+                log.warning(
+                    "%s",
+                    Problem(
+                        path=path,
+                        line=None,
+                        code="previous.reread",
+                        message=f"version {number} of {where} was published with other "
+                        f"details ({said}), from the same commit: this version of the tool "
+                        "reads its change note otherwise (docs/operating.md).",
+                        severity=Severity.WARNING,
+                    ),
                 )
     if problems:
         raise PolicyError(problems)

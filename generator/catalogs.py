@@ -17,9 +17,11 @@ from babel.messages.catalog import Catalog
 
 from generator.blocks import split_blocks
 from generator.errors import Problems
+from generator.markup import URL_SCHEMES
 from generator.model import BlockKind, Language
 from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
-from generator.textcheck import body_problems
+from generator.textcheck import body_problems, link_scheme
+from generator.variables import VALUE_CONTEXT
 from generator.yamlio import decode
 
 LOCALES = "locales"
@@ -152,8 +154,33 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
             # The sanitizer would drop what the source may not have either: say so here.
             for code, said in body_problems(message.string, "a translation"):
                 problems.add(path, message.lineno, code, said)
+            if message.context and message.context.startswith(VALUE_CONTEXT):
+                _check_value(path, message.id, message.string, message.lineno, problems)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
+
+
+def _check_value(path: str, source: str, value: str, line: int | None, problems: Problems) -> None:
+    """A variable's translated value is inserted as it is, as site.yml's values are: it is
+    checked as they are (the translation of an address must be a safe address too)."""
+    if "{{" in value or "{%" in value or "{#" in value:
+        problems.add(
+            path,
+            line,
+            "site.variable-template",
+            "a variable's value cannot use variables or template statements ('{{', '{%'): it "
+            "is inserted as it is. Write the value out.",
+        )
+    scheme = link_scheme(value.strip())
+    if link_scheme(source.strip()) in URL_SCHEMES and scheme not in URL_SCHEMES:
+        problems.add(
+            path,
+            line,
+            "markdown.unsafe-link",
+            f"the value is an address ({source}), and its translation must be one too: "
+            "https:, http: or mailto:. Translate it as the address of the page in your language, "
+            "or as the same address.",
+        )
 
 
 def _line_ends(text: str) -> tuple[bool, bool]:

@@ -354,13 +354,15 @@ def _check_reused_note(
         return
     commit = earlier.get(policy.change.says)
     if commit is not None:
-        problems.add(
+        # A warning: two changes may read alike ("Corrected typos.", the same day).
+        problems.warn(
             CHANGE_FILE,
             1,
             "change.reused",
             f"change.yml says what it said at commit {commit[:12]}, whose version it describes "
-            "(a revert restores the note of the change before). Rewrite its summary, kind and "
-            "effective date for this change.",
+            "(a revert restores the note of the change before); the build will not take it, "
+            "and will use the commit's subject. Rewrite its summary, kind or effective date for "
+            "this change.",
         )
 
 

@@ -63,6 +63,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     from generator.history import read_folder
 
     try:
+        today = reference_date() or _utc_today()
         files = read_folder(project_dir)
         base_files = _base_files(project_dir, base)
         if base_files is None and base != "HEAD":
@@ -75,7 +76,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         result = check_files(
             files,
             base_files,
-            today=reference_date() or _utc_today(),
+            today=today,
             earlier_notes=_earlier_notes(project_dir, base) if base_files else None,
         )
     if fmt == "json":

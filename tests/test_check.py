@@ -233,7 +233,7 @@ def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
     assert about_the_note() == []
 
 
-def test_a_note_a_revert_brings_back_is_an_error(make_project):
+def test_a_note_a_revert_brings_back_is_a_warning(make_project):
     """Reverting a change restores the note of the change before: it would describe the revert
     with a summary and a date already published."""
     project = make_project()
@@ -250,8 +250,9 @@ def test_a_note_a_revert_brings_back_is_an_error(make_project):
     project.git("revert", "--no-commit", "HEAD")
     assert problems_of(project.policy("check", "--base", "HEAD", env=NEW_YEAR)) == [
         f"policies/change.yml:1: change.yml says what it said at commit {first[:12]}, whose "
-        "version it describes (a revert restores the note of the change before). Rewrite its "
-        "summary, kind and effective date for this change. [change.reused]"
+        "version it describes (a revert restores the note of the change before); the build will "
+        "not take it, and will use the commit's subject. Rewrite its summary, kind or effective "
+        "date for this change. [change.reused]"
     ]
     project.write({"policies/change.yml": change_yml("We ask for your name again.", "2026-01-03")})
     assert problems_of(project.policy("check", "--base", "HEAD", env=NEW_YEAR)) == []

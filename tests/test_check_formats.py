@@ -235,6 +235,10 @@ def test_a_check_that_cannot_start_still_reports_in_its_format(make_project):
     assert [(p["code"], p["message"]) for p in report["problems"]] == [
         ("git.unknown-revision", UNKNOWN_BASE)
     ]
+    # So is a SOURCE_DATE_EPOCH that is no date.
+    dated = project.policy("check", "--format", "json", env={"SOURCE_DATE_EPOCH": "abc"})
+    assert dated.returncode == 1
+    assert json.loads(dated.stdout)["counts"] == {"errors": 1, "warnings": 0}
     github = project.policy("check", "--base", "origin/main", "--format", "github")
     assert github.returncode == 1
     assert github.stdout == f"::error title=[git.unknown-revision]::{UNKNOWN_BASE}\n"

@@ -296,6 +296,24 @@ def test_build_previous_catches_a_rewritten_summary_and_date(make_project, tmp_p
     )
 
 
+def test_build_previous_only_warns_when_the_same_commit_reads_otherwise(make_project, tmp_path):
+    """A published record from another version of the tool (its rules for change notes differ),
+    the commits the same: the history is intact, so the build warns and publishes."""
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    published = tmp_path / "eu-versions.json"
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    record["versions"][0]["summary"] = "Initial policy."
+    published.write_text(json.dumps(record), encoding="utf-8")
+    built = project.policy("build", "--previous", str(published))
+    assert built.returncode == 0, built.stderr
+    assert (
+        f"WARNING: {published}: version 1 of eu/en/ was published with other details (summary "
+        "'Initial policy.', now 'First version.'), from the same commit: this version of the tool "
+        "reads its change note otherwise (docs/operating.md). [previous.reread]"
+    ) in built.stderr
+
+
 def test_build_previous_catches_a_dropped_version(make_project, tmp_path):
     project = make_project()
     project.commit(

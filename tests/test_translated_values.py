@@ -161,3 +161,41 @@ def test_a_wrong_name_is_an_error_at_its_line(make_project, listed: str, expecte
     )
     project = make_project({"policies/site.yml": site})
     assert expected in problems_of(project.policy("check"))
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (
+            "javascript:alert(1)",
+            "the value is an address (https://shop.example/privacy/request), and its translation "
+            "must be one too: https:, http: or mailto:. Translate it as the address of the page "
+            "in your language, or as the same address. [markdown.unsafe-link]",
+        ),
+        (
+            "{% if true %}x{% endif %}",
+            "a variable's value cannot use variables or template statements ('{{', '{%'): it is "
+            "inserted as it is. Write the value out. [site.variable-template]",
+        ),
+    ],
+)
+def test_a_translated_value_is_checked_as_site_yml_values_are(make_project, value, said):
+    site = SITE.replace(
+        "    email: privacy@shop.example\n",
+        "    email: privacy@shop.example\n    web_form: https://shop.example/privacy/request\n",
+    ).replace("[company.country]", "[company.country, contact.web_form]")
+    where = WHERE_MD.replace(" too.", " too. Use [our form]({{ contact.web_form }}).")
+    project = make_project(
+        {
+            "policies/site.yml": site,
+            "policies/jurisdictions.yml": JURISDICTIONS,
+            "policies/clauses/where.md": where,
+        }
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "de", {"https://shop.example/privacy/request": value})
+    catalog = read_catalog(project.read(catalog_file("de")))
+    (entry,) = [m for m in messages(catalog) if m.context == "variable.contact.web_form"]
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert f"{catalog_file('de')}:{entry.lineno}: {said}" in problems_of(result)
