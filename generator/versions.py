@@ -156,8 +156,8 @@ class DocumentHistory:
         (an announced text corrected in time); published on the day itself, the successor
         replaced a version that had applied for part of it, which is past. Either way its
         dates are equal in the records."""
-        if self.retired_on is not None and self.retired_on <= version.in_force_from:
-            return Standing.NEVER  # the document was retired before it took effect
+        if self.retired_on is not None and self.retired_on < version.in_force_from:
+            return Standing.NEVER  # retired before it took effect (on its day: it applied)
         following = self.versions[version.number] if version.number < len(self.versions) else None
         if (
             following is not None

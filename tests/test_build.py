@@ -255,6 +255,27 @@ def test_a_translation_dropped_before_its_version_takes_effect_never_applied(mak
     assert "None of its versions had taken effect by then." in version_at.stderr
 
 
+def test_a_translation_dropped_on_the_day_its_version_takes_effect_applied_that_day(
+    make_project,
+):
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            DE_PO: po(GERMAN),
+            "policies/change.yml": change_yml("First version.", "2026-02-01"),
+        }
+    )
+    project.commit(
+        "No German",
+        {"policies/jurisdictions.yml": WITH_GERMAN.replace("[en, de]", "[en]")},
+        date="2026-02-01T09:00:00+00:00",
+    )
+    assert project.policy("build").returncode == 0
+    (version,) = json.loads(project.read("site/eu/de/versions.json"))["versions"]
+    assert (version["in_force_from"], version["in_force_until"]) == ("2026-02-01", "2026-02-01")
+    assert "Sollte am" not in project.read("site/eu/de/v/index.html")
+
+
 def test_a_maintained_policy_offers_no_retired_translation(make_project):
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit(
