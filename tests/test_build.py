@@ -223,9 +223,8 @@ def test_retiring_one_of_three_regions_keeps_its_pages_and_its_place_in_its_own_
     assert "not been maintained" in project.read("site/uk/en/index.html")
 
 
-def test_a_translation_dropped_before_its_version_takes_effect_never_applied(make_project):
-    """German is published on Jan 2 for a policy announced for Feb 1, and dropped on Jan 5: its
-    version never applied. Its dates are equal, not reversed, and no page calls it upcoming."""
+def _german_dropped(make_project, when: str):
+    """German published on Jan 2 for a policy announced for Feb 1, and dropped at `when`."""
     project = make_project(
         {
             "policies/jurisdictions.yml": WITH_GERMAN,
@@ -236,8 +235,15 @@ def test_a_translation_dropped_before_its_version_takes_effect_never_applied(mak
     project.commit(
         "No German",
         {"policies/jurisdictions.yml": WITH_GERMAN.replace("[en, de]", "[en]")},
-        date="2026-01-05T12:00:00+00:00",
+        date=when,
     )
+    return project
+
+
+def test_a_translation_dropped_before_its_version_takes_effect_never_applied(make_project):
+    """German is published on Jan 2 for a policy announced for Feb 1, and dropped on Jan 5: its
+    version never applied. Its dates are equal, not reversed, and no page calls it upcoming."""
+    project = _german_dropped(make_project, "2026-01-05T12:00:00+00:00")
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
     (version,) = json.loads(project.read("site/eu/de/versions.json"))["versions"]
@@ -258,18 +264,7 @@ def test_a_translation_dropped_before_its_version_takes_effect_never_applied(mak
 def test_a_translation_dropped_on_the_day_its_version_takes_effect_applied_that_day(
     make_project,
 ):
-    project = make_project(
-        {
-            "policies/jurisdictions.yml": WITH_GERMAN,
-            DE_PO: po(GERMAN),
-            "policies/change.yml": change_yml("First version.", "2026-02-01"),
-        }
-    )
-    project.commit(
-        "No German",
-        {"policies/jurisdictions.yml": WITH_GERMAN.replace("[en, de]", "[en]")},
-        date="2026-02-01T09:00:00+00:00",
-    )
+    project = _german_dropped(make_project, "2026-02-01T09:00:00+00:00")
     assert project.policy("build").returncode == 0
     (version,) = json.loads(project.read("site/eu/de/versions.json"))["versions"]
     assert (version["in_force_from"], version["in_force_until"]) == ("2026-02-01", "2026-02-01")
