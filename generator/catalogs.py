@@ -21,7 +21,7 @@ from generator.markup import URL_SCHEMES
 from generator.model import BlockKind, Language
 from generator.pofiles import PoCatalog, PoSyntaxError, read_catalog
 from generator.textcheck import body_problems, link_scheme
-from generator.variables import VALUE_CONTEXT
+from generator.variables import VALUE_CONTEXT, has_template_syntax
 from generator.yamlio import decode
 
 LOCALES = "locales"
@@ -163,7 +163,7 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
 def _check_value(path: str, source: str, value: str, line: int | None, problems: Problems) -> None:
     """A variable's translated value is inserted as it is, as site.yml's values are: it is
     checked as they are (the translation of an address must be a safe address too)."""
-    if "{{" in value or "{%" in value or "{#" in value:
+    if has_template_syntax(value):
         problems.add(
             path,
             line,

@@ -124,11 +124,13 @@ def check_files(
     _check_unused_catalogs(policy, files, problems)
     if base is not None:
         before, _ = read_policy(base)
-        _check_change_note(policy, before, files, base, compositions, problems)
-        _check_reused_note(policy, before, files, base, earlier_notes or {}, problems)
+        rewritten = _rewritten(policy, before, files, base)
+        _check_change_note(policy, before, rewritten, base, compositions, problems)
+        if rewritten:
+            _check_reused_note(policy, earlier_notes or {}, problems)
         if before is not None:
             _check_renamed_ids(policy, before, problems)
-        if today is not None and _rewritten(policy, before, files, base):
+        if today is not None and rewritten:
             _check_effective_date(policy, today, problems)
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
@@ -306,14 +308,13 @@ def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> T
 def _check_change_note(
     policy: Policy,
     before: Policy | None,
-    files: Mapping[str, bytes],
+    rewritten: bool,
     base: Mapping[str, bytes],
     compositions: dict[tuple[str, str], Composition],
     problems: Problems,
 ) -> None:
     """A change to the source text must come with a rewritten change.yml; and a rewritten
     change.yml with a change to the text or to a translation, or it describes no version."""
-    rewritten = _rewritten(policy, before, files, base)
     changed = _changed_jurisdictions(policy, before, compositions)
     if changed and not rewritten:
         problems.add(
@@ -341,16 +342,11 @@ CHANGE_IDLE = "change.describes-nothing"
 
 
 def _check_reused_note(
-    policy: Policy,
-    before: Policy | None,
-    files: Mapping[str, bytes],
-    base: Mapping[str, bytes],
-    earlier: Mapping[tuple[str, str, str], str],
-    problems: Problems,
+    policy: Policy, earlier: Mapping[tuple[str, str, str], str], problems: Problems
 ) -> None:
     """A rewritten note that says what an earlier one said (a revert restores the note of the
     change before) would describe this change with a summary and date published already."""
-    if policy.change is None or not _rewritten(policy, before, files, base):
+    if policy.change is None:
         return
     commit = earlier.get(policy.change.says)
     if commit is not None:

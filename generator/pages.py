@@ -379,14 +379,10 @@ class _Renderer:
                     if (formers := self._former_ids(history, v))
                 },
                 isolated=isolated_values(
-                    (
-                        value
-                        for v in history.versions
-                        for c in v.document.clauses
-                        for value in c.inserted
-                    ),
+                    # Versions share most clause objects: each is read once.
+                    {value for c in self._distinct_clauses(history) for _, value in c.variables},
                     Language(tag=history.language).direction,
-                ),  # fmt: skip
+                ),
             ),
             self._own_page(
                 history,
@@ -568,6 +564,16 @@ class _Renderer:
             ],
             "source_language": _language(self.policy.source_language),
         }
+
+    @staticmethod
+    def _distinct_clauses(history: DocumentHistory) -> Iterator[ComposedClause]:
+        """Each clause object of a document's versions once."""
+        seen: set[int] = set()
+        for version in history.versions:
+            for clause in version.document.clauses:
+                if id(clause) not in seen:
+                    seen.add(id(clause))
+                    yield clause
 
     def _applies_instead(self, history: DocumentHistory) -> str | None:
         """Where the policy that applies until a translation's first version takes effect is

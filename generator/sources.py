@@ -37,7 +37,13 @@ from generator.textcheck import (
     unsafe_link_message,
     unsafe_scheme,
 )
-from generator.variables import STATEMENT_MESSAGE, Variables, can_reference, variables_for
+from generator.variables import (
+    STATEMENT_MESSAGE,
+    Variables,
+    can_reference,
+    has_template_syntax,
+    variables_for,
+)
 from generator.yamlio import Loaded, as_mapping, decode, load_yaml, read_yaml
 
 POLICIES = "policies"
@@ -729,9 +735,7 @@ def _variable_values(
             valid = False
             continue
         text = str(value)
-        if "{{" in text or "{%" in text or "{#" in text:
-            # Values are inserted as they are, never filled in again: a reference in a value
-            # would be published as '{{ ... }}' (and could never recurse).
+        if has_template_syntax(text):  # published as it is (and could never recurse)
             problems.add(
                 path,
                 line,

@@ -28,6 +28,13 @@ VALUE_CONTEXT = "variable."
 """Catalogs translate the value of a variable `translated_variables` names (`company.country`)
 under the message context `variable.company.country` (no clause id has a dot)."""
 
+
+def has_template_syntax(value: str) -> bool:
+    """Whether a variable's value would read as template syntax: values are inserted as they
+    are, never filled in again, so '{{ ... }}' in one would be published as it is."""
+    return "{{" in value or "{%" in value or "{#" in value
+
+
 _ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Getattr)
 
 STATEMENT_MESSAGE = (
