@@ -298,7 +298,9 @@ class Version:
     described: bool
     """False when the commit did not update change.yml and the summary is its subject line."""
     source_version: int
-    """For a translation, the source-language version it translates; else its own number."""
+    """The version of the jurisdiction's source-language text it publishes: for a translation,
+    the one it translates; in the source language, its own number, unless the region did not
+    publish the source language for a while (its versions then go on counting from their own)."""
     hash: str
     """sha256 of the version's `document.json`, which anyone can recompute."""
     document: Document

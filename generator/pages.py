@@ -782,14 +782,17 @@ class _Renderer:
         guide = self.publication.documents.get(
             (history.jurisdiction, self.policy.source_language), history
         )
-        by_number = self._formers.get(guide.key)
-        if by_number is None:
+        # The source language's versions are found by the source text they publish (their own
+        # numbers when it was published all along), a translation's by its own numbers.
+        by_source = guide.language == self.policy.source_language
+        found = self._formers.get(guide.key)
+        if found is None:
             states = [clause_messages(v.document) for v in guide.versions]
-            by_number = self._formers[guide.key] = {
-                v.number: formers
+            found = self._formers[guide.key] = {
+                v.source_version if by_source else v.number: formers
                 for v, formers in zip(guide.versions, former_ids(states), strict=True)
             }
-        return by_number.get(version.number if guide is history else version.source_version, {})
+        return found.get(version.source_version if by_source else version.number, {})
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on

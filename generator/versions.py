@@ -662,9 +662,25 @@ class _Builder:
     def _add_source(
         self, policy: Policy, revision: Revision, document: Document, note: ChangeNote | None
     ) -> bool:
-        """Add the document's new version, if its text changed; whether it did."""
+        """Add the jurisdiction's new source-language version, if its text changed (whether it
+        did), and publish the newest in the source language when the policy does."""
         jurisdiction = document.jurisdiction
         history = self.sources.setdefault(jurisdiction, [])
+        changed = self._new_source(policy, revision, document, note, history)
+        if document.language in policy.languages_of(jurisdiction):
+            self._publish_source(revision, history, made_now=changed)
+        return changed
+
+    def _new_source(
+        self,
+        policy: Policy,
+        revision: Revision,
+        document: Document,
+        note: ChangeNote | None,
+        history: list[Version],
+    ) -> bool:
+        """Add a version to the jurisdiction's source-language `history` if the text changed;
+        whether it did."""
         if history and history[-1].document.clauses == document.clauses:
             return False  # the same clauses (mostly the same objects): no need to hash
         digest = content_hash(document)
@@ -672,26 +688,55 @@ class _Builder:
             return False
         effective = note.effective if note else revision.date.date()
         document = self._shared(document)
-        version = Version(
-            jurisdiction=jurisdiction,
-            language=document.language,
-            number=len(history) + 1,
-            commit=revision.commit,
-            date=revision.date,
-            effective=effective,
-            in_force_from=_in_force_from(effective, revision, history),
-            kind=note.kind if note else ChangeKind.MATERIAL,
-            summary=note.summary if note else revision.subject,
-            summary_language=policy.source_language,
-            described=note is not None,
-            source_version=len(history) + 1,
-            hash=digest,
-            document=document,
+        history.append(
+            Version(
+                jurisdiction=document.jurisdiction,
+                language=document.language,
+                number=len(history) + 1,
+                commit=revision.commit,
+                date=revision.date,
+                effective=effective,
+                in_force_from=_in_force_from(effective, revision, history),
+                kind=note.kind if note else ChangeKind.MATERIAL,
+                summary=note.summary if note else revision.subject,
+                summary_language=policy.source_language,
+                described=note is not None,
+                source_version=len(history) + 1,
+                hash=digest,
+                document=document,
+            )
         )
-        history.append(version)
-        if document.language in policy.languages_of(jurisdiction):
-            self.versions.setdefault(document.key, []).append(version)
         return True
+
+    def _publish_source(
+        self, revision: Revision, sources: list[Version], *, made_now: bool
+    ) -> None:
+        """Publish the newest source-language version in the source-language document, unless
+        it has it already. It is that very version while the region has published the source
+        language all along; a region that stopped publishing it for a while, or began later,
+        gets the text at this revision as a version of its own, numbered after the document's
+        own versions (as a translation's are): it was not published on the day the source
+        version was made."""
+        source = sources[-1]
+        published = self.versions.setdefault(source.key, [])
+        last = published[-1] if published else None
+        if last is not None and (last.source_version == source.number or last.hash == source.hash):
+            return
+        if made_now and len(published) + 1 == source.number:
+            published.append(source)
+            return
+        previous = last.source_version if last is not None else 0
+        spanned = sources[previous : source.number]
+        published.append(
+            dataclasses.replace(
+                source,
+                number=len(published) + 1,
+                commit=revision.commit,
+                date=revision.date,
+                in_force_from=_in_force_from(source.in_force_from, revision, published),
+                kind=_kind_of(spanned),
+            )
+        )
 
     def _shared(self, document: Document) -> Document:
         """The document with each clause the very object an earlier version has when they are
@@ -717,6 +762,17 @@ class _Builder:
                 # (an entry marked for review, a catalog removed) is not a translation behind.
                 self.lags[key] = None
                 return
+            earlier = _translating_text(history, sources, source)
+            if earlier is not None:
+                # The source text went back to one this document has translated (a change
+                # withdrawn, say), whose entries the catalog no longer has: that translation is
+                # the translation of the newest text, the one the source language applies.
+                self.lags[key] = None
+                if earlier.hash != history[-1].hash:
+                    self._append_translation(
+                        revision, source, sources, history, earlier.document, earlier.hash
+                    )
+                return
             lagging = self.lags.get(key)
             self.lags[key] = Lag(
                 source_version=source.number,
@@ -733,6 +789,19 @@ class _Builder:
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return
+        self._append_translation(revision, source, sources, history, document, digest)
+
+    def _append_translation(
+        self,
+        revision: Revision,
+        source: Version,
+        sources: list[Version],
+        history: list[Version],
+        document: Document,
+        digest: str,
+    ) -> None:
+        """Add a version of a translation that publishes `document`, translating the newest
+        source version."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
@@ -748,11 +817,7 @@ class _Builder:
                 date=revision.date,
                 effective=source.effective,
                 in_force_from=_in_force_from(source.in_force_from, revision, history),
-                kind=(
-                    ChangeKind.MATERIAL
-                    if any(v.kind is ChangeKind.MATERIAL for v in spanned)
-                    else ChangeKind.EDITORIAL
-                ),
+                kind=_kind_of(spanned),
                 summary=summary_entry.string if translated_summary else source.summary,
                 summary_language=document.language if translated_summary else source.language,
                 described=source.described,
@@ -764,11 +829,29 @@ class _Builder:
         )
 
 
+def _translating_text(
+    history: Sequence[Version], sources: Sequence[Version], source: Version
+) -> Version | None:
+    """The newest version of a translation that translates a source version with the same text
+    as `source`, if any."""
+    return next(
+        (v for v in reversed(history) if sources[v.source_version - 1].hash == source.hash),
+        None,
+    )
+
+
 def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:
     """A jurisdiction's documents in the order a revision composes them: the source language
     first, then its translations."""
     languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
     return [(jurisdiction, language) for language in languages]
+
+
+def _kind_of(spanned: Sequence[Version]) -> ChangeKind:
+    """The kind of a version that publishes these source versions' changes at once: material
+    if any of them is."""
+    material = any(v.kind is ChangeKind.MATERIAL for v in spanned)
+    return ChangeKind.MATERIAL if material else ChangeKind.EDITORIAL
 
 
 def _in_force_from(effective: dt.date, revision: Revision, earlier: list[Version]) -> dt.date:

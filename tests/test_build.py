@@ -223,6 +223,49 @@ def test_retiring_one_of_three_regions_keeps_its_pages_and_its_place_in_its_own_
     assert "not been maintained" in project.read("site/uk/en/index.html")
 
 
+def test_english_taken_out_of_a_region_and_back_keeps_its_pages_and_switchers(make_project):
+    """English leaves the EU, the text changes (German follows), English comes back and the text
+    changes again. English version 2 publishes the text of the day it came back; each German
+    version's language menu leads to the English version of the same text, or to the archive
+    when English did not publish it."""
+    german_only = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [de]")
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("German only in the EU", {"policies/jurisdictions.yml": german_only})
+    german = dict(GERMAN)
+    for summary, (english, translation), languages in (
+        ("Full name.", ("your full name;", "Ihren vollständigen Namen;"), german_only),
+        ("Legal name.", ("your legal name;", "Ihren amtlichen Namen;"), WITH_GERMAN),
+        ("Whole name.", ("your whole name;", "Ihren ganzen Namen;"), WITH_GERMAN),
+    ):
+        german[("data-we-collect", english)] = translation
+        german[("change", summary)] = summary
+        project.commit(
+            summary,
+            {
+                "policies/jurisdictions.yml": languages,
+                "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                    "your name;", english
+                ),
+                "policies/change.yml": change_yml(summary, "2026-01-01"),
+                DE_PO: po(german),
+            },
+        )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    english = json.loads(project.read("site/eu/en/versions.json"))["versions"]
+    assert [(v["number"], v["source_version"]) for v in english] == [(1, 1), (2, 3), (3, 4)]
+
+    def english_link(page: str) -> str:
+        html = project.read(f"site/eu/de/{page}")
+        menu = html[html.index('class="policy-switcher__label">Sprache<') :]
+        return re.search(r'<a href="([^"]*)" hreflang="en"', menu)[1]
+
+    assert english_link("v/1/index.html") == "../../../en/v/1/"
+    assert english_link("v/2/index.html") == "../../../en/v/"  # English did not publish it
+    assert english_link("v/3/index.html") == "../../../en/v/2/"
+    assert english_link("v/4/index.html") == "../../../en/v/3/"
+
+
 def _german_dropped(make_project, when: str):
     """German published on Jan 2 for a policy announced for Feb 1, and dropped at `when`."""
     project = make_project(

@@ -427,6 +427,46 @@ def test_versions_lagging_translation_keeps_its_last_complete_version(make_proje
     assert de.latest.date == dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC)
 
 
+def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(make_project):
+    """German translates a change announced for March; the change is withdrawn before then (the
+    old text again), and the catalog, merged since, no longer has the old text's entries. German
+    version 1 translates that text: it comes back as version 3 on the announced day, and the
+    German version 2 never applies, as the English one it translates."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+    del full_name[("data-we-collect", "your name;")]
+    project.commit(
+        "Full name in March",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+            DE_PO: po(full_name),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("The change for March is withdrawn.", "2026-01-03"),
+        },
+    )
+    result = publication(project)
+    en, de = history_of(result, "eu", "en"), history_of(result, "eu", "de")
+    assert de.lag is None
+    assert [(v.number, v.source_version, v.in_force_from) for v in de.versions] == [
+        (1, 1, dt.date(2026, 1, 1)),
+        (2, 2, dt.date(2026, 3, 1)),
+        (3, 3, dt.date(2026, 3, 1)),
+    ]
+    assert de.latest.hash == de.versions[0].hash
+    april = dt.date(2026, 4, 1)
+    assert [de.standing(v, april) for v in de.versions] == [
+        en.standing(v, april) for v in en.versions
+    ]
+    assert de.standing(de.versions[1], april) is Standing.NEVER
+    assert de.in_force(april) == de.latest and de.withdraws(de.latest)
+
+
 def test_versions_a_catalog_under_review_for_the_same_source_is_no_lag(make_project):
     """A translator marks an entry for review, the source unchanged: the published German
     version still translates the newest English one, so no page says a newer version exists."""
@@ -475,6 +515,62 @@ def test_versions_language_added_later_starts_at_version_one(make_project):
     de = history_of(result, "eu", "de")
     assert [v.number for v in de.versions] == [1]
     assert de.latest.in_force_from == dt.date(2026, 1, 2)
+
+
+EU_GERMAN_ONLY = WITH_GERMAN.replace(
+    "extends: global\n  languages: [en, de]", "extends: global\n  languages: [de]"
+)
+"""jurisdictions.yml publishing the EU's policy in German only."""
+
+
+def test_versions_source_language_added_later_publishes_the_text_of_that_day(make_project):
+    """The EU is published in German first; English, added a day later, gets the text of that
+    day as its version 1, in force from then (it was not published before)."""
+    project = make_project({"policies/jurisdictions.yml": EU_GERMAN_ONLY, DE_PO: po(GERMAN)})
+    assert ("eu", "en") not in publication(project).documents
+    added = project.commit("English in the EU", {"policies/jurisdictions.yml": WITH_GERMAN})
+    (version,) = history_of(publication(project), "eu", "en").versions
+    assert (version.number, version.source_version, version.commit) == (1, 1, added)
+    assert (version.summary, version.in_force_from) == ("First version.", dt.date(2026, 1, 2))
+
+
+def test_versions_source_language_taken_out_and_back_numbers_its_versions_on(make_project):
+    """English is taken out of the EU, the text changes twice, and English comes back: the
+    English document's next version publishes the text of that day, numbered 2 (the source text
+    is at its version 3), and later changes follow on from it."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("German only in the EU", {"policies/jurisdictions.yml": EU_GERMAN_ONLY})
+    for summary, phrase in (("Full name.", "your full name;"), ("Legal name.", "your legal name;")):
+        project.commit(
+            summary,
+            {
+                "policies/clauses/data.md": DATA_MD.replace("your name;", phrase),
+                "policies/change.yml": change_yml(summary, "2026-01-01", kind="editorial"),
+            },
+        )
+    back = project.commit("English again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    en = history_of(publication(project), "eu", "en")
+    assert en.retired_since is None
+    assert [(v.number, v.source_version, v.summary) for v in en.versions] == [
+        (1, 1, "First version."),
+        (2, 3, "Legal name."),
+    ]
+    assert (en.latest.commit, en.latest.in_force_from) == (back, dt.date(2026, 1, 5))
+    assert en.latest.kind is ChangeKind.EDITORIAL
+    assert "your legal name;" in en.latest.document.clause("data-we-collect").html
+    assert en.until(en.versions[0]) == dt.date(2026, 1, 5)
+    project.commit(
+        "Whole name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your whole name;"),
+            "policies/change.yml": change_yml("Whole name.", "2026-01-01"),
+        },
+    )
+    en = history_of(publication(project), "eu", "en")
+    assert [(v.number, v.source_version) for v in en.versions] == [(1, 1), (2, 3), (3, 4)]
+    # The worldwide policy, in English all along, numbers its versions as its source text.
+    world = history_of(publication(project), "global", "en")
+    assert [(v.number, v.source_version) for v in world.versions] == [(i, i) for i in (1, 2, 3, 4)]
 
 
 def test_versions_future_effective_date_is_upcoming_until_that_day(make_project):
