@@ -30,21 +30,34 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             "version.unknown-document",
             f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
         )
-    retired = history.retired_on
-    if retired is not None and retired <= on:
-        applied = [v for v in history.versions if history.standing(v, on) is not Standing.NEVER]
+    stopped = history.stopped_on(on)
+    if stopped is not None:
+        # The versions up to the one that was newest then; those retired before their date
+        # never applied.
+        newest = history.in_force(on).number
+        applied = [
+            v for v in history.versions[:newest] if history.standing(v, on) is not Standing.NEVER
+        ]
         last = (
             f"Its last version, {applied[-1].number}, applied from "
             f"{applied[-1].in_force_from.isoformat()} until then."
             if applied
             else "None of its versions had taken effect by then."
         )
+        again = (
+            f" It published it again from {history.versions[newest].in_force_from.isoformat()}"
+            f" (version {newest + 1})."
+            if newest < len(history.versions)
+            else ""
+        )
         raise fail(
             "",
             None,
             "version.not-in-force",
             f"no version of {document_url(*history.key).rstrip('/')} was in force on "
-            f"{on.isoformat()}: the policy stopped publishing it on {retired.isoformat()}. " + last,
+            f"{on.isoformat()}: the policy stopped publishing it on {stopped.isoformat()}. "
+            + last
+            + again,
         )
     if history.applying(on) is None:
         # Version 1 may never apply: replaced on its first day by the version that does.

@@ -360,7 +360,7 @@ class _Renderer:
                 t.gettext("All versions"),
                 standings=self._standings(history),
                 until={v.number: history.until(v) for v in history.versions},
-                retired_on=history.retired_on,
+                retired_before={v.number for v in history.versions if history.retired_before(v)},
                 versions=newest_first,
             ),
             # Any two versions, compared in the browser from the published v/<n>/document.json
@@ -433,6 +433,7 @@ class _Renderer:
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             retired=history.retired_since,
+            retired_before=history.retired_before(version),
             can_compare=len(history.versions) > 1,
             sections=[
                 self._section(

@@ -106,6 +106,10 @@ class DocumentHistory:
     retired_since: dt.datetime | None = None
     """When the commit after which the policy no longer published this document landed (its
     pages stay, marked as such); None while the newest policy publishes it."""
+    retirements: tuple[tuple[int, dt.datetime], ...] = ()
+    """The earlier times the policy stopped publishing the document and published it again
+    later: the number of its newest version then, which stopped applying, and when (as
+    `retired_since`). Publishing it again made a new version."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -136,15 +140,32 @@ class DocumentHistory:
         return applying[-1]
 
     def applying(self, on: dt.date) -> Version | None:
-        """The version that applies on a date; None before any does, and from the day the
-        document was retired."""
-        retired = self.retired_on is not None and self.retired_on <= on
-        return None if self.not_yet_in_force(on) or retired else self.in_force(on)
+        """The version that applies on a date; None before any does, and while the document
+        is retired."""
+        if self.not_yet_in_force(on) or self.stopped_on(on) is not None:
+            return None
+        return self.in_force(on)
+
+    def stopped_on(self, on: dt.date) -> dt.date | None:
+        """The day the policy stopped publishing the document, when it did not publish it on a
+        date (retired since, or then); else None."""
+        return max((day for day in self._stops(self.in_force(on)) if day <= on), default=None)
+
+    def retired_before(self, version: Version) -> bool:
+        """Whether the policy stopped publishing the document before the version took effect
+        (on that day, it applied)."""
+        return any(day < version.in_force_from for day in self._stops(version))
+
+    def _stops(self, version: Version) -> list[dt.date]:
+        """The days the policy stopped publishing the document while `version` was one of its
+        versions: each ends it, if nothing did before."""
+        days = [when.date() for newest, when in self.retirements if version.number <= newest]
+        return days + ([self.retired_on] if self.retired_on is not None else [])
 
     def until(self, version: Version) -> dt.date | None:
         """The first day `version` no longer applies: the next version's first day, or the day
         the document was retired if that comes first; None while neither is known."""
-        ends = [self.retired_on] if self.retired_on is not None else []
+        ends = self._stops(version)
         if version.number < len(self.versions):
             ends.append(self.versions[version.number].in_force_from)
         # Retired before it took effect, it never applied: its dates are equal, never reversed.
@@ -156,7 +177,7 @@ class DocumentHistory:
         (an announced text corrected in time); published on the day itself, the successor
         replaced a version that had applied for part of it, which is past. Either way its
         dates are equal in the records."""
-        if self.retired_on is not None and self.retired_on < version.in_force_from:
+        if self.retired_before(version):
             return Standing.NEVER  # retired before it took effect (on its day: it applied)
         following = self.versions[version.number] if version.number < len(self.versions) else None
         if (
@@ -187,7 +208,7 @@ class DocumentHistory:
         """The last day, up to `on`, on which what the site says about `version` changed, or
         about the document when None: the day a version was published, the day one took effect
         (which ends the one before), the day one was replaced before it took effect, the day a
-        translation began to lag behind its source, and the day the document was retired. The
+        translation began to lag behind its source, and each day the document was retired. The
         sitemaps date each page by it (`lastmod`); a change of the site's own words or design
         does not count."""
         if version is None:
@@ -203,8 +224,7 @@ class DocumentHistory:
                 later.append(following.in_force_from)
                 if following.in_force_from == version.in_force_from:  # it never applies
                     later.append(following.date.date())
-        if self.retired_on is not None:
-            later.append(self.retired_on)
+        later += self._stops(version or self.versions[0])
         return max(published + [day for day in later if day <= on])
 
     def withdraws(self, version: Version) -> bool:
@@ -470,6 +490,9 @@ class _Builder:
         self.retired_since: dict[tuple[str, str], dt.datetime] = {}
         """The documents published before and not by the newest policy, by the date of the first
         commit that no longer published them."""
+        self.retirements: dict[tuple[str, str], list[tuple[int, dt.datetime]]] = {}
+        """The earlier retirements of documents published again since (see
+        `DocumentHistory.retirements`)."""
         self.newest: dt.datetime | None = None
         """The latest date of the accepted revisions: 'today' never goes back to a commit whose
         clock was behind its parent's."""
@@ -505,19 +528,22 @@ class _Builder:
         if says is not None:
             self._notes.add(says)
         undescribed = []
+        unpublished = set()
         for jurisdiction in sorted(policy.jurisdictions):
             source = compositions[(jurisdiction, policy.source_language)]
             if self._add_source(policy, revision, source.document, fresh_note) and not fresh_note:
                 undescribed.append(jurisdiction)
             for key in _document_keys(policy, jurisdiction)[1:]:
-                if key in compositions:
-                    self._add_translation(policy, revision, compositions[key])
+                if key in compositions and not self._add_translation(
+                    policy, revision, compositions[key]
+                ):
+                    unpublished.add(key)
         if undescribed:
             self.problems.warn(
                 CHANGE_FILE, None, "version.undescribed", _undescribed(revision, undescribed)
             )
         self.names.update((jid, j.name) for jid, j in policy.jurisdictions.items())
-        published = set(policy.documents())
+        published = set(policy.documents()) - unpublished
         self.retired_since = {
             key: self.retired_since.get(key, revision.date)
             for key in self.versions
@@ -548,6 +574,8 @@ class _Builder:
                 merged.lags.setdefault(key, lag)
             for key, since in part.retired_since.items():
                 merged.retired_since.setdefault(key, since)
+            for key, retirements in part.retirements.items():
+                merged.retirements.setdefault(key, retirements)
             for jid, name in part.names.items():
                 merged.names.setdefault(jid, name)
             for key, composition in part.compositions.items():
@@ -578,6 +606,7 @@ class _Builder:
                 versions=tuple(versions),
                 lag=self.lags.get(key) if key in current else None,
                 retired_since=self.retired_since.get(key),
+                retirements=tuple(self.retirements.get(key, ())),
             )
             for key, versions in sorted(self.versions.items())
             if versions
@@ -668,7 +697,7 @@ class _Builder:
         history = self.sources.setdefault(jurisdiction, [])
         changed = self._new_source(policy, revision, document, note, history)
         if document.language in policy.languages_of(jurisdiction):
-            self._publish_source(revision, history, made_now=changed)
+            self._publish_source(revision, history, made_now=changed, note=note)
         return changed
 
     def _new_source(
@@ -709,24 +738,35 @@ class _Builder:
         return True
 
     def _publish_source(
-        self, revision: Revision, sources: list[Version], *, made_now: bool
+        self,
+        revision: Revision,
+        sources: list[Version],
+        *,
+        made_now: bool,
+        note: ChangeNote | None,
     ) -> None:
         """Publish the newest source-language version in the source-language document, unless
         it has it already. It is that very version while the region has published the source
         language all along; a region that stopped publishing it for a while, or began later,
         gets the text at this revision as a version of its own, numbered after the document's
         own versions (as a translation's are): it was not published on the day the source
-        version was made."""
+        version was made. A document published again after it was retired gets a new version
+        even when its text is the same: the one it had stopped applying on the day it was
+        retired. That version says what the revision's new change note says, if it has one."""
         source = sources[-1]
         published = self.versions.setdefault(source.key, [])
         last = published[-1] if published else None
-        if last is not None and (last.source_version == source.number or last.hash == source.hash):
+        if self._was_retired(source.key):
+            self._keep_retirement(source.key)
+        elif last is not None and (
+            last.source_version == source.number or last.hash == source.hash
+        ):
             return
         if made_now and len(published) + 1 == source.number:
             published.append(source)
             return
         previous = last.source_version if last is not None else 0
-        spanned = sources[previous : source.number]
+        told = note if not made_now else None
         published.append(
             dataclasses.replace(
                 source,
@@ -734,8 +774,22 @@ class _Builder:
                 commit=revision.commit,
                 date=revision.date,
                 in_force_from=_in_force_from(source.in_force_from, revision, published),
-                kind=_kind_of(spanned),
+                kind=told.kind if told else _kind_of(sources[previous : source.number]),
+                summary=told.summary if told else source.summary,
+                described=told is not None or source.described,
             )
+        )
+
+    def _was_retired(self, key: tuple[str, str]) -> bool:
+        """Whether the document had versions and was retired at the last revision the walk
+        took."""
+        return key in self.retired_since and bool(self.versions.get(key))
+
+    def _keep_retirement(self, key: tuple[str, str]) -> None:
+        """Keep the retirement of a document the policy publishes again: it ended the version
+        newest then (see `DocumentHistory.retirements`)."""
+        self.retirements.setdefault(key, []).append(
+            (len(self.versions[key]), self.retired_since[key])
         )
 
     def _shared(self, document: Document) -> Document:
@@ -749,19 +803,32 @@ class _Builder:
 
     def _add_translation(
         self, policy: Policy, revision: Revision, composition: Composition
-    ) -> None:
+    ) -> bool:
+        """Add the translation's new version, if it is complete and its text changed; whether
+        the policy publishes it at this revision (a retired translation listed again stays
+        retired until it is complete)."""
         document = composition.document
         key = document.key
         sources = self.sources[document.jurisdiction]
         history = self.versions.setdefault(key, [])
         source = sources[-1]
+        if self._was_retired(key):
+            # Published again once it is complete, as a version of its own.
+            self.lags[key] = None
+            if not composition.complete:
+                return False
+            self._keep_retirement(key)
+            self._append_translation(
+                revision, source, sources, history, document, content_hash(document)
+            )
+            return True
         if not composition.complete:
             covered = history[-1].source_version if history else 0
             if covered == source.number:
                 # Its published text translates the newest source text: a catalog under revision
                 # (an entry marked for review, a catalog removed) is not a translation behind.
                 self.lags[key] = None
-                return
+                return True
             earlier = _translating_text(history, sources, source)
             if earlier is not None:
                 # The source text went back to one this document has translated (a change
@@ -772,7 +839,7 @@ class _Builder:
                     self._append_translation(
                         revision, source, sources, history, earlier.document, earlier.hash
                     )
-                return
+                return True
             lagging = self.lags.get(key)
             self.lags[key] = Lag(
                 source_version=source.number,
@@ -782,14 +849,15 @@ class _Builder:
                 since=source.date,
                 began=lagging.began if lagging else revision.date,
             )
-            return
+            return True
         self.lags[key] = None
         if history and history[-1].document.clauses == document.clauses:
-            return
+            return True
         digest = content_hash(document)
         if history and history[-1].hash == digest:
-            return
+            return True
         self._append_translation(revision, source, sources, history, document, digest)
+        return True
 
     def _append_translation(
         self,

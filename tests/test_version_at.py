@@ -405,3 +405,42 @@ def test_a_retired_document_stops_applying_the_day_it_was_retired(make_project):
     # The worldwide policy, which now applies, is as it was.
     world = json.loads(project.read("site/global/en/versions.json"))
     assert (world["in_force"], world["versions"][0]["in_force_until"]) == (1, None)
+
+
+def test_a_document_published_again_applied_neither_while_retired_nor_after_as_before(
+    make_project,
+):
+    """The EU policy is taken out on Jan 2 and put back on Jan 4, its text unchanged: nothing
+    applied in between, and what applies from Jan 4 is its version 2, which a consent record
+    cites; version 1 stays ended on Jan 2 in the records and the archive."""
+    project = make_project()
+    project.commit(
+        "No separate EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    project.commit(
+        "A separate EU policy again",
+        {
+            "policies/jurisdictions.yml": BASE_FILES["policies/jurisdictions.yml"],
+            "policies/change.yml": change_yml("Published again.", "2026-01-03"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    gap = project.policy("version-at", "eu", "en", "2026-01-02")
+    assert gap.returncode == 1
+    assert gap.stderr.strip() == (
+        "no version of eu/en was in force on 2026-01-02: the policy stopped publishing it on "
+        "2026-01-02. Its last version, 1, applied from 2026-01-01 until then. It published it "
+        "again from 2026-01-03 (version 2). [version.not-in-force]"
+    )
+    again = project.policy("version-at", "eu", "en", "2026-01-03")
+    assert (again.returncode, again.stdout.split()[:1]) == (0, ["2"])
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert (record["in_force"], record["retired"]) == (2, False)
+    assert [(v["in_force_from"], v["in_force_until"]) for v in record["versions"]] == [
+        ("2026-01-01", "2026-01-02"),
+        ("2026-01-03", None),
+    ]
+    archive = project.read("site/eu/en/v/index.html")
+    assert '<time datetime="2026-01-02">January 2, 2026</time>' in archive
+    assert "not been maintained" not in project.read("site/eu/en/index.html")

@@ -558,7 +558,11 @@ def test_versions_source_language_taken_out_and_back_numbers_its_versions_on(mak
     assert (en.latest.commit, en.latest.in_force_from) == (back, dt.date(2026, 1, 5))
     assert en.latest.kind is ChangeKind.EDITORIAL
     assert "your legal name;" in en.latest.document.clause("data-we-collect").html
-    assert en.until(en.versions[0]) == dt.date(2026, 1, 5)
+    # Version 1 stopped applying when English was taken out; nothing applied until it came back.
+    assert en.until(en.versions[0]) == dt.date(2026, 1, 2)
+    assert (
+        en.applying(dt.date(2026, 1, 4)) is None and en.applying(dt.date(2026, 1, 5)) is en.latest
+    )
     project.commit(
         "Whole name",
         {
@@ -687,3 +691,70 @@ def test_versions_retired_document_keeps_its_versions(make_project):
     assert back.retired_since is None
     # Its numbering goes on: the wording changed meanwhile.
     assert listing(back) == [(1, "First version."), (2, "Back.")]
+    # Its retirement stays: version 1 applied until then, and nothing until it came back.
+    assert back.until(back.versions[0]) == dt.date(2026, 1, 2)
+    assert back.stopped_on(dt.date(2026, 1, 3)) == dt.date(2026, 1, 2)
+    assert back.applying(dt.date(2026, 1, 3)) is None
+    assert back.applying(dt.date(2026, 1, 4)) == back.latest
+    assert back.changed_on(dt.date(2026, 1, 3), back.versions[0]) == dt.date(2026, 1, 2)
+
+
+def test_versions_a_document_published_again_unchanged_is_a_new_version(make_project):
+    """The EU policy is taken out and put back a day later, its text unchanged: version 2, the
+    same text, applies from then, and version 1 applied until it was taken out."""
+    project = make_project()
+    project.commit(
+        "No EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    project.commit(
+        "The EU policy again",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML,
+            "policies/change.yml": change_yml("Published again.", "2026-01-03"),
+        },
+    )
+    eu = history_of(publication(project), "eu")
+    assert listing(eu) == [(1, "First version."), (2, "Published again.")]
+    first, again = eu.versions
+    assert (again.hash, again.source_version, again.in_force_from) == (
+        first.hash,
+        1,
+        dt.date(2026, 1, 3),
+    )
+    assert eu.retirements == ((1, dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)),)
+    assert [eu.standing(v, dt.date(2026, 1, 3)) for v in eu.versions] == [
+        Standing.PAST,
+        Standing.IN_FORCE,
+    ]
+    assert eu.until(first) == dt.date(2026, 1, 2)
+    assert listing(history_of(publication(project), "global")) == [(1, "First version.")]
+
+
+def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_project):
+    """German is taken out of the EU, the text changes, and German is listed again before it is
+    translated: it stays retired, its version 1 ended, until the catalog catches up."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    de = history_of(publication(project), "eu", "de")
+    assert de.retired_since == dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
+    assert (len(de.versions), de.lag, de.retirements) == (1, None, ())
+    translated = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+    project.commit("Translate the full name", {DE_PO: po(translated)})
+    de = history_of(publication(project), "eu", "de")
+    assert de.retired_since is None
+    assert [(v.number, v.source_version, v.in_force_from) for v in de.versions] == [
+        (1, 1, dt.date(2026, 1, 1)),
+        (2, 2, dt.date(2026, 1, 5)),
+    ]
+    assert de.until(de.versions[0]) == dt.date(2026, 1, 2)
+    assert de.applying(dt.date(2026, 1, 4)) is None
