@@ -7,7 +7,7 @@ import datetime as dt
 from generator.errors import fail
 from generator.model import Language, Standing, Version
 from generator.pages import document_url
-from generator.versions import Publication
+from generator.versions import DocumentHistory, Publication
 
 
 def version_at(publication: Publication, jurisdiction: str, language: str, on: dt.date) -> Version:
@@ -30,13 +30,28 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             "version.unknown-document",
             f"no document {jurisdiction}/{language} was ever published. Name one of: {known}.",
         )
+    found = history.applying(on)
+    if found is None:
+        raise fail(
+            "",
+            None,
+            "version.not-in-force",
+            f"no version of {document_url(*history.key).rstrip('/')} was in force on "
+            f"{on.isoformat()}" + _why_none(history, on),
+        )
+    return found
+
+
+def _why_none(history: DocumentHistory, on: dt.date) -> str:
+    """Why no version of a document applied on a date, and which applied before or after."""
+    version = history.in_force(on)  # the newest by then, or the first to come
     stopped = history.stopped_on(on)
     if stopped is not None:
-        # The versions up to the one that was newest then; those retired before their date
-        # never applied.
-        newest = history.in_force(on).number
+        # Of the versions up to the newest then, those retired before their date never applied.
         applied = [
-            v for v in history.versions[:newest] if history.standing(v, on) is not Standing.NEVER
+            v
+            for v in history.versions[: version.number]
+            if history.standing(v, on) is not Standing.NEVER
         ]
         last = (
             f"Its last version, {applied[-1].number}, applied from "
@@ -44,30 +59,24 @@ def version_at(publication: Publication, jurisdiction: str, language: str, on: d
             if applied
             else "None of its versions had taken effect by then."
         )
-        again = (
-            f" It published it again from {history.versions[newest].in_force_from.isoformat()}"
-            f" (version {newest + 1})."
-            if newest < len(history.versions)
-            else ""
+        why = f": the policy stopped publishing it on {stopped.isoformat()}. {last}"
+    elif history.retired_before(version):
+        stopped = history.stopped_on(version.in_force_from)
+        assert stopped is not None
+        why = (
+            f". Version {version.number} was to apply from {version.in_force_from.isoformat()}, "
+            f"but the policy stopped publishing it on {stopped.isoformat()}, before then."
         )
-        raise fail(
-            "",
-            None,
-            "version.not-in-force",
-            f"no version of {document_url(*history.key).rstrip('/')} was in force on "
-            f"{on.isoformat()}: the policy stopped publishing it on {stopped.isoformat()}. "
-            + last
-            + again,
-        )
-    if history.applying(on) is None:
+    else:
         # Version 1 may never apply: replaced on its first day by the version that does.
-        first = history.in_force(on)
-        raise fail(
-            "",
-            None,
-            "version.not-in-force",
-            f"no version of {document_url(*history.key).rstrip('/')} was in force on "
-            f"{on.isoformat()}. Version {first.number} applies from "
-            f"{first.in_force_from.isoformat()}; ask for a date on or after it.",
+        return (
+            f". Version {version.number} applies from {version.in_force_from.isoformat()}; ask "
+            "for a date on or after it."
         )
-    return history.in_force(on)
+    again = history.published_again(stopped)
+    if again is None:
+        return why
+    return (
+        f"{why} It published it again from {again.in_force_from.isoformat()} "
+        f"(version {again.number})."
+    )

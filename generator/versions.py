@@ -151,6 +151,14 @@ class DocumentHistory:
         date (retired since, or then); else None."""
         return max((day for day in self._stops(self.in_force(on)) if day <= on), default=None)
 
+    def published_again(self, stopped: dt.date) -> Version | None:
+        """The version with which the policy published the document again after it stopped
+        publishing it on a day; None if it has not."""
+        return next(
+            (self.versions[newest] for newest, when in self.retirements if when.date() == stopped),
+            None,
+        )
+
     def retired_before(self, version: Version) -> bool:
         """Whether the policy stopped publishing the document before the version took effect
         (on that day, it applied)."""

@@ -302,6 +302,14 @@ def test_a_translation_dropped_before_its_version_takes_effect_never_applied(mak
     version_at = project.policy("version-at", "eu", "de", "2026-03-01")
     assert version_at.returncode == 1
     assert "None of its versions had taken effect by then." in version_at.stderr
+    # Asked for a day before it was dropped, it does not say that version 1 will apply.
+    before = project.policy("version-at", "eu", "de", "2026-01-03")
+    assert before.returncode == 1
+    assert before.stderr.strip() == (
+        "no version of eu/de was in force on 2026-01-03. Version 1 was to apply from "
+        "2026-02-01, but the policy stopped publishing it on 2026-01-05, before then. "
+        "[version.not-in-force]"
+    )
 
 
 def test_a_translation_dropped_on_the_day_its_version_takes_effect_applied_that_day(
