@@ -50,6 +50,22 @@ class PoSyntaxError(ValueError):
         self.problems = problems
 
 
+class _Obsolete(dict):
+    """A catalog's obsolete (`#~`) messages, keeping aside an entry the file has twice: Babel
+    would keep the last, and msgfmt refuses the file."""
+
+    def __init__(self, duplicates: list[tuple[Message, int]]) -> None:
+        super().__init__()
+        self.duplicates = duplicates
+        """Where a repeat goes: (the repeat, line of the first), the catalog's `duplicates`."""
+
+    def __setitem__(self, key: object, message: Message) -> None:
+        if message.lineno is not None and (first := self.get(key)) is not None:
+            self.duplicates.append((message, first.lineno or 0))
+            return
+        super().__setitem__(key, message)
+
+
 class PoCatalog(Catalog):
     """A Babel catalog that also keeps the header exactly as written and the previous contexts."""
 
@@ -67,7 +83,9 @@ class PoCatalog(Catalog):
         self.previous_contexts: dict[tuple[str | None, str, bool], str] = {}
         """(context, id, obsolete) -> the `#| msgctxt` of a message that has one."""
         self.duplicates: list[tuple[Message, int]] = []
-        """Messages defined twice: (the repeat, line of the first definition)."""
+        """Messages defined twice, obsolete (`#~`) ones among them: (the repeat, line of the
+        first definition)."""
+        self.obsolete = _Obsolete(self.duplicates)
         self.unreadable: list[tuple[str, str]] = []
         """Header fields Babel cannot read: (name, value)."""
 

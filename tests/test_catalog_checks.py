@@ -342,6 +342,20 @@ def test_an_obsolete_copy_of_an_active_entry_is_an_error_and_update_drops_it(ger
     assert msgfmt_check(str(path)).returncode != 0
 
 
+def test_an_obsolete_entry_twice_is_an_error(german):
+    """Babel would keep one of the two #~ entries and say nothing; msgfmt rejects the file."""
+    path = german.root / DE
+    gone = '\n#~ msgctxt "who-we-are"\n#~ msgid "Who we were"\n#~ msgstr "Wer wir waren"\n'
+    path.write_text(path.read_text(encoding="utf-8") + gone + gone, encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first, repeat = [n for n, text in enumerate(lines, 1) if text == '#~ msgid "Who we were"']
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{repeat}: this message is already defined on line {first}; msgfmt and "
+        "translation tools reject duplicates. Delete one of the two entries. [catalog.duplicate]"
+    ]
+    assert msgfmt_check(str(path)).returncode != 0
+
+
 def test_a_translation_ending_in_a_line_break_its_msgid_lacks_is_an_error(german):
     line = retranslate(german, "Who we are", "Wer wir sind\n")
     assert problems_of(german.policy("check")) == [
