@@ -38,6 +38,9 @@ class ClauseHistory:
     title: str
     """Its title in the newest version that has it."""
     events: tuple[ClauseEvent, ...]
+    inserted: tuple[str, ...] = ()
+    """The values its variables put into the clause in that version (pages isolate them from
+    text of the other direction, bidi.py)."""
     former_ids: tuple[str, ...] = ()
     """The ids it had before its id changed, oldest first, that still lead to it: not those
     another clause had after it."""
@@ -125,11 +128,11 @@ def clause_histories(
             line.events.append(
                 ClauseEvent(version=version, type=ChangeType.REMOVED, clause_id=clause_id)
             )
-            line.leave(number - 1, previous[clause_id].title)
+            line.leave(number - 1, previous[clause_id])
         previous = current
     if versions:
         for clause_id, line in live.items():
-            line.leave(versions[-1].number, previous[clause_id].title)
+            line.leave(versions[-1].number, previous[clause_id])
     # Each id leads to the clause that had it last: it is that clause's anchor or former id.
     last_with: dict[str, tuple[int, _Line]] = {}
     for line in lines:
@@ -152,6 +155,7 @@ class _Line:
     first_seen: int
     id: str = ""
     title: str = ""
+    inserted: tuple[str, ...] = ()
     events: list[ClauseEvent] = field(default_factory=list)
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     since: int = 0
@@ -169,10 +173,10 @@ class _Line:
             self.spans.append((self.since, number - 1, self.id))
         self.id, self.since = clause_id, number
 
-    def leave(self, number: int, title: str) -> None:
-        """Version `number` is the last that has it (so far), with this title."""
+    def leave(self, number: int, clause: ComposedClause) -> None:
+        """Version `number` is the last that has it (so far), as `clause`."""
         self.spans.append((self.since, number, self.id))
-        self.since, self.title = 0, title
+        self.since, self.title, self.inserted = 0, clause.title, clause.inserted
 
     @property
     def last_seen(self) -> int:
@@ -194,6 +198,7 @@ class _Line:
             anchor=self.id if mine else f"{self.id}--{self.events[-1].version.number}",
             title=self.title,
             events=tuple(self.events),
+            inserted=self.inserted,
             former_ids=tuple(
                 dict.fromkeys(f for f in self.formers if owner[f] is self and f != self.id)
             ),

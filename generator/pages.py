@@ -8,6 +8,7 @@ of contents and what the theme's frame around it names; the page cache keys a pa
 from __future__ import annotations
 
 import datetime as dt
+import html
 import posixpath
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
@@ -60,7 +61,7 @@ class Page:
     """Its HTML; with a body cache, perhaps a `Body` that is read only if it is needed."""
     language: str
     toc: tuple[tuple[str, str], ...] = ()
-    """(anchor, title) of each entry in the page's table of contents."""
+    """(anchor, title as HTML) of each entry in the page's table of contents."""
     alternates: tuple[tuple[str, str], ...] = ()
     """(language tag, url) of the same page in other languages."""
     feed: str | None = None
@@ -177,10 +178,11 @@ def _choice(name: str, url: str, tag: str, current: bool) -> Choice:  # noqa: FB
 
 
 @lru_cache(maxsize=65536)
-def _toc_entry(anchor: str, title: str) -> tuple[str, str]:
-    """One (anchor, title) for equal entries of the tables of contents: thousands of pages list
+def _toc_entry(anchor: str, title: str, values: tuple[str, ...], direction: str) -> tuple[str, str]:
+    """One (anchor, title as HTML) for equal entries of the tables of contents, the values that
+    read the other way isolated as in the clause's heading (bidi.py): thousands of pages list
     the same clauses, and a process that sorts pages sends them over once, not once per page."""
-    return (anchor, title)
+    return (anchor, str(isolate(html.escape(title, quote=False), values, direction)))
 
 
 @lru_cache(maxsize=256)
@@ -341,6 +343,7 @@ class _Renderer:
         t = self._t(history.language)
         newest_first = list(reversed(history.versions))
         clauses = self._clause_histories(history)
+        direction = _language(history.language).direction
         pages = [
             self._version_page(history, current, base, current_page=True),
             self._own_page(
@@ -381,7 +384,7 @@ class _Renderer:
                 isolated=isolated_values(
                     # Versions share most clause objects: each is read once.
                     {value for c in self._distinct_clauses(history) for _, value in c.variables},
-                    Language(tag=history.language).direction,
+                    direction,
                 ),
             ),
             self._own_page(
@@ -389,7 +392,7 @@ class _Renderer:
                 "history/",
                 "history.html",
                 t.gettext("History of each section"),
-                toc=tuple(_toc_entry(c.anchor, c.title) for c in clauses),
+                toc=tuple(_toc_entry(c.anchor, c.title, c.inserted, direction) for c in clauses),
                 clauses=clauses,
             ),
         ]
@@ -461,7 +464,10 @@ class _Renderer:
             title=title,
             html=html,
             language=language,
-            toc=tuple(_toc_entry(c.id, c.title) for c in version.document.clauses),
+            toc=tuple(
+                _toc_entry(c.id, c.title, c.inserted, _language(language).direction)
+                for c in version.document.clauses
+            ),
             alternates=self._alternates(history, url if current_page else None),
             feed=document_url(*history.key) + "feed.xml",
             searchable=current_page,
@@ -527,7 +533,10 @@ class _Renderer:
             title=title,
             html=html,
             language=language,
-            toc=tuple(_toc_entry(c.clause_id, c.title) for c in change.clauses),
+            toc=tuple(
+                _toc_entry(c.clause_id, c.title, c.inserted, _language(history.language).direction)
+                for c in change.clauses
+            ),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
             modified=version.date.date(),  # what changed in it stays as it was

@@ -834,10 +834,10 @@ _LOCALIZED = frozenset({"theme", "site_name"})
 
 
 @lru_cache(maxsize=65536)
-def _section_link(anchor: str, title: str) -> AnchorLink:
-    """A clause's entry in a table of contents; one object for every page that lists the
-    clause with this title (the theme only reads it)."""
-    return AnchorLink(_title_html(title), anchor, 2)
+def _section_link(anchor: str, title_html: str) -> AnchorLink:
+    """A clause's entry in a table of contents (its title as HTML, `Page.toc`); one object for
+    every page that lists the clause with this title (the theme only reads it)."""
+    return AnchorLink(title_html, anchor, 2)
 
 
 def _site_name_html(text: str) -> Markup:

@@ -291,3 +291,33 @@ def test_values_in_arabic_text_are_isolated_on_the_page_but_not_in_the_version(l
     digest = "sha256:" + hashlib.sha256(published).hexdigest()
     assert digest == record(lagging, "ar")["versions"][0]["hash"]
     assert "<bdi" not in lagging.read("site/global/en/index.html")
+
+
+def test_a_value_in_an_arabic_clause_title_is_isolated_wherever_the_title_shows(make_project):
+    """A title that names the shop: its heading, its entry in the table of contents and its
+    heading on the history page keep "Example Shop Ltd." whole in the Arabic text."""
+    from conftest import WHO_MD
+
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS,
+            "policies/clauses/who.md": WHO_MD.replace(
+                "title: Who we are", "title: About {{ company.name }}"
+            ),
+        }
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", {**ARABIC, "About {{ company.name }}": "عن {{ company.name }}"})
+    project.commit("Translate into Arabic")
+    build(project)
+    isolated = 'عن <bdi dir="ltr">Example Shop Ltd.</bdi>'
+    page = project.read("site/global/ar/index.html")
+    assert f'<h2 id="who-we-are">{isolated}<a' in page
+    toc = page[page.index('class="md-nav md-nav--secondary"') :]
+    assert re.search(
+        rf'href="#who-we-are"[^>]*>\s*<span class="md-ellipsis">\s*{isolated}\s*<', toc
+    )
+    history = project.read("site/global/ar/history/index.html")
+    assert f'<h2 id="who-we-are">{isolated}</h2>' in history
+    # In English, the same value reads the page's way: nothing to isolate.
+    assert "<bdi" not in project.read("site/global/en/index.html")
