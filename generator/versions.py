@@ -484,6 +484,9 @@ class _Builder:
         self.versions: dict[tuple[str, str], list[Version]] = {}
         self.sources: dict[str, list[Version]] = {}
         """Source-language versions per jurisdiction, published in that language or not."""
+        self.first_with_text: dict[str, int] = {}
+        """The number of the first source-language version with each text (by hash, which
+        names the jurisdiction): a text that comes back is found at once."""
         self.lags: dict[tuple[str, str], Lag | None] = {}
         self.policy: Policy | None = None
         self.head: Revision | None = None
@@ -563,7 +566,7 @@ class _Builder:
         what every part has alike, which `merged` takes from the first (the policy, the newest
         revision, whose files are a fifth of the state, and the source language's versions)."""
         part = copy.copy(self)
-        part.policy, part.head, part.sources = None, None, {}
+        part.policy, part.head, part.sources, part.first_with_text = None, None, {}, {}
         return part
 
     @classmethod
@@ -574,6 +577,7 @@ class _Builder:
         first = parts[0]
         merged = cls()
         merged.policy, merged.head, merged.sources = first.policy, first.head, first.sources
+        merged.first_with_text = first.first_with_text
         merged._notes, merged.newest = first._notes, first.newest
         for part in parts:
             for key, versions in part.versions.items():
@@ -725,6 +729,7 @@ class _Builder:
             return False
         effective = note.effective if note else revision.date.date()
         document = self._shared(document)
+        self.first_with_text.setdefault(digest, len(history) + 1)
         history.append(
             Version(
                 jurisdiction=document.jurisdiction,
@@ -837,7 +842,11 @@ class _Builder:
                 # (an entry marked for review, a catalog removed) is not a translation behind.
                 self.lags[key] = None
                 return True
-            earlier = _translating_text(history, sources, source)
+            earlier = (
+                _translating_text(history, sources, source)
+                if self.first_with_text[source.hash] < source.number
+                else None
+            )
             if earlier is not None:
                 # The source text went back to one this document has translated (a change
                 # withdrawn, say), whose entries the catalog no longer has: that translation is
@@ -909,7 +918,8 @@ def _translating_text(
     history: Sequence[Version], sources: Sequence[Version], source: Version
 ) -> Version | None:
     """The newest version of a translation that translates a source version with the same text
-    as `source`, if any."""
+    as `source`, if any (a walk through its versions: ask only when an earlier source version
+    had that text)."""
     return next(
         (v for v in reversed(history) if sources[v.source_version - 1].hash == source.hash),
         None,
