@@ -40,8 +40,7 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
     gettext = interface_translations(history.language).gettext
     base = document_url(*history.key)
     notices = [history.lag.since] if history.lag else []  # the entries that are no version
-    if history.retired_since is not None:
-        notices.append(history.retired_since)
+    notices += [when for _, when in history.every_retirement]
     feed = _feed(
         feed_id=_id(publication, history.jurisdiction, history.language),
         title=f"{publication.title_in(history.language)} · "
@@ -51,9 +50,12 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
-    entries = [(v, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
-    if history.retired_since is not None:
-        feed.append(_retirement(publication, history, history.retired_since, site_url, gettext))
+    # Newest first: a retirement after the version that was newest then.
+    entries = [(v.number, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
+    entries += [
+        (newest + 0.5, _retirement(publication, history, when, site_url, gettext))
+        for newest, when in history.every_retirement
+    ]
     if history.lag is not None:
         source = publication.policy.source_language
         lag = ET.Element("entry")
@@ -81,7 +83,7 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
             ),
         )
         feed.append(lag)
-    for _, entry in sorted(entries, key=lambda pair: -pair[0].number):
+    for _, entry in sorted(entries, key=lambda pair: -pair[0]):
         feed.append(entry)
     return _serialize(feed)
 
@@ -122,9 +124,9 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         for v in h.versions
     ]
     events += [
-        ((h.retired_since, h.jurisdiction, h.language, len(h.versions) + 1), h, None)
+        ((when, h.jurisdiction, h.language, newest + 0.5), h, None)
         for h in publication.documents.values()
-        if h.retired_since is not None
+        for newest, when in h.every_retirement
     ]
     events.sort(key=lambda event: event[0], reverse=True)
     feed = _feed(

@@ -127,6 +127,14 @@ class DocumentHistory:
         return self.retired_since.date() if self.retired_since is not None else None
 
     @property
+    def every_retirement(self) -> tuple[tuple[int, dt.datetime], ...]:
+        """Each time the policy stopped publishing the document, as `retirements` has them,
+        the retirement still in effect last."""
+        if self.retired_since is None:
+            return self.retirements
+        return (*self.retirements, (len(self.versions), self.retired_since))
+
+    @property
     def latest(self) -> Version:
         """The newest version, which may not be in force yet."""
         return self.versions[-1]

@@ -165,6 +165,34 @@ def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
     assert root.entries[0].id == _parse(built, "eu/en/feed.xml").entries[0].id
 
 
+def test_a_document_published_again_keeps_its_retirement_in_its_feed(built):
+    """Its followers read, newest first: the version it came back with, the day it was retired,
+    then its earlier versions."""
+    jurisdictions = built.read("policies/jurisdictions.yml")
+    built.commit(
+        "No separate EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, de]\n"},
+    )
+    built.commit(
+        "The EU policy again",
+        {
+            "policies/jurisdictions.yml": jurisdictions,
+            "policies/change.yml": change_yml("Published again.", "2026-01-05"),
+        },
+    )
+    assert built.policy("build").returncode == 0
+    feed = _parse(built, "eu/en/feed.xml")
+    assert [(e.title, e.updated) for e in feed.entries[:2]] == [
+        ("Version 4 (Material change)", "2026-01-05T12:00:00Z"),
+        ("This document is no longer maintained", "2026-01-04T12:00:00Z"),
+    ]
+    assert feed.entries[2].title.startswith("Version 3 ")
+    root = [e.title for e in _parse(built, "feed.xml").entries]
+    assert root.index("European Union (en) · This document is no longer maintained") > root.index(
+        "European Union (en) · Version 4 (Material change)"
+    )
+
+
 def test_root_feed_has_every_change_of_every_document(built):
     feed = _parse(built, "feed.xml")
     assert feed.feed.title == "Privacy policy"
