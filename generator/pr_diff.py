@@ -2,9 +2,10 @@
 
 Both revisions are composed directly: every document of the base and of the head is composed with
 its catalog, matched by (jurisdiction, language), and diffed clause by clause with the same redline
-as the published change log. Only the dates the new versions take effect need the history, which is
-read up to the head (a version never applies before the one it follows, and the change note cannot
-say when that is). The Markdown is meant for a pull-request comment.
+as the published change log. Only the dates the new versions take effect, and the version a
+document published again had before it was retired, need the history, which is read up to the head
+(a version never applies before the one it follows, and the change note cannot say when that is).
+The Markdown is meant for a pull-request comment.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import enum
 import html
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.check import CHANGE_IDLE, CHANGE_NOT_UPDATED, CheckResult, check_files
@@ -29,10 +30,11 @@ from generator.model import (
     Language,
     Policy,
     RedlineParagraph,
+    Version,
 )
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE
-from generator.versions import content_hash, derive_versions
+from generator.versions import DocumentHistory, content_hash, derive_versions
 
 MAX_LENGTH = 60_000
 """GitHub refuses comments over 65,536 characters; redlines past this length are left out."""
@@ -44,6 +46,9 @@ class DocumentState(enum.Enum):
 
     ADDED = "added"
     """Published at the head, not at the base."""
+    REPUBLISHED = "republished"
+    """Published at the head, not at the base, and before it: retired, and published again
+    with a new version (its redline compares it with the version it had)."""
     REMOVED = "removed"
     """Published at the base, no longer at the head (its pages stay, marked as such)."""
     CHANGED = "changed"
@@ -130,11 +135,13 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     before, after = check_files(base_files), check_files(head_files, base_files)
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)
+    newest = _newest_versions(repository, head, documents) if not _errors(after) else []
+    documents = tuple(_republished(d, newest) for d in documents)
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
         documents=documents,
-        deferred=_deferred(repository, head, documents) if not _errors(after) else (),
+        deferred=_deferred(newest),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=any(p.code == CHANGE_NOT_UPDATED for p in after.problems),
         note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
@@ -144,34 +151,61 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     )
 
 
-def _deferred(
+def _newest_versions(
     repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
-) -> tuple[Deferred, ...]:
-    """The new versions the head makes that take effect later than their change note says, or
-    that withdraw a change announced for the day they take effect, from the history up to the
-    head (none in a shallow clone, whose history is cut short)."""
+) -> list[tuple[DocumentHistory, Version]]:
+    """The new version the head makes of each document that gets one, with its history, from
+    the history up to the head (none in a shallow clone, whose history is cut short): when it
+    takes effect, and what a document published again had before, need the history."""
     new = {d.key for d in documents if d.state in _NEW_VERSION}
     if not new:
-        return ()
+        return []
     try:
         repository.check_complete()
     except PolicyError:
-        return ()
+        return []
     revisions = list(repository.history(head or "HEAD"))
     if head is None and (draft := repository.working_tree(revisions[-1] if revisions else None)):
         revisions.append(draft)
     publication = derive_versions(revisions) if revisions else None
     if publication is None:
-        return ()
+        return []
+    return [
+        (history, history.latest)
+        for history in publication.documents.values()
+        if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
+    ]
+
+
+def _republished(
+    document: DocumentDiff, newest: list[tuple[DocumentHistory, Version]]
+) -> DocumentDiff:
+    """A document that looks added, when the head publishes it again after it was retired: its
+    redline is against the version it had."""
+    if document.state is not DocumentState.ADDED:
+        return document
+    history = next((h for h, _ in newest if _document_key(*h.key) == document.key), None)
+    if history is None or len(history.versions) < 2:
+        return document
+    old, new = history.versions[-2].document, history.latest.document
+    formers = former_ids([clause_messages(old), clause_messages(new)])[-1]
+    return replace(
+        document,
+        state=DocumentState.REPUBLISHED,
+        clauses=diff_documents(old, new, formers, keep_renamed=True),
+    )
+
+
+def _deferred(newest: list[tuple[DocumentHistory, Version]]) -> tuple[Deferred, ...]:
+    """The new versions the head makes that take effect later than their change note says, or
+    that withdraw a change announced for the day they take effect."""
     later: dict[tuple[dt.date, dt.date, bool], list[str]] = {}
-    for history in publication.documents.values():
-        version = history.latest
-        key = _document_key(*history.key)
-        if key not in new or version.commit != revisions[-1].commit:
-            continue
+    for history, version in newest:
         withdraws = history.withdraws(version)
         if withdraws or version.in_force_from > max(version.effective, version.date.date()):
-            later.setdefault((version.effective, version.in_force_from, withdraws), []).append(key)
+            later.setdefault((version.effective, version.in_force_from, withdraws), []).append(
+                _document_key(*history.key)
+            )
     return tuple(
         Deferred(
             documents=tuple(sorted(keys)),
@@ -183,7 +217,14 @@ def _deferred(
     )
 
 
-_NEW_VERSION = frozenset({DocumentState.ADDED, DocumentState.CHANGED, DocumentState.COMPLETED})
+_NEW_VERSION = frozenset(
+    {
+        DocumentState.ADDED,
+        DocumentState.REPUBLISHED,
+        DocumentState.CHANGED,
+        DocumentState.COMPLETED,
+    }
+)
 """The states in which a document gets a new version."""
 
 
@@ -276,6 +317,7 @@ def _name(policy: Policy | None, jurisdiction: str) -> str | None:
 
 _STATE_LABEL = {
     DocumentState.ADDED: "new document",
+    DocumentState.REPUBLISHED: "published again after it was retired: new version",
     DocumentState.REMOVED: "retired: its pages stay, marked as no longer maintained",
     DocumentState.CHANGED: "new version",
     DocumentState.COMPLETED: "translation complete again: new version",

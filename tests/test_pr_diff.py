@@ -226,6 +226,37 @@ def test_diff_removed_jurisdiction(make_project):
     assert "1 other document unchanged." in result.stdout
 
 
+def test_diff_of_a_region_put_back_compares_it_with_the_version_it_had(make_project):
+    """The EU is taken out, a clause changes, and the EU is put back: its documents are not
+    new, they are published again, and the redline is against what they were."""
+    project = make_project()
+    project.commit(
+        "No EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    project.commit(
+        "The EU again",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML,
+            "policies/change.yml": change_yml("A policy for the EU again.", "2026-01-04"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "| `eu/en` European Union | published again after it was retired: new version | 1 changed |"
+    ) in result.stdout
+    assert "new document" not in result.stdout
+    assert "### `eu/en`" in result.stdout and "full" in result.stdout.split("### `eu/en`")[1]
+
+
 def test_diff_head_that_does_not_pass_the_check(make_project):
     project = make_project()
     project.write(
