@@ -840,7 +840,7 @@ class _Builder:
                 return False
             self._keep_retirement(key)
             self._append_translation(
-                revision, source, sources, history, document, content_hash(document)
+                revision, source, sources, history, document, content_hash(document), again=True
             )
             return True
         if not composition.complete:
@@ -892,9 +892,12 @@ class _Builder:
         history: list[Version],
         document: Document,
         digest: str,
+        *,
+        again: bool = False,
     ) -> None:
         """Add a version of a translation that publishes `document`, translating the newest
-        source version."""
+        source version; `again` after the document was retired (not a revision of the
+        translation alone, even if the source did not change)."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
@@ -917,7 +920,7 @@ class _Builder:
                 source_version=source.number,
                 hash=digest,
                 document=document,
-                translation_only=not spanned,
+                translation_only=not spanned and not again,
             )
         )
 

@@ -758,3 +758,19 @@ def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_pro
     ]
     assert de.until(de.versions[0]) == dt.date(2026, 1, 2)
     assert de.applying(dt.date(2026, 1, 4)) is None
+    assert not de.latest.translation_only
+
+
+def test_versions_a_translation_put_back_unchanged_is_no_revision_of_the_translation(
+    make_project,
+):
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    de = history_of(publication(project), "eu", "de")
+    assert [(v.number, v.source_version, v.translation_only) for v in de.versions] == [
+        (1, 1, False),
+        (2, 1, False),
+    ]
+    assert de.latest.hash == de.versions[0].hash and de.retired_since is None
