@@ -324,7 +324,12 @@ def _check_change_note(
             f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
             "previous change. Rewrite its summary, kind and effective date for this change.",
         )
-    if rewritten and not changed and not _translation_changed(policy, before, base, compositions):
+    if (
+        rewritten
+        and not changed
+        and not _source_published_anew(policy, before)
+        and not _translation_changed(policy, before, base, compositions)
+    ):
         problems.warn(
             CHANGE_FILE,
             1,
@@ -370,6 +375,19 @@ def _rewritten(
         return files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
     says = policy.change.says if policy.change else None
     return says != (before.change.says if before.change else None)
+
+
+def _source_published_anew(policy: Policy, before: Policy | None) -> bool:
+    """Whether a region publishes the source language that did not at `base`: its document's
+    next version carries the change note, even when the text is the same (versions.py)."""
+    if before is None:
+        return True
+    return any(
+        policy.source_language in policy.languages_of(jurisdiction)
+        and policy.source_language not in before.languages_of(jurisdiction)
+        for jurisdiction in policy.jurisdictions
+        if jurisdiction in before.jurisdictions
+    )
 
 
 def _translation_changed(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from conftest import BASE_FILES, NEW_YEAR, change_yml, problems_of
@@ -231,6 +232,29 @@ def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
     revised = {**GERMAN, ("who-we-are", "Who we are"): "Wer wir sind, und wie"}
     project.write({"locales/de/LC_MESSAGES/policy.po": po(revised)})
     assert about_the_note() == []
+
+
+def test_a_note_for_a_region_that_publishes_the_source_language_again_describes_it(
+    make_project,
+):
+    """English put back in the EU, its text unchanged: its next version carries the note."""
+    from histories import GERMAN, WITH_GERMAN, po
+
+    german_only = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [de]")
+    project = make_project(
+        {"policies/jurisdictions.yml": german_only, "locales/de/LC_MESSAGES/policy.po": po(GERMAN)}
+    )
+    project.write(
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/change.yml": change_yml("The EU policy in English too.", "2026-01-02"),
+        }
+    )
+    assert [p for p in problems_of(project.policy("check")) if "describes-nothing" in p] == []
+    project.commit("English in the EU")
+    assert project.policy("build").returncode == 0
+    (version,) = json.loads(project.read("site/eu/en/versions.json"))["versions"]
+    assert version["summary"] == "The EU policy in English too."
 
 
 def test_a_note_a_revert_brings_back_is_a_warning(make_project):
