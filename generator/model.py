@@ -251,10 +251,10 @@ class ComposedClause:
     """(name, value as text) of each variable filled into its title and body, each once. Not
     part of the version's hash: the same HTML is the same version."""
 
-    @property
+    @cached_property
     def inserted(self) -> tuple[str, ...]:
         """The values its variables put in: pages isolate them from text of the other direction
-        (bidi.py)."""
+        (bidi.py). Kept once worked out: every page of every version that has the clause asks."""
         return tuple(dict.fromkeys(value for _, value in self.variables))
 
 
