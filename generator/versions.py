@@ -767,39 +767,50 @@ class _Builder:
         note: ChangeNote | None,
     ) -> None:
         """Publish the newest source-language version in the source-language document, unless
-        it has it already. It is that very version while the region has published the source
-        language all along; a region that stopped publishing it for a while, or began later,
-        gets the text at this revision as a version of its own, numbered after the document's
-        own versions (as a translation's are): it was not published on the day the source
-        version was made. A document published again after it was retired gets a new version
-        even when its text is the same: the one it had stopped applying on the day it was
-        retired. That version says what the revision's new change note says, if it has one."""
+        it has it already: that very version while the region has published the source language
+        all along. A region that stopped publishing it for a while, or began later, has not
+        published the source versions made meanwhile: it publishes, as versions of its own
+        numbered after the document's versions (as a translation's are), the text in force on
+        the day of this revision, from that day, and each one announced after it, from its date.
+        A document published again after it was retired gets a new version even when its text
+        is the same: the one it had stopped applying on the day it was retired. The first of
+        them says what the revision's new change note says, if it has one."""
         source = sources[-1]
         published = self.versions.setdefault(source.key, [])
         last = published[-1] if published else None
-        if self._was_retired(source.key):
+        if last is not None and not self._was_retired(source.key):
+            if last.source_version != source.number:  # made now
+                number = len(published) + 1
+                published.append(
+                    source
+                    if number == source.number
+                    else dataclasses.replace(source, number=number)
+                )
+            return
+        if last is not None:
             self._keep_retirement(source.key)
-        elif last is not None and (
-            last.source_version == source.number or last.hash == source.hash
-        ):
-            return
-        if made_now and len(published) + 1 == source.number:
-            published.append(source)
-            return
-        previous = last.source_version if last is not None else 0
+        ended = len(published)  # the versions the retirement ended set no floor to the dates
+        day = revision.date.date()
+        start = max((i for i, v in enumerate(sources) if v.in_force_from <= day), default=0)
+        spanned = sources[last.source_version if last is not None else 0 : start + 1]
         told = note if not made_now else None
-        published.append(
-            dataclasses.replace(
-                source,
-                number=len(published) + 1,
-                commit=revision.commit,
-                date=revision.date,
-                in_force_from=_in_force_from(source.in_force_from, revision, published),
-                kind=told.kind if told else _kind_of(sources[previous : source.number]),
-                summary=told.summary if told else source.summary,
-                described=told is not None or source.described,
+        for index, version in enumerate(sources[start:], start):
+            first = index == start
+            said = told if first else None
+            published.append(
+                dataclasses.replace(
+                    version,
+                    number=len(published) + 1,
+                    commit=revision.commit,
+                    date=revision.date,
+                    in_force_from=_in_force_from(
+                        version.in_force_from, revision, published[ended:]
+                    ),
+                    kind=said.kind if said else _kind_of(spanned) if first else version.kind,
+                    summary=said.summary if said else version.summary,
+                    described=said is not None or version.described,
+                )
             )
-        )
 
     def _was_retired(self, key: tuple[str, str]) -> bool:
         """Whether the document had versions and was retired at the last revision the walk
@@ -834,15 +845,7 @@ class _Builder:
         history = self.versions.setdefault(key, [])
         source = sources[-1]
         if self._was_retired(key):
-            # Published again once it is complete, as a version of its own.
-            self.lags[key] = None
-            if not composition.complete:
-                return False
-            self._keep_retirement(key)
-            self._append_translation(
-                revision, source, sources, history, document, content_hash(document), again=True
-            )
-            return True
+            return self._republish_translation(revision, composition, sources, history)
         if not composition.complete:
             covered = history[-1].source_version if history else 0
             if covered == source.number:
@@ -884,6 +887,44 @@ class _Builder:
         self._append_translation(revision, source, sources, history, document, digest)
         return True
 
+    def _republish_translation(
+        self,
+        revision: Revision,
+        composition: Composition,
+        sources: list[Version],
+        history: list[Version],
+    ) -> bool:
+        """Publish a retired translation again, as a version of its own, once it translates the
+        newest source text: its catalog is complete, or an earlier version of it translates the
+        same text (a withdrawn change). When a later text is announced, the translation of the
+        text in force on the day comes first, if a version has it. Whether it is published."""
+        source = sources[-1]
+        self.lags[composition.document.key] = None
+        if composition.complete:
+            document, digest = composition.document, content_hash(composition.document)
+        elif (earlier := _translating_text(history, sources, source)) is not None:
+            document, digest = earlier.document, earlier.hash
+        else:
+            return False  # it stays retired until it is complete
+        self._keep_retirement(composition.document.key)
+        ended = len(history)
+        day = revision.date.date()
+        in_force = next((v for v in reversed(sources) if v.in_force_from <= day), None)
+        if in_force is not None and in_force is not source:
+            translated = _translating_text(history, sources, in_force)
+            if translated is not None:
+                self._append_translation(
+                    revision,
+                    in_force,
+                    sources,
+                    history,
+                    translated.document,
+                    translated.hash,
+                    again=ended,
+                )
+        self._append_translation(revision, source, sources, history, document, digest, again=ended)
+        return True
+
     def _append_translation(
         self,
         revision: Revision,
@@ -893,10 +934,11 @@ class _Builder:
         document: Document,
         digest: str,
         *,
-        again: bool = False,
+        again: int | None = None,
     ) -> None:
-        """Add a version of a translation that publishes `document`, translating the newest
-        source version; `again` after the document was retired (not a revision of the
+        """Add a version of a translation that publishes `document`, translating the `source`
+        version. `again` when it is published again after it was retired: the number of versions
+        the retirement ended, which set no floor to its date (and it is no revision of the
         translation alone, even if the source did not change)."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
@@ -912,7 +954,7 @@ class _Builder:
                 commit=revision.commit,
                 date=revision.date,
                 effective=source.effective,
-                in_force_from=_in_force_from(source.in_force_from, revision, history),
+                in_force_from=_in_force_from(source.in_force_from, revision, history[again or 0 :]),
                 kind=_kind_of(spanned),
                 summary=summary_entry.string if translated_summary else source.summary,
                 summary_language=document.language if translated_summary else source.language,
@@ -920,7 +962,7 @@ class _Builder:
                 source_version=source.number,
                 hash=digest,
                 document=document,
-                translation_only=not spanned and not again,
+                translation_only=not spanned and again is None,
             )
         )
 

@@ -166,8 +166,9 @@ def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
 
 
 def test_a_document_published_again_keeps_its_retirement_in_its_feed(built):
-    """Its followers read, newest first: the version it came back with, the day it was retired,
-    then its earlier versions."""
+    """Its followers read, newest first: the versions it came back with (the text in force that
+    day, and the one announced for February), the day it was retired, then its earlier
+    versions."""
     jurisdictions = built.read("policies/jurisdictions.yml")
     built.commit(
         "No separate EU policy",
@@ -182,11 +183,12 @@ def test_a_document_published_again_keeps_its_retirement_in_its_feed(built):
     )
     assert built.policy("build").returncode == 0
     feed = _parse(built, "eu/en/feed.xml")
-    assert [(e.title, e.updated) for e in feed.entries[:2]] == [
+    assert [(e.title, e.updated) for e in feed.entries[:3]] == [
+        ("Version 5 (Editorial change)", "2026-01-05T12:00:00Z"),
         ("Version 4 (Material change)", "2026-01-05T12:00:00Z"),
         ("This document is no longer maintained", "2026-01-04T12:00:00Z"),
     ]
-    assert feed.entries[2].title.startswith("Version 3 ")
+    assert feed.entries[3].title.startswith("Version 3 ")
     root = [e.title for e in _parse(built, "feed.xml").entries]
     assert root.index("European Union (en) · This document is no longer maintained") > root.index(
         "European Union (en) · Version 4 (Material change)"

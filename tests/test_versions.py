@@ -467,6 +467,47 @@ def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(m
     assert de.in_force(april) == de.latest and de.withdraws(de.latest)
 
 
+def test_versions_a_translation_put_back_after_a_withdrawn_change_comes_back_as_before(
+    make_project,
+):
+    """As above, but German is taken out of the EU before the change is withdrawn, and put back
+    after: its catalog still lacks the old text's entries, and its version 1 translates that
+    text, so it is published again: from the day it is back, and as the version that withdraws
+    the change on its date, as in English."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+    del full_name[("data-we-collect", "your name;")]
+    project.commit(
+        "Full name in March",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+            DE_PO: po(full_name),
+        },
+    )
+    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("The change for March is withdrawn.", "2026-01-04"),
+        },
+    )
+    project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    de = history_of(publication(project), "eu", "de")
+    assert de.retired_since is None
+    assert [(v.number, v.source_version, v.in_force_from) for v in de.versions] == [
+        (1, 1, dt.date(2026, 1, 1)),
+        (2, 2, dt.date(2026, 3, 1)),
+        (3, 1, dt.date(2026, 1, 5)),
+        (4, 3, dt.date(2026, 3, 1)),
+    ]
+    assert de.latest.hash == de.versions[2].hash == de.versions[0].hash
+    assert de.standing(de.versions[1], dt.date(2026, 4, 1)) is Standing.NEVER
+    assert de.withdraws(de.latest)
+
+
 def test_versions_a_catalog_under_review_for_the_same_source_is_no_lag(make_project):
     """A translator marks an entry for review, the source unchanged: the published German
     version still translates the newest English one, so no page says a newer version exists."""
@@ -729,6 +770,50 @@ def test_versions_a_document_published_again_unchanged_is_a_new_version(make_pro
     ]
     assert eu.until(first) == dt.date(2026, 1, 2)
     assert listing(history_of(publication(project), "global")) == [(1, "First version.")]
+
+
+def test_versions_a_document_back_while_a_change_is_announced_applies_the_text_in_force(
+    make_project,
+):
+    """The full name is announced for February on Jan 2; the EU is taken out on Jan 3 and comes
+    back on Jan 4. From Jan 4 its documents apply the text in force that day (no gap until
+    February), then the announced one; the version announced before it was taken out never
+    applies. German, whose catalog translates both texts, likewise."""
+    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name in February",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-02-01"),
+            DE_PO: po(full_name),
+        },
+    )
+    world = "global:\n  name: Worldwide\n  languages: [en, de]\n"
+    project.commit("No EU policy", {"policies/jurisdictions.yml": world})
+    project.commit(
+        "The EU again",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/change.yml": change_yml("The EU policy again.", "2026-01-04"),
+        },
+    )
+    result = publication(project)
+    for language in ("en", "de"):
+        eu = history_of(result, "eu", language)
+        assert [(v.number, v.source_version, v.in_force_from) for v in eu.versions] == [
+            (1, 1, dt.date(2026, 1, 1)),
+            (2, 2, dt.date(2026, 2, 1)),
+            (3, 1, dt.date(2026, 1, 4)),
+            (4, 2, dt.date(2026, 2, 1)),
+        ], language
+        assert [v.hash for v in eu.versions[2:]] == [v.hash for v in eu.versions[:2]]
+        assert eu.standing(eu.versions[1], dt.date(2026, 3, 1)) is Standing.NEVER
+        assert eu.applying(dt.date(2026, 1, 3)) is None
+        assert eu.applying(dt.date(2026, 1, 10)) == eu.versions[2]
+        assert eu.applying(dt.date(2026, 2, 1)) == eu.latest
+    english = history_of(result, "eu", "en")
+    assert [v.summary for v in english.versions[2:]] == ["The EU policy again.", "Full name."]
 
 
 def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_project):
