@@ -575,6 +575,27 @@ def test_versions_source_language_added_later_publishes_the_text_of_that_day(mak
     assert (version.summary, version.in_force_from) == ("First version.", dt.date(2026, 1, 2))
 
 
+def test_versions_source_language_added_while_a_change_is_announced_applies_at_once(
+    make_project,
+):
+    """English joins a German-only EU while the full name is announced for February: from that
+    day it publishes the text in force, and the announced one from February."""
+    project = make_project({"policies/jurisdictions.yml": EU_GERMAN_ONLY, DE_PO: po(GERMAN)})
+    project.commit(
+        "Full name in February",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-02-01"),
+        },
+    )
+    project.commit("English in the EU", {"policies/jurisdictions.yml": WITH_GERMAN})
+    en = history_of(publication(project), "eu", "en")
+    assert [(v.number, v.source_version, v.in_force_from, v.summary) for v in en.versions] == [
+        (1, 1, dt.date(2026, 1, 3), "First version."),
+        (2, 2, dt.date(2026, 2, 1), "Full name."),
+    ]
+
+
 def test_versions_source_language_taken_out_and_back_numbers_its_versions_on(make_project):
     """English is taken out of the EU, the text changes twice, and English comes back: the
     English document's next version publishes the text of that day, numbered 2 (the source text
