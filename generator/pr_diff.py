@@ -57,6 +57,9 @@ class DocumentState(enum.Enum):
     """A translation that lagged is complete again: the merge makes a new version."""
     LAGGING = "lagging"
     """The translation is incomplete at the head: it keeps its last complete version."""
+    WAITING = "waiting"
+    """Listed at the head, not at the base, and its translation is incomplete: it is not
+    published (again) until it is complete."""
     UNCHANGED = "unchanged"
     """Nothing a shopper reads changes."""
 
@@ -154,11 +157,12 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
 def _newest_versions(
     repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
 ) -> list[tuple[DocumentHistory, Version]]:
-    """The new version the head makes of each document that gets one, with its history, from
-    the history up to the head (none in a shallow clone, whose history is cut short): when it
-    takes effect, and what a document published again had before, need the history."""
-    new = {d.key for d in documents if d.state in _NEW_VERSION}
-    if not new:
+    """The new version the head makes of each document that gets one (a translation that is
+    incomplete may too, see `_republished`), with its history, from the history up to the head
+    (none in a shallow clone, whose history is cut short): when it takes effect, and what a
+    document published again had before, need the history."""
+    new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE}
+    if not any(d.state in _NEW_VERSION | {DocumentState.WAITING} for d in documents):
         return []
     try:
         repository.check_complete()
@@ -180,19 +184,28 @@ def _newest_versions(
 def _republished(
     document: DocumentDiff, newest: list[tuple[DocumentHistory, Version]]
 ) -> DocumentDiff:
-    """A document that looks added, when the head publishes it again after it was retired: its
-    redline is against the version it had."""
-    if document.state is not DocumentState.ADDED:
+    """What the history says of a document that looks added or incomplete: published again
+    after it was retired, or given a new version all the same (a translation whose earlier
+    version translates the text a withdrawn change brings back). Its redline is against the
+    version it had before the head."""
+    if document.state not in {DocumentState.ADDED} | _INCOMPLETE:
         return document
     history = next((h for h, _ in newest if _document_key(*h.key) == document.key), None)
-    if history is None or len(history.versions) < 2:
+    earlier = [v for v in history.versions if v.commit != history.latest.commit] if history else []
+    if history is None or not earlier:
         return document
-    old, new = history.versions[-2].document, history.latest.document
+    old, new = earlier[-1].document, history.latest.document
     formers = former_ids([clause_messages(old), clause_messages(new)])[-1]
     return replace(
         document,
-        state=DocumentState.REPUBLISHED,
+        state=(
+            DocumentState.CHANGED
+            if document.state is DocumentState.LAGGING
+            else DocumentState.REPUBLISHED
+        ),
         clauses=diff_documents(old, new, formers, keep_renamed=True),
+        missing=0,
+        fuzzy=0,
     )
 
 
@@ -226,6 +239,8 @@ _NEW_VERSION = frozenset(
     }
 )
 """The states in which a document gets a new version."""
+_INCOMPLETE = frozenset({DocumentState.LAGGING, DocumentState.WAITING})
+"""The states of a translation that is incomplete at the head."""
 
 
 def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
@@ -281,7 +296,7 @@ def _document(
             jurisdiction=jurisdiction,
             language=language,
             name=name,
-            state=DocumentState.LAGGING,
+            state=DocumentState.LAGGING if was else DocumentState.WAITING,
             missing=len(new.missing),
             fuzzy=len(new.fuzzy),
         )
@@ -322,6 +337,7 @@ _STATE_LABEL = {
     DocumentState.CHANGED: "new version",
     DocumentState.COMPLETED: "translation complete again: new version",
     DocumentState.LAGGING: "translation incomplete",
+    DocumentState.WAITING: "translation incomplete: not published until it is complete",
     DocumentState.UNCHANGED: "unchanged",
 }
 _CLAUSE_LABEL = {
@@ -426,11 +442,11 @@ def _errors_block(title: str, problems: tuple[Problem, ...]) -> list[str]:
 
 
 def _counts(document: DocumentDiff) -> str:
-    if document.state is DocumentState.LAGGING:
-        return (
-            f"{document.missing} missing, {document.fuzzy} to review: "
-            "keeps its last complete version"
-        )
+    if document.state in _INCOMPLETE:
+        counts = f"{document.missing} missing, {document.fuzzy} to review"
+        if document.state is DocumentState.LAGGING:
+            return counts + ": keeps its last complete version"
+        return counts
     counts: dict[str, int] = {}
     for clause in document.clauses:
         label = "renamed" if clause.renamed_from else _CLAUSE_LABEL[clause.type].lower()

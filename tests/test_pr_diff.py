@@ -431,6 +431,59 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     assert "**Withdraws the change announced for 2026-06-01:** `eu/en`, `global/en`" in draft.stdout
 
 
+def test_diff_says_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(make_project):
+    """German translated the change (its catalog lost the old text's entries); withdrawing the
+    change publishes its earlier translation again, which the comment says, rather than that
+    German lags."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+    del full_name[("data-we-collect", "your name;")]
+    project.commit(
+        "Full name in June",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
+            DE_PO: po(full_name),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("The change for June is withdrawn.", "2026-01-03"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "| `eu/de` European Union | new version | 1 changed |" in result.stdout
+    assert "translation incomplete" not in result.stdout
+    assert (
+        "**Withdraws the change announced for 2026-06-01:** `eu/de`, `eu/en`, `global/de`, "
+        "`global/en` read as before that change"
+    ) in result.stdout
+
+
+def test_diff_of_a_translation_put_back_incomplete_says_it_waits(make_project):
+    """It has no last complete version to keep: it stays retired until it is complete."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "| `eu/de` European Union | translation incomplete: not published until it is complete "
+        "| 1 missing, 0 to review |"
+    ) in result.stdout
+
+
 def _announcing_full_name_for_june(make_project) -> Project:
     """A project whose last commit announces asking for the full name from 2026-06-01."""
     project = make_project()
