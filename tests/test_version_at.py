@@ -444,3 +444,7 @@ def test_a_document_published_again_applied_neither_while_retired_nor_after_as_b
     archive = project.read("site/eu/en/v/index.html")
     assert '<time datetime="2026-01-02">January 2, 2026</time>' in archive
     assert "not been maintained" not in project.read("site/eu/en/index.html")
+    # Its redline says what version 2 is, rather than that only addresses changed.
+    redline = project.read("site/eu/en/changes/2/index.html")
+    assert "this version publishes the text of version 1 again." in redline
+    assert "addresses" not in redline
