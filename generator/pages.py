@@ -273,7 +273,8 @@ class _Renderer:
             tuple[str, str], tuple[list[int], list[dict[str, ClauseHistory]]]
         ] = {}
         self._sections: dict[tuple, tuple[ComposedClause, Any, Markup]] = {}
-        self._translations: dict[tuple[str, str], dict[int, int]] = {}
+        self._translations: dict[tuple[str, str], tuple[dict[int, int], dict[str, int]]] = {}
+        self._texts: dict[str, dict[int, str]] = {}
         self._shared_sections: dict[tuple[int, int, tuple[str, ...]], Section] = {}
         self._formers: dict[tuple[str, str], dict[int, dict[str, tuple[str, ...]]]] = {}
         self._removable: dict[tuple[str, str], list[ClauseHistory]] = {}
@@ -815,18 +816,38 @@ class _Renderer:
             return base + page
         if other.jurisdiction == history.jurisdiction and number.isdigit():
             mine = history.versions[int(number) - 1]
-            same = self._translating(other).get(mine.source_version)
+            by_source, by_text = self._translating(other)
+            text = self._source_texts(history.jurisdiction).get(mine.source_version)
+            same = by_source.get(mine.source_version) or by_text.get(text)
             if same is not None and (kind == "v" or same > 1):
                 return f"{base}{kind}/{same}/"
         return f"{base}{kind}/"
 
-    def _translating(self, history: DocumentHistory) -> dict[int, int]:
-        """For each source version, the newest version of a document that translates it."""
+    def _translating(self, history: DocumentHistory) -> tuple[dict[int, int], dict[str, int]]:
+        """The newest version of a document that translates each source version, and each
+        source text (by its hash, where the source language publishes it): a withdrawn change
+        brings back a text that an earlier source version had."""
         found = self._translations.get(history.key)
         if found is None:
-            found = self._translations[history.key] = {
-                v.source_version: v.number for v in history.versions
-            }
+            texts = self._source_texts(history.jurisdiction)
+            found = self._translations[history.key] = (
+                {v.source_version: v.number for v in history.versions},
+                {
+                    texts[v.source_version]: v.number
+                    for v in history.versions
+                    if v.source_version in texts
+                },
+            )
+        return found
+
+    def _source_texts(self, jurisdiction: str) -> dict[int, str]:
+        """The hash of each source version the jurisdiction's source-language document
+        publishes, by its number; none when the source language is not published there."""
+        source = self.publication.documents.get((jurisdiction, self.policy.source_language))
+        found = self._texts.get(jurisdiction)
+        if found is None:
+            versions = source.versions if source is not None else ()
+            found = self._texts[jurisdiction] = {v.source_version: v.hash for v in versions}
         return found
 
     def _siblings(self, jurisdiction: str) -> list[DocumentHistory]:

@@ -266,6 +266,35 @@ def test_english_taken_out_of_a_region_and_back_keeps_its_pages_and_switchers(ma
     assert english_link("v/4/index.html") == "../../../en/v/3/"
 
 
+def test_a_switcher_finds_the_translation_of_a_text_a_withdrawn_change_brings_back(
+    make_project,
+):
+    """English announces the full name for March and withdraws it; German never translated the
+    change, and its version 1 translates the text English version 3 brings back: the language
+    menu of English version 3 leads there, not to the German archive."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    data = BASE_FILES["policies/clauses/data.md"]
+    project.commit(
+        "Full name in March",
+        {
+            "policies/clauses/data.md": data.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": data,
+            "policies/change.yml": change_yml("The change is withdrawn.", "2026-01-03"),
+        },
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    html = project.read("site/eu/en/v/3/index.html")
+    menu = html[html.index('class="policy-switcher__label">Language<') :]
+    assert re.search(r'<a href="([^"]*)" hreflang="de"', menu)[1] == "../../../de/v/1/"
+
+
 def _german_dropped(make_project, when: str):
     """German published on Jan 2 for a policy announced for Feb 1, and dropped at `when`."""
     project = make_project(
