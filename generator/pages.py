@@ -793,17 +793,20 @@ class _Renderer:
         guide = self.publication.documents.get(
             (history.jurisdiction, self.policy.source_language), history
         )
-        # The source language's versions are found by the source text they publish (their own
-        # numbers when it was published all along), a translation's by its own numbers.
-        by_source = guide.language == self.policy.source_language
         found = self._formers.get(guide.key)
         if found is None:
             states = [clause_messages(v.document) for v in guide.versions]
             found = self._formers[guide.key] = {
-                v.source_version if by_source else v.number: formers
+                v.number: formers
                 for v, formers in zip(guide.versions, former_ids(states), strict=True)
             }
-        return found.get(version.source_version if by_source else version.number, {})
+        if guide is history:
+            return found.get(version.number, {})
+        # A translation's version, by the newest source-language version that publishes the
+        # source text it translates (their numbers differ once a region stopped publishing the
+        # source language for a while).
+        number = self._translating(guide)[0].get(version.source_version)
+        return found.get(number, {}) if number is not None else {}
 
     def _counterpart(self, history: DocumentHistory, other: DocumentHistory, page: str) -> str:
         """The same kind of page of another document: a switcher stays on the change log, on
@@ -824,9 +827,10 @@ class _Renderer:
         return f"{base}{kind}/"
 
     def _translating(self, history: DocumentHistory) -> tuple[dict[int, int], dict[str, int]]:
-        """The newest version of a document that translates each source version, and each
-        source text (by its hash, where the source language publishes it): a withdrawn change
-        brings back a text that an earlier source version had."""
+        """The newest version of a document that translates (or, in the source language,
+        publishes) each source version, and each source text (by its hash, where the source
+        language publishes it): a withdrawn change brings back a text that an earlier source
+        version had."""
         found = self._translations.get(history.key)
         if found is None:
             texts = self._source_texts(history.jurisdiction)
