@@ -45,6 +45,7 @@ from generator.model import (
     Version,
 )
 from generator.renames import clause_messages, former_ids
+from generator.sources import DEFAULT_TITLE
 from generator.versions import DocumentHistory, Publication
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -434,6 +435,7 @@ class _Renderer:
             language,
             **self._document_context(history, url),
             version=version,
+            policy_title=self._policy_title(language),
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             retired=history.retired_since,
@@ -937,7 +939,15 @@ class _Renderer:
 
     def _title(self, history: DocumentHistory) -> str:
         name = self._jurisdiction_name(history.jurisdiction, history.language)
-        return self._t(history.language).gettext("Privacy policy") + " · " + name
+        return self._policy_title(history.language) + " · " + name
+
+    def _policy_title(self, language: str) -> str:
+        """The policy's title (`site.yml`) in a language, as its catalog translates it; the
+        default title, when the catalog does not, in the site's own words for the language."""
+        title = self.publication.title_in(language)
+        if title == self.policy.title == DEFAULT_TITLE:
+            return self._t(language).gettext("Privacy policy")
+        return title
 
     def _jurisdiction_name(self, jid: str, language: str | None = None) -> str:
         # From the policy catalog (msgctxt "jurisdiction"), where translators translate them.
@@ -948,7 +958,7 @@ class _Renderer:
         navigation's entries."""
         if language not in self._frames:
             self._frames[language] = {
-                "site_name": self.publication.title_in(language),
+                "site_name": self._policy_title(language),
                 "navigation": (
                     chooser_name(language),
                     *(

@@ -33,7 +33,7 @@ from generator.model import (
     Version,
 )
 from generator.renames import clause_messages, former_ids
-from generator.sources import CHANGE_FILE
+from generator.sources import CHANGE_FILE, DEFAULT_TITLE
 from generator.versions import DocumentHistory, content_hash, derive_versions
 
 MAX_LENGTH = 60_000
@@ -123,6 +123,8 @@ class SourceDiff:
     base_readable: bool = True
     """Whether the base's policy could be read, errors or not: if not, every document is new."""
     deferred: tuple[Deferred, ...] = ()
+    title: str = DEFAULT_TITLE
+    """The policy's title (`site.yml`), which heads the comment."""
 
     def changed(self) -> list[DocumentDiff]:
         """Documents that get a new version, are added, removed or lag."""
@@ -151,6 +153,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         head_errors=tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED),
         base_errors=_errors(before),
         base_readable=before.policy is not None,
+        title=next((p.title for p in (after.policy, before.policy) if p), DEFAULT_TITLE),
     )
 
 
@@ -350,7 +353,12 @@ _CLAUSE_LABEL = {
 
 def render_markdown(diff: SourceDiff) -> str:
     """The comment: a summary table, the change note, then each distinct redline once."""
-    out = ["## Privacy policy changes", "", f"Comparing `{diff.base}` with `{diff.head}`.", ""]
+    out = [
+        f"## {_escape(diff.title)} changes",
+        "",
+        f"Comparing `{diff.base}` with `{diff.head}`.",
+        "",
+    ]
     if diff.head_errors:
         out += _errors_block("The head does not pass `policy check`", diff.head_errors)
         return "\n".join(out)

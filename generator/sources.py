@@ -157,17 +157,21 @@ def _load_yaml_file(path: str, data: bytes) -> tuple[Loaded | None, tuple[Proble
     return loaded, tuple(problems)
 
 
+DEFAULT_TITLE = "Privacy policy"
+"""The policy's title when `site.yml` gives none; the site's own catalogs translate it."""
+
+
 def _site(
     site: tuple[str, Loaded] | None, problems: Problems
 ) -> tuple[str, str, dict[str, Any] | None, dict[str, bool], tuple[str, ...]]:
     """(title, source language, variables or None if unusable, conditions, the variables whose
     values are translated)."""
     if site is None:
-        return "Privacy policy", "en", None, {}, ()
+        return DEFAULT_TITLE, "en", None, {}, ()
     path, loaded = site
     data = loaded.data
     _unknown_keys(data, SITE_KEYS, path, loaded, (), problems, "site.unknown-key")
-    title = _string(data, "title", path, loaded, problems, default="Privacy policy")
+    title = _string(data, "title", path, loaded, problems, default=DEFAULT_TITLE)
     _plain_text(title, "title", path, loaded.line("title"), problems)
     language = _string(data, "source_language", path, loaded, problems, default="en")
     if wrong := language_problem(language, "'en'"):

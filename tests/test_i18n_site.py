@@ -193,25 +193,50 @@ def _translate_the_rest(project) -> None:
 
 
 def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
-    """The header and the title bar name the site by site.yml's title, translated in the catalog
-    (msgctxt "site.title") once a translator has: a new translation reaches the pages kept in
-    the cache too, and the feed."""
-    project = _built_in_arabic_but(make_project, JURISDICTIONS, "Privacy policy")
+    """The header, the title bar and each policy's heading name the site by site.yml's title,
+    translated in the catalog (msgctxt "site.title") once a translator has: a new translation
+    reaches the pages kept in the cache too, and the feed."""
+    from conftest import BASE_FILES
+
+    site_yml = BASE_FILES["policies/site.yml"].replace(
+        "title: Privacy policy", "title: Privacy notice"
+    )
+    table = {**ARABIC, "Privacy notice": "إشعار الخصوصية"}
+    project = make_project(
+        {"policies/jurisdictions.yml": JURISDICTIONS, "policies/site.yml": site_yml}
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", {k: v for k, v in table.items() if k != "Privacy notice"})
+    project.commit("Translate into Arabic, all but the title")
+    build(project)
     pages = ("site/global/ar/index.html", "site/global/ar/v/1/index.html")
     for page in pages:
-        assert _site_names(project.read(page)) == ("Privacy policy",) * 2, page
-    _translate_the_rest(project)
+        assert _site_names(project.read(page)) == ("Privacy notice",) * 2, page
+    assert '<h1 id="_title">Privacy notice <span' in project.read(pages[0])
+    translate(project, "ar", table)
+    project.commit("Translate the title")
+    build(project)
     for page in pages:
-        assert _site_names(project.read(page)) == ("سياسة الخصوصية",) * 2, page
-    assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy policy",) * 2
+        assert _site_names(project.read(page)) == ("إشعار الخصوصية",) * 2, page
+        assert '<h1 id="_title">إشعار الخصوصية <span' in project.read(page), page
+    assert _site_names(project.read("site/global/en/v/1/index.html")) == ("Privacy notice",) * 2
     # The error page's script names the site in Arabic for an address under an Arabic document.
     error_page = project.read("site/404.html")
-    assert 'lang="ar" dir="rtl" data-policy-words data-policy-site-name="سياسة الخصوصية"' in (
+    assert 'lang="ar" dir="rtl" data-policy-words data-policy-site-name="إشعار الخصوصية"' in (
         error_page
     )
     assert 'lang="en" dir="ltr" data-policy-words data-policy-site-name=""' in error_page
     feed = feedparser.parse(project.read("site/global/ar/feed.xml"))
-    assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"
+    assert feed.feed.title == "إشعار الخصوصية · جميع أنحاء العالم (ar)"
+
+
+def test_the_default_title_untranslated_reads_in_the_sites_own_words(make_project):
+    """site.yml without a title of its own: a catalog that does not translate it leaves the
+    Arabic pages named in the site's own Arabic words, not in English."""
+    project = _built_in_arabic_but(make_project, JURISDICTIONS, "Privacy policy")
+    page = project.read("site/global/ar/index.html")
+    assert _site_names(page) == ("سياسة الخصوصية",) * 2
+    assert '<h1 id="_title">سياسة الخصوصية <span' in page
 
 
 def _navigation(page: str) -> list[str]:
