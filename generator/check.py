@@ -109,8 +109,9 @@ def check_files(
                 None,
                 "translation.missing",
                 f"{counted(status.missing, 'message')} of the {jurisdiction} policy "
-                f"{_are(status.missing)} not translated into {language}; it stays on its last "
-                "complete version. Run 'policy i18n update', then translate what is missing.",
+                f"{_are(status.missing)} not translated into {language}; until they are, it "
+                "stays on its last complete version, or unpublished if it has none. Run 'policy "
+                "i18n update', then translate what is missing.",
             )
         if status.fuzzy:
             problems.warn(

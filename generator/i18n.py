@@ -56,13 +56,13 @@ class MergeCounts:
     changed: int = 0
     """Messages whose source changed: old translation kept, marked fuzzy, with `#| msgid`."""
     new: int = 0
-    """Messages with no earlier translation."""
+    """Messages with no translation yet: new ones, and those still untranslated."""
     obsoleted: int = 0
     """Translated messages whose source is gone, kept as obsolete (`#~`)."""
 
     def __str__(self) -> str:
         return (
-            f"{self.unchanged} unchanged, {self.changed} changed (fuzzy), {self.new} new, "
+            f"{self.unchanged} unchanged, {self.changed} changed (fuzzy), {self.new} untranslated, "
             f"{self.obsoleted} made obsolete"
         )
 

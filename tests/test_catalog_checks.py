@@ -223,9 +223,9 @@ def test_syntax_error_names_file_and_line(german):
     result = german.policy("check")
     assert result.returncode == 1
     assert problems_of(result) == [
-        f"{DE}: 6 messages of the global policy are not translated into de; it stays on its "
-        "last complete version. Run 'policy i18n update', then translate what is missing. "
-        "[translation.missing]",
+        f"{DE}: 6 messages of the global policy are not translated into de; until they are, "
+        "it stays on its last complete version, or unpublished if it has none. Run 'policy "
+        "i18n update', then translate what is missing. [translation.missing]",
         f"{DE}:{line}: the catalog cannot be read: a string is not closed or has an unescaped "
         '" inside (write \\"). Fix the PO syntax (a quote or a msgid/msgstr line is off). '
         "[catalog.syntax]",

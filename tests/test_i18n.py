@@ -181,7 +181,7 @@ def test_update_creates_catalogs_with_babel_headers_that_msgfmt_accepts(make_pro
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines() == [
         f"locales/{name}/LC_MESSAGES/policy.po: created; 0 unchanged, 0 changed (fuzzy), "
-        "10 new, 0 made obsolete"
+        "10 untranslated, 0 made obsolete"
         for name in ("ar", "de", "pt_BR", "zh_Hans")
     ]
     headers = {
@@ -211,7 +211,7 @@ def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
     result = translated.policy("i18n", "update")
     assert result.returncode == 0, result.stderr
     assert (
-        "locales/de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 1 new, "
+        "locales/de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 1 untranslated, "
         "1 made obsolete" in result.stderr
     )
     after = entries(translated.read(catalog_file("de")))
@@ -320,7 +320,7 @@ def test_moved_paragraph_and_rewrapped_source_keep_their_translations(translated
         }
     )
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 11 unchanged, 0 changed (fuzzy), 0 new" in (
+    assert "de/LC_MESSAGES/policy.po: updated; 11 unchanged, 0 changed (fuzzy), 0 untranslated" in (
         result.stderr
     )
     assert "fuzzy" not in translated.read(catalog_file("de")).split("\n\n", 1)[1]
@@ -456,8 +456,9 @@ def test_a_renamed_clause_keeps_its_translations(translated):
         }
     )
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 0 new, " in (
-        result.stderr
+    assert (
+        "de/LC_MESSAGES/policy.po: updated; 9 unchanged, 1 changed (fuzzy), 0 untranslated, "
+        in (result.stderr)
     )
     catalog = read_catalog(translated.read(catalog_file("de")))
     assert catalog.get("Who we are", "about-us").string == "Wer wir sind"
@@ -520,8 +521,9 @@ def test_a_new_clause_does_not_take_the_translations_of_a_removed_one(translated
     )
     translated.write({"policies/clauses/who.md": cookies, "policies/clauses/who-eu.md": None})
     result = translated.policy("i18n", "update")
-    assert "de/LC_MESSAGES/policy.po: updated; 8 unchanged, 0 changed (fuzzy), 4 new, " in (
-        result.stderr
+    assert (
+        "de/LC_MESSAGES/policy.po: updated; 8 unchanged, 0 changed (fuzzy), 4 untranslated, "
+        in (result.stderr)
     )
     catalog = read_catalog(translated.read(catalog_file("de")))
     assert {m.context for m in catalog.obsolete.values()} == {"who-we-are", "who-we-are@eu"}
