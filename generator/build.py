@@ -29,7 +29,7 @@ from generator.catalogs import is_catalog
 from generator.check import check_files
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
-from generator.errors import PolicyError, Problem, Severity, fail
+from generator.errors import PolicyError, Problem, Severity, counted, fail
 from generator.feeds import render_feeds
 from generator.history import WATCHED, Repository, Revision
 from generator.model import Language, Policy
@@ -93,8 +93,8 @@ class BuildSummary:
 
     def __str__(self) -> str:
         return (
-            f"{self.documents} documents, {self.versions} versions, {self.pages} pages "
-            f"({self.reused} reused) in {self.seconds:.1f} s"
+            f"{counted(self.documents, 'document')}, {counted(self.versions, 'version')}, "
+            f"{counted(self.pages, 'page')} ({self.reused} reused) in {self.seconds:.1f} s"
         )
 
 

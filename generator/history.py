@@ -79,9 +79,14 @@ class Repository:
         self._blobs: dict[str, bytes] = {}
         self._pid = os.getpid()
 
+    @property
+    def shallow(self) -> bool:
+        """Whether this is a shallow clone, whose history is cut short."""
+        return self.repo.git.rev_parse("--is-shallow-repository").strip() == "true"
+
     def check_complete(self) -> None:
         """Refuse a shallow or partial clone: its history would publish too few versions."""
-        if self.repo.git.rev_parse("--is-shallow-repository").strip() == "true":
+        if self.shallow:
             raise PolicyError(
                 [
                     Problem(
@@ -133,11 +138,17 @@ class Repository:
         """Raise a problem with `code` unless `rev` names a commit (HEAD of a repository with no
         commits yet is let through: it has no history, which the caller says)."""
         if rev != "HEAD" and (why := self.not_a_commit(rev)) is not None:
+            shallow = (
+                " This is a shallow clone, which lacks older commits: run 'git fetch --unshallow' "
+                "(in CI, check out with fetch-depth: 0)."
+                if self.shallow
+                else ""
+            )
             raise fail(
                 rev,
                 None,
                 code,
-                f"{why}. Name a commit, branch or tag ('git log --oneline' lists them).",
+                f"{why}. Name a commit, branch or tag ('git log --oneline' lists them).{shallow}",
             )
 
     def _object(self, rev: str) -> tuple[str, str] | None:

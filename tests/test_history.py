@@ -161,6 +161,12 @@ def test_build_refuses_a_shallow_clone(make_project, tmp_path):
         "and build again. [git.shallow]"
     )
     assert not (clone / "site").exists()
+    # A revision the clone lacks is named as such, with the reason.
+    diff = result.policy("diff", "HEAD~1", "HEAD")
+    assert diff.returncode == 1
+    assert "This is a shallow clone, which lacks older commits: run 'git fetch --unshallow'" in (
+        diff.stderr
+    )
     subprocess.run(["git", "fetch", "-q", "--unshallow"], cwd=clone, check=True)
     assert result.policy("build").returncode == 0
 
