@@ -479,6 +479,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    check_theme(config)
     check_theme_language(config)
     plugin = config.plugins.get("policy")
     if plugin is None:
@@ -493,6 +494,21 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     return config, plugin
+
+
+def check_theme(config: MkDocsConfig) -> None:
+    """Refuse a theme other than Material, which the site's templates extend; and turn its web
+    fonts off, whatever mkdocs.yml says: the site asks no other host for anything (a shopper's
+    browser would tell Google's font servers which policy it reads)."""
+    if config.theme.name != "material":
+        raise fail(
+            "mkdocs.yml",
+            None,
+            "mkdocs.theme",
+            f"the site is built on the Material for MkDocs theme, not '{config.theme.name}'. "
+            "Set 'theme: name: material' (see docs/operating.md).",
+        )
+    config.theme["font"] = False
 
 
 def check_theme_language(config: MkDocsConfig) -> None:

@@ -113,6 +113,32 @@ def test_build_writes_no_git_identity_and_no_other_hosts(make_project):
             assert "fonts.googleapis.com" not in text, path
 
 
+def test_a_mkdocs_yml_that_forgets_the_fonts_still_asks_no_other_host(make_project):
+    """Material's default is to load web fonts from Google: a shop's mkdocs.yml that leaves out
+    `font: false` does not make every shopper's browser call Google."""
+    project = make_project()
+    mkdocs_yml = project.read("mkdocs.yml")
+    project.write({"mkdocs.yml": re.sub(r"\n  font: false[^\n]*", "", mkdocs_yml)})
+    assert "font" not in project.read("mkdocs.yml")
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/index.html")
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+def test_a_theme_other_than_material_is_refused_by_name(make_project):
+    project = make_project()
+    project.write(
+        {"mkdocs.yml": project.read("mkdocs.yml").replace("name: material", "name: mkdocs")}
+    )
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith(
+        "mkdocs.yml: the site is built on the Material for MkDocs theme, not 'mkdocs'. Set "
+        "'theme: name: material' (see docs/operating.md). [mkdocs.theme]"
+    )
+    assert "Traceback" not in result.stderr and not (project.root / "site").exists()
+
+
 def test_build_failure_leaves_previous_site_untouched(make_project):
     project = make_project()
     assert project.policy("build").returncode == 0
