@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from conftest import BASE_FILES, Project
+from conftest import BASE_FILES, Project, change_yml
 
 from generator.history import Repository
 from generator.versions import DocumentHistory, Publication, derive_versions
@@ -45,6 +45,33 @@ eu:
   languages: [en, de]
 """
 """jurisdictions.yml publishing both jurisdictions in English and German."""
+
+GERMAN_FULL_NAME = {
+    **{key: text for key, text in GERMAN.items() if key != ("data-we-collect", "your name;")},
+    ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;",
+}
+"""The German catalog once "your name;" became "your full name;" and the catalog was merged and
+translated: the old text's entry is gone."""
+
+EU_WITHOUT_GERMAN = WITH_GERMAN.replace(
+    "global\n  languages: [en, de]", "global\n  languages: [en]"
+)
+"""WITH_GERMAN with German taken out of the EU."""
+
+
+def announce_full_name(
+    project: Project, effective: str, catalog: Mapping[tuple[str, str], str] | None = None
+) -> str:
+    """Commit "your full name;" for "your name;", announced for `effective`, with the German
+    catalog `catalog` if given; the commit."""
+    files = {
+        "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+        "policies/change.yml": change_yml("Full name.", effective),
+    }
+    if catalog is not None:
+        files["locales/de/LC_MESSAGES/policy.po"] = po(catalog)
+    return project.commit(f"Full name from {effective}", files)
+
 
 EU_VARIANT = """\
 ---

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from conftest import BASE_FILES, JURISDICTIONS_YML, Project, change_yml
-from histories import DATA_MD, GERMAN, WITH_GERMAN, po
+from histories import (
+    DATA_MD,
+    EU_WITHOUT_GERMAN,
+    GERMAN,
+    GERMAN_FULL_NAME,
+    WITH_GERMAN,
+    announce_full_name,
+    po,
+)
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
@@ -436,16 +444,7 @@ def test_diff_says_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(
     change publishes its earlier translation again, which the comment says, rather than that
     German lags."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
-    del full_name[("data-we-collect", "your name;")]
-    project.commit(
-        "Full name in June",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
-            DE_PO: po(full_name),
-        },
-    )
+    announce_full_name(project, "2026-06-01", GERMAN_FULL_NAME)
     project.commit(
         "Withdraw it",
         {
@@ -466,15 +465,8 @@ def test_diff_says_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(
 def test_diff_of_a_translation_put_back_incomplete_says_it_waits(make_project):
     """It has no last complete version to keep: it stays retired until it is complete."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
-    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
-        },
-    )
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+    announce_full_name(project, "2026-01-03")
     project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr

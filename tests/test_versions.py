@@ -9,9 +9,12 @@ from conftest import JURISDICTIONS_YML, change_yml
 from histories import (
     DATA_MD,
     EU_VARIANT,
+    EU_WITHOUT_GERMAN,
     GERMAN,
+    GERMAN_FULL_NAME,
     WHO_MD,
     WITH_GERMAN,
+    announce_full_name,
     codes,
     history_of,
     listing,
@@ -433,16 +436,7 @@ def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(m
     version 1 translates that text: it comes back as version 3 on the announced day, and the
     German version 2 never applies, as the English one it translates."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
-    del full_name[("data-we-collect", "your name;")]
-    project.commit(
-        "Full name in March",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
-            DE_PO: po(full_name),
-        },
-    )
+    announce_full_name(project, "2026-03-01", GERMAN_FULL_NAME)
     project.commit(
         "Withdraw it",
         {
@@ -475,18 +469,8 @@ def test_versions_a_translation_put_back_after_a_withdrawn_change_comes_back_as_
     text, so it is published again: from the day it is back, and as the version that withdraws
     the change on its date, as in English."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
-    del full_name[("data-we-collect", "your name;")]
-    project.commit(
-        "Full name in March",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-03-01"),
-            DE_PO: po(full_name),
-        },
-    )
-    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
-    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    announce_full_name(project, "2026-03-01", GERMAN_FULL_NAME)
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
     project.commit(
         "Withdraw it",
         {
@@ -841,15 +825,8 @@ def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_pro
     """German is taken out of the EU, the text changes, and German is listed again before it is
     translated: it stays retired, its version 1 ended, until the catalog catches up."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
-    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
-        },
-    )
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+    announce_full_name(project, "2026-01-03")
     project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
     de = history_of(publication(project), "eu", "de")
     assert de.retired_since == dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
@@ -871,8 +848,7 @@ def test_versions_a_translation_put_back_unchanged_is_no_revision_of_the_transla
     make_project,
 ):
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    no_german = WITH_GERMAN.replace("global\n  languages: [en, de]", "global\n  languages: [en]")
-    project.commit("No German in the EU", {"policies/jurisdictions.yml": no_german})
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
     project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
     de = history_of(publication(project), "eu", "de")
     assert [(v.number, v.source_version, v.translation_only) for v in de.versions] == [
