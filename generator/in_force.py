@@ -77,6 +77,6 @@ def _why_none(history: DocumentHistory, on: dt.date) -> str:
     if again is None:
         return why
     return (
-        f"{why} It published it again from {again.in_force_from.isoformat()} "
-        f"(version {again.number})."
+        f"{why} It published it again on {again.date.date().isoformat()}: version "
+        f"{again.number}, which applies from {again.in_force_from.isoformat()}."
     )

@@ -341,7 +341,7 @@ class _Renderer:
 
     def document_pages(self, history: DocumentHistory) -> list[Page]:
         base = document_url(*history.key)
-        current = history.in_force(self.today)
+        current = history.shown(self.today)
         t = self._t(history.language)
         newest_first = list(reversed(history.versions))
         clauses = self._clause_histories(history)
@@ -422,7 +422,7 @@ class _Renderer:
         self, history: DocumentHistory, version: Version, url: str, current_page: bool = False
     ) -> Page:
         language = history.language
-        in_force = history.in_force(self.today)
+        in_force = history.shown(self.today)
         upcoming = _announcements(history, self.today) if current_page else ()
         events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
@@ -452,7 +452,7 @@ class _Renderer:
             in_force_number=in_force.number if current_page else None,
             lagging=current_page and history.lag is not None,
             source_url=self._source_url(history) if current_page else None,
-            pending=current_page and history.not_yet_in_force(self.today),
+            pending=current_page and history.waiting(self.today),
             applies_instead=self._applies_instead(history) if current_page else None,
         )
         title = (

@@ -215,9 +215,24 @@ class DocumentHistory:
         only after an announced change, for instance)."""
         return self.versions[0].in_force_from > on
 
-    def upcoming(self, on: dt.date) -> list[Version]:
-        """Versions announced but not yet in force on a date."""
+    def shown(self, on: dt.date) -> Version:
+        """The version the document's policy page shows on a date: the one that applies; while
+        none does and the document is maintained (its first version announced ahead, or
+        published again ahead of the change it carries), the next that will; once retired, the
+        last that applied."""
         current = self.in_force(on)
+        if self.retired or current.in_force_from > on or self.applying(on) is not None:
+            return current
+        coming = (v for v in self.versions[current.number :] if v.in_force_from > on)
+        return next((v for v in coming if self.standing(v, on) is not Standing.NEVER), current)
+
+    def waiting(self, on: dt.date) -> bool:
+        """Whether no version of the maintained document applies on a date (see `shown`)."""
+        return not self.retired and self.applying(on) is None
+
+    def upcoming(self, on: dt.date) -> list[Version]:
+        """Versions announced but not yet in force on a date, after the one the page shows."""
+        current = self.shown(on)
         return [v for v in self.versions if v.number > current.number]
 
     def changed_on(self, on: dt.date, version: Version | None = None) -> dt.date:

@@ -321,6 +321,44 @@ def test_a_switcher_finds_the_translation_of_a_text_a_withdrawn_change_brings_ba
     assert re.search(r'<a href="([^"]*)" hreflang="de"', menu)[1] == "../../../de/v/1/"
 
 
+def test_a_translation_put_back_ahead_of_the_change_it_carries_points_to_the_policy_in_force(
+    make_project,
+):
+    """German leaves the EU; the full name takes effect, then the legal name is announced for
+    February, and German, whose catalog translates only the announced text, comes back: nothing
+    applies in German until February. Its page shows that version as the one to come, and leads
+    to the English policy in force, as a translation published late does; not the version that
+    ended when German left."""
+    from histories import EU_WITHOUT_GERMAN, GERMAN_FULL_NAME, announce_full_name
+
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+    announce_full_name(project, "2026-01-03")
+    legal = {**GERMAN_FULL_NAME, ("data-we-collect", "your legal name;"): "Ihren amtlichen Namen;"}
+    del legal[("data-we-collect", "your full name;")]
+    project.commit(
+        "Legal name in February",
+        {
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your legal name;"
+            ),
+            "policies/change.yml": change_yml("Legal name.", "2026-02-01"),
+            DE_PO: po(legal),
+        },
+    )
+    project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    page = project.read("site/eu/de/index.html")
+    assert "Diese Datenschutzerklärung gilt ab dem 1. Februar 2026" in page
+    assert 'href="../en/" hreflang="en"' in page
+    assert "Ihren amtlichen Namen;" in page and "Ihren Namen;" not in page
+    assert "Eine aktualisierte Datenschutzerklärung" not in page  # it does not announce itself
+    record = json.loads(project.read("site/eu/de/versions.json"))
+    assert record["in_force"] is None
+    assert [v["in_force_from"] for v in record["versions"]] == ["2026-01-01", "2026-02-01"]
+
+
 def _german_dropped(make_project, when: str):
     """German published on Jan 2 for a policy announced for Feb 1, and dropped at `when`."""
     project = make_project(

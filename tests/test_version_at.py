@@ -431,7 +431,7 @@ def test_a_document_published_again_applied_neither_while_retired_nor_after_as_b
     assert gap.stderr.strip() == (
         "no version of eu/en was in force on 2026-01-02: the policy stopped publishing it on "
         "2026-01-02. Its last version, 1, applied from 2026-01-01 until then. It published it "
-        "again from 2026-01-03 (version 2). [version.not-in-force]"
+        "again on 2026-01-03: version 2, which applies from 2026-01-03. [version.not-in-force]"
     )
     again = project.policy("version-at", "eu", "en", "2026-01-03")
     assert (again.returncode, again.stdout.split()[:1]) == (0, ["2"])
