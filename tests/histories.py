@@ -73,6 +73,18 @@ def announce_full_name(
     return project.commit(f"Full name from {effective}", files)
 
 
+def withdraw_full_name(project: Project, summary: str, effective: str) -> str:
+    """Commit the text from before `announce_full_name` again, with a note saying `summary`
+    (docs/authoring.md, "Moving an announced change"); the commit."""
+    return project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml(summary, effective),
+        },
+    )
+
+
 EU_VARIANT = """\
 ---
 variant_of: who-we-are

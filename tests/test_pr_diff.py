@@ -11,6 +11,7 @@ from histories import (
     WITH_GERMAN,
     announce_full_name,
     po,
+    withdraw_full_name,
 )
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
@@ -389,7 +390,8 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     """A change announced for June 1st, then one the note dates January 5th: the second
     cannot apply before the first, so its versions take effect on June 1st, and the comment
     says so, since the note does not."""
-    project = _announcing_full_name_for_june(make_project)
+    project = make_project()
+    announce_full_name(project, "2026-06-01")
     first = project.policy("diff", "HEAD~1", "HEAD")
     assert first.returncode == 0, first.stderr
     assert "later than the change note says" not in first.stdout
@@ -417,14 +419,9 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     """The first step of "Moving an announced change" (docs/authoring.md): the text as it was,
     with a note that withdraws the change. Its versions take effect on the announced date, and
     read as the versions in force: the comment says that nothing changes on that date."""
-    project = _announcing_full_name_for_june(make_project)
-    project.commit(
-        "Withdraw it",
-        {
-            "policies/clauses/data.md": DATA_MD,
-            "policies/change.yml": change_yml("The change for June is withdrawn.", "2026-01-05"),
-        },
-    )
+    project = make_project()
+    announce_full_name(project, "2026-06-01")
+    withdraw_full_name(project, "The change for June is withdrawn.", "2026-01-05")
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
     assert (
@@ -445,13 +442,7 @@ def test_diff_says_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(
     German lags."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     announce_full_name(project, "2026-06-01", GERMAN_FULL_NAME)
-    project.commit(
-        "Withdraw it",
-        {
-            "policies/clauses/data.md": DATA_MD,
-            "policies/change.yml": change_yml("The change for June is withdrawn.", "2026-01-03"),
-        },
-    )
+    withdraw_full_name(project, "The change for June is withdrawn.", "2026-01-03")
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
     assert "| `eu/de` European Union | new version | 1 changed |" in result.stdout
@@ -474,16 +465,3 @@ def test_diff_of_a_translation_put_back_incomplete_says_it_waits(make_project):
         "| `eu/de` European Union | translation incomplete: not published until it is complete "
         "| 1 missing, 0 to review |"
     ) in result.stdout
-
-
-def _announcing_full_name_for_june(make_project) -> Project:
-    """A project whose last commit announces asking for the full name from 2026-06-01."""
-    project = make_project()
-    project.commit(
-        "Announce full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-06-01"),
-        },
-    )
-    return project

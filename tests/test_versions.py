@@ -20,6 +20,7 @@ from histories import (
     listing,
     po,
     publication,
+    withdraw_full_name,
 )
 
 from generator.model import ChangeKind, Standing
@@ -437,13 +438,7 @@ def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(m
     German version 2 never applies, as the English one it translates."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     announce_full_name(project, "2026-03-01", GERMAN_FULL_NAME)
-    project.commit(
-        "Withdraw it",
-        {
-            "policies/clauses/data.md": DATA_MD,
-            "policies/change.yml": change_yml("The change for March is withdrawn.", "2026-01-03"),
-        },
-    )
+    withdraw_full_name(project, "The change for March is withdrawn.", "2026-01-03")
     result = publication(project)
     en, de = history_of(result, "eu", "en"), history_of(result, "eu", "de")
     assert de.lag is None
@@ -471,13 +466,7 @@ def test_versions_a_translation_put_back_after_a_withdrawn_change_comes_back_as_
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     announce_full_name(project, "2026-03-01", GERMAN_FULL_NAME)
     project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
-    project.commit(
-        "Withdraw it",
-        {
-            "policies/clauses/data.md": DATA_MD,
-            "policies/change.yml": change_yml("The change for March is withdrawn.", "2026-01-04"),
-        },
-    )
+    withdraw_full_name(project, "The change for March is withdrawn.", "2026-01-04")
     project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
     de = history_of(publication(project), "eu", "de")
     assert de.retired_since is None
