@@ -131,7 +131,7 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
     events.sort(key=lambda event: event[0], reverse=True)
     feed = _feed(
         feed_id=_id(publication, "all"),
-        title=publication.policy.title,
+        title=publication.title_in(publication.policy.source_language),
         updated=events[0][0][0],
         self_url=site_address(site_url, "feed.xml"),
         page_url=site_address(site_url, ""),

@@ -45,7 +45,6 @@ from generator.model import (
     Version,
 )
 from generator.renames import clause_messages, former_ids
-from generator.sources import DEFAULT_TITLE
 from generator.versions import DocumentHistory, Publication
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -269,6 +268,8 @@ class _Renderer:
         self.defer = defer
         self.policy = publication.policy
         self.today = publication.reference_date
+        # The policy's title in the source language: the chooser's heading.
+        self._site_title = publication.title_in(self.policy.source_language)
         self._histories: dict[tuple[str, str], tuple[ClauseHistory, ...]] = {}
         self._histories_at: dict[
             tuple[str, str], tuple[list[int], list[dict[str, ClauseHistory]]]
@@ -326,7 +327,7 @@ class _Renderer:
         )
         return Page(
             url="",
-            title=self.policy.title,
+            title=self._site_title,
             html=html,
             language=self.policy.source_language,
             feed="feed.xml",
@@ -435,7 +436,7 @@ class _Renderer:
             language,
             **self._document_context(history, url),
             version=version,
-            policy_title=self._policy_title(language),
+            policy_title=self.publication.title_in(language),
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             retired=history.retired_since,
@@ -614,7 +615,7 @@ class _Renderer:
         if self.bodies is not None:
             # Everything the body is made of (the templates and code are in the cache's own key):
             # the values the template reads, so that a value it ignores ('today') changes nothing.
-            values = {"today": self.today, "site_title": self.policy.title, **context}
+            values = {"today": self.today, "site_title": self._site_title, **context}
             names = self.bodies.names_read(template, _referenced)
             if names is not None:
                 values = {name: value for name, value in values.items() if name in names}
@@ -689,7 +690,7 @@ class _Renderer:
             clause_section=clause_section,
             lang=lang,
             today=self.today,
-            site_title=self.policy.title,
+            site_title=self._site_title,
             ChangeKind=ChangeKind,
             ChangeType=ChangeType,
             Edit=Edit,
@@ -939,15 +940,7 @@ class _Renderer:
 
     def _title(self, history: DocumentHistory) -> str:
         name = self._jurisdiction_name(history.jurisdiction, history.language)
-        return self._policy_title(history.language) + " · " + name
-
-    def _policy_title(self, language: str) -> str:
-        """The policy's title (`site.yml`) in a language, as its catalog translates it; the
-        default title, when the catalog does not, in the site's own words for the language."""
-        title = self.publication.title_in(language)
-        if title == self.policy.title == DEFAULT_TITLE:
-            return self._t(language).gettext("Privacy policy")
-        return title
+        return self.publication.title_in(history.language) + " · " + name
 
     def _jurisdiction_name(self, jid: str, language: str | None = None) -> str:
         # From the policy catalog (msgctxt "jurisdiction"), where translators translate them.
@@ -958,7 +951,7 @@ class _Renderer:
         navigation's entries."""
         if language not in self._frames:
             self._frames[language] = {
-                "site_name": self._policy_title(language),
+                "site_name": self.publication.title_in(language),
                 "navigation": (
                     chooser_name(language),
                     *(

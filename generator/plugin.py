@@ -165,13 +165,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         check, self.publication, self._check = self._check, None, None
         self.site = site_outline(publication)
         # The site's name is the policy's title (policies/site.yml), translated on each page.
-        config.site_name = _site_name_html(publication.policy.title)
+        title = publication.title_in(publication.policy.source_language)
+        config.site_name = _site_name_html(title)
         # A retired document has no policy in force to lead to: its readers get the chooser.
-        title = publication.policy.title
         self._not_found = not_found_words(
             [key for key, history in publication.documents.items() if not history.retired],
             publication.policy.source_language,
-            # Only a translated name: the source language's is the frame's already.
+            # Only a name of its own: the source language's is the frame's already.
             lambda language: name if (name := publication.title_in(language)) != title else "",
         )
         site_url = self._options.site_url if self._options else (config.site_url or "")

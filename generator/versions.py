@@ -26,6 +26,7 @@ from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Problems, Severity
 from generator.history import Revision, read_ahead
 from generator.incremental import CatalogLoader, Composer
+from generator.interface import interface_translations
 from generator.model import (
     ChangeKind,
     ChangeNote,
@@ -37,7 +38,7 @@ from generator.model import (
     Version,
 )
 from generator.processes import Forked, Send, can_fork
-from generator.sources import CHANGE_FILE, jurisdiction_ids, read_policy
+from generator.sources import CHANGE_FILE, DEFAULT_TITLE, jurisdiction_ids, read_policy
 
 if TYPE_CHECKING:
     from generator.checkpoints import Checkpoints
@@ -296,8 +297,13 @@ class Publication:
         return self._translated(language, JURISDICTION_CONTEXT, name)
 
     def title_in(self, language: str) -> str:
-        """The policy's title in a language: its reviewed translation, else the source title."""
-        return self._translated(language, TITLE_CONTEXT, self.policy.title)
+        """The policy's title (`site.yml`) in a language: its reviewed translation, else the
+        source title; the default title, when no catalog translates it, in the site's own words
+        for the language. Every page, feed and the error page name the site by it."""
+        title = self._translated(language, TITLE_CONTEXT, self.policy.title)
+        if title == self.policy.title == DEFAULT_TITLE:
+            return interface_translations(language).gettext("Privacy policy")
+        return title
 
     def _translated(self, language: str, context: str, text: str) -> str:
         translations = self.translations.get(language)

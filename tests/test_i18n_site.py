@@ -232,11 +232,19 @@ def test_the_site_is_named_by_the_policy_title_in_each_language(make_project):
 
 def test_the_default_title_untranslated_reads_in_the_sites_own_words(make_project):
     """site.yml without a title of its own: a catalog that does not translate it leaves the
-    Arabic pages named in the site's own Arabic words, not in English."""
+    Arabic pages, the error page's Arabic words and the Arabic feed named in the site's own
+    Arabic words, not in English."""
     project = _built_in_arabic_but(make_project, JURISDICTIONS, "Privacy policy")
     page = project.read("site/global/ar/index.html")
     assert _site_names(page) == ("سياسة الخصوصية",) * 2
     assert '<h1 id="_title">سياسة الخصوصية <span' in page
+    # The error page and the feed name it so too.
+    error_page = project.read("site/404.html")
+    assert 'lang="ar" dir="rtl" data-policy-words data-policy-site-name="سياسة الخصوصية"' in (
+        error_page
+    )
+    feed = feedparser.parse(project.read("site/global/ar/feed.xml"))
+    assert feed.feed.title == "سياسة الخصوصية · جميع أنحاء العالم (ar)"
 
 
 def _navigation(page: str) -> list[str]:
