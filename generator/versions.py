@@ -26,7 +26,7 @@ from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Problems, Severity
 from generator.history import Revision, read_ahead
 from generator.incremental import CatalogLoader, Composer
-from generator.interface import interface_translations
+from generator.interface import interface_language, interface_translations
 from generator.model import (
     ChangeKind,
     ChangeNote,
@@ -575,7 +575,7 @@ class _Builder:
                 undescribed.append(jurisdiction)
             for key in _document_keys(policy, jurisdiction)[1:]:
                 if key in compositions and not self._add_translation(
-                    policy, revision, compositions[key]
+                    policy, revision, compositions[key], fresh_note
                 ):
                     unpublished.add(key)
         if undescribed:
@@ -795,7 +795,8 @@ class _Builder:
         the day of this revision, from that day, and each one announced after it, from its date.
         A document published again after it was retired gets a new version even when its text
         is the same: the one it had stopped applying on the day it was retired. The first of
-        them says what the revision's new change note says, if it has one."""
+        them says what the revision's new change note says, if it has one, else that it is
+        published again when its text is the one it had (see `_published_again`)."""
         source = sources[-1]
         published = self.versions.setdefault(source.key, [])
         last = published[-1] if published else None
@@ -818,6 +819,14 @@ class _Builder:
         for index, version in enumerate(sources[start:], start):
             first = index == start
             said = told if first else None
+            again = first and not said and last is not None and version.hash == last.hash
+            summary, summary_language = (
+                (said.summary, version.summary_language)
+                if said
+                else _published_again(version.language)
+                if again
+                else (version.summary, version.summary_language)
+            )
             published.append(
                 dataclasses.replace(
                     version,
@@ -828,8 +837,9 @@ class _Builder:
                         version.in_force_from, revision, published[ended:]
                     ),
                     kind=said.kind if said else _kind_of(spanned) if first else version.kind,
-                    summary=said.summary if said else version.summary,
-                    described=said is not None or version.described,
+                    summary=summary,
+                    summary_language=summary_language,
+                    described=said is not None or again or version.described,
                 )
             )
 
@@ -855,18 +865,22 @@ class _Builder:
         return dataclasses.replace(document, clauses=clauses)
 
     def _add_translation(
-        self, policy: Policy, revision: Revision, composition: Composition
+        self,
+        policy: Policy,
+        revision: Revision,
+        composition: Composition,
+        note: ChangeNote | None = None,
     ) -> bool:
         """Add the translation's new version, if it is complete and its text changed; whether
         the policy publishes it at this revision (a retired translation listed again stays
-        retired until it is complete)."""
+        retired until it is complete; `note`: the revision's new change note, if it has one)."""
         document = composition.document
         key = document.key
         sources = self.sources[document.jurisdiction]
         history = self.versions.setdefault(key, [])
         source = sources[-1]
         if self._was_retired(key):
-            return self._republish_translation(revision, composition, sources, history)
+            return self._republish_translation(revision, composition, sources, history, note)
         if not composition.complete:
             covered = history[-1].source_version if history else 0
             if covered == source.number:
@@ -914,11 +928,14 @@ class _Builder:
         composition: Composition,
         sources: list[Version],
         history: list[Version],
+        note: ChangeNote | None,
     ) -> bool:
         """Publish a retired translation again, as a version of its own, once it translates the
         newest source text: its catalog is complete, or an earlier version of it translates the
         same text (a withdrawn change). When a later text is announced, the translation of the
-        text in force on the day comes first, if a version has it. Whether it is published."""
+        text in force on the day comes first, if a version has it. The first says what the
+        revision's new change note says, unless the note describes a source text made now (as
+        the source language's, see `_publish_source`). Whether it is published."""
         source = sources[-1]
         self.lags[composition.document.key] = None
         if composition.complete:
@@ -929,6 +946,7 @@ class _Builder:
             return False  # it stays retired until it is complete
         self._keep_retirement(composition.document.key)
         ended = len(history)
+        told = note if source.commit != revision.commit else None
         day = revision.date.date()
         in_force = next((v for v in reversed(sources) if v.in_force_from <= day), None)
         if in_force is not None and in_force is not source:
@@ -942,8 +960,12 @@ class _Builder:
                     translated.document,
                     translated.hash,
                     again=ended,
+                    note=told,
                 )
-        self._append_translation(revision, source, sources, history, document, digest, again=ended)
+                told = None
+        self._append_translation(
+            revision, source, sources, history, document, digest, again=ended, note=told
+        )
         return True
 
     def _append_translation(
@@ -956,17 +978,25 @@ class _Builder:
         digest: str,
         *,
         again: int | None = None,
+        note: ChangeNote | None = None,
     ) -> None:
         """Add a version of a translation that publishes `document`, translating the `source`
         version. `again` when it is published again after it was retired: the number of versions
         the retirement ended, which set no floor to its date (and it is no revision of the
-        translation alone, even if the source did not change)."""
+        translation alone, even if the source did not change); `note` says why, if a change
+        note does (else it says it is published again, when its text is the one it had)."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
+        if note is None and again is not None and history and history[-1].hash == digest:
+            summary, summary_language = _published_again(document.language)
+        else:
+            said = note.summary if note else source.summary
+            entry = translations.get(SUMMARY_CONTEXT, said) if translations else None
+            translated = entry and entry.string and not entry.fuzzy
+            summary = entry.string if translated else said
+            summary_language = document.language if translated else source.language
         document = self._shared(document)
-        summary_entry = translations.get(SUMMARY_CONTEXT, source.summary) if translations else None
-        translated_summary = summary_entry and summary_entry.string and not summary_entry.fuzzy
         history.append(
             Version(
                 jurisdiction=document.jurisdiction,
@@ -976,10 +1006,10 @@ class _Builder:
                 date=revision.date,
                 effective=source.effective,
                 in_force_from=_in_force_from(source.in_force_from, revision, history[again or 0 :]),
-                kind=_kind_of(spanned),
-                summary=summary_entry.string if translated_summary else source.summary,
-                summary_language=document.language if translated_summary else source.language,
-                described=source.described,
+                kind=note.kind if note else _kind_of(spanned),
+                summary=summary,
+                summary_language=summary_language,
+                described=note is not None or source.described,
                 source_version=source.number,
                 hash=digest,
                 document=document,
@@ -1005,6 +1035,15 @@ def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:
     first, then its translations."""
     languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
     return [(jurisdiction, language) for language in languages]
+
+
+def _published_again(language: str) -> tuple[str, str]:
+    """The summary of a version that publishes a document's text again after it was retired,
+    when no change note says why, in the site's own words for the document's language; and the
+    language of those words."""
+    return interface_translations(language).gettext("Published again."), interface_language(
+        language
+    )
 
 
 def _kind_of(spanned: Sequence[Version]) -> ChangeKind:

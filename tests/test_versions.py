@@ -836,6 +836,9 @@ def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_pro
 def test_versions_a_translation_put_back_unchanged_is_no_revision_of_the_translation(
     make_project,
 ):
+    """German is taken out of the EU and put back, its text unchanged, with no change note: its
+    version 2 says, in German, that it is published again (not the summary of the change its
+    text carries, which version 1 says already)."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
     project.commit("German again", {"policies/jurisdictions.yml": WITH_GERMAN})
@@ -845,3 +848,53 @@ def test_versions_a_translation_put_back_unchanged_is_no_revision_of_the_transla
         (2, 1, False),
     ]
     assert de.latest.hash == de.versions[0].hash and de.retired_since is None
+    assert [(v.summary, v.summary_language) for v in de.versions] == [
+        ("First version.", "en"),
+        ("Erneut veröffentlicht.", "de"),
+    ]
+
+
+def test_versions_a_region_put_back_says_so_in_each_language(make_project):
+    """The EU is taken out and put back, its text unchanged: without a change note, each of its
+    documents says in its own language that it is published again; with one, each says what the
+    note says, in German once the catalog translates it."""
+    world = "global:\n  name: Worldwide\n  languages: [en, de]\n"
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("No EU policy", {"policies/jurisdictions.yml": world})
+    project.commit("The EU again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    result = publication(project)
+    assert [history_of(result, "eu", tag).latest.summary for tag in ("en", "de")] == [
+        "Published again.",
+        "Erneut veröffentlicht.",
+    ]
+    project.commit("No EU policy again", {"policies/jurisdictions.yml": world})
+    project.commit(
+        "The EU once more",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/change.yml": change_yml("The EU policy is back.", "2026-01-05"),
+        },
+    )
+    result = publication(project)
+    for tag in ("en", "de"):
+        eu = history_of(result, "eu", tag)
+        assert [(v.number, v.summary, v.summary_language) for v in eu.versions[2:]] == [
+            (3, "The EU policy is back.", "en")
+        ], tag
+    translated = po({**GERMAN, ("change", "The EU policy is back."): "Die EU-Fassung gilt wieder."})
+    project.commit("No EU policy a third time", {"policies/jurisdictions.yml": world})
+    project.commit(
+        "The EU back, the note translated",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/change.yml": change_yml("The EU policy is back.", "2026-01-07", "editorial"),
+            DE_PO: translated,
+        },
+    )
+    de = history_of(publication(project), "eu", "de")
+    assert (de.latest.number, de.latest.summary, de.latest.summary_language) == (
+        4,
+        "Die EU-Fassung gilt wieder.",
+        "de",
+    )
+    assert de.latest.kind is ChangeKind.EDITORIAL
