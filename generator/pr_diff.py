@@ -140,7 +140,10 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     before, after = check_files(base_files), check_files(head_files, base_files)
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)
-    newest = _newest_versions(repository, head, documents) if not _errors(after) else []
+    # A stale change.yml fails the check, but the history still reads (with the commit's
+    # subject as the summary): what the head publishes is still worth saying.
+    head_errors = tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED)
+    newest = _newest_versions(repository, head, documents) if not head_errors else []
     documents = tuple(_republished(d, newest) for d in documents)
     return SourceDiff(
         base=_label(repository, base),
@@ -150,7 +153,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=any(p.code == CHANGE_NOT_UPDATED for p in after.problems),
         note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
-        head_errors=tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED),
+        head_errors=head_errors,
         base_errors=_errors(before),
         base_readable=before.policy is not None,
         title=next((p.title for p in (after.policy, before.policy) if p), DEFAULT_TITLE),

@@ -266,6 +266,24 @@ def test_diff_of_a_region_put_back_compares_it_with_the_version_it_had(make_proj
     assert "### `eu/en`" in result.stdout and "full" in result.stdout.split("### `eu/en`")[1]
 
 
+def test_diff_of_a_region_put_back_without_a_new_note_still_says_published_again(make_project):
+    """The same, with change.yml left as it was: the check fails until it is rewritten, and the
+    comment says so, but the EU's documents are still published again, not new."""
+    project = make_project()
+    project.commit(
+        "No EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML})
+    result = project.policy("diff")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "| `eu/en` European Union | published again after it was retired: new version | – |"
+    ) in result.stdout
+    assert "new document" not in result.stdout
+    assert "`policy check` fails until it describes this change" in result.stdout
+
+
 def test_diff_head_that_does_not_pass_the_check(make_project):
     project = make_project()
     project.write(
