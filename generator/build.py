@@ -45,6 +45,7 @@ from generator.pages import (
 from generator.processes import Forked, can_fork, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
+from generator.region_pages import region_pages
 from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions, source_date_epoch
 
@@ -265,8 +266,9 @@ def site_outline(publication: Publication) -> Site:
 
 
 def site_files(publication: Publication, site_url: str) -> Iterator[SiteFile]:
-    """The feeds and records, one at a time."""
+    """The feeds, the regions' folder pages and the records, one at a time."""
     yield from render_feeds(publication, site_url)
+    yield from region_pages(publication)
     yield from iter_records(publication)
 
 

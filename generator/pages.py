@@ -210,6 +210,15 @@ def chooser_name(language: str) -> str:
     return interface_translations(language).gettext("Choose your region and language")
 
 
+def region_anchor(jurisdiction: str) -> str:
+    """The id of a region's group on the chooser, which the region's folder page leads to."""
+    return f"region-{jurisdiction}"
+
+
+RETIRED_ANCHOR = "policy-retired"
+"""The id of the chooser's list of documents no longer maintained."""
+
+
 def jurisdiction_order(publication: Publication) -> list[str]:
     """The regions a shopper chooses from: the jurisdictions the policy publishes documents for,
     in the order the chooser, the switchers and the navigation list them, those that extend
@@ -298,6 +307,7 @@ class _Renderer:
             groups.append(
                 {
                     "id": jid,
+                    "anchor": region_anchor(jid),
                     "name": self._jurisdiction_name(jid),
                     "documents": [
                         {
@@ -323,7 +333,12 @@ class _Renderer:
             )
         ]
         html = self._render(
-            "chooser.html", "", self.policy.source_language, groups=groups, retired=retired
+            "chooser.html",
+            "",
+            self.policy.source_language,
+            groups=groups,
+            retired=retired,
+            retired_anchor=RETIRED_ANCHOR,
         )
         return Page(
             url="",

@@ -220,6 +220,37 @@ def test_a_retired_document_stays_published_and_says_since_when(make_project):
     assert (world["retired"], world["retired_since"]) == (False, None)
 
 
+def _leads_to(page: str) -> str:
+    """Where a region's folder page sends its reader: at once, and by its one link."""
+    refresh = re.search(r'<meta http-equiv="refresh" content="0; url=([^"]*)">', page)
+    links = re.findall(r'<a href="([^"]*)">', page)
+    assert refresh and links == [refresh.group(1)], page
+    return refresh.group(1)
+
+
+def test_a_regions_folder_leads_to_its_languages_on_the_chooser(make_project):
+    """`eu/` names no document: its page leads to the EU's group on the chooser, and once the
+    EU is retired, to the chooser's list of documents no longer maintained. It is not for
+    search engines."""
+    project = make_project()
+    assert project.policy("build").returncode == 0
+    chooser = project.read("site/index.html")
+    for region in ("global", "eu"):
+        page = project.read(f"site/{region}/index.html")
+        assert _leads_to(page) == f"../#region-{region}"
+        assert f'<h2 id="region-{region}">' in chooser
+        assert '<meta name="robots" content="noindex">' in page
+    assert "<title>European Union · Privacy policy</title>" in project.read("site/eu/index.html")
+    project.commit(
+        "No separate EU policy",
+        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
+    )
+    assert project.policy("build").returncode == 0
+    assert _leads_to(project.read("site/eu/index.html")) == "../#policy-retired"
+    assert '<h2 id="policy-retired">' in project.read("site/index.html")
+    assert _leads_to(project.read("site/global/index.html")) == "../#region-global"
+
+
 def test_retiring_one_of_three_regions_keeps_its_pages_and_its_place_in_its_own_menu(
     make_project,
 ):

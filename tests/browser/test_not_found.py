@@ -66,9 +66,10 @@ def test_the_error_page_speaks_the_language_of_the_address(published) -> None:
     expect(heading).to_have_text("Page introuvable")
     # The French words are marked as French, so that a screen reader reads them as such.
     assert heading.evaluate("h => h.closest('[lang]').lang") == "fr"
-    # The frame names the page in French too: the tab's title and the header's page title (the
-    # site's name stays as the policy's title is not translated in this project).
-    assert page.title() == "Page introuvable - Privacy policy"
+    # The frame names the page in French too: the tab's title and the header's page title, and
+    # the site's name, the default title, which this project's catalog does not translate, in
+    # the site's own French words, as on the French policy's pages.
+    assert page.title() == "Page introuvable - Politique de confidentialité"
     topic = page.locator("[data-md-component=header-topic] .md-ellipsis")
     assert (topic.text_content() or "").strip() == "Page introuvable"
     assert topic.get_attribute("lang") == "fr"
@@ -86,3 +87,16 @@ def test_the_error_page_speaks_the_language_of_the_address(published) -> None:
     expect(page.get_by_role("heading")).to_have_text("Page not found")
     expect(page.get_by_role("link", name=IN_FORCE_FR)).to_have_count(0)
     expect(page.get_by_role("link", name="Choose your region and language")).to_be_visible()
+
+
+def test_a_regions_folder_leads_to_its_languages_on_the_chooser(published) -> None:
+    """An address shortened to the region's folder names no document: it is no error, the
+    reader lands on the chooser at the region's languages."""
+    url, browser = published
+    page = browser.new_page()
+    response = page.goto(url + "eu/")
+    assert response is not None and response.status == 200
+    expect(page).to_have_url(url + "#region-eu")
+    region = page.get_by_role("region", name="European Union")
+    expect(region).to_be_visible()
+    expect(region.get_by_role("link", name="English")).to_have_attribute("href", "eu/en/")
