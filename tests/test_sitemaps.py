@@ -43,19 +43,23 @@ def built(tmp_path_factory) -> Path:
     return project.root / "site"
 
 
-def _pages(site: Path) -> set[str]:
+def _pages(site: Path, indexed: bool = True) -> set[str]:
+    """The site's pages, those search engines may index (or those they may not)."""
     return {
         SITE_URL + path.parent.relative_to(site).as_posix() + "/"
         if path.parent != site
         else SITE_URL
         for path in site.rglob("index.html")
+        if ('<meta name="robots" content="noindex">' not in path.read_text()) == indexed
     }
 
 
 def test_the_sitemaps_list_every_page_once(built):
+    """Every page but the regions' folders, which only send their readers on."""
     listed = sitemap_pages(built, SITE_URL)
     assert set(listed) == _pages(built)
     assert len(listed) > 20
+    assert _pages(built, indexed=False) == {SITE_URL + "global/", SITE_URL + "eu/"}
 
 
 def test_each_document_has_a_sitemap_in_its_folder_listing_only_its_pages(built):
