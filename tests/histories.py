@@ -53,6 +53,9 @@ GERMAN_FULL_NAME = {
 """The German catalog once "your name;" became "your full name;" and the catalog was merged and
 translated: the old text's entry is gone."""
 
+WITHOUT_EU = "global:\n  name: Worldwide\n  languages: [en, de]\n"
+"""WITH_GERMAN with the EU taken out."""
+
 EU_WITHOUT_GERMAN = WITH_GERMAN.replace(
     "global\n  languages: [en, de]", "global\n  languages: [en]"
 )
@@ -82,6 +85,15 @@ def withdraw_full_name(project: Project, summary: str, effective: str) -> str:
             "policies/clauses/data.md": DATA_MD,
             "policies/change.yml": change_yml(summary, effective),
         },
+    )
+
+
+def put_eu_back(project: Project, note: Mapping[str, str] | None = None) -> str:
+    """Commit the EU taken out of WITH_GERMAN, then put back with `note`'s files (a change.yml,
+    a catalog) if given; the second commit."""
+    project.commit("No EU policy", {"policies/jurisdictions.yml": WITHOUT_EU})
+    return project.commit(
+        "The EU again", {"policies/jurisdictions.yml": WITH_GERMAN, **(note or {})}
     )
 
 

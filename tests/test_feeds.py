@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import feedparser
 import pytest
 from conftest import Project, change_yml
-from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
+from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, WITHOUT_EU, po
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 HOST = "https://feeds.test"
@@ -136,7 +136,7 @@ def test_feed_of_a_retired_document_tells_its_followers_where_to_go(built):
     built.commit(
         "No separate EU policy",
         {
-            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, de]\n",
+            "policies/jurisdictions.yml": WITHOUT_EU,
         },
     )
     assert built.policy("build").returncode == 0
@@ -172,7 +172,7 @@ def test_a_document_published_again_keeps_its_retirement_in_its_feed(built):
     jurisdictions = built.read("policies/jurisdictions.yml")
     built.commit(
         "No separate EU policy",
-        {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, de]\n"},
+        {"policies/jurisdictions.yml": WITHOUT_EU},
     )
     built.commit(
         "The EU policy again",

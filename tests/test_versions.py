@@ -20,6 +20,7 @@ from histories import (
     listing,
     po,
     publication,
+    put_eu_back,
     withdraw_full_name,
 )
 
@@ -783,15 +784,7 @@ def test_versions_a_document_back_while_a_change_is_announced_applies_the_text_i
             DE_PO: po(full_name),
         },
     )
-    world = "global:\n  name: Worldwide\n  languages: [en, de]\n"
-    project.commit("No EU policy", {"policies/jurisdictions.yml": world})
-    project.commit(
-        "The EU again",
-        {
-            "policies/jurisdictions.yml": WITH_GERMAN,
-            "policies/change.yml": change_yml("The EU policy again.", "2026-01-04"),
-        },
-    )
+    put_eu_back(project, {"policies/change.yml": change_yml("The EU policy again.", "2026-01-04")})
     result = publication(project)
     for language in ("en", "de"):
         eu = history_of(result, "eu", language)
@@ -858,22 +851,15 @@ def test_versions_a_region_put_back_says_so_in_each_language(make_project):
     """The EU is taken out and put back, its text unchanged: without a change note, each of its
     documents says in its own language that it is published again; with one, each says what the
     note says, in German once the catalog translates it."""
-    world = "global:\n  name: Worldwide\n  languages: [en, de]\n"
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
-    project.commit("No EU policy", {"policies/jurisdictions.yml": world})
-    project.commit("The EU again", {"policies/jurisdictions.yml": WITH_GERMAN})
+    put_eu_back(project)
     result = publication(project)
     assert [history_of(result, "eu", tag).latest.summary for tag in ("en", "de")] == [
         "Published again.",
         "Erneut veröffentlicht.",
     ]
-    project.commit("No EU policy again", {"policies/jurisdictions.yml": world})
-    project.commit(
-        "The EU once more",
-        {
-            "policies/jurisdictions.yml": WITH_GERMAN,
-            "policies/change.yml": change_yml("The EU policy is back.", "2026-01-05"),
-        },
+    put_eu_back(
+        project, {"policies/change.yml": change_yml("The EU policy is back.", "2026-01-05")}
     )
     result = publication(project)
     for tag in ("en", "de"):
@@ -882,11 +868,9 @@ def test_versions_a_region_put_back_says_so_in_each_language(make_project):
             (3, "The EU policy is back.", "en")
         ], tag
     translated = po({**GERMAN, ("change", "The EU policy is back."): "Die EU-Fassung gilt wieder."})
-    project.commit("No EU policy a third time", {"policies/jurisdictions.yml": world})
-    project.commit(
-        "The EU back, the note translated",
+    put_eu_back(
+        project,
         {
-            "policies/jurisdictions.yml": WITH_GERMAN,
             "policies/change.yml": change_yml("The EU policy is back.", "2026-01-07", "editorial"),
             DE_PO: translated,
         },
