@@ -328,7 +328,7 @@ def _check_change_note(
     if (
         rewritten
         and not changed
-        and not _source_published_anew(policy, before)
+        and not _published_anew(policy, before, compositions)
         and not _translation_changed(policy, before, base, compositions)
     ):
         problems.warn(
@@ -378,16 +378,25 @@ def _rewritten(
     return says != (before.change.says if before.change else None)
 
 
-def _source_published_anew(policy: Policy, before: Policy | None) -> bool:
-    """Whether a region publishes the source language that did not at `base`: its document's
-    next version carries the change note, even when the text is the same (versions.py)."""
+def _published_anew(
+    policy: Policy, before: Policy | None, compositions: dict[tuple[str, str], Composition]
+) -> bool:
+    """Whether a region publishes a language it did not at `base` (added, or put back), in the
+    source language or in a complete translation: that document's next version carries the
+    change note, even when the text is the same (versions.py)."""
     if before is None:
         return True
     return any(
-        policy.source_language in policy.languages_of(jurisdiction)
-        and policy.source_language not in before.languages_of(jurisdiction)
+        language not in before.languages_of(jurisdiction)
+        and (
+            language == policy.source_language
+            or (
+                (found := compositions.get((jurisdiction, language))) is not None and found.complete
+            )
+        )
         for jurisdiction in policy.jurisdictions
         if jurisdiction in before.jurisdictions
+        for language in policy.languages_of(jurisdiction)
     )
 
 

@@ -141,17 +141,19 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)
     # A stale change.yml fails the check, but the history still reads (with the commit's
-    # subject as the summary): what the head publishes is still worth saying.
+    # subject as the summary): which documents it publishes again is still worth saying, not
+    # when they take effect, which the note to come will say.
     head_errors = tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED)
+    note_stale = any(p.code == CHANGE_NOT_UPDATED for p in after.problems)
     newest = _newest_versions(repository, head, documents) if not head_errors else []
     documents = tuple(_republished(d, newest) for d in documents)
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
         documents=documents,
-        deferred=_deferred(newest),
+        deferred=() if note_stale else _deferred(newest),
         note=after.policy.change if after.policy is not None and note_changed else None,
-        note_stale=any(p.code == CHANGE_NOT_UPDATED for p in after.problems),
+        note_stale=note_stale,
         note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
         head_errors=head_errors,
         base_errors=_errors(before),

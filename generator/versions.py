@@ -809,6 +809,7 @@ class _Builder:
                     else dataclasses.replace(source, number=number)
                 )
             return
+        had = self._applied_when_retired(source.key, published) if last is not None else None
         if last is not None:
             self._keep_retirement(source.key)
         ended = len(published)  # the versions the retirement ended set no floor to the dates
@@ -819,7 +820,13 @@ class _Builder:
         for index, version in enumerate(sources[start:], start):
             first = index == start
             said = told if first else None
-            again = first and not said and last is not None and version.hash == last.hash
+            again = (
+                first
+                and not said
+                and had is not None
+                and version.hash == had.hash
+                and version.commit != revision.commit  # its own note describes a text made now
+            )
             summary, summary_language = (
                 (said.summary, version.summary_language)
                 if said
@@ -842,6 +849,14 @@ class _Builder:
                     described=said is not None or again or version.described,
                 )
             )
+
+    def _applied_when_retired(
+        self, key: tuple[str, str], versions: Sequence[Version]
+    ) -> Version | None:
+        """The version a retired document applied on the day it was retired (not one announced
+        for later): put back with its text and no new note, the document is published again."""
+        day = self.retired_since[key].date()
+        return next((v for v in reversed(versions) if v.in_force_from <= day), None)
 
     def _was_retired(self, key: tuple[str, str]) -> bool:
         """Whether the document had versions and was retired at the last revision the walk
@@ -919,7 +934,12 @@ class _Builder:
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return True
-        self._append_translation(revision, source, sources, history, document, digest)
+        # A translation published for the first time takes the revision's new change note, as
+        # one published again does (a note describing a text made now is the source's already).
+        new = not history and source.commit != revision.commit
+        self._append_translation(
+            revision, source, sources, history, document, digest, note=note if new else None
+        )
         return True
 
     def _republish_translation(
@@ -944,6 +964,7 @@ class _Builder:
             document, digest = earlier.document, earlier.hash
         else:
             return False  # it stays retired until it is complete
+        had = self._applied_when_retired(composition.document.key, history)
         self._keep_retirement(composition.document.key)
         ended = len(history)
         told = note if source.commit != revision.commit else None
@@ -961,10 +982,11 @@ class _Builder:
                     translated.hash,
                     again=ended,
                     note=told,
+                    had=had,
                 )
-                told = None
+                told, had = None, None  # they describe the first version published again
         self._append_translation(
-            revision, source, sources, history, document, digest, again=ended, note=told
+            revision, source, sources, history, document, digest, again=ended, note=told, had=had
         )
         return True
 
@@ -979,16 +1001,24 @@ class _Builder:
         *,
         again: int | None = None,
         note: ChangeNote | None = None,
+        had: Version | None = None,
     ) -> None:
         """Add a version of a translation that publishes `document`, translating the `source`
         version. `again` when it is published again after it was retired: the number of versions
         the retirement ended, which set no floor to its date (and it is no revision of the
-        translation alone, even if the source did not change); `note` says why, if a change
-        note does (else it says it is published again, when its text is the one it had)."""
+        translation alone, even if the source did not change), and `had` the version it applied
+        when it was retired. `note`: the change note the version says, if one says why it is
+        published (else one published again says so, when its text is the one it had, and no
+        note describes a source text made now)."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
-        if note is None and again is not None and history and history[-1].hash == digest:
+        if (
+            note is None
+            and had is not None
+            and had.hash == digest
+            and source.commit != revision.commit
+        ):
             summary, summary_language = _published_again(document.language)
         else:
             said = note.summary if note else source.summary

@@ -56,6 +56,10 @@ translated: the old text's entry is gone."""
 WITHOUT_EU = "global:\n  name: Worldwide\n  languages: [en, de]\n"
 """WITH_GERMAN with the EU taken out."""
 
+GERMAN_BOTH_NAMES = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
+"""The German catalog translating both "your name;" and "your full name;": the text in force and
+the one announced."""
+
 EU_WITHOUT_GERMAN = WITH_GERMAN.replace(
     "global\n  languages: [en, de]", "global\n  languages: [en]"
 )

@@ -257,6 +257,42 @@ def test_a_note_for_a_region_that_publishes_the_source_language_again_describes_
     assert version["summary"] == "The EU policy in English too."
 
 
+def test_a_note_for_a_translation_published_anew_describes_it(make_project):
+    """German put back in the EU, or added to it, complete and with a new note: its next
+    version carries the note, and the check does not say that none will. Added while
+    incomplete, German is not published, and the check says so."""
+    from histories import EU_WITHOUT_GERMAN, GERMAN, WITH_GERMAN, po
+
+    def idle() -> list[str]:
+        return [p for p in problems_of(project.policy("check")) if "describes-nothing" in p]
+
+    note = {"policies/change.yml": change_yml("The EU policy in German.", "2026-01-02")}
+    for before in (WITH_GERMAN, None):
+        files = {
+            "policies/jurisdictions.yml": before or EU_WITHOUT_GERMAN,
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+        project = make_project(files, name=f"put-back-{bool(before)}")
+        if before:
+            project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+        project.write({"policies/jurisdictions.yml": WITH_GERMAN, **note})
+        assert idle() == [], before
+        project.commit("German in the EU")
+        assert project.policy("build").returncode == 0
+        version = json.loads(project.read("site/eu/de/versions.json"))["versions"][-1]
+        assert version["summary"] == "The EU policy in German.", before
+    untranslated = {k: v for k, v in GERMAN.items() if k[1] != "Who we are"}
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": EU_WITHOUT_GERMAN,
+            "locales/de/LC_MESSAGES/policy.po": po(untranslated),
+        },
+        name="incomplete",
+    )
+    project.write({"policies/jurisdictions.yml": WITH_GERMAN, **note})
+    assert len(idle()) == 1
+
+
 def test_a_note_a_revert_brings_back_is_a_warning(make_project):
     """Reverting a change restores the note of the change before: it would describe the revert
     with a summary and a date already published."""

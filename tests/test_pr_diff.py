@@ -433,6 +433,18 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
 
 
+def test_diff_with_a_stale_note_says_no_date_of_its_own(make_project):
+    """A change announced for June 1st, then another edit with change.yml left as it was: the
+    comment says the note must be rewritten, and makes up no date the note would have said."""
+    project = make_project()
+    announce_full_name(project, "2026-06-01")
+    project.write({"policies/clauses/data.md": NEW_DATA_MD})
+    result = project.policy("diff")
+    assert result.returncode == 0, result.stderr
+    assert "`policy check` fails until it describes this change" in result.stdout
+    assert "later than the change note says" not in result.stdout
+
+
 def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     """The first step of "Moving an announced change" (docs/authoring.md): the text as it was,
     with a note that withdraws the change. Its versions take effect on the announced date, and

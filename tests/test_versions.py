@@ -11,6 +11,7 @@ from histories import (
     EU_VARIANT,
     EU_WITHOUT_GERMAN,
     GERMAN,
+    GERMAN_BOTH_NAMES,
     GERMAN_FULL_NAME,
     WHO_MD,
     WITH_GERMAN,
@@ -774,14 +775,13 @@ def test_versions_a_document_back_while_a_change_is_announced_applies_the_text_i
     back on Jan 4. From Jan 4 its documents apply the text in force that day (no gap until
     February), then the announced one; the version announced before it was taken out never
     applies. German, whose catalog translates both texts, likewise."""
-    full_name = {**GERMAN, ("data-we-collect", "your full name;"): "Ihren vollständigen Namen;"}
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
     project.commit(
         "Full name in February",
         {
             "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
             "policies/change.yml": change_yml("Full name.", "2026-02-01"),
-            DE_PO: po(full_name),
+            DE_PO: po(GERMAN_BOTH_NAMES),
         },
     )
     put_eu_back(project, {"policies/change.yml": change_yml("The EU policy again.", "2026-01-04")})
@@ -801,6 +801,54 @@ def test_versions_a_document_back_while_a_change_is_announced_applies_the_text_i
         assert eu.applying(dt.date(2026, 2, 1)) == eu.latest
     english = history_of(result, "eu", "en")
     assert [v.summary for v in english.versions[2:]] == ["The EU policy again.", "Full name."]
+
+
+def test_versions_a_document_back_unchanged_while_a_change_is_announced_is_published_again(
+    make_project,
+):
+    """As above, with no new note: the version that publishes the text in force when the EU
+    was taken out says it is published again (not the summary of version 1), and the one
+    after it says what the announced change's note says."""
+    project = make_project(
+        {"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)}, name="unchanged"
+    )
+    announce_full_name(project, "2026-02-01", GERMAN_BOTH_NAMES)
+    put_eu_back(project)
+    result = publication(project)
+    assert listing(history_of(result, "eu", "en")) == [
+        (1, "First version."),
+        (2, "Full name."),
+        (3, "Published again."),
+        (4, "Full name."),
+    ]
+    assert listing(history_of(result, "eu", "de"))[2:] == [
+        (3, "Erneut veröffentlicht."),
+        (4, "Full name."),
+    ]
+
+
+def test_versions_a_region_put_back_with_a_change_says_its_note_in_each_language(make_project):
+    """The EU is put back by a commit that also changes its text, with a note: the German
+    text reads as it did (the catalog's new entry translates the new English as the old one),
+    and still the German version says what the note says, as the English one does."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    german = {**GERMAN_FULL_NAME, ("data-we-collect", "your full name;"): "Ihren Namen;"}
+    put_eu_back(
+        project,
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name; the EU again.", "2026-01-03"),
+            DE_PO: po(german),
+        },
+    )
+    result = publication(project)
+    de = history_of(result, "eu", "de")
+    assert de.latest.hash == de.versions[0].hash
+    for language in ("en", "de"):
+        assert listing(history_of(result, "eu", language)) == [
+            (1, "First version."),
+            (2, "Full name; the EU again."),
+        ], language
 
 
 def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_project):
