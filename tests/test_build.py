@@ -241,6 +241,8 @@ def test_a_regions_folder_leads_to_its_languages_on_the_chooser(make_project):
         assert f'<h2 id="region-{region}">' in chooser
         assert '<meta name="robots" content="noindex">' in page
     assert "<title>European Union · Privacy policy</title>" in project.read("site/eu/index.html")
+    group = re.search(r'<h2 id="region-eu">.*?</section>', chooser, re.S)
+    assert group and re.findall(r'<a href="([^"]*)"', group.group(0)) == ["eu/en/"]
     project.commit(
         "No separate EU policy",
         {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
