@@ -796,7 +796,7 @@ class _Builder:
         A document published again after it was retired gets a new version even when its text
         is the same: the one it had stopped applying on the day it was retired. The first of
         them says what the revision's new change note says, if it has one, else that it is
-        published again when its text is the one it had (see `_published_again`)."""
+        published again when its text is the one it applied when it was retired."""
         source = sources[-1]
         published = self.versions.setdefault(source.key, [])
         last = published[-1] if published else None
@@ -820,13 +820,7 @@ class _Builder:
         for index, version in enumerate(sources[start:], start):
             first = index == start
             said = told if first else None
-            again = (
-                first
-                and not said
-                and had is not None
-                and version.hash == had.hash
-                and version.commit != revision.commit  # its own note describes a text made now
-            )
+            again = first and not said and _same_as_before(had, version.hash, version, revision)
             summary, summary_language = (
                 (said.summary, version.summary_language)
                 if said
@@ -1013,12 +1007,7 @@ class _Builder:
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
-        if (
-            note is None
-            and had is not None
-            and had.hash == digest
-            and source.commit != revision.commit
-        ):
+        if note is None and _same_as_before(had, digest, source, revision):
             summary, summary_language = _published_again(document.language)
         else:
             said = note.summary if note else source.summary
@@ -1065,6 +1054,13 @@ def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:
     first, then its translations."""
     languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
     return [(jurisdiction, language) for language in languages]
+
+
+def _same_as_before(had: Version | None, digest: str, source: Version, revision: Revision) -> bool:
+    """Whether a version of a document put back publishes the text `had`, the version it applied
+    when it was retired, from a `source` version not made by this revision (whose own note says
+    what changed): it then says it is published again (`_published_again`)."""
+    return had is not None and had.hash == digest and source.commit != revision.commit
 
 
 def _published_again(language: str) -> tuple[str, str]:
