@@ -567,20 +567,33 @@ class _Builder:
         fresh_note = policy.change if says is not None and says not in self._notes else None
         if says is not None:
             self._notes.add(says)
-        undescribed = []
+        source = policy.source_language
+        changed = [
+            jurisdiction
+            for jurisdiction in sorted(policy.jurisdictions)
+            if self._new_source(
+                policy,
+                revision,
+                compositions[(jurisdiction, source)].document,
+                fresh_note,
+                self.sources.setdefault(jurisdiction, []),
+            )
+        ]
+        # A new note describes the text changes it comes with; only when the revision changes no
+        # text does it describe the documents the revision publishes anew (added or put back).
+        anew = fresh_note if not changed else None
         unpublished = set()
         for jurisdiction in sorted(policy.jurisdictions):
-            source = compositions[(jurisdiction, policy.source_language)]
-            if self._add_source(policy, revision, source.document, fresh_note) and not fresh_note:
-                undescribed.append(jurisdiction)
+            if source in policy.languages_of(jurisdiction):
+                self._publish_source(revision, self.sources[jurisdiction], note=anew)
             for key in _document_keys(policy, jurisdiction)[1:]:
                 if key in compositions and not self._add_translation(
-                    policy, revision, compositions[key], fresh_note
+                    policy, revision, compositions[key], anew
                 ):
                     unpublished.add(key)
-        if undescribed:
+        if changed and not fresh_note:
             self.problems.warn(
-                CHANGE_FILE, None, "version.undescribed", _undescribed(revision, undescribed)
+                CHANGE_FILE, None, "version.undescribed", _undescribed(revision, changed)
             )
         self.names.update((jid, j.name) for jid, j in policy.jurisdictions.items())
         published = set(policy.documents()) - unpublished
@@ -729,18 +742,6 @@ class _Builder:
                 )
         return translations
 
-    def _add_source(
-        self, policy: Policy, revision: Revision, document: Document, note: ChangeNote | None
-    ) -> bool:
-        """Add the jurisdiction's new source-language version, if its text changed (whether it
-        did), and publish the newest in the source language when the policy does."""
-        jurisdiction = document.jurisdiction
-        history = self.sources.setdefault(jurisdiction, [])
-        changed = self._new_source(policy, revision, document, note, history)
-        if document.language in policy.languages_of(jurisdiction):
-            self._publish_source(revision, history, made_now=changed, note=note)
-        return changed
-
     def _new_source(
         self,
         policy: Policy,
@@ -784,7 +785,6 @@ class _Builder:
         revision: Revision,
         sources: list[Version],
         *,
-        made_now: bool,
         note: ChangeNote | None,
     ) -> None:
         """Publish the newest source-language version in the source-language document, unless
@@ -795,8 +795,9 @@ class _Builder:
         the day of this revision, from that day, and each one announced after it, from its date.
         A document published again after it was retired gets a new version even when its text
         is the same: the one it had stopped applying on the day it was retired. The first of
-        them says what the revision's new change note says, if it has one, else that it is
-        published again when its text is the one it applied when it was retired."""
+        them says what `note` says (the revision's new change note, when the revision changes
+        no text), else that it is published again when its text is the one it applied when it
+        was retired."""
         source = sources[-1]
         published = self.versions.setdefault(source.key, [])
         last = published[-1] if published else None
@@ -816,10 +817,9 @@ class _Builder:
         day = revision.date.date()
         start = max((i for i, v in enumerate(sources) if v.in_force_from <= day), default=0)
         spanned = sources[last.source_version if last is not None else 0 : start + 1]
-        told = note if not made_now else None
         for index, version in enumerate(sources[start:], start):
             first = index == start
-            said = told if first else None
+            said = note if first else None
             again = first and not said and _same_as_before(had, version.hash, version, revision)
             summary, summary_language = (
                 (said.summary, version.summary_language)
@@ -882,7 +882,8 @@ class _Builder:
     ) -> bool:
         """Add the translation's new version, if it is complete and its text changed; whether
         the policy publishes it at this revision (a retired translation listed again stays
-        retired until it is complete; `note`: the revision's new change note, if it has one)."""
+        retired until it is complete; `note`: the revision's new change note, when the revision
+        changes no text, which a translation published for the first time or again says)."""
         document = composition.document
         key = document.key
         sources = self.sources[document.jurisdiction]
@@ -928,11 +929,9 @@ class _Builder:
         digest = content_hash(document)
         if history and history[-1].hash == digest:
             return True
-        # A translation published for the first time takes the revision's new change note, as
-        # one published again does (a note describing a text made now is the source's already).
-        new = not history and source.commit != revision.commit
+        # A translation published for the first time says `note`, as one published again does.
         self._append_translation(
-            revision, source, sources, history, document, digest, note=note if new else None
+            revision, source, sources, history, document, digest, note=None if history else note
         )
         return True
 
@@ -947,9 +946,8 @@ class _Builder:
         """Publish a retired translation again, as a version of its own, once it translates the
         newest source text: its catalog is complete, or an earlier version of it translates the
         same text (a withdrawn change). When a later text is announced, the translation of the
-        text in force on the day comes first, if a version has it. The first says what the
-        revision's new change note says, unless the note describes a source text made now (as
-        the source language's, see `_publish_source`). Whether it is published."""
+        text in force on the day comes first, if a version has it. The first says what `note`
+        says (as the source language's, see `_publish_source`). Whether it is published."""
         source = sources[-1]
         self.lags[composition.document.key] = None
         if composition.complete:
@@ -961,7 +959,6 @@ class _Builder:
         had = self._applied_when_retired(composition.document.key, history)
         self._keep_retirement(composition.document.key)
         ended = len(history)
-        told = note if source.commit != revision.commit else None
         day = revision.date.date()
         in_force = next((v for v in reversed(sources) if v.in_force_from <= day), None)
         if in_force is not None and in_force is not source:
@@ -975,12 +972,12 @@ class _Builder:
                     translated.document,
                     translated.hash,
                     again=ended,
-                    note=told,
+                    note=note,
                     had=had,
                 )
-                told, had = None, None  # they describe the first version published again
+                note, had = None, None  # they describe the first version published again
         self._append_translation(
-            revision, source, sources, history, document, digest, again=ended, note=told, had=had
+            revision, source, sources, history, document, digest, again=ended, note=note, had=had
         )
         return True
 

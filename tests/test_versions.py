@@ -851,6 +851,25 @@ def test_versions_a_region_put_back_with_a_change_says_its_note_in_each_language
         ], language
 
 
+def test_versions_a_note_for_a_text_change_is_not_a_new_languages_summary(make_project):
+    """One commit rewords the EU's own variant, with a note saying so, and adds German to the
+    worldwide policy: the note describes the EU's new version, not German's first one, which
+    says what the change its text carries says."""
+    project = make_project({"policies/clauses/who-eu.md": EU_VARIANT})
+    project.commit(
+        "GDPR wording, and German worldwide",
+        {
+            "policies/clauses/who-eu.md": EU_VARIANT.replace("controller", "data controller"),
+            "policies/jurisdictions.yml": JURISDICTIONS_YML.replace("[en]", "[en, de]", 1),
+            DE_PO: po(GERMAN),
+            "policies/change.yml": change_yml("The EU's controller, named in full.", "2026-01-02"),
+        },
+    )
+    result = publication(project)
+    assert listing(history_of(result, "eu"))[-1] == (2, "The EU's controller, named in full.")
+    assert listing(history_of(result, "global", "de")) == [(1, "First version.")]
+
+
 def test_versions_a_translation_listed_again_waits_until_it_is_complete(make_project):
     """German is taken out of the EU, the text changes, and German is listed again before it is
     translated: it stays retired, its version 1 ended, until the catalog catches up."""
