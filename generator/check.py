@@ -126,7 +126,7 @@ def check_files(
     if base is not None:
         before, _ = read_policy(base)
         rewritten = _rewritten(policy, before, files, base)
-        _check_change_note(policy, before, rewritten, base, compositions, problems)
+        _check_change_note(policy, before, rewritten, base, compositions, problems, today)
         if rewritten:
             _check_reused_note(policy, earlier_notes or {}, problems)
         if before is not None:
@@ -313,9 +313,12 @@ def _check_change_note(
     base: Mapping[str, bytes],
     compositions: dict[tuple[str, str], Composition],
     problems: Problems,
+    today: dt.date | None = None,
 ) -> None:
     """A change to the source text must come with a rewritten change.yml; and a rewritten
-    change.yml with a change to the text or to a translation, or it describes no version."""
+    change.yml with a change to the text or to a translation, or it describes no version. A
+    note that describes only documents published anew cannot date them later (`today`: the
+    day the check is for)."""
     changed = _changed_jurisdictions(policy, before, compositions)
     if changed and not rewritten:
         problems.add(
@@ -325,10 +328,22 @@ def _check_change_note(
             f"the policy text changed ({', '.join(changed)}) but change.yml still describes the "
             "previous change. Rewrite its summary, kind and effective date for this change.",
         )
+    anew = rewritten and not changed and _published_anew(policy, before, compositions)
+    note = policy.change
+    if anew and note is not None and today is not None and note.effective > today:
+        problems.warn(
+            note.origin.path,
+            note.effective_line,
+            "change.effective-anew",
+            f"the change takes effect on {note.effective}, but no policy text changes: the "
+            "languages this change adds or puts back publish a text in force already, and "
+            "apply from the day they are published. To publish them from that day, add them "
+            "then.",
+        )
     if (
         rewritten
         and not changed
-        and not _published_anew(policy, before, compositions)
+        and not anew
         and not _translation_changed(policy, before, base, compositions)
     ):
         problems.warn(

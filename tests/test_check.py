@@ -293,6 +293,38 @@ def test_a_note_for_a_translation_published_anew_describes_it(make_project):
     assert len(idle()) == 1
 
 
+def test_a_note_that_only_adds_a_language_cannot_date_it_later(make_project):
+    """German added to the EU with a note dated March: its document publishes the text in force
+    from the day it is published, and the check says so; dated today, nothing to say."""
+    from histories import EU_WITHOUT_GERMAN, GERMAN, WITH_GERMAN, po
+
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": EU_WITHOUT_GERMAN,
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+    )
+    january = {"SOURCE_DATE_EPOCH": "1767268800"}  # 2026-01-01 12:00 UTC
+
+    def about_the_date(effective: str) -> list[str]:
+        project.write(
+            {
+                "policies/jurisdictions.yml": WITH_GERMAN,
+                "policies/change.yml": change_yml("The EU policy in German.", effective),
+            }
+        )
+        found = problems_of(project.policy("check", env=january))
+        return [p for p in found if "effective-anew" in p]
+
+    assert about_the_date("2026-03-01") == [
+        "policies/change.yml:3: the change takes effect on 2026-03-01, but no policy text "
+        "changes: the languages this change adds or puts back publish a text in force already, "
+        "and apply from the day they are published. To publish them from that day, add them "
+        "then. [change.effective-anew]"
+    ]
+    assert about_the_date("2026-01-01") == []
+
+
 def test_a_note_a_revert_brings_back_is_a_warning(make_project):
     """Reverting a change restores the note of the change before: it would describe the revert
     with a summary and a date already published."""
