@@ -814,8 +814,8 @@ class _Builder:
         if last is not None:
             self._keep_retirement(source.key)
         ended = len(published)  # the versions the retirement ended set no floor to the dates
-        day = revision.date.date()
-        start = max((i for i, v in enumerate(sources) if v.in_force_from <= day), default=0)
+        in_force = _newest_from(sources, revision.date.date())
+        start = in_force.number - 1 if in_force is not None else 0  # source numbers count from 1
         spanned = sources[last.source_version if last is not None else 0 : start + 1]
         for index, version in enumerate(sources[start:], start):
             first = index == start
@@ -849,8 +849,7 @@ class _Builder:
     ) -> Version | None:
         """The version a retired document applied on the day it was retired (not one announced
         for later): put back with its text and no new note, the document is published again."""
-        day = self.retired_since[key].date()
-        return next((v for v in reversed(versions) if v.in_force_from <= day), None)
+        return _newest_from(versions, self.retired_since[key].date())
 
     def _was_retired(self, key: tuple[str, str]) -> bool:
         """Whether the document had versions and was retired at the last revision the walk
@@ -959,8 +958,7 @@ class _Builder:
         had = self._applied_when_retired(composition.document.key, history)
         self._keep_retirement(composition.document.key)
         ended = len(history)
-        day = revision.date.date()
-        in_force = next((v for v in reversed(sources) if v.in_force_from <= day), None)
+        in_force = _newest_from(sources, revision.date.date())
         if in_force is not None and in_force is not source:
             translated = _translating_text(history, sources, in_force)
             if translated is not None:
@@ -1051,6 +1049,12 @@ def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:
     first, then its translations."""
     languages = dict.fromkeys((policy.source_language, *policy.languages_of(jurisdiction)))
     return [(jurisdiction, language) for language in languages]
+
+
+def _newest_from(versions: Sequence[Version], day: dt.date) -> Version | None:
+    """The newest of a document's `versions` that applies from `day` or earlier (their dates
+    never go back: see `_in_force_from`); None if none does yet."""
+    return next((v for v in reversed(versions) if v.in_force_from <= day), None)
 
 
 def _same_as_before(had: Version | None, digest: str, source: Version, revision: Revision) -> bool:

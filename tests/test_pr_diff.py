@@ -243,13 +243,7 @@ def test_diff_of_a_region_put_back_compares_it_with_the_version_it_had(make_proj
         "No EU policy",
         {"policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n"},
     )
-    project.commit(
-        "Full name",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
-        },
-    )
+    announce_full_name(project, "2026-01-03")
     project.commit(
         "The EU again",
         {
