@@ -30,7 +30,6 @@ from generator.model import (
     Language,
     Policy,
     RedlineParagraph,
-    Version,
 )
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE, DEFAULT_TITLE
@@ -164,9 +163,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
 
 def _newest_versions(
     repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
-) -> list[tuple[DocumentHistory, Version]]:
-    """The new version the head makes of each document that gets one (a translation that is
-    incomplete may too, see `_republished`), with its history, from the history up to the head
+) -> list[DocumentHistory]:
+    """The history of each document the head makes a new version of (its `latest`; a
+    translation that is incomplete may get one too, see `_republished`), up to the head
     (none in a shallow clone, whose history is cut short): when it takes effect, and what a
     document published again had before, need the history."""
     new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE}
@@ -183,22 +182,20 @@ def _newest_versions(
     if publication is None:
         return []
     return [
-        (history, history.latest)
+        history
         for history in publication.documents.values()
         if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
     ]
 
 
-def _republished(
-    document: DocumentDiff, newest: list[tuple[DocumentHistory, Version]]
-) -> DocumentDiff:
+def _republished(document: DocumentDiff, newest: list[DocumentHistory]) -> DocumentDiff:
     """What the history says of a document that looks added or incomplete: published again
     after it was retired, or given a new version all the same (a translation whose earlier
     version translates the text a withdrawn change brings back). Its redline is against the
     version it had before the head."""
     if document.state not in {DocumentState.ADDED} | _INCOMPLETE:
         return document
-    history = next((h for h, _ in newest if _document_key(*h.key) == document.key), None)
+    history = next((h for h in newest if _document_key(*h.key) == document.key), None)
     earlier = [v for v in history.versions if v.commit != history.latest.commit] if history else []
     if history is None or not earlier:
         return document
@@ -217,11 +214,12 @@ def _republished(
     )
 
 
-def _deferred(newest: list[tuple[DocumentHistory, Version]]) -> tuple[Deferred, ...]:
+def _deferred(newest: list[DocumentHistory]) -> tuple[Deferred, ...]:
     """The new versions the head makes that take effect later than their change note says, or
     that withdraw a change announced for the day they take effect."""
     later: dict[tuple[dt.date, dt.date, bool], list[str]] = {}
-    for history, version in newest:
+    for history in newest:
+        version = history.latest
         withdraws = history.withdraws(version)
         if withdraws or version.in_force_from > max(version.effective, version.date.date()):
             later.setdefault((version.effective, version.in_force_from, withdraws), []).append(
