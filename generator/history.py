@@ -31,6 +31,8 @@ _RECORD = re.compile(rb"\x01(?=[0-9a-f]{40,64}\x00)")
 _OBJECTS = {"tree": "a folder (a git tree)", "blob": "a file (a git blob)"}
 """What the objects a revision can name other than a commit are, for messages."""
 _WORKTREE = "working tree"
+_UNSHALLOW = "'git fetch --unshallow' (in CI, check out with fetch-depth: 0)"
+"""How to make a shallow clone whole, which every message about one says."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,8 +96,7 @@ class Repository:
                         line=None,
                         code="git.shallow",
                         message="this is a shallow clone, so older versions of the policy are missing "
-                        "and would vanish from the site. Run 'git fetch --unshallow' (in CI, check out "
-                        "with fetch-depth: 0) and build again.",
+                        f"and would vanish from the site. Run {_UNSHALLOW} and build again.",
                     )
                 ]
             )
@@ -139,8 +140,7 @@ class Repository:
         commits yet is let through: it has no history, which the caller says)."""
         if rev != "HEAD" and (why := self.not_a_commit(rev)) is not None:
             shallow = (
-                " This is a shallow clone, which lacks older commits: run 'git fetch --unshallow' "
-                "(in CI, check out with fetch-depth: 0)."
+                f" This is a shallow clone, which lacks older commits: run {_UNSHALLOW}."
                 if self.shallow
                 else ""
             )
