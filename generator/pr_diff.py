@@ -90,8 +90,9 @@ def _document_key(jurisdiction: str, language: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Deferred:
-    """New versions that take effect later than their change note says: the version each
-    follows takes effect later still, and a version never applies before the one it follows."""
+    """New versions that take effect later than their change note says: an earlier change (in
+    their own language, or in the source language for a translation) takes effect later still,
+    and a version never applies before the one it follows."""
 
     documents: tuple[str, ...]
     """Their keys (`eu/de`)."""
@@ -153,7 +154,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         deferred=() if note_stale else _deferred(newest),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=note_stale,
-        note_idle=any(p.code == CHANGE_IDLE for p in after.problems),
+        # The check has no history: a translation put back incomplete is published all the
+        # same when an earlier version of it translates the text (versions.py), with the note.
+        note_idle=not newest and any(p.code == CHANGE_IDLE for p in after.problems),
         head_errors=head_errors,
         base_errors=_errors(before),
         base_readable=before.policy is not None,
@@ -435,8 +438,8 @@ def _later(deferred: tuple[Deferred, ...]) -> list[str]:
         lines += [
             f"**Takes effect later than the change note says:** {keys} "
             f"{'takes' if len(late.documents) == 1 else 'take'} effect on "
-            f"{late.in_force_from.isoformat()}, not {late.effective.isoformat()}: the version "
-            f"before takes effect on {late.in_force_from.isoformat()}, and a version never "
+            f"{late.in_force_from.isoformat()}, not {late.effective.isoformat()}: an earlier "
+            f"change takes effect on {late.in_force_from.isoformat()}, and a version never "
             "applies before the one it follows.",
             "",
         ]

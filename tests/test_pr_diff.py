@@ -10,7 +10,9 @@ from histories import (
     GERMAN_FULL_NAME,
     WITH_GERMAN,
     announce_full_name,
+    history_of,
     po,
+    publication,
     withdraw_full_name,
 )
 
@@ -418,13 +420,43 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     assert result.returncode == 0, result.stderr
     assert (
         "**Takes effect later than the change note says:** `eu/en`, `global/en` take effect on "
-        "2026-06-01, not 2026-01-05: the version before takes effect on 2026-06-01, and a "
+        "2026-06-01, not 2026-01-05: an earlier change takes effect on 2026-06-01, and a "
         "version never applies before the one it follows.\n"
     ) in result.stdout
     # The same from the working tree, before the commit.
     project.git("reset", "-q", "--soft", "HEAD~1")
     draft = project.policy("diff")
     assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
+
+
+def test_diff_says_why_a_translation_catching_up_takes_effect_later(make_project):
+    """German lags behind a change announced for June 1st, then catches up in a change the note
+    dates January 5th. Its own version before applies from January 1st: what holds it back is
+    the English change announced for June, which the comment names, not German's version
+    before."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    announce_full_name(project, "2026-06-01")
+    caught_up = {
+        **{k: v for k, v in GERMAN_FULL_NAME.items() if k[1] != "your delivery address."},
+        ("data-we-collect", "your delivery address;"): "Ihre Lieferadresse;",
+        ("data-we-collect", "your phone number."): "Ihre Telefonnummer.",
+    }
+    project.commit(
+        "Phone number, German caught up",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-01-05"),
+            DE_PO: po(caught_up),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "**Takes effect later than the change note says:** `eu/de`, `eu/en`, `global/de`, "
+        "`global/en` take effect on 2026-06-01, not 2026-01-05: an earlier change takes effect "
+        "on 2026-06-01, and a version never applies before the one it follows.\n"
+    ) in result.stdout
+    assert "the version before takes effect" not in result.stdout
 
 
 def test_diff_with_a_stale_note_says_no_date_of_its_own(make_project):
@@ -489,3 +521,31 @@ def test_diff_of_a_translation_put_back_incomplete_says_it_waits(make_project):
         "| `eu/de` European Union | translation incomplete: not published until it is complete "
         "| 1 missing, 0 to review |"
     ) in result.stdout
+
+
+def test_diff_of_a_translation_put_back_with_a_withdrawn_change_carries_the_note(make_project):
+    """German translated a change announced for March, was taken out of the EU, and the change
+    was withdrawn. Put back incomplete (its catalog lacks the text the withdrawal brings back),
+    German is published all the same, since its first version translates that text; the new
+    version carries the commit's note. `policy check` cannot know that without the history;
+    the comment, which reads it, does not say that no version carries the note."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    announce_full_name(project, "2026-03-01", GERMAN_FULL_NAME)
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+    withdraw_full_name(project, "Withdrawn.", "2026-01-04")
+    project.commit(
+        "German again",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/change.yml": change_yml("German again.", "2026-01-05"),
+        },
+    )
+    check = project.policy("check", "--base", "HEAD~1")
+    assert "[change.describes-nothing]" in check.stderr
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "| `eu/de` European Union | published again after it was retired" in result.stdout
+    assert "no version will carry this note" not in result.stdout
+    history = history_of(publication(project), "eu", "de")
+    assert history.latest.commit == project.git("rev-parse", "HEAD").strip()
+    assert "German again." in [v.summary for v in history.versions]
