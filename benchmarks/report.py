@@ -1,0 +1,161 @@
+"""Turn the JSON lines of a `benchmarks/run.py` run into the Markdown tables of docs/performance.md.
+
+    python benchmarks/run.py --full --repeat 3 | tee bench.jsonl
+    python benchmarks/report.py bench.jsonl
+
+Three tables, each listing every repetition in the order it ran: the targets (each ratio, its
+median and verdict, as the summary line judged them), the builds (pages, reuse, seconds), and
+where each build's time went (the walk through the history, sorting the pages, our work inside
+and after MkDocs' events, MkDocs). Nothing is computed here that the JSON lines do not hold but
+sums and medians, so the docs' numbers are the benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import TARGETS  # noqa: E402
+
+TARGET_NAMES = {
+    "ours_share": "our own stages' share of a cold build",
+    "double_ratio": "doubling the versions",
+    "warm_ratio": "warm rebuild after a one-clause commit / cold",
+    "warm_regional_ratio": "the same after a regional clause",
+    "per_page_ratio": "seconds per page / plain MkDocs + Material's",
+    "peak_mb": "peak memory",
+}
+"""What each target of `run.TARGETS` measures, as the docs name it."""
+
+RUN_NAMES = {
+    "baseline": "baseline: plain MkDocs + Material",
+    "cold": "cold",
+    "warm": "warm, after a commit changing one clause everywhere",
+    "warm-regional": "warm, after a commit changing one regional clause",
+    "double": "double: twice the versions, cold",
+}
+"""The runs of a benchmark, in the order the tables list them."""
+
+WALK = ("history", "compose", "translate")
+"""The stages that read the history and number the versions (see run.STAGE_GROUPS)."""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("log", type=Path, help="the JSON lines a run printed ('-': standard input)")
+    args = parser.parse_args()
+    text = sys.stdin.read() if str(args.log) == "-" else args.log.read_text(encoding="utf-8")
+    try:
+        runs, summary = read_log(text.splitlines())
+    except ValueError as error:
+        raise SystemExit(f"{args.log}: {error}") from None
+    print(report(runs, summary), end="")
+
+
+def read_log(lines: Iterable[str]) -> tuple[dict[str, list[dict]], dict]:
+    """The builds of each run, in the order they ran, and the summary line."""
+    runs: dict[str, list[dict]] = {name: [] for name in RUN_NAMES}
+    summary = None
+    for number, line in enumerate(lines, 1):
+        if not line.startswith("{"):
+            continue  # anything else a shell put in the log
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ValueError(f"line {number} is not JSON: {error.msg}") from None
+        if entry.get("run") == "summary":
+            summary = entry
+        elif entry.get("run") in runs:
+            runs[entry["run"]].append(entry)
+    if summary is None:
+        raise ValueError("no summary line: the run did not finish")
+    return runs, summary
+
+
+def report(runs: dict[str, list[dict]], summary: dict) -> str:
+    """The three tables, with a blank line after each."""
+    return "\n".join(
+        [*targets_table(summary), "", *builds_table(runs), "", *stages_table(runs), ""]
+    )
+
+
+def targets_table(summary: dict) -> list[str]:
+    lines = ["| target | limit | each repetition | median | |", "|---|---:|---:|---:|---|"]
+    for name, target in summary["targets"].items():
+        limit = f"< {TARGETS[name]}" if name != "double_ratio" else f"<= {TARGETS[name]}"
+        verdict = "met" if target["ok"] else "**not met**"
+        if name == "peak_mb":
+            lines.append(
+                f"| {TARGET_NAMES[name]} | {limit} MB | | {target['value']:.0f} MB | {verdict} |"
+            )
+            continue
+        decimals = 2 if name in ("double_ratio", "per_page_ratio") else 3
+        each = ", ".join(f"{value:.{decimals}f}" for value in target["runs"])
+        lines.append(
+            f"| {TARGET_NAMES[name]} | {limit} | {each} | {target['value']:.{decimals}f} "
+            f"| {verdict} |"
+        )
+    return lines
+
+
+def builds_table(runs: dict[str, list[dict]]) -> list[str]:
+    lines = [
+        "| run | documents | versions | pages written | reused from the cache | seconds "
+        "| CPU seconds |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, builds in runs.items():
+        if not builds:
+            continue
+        if "documents" in builds[0]:
+            counts = " | ".join(
+                _same(builds, k) for k in ("documents", "versions", "pages", "reused")
+            )
+        else:  # the baseline: ordinary pages, no policy
+            counts = f"| | {_same(builds, 'pages')} |"
+        lines.append(
+            f"| {RUN_NAMES[name]} | {counts} | {_each(builds, 'wall_s', 1)} "
+            f"| {_each(builds, 'cpu_s', 1)} |"
+        )
+    return lines
+
+
+def stages_table(runs: dict[str, list[dict]]) -> list[str]:
+    lines = [
+        "| run | walk | sorting | write | our stages | MkDocs + Material |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, builds in runs.items():
+        if not builds or "stages_wall_s" not in builds[0]:
+            continue
+        walk = [sum(b["stages_wall_s"][stage] for stage in WALK) for b in builds]
+        lines.append(
+            f"| {RUN_NAMES[name]} | {_listed(walk, 2)} "
+            f"| {_listed([b['stages_wall_s']['render'] for b in builds], 2)} "
+            f"| {_listed([b['stages_wall_s']['write'] for b in builds], 2)} "
+            f"| {_each(builds, 'ours_wall_s', 2)} | {_each(builds, 'mkdocs_wall_s', 1)} |"
+        )
+    return lines
+
+
+def _same(builds: Sequence[dict], key: str) -> str:
+    """A count every repetition shares (the same workload makes the same pages), or each."""
+    values = [b[key] for b in builds]
+    return f"{values[0]:,}" if len(set(values)) == 1 else ", ".join(f"{v:,}" for v in values)
+
+
+def _each(builds: Sequence[dict], key: str, decimals: int) -> str:
+    return _listed([b[key] for b in builds], decimals)
+
+
+def _listed(values: Sequence[float], decimals: int) -> str:
+    return ", ".join(f"{value:.{decimals}f}" for value in values)
+
+
+if __name__ == "__main__":
+    main()
