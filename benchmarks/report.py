@@ -85,62 +85,66 @@ def report(runs: dict[str, list[dict]], summary: dict) -> str:
 
 
 def targets_table(summary: dict) -> list[str]:
-    lines = ["| target | limit | each repetition | median | |", "|---|---:|---:|---:|---|"]
+    rows = []
     for name, target in summary["targets"].items():
-        limit = f"< {TARGETS[name]}" if name != "double_ratio" else f"<= {TARGETS[name]}"
+        limit = f"{'<=' if name == 'double_ratio' else '<'} {TARGETS[name]}"
         verdict = "met" if target["ok"] else "**not met**"
         if name == "peak_mb":
-            lines.append(
-                f"| {TARGET_NAMES[name]} | {limit} MB | | {target['value']:.0f} MB | {verdict} |"
+            rows.append(
+                _row(TARGET_NAMES[name], f"{limit} MB", "", f"{target['value']:.0f} MB", verdict)
             )
             continue
         decimals = 2 if name in ("double_ratio", "per_page_ratio") else 3
-        each = ", ".join(f"{value:.{decimals}f}" for value in target["runs"])
-        lines.append(
-            f"| {TARGET_NAMES[name]} | {limit} | {each} | {target['value']:.{decimals}f} "
-            f"| {verdict} |"
+        median = f"{target['value']:.{decimals}f}"
+        rows.append(
+            _row(TARGET_NAMES[name], limit, _listed(target["runs"], decimals), median, verdict)
         )
-    return lines
+    return _table(("target", "limit", "each repetition", "median", ""), rows, text=(0, 4))
 
 
 def builds_table(runs: dict[str, list[dict]]) -> list[str]:
-    lines = [
-        "| run | documents | versions | pages written | reused from the cache | seconds "
-        "| CPU seconds |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for name, builds in runs.items():
         if not builds:
             continue
         if "documents" in builds[0]:
-            counts = " | ".join(
-                _same(builds, k) for k in ("documents", "versions", "pages", "reused")
-            )
+            counts = [_same(builds, k) for k in ("documents", "versions", "pages", "reused")]
         else:  # the baseline: ordinary pages, no policy
-            counts = f"| | {_same(builds, 'pages')} |"
-        lines.append(
-            f"| {RUN_NAMES[name]} | {counts} | {_each(builds, 'wall_s', 1)} "
-            f"| {_each(builds, 'cpu_s', 1)} |"
-        )
-    return lines
+            counts = ["", "", _same(builds, "pages"), ""]
+        seconds = (_each(builds, "wall_s", 1), _each(builds, "cpu_s", 1))
+        rows.append(_row(RUN_NAMES[name], *counts, *seconds))
+    header = ("run", "documents", "versions", "pages written", "reused from the cache")
+    return _table((*header, "seconds", "CPU seconds"), rows)
 
 
 def stages_table(runs: dict[str, list[dict]]) -> list[str]:
-    lines = [
-        "| run | walk | sorting | write | our stages | MkDocs + Material |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
+    rows = []
     for name, builds in runs.items():
         if not builds or "stages_wall_s" not in builds[0]:
             continue
         walk = [sum(b["stages_wall_s"][stage] for stage in WALK) for b in builds]
-        lines.append(
-            f"| {RUN_NAMES[name]} | {_listed(walk, 2)} "
-            f"| {_listed([b['stages_wall_s']['render'] for b in builds], 2)} "
-            f"| {_listed([b['stages_wall_s']['write'] for b in builds], 2)} "
-            f"| {_each(builds, 'ours_wall_s', 2)} | {_each(builds, 'mkdocs_wall_s', 1)} |"
+        rows.append(
+            _row(
+                RUN_NAMES[name],
+                _listed(walk, 2),
+                _listed([b["stages_wall_s"]["render"] for b in builds], 2),
+                _listed([b["stages_wall_s"]["write"] for b in builds], 2),
+                _each(builds, "ours_wall_s", 2),
+                _each(builds, "mkdocs_wall_s", 1),
+            )
         )
-    return lines
+    header = ("run", "walk", "sorting", "write", "our stages", "MkDocs + Material")
+    return _table(header, rows)
+
+
+def _table(header: Sequence[str], rows: list[str], text: Sequence[int] = (0,)) -> list[str]:
+    """A Markdown table: numbers aligned right, the columns in `text` left."""
+    aligns = ["---" if column in text else "---:" for column in range(len(header))]
+    return [_row(*header), "|" + "|".join(aligns) + "|", *rows]
+
+
+def _row(*cells: str) -> str:
+    return "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"
 
 
 def _same(builds: Sequence[dict], key: str) -> str:
