@@ -96,6 +96,16 @@ def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | Non
             f"this message is already defined on line {first}; msgfmt and translation tools "
             "reject duplicates. Delete one of the two entries.",
         )
+    for message in (*catalog, *catalog.obsolete.values()):
+        if isinstance(message.id, (list, tuple)):
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.plural",
+                "this entry has plural forms (msgid_plural), which these catalogs never use: "
+                "each message is one paragraph, title or value, translated by one msgstr. "
+                "Delete the entry, or write it as one msgid and one msgstr.",
+            )
     for message in catalog.obsolete.values():
         current = catalog.get(message.id, message.context)
         if current is not None:
@@ -147,6 +157,18 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
                 "the translation begins or ends with a line break where its msgid does not (or "
                 "the other way round); msgfmt rejects the catalog. Remove or add the line break.",
             )
+        if "\r" in message.string:
+            # Markdown reads a carriage return as a line break, which the checks of a
+            # translation's structure below look for as "\n" only.
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.carriage-return",
+                "the translation has a carriage return (\\r, often pasted from another program), "
+                "which the page would read as a line break. Remove it (write \\n where the msgid "
+                "has one).",
+            )
+            continue
         if message.string:
             _check_variables(path, message.id, message.string, message.lineno, problems)
             _check_structure(path, message.id, message.string, message.lineno, problems)

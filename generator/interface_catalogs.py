@@ -65,10 +65,10 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
         if created:
             old = new_interface_catalog(name, template.header("POT-Creation-Date"))
         else:
-            old = parse_catalog(
-                path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), problems
-            )
-            if old is None:
+            found = Problems()
+            old = parse_catalog(path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), found)
+            problems.extend(found)
+            if old is None or found.errors:
                 continue
         merged, counts = merge_catalog(template, old, prose=False)
         language = Language(tag=name.replace("_", "-"))

@@ -21,7 +21,7 @@ from generator.catalogs import (
     translations_from,
 )
 from generator.check import TranslationStatus, check_files
-from generator.errors import PolicyError, Problems, Severity, fail
+from generator.errors import PolicyError, Problem, Problems, Severity, fail
 from generator.history import read_folder
 from generator.i18n import (
     JURISDICTION_CONTEXT,
@@ -96,9 +96,11 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
                     "user can read and write, then run the command again.",
                 )
                 continue
-            old = parse_catalog(path, data, problems)
-            if old is None:
-                continue
+            found = Problems()
+            old = parse_catalog(path, data, found)
+            problems.extend(found)
+            if old is None or found.errors:
+                continue  # left as it is: what to keep of a broken catalog is the translator's call
         base = old if old is not None else new_catalog(template, language, policy.title, created)
         merged, counts = merge_catalog(template, base, keep_obsolete=keep_obsolete)
         # Derived from the folder and CLDR, so the tool keeps them right (msgfmt needs them).
@@ -110,26 +112,28 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
         updates.append(
             CatalogUpdate(path=path, created=old is None, written=written, counts=counts)
         )
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        raise PolicyError(errors)
+    problems.raise_if_errors()
     return updates
 
 
 def translation_status(
     project_dir: Path,
-) -> tuple[list[TranslationStatus], list[SharedStatus]]:
+) -> tuple[list[TranslationStatus], list[SharedStatus], list[Problem]]:
     """Per language and jurisdiction, and per language for the shared messages: translated,
-    fuzzy and missing counts of the working tree."""
+    fuzzy and missing counts of the working tree; and the errors of catalogs that cannot be read
+    as they are (their counts then say what could be read, if anything)."""
     files = read_folder(project_dir)
     result = check_files(files)
     if result.policy is None:
         raise PolicyError([p for p in result.problems if p.severity is Severity.ERROR])
     policy = result.policy
     shared = []
+    unreadable: list[Problem] = []
     for tag in translated_languages(policy):
         path = catalog_path(Language(tag=tag))
-        catalog = parse_catalog(path, files[path], Problems()) if path in files else None
+        found = Problems()
+        catalog = parse_catalog(path, files[path], found) if path in files else None
+        unreadable += found.errors
         translations = translations_from(catalog, path) if catalog is not None else None
         wanted = [(TITLE_CONTEXT, policy.title)]
         wanted += [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
@@ -144,7 +148,7 @@ def translation_status(
             )
         )
     statuses = sorted(result.translations, key=lambda s: (s.language, s.jurisdiction))
-    return statuses, shared
+    return statuses, shared, unreadable
 
 
 def format_status(statuses: list[TranslationStatus], shared: list[SharedStatus]) -> str:

@@ -222,10 +222,8 @@ def test_syntax_error_names_file_and_line(german):
     line = edit(german, 'msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;')
     result = german.policy("check")
     assert result.returncode == 1
+    # Only the error: nothing could be read from the catalog, which is not "not translated".
     assert problems_of(result) == [
-        f"{DE}: 6 messages of the global policy are not translated into de; until they are, "
-        "it stays on its last complete version, or unpublished if it has none. Run 'policy "
-        "i18n update', then translate what is missing. [translation.missing]",
         f"{DE}:{line}: the catalog cannot be read: a string is not closed or has an unescaped "
         '" inside (write \\"). Fix the PO syntax (a quote or a msgid/msgstr line is off). '
         "[catalog.syntax]",
@@ -322,7 +320,7 @@ def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
     assert problems_of(result) == [f"{unread}: this catalog is not read: {why} [catalog.unused]"]
 
 
-def test_an_obsolete_copy_of_an_active_entry_is_an_error_and_update_drops_it(german):
+def test_an_obsolete_copy_of_an_active_entry_is_an_error_and_update_leaves_it(german):
     """msgfmt rejects a catalog whose #~ entry repeats an active one ("duplicate message
     definition"): the check says so at its line."""
     path = german.root / DE
@@ -363,3 +361,73 @@ def test_a_translation_ending_in_a_line_break_its_msgid_lacks_is_an_error(german
         "not (or the other way round); msgfmt rejects the catalog. Remove or add the line "
         "break. [catalog.newline]"
     ]
+
+
+def test_a_carriage_return_in_a_translation_is_an_error(german):
+    """Pasted from another program, a carriage return reads as a line break on the page: here it
+    would make a list item the source does not have."""
+    line = retranslate(german, "your name;", "Ihren Namen;\r- zweiter Punkt")
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{DE}:{line}: the translation has a carriage return (\\r, often pasted from another "
+        "program), which the page would read as a line break. Remove it (write \\n where the "
+        "msgid has one). [catalog.carriage-return]"
+    ]
+
+
+PLURAL = """
+msgctxt "who-we-are"
+msgid "one item"
+msgid_plural "%d items"
+msgstr[0] "ein Artikel"
+msgstr[1] "%d Artikel"
+
+#~ msgctxt "who-we-are"
+#~ msgid "Old text"
+#~ msgstr "Alter Text"
+"""
+
+
+def test_a_plural_entry_is_an_error_and_update_leaves_the_catalog_as_it_is(german):
+    """No message of a policy is plural; a plural entry (from a tool's template, or a slip) is
+    an error at its line, and `update` keeps its hands off the catalog instead of failing."""
+    path = german.root / DE
+    path.write_text(path.read_text(encoding="utf-8") + PLURAL, encoding="utf-8")
+    line = path.read_text(encoding="utf-8").splitlines().index('msgid "one item"') + 1
+    before = path.read_bytes()
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: this entry has plural forms (msgid_plural), which these catalogs never "
+        "use: each message is one paragraph, title or value, translated by one msgstr. Delete "
+        "the entry, or write it as one msgid and one msgstr. [catalog.plural]"
+    ]
+    update = german.policy("i18n", "update")
+    assert update.returncode == 1
+    assert "Traceback" not in update.stderr
+    assert f"{DE}:{line}:" in update.stderr
+    assert path.read_bytes() == before
+
+
+def test_update_leaves_a_catalog_with_a_duplicate_as_it_is(german):
+    """Which of two entries to keep is the translator's call: `update` says where they are and
+    writes nothing, rather than keep the first and say "delete one"."""
+    path = german.root / DE
+    repeat = '\nmsgctxt "data-we-collect"\nmsgid "your name;"\nmsgstr "Ihr Name;"\n'
+    path.write_text(path.read_text(encoding="utf-8") + repeat, encoding="utf-8")
+    before = path.read_bytes()
+    update = german.policy("i18n", "update")
+    assert update.returncode == 1
+    assert "[catalog.duplicate]" in update.stderr
+    assert path.read_bytes() == before
+    assert "Ihr Name;" in path.read_text(encoding="utf-8")
+
+
+def test_status_says_which_catalog_cannot_be_read(german):
+    """The table, then the catalog's error at its line, and a failing exit: not "lagging" as if
+    nothing had been translated."""
+    line = edit(german, 'msgstr "Ihren Namen;"', 'msgstr "Ihren Namen;')
+    status = german.policy("i18n", "status")
+    assert status.returncode == 1
+    assert status.stdout.startswith("language  jurisdiction")
+    assert f"{DE}:{line}: the catalog cannot be read: a string is not closed" in status.stderr
+    assert "Traceback" not in status.stderr
