@@ -66,7 +66,9 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
             old = new_interface_catalog(name, template.header("POT-Creation-Date"))
         else:
             found = Problems()
-            old = parse_catalog(path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), found)
+            old = parse_catalog(
+                path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), found
+            )
             problems.extend(found)
             if old is None or found.errors:
                 continue
