@@ -247,18 +247,21 @@ def _check_variables(
 _LINK_TARGET = re.compile(
     r"\]\(\s*<?((?:\{\{[^{}]*\}\}|\([^()\s]*\)|[^()\s<>{])+)"
     r"|<((?:https?|mailto):[^<>\s]+)>"
+    r"|^[ \t]{0,3}\[[^\]\n]+\]:[ \t]*<?([^\s<>]+)",
+    re.MULTILINE,
 )
-"""Where a Markdown text links to: an inline link's address (`[text](address "title")`) or an
-autolink (`<https://...>`)."""
+"""Where a Markdown text links to: an inline link's address (`[text](address "title")`), an
+autolink (`<https://...>`), or a reference definition (`[name]: address`, which `[text][name]`
+links to)."""
 
 
 def links_in(text: str) -> list[str]:
     """The addresses a Markdown text links to, in order, as written."""
-    if "](" not in text and "<" not in text:
+    if "](" not in text and "<" not in text and "]:" not in text:
         return []  # most messages: a thousandth of the regular expression's time
     return [
-        _VARIABLE.sub(lambda v: "{{ " + re.sub(r"\s+", "", v.group(1)) + " }}", inline or auto)
-        for inline, auto in _LINK_TARGET.findall(text)
+        _VARIABLE.sub(lambda v: "{{ " + re.sub(r"\s+", "", v.group(1)) + " }}", "".join(found))
+        for found in _LINK_TARGET.findall(text)
     ]
 
 
@@ -286,20 +289,26 @@ def _check_links(
     )
 
 
-_OTHER_BLOCK = re.compile(r"^[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$)", re.MULTILINE)
-"""A line Markdown reads as a quote, a table row, a rule or a heading's underline, none of which
-`split_blocks` tells apart from a paragraph's line."""
+_OTHER_BLOCK = re.compile(
+    r"^[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$|:?-+:?[ \t]*\|[-:| \t]*$)", re.MULTILINE
+)
+"""A line Markdown reads as a quote, a table row (a delimiter row needs no `|` before it:
+`--|--`), a rule or a heading's underline, none of which `split_blocks` tells apart from a
+paragraph's line."""
 
 
-_MAY_START_BLOCK = re.compile(r"\s*(?:[-*+#>|=_]|\d)")
+_INDENTED = re.compile(r"(?: {4}| {0,3}\t)")
+"""How a text begins that Markdown reads as code, not as text (four spaces, or a tab)."""
+
+_MAY_START_BLOCK = re.compile(r"\s*(?:[-*+#>|=_]|\d)|" + _INDENTED.pattern)
 """How a one-line text that is not simply a paragraph begins (most messages do not)."""
 
-_PARAGRAPH = ((BlockKind.PARAGRAPH, 0),), ()
+_PARAGRAPH = ((BlockKind.PARAGRAPH, 0),), (), False
 
 
 def _structure(text: str) -> tuple:
-    """The Markdown blocks a message's text makes: their kinds and groups, and the lines that
-    start a quote, a table, a rule or an underline."""
+    """The Markdown blocks a message's text makes: their kinds and groups, the lines that
+    start a quote, a table, a rule or an underline, and whether it begins as code."""
     if "\n" not in text and text.strip() and not _MAY_START_BLOCK.match(text):
         return _PARAGRAPH  # a twentieth of a millisecond less, for each of thousands of messages
     return _blocks_of(text)
@@ -310,6 +319,7 @@ def _blocks_of(text: str) -> tuple:
     return (
         tuple((block.kind, block.group) for block in split_blocks(text)),
         tuple(match.group(0).strip()[:1] for match in _OTHER_BLOCK.finditer(text)),
+        _INDENTED.match(text) is not None,
     )
 
 
@@ -325,10 +335,11 @@ def _check_structure(
         path,
         line,
         "translation.structure",
-        "the translation's Markdown makes other blocks than its msgid's (a blank line, or a line "
-        "that starts a list item, a heading, a quote, a table or a rule): a message is one "
-        "paragraph, list item or heading, as its msgid is. Join its lines, or write \\ before "
-        "the character that starts such a line.",
+        "the translation's Markdown makes other blocks than its msgid's (a blank line, a line "
+        "that starts a list item, a heading, a quote, a table or a rule, or an indent of four "
+        "spaces, which makes code): a message is one paragraph, list item or heading, as its "
+        "msgid is. Join its lines, remove the indent, or write \\ before the character that "
+        "starts such a line.",
     )
 
 

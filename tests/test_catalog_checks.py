@@ -431,3 +431,13 @@ def test_status_says_which_catalog_cannot_be_read(german):
     assert status.stdout.startswith("language  jurisdiction")
     assert f"{DE}:{line}: the catalog cannot be read: a string is not closed" in status.stderr
     assert "Traceback" not in status.stderr
+
+
+def test_a_link_by_reference_to_another_address_is_a_warning(german):
+    """`[text][name]` with `[name]: address` links as `[text](address)` does."""
+    line = retranslate(german, "your name;", "Ihren [Namen][r];\n[r]: https://evil.example/phish")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the translation links to https://evil.example/phish, which its msgid does "
+        "not. A link's text is translated, its address is not: keep the msgid's addresses, unless "
+        "the page is meant in the reader's language. [translation.links]"
+    ]

@@ -701,10 +701,11 @@ KEEP = (
     "filled in on the page). [translation.variables]"
 )
 STRUCTURE = (
-    "the translation's Markdown makes other blocks than its msgid's (a blank line, or a line that "
-    "starts a list item, a heading, a quote, a table or a rule): a message is one paragraph, list "
-    "item or heading, as its msgid is. Join its lines, or write \\ before the character that "
-    "starts such a line. [translation.structure]"
+    "the translation's Markdown makes other blocks than its msgid's (a blank line, a line that "
+    "starts a list item, a heading, a quote, a table or a rule, or an indent of four spaces, "
+    "which makes code): a message is one paragraph, list item or heading, as its msgid is. Join "
+    "its lines, remove the indent, or write \\ before the character that starts such a line. "
+    "[translation.structure]"
 )
 APPENDED = len(GERMAN.splitlines()) + 2
 """The msgctxt line of an entry appended after a blank line (its msgid is on the next line)."""
@@ -848,6 +849,35 @@ PO_CASES = [
         "translation that starts a heading",
         {PO: german(WHO_TITLE, 'msgstr "### Wer wir sind"')},
         [f"{PO}:{po_line(WHO_TITLE) - 1}: {STRUCTURE}"],
+    ),
+    Case(
+        "translation indented four spaces, which makes code of it",
+        {
+            PO: german(
+                WHO_BODY,
+                'msgstr "    DE {{ company.name }} runs this shop. Write to {{ contact.email }}."',
+            )
+        },
+        [f"{PO}:{po_line(WHO_BODY) - 1}: {STRUCTURE}"],
+    ),
+    Case(
+        "translation that makes a table with no pipe before its delimiter row",
+        {
+            PO: german(
+                WHO_BODY,
+                'msgstr "DE {{ company.name }} | runs\\n--|--\\nthis shop | {{ contact.email }}"',
+            )
+        },
+        [f"{PO}:{po_line(WHO_BODY) - 1}: {STRUCTURE}"],
+    ),
+    Case(
+        "translation with a carriage return that would start a list item",
+        {PO: german(WHO_TITLE, 'msgstr "Wer wir sind\\r- und was wir tun"')},
+        [
+            f"{PO}:{po_line(WHO_TITLE) - 1}: the translation has a carriage return (\\r, often "
+            "pasted from another program), which the page would read as a line break. Remove it "
+            "(write \\n where the msgid has one). [catalog.carriage-return]"
+        ],
     ),
     Case(
         "translation drops a variable",
