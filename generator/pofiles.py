@@ -377,6 +377,7 @@ def _entry(catalog: PoCatalog, message: Message, *, obsolete: bool) -> Iterator[
         for chunk in _wrap_words(locations, WIDTH - 3):
             yield f"#: {chunk}\n"
     flags = sorted(f for f in message.flags if f)
+    width = None if "no-wrap" in flags else WIDTH  # as gettext's tools honour the flag
     if flags:
         yield "#, " + ", ".join(flags) + "\n"
     if message.previous_id and message.fuzzy:
@@ -385,33 +386,35 @@ def _entry(catalog: PoCatalog, message: Message, *, obsolete: bool) -> Iterator[
         ids = (ids,) if isinstance(ids, str) else tuple(ids)
         context = catalog.previous_contexts.get((message.context, _key(message.id), obsolete))
         if context is not None:
-            yield _field(prefix, "msgctxt", context)
-        yield _field(prefix, "msgid", ids[0])
+            yield _field(prefix, "msgctxt", context, width)
+        yield _field(prefix, "msgid", ids[0], width)
         if len(ids) > 1:
-            yield _field(prefix, "msgid_plural", ids[1])
+            yield _field(prefix, "msgid_plural", ids[1], width)
     prefix = "#~ " if obsolete else ""
     if message.context is not None:
-        yield _field(prefix, "msgctxt", message.context)
+        yield _field(prefix, "msgctxt", message.context, width)
     if isinstance(message.id, (list, tuple)):
-        yield _field(prefix, "msgid", message.id[0])
-        yield _field(prefix, "msgid_plural", message.id[1])
+        yield _field(prefix, "msgid", message.id[0], width)
+        yield _field(prefix, "msgid_plural", message.id[1], width)
         strings = message.string if isinstance(message.string, (list, tuple)) else ()
         for index in range(catalog.num_plurals):
             value = strings[index] if index < len(strings) else ""
-            yield _field(prefix, f"msgstr[{index}]", value or "")
+            yield _field(prefix, f"msgstr[{index}]", value or "", width)
     else:
-        yield _field(prefix, "msgid", message.id)
-        yield _field(prefix, "msgstr", message.string or "")
+        yield _field(prefix, "msgid", message.id, width)
+        yield _field(prefix, "msgstr", message.string or "", width)
 
 
-def _field(prefix: str, keyword: str, value: str) -> str:
-    """`keyword "value"` on one line if it fits and has no inner newline, else wrapped."""
+def _field(prefix: str, keyword: str, value: str, width: int | None = WIDTH) -> str:
+    """`keyword "value"` on one line if it fits in `width` and has no inner newline, else a line
+    for each of its lines, wrapped at spaces unless `width` is None."""
     single = f"{prefix}{keyword} {escape(value)}"
-    if len(single) <= WIDTH and "\n" not in value[:-1]:
+    if (width is None or len(single) <= width) and "\n" not in value[:-1]:
         return single + "\n"
     lines = [f'{prefix}{keyword} ""']
     for part in value.splitlines(keepends=True):
-        lines.extend(prefix + escape(piece) for piece in _wrap(part, WIDTH - len(prefix) - 2))
+        pieces = [part] if width is None else _wrap(part, width - len(prefix) - 2)
+        lines.extend(prefix + escape(piece) for piece in pieces)
     return "\n".join(lines) + "\n"
 
 

@@ -168,3 +168,34 @@ def test_a_comment_written_over_two_lines_stays_a_comment(tmp_path):
     assert [m.auto_comments for m in again if m.id] == [['Clause "Who', 'we"']]
     result = msgfmt_check(str(path))  # it warns of the header fields this catalog leaves out
     assert result.returncode == 0, result.stderr
+
+
+NO_WRAP = """\
+msgid ""
+msgstr ""
+"Language: de\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#, no-wrap
+msgctxt "who-we-are"
+msgid "{{ company.name }} runs this shop, and this paragraph is long enough to be wrapped twice over."
+msgstr "{{ company.name }} betreibt diesen Shop, und dieser Absatz ist lang genug für zwei Umbrüche."
+
+msgctxt "data-we-collect"
+msgid ""
+"We collect only what we need to deliver your order, and this paragraph is "
+"long enough to be wrapped."
+msgstr ""
+"Wir erheben nur, was wir für die Lieferung Ihrer Bestellung brauchen, und "
+"dieser Absatz ist lang genug."
+"""
+
+
+def test_an_entry_flagged_no_wrap_is_written_unwrapped_as_gettext_writes_it(tmp_path):
+    """gettext's tools keep a `no-wrap` entry's lines as they are; so does writing a catalog,
+    which wraps the others at 79 columns."""
+    written = write_catalog(read_catalog(NO_WRAP)).decode("utf-8")
+    assert written.endswith(NO_WRAP.split('"Content-Type: text/plain; charset=UTF-8\\n"\n')[1])
+    path = tmp_path / "de.po"
+    path.write_text(written, encoding="utf-8")
+    assert msgfmt_check(str(path)).returncode == 0
