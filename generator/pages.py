@@ -380,7 +380,7 @@ class _Renderer:
                 "archive.html",
                 t.gettext("All versions"),
                 standings=self._standings(history),
-                until={v.number: history.until(v) for v in history.versions},
+                last_days={v.number: history.last_day(v) for v in history.versions},
                 retired_before={v.number for v in history.versions if history.retired_before(v)},
                 versions=newest_first,
             ),

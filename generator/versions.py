@@ -188,6 +188,13 @@ class DocumentHistory:
         # Retired before it took effect, it never applied: its dates are equal, never reversed.
         return max(min(ends), version.in_force_from) if ends else None
 
+    def last_day(self, version: Version) -> dt.date | None:
+        """The last day `version` applied, as a reader counts it ("in force until" that day):
+        the day before `until`, or its first day if it was replaced on that day (it applied for
+        part of it); None while it applies."""
+        ends = self.until(version)
+        return None if ends is None else max(ends - dt.timedelta(days=1), version.in_force_from)
+
     def standing(self, version: Version, on: dt.date) -> Standing:
         """Where a version stands on a date. A version whose successor takes effect on the same
         day never applies, whatever the date, when the successor was published before that day

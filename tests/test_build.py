@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -164,7 +165,8 @@ def test_build_version_record_hash_matches_published_document(make_project):
 
 
 def test_archive_says_until_when_each_version_applied(make_project):
-    """The archive's "in force until" column is the next version's first day, as the record says."""
+    """The archive's "in force until" column is the last day each version applied, as a reader
+    counts it: the day before the record's `in_force_until`, the next version's first day."""
     project = make_project()
     data = BASE_FILES["policies/clauses/data.md"]
     for number, (effective, text) in enumerate(
@@ -180,7 +182,7 @@ def test_archive_says_until_when_each_version_applied(make_project):
     assert project.policy("build").returncode == 0
     record = json.loads(project.read("site/eu/en/versions.json"))
     expected = [
-        (str(v["number"]), v["in_force_from"], v["in_force_until"] or "–")
+        (str(v["number"]), v["in_force_from"], _day_before(v["in_force_until"]) or "–")
         for v in reversed(record["versions"])
     ]
     archive = project.read("site/eu/en/v/index.html")
@@ -191,7 +193,12 @@ def test_archive_says_until_when_each_version_applied(make_project):
         re.S,
     )
     assert [(n, start, until or none) for n, start, until, none in rows] == expected
-    assert [until for _, _, until in expected] == ["–", "2026-03-15", "2026-02-01"]
+    assert [until for _, _, until in expected] == ["–", "2026-03-14", "2026-01-31"]
+    assert "January 31, 2026" in archive
+
+
+def _day_before(day: str | None) -> str | None:
+    return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat() if day else None
 
 
 def test_a_retired_document_stays_published_and_says_since_when(make_project):

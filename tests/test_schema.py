@@ -56,3 +56,31 @@ def test_schema_rejects_what_policy_check_rejects():
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, schema("clause"))
+
+
+def test_the_records_schema_describes_every_published_versions_json(make_project):
+    """A history with a translation revised alone, a translation lagging behind and a retired
+    region: the site's record and each document's validate, field for field (no field the
+    schema does not describe)."""
+    from histories import GERMAN, WITH_GERMAN, WITHOUT_EU, announce_full_name, po
+
+    de = "locales/de/LC_MESSAGES/policy.po"
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, de: po(GERMAN)})
+    project.commit("Better German", {de: po({**GERMAN, ("who-we-are", "Who we are"): "Über uns"})})
+    announce_full_name(project, "2026-03-01")
+    project.commit("No EU policy", {"policies/jurisdictions.yml": WITHOUT_EU})
+    assert project.policy("build").returncode == 0
+    validator = jsonschema.Draft202012Validator(
+        schema("versions"), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    validator.check_schema(schema("versions"))
+    site = project.root / "site"
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in site.rglob("versions.json")]
+    assert len(records) == 5  # the site's and one per document, the retired ones too
+    for record in records:
+        validator.validate(record)
+    everything = json.loads((site / "versions.json").read_text(encoding="utf-8"))
+    versions = [v for d in everything["documents"] for v in d["versions"]]
+    assert any(v["translation_only"] for v in versions)
+    assert any(d["translation_lag"] for d in everything["documents"])
+    assert any(d["retired"] for d in everything["documents"])

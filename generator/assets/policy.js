@@ -136,7 +136,10 @@
     Array.prototype.forEach.call(buttons, function (button) {
       button.hidden = false;
       button.addEventListener("click", function () {
-        var url = new URL("#" + button.dataset.policyCopy, location.href).href;
+        // The clause's address: not the search words a search result added (`?h=`).
+        var url = new URL("#" + button.dataset.policyCopy, location.href);
+        url.search = "";
+        url = url.href;
         function done(message, copied) {
           Array.prototype.forEach.call(buttons, function (b) { b.classList.remove("is-copied"); });
           if (copied) button.classList.add("is-copied");
@@ -222,6 +225,15 @@
       each.hidden = each !== words;
     });
     link.parentNode.hidden = false;
+    // The page is in that language now (the tab's title a screen reader announces, and the
+    // direction of the frame), except the search box, whose words are built in once.
+    var root = document.documentElement;
+    if (words.lang && words.lang !== root.lang) {
+      var search = document.querySelector(".md-search");
+      if (search) { search.lang = root.lang; search.dir = root.dir || "ltr"; }
+      root.lang = words.lang;
+      root.dir = words.dir || "ltr";
+    }
     // The frame names the page and the site in the same language as the words.
     var heading = words.querySelector("h1").textContent, name = words.dataset.policySiteName;
     var site = document.querySelector(".md-header__topic:not([data-md-component]) .md-ellipsis");
@@ -726,6 +738,9 @@
   function setUpCompare() {
     var form = document.querySelector("[data-policy-compare]");
     if (!form) return;
+    // Hidden until now: without the script, the form could compare nothing.
+    form.hidden = false;
+    document.querySelector("[data-policy-compare-legend]").hidden = false;
     var strings = JSON.parse(document.querySelector("[data-policy-compare-strings]").textContent);
     var formers = JSON.parse(document.querySelector("[data-policy-compare-formers]").textContent);
     var listed = document.querySelector("[data-policy-compare-isolated]");

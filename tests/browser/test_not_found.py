@@ -73,6 +73,10 @@ def test_the_error_page_speaks_the_language_of_the_address(published) -> None:
     topic = page.locator("[data-md-component=header-topic] .md-ellipsis")
     assert (topic.text_content() or "").strip() == "Page introuvable"
     assert topic.get_attribute("lang") == "fr"
+    # The whole page is French then (the title is announced in French), but the search box,
+    # whose words the theme built into the page in the source language.
+    assert page.evaluate("document.documentElement.lang") == "fr"
+    assert page.locator(".md-search").get_attribute("lang") == "en"
     expect(page.get_by_text("Il n’y a aucune page à cette adresse.")).to_be_visible()
     assert serious_violations(page) == []
     shot(page, "desktop-not-found-fr")

@@ -376,6 +376,32 @@ def test_copy_button_copies_the_clause_address(
     page.keyboard.press("Enter")
     expect(page.locator("[data-policy-status]")).to_have_text("Link copied")
     assert page.evaluate("navigator.clipboard.readText()") == (site.url + "eu/en/#data-we-collect")
+    # Arrived from a search result, the page's address has the search words (`?h=`): the
+    # clause's address has not.
+    page.goto(site.url + "eu/en/?h=name")
+    page.locator('[data-policy-copy="data-we-collect"]').click()
+    expect(page.locator("[data-policy-status]")).to_have_text("Link copied")
+    assert page.evaluate("navigator.clipboard.readText()") == (site.url + "eu/en/#data-we-collect")
+
+
+def test_without_javascript_no_control_offers_what_only_the_script_does(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """A copy button copies nothing and the comparison's form compares nothing without the
+    script: neither shows. The headings' # links and the change log remain."""
+    page = open_context(java_script_enabled=False, locale="en-US").new_page()
+    page.goto(site.url + "eu/en/")
+    assert page.locator("[data-policy-copy]").count() > 0
+    for button in page.locator("[data-policy-copy]").all():
+        expect(button).to_be_hidden()
+    page.goto(site.url + "eu/en/compare/?from=1&to=3")
+    expect(page.locator("form.policy-compare__form")).to_be_hidden()
+    expect(page.locator(".policy-legend")).to_be_hidden()
+    notice = page.locator("noscript p")  # not in Playwright's text search, which skips noscript
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("Comparing two versions needs JavaScript.")
+    page.get_by_role("link", name="Change log").first.click()
+    page.wait_for_url(site.url + "eu/en/changes/")
 
 
 def test_clause_links_to_its_history(site: Served, page: Page) -> None:
