@@ -4,7 +4,8 @@
     python benchmarks/report.py bench.jsonl
 
 Three tables, each listing every repetition in the order it ran: the targets (each ratio, its
-median and verdict, as the summary line judged them), the builds (pages, reuse, seconds), and
+median and verdict, as the summary line judged them), the builds (pages, reuse, seconds, peak
+memory: the build's process or its largest child, whichever is larger), and
 where each build's time went (the walk through the history, sorting the pages, our work inside
 and after MkDocs' events, MkDocs). Nothing is computed here that the JSON lines do not hold but
 sums and medians, so the docs' numbers are the benchmark's.
@@ -112,9 +113,10 @@ def builds_table(runs: dict[str, list[dict]]) -> list[str]:
         else:  # the baseline: ordinary pages, no policy
             counts = ["", "", _same(builds, "pages"), ""]
         seconds = (_each(builds, "wall_s", 1), _each(builds, "cpu_s", 1))
-        rows.append(_row(RUN_NAMES[name], *counts, *seconds))
+        peaks = [max(b["peak_mb"], b.get("peak_children_mb", 0)) for b in builds]
+        rows.append(_row(RUN_NAMES[name], *counts, *seconds, _listed(peaks, 0)))
     header = ("run", "documents", "versions", "pages written", "reused from the cache")
-    return _table((*header, "seconds", "CPU seconds"), rows)
+    return _table((*header, "seconds", "CPU seconds", "peak MB"), rows)
 
 
 def stages_table(runs: dict[str, list[dict]]) -> list[str]:
