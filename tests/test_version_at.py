@@ -166,17 +166,23 @@ def test_the_pages_say_where_each_version_stands(announced):
     }
     for number, notice in notices.items():
         assert notice in announced.read(f"site/eu/en/v/{number}/index.html"), number
-    # The archive gives version 2 the date it was to take effect, not a span it was in force.
-    archive = announced.read("site/eu/en/v/index.html")
-    rows = {
-        number: [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row)]
-        for number, row in re.findall(r'<tr role="row">.*?>Version (\d+)<(.*?)</tr>', archive, re.S)
-    }
+    # The archive gives version 2 the date it was to take effect, not a span it was in force;
+    # the others, their first and last days (the record's in_force_until is the day after).
+    rows = archive_rows(announced)
     assert rows["2"][0] == (
         "Was to take effect on March 1, 2026; a later version replaced it before then."
     )
-    assert rows["1"][:2] == ["January 1, 2026", "March 1, 2026"]
-    assert rows["3"][:2] == ["March 1, 2026", "April 1, 2026"]
+    assert rows["1"][:2] == ["January 1, 2026", "February 28, 2026"]
+    assert rows["3"][:2] == ["March 1, 2026", "March 31, 2026"]
+
+
+def archive_rows(project) -> dict[str, list[str]]:
+    """The text of each cell of the EU English archive's rows, by version number."""
+    archive = project.read("site/eu/en/v/index.html")
+    return {
+        number: [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row)]
+        for number, row in re.findall(r'<tr role="row">.*?>Version (\d+)<(.*?)</tr>', archive, re.S)
+    }
 
 
 def test_the_policy_in_force_announces_each_date_once(announced):
@@ -396,9 +402,9 @@ def test_a_retired_document_stops_applying_the_day_it_was_retired(make_project):
     record = json.loads(project.read("site/eu/en/versions.json"))
     assert record["in_force"] is None
     assert record["versions"][0]["in_force_until"] == "2026-01-02"
-    archive = project.read("site/eu/en/v/index.html")
-    assert '<time datetime="2026-01-02">January 2, 2026</time>' in archive
-    assert "policy-badge--in-force" not in archive
+    # In force on January 1st only: the archive gives that day as its last.
+    assert archive_rows(project)["1"][:2] == ["January 1, 2026", "January 1, 2026"]
+    assert "policy-badge--in-force" not in project.read("site/eu/en/v/index.html")
     for page in ("eu/en/index.html", "eu/en/v/1/index.html"):
         assert "This version is in force." not in project.read(f"site/{page}"), page
     assert "This version is no longer in force." in project.read("site/eu/en/v/1/index.html")
@@ -441,8 +447,7 @@ def test_a_document_published_again_applied_neither_while_retired_nor_after_as_b
         ("2026-01-01", "2026-01-02"),
         ("2026-01-03", None),
     ]
-    archive = project.read("site/eu/en/v/index.html")
-    assert '<time datetime="2026-01-02">January 2, 2026</time>' in archive
+    assert archive_rows(project)["1"][:2] == ["January 1, 2026", "January 1, 2026"]
     assert "not been maintained" not in project.read("site/eu/en/index.html")
     # Its redline says what version 2 is, rather than that only addresses changed.
     redline = project.read("site/eu/en/changes/2/index.html")
