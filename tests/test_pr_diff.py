@@ -400,6 +400,16 @@ def test_diff_in_a_repository_without_commits_says_what_to_do(tmp_path):
     )
 
 
+def _takes_effect_later(documents: str) -> str:
+    """What the comment says of `documents` announced for January 5th behind a change announced
+    for June 1st."""
+    return (
+        f"**Takes effect later than the change note says:** {documents} take effect on "
+        "2026-06-01, not 2026-01-05: an earlier change takes effect on 2026-06-01, and a version "
+        "never applies before the one it follows.\n"
+    )
+
+
 def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_project):
     """A change announced for June 1st, then one the note dates January 5th: the second
     cannot apply before the first, so its versions take effect on June 1st, and the comment
@@ -418,11 +428,7 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     )
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
-    assert (
-        "**Takes effect later than the change note says:** `eu/en`, `global/en` take effect on "
-        "2026-06-01, not 2026-01-05: an earlier change takes effect on 2026-06-01, and a "
-        "version never applies before the one it follows.\n"
-    ) in result.stdout
+    assert _takes_effect_later("`eu/en`, `global/en`") in result.stdout
     # The same from the working tree, before the commit.
     project.git("reset", "-q", "--soft", "HEAD~1")
     draft = project.policy("diff")
@@ -451,11 +457,7 @@ def test_diff_says_why_a_translation_catching_up_takes_effect_later(make_project
     )
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
-    assert (
-        "**Takes effect later than the change note says:** `eu/de`, `eu/en`, `global/de`, "
-        "`global/en` take effect on 2026-06-01, not 2026-01-05: an earlier change takes effect "
-        "on 2026-06-01, and a version never applies before the one it follows.\n"
-    ) in result.stdout
+    assert _takes_effect_later("`eu/de`, `eu/en`, `global/de`, `global/en`") in result.stdout
     assert "the version before takes effect" not in result.stdout
 
 
