@@ -157,6 +157,15 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
                 "the translation begins or ends with a line break where its msgid does not (or "
                 "the other way round); msgfmt rejects the catalog. Remove or add the line break.",
             )
+        if message.string and not message.string.strip():
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.blank",
+                "the translation is only spaces or line breaks, which would publish an empty "
+                'paragraph. Translate the message, or leave its msgstr empty ("") until you do.',
+            )
+            continue
         if "\r" in message.string:
             # Markdown reads a carriage return as a line break, which the checks of a
             # translation's structure below look for as "\n" only.

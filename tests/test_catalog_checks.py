@@ -441,3 +441,13 @@ def test_a_link_by_reference_to_another_address_is_a_warning(german):
         "not. A link's text is translated, its address is not: keep the msgid's addresses, unless "
         "the page is meant in the reader's language. [translation.links]"
     ]
+
+
+def test_a_translation_of_only_spaces_is_an_error_that_says_so(german):
+    """Not "join its lines": there is nothing to join."""
+    line = retranslate(german, "your name;", " ")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the translation is only spaces or line breaks, which would publish an "
+        'empty paragraph. Translate the message, or leave its msgstr empty ("") until you do. '
+        "[catalog.blank]"
+    ]
