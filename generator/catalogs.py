@@ -119,6 +119,15 @@ def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | Non
     return catalog
 
 
+def catalog_to_merge(path: str, data: bytes, problems: Problems) -> PoCatalog | None:
+    """A catalog to merge a template into, or None (and its problems) when it cannot be read as
+    it is: which of its entries to keep is then the translator's call, so it is left alone."""
+    found = Problems()
+    catalog = parse_catalog(path, data, found)
+    problems.extend(found)
+    return None if found.errors else catalog
+
+
 def translations_from(catalog: Catalog, path: str) -> Translations:
     """The lookup table of a parsed catalog (obsolete messages are not used)."""
     entries: dict[tuple[str, str], Entry] = {}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from babel.messages.extract import extract
 
-from generator.catalogs import parse_catalog, plural_forms, plural_forms_match
+from generator.catalogs import catalog_to_merge, plural_forms, plural_forms_match
 from generator.errors import Problems
 from generator.i18n import header_fields, merge_catalog
 from generator.interface import DOMAIN, LOCALES_DIR
@@ -65,12 +65,10 @@ def update_interface_catalogs(new_languages: tuple[str, ...] = ()) -> list[Catal
         if created:
             old = new_interface_catalog(name, template.header("POT-Creation-Date"))
         else:
-            found = Problems()
-            old = parse_catalog(
-                path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), found
+            old = catalog_to_merge(
+                path.relative_to(PACKAGE.parent).as_posix(), path.read_bytes(), problems
             )
-            problems.extend(found)
-            if old is None or found.errors:
+            if old is None:
                 continue
         merged, counts = merge_catalog(template, old, prose=False)
         language = Language(tag=name.replace("_", "-"))

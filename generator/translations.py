@@ -15,6 +15,7 @@ from pathlib import Path
 from generator.catalogs import (
     LOCALES,
     catalog_path,
+    catalog_to_merge,
     parse_catalog,
     plural_forms,
     plural_forms_match,
@@ -96,11 +97,9 @@ def update_catalogs(project_dir: Path, *, keep_obsolete: bool = True) -> list[Ca
                     "user can read and write, then run the command again.",
                 )
                 continue
-            found = Problems()
-            old = parse_catalog(path, data, found)
-            problems.extend(found)
-            if old is None or found.errors:
-                continue  # left as it is: what to keep of a broken catalog is the translator's call
+            old = catalog_to_merge(path, data, problems)
+            if old is None:
+                continue
         base = old if old is not None else new_catalog(template, language, policy.title, created)
         merged, counts = merge_catalog(template, base, keep_obsolete=keep_obsolete)
         # Derived from the folder and CLDR, so the tool keeps them right (msgfmt needs them).
