@@ -270,8 +270,7 @@ class DocumentHistory:
         """Whether `version` reads as the version in force until the day it takes effect, other
         versions having been announced for that day: it withdraws their change, and nothing
         changes on that day (see docs/authoring.md, "Moving an announced change")."""
-        first = min(v.number for v in self.versions if v.in_force_from == version.in_force_from)
-        return 1 < first < version.number and self.versions[first - 2].hash == version.hash
+        return _withdraws(self.versions, version)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -898,8 +897,7 @@ class _Builder:
         if self._was_retired(key):
             return self._republish_translation(revision, composition, sources, history, note)
         if not composition.complete:
-            covered = history[-1].source_version if history else 0
-            if covered == source.number:
+            if history and history[-1].source_version == source.number:
                 # Its published text translates the newest source text: a catalog under revision
                 # (an entry marked for review, a catalog removed) is not a translation behind.
                 self.lags[key] = None
@@ -919,10 +917,23 @@ class _Builder:
                         revision, source, sources, history, earlier.document, earlier.hash
                     )
                 return True
+            back = _withdrawn_back_to(history, sources, source)
+            if back is not None:
+                # Still behind the source, it applies again what it did before the day of the
+                # change the source withdrew: the withdrawn text never applies in any language.
+                self._append_translation(
+                    revision,
+                    source,
+                    sources,
+                    history,
+                    back.document,
+                    back.hash,
+                    translating=back.source_version,
+                )
             lagging = self.lags.get(key)
             self.lags[key] = Lag(
                 source_version=source.number,
-                translated_version=covered,
+                translated_version=history[-1].source_version if history else 0,
                 missing=len(composition.missing),
                 fuzzy=len(composition.fuzzy),
                 since=source.date,
@@ -998,6 +1009,7 @@ class _Builder:
         again: int | None = None,
         note: ChangeNote | None = None,
         had: Version | None = None,
+        translating: int | None = None,
     ) -> None:
         """Add a version of a translation that publishes `document`, translating the `source`
         version. `again` when it is published again after it was retired: the number of versions
@@ -1005,7 +1017,9 @@ class _Builder:
         translation alone, even if the source did not change), and `had` the version it applied
         when it was retired. `note`: the change note the version says, if one says why it is
         published (else one published again says so, when its text is the one it had, and no
-        note describes a source text made now)."""
+        note describes a source text made now). `translating`: the number of the source version
+        the text translates, when it is an earlier one than `source` (a translation behind its
+        source that goes back to an earlier text of its own with it: `_withdrawn_back_to`)."""
         previous_source = history[-1].source_version if history else 0
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
@@ -1031,7 +1045,7 @@ class _Builder:
                 summary=summary,
                 summary_language=summary_language,
                 described=note is not None or source.described,
-                source_version=source.number,
+                source_version=translating or source.number,
                 hash=digest,
                 document=document,
                 translation_only=not spanned and again is None,
@@ -1049,6 +1063,28 @@ def _translating_text(
         (v for v in reversed(history) if sources[v.source_version - 1].hash == source.hash),
         None,
     )
+
+
+def _withdraws(versions: Sequence[Version], version: Version) -> bool:
+    """Whether `version`, one of a document's `versions`, withdraws the change of those announced
+    for the day it takes effect (see `DocumentHistory.withdraws`)."""
+    first = min(v.number for v in versions if v.in_force_from == version.in_force_from)
+    return 1 < first < version.number and versions[first - 2].hash == version.hash
+
+
+def _withdrawn_back_to(
+    history: Sequence[Version], sources: Sequence[Version], source: Version
+) -> Version | None:
+    """The version of a translation behind its source to apply again when the newest source
+    version withdraws an announced change that the translation's newest version translates (the
+    translation caught up with it, not with the text the source goes back to): its version in
+    force the day before the change's day. None otherwise, or when that version's text is the
+    newest already (or it has none: it was first published with the change)."""
+    day = source.in_force_from
+    if not history or history[-1].in_force_from != day or not _withdraws(sources, source):
+        return None
+    back = _newest_from(history, day - dt.timedelta(days=1))
+    return back if back is not None and back.hash != history[-1].hash else None
 
 
 def _document_keys(policy: Policy, jurisdiction: str) -> list[tuple[str, str]]:

@@ -458,6 +458,51 @@ def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(m
     assert de.in_force(april) == de.latest and de.withdraws(de.latest)
 
 
+def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_behind_since_before_it(
+    make_project,
+):
+    """German lags behind an English edit, then catches up with it and with a change announced
+    for March at once; the change is withdrawn before then, and German has never translated the
+    text that comes back (the edit without the change). The withdrawn German text must never
+    apply: German applies its version 1 again, on the day, as version 3, and lags as before."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    online = "{{ company.name }} runs this online shop. Write to {{ contact.email }}."
+    project.commit(
+        "Online shop",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs this online shop"),
+            "policies/change.yml": change_yml("Online shop.", "2026-01-02"),
+        },
+    )
+    announce_full_name(project, "2026-03-01")
+    catalog = {
+        key: text for key, text in GERMAN_FULL_NAME.items() if "runs this shop" not in key[1]
+    }
+    catalog["who-we-are", online] = "{{ company.name }} betreibt diesen Onlineshop."
+    project.commit("German catches up", {DE_PO: po(catalog)})
+    withdraw_full_name(project, "The change for March is withdrawn.", "2026-01-05")
+    result = publication(project)
+    en, de = history_of(result, "eu", "en"), history_of(result, "eu", "de")
+    assert [(v.number, v.source_version, v.in_force_from) for v in de.versions] == [
+        (1, 1, dt.date(2026, 1, 1)),
+        (2, 3, dt.date(2026, 3, 1)),
+        (3, 1, dt.date(2026, 3, 1)),
+    ]
+    assert de.latest.hash == de.versions[0].hash
+    assert (de.latest.summary, de.latest.kind, de.latest.translation_only) == (
+        "The change for March is withdrawn.",
+        ChangeKind.MATERIAL,
+        False,
+    )
+    april = dt.date(2026, 4, 1)
+    assert de.standing(de.versions[1], april) is Standing.NEVER
+    assert de.in_force(april) == de.latest and de.withdraws(de.latest)
+    assert (de.lag.source_version, de.lag.translated_version) == (en.latest.number, 1)
+    # Nothing more at the next commit that leaves German behind.
+    project.commit("Typo", {"policies/site.yml": project.read("policies/site.yml") + "\n"})
+    assert len(history_of(publication(project), "eu", "de").versions) == 3
+
+
 def test_versions_a_translation_put_back_after_a_withdrawn_change_comes_back_as_before(
     make_project,
 ):
