@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from functools import partial
 
 from generator.interface import interface_translations, long_date
-from generator.model import ChangeKind, Version, utc_stamp
+from generator.model import ChangeKind, Language, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, Publication
 
@@ -195,7 +195,8 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
         # Not yet translated: the summary says it is in the source language, as the pages do.
         element = ET.SubElement(entry, "summary", {"type": "xhtml"})
         div = ET.SubElement(element, "div", {"xmlns": XHTML})
-        span = ET.SubElement(div, "span", {_XML_LANG: version.summary_language})
+        language = Language(tag=version.summary_language)
+        span = ET.SubElement(div, "span", {_XML_LANG: language.tag, "dir": language.direction})
         span.text, span.tail = version.summary, f" ({effective})"
         return entry
     else:

@@ -1156,6 +1156,7 @@ def _environment(language: str) -> Environment:
     direction = Language(tag=language).direction
     env.filters["isolated"] = partial(isolate_text, direction=direction)
     env.filters["isolated_html"] = partial(isolate, direction=direction)
+    env.filters["direction"] = lambda tag: _language(tag).direction  # text in another language
     translations = interface_translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations)

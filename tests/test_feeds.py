@@ -123,11 +123,11 @@ def test_feed_of_a_lagging_translation_says_so(built):
     # The summary not translated yet says it is English, as the change log does.
     assert [e.summary for e in versions] == [
         "Wir fragen nach Ihrem vollen Namen. (Gültig ab 2. Januar 2026)",
-        '<span xml:lang="en">First version.</span> (Gültig ab 1. Januar 2026)',
+        '<span dir="ltr" xml:lang="en">First version.</span> (Gültig ab 1. Januar 2026)',
     ]
     raw = " ".join(built.read("site/eu/de/feed.xml").split())
     assert (
-        '<summary type="xhtml"> <div xmlns="http://www.w3.org/1999/xhtml"> <span xml:lang="en">'
+        '<summary type="xhtml"> <div xmlns="http://www.w3.org/1999/xhtml"> <span xml:lang="en" dir="ltr">'
         "First version.</span> (Gültig ab 1. Januar 2026)</div> </summary>"
     ) in raw
 

@@ -98,6 +98,20 @@ def test_lagging_translation_stays_on_its_last_complete_version_and_says_so(lagg
     assert not any(NOTICE_AR in doc["title"] + doc["text"] for doc in index["docs"])
 
 
+def test_a_summary_not_yet_translated_keeps_its_own_direction_on_arabic_pages(lagging):
+    """Arabic catches up with the text, not yet with the change note: its English summary is
+    marked left to right, or the right-to-left page moves its full stop to the front."""
+    translate(lagging, "ar", {PHONE: PHONE_AR})
+    lagging.commit("Catch up the Arabic text")
+    build(lagging)
+    assert record(lagging, "ar")["versions"][-1]["summary_language"] == "en"
+    summary = f'<p class="policy-summary" lang="en" dir="ltr">{SUMMARY}</p>'
+    assert summary in lagging.read("site/global/ar/changes/2/index.html")
+    assert summary in lagging.read("site/global/ar/changes/index.html")
+    feed = " ".join(lagging.read("site/global/ar/feed.xml").split())
+    assert f'<span xml:lang="en" dir="ltr">{SUMMARY}</span>' in feed
+
+
 def test_catching_up_publishes_a_new_version_in_that_language(lagging):
     translate(lagging, "ar", {PHONE: PHONE_AR, SUMMARY: SUMMARY_AR})
     lagging.commit("Catch up the Arabic translation")  # day 4
