@@ -223,24 +223,9 @@ def _id(publication: Publication, *parts: str) -> str:
 def _namespace(publication: Publication) -> uuid.UUID:
     """The ids' namespace: the commit of the policy's first version. Atom ids must be unique
     across the web, and two shops publishing with this tool share document names and numbers;
-    the first commit is the repository's own, and never changes while history is appended to."""
-    # Found once per publication: every entry of every feed asks, and there are thousands.
-    known = _NAMESPACES.get(id(publication))
-    if known is None or known[0] is not publication:
-        _NAMESPACES.clear()
-        known = _NAMESPACES[id(publication)] = (publication, _first_namespace(publication))
-    return known[1]
-
-
-_NAMESPACES: dict[int, tuple[Publication, uuid.UUID]] = {}
-
-
-def _first_namespace(publication: Publication) -> uuid.UUID:
-    first = min(
-        (v for h in publication.documents.values() for v in h.versions),
-        key=lambda v: (v.date, v.commit),
-    )
-    return uuid.uuid5(_NAMESPACE, first.commit or publication.policy.title)
+    the first commit is the repository's own, and never changes while history is appended to
+    (whatever dates later commits carry)."""
+    return uuid.uuid5(_NAMESPACE, publication.first_commit or publication.policy.title)
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> ET.Element:

@@ -282,6 +282,9 @@ class Publication:
     documents: dict[tuple[str, str], DocumentHistory]
     reference_date: dt.date
     """'Today' for this build: from SOURCE_DATE_EPOCH or the newest commit, never the clock."""
+    first_commit: str = ""
+    """The commit of the first revision with a valid policy, in the order of the history (its
+    date may be later than a later commit's, whose clock was behind); "" for a draft alone."""
     problems: list[Problem] = field(default_factory=list)
     translations: dict[str, Translations] = field(default_factory=dict)
     """The head revision's policy catalogs, by language tag (for names the pages show)."""
@@ -539,6 +542,8 @@ class _Builder:
         self.retirements: dict[tuple[str, str], list[tuple[int, dt.datetime]]] = {}
         """The earlier retirements of documents published again since (see
         `DocumentHistory.retirements`)."""
+        self.first: str | None = None
+        """The commit of the first revision the walk accepted (see `Publication.first_commit`)."""
         self.newest: dt.datetime | None = None
         """The latest date of the accepted revisions: 'today' never goes back to a commit whose
         clock was behind its parent's."""
@@ -568,6 +573,7 @@ class _Builder:
         if compositions is None:
             return
         self.policy, self.head, self.compositions = policy, revision, compositions
+        self.first = revision.commit if self.first is None else self.first
         self.newest = max(self.newest or revision.date, revision.date)
         says = policy.change.says if policy.change else None
         fresh_note = policy.change if says is not None and says not in self._notes else None
@@ -626,7 +632,7 @@ class _Builder:
         merged = cls()
         merged.policy, merged.head, merged.sources = first.policy, first.head, first.sources
         merged.first_with_text = first.first_with_text
-        merged._notes, merged.newest = first._notes, first.newest
+        merged._notes, merged.newest, merged.first = first._notes, first.newest, first.first
         for part in parts:
             for key, versions in part.versions.items():
                 merged.versions.setdefault(key, versions)
@@ -682,6 +688,7 @@ class _Builder:
             head=self.head,
             documents=documents,
             reference_date=reference_date or (self.newest or self.head.date).date(),
+            first_commit=self.first or "",
             problems=list(self.problems),
             translations=translations,
             compositions=self.compositions,
