@@ -57,13 +57,58 @@ _MAX_BRACKETS_RENDERED = 10 * MAX_BRACKETS
 """Text that reaches `to_html` with more than this (a translation no check has seen) has its
 brackets escaped, so it renders as text instead of stalling the build."""
 
+MAX_NESTING = 40
+"""More elements inside one another than this in one paragraph (emphasis, quotes, lists) is refused
+by `policy check`: the theme's search indexing takes time quadratic in the depth (40,000 `*` on
+each side of a word nest 20,000 `<strong>` and take half a minute; 400,000, an hour)."""
+
+_MAX_NESTING_RENDERED = 10 * MAX_NESTING
+"""Text that renders deeper than this (a translation or a commit no check has seen) is shown as
+its plain text, so it renders as text instead of stalling the build."""
+
+_NESTING_MARKS = ("*", "_", ">", "[", "<", "`")
+_TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")
+
+
+def may_nest_deeper(text: str, depth: int) -> bool:
+    """Whether Markdown text could render more than `depth` elements deep (`nesting`): every
+    level takes one of the marks (emphasis, quotes, links, code), or a line (a list item, its
+    list and paragraph); a cheap test, so that only such text is rendered to be measured."""
+    bound = 3 * (text.count("\n") + 2) + sum(text.count(mark) for mark in _NESTING_MARKS)
+    return bound > depth
+
+
+def nesting(fragment: str) -> int:
+    """How many elements deep sanitized HTML (whose tags are all closed, and whose only element
+    without content is `br`) goes at its deepest."""
+    depth = deepest = 0
+    for closing, tag in _TAG.findall(fragment):
+        if tag in _VOID:
+            continue
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 _BETWEEN_TAGS = re.compile(r">\s+<")
 _MD = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
 
 
-@lru_cache(maxsize=65536)
 def to_html(text: str) -> str:
     """Sanitized HTML for Markdown text, with insignificant white space removed."""
+    clean = _rendered(text)
+    if may_nest_deeper(text, _MAX_NESTING_RENDERED) and nesting(clean) > _MAX_NESTING_RENDERED:
+        return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
+    return clean
+
+
+def markdown_nesting(text: str) -> int:
+    """How many elements deep Markdown text renders (0 when it cannot go over `MAX_NESTING`)."""
+    return nesting(_rendered(text)) if may_nest_deeper(text, MAX_NESTING) else 0
+
+
+@lru_cache(maxsize=65536)
+def _rendered(text: str) -> str:
     if text.count("[") + text.count("<") > _MAX_BRACKETS_RENDERED:
         text = text.replace("[", "&#91;").replace("<", "&lt;")
     _MD.reset()

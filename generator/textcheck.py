@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from generator.markup import MAX_BRACKETS, URL_SCHEMES
+from generator.markup import MAX_BRACKETS, MAX_NESTING, URL_SCHEMES, markdown_nesting
 
 _RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|!--|![A-Za-z\[]|\?)")
 """A tag (`<b>`, `<svg/onload=...>`), a comment, a declaration or a processing instruction."""
@@ -72,6 +72,16 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str]
                 f"the paragraph has {brackets} '[' and '<' characters, over the limit of "
                 f"{MAX_BRACKETS}; it would take too long to render. Split it into shorter "
                 "paragraphs.",
+            )
+        )
+    depth = markdown_nesting(text)
+    if depth > MAX_NESTING:
+        problems.append(
+            (
+                "markdown.too-complex",
+                f"the paragraph nests {depth} elements inside one another (emphasis or quotes), "
+                f"over the limit of {MAX_NESTING}; it would take too long to publish. Simplify "
+                "its formatting.",
             )
         )
     return problems

@@ -143,6 +143,13 @@ def test_links_in_finds_every_address_a_text_links_to(text, links):
             "images are not allowed in a translation. Remove the image (![...](...)). "
             "[markdown.image]",
         ),
+        (
+            "{{ company.name }} betreibt diesen " + "*" * 90 + "Shop" + "*" * 90 + ". "
+            "Schreiben Sie an {{ contact.email }}.",
+            "the paragraph nests 46 elements inside one another (emphasis or quotes), "
+            "over the limit of 40; it would take too long to publish. Simplify its formatting. "
+            "[markdown.too-complex]",
+        ),
     ],
 )
 def test_what_the_page_would_drop_from_a_translation_is_an_error(german, translation, said):

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project, change_yml
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
+from generator import markup
 from generator.cli import main
 from generator.sources import read_policy
 from generator.yamlio import MAX_REFUSED
@@ -604,6 +605,24 @@ CASES = [
         [
             f"{WHO}:8: the paragraph has 20000 '[' and '<' characters, over the limit of 100; it "
             "would take too long to render. Split it into shorter paragraphs. "
+            "[markdown.too-complex]"
+        ],
+    ),
+    Case(
+        "markdown emphasis bomb",
+        {WHO: body("*" * 40_000 + "x" + "*" * 40_000)},
+        [
+            f"{WHO}:8: the paragraph nests 20001 elements inside one another (emphasis or quotes), "
+            "over the limit of 40; it would take too long to publish. Simplify its formatting. "
+            "[markdown.too-complex]"
+        ],
+    ),
+    Case(
+        "quotes nested too deep",
+        {WHO: body("> " * 100 + "deeper")},
+        [
+            f"{WHO}:8: the paragraph nests 101 elements inside one another (emphasis or quotes), "
+            "over the limit of 40; it would take too long to publish. Simplify its formatting. "
             "[markdown.too-complex]"
         ],
     ),
@@ -1296,3 +1315,14 @@ def test_a_theme_language_the_theme_lacks_is_named(make_project, command, langua
         "[mkdocs.theme]"
     ]
     assert not (project.root / "site").exists()
+
+
+def test_text_no_check_has_seen_that_nests_too_deep_is_published_as_text() -> None:
+    """A translation or an old commit is not checked before it renders: text nested deeper than
+    ten times the check's limit shows as its plain text, instead of holding the theme's search
+    indexing for minutes (its time grows with the square of the depth)."""
+    deep = "*" * 1_000 + "x" + "*" * 1_000
+    assert markup.markdown_nesting(deep) == 501
+    assert markup.to_html(f"Intro.\n\n{deep}") == f"<p>Intro.</p><p>{deep}</p>"
+    shallow = "*" * 20 + "x" + "*" * 20
+    assert markup.to_html(shallow) == "<p>" + "<strong>" * 10 + "x" + "</strong>" * 10 + "</p>"
