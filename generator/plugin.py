@@ -690,10 +690,9 @@ def _fingerprint(config: Any) -> str:
         ("mkdocs.yml", Path(config.config_file_path).read_bytes()),
         ("site_url", (config.site_url or "").encode()),
         ("nav", json.dumps(config.nav, ensure_ascii=False, sort_keys=True).encode()),
-        ("plugin", Path(__file__).read_bytes()),
-        *cache.tree_parts(THEME_DIR, "theme"),
-        *cache.tree_parts(ASSETS_DIR, "assets"),
-        *cache.package_parts(),
+        # All of this package (its modules put addresses and words into the frame, beside the
+        # theme and the assets) and the packages that frame.
+        ("code", cache.code_fingerprint(cache.PACKAGES).encode()),
     ]
     custom = config.theme.custom_dir
     if custom:

@@ -741,20 +741,19 @@ def test_pages_out_of_the_search_index_lose_the_attributes_the_theme_removes(
             assert "<p>Marked</p>" in html and "data-search-note" not in html, url
 
 
-def test_after_the_code_changed_every_body_is_rendered_first_and_unchanged_pages_reused(
-    make_project, tmp_path, monkeypatch
-):
-    """Bodies kept by other code cannot be used, but the framed pages of those that come out
-    the same can: the bodies are rendered before MkDocs starts, to find those pages."""
+def test_after_the_code_changed_every_page_is_rendered_again(make_project, tmp_path, monkeypatch):
+    """Any module of the tool may shape a framed page (search_indexes.py gives its search
+    index's address, say): a build after the tool changed reuses nothing, as after an upgrade."""
     from generator import bodies
+    from generator import cache as cache_module
 
     project = _project(make_project)
     cache = tmp_path / "cache"
-    cold = _build(project, cache, "cold", jobs=2)
+    _build(project, cache, "cold", jobs=2)
     monkeypatch.setattr(bodies, "code_fingerprint", lambda packages: "other code")
+    monkeypatch.setattr(cache_module, "code_fingerprint", lambda packages: "other code")
     after = _build(project, cache, "after", jobs=2)
-    assert after.reused == cold.pages - len(_always_rendered(project))
-    assert set(after.rendered) == _always_rendered(project)
+    assert after.reused == 0
     assert _tree(project.root / "after") == _tree(project.root / "cold")
 
 
