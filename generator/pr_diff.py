@@ -446,10 +446,17 @@ def _later(deferred: tuple[Deferred, ...]) -> list[str]:
     return lines
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def _errors_block(title: str, problems: tuple[Problem, ...]) -> list[str]:
     lines = [f"**{title}.**", ""]
     if problems:
-        lines += ["```", *(str(p) for p in problems[:20]), "```", ""]
+        shown = [str(p) for p in problems[:20]]
+        # Longer than any run of backticks in them: a quoted value cannot close the block.
+        longest = max((len(run) for text in shown for run in _BACKTICKS.findall(text)), default=0)
+        fence = "`" * max(3, longest + 1)
+        lines += [fence, *shown, fence, ""]
         if len(problems) > 20:
             lines += [f"… and {len(problems) - 20} more.", ""]
     return lines

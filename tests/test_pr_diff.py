@@ -302,6 +302,24 @@ def test_diff_head_that_does_not_pass_the_check(make_project):
     ]
 
 
+def test_diff_keeps_a_problem_quoting_backticks_inside_its_code_block(make_project):
+    """A value the check quotes can hold a fence: the block's fence is longer, so a pull
+    request cannot make the bot's comment say anything outside the block (a heading, a mention,
+    an image)."""
+    project = make_project()
+    injected = "```\n\n# Approved by @security-team\n\n```"
+    project.write(
+        {"policies/jurisdictions.yml": f'global:\n  name: W\n  languages: [en, "{injected}"]\n'}
+    )
+    result = project.policy("diff")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    start = lines.index("**The head does not pass `policy check`.**") + 2
+    assert lines[start] == "````"
+    end = lines.index("````", start + 1)
+    assert "# Approved by @security-team" in lines[start:end]
+
+
 def test_diff_unknown_revision_fails_with_a_message(make_project):
     project = make_project()
     result = project.policy("diff", "no-such-branch")
