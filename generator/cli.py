@@ -26,6 +26,9 @@ PROJECT = click.option(
 @click.version_option(package_name="policy-publisher")
 def main() -> None:
     """Publish a versioned, localized privacy policy from clause files kept in git."""
+    from generator.processes import stop_on_terminate
+
+    stop_on_terminate()
     logging.basicConfig(format="%(levelname)s: %(message)s", level=logging.INFO)
     for noisy in ("mkdocs", "git", "MARKDOWN"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import shutil
-import signal
 import tempfile
 import time
 from pathlib import Path
@@ -41,7 +40,6 @@ def serve_preview(project_dir: Path, dev_addr: str) -> None:
     from mkdocs.livereload import LiveReloadServer
 
     site_dir = tempfile.mkdtemp(prefix="policy-preview-")
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
         config = _config(project_dir, site_dir, dev_addr)
         host, port = config.dev_addr
@@ -110,8 +108,3 @@ def _rebuild(project_dir: Path, site_dir: str, dev_addr: str, url: str) -> None:
     else:
         # The one sign, after an edit that fixed a problem, that the preview shows it now.
         log.info("Rebuilt in %.1f s: the preview shows your edits.", time.perf_counter() - started)
-
-
-def _interrupt(signum: int, frame: Any) -> None:  # noqa: ARG001 - signal handler's signature
-    """Stop on SIGTERM as on Ctrl-C, so the temporary site is removed."""
-    raise KeyboardInterrupt

@@ -184,6 +184,22 @@ def stop_forked() -> None:
     reap()
 
 
+def stop_on_terminate() -> None:
+    """Make SIGTERM (from `timeout`, `docker stop`, a cancelled CI job) stop this process as
+    Ctrl-C does, so that a build cleans up and ends the processes it forked. A forked process
+    inherits the handler but still ends at once, as it would without it."""
+    owner = os.getpid()
+
+    def interrupt(signum: int, frame: Any) -> None:  # noqa: ARG001 - a signal handler's signature
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def write_message(pipe: int, value: Any) -> None:
     """Send a value through a pipe (see `read_message`)."""
     data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -66,7 +66,11 @@ def built(make_project):
     return project
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT], ids=["kill -9", "ctrl-c"])
+@pytest.mark.parametrize(
+    "how",
+    [signal.SIGKILL, signal.SIGINT, signal.SIGTERM],
+    ids=["kill -9", "ctrl-c", "terminate"],
+)
 def test_interrupted_build_leaves_previous_site(built, how):
     site = built.root / "site"
     before = snapshot(site)
@@ -85,7 +89,7 @@ def test_interrupted_build_leaves_previous_site(built, how):
         assert len(staging_folders(site)) == 1  # nothing could clean up after kill -9
     else:
         assert "Traceback" not in stderr
-        assert staging_folders(site) == []  # Ctrl-C still runs the clean-up
+        assert staging_folders(site) == []  # Ctrl-C and SIGTERM (timeout, CI) still clean up
 
     result = built.policy("build")
     assert result.returncode == 0, result.stderr
