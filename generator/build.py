@@ -42,7 +42,7 @@ from generator.pages import (
     language_order,
     render_pages,
 )
-from generator.processes import Forked, can_fork, stop_forked
+from generator.processes import Forked, can_fork, running, stop_forked
 from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
@@ -698,15 +698,7 @@ def recover_interrupted(site_dir: Path) -> None:
 def _running(staging_name: str) -> bool:
     """Whether the build that made a staging folder (`.site-building-<pid>-...`) still runs."""
     pid = staging_name.split("-building-", 1)[1].split("-", 1)[0]
-    if not pid.isdigit() or int(pid) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return pid.isdigit() and int(pid) != os.getpid() and running(int(pid))
 
 
 def _replace(staging: Path, site_dir: Path) -> None:

@@ -51,6 +51,7 @@ from generator.processes import (
     can_fork,
     fed,
     read_message,
+    running,
     write_message,
 )
 
@@ -325,7 +326,19 @@ def _scan(folder: Path) -> dict[str, tuple[str, str]]:
             key, _, digest = name.partition(".")
             if len(key) == 64 and len(digest) == 64 and key not in entries:
                 entries[key] = (os.path.join(inside, name), digest)
+            elif _left_by_a_stopped_process(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(inside, name))
     return entries
+
+
+def _left_by_a_stopped_process(name: str) -> bool:
+    """Whether a file is one `write_atomically` began in a process that has stopped (an
+    interrupted build) and so never renamed: nothing else would ever remove it."""
+    if not name.startswith(_TEMPORARY):
+        return False
+    pid = name[len(_TEMPORARY) :].partition("-")[0]
+    return pid.isdigit() and int(pid) != os.getpid() and not running(int(pid))
 
 
 class PageCache:
@@ -873,10 +886,14 @@ def make_folder(folder: str, made: set[str]) -> None:
         made.add(folder)
 
 
+_TEMPORARY = ".tmp-"
+"""The prefix of a file `write_atomically` writes before it takes its name, then the process id."""
+
+
 def write_atomically(target: Path, data: bytes, same: Path | None = None) -> None:
     """Write `data` (which is also the content of the file `same`, if given: linked, not copied,
     when the file system allows) so that no reader ever sees a partial file."""
-    temporary = target.with_name(f".tmp-{os.getpid()}-{target.name}")
+    temporary = target.with_name(f"{_TEMPORARY}{os.getpid()}-{target.name}")
     temporary.unlink(missing_ok=True)
     try:
         if same is None:

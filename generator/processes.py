@@ -184,6 +184,17 @@ def stop_forked() -> None:
     reap()
 
 
+def running(pid: int) -> bool:
+    """Whether a process runs with this id (another user's too)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stop_on_terminate() -> None:
     """Make SIGTERM (from `timeout`, `docker stop`, a cancelled CI job) stop this process as
     Ctrl-C does, so that a build cleans up and ends the processes it forked. A forked process

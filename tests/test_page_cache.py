@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import subprocess
 import shutil
 from pathlib import Path
 
@@ -463,6 +464,24 @@ def test_only_its_own_stale_scratch_folders_leave_the_cache_folder(make_project,
     assert (theirs / "file.txt").read_text(encoding="utf-8") == "x"
     assert not stale.exists()
     assert not list(folder.glob(".policy-build-*"))  # this build's own is gone too
+
+
+def test_files_an_interrupted_build_began_to_write_leave_the_cache(make_project, tmp_path):
+    """An entry is written under a temporary name, then renamed: one a stopped build left is
+    removed by the next build; one a running build is writing is not."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache, "cold")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    folder = next(path for path in (cache / "bodies").iterdir() if path.is_dir())
+    left = folder / f".tmp-{dead.pid}-{'a' * 64}.{'b' * 64}"
+    writing = folder / f".tmp-{os.getppid()}-{'c' * 64}.{'d' * 64}"  # pytest's parent runs
+    for path in (left, writing):
+        path.write_text("half written", encoding="utf-8")
+    _build(project, cache, "warm")
+    assert not left.exists()
+    assert writing.exists()
 
 
 def test_a_cache_folder_that_cannot_be_made_is_a_clear_error(make_project, tmp_path):
