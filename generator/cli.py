@@ -97,10 +97,19 @@ def _utc_today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+_NOT_IN_ADDRESSES = frozenset(' "<>\\^`{|}')
+"""Characters an address never holds as they are (RFC 3986 has them percent-encoded): written
+into pages' attributes, a quote or an angle bracket would end the attribute or the tag."""
+
+
 def _web_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
     """The site's address as given, if it is a web address with a host."""
     parts = urllib.parse.urlsplit(value)
-    if value and (parts.scheme not in ("http", "https") or not parts.netloc):
+    if value and (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c in _NOT_IN_ADDRESSES or not c.isprintable() for c in value)
+    ):
         raise click.BadParameter(
             f"'{value}' is not a web address. Give the whole address the site is published at, "
             "such as https://example.github.io/policy/."

@@ -1197,7 +1197,17 @@ def test_more_jobs_than_documents_start_no_idle_processes(tmp_path) -> None:
     assert jobs(1, 2) == 1
 
 
-@pytest.mark.parametrize("address", ["ftp://shop.example/", "shop.example/privacy", "https://"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "ftp://shop.example/",
+        "shop.example/privacy",
+        "https://",
+        'https://shop.example/"><script>alert(1)</script>/',
+        "https://shop.example/privacy policy/",
+        "https://shop.example/\x00/",
+    ],
+)
 def test_a_site_url_that_is_no_web_address_is_a_usage_error(tmp_path, address) -> None:
     result = CliRunner().invoke(main, ["build", "--project", str(tmp_path), "--site-url", address])
     assert result.exit_code == 2, result.output
