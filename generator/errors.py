@@ -8,6 +8,7 @@ prints them all and exits non-zero.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -37,10 +38,23 @@ class Problem:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
+        """`path:line: message [code]`, on one line whatever a file name or a quoted value
+        holds: a newline in either would make a second line that reads as another problem."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return (
+        said = (
             f"{where}: {self.message} [{self.code}]" if where else f"{self.message} [{self.code}]"
         )
+        return _CONTROL.sub(_escaped, said)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escaped(match: re.Match) -> str:
+    """A control character as Python writes it in a string (`\\n`, `\\x00`)."""
+    char = match.group()
+    return _ESCAPES.get(char, f"\\x{ord(char):02x}")
 
 
 class Problems:

@@ -201,6 +201,20 @@ def test_check_github_escapes_what_workflow_commands_reserve():
     )
 
 
+def test_check_human_writes_each_problem_on_one_line_whatever_its_text_holds(project):
+    """A file name or a quoted value with a newline cannot make a line that reads as another
+    problem: control characters are written as escapes."""
+    project.write({"policies/clauses/a\nb.md": "no header\n", "policies/clauses/c\x1b.md": "x\n"})
+    result = project.policy("check")
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert (
+        "policies/clauses/a\\nb.md:1: a clause file must start with a '---' line" in result.stderr
+    )
+    assert "policies/clauses/c\\x1b.md:1:" in result.stderr
+    assert all(line.startswith("policies/") for line in lines[:-1]), lines
+
+
 def test_check_human_format_is_unchanged(broken):
     result = broken.policy("check")
     assert result.stdout == ""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-import subprocess
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -764,7 +764,6 @@ def test_after_the_code_changed_every_page_is_rendered_again(make_project, tmp_p
     """Any module of the tool may shape a framed page (search_indexes.py gives its search
     index's address, say): a build after the tool changed reuses nothing, as after an upgrade."""
     from generator import bodies
-    from generator import cache as cache_module
 
     project = _project(make_project)
     cache = tmp_path / "cache"
