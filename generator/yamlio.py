@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 1_000_000
 
 MAX_DEPTH = 20
 """Nesting deeper than this is refused: the formats need three levels at most."""
+_TOO_DEEP = f"the YAML is nested more than {MAX_DEPTH} levels deep. Flatten it."
 
 _TAGS = {
     f"tag:yaml.org,2002:{name}"
@@ -148,8 +149,8 @@ def load_yaml(text: str, path: str, problems: Problems, first_line: int = 1) -> 
             "and quote values that contain ': ' or start with a special character.",
         )
         return None
-    except RecursionError:
-        problems.add(path, first_line, "yaml.depth", "the YAML is nested too deeply. Flatten it.")
+    except _Refused as error:
+        problems.add(path, error.line + first_line - 1, error.code, error.message)
         return None
     except yaml.YAMLError as error:
         problems.add(path, first_line, "yaml.syntax", f"YAML syntax error: {error}.")
@@ -203,12 +204,21 @@ def _keep(refused: list[_Refused], error: _Refused) -> None:
 
 
 class _Loader(yaml.SafeLoader):
-    """A safe loader that refuses aliases, so no alias bomb can expand."""
+    """A safe loader that refuses aliases, so no alias bomb can expand, and nesting deeper than
+    `MAX_DEPTH` before it composes it (PyYAML composes nested nodes by recursion)."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
         if self.check_event(yaml.AliasEvent):
             raise _AliasError(self.peek_event().start_mark.line + 1)
-        return super().compose_node(parent, index)
+        if self._depth > MAX_DEPTH + 1:  # a mapping's keys are one level below it here
+            raise _Refused(self.peek_event().start_mark.line + 1, "yaml.depth", _TOO_DEEP)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _construct(
@@ -223,9 +233,7 @@ def _construct(
     is kept in `refused`, and the part read as None, so that every refusal is found."""
     line = node.start_mark.line + first
     if depth > MAX_DEPTH:
-        raise _Refused(
-            line, "yaml.depth", f"the YAML is nested more than {MAX_DEPTH} levels deep. Flatten it."
-        )
+        raise _Refused(line, "yaml.depth", _TOO_DEEP)
     if node.tag not in _TAGS:
         raise _Refused(
             line,

@@ -110,7 +110,7 @@ CASES = [
     Case(
         "flow nesting 1500 deep",
         {SITE: SITE_YML + "deep: " + "[" * 1500 + "]" * 1500 + "\n"},
-        [f"{SITE}:1: the YAML is nested too deeply. Flatten it. [yaml.depth]"],
+        [f"{SITE}:8: the YAML is nested more than 20 levels deep. Flatten it. [yaml.depth]"],
     ),
     Case(
         "mapping nesting 30 deep",
