@@ -1033,11 +1033,16 @@ class _Builder:
         if note is None and _same_as_before(had, digest, source, revision):
             summary, summary_language = _published_again(document.language)
         else:
-            said = note.summary if note else source.summary
-            entry = translations.get(SUMMARY_CONTEXT, said) if translations else None
-            translated = entry and entry.string and not entry.fuzzy
-            summary = entry.string if translated else said
-            summary_language = document.language if translated else source.language
+            # A translation catching up with several source versions at once says what each
+            # changed: its readers learn of every change it brings them.
+            catching_up = spanned if again is None and previous_source and spanned else [source]
+            said = [note.summary] if note else list(dict.fromkeys(v.summary for v in catching_up))
+            entries = [translations.get(SUMMARY_CONTEXT, s) if translations else None for s in said]
+            if all(entry and entry.string and not entry.fuzzy for entry in entries):
+                summary = " ".join(entry.string for entry in entries)  # type: ignore[union-attr]
+                summary_language = document.language
+            else:
+                summary, summary_language = " ".join(said), source.language
         document = self._shared(document)
         history.append(
             Version(

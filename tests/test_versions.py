@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 
+import pytest
 from conftest import JURISDICTIONS_YML, change_yml
 from histories import (
     DATA_MD,
@@ -431,6 +432,38 @@ def test_versions_lagging_translation_keeps_its_last_complete_version(make_proje
     ]
     assert (de.latest.summary, de.latest.summary_language) == ("Vollständiger Name.", "de")
     assert de.latest.date == dt.datetime(2026, 1, 3, 12, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("notes_translated", [False, True])
+def test_versions_a_translation_catching_up_with_two_changes_says_both(
+    make_project, notes_translated
+):
+    """German lags behind two English changes, then translates both at once: its new version
+    says what each changed (in German once both notes are translated), not only the last."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    online = "{{ company.name }} runs this online shop. Write to {{ contact.email }}."
+    project.commit(
+        "Online shop",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs this online shop"),
+            "policies/change.yml": change_yml("Online shop.", "2026-01-02", "editorial"),
+        },
+    )
+    announce_full_name(project, "2026-01-03")
+    catalog = {k: t for k, t in GERMAN_FULL_NAME.items() if "runs this shop" not in k[1]}
+    catalog["who-we-are", online] = "{{ company.name }} betreibt diesen Onlineshop."
+    if notes_translated:
+        catalog["change", "Online shop."] = "Onlineshop."
+        catalog["change", "Full name."] = "Vollständiger Name."
+    project.commit("German catches up", {DE_PO: po(catalog)})
+    de = history_of(publication(project), "eu", "de")
+    assert de.lag is None
+    assert [(v.number, v.source_version) for v in de.versions] == [(1, 1), (2, 3)]
+    assert (de.latest.summary, de.latest.summary_language, de.latest.kind) == (
+        ("Onlineshop. Vollständiger Name.", "de", ChangeKind.MATERIAL)
+        if notes_translated
+        else ("Online shop. Full name.", "en", ChangeKind.MATERIAL)
+    )
 
 
 def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(make_project):
