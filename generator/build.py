@@ -421,6 +421,7 @@ def build_site(
         staging = _make_staging(site_dir)
     except OSError as error:
         raise _unwritable(site_dir, error) from error
+    plugin: PolicyPlugin | None = None
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
@@ -450,6 +451,8 @@ def build_site(
         raise PolicyError(f"the site could not be built: {error}") from error
     finally:
         stop_forked()
+        if plugin is not None:
+            plugin.abandon()  # its scratch files, when MkDocs was interrupted
         shutil.rmtree(staging, ignore_errors=True)
     return BuildSummary(
         documents=len(publication.documents),

@@ -463,6 +463,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def on_build_error(self, error: Exception) -> None:  # noqa: ARG002
         """Unset the build date we pinned and drop this build's scratch files, also when the
         build failed."""
+        self.abandon()
+
+    def abandon(self) -> None:
+        """What `on_build_error` does, for a build MkDocs did not see fail: one interrupted
+        (Ctrl-C, SIGTERM), for which MkDocs runs no event. Nothing once the build has ended."""
         self._end_frame()
         self._close()
 

@@ -90,6 +90,7 @@ def test_interrupted_build_leaves_previous_site(built, how):
     else:
         assert "Traceback" not in stderr
         assert staging_folders(site) == []  # Ctrl-C and SIGTERM (timeout, CI) still clean up
+        assert not list((built.root / ".policy-cache").glob(".policy-build-*"))  # its scratch
 
     result = built.policy("build")
     assert result.returncode == 0, result.stderr
