@@ -59,8 +59,9 @@ brackets escaped, so it renders as text instead of stalling the build."""
 
 MAX_NESTING = 40
 """More elements inside one another than this in one paragraph (emphasis, quotes) is refused by
-`policy check` (a clause's lists do not nest: each item is a block of its own): the theme's search indexing takes time quadratic in the depth (40,000 `*` on
-each side of a word nest 20,000 `<strong>` and take half a minute; 400,000, an hour)."""
+`policy check` (a clause's lists do not nest: each item is a block of its own): the theme's
+search indexing takes time quadratic in the depth (40,000 `*` on each side of a word nest 20,000
+`<strong>` and take half a minute; 400,000, an hour)."""
 
 _MAX_NESTING_RENDERED = 10 * MAX_NESTING
 """Text that renders deeper than this (a translation or a commit no check has seen) is shown as
