@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
+from playwright.sync_api import Error as PlaywrightError
 
 from generator.model import Policy
 
@@ -127,6 +128,19 @@ PROBE = """() => {
 """JavaScript returning what in the loaded page ran or could run injected script."""
 
 
+def _probe(page) -> list[str]:  # noqa: ANN001 - Playwright's page
+    """PROBE in the page, once it has settled: a region's page redirects at once to the chooser
+    (`region_pages.py`), and a probe run while it navigates finds no page to run in."""
+    for _ in range(3):
+        try:
+            return page.evaluate(PROBE)
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state("load")
+    return page.evaluate(PROBE)
+
+
 def probe_pages(context, urls: list[str]) -> dict[str, list[str]]:  # noqa: ANN001 - Playwright
     """Load each page in one tab, let its events fire, and return the signs of injected script
     by address (an empty result means no page ran or could run any)."""
@@ -139,7 +153,7 @@ def probe_pages(context, urls: list[str]) -> dict[str, list[str]]:  # noqa: ANN0
         response = page.goto(url, wait_until="load")
         assert response is not None and response.ok, url
         page.wait_for_timeout(30)  # onerror/ontoggle handlers may fire just after the load event
-        found = page.evaluate(PROBE) + [f"dialog opened: {message}" for message in dialogs]
+        found = _probe(page) + [f"dialog opened: {message}" for message in dialogs]
         if found:
             findings[url] = found
     page.close()
