@@ -389,6 +389,8 @@ def _rewritten(
     policy: Policy, before: Policy | None, files: Mapping[str, bytes], base: Mapping[str, bytes]
 ) -> bool:
     """Whether change.yml says something else than at `base` (not merely is spelt otherwise)."""
+    if CHANGE_FILE not in files:
+        return False  # a note deleted describes no change
     if before is None:
         return files.get(CHANGE_FILE) != base.get(CHANGE_FILE)
     says = policy.change.says if policy.change else None

@@ -200,6 +200,11 @@ def test_check_text_change_without_new_change_note_fails(make_project):
     ]
     project.write({"policies/change.yml": change_yml("We ask for your full name.")})
     assert project.policy("check").returncode == 0
+    # Deleting the note is no new note: the build would publish the commit's subject.
+    project.write({"policies/change.yml": None})
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert any("[change.not-updated]" in line for line in problems_of(result))
 
 
 def test_a_new_change_note_with_no_text_change_is_a_warning(make_project):
