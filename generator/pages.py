@@ -425,11 +425,13 @@ class _Renderer:
     def _standings(self, history: DocumentHistory, *, of_changes: bool = False) -> dict[int, str]:
         """Where each version stands today, by number, for the archive's badges, or for the
         change log's (`of_changes`): there, an entry is a change, and the change a version that
-        never applied made takes effect with the version that replaced it, on the same day."""
+        never applied made takes effect with the version that replaced it, on the same day,
+        unless it was withdrawn (`DocumentHistory.change_withdrawn`)."""
         standings = {v.number: history.standing(v, self.today) for v in history.versions}
         if of_changes:
             for version in history.versions:
-                if standings[version.number] is Standing.NEVER:
+                never = standings[version.number] is Standing.NEVER
+                if never and not history.change_withdrawn(version):
                     upcoming = version.in_force_from > self.today
                     standings[version.number] = Standing.UPCOMING if upcoming else Standing.PAST
         return {number: standing.value for number, standing in standings.items()}
@@ -793,14 +795,30 @@ class _Renderer:
                 known = found.get(anchor)
                 # Two removed clauses that had the same id: the link finds the later one.
                 if anchor not in shown and (known is None or known.number < event.version.number):
+                    read_in, read_id = self._last_read(history, clause, event)
                     found[anchor] = RemovedClause(
                         id=anchor,
                         title=clause.title,
                         number=event.version.number,
                         effective=event.version.in_force_from,
-                        last_id=event.clause_id,
+                        read_in=read_in,
+                        read_id=read_id,
                     )
         return list(found.values())
+
+    def _last_read(
+        self, history: DocumentHistory, clause: ClauseHistory, removal: ClauseEvent
+    ) -> tuple[int, str]:
+        """The version in which shoppers last read a removed clause, and its id there: the newest
+        version before its removal that has it and applied (one that never did was a text
+        corrected or withdrawn before its day), or the version just before if none did."""
+        for number in range(removal.version.number - 1, 0, -1):
+            ids = clause.ids_in(number)
+            if not ids:
+                break
+            if history.standing(history.versions[number - 1], self.today) is not Standing.NEVER:
+                return number, ids[0]
+        return removal.version.number - 1, removal.clause_id
 
     def _former_ids(self, history: DocumentHistory, version: Version) -> dict[str, tuple[str, ...]]:
         """The ids the version's clauses had before they were renamed (renames.py), which its
@@ -996,8 +1014,10 @@ class RemovedClause:
     """The version that removed it."""
     effective: dt.date
     """When that version took effect."""
-    last_id: str
-    """Its id in the version before, where it can still be read."""
+    read_in: int
+    """The version in which it can still be read as shoppers last read it (`_last_read`)."""
+    read_id: str
+    """Its id in that version."""
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,17 @@ class DocumentHistory:
         later += self._stops(version or self.versions[0])
         return max(published + [day for day in later if day <= on])
 
+    def change_withdrawn(self, version: Version) -> bool:
+        """Whether the change a version that never applied made (its redline against the version
+        before) never reaches shoppers either: the document was retired before its day, or the
+        version that applies from that day has the text of an earlier version (the change was
+        withdrawn). Otherwise the change takes effect, corrected, with that version."""
+        if self.retired_before(version):
+            return True
+        day = version.in_force_from
+        applies = next(v for v in reversed(self.versions) if v.in_force_from == day)
+        return applies.hash in {v.hash for v in self.versions[: version.number - 1]}
+
     def withdraws(self, version: Version) -> bool:
         """Whether `version` reads as the version in force until the day it takes effect, other
         versions having been announced for that day: it withdraws their change, and nothing

@@ -349,6 +349,66 @@ def test_an_announced_change_moved_to_a_later_date_as_the_authoring_guide_says(m
     assert "changes on March 1" not in page
 
 
+PROFILING_MD = """\
+---
+id: profiling
+title: Profiling
+order: 30
+jurisdictions: [global]
+---
+We suggest products from what you bought before.
+"""
+
+
+def test_a_withdrawn_change_is_never_in_force_in_the_change_log_either(make_project):
+    """A section announced for March 1, reworded for March 15 (version 2 still applies from
+    March 1), then withdrawn (the text from before it, effective on March 15). The change log's
+    entry for version 3 is a change that never reaches shoppers: it is never in force there as
+    in the archive. On version 4's page, a link to the section leads to the text shoppers last
+    read, version 2's: version 3's never applied."""
+    project = make_project()
+    project.commit(
+        "Announce profiling",
+        {
+            "policies/clauses/profiling.md": PROFILING_MD,
+            "policies/change.yml": change_yml("Profiling.", "2026-03-01"),
+        },
+    )
+    project.commit(
+        "Reword it",
+        {
+            "policies/clauses/profiling.md": PROFILING_MD.replace("suggest", "recommend"),
+            "policies/change.yml": change_yml("Recommendations.", "2026-03-15"),
+        },
+    )
+    project.commit(
+        "Withdraw it",
+        {
+            "policies/clauses/profiling.md": None,
+            "policies/change.yml": change_yml("Profiling is withdrawn.", "2026-01-04"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert [(v["in_force_from"], v["in_force_until"]) for v in record["versions"]] == [
+        ("2026-01-01", "2026-03-01"),
+        ("2026-03-01", "2026-03-15"),
+        ("2026-03-15", "2026-03-15"),
+        ("2026-03-15", None),
+    ]
+    expected = {"1": "in-force", "2": "upcoming", "3": "never", "4": "upcoming"}
+    assert _badges(project.read("site/eu/en/v/index.html")) == expected
+    assert _badges(project.read("site/eu/en/changes/index.html")) == expected
+    notice = re.search(
+        r'<div id="profiling" class="[^"]*policy-removed".*?</div>',
+        project.read("site/eu/en/v/4/index.html"),
+        re.S,
+    )
+    assert notice and (
+        '<a href="../2/#profiling">Read it as it was in version 2</a>' in notice[0]
+    ), notice
+
+
 def test_a_section_changed_and_changed_back_before_its_date_is_not_announced(make_project):
     """Two changes announced for one date, the second undoing part of the first: the page in
     force announces only the sections that read otherwise on that date."""
