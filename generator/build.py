@@ -47,7 +47,7 @@ from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
 from generator.sources import POLICIES, is_source
-from generator.versions import Publication, derive_versions, source_date_epoch
+from generator.versions import Publication, derive_versions, now, source_date_epoch
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -279,7 +279,7 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
     repository.require(options.rev, "git.revision")
     revisions = list(repository.history(options.rev))
     if options.preview:
-        draft = repository.working_tree(revisions[-1] if revisions else None)
+        draft = repository.working_tree(revisions[-1] if revisions else None, now())
         if draft is not None:
             revisions.append(draft)
     elif options.rev == "HEAD" and revisions and (warning := _not_committed(repository)):

@@ -54,7 +54,6 @@ def main() -> None:
 )
 def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
-    from generator.build import reference_date
     from generator.check import CheckResult, check_files
     from generator.check_formats import (
         passed,
@@ -64,9 +63,10 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         summary_line,
     )
     from generator.history import read_folder
+    from generator.versions import now
 
     try:
-        today = reference_date() or _utc_today()
+        today = now().date()
         files = read_folder(project_dir)
         base_files = _base_files(project_dir, base)
         if base_files is None and base != "HEAD":
@@ -91,10 +91,6 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     click.echo(summary_line(result), err=True)
     if not passed(result, strict):
         sys.exit(1)
-
-
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
 
 
 _NOT_IN_ADDRESSES = frozenset(' "<>\\^`{|}')

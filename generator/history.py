@@ -297,17 +297,17 @@ class Repository:
                 found.append(local)
         return sorted(found)
 
-    def working_tree(self, previous: Revision | None) -> Revision | None:
-        """The uncommitted state of the watched folders, if it differs from `previous`."""
+    def working_tree(self, previous: Revision | None, now: dt.datetime) -> Revision | None:
+        """The uncommitted state of the watched folders, if it differs from `previous`, dated
+        as a commit made `now` would be (never before `previous`)."""
         files = read_folder(self.project_dir)
         before = dict(previous.files.items()) if previous else {}
         changed = {p for p in set(files) | set(before) if files.get(p) != before.get(p)}
         if not changed:
             return None
-        date = previous.date if previous else dt.datetime.fromtimestamp(0, dt.UTC)
         return Revision(
             commit="",
-            date=date,
+            date=max(previous.date, now) if previous else now,
             subject="Uncommitted changes",
             files=files,
             changed=frozenset(changed),

@@ -33,7 +33,7 @@ from generator.model import (
 )
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE, DEFAULT_TITLE
-from generator.versions import DocumentHistory, content_hash, derive_versions
+from generator.versions import DocumentHistory, content_hash, derive_versions, now
 
 MAX_LENGTH = 60_000
 """GitHub refuses comments over 65,536 characters; redlines past this length are left out."""
@@ -179,8 +179,10 @@ def _newest_versions(
     except PolicyError:
         return []
     revisions = list(repository.history(head or "HEAD"))
-    if head is None and (draft := repository.working_tree(revisions[-1] if revisions else None)):
-        revisions.append(draft)
+    if head is None:
+        draft = repository.working_tree(revisions[-1] if revisions else None, now())
+        if draft is not None:
+            revisions.append(draft)
     publication = derive_versions(revisions) if revisions else None
     if publication is None:
         return []

@@ -79,6 +79,14 @@ def source_date_epoch() -> int | None:
     return seconds
 
 
+def now() -> dt.datetime:
+    """The time a commit made now would get: SOURCE_DATE_EPOCH's, else the clock's. It dates the
+    working tree (`policy serve`, and `policy diff` without HEAD: a change note's date counts
+    from the day it is committed, not from the commit before) and is `policy check`'s today."""
+    epoch = source_date_epoch()
+    return dt.datetime.now(dt.UTC) if epoch is None else dt.datetime.fromtimestamp(epoch, dt.UTC)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Lag:
     """A translation that has not caught up with its source text."""

@@ -3,6 +3,7 @@ fixed dates, and real builds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -71,7 +72,14 @@ def problems_of(result: subprocess.CompletedProcess[str]) -> list[str]:
     return problems
 
 
-NEW_YEAR = {"SOURCE_DATE_EPOCH": "1767268800"}
+def at_noon(day: str) -> dict[str, str]:
+    """The environment that makes a command's now noon (UTC) of a day (`YYYY-MM-DD`): `policy
+    check`'s today, and the date `policy diff` and `policy serve` give the working tree."""
+    noon = dt.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+    return {"SOURCE_DATE_EPOCH": str(int(noon.timestamp()))}
+
+
+NEW_YEAR = at_noon("2026-01-01")
 """2026-01-01 12:00 UTC as `policy check`'s today: the projects' own time (their commits are dated
 January 2026), in which a change.yml effective on 2026-01-01 (`change_yml`'s default) has not
 passed."""

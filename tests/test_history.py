@@ -3,6 +3,7 @@ guarded against rewritten history, and no git identity published."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import shutil
@@ -129,17 +130,21 @@ def test_history_files_at_a_revision_and_an_unknown_revision(make_project):
 
 
 def test_history_working_tree_is_a_revision_only_when_it_differs(make_project):
+    """The draft is dated as a commit made then would be; never before the last commit."""
     project = make_project()
     repository = Repository(project.root)
     (last,) = repository.history()
-    assert repository.working_tree(last) is None
+    later = last.date + dt.timedelta(days=200)
+    assert repository.working_tree(last, later) is None
     project.write({"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")})
-    draft = repository.working_tree(last)
-    assert (draft.commit, draft.label, draft.changed) == (
+    draft = repository.working_tree(last, later)
+    assert (draft.commit, draft.label, draft.changed, draft.date) == (
         "",
         "working tree",
         frozenset({"policies/clauses/data.md"}),
+        later,
     )
+    assert repository.working_tree(last, last.date - dt.timedelta(days=1)).date == last.date
 
 
 def test_build_refuses_a_shallow_clone(make_project, tmp_path):

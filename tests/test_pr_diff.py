@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, JURISDICTIONS_YML, Project, change_yml
+from conftest import BASE_FILES, JURISDICTIONS_YML, Project, at_noon, change_yml
 from histories import (
     DATA_MD,
     EU_WITHOUT_GERMAN,
@@ -448,9 +448,9 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
     assert _takes_effect_later("`eu/en`, `global/en`") in result.stdout
-    # The same from the working tree, before the commit.
+    # The same from the working tree, before the commit (made on January 3rd).
     project.git("reset", "-q", "--soft", "HEAD~1")
-    draft = project.policy("diff")
+    draft = project.policy("diff", env=at_noon("2026-01-03"))
     assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
 
 
@@ -509,8 +509,14 @@ def test_diff_says_when_a_change_withdraws_an_announced_one(make_project):
     # The same from the working tree, with a note dated the announced day.
     project.git("reset", "-q", "--soft", "HEAD~1")
     project.write({"policies/change.yml": change_yml("Withdrawn.", "2026-06-01")})
-    draft = project.policy("diff")
+    draft = project.policy("diff", env=at_noon("2026-01-03"))
     assert "**Withdraws the change announced for 2026-06-01:** `eu/en`, `global/en`" in draft.stdout
+    # Once the announced day has passed, the change applies: the same edit is a new change,
+    # dated by the day it is committed, not by the last commit.
+    draft = project.policy("diff", env=at_noon("2026-07-01"))
+    assert draft.returncode == 0, draft.stderr
+    assert "Withdraws" not in draft.stdout and "will never apply" not in draft.stdout
+    assert "| `eu/en` European Union | new version | 1 changed |" in draft.stdout
 
 
 def test_diff_says_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(make_project):

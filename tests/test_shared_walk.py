@@ -188,7 +188,7 @@ def test_a_preview_walks_its_draft_after_the_shared_walk(repository, shared_walk
     clause.write_text(clause.read_text(encoding="utf-8") + "\nA new paragraph.\n", encoding="utf-8")
     source = Repository(clone)
     revisions = list(source.history())
-    draft = source.working_tree(revisions[-1])
+    draft = source.working_tree(revisions[-1], revisions[-1].date)
     assert draft is not None
     expected = derive_versions([*revisions, draft])
     found = derive_versions([*revisions, draft], jobs=2)
