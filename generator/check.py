@@ -131,6 +131,7 @@ def check_files(
         _check_change_note(policy, before, rewritten, base, compositions, problems, today)
         if rewritten:
             _check_reused_note(policy, earlier_notes or {}, problems)
+            _check_effective_time(policy, problems)
         if before is not None:
             _check_renamed_ids(policy, before, problems)
         if today is not None and rewritten:
@@ -162,6 +163,22 @@ def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
             problems.add(path, 1, "file.not-read", message)
         else:
             problems.warn(path, None, "file.not-read", message)
+
+
+def _check_effective_time(policy: Policy, problems: Problems) -> None:
+    """A new change note whose `effective` has a time of day: a version takes effect for the
+    whole of its day (UTC), so the time would be dropped, and with it the day an editor who
+    wrote another time zone meant."""
+    note = policy.change
+    if note is not None and note.effective_time is not None:
+        problems.add(
+            note.origin.path,
+            note.effective_line,
+            "change.effective",
+            f"'effective' is the day the change takes effect, written YYYY-MM-DD, not "
+            f"'{note.effective_time}': a version applies for the whole of its day (UTC), from its "
+            f"start, whatever the time. Write the day alone, such as {note.effective}.",
+        )
 
 
 def _check_effective_date(policy: Policy, today: dt.date, problems: Problems) -> None:

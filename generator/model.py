@@ -175,6 +175,10 @@ class ChangeNote:
     origin: Origin
     effective_line: int = 1
     """The line of `effective` in the file."""
+    effective_time: str | None = None
+    """A time of day written with the date (`2026-12-01T09:00:00-08:00`), as written: a version
+    takes effect for a whole day, so `policy check` refuses a new note with one; a commit of
+    the history that has one takes effect on its date, as it always did."""
 
     @property
     def says(self) -> tuple[str, str, str]:

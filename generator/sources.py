@@ -841,8 +841,9 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
         )
         kind = ChangeKind.MATERIAL
     effective = data.get("effective")
+    effective_time = None
     if isinstance(effective, dt.datetime):
-        effective = effective.date()
+        effective_time, effective = effective.isoformat(), effective.date()
     if isinstance(effective, str) and _ISO_DAY.fullmatch(effective.strip()):
         # Quoted, as the published schema writes it (a string in date format).
         with contextlib.suppress(ValueError):
@@ -862,6 +863,7 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
         effective=effective,
         origin=Origin(path=path, line=1),
         effective_line=loaded.line("effective", default=1),
+        effective_time=effective_time,
     )
 
 

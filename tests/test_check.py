@@ -387,6 +387,34 @@ def test_a_new_change_note_dated_in_the_past_or_years_ahead_is_a_warning(make_pr
     assert problems_of(project.policy("check", env=later)) == []
 
 
+def test_an_effective_date_with_a_time_is_an_error_in_a_new_note(make_project):
+    """A version takes effect for a whole day: a time written with the date (here 07:30 UTC on
+    December 2nd) would be dropped, and the day read in the time zone written. An old note
+    with one is its history's, read as its date: the check only refuses it in a new note."""
+    project = make_project()
+    data = BASE_FILES["policies/clauses/data.md"]
+    project.write(
+        {
+            "policies/clauses/data.md": data.replace("your name;", "your full name;"),
+            "policies/change.yml": "summary: Full name.\nkind: material\n"
+            "effective: 2026-12-01T23:30:00-08:00\n",
+        }
+    )
+    result = project.policy("check", env=NEW_YEAR)
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        "policies/change.yml:3: 'effective' is the day the change takes effect, written "
+        "YYYY-MM-DD, not '2026-12-01T23:30:00-08:00': a version applies for the whole of its "
+        "day (UTC), from its start, whatever the time. Write the day alone, such as 2026-12-01. "
+        "[change.effective]"
+    ]
+    project.commit("Full name")
+    assert problems_of(project.policy("check", env=NEW_YEAR)) == []
+    assert project.policy("build").returncode == 0
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert record["versions"][-1]["effective"] == "2026-12-01"
+
+
 def test_a_clause_whose_id_changed_is_a_warning(make_project):
     # Its published links and its history belong to the old id; a clause removed while another
     # is added is no rename.
