@@ -21,9 +21,17 @@ from generator.catalogs import (
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, counted
+from generator.history import Repository
 from generator.model import Clause, Document, Language, Policy
 from generator.renames import renamed
-from generator.sources import CHANGE_FILE, POLICIES, READ_FILES, is_read, read_policy
+from generator.sources import (
+    CHANGE_FILE,
+    POLICIES,
+    READ_FILES,
+    is_read,
+    read_change_note,
+    read_policy,
+)
 from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
 
 
@@ -379,6 +387,20 @@ CHANGE_NOT_UPDATED = "change.not-updated"
 """The code of a text change whose change.yml still describes the change before it."""
 CHANGE_IDLE = "change.describes-nothing"
 """The code of a rewritten change.yml in a change that makes no version."""
+CHANGE_REUSED = "change.reused"
+"""The code of a rewritten change.yml that says what an earlier one said."""
+
+
+def earlier_notes(repository: Repository, base: str) -> dict[tuple[str, str, str], str]:
+    """What each change note in the history up to `base` said, and the first commit to say it
+    (for `check_files`' rule that a note is never reused)."""
+    said: dict[tuple[str, str, str], str] = {}
+    for revision in repository.history(base):
+        if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:
+            note = read_change_note(revision.files[CHANGE_FILE])
+            if note is not None:
+                said.setdefault(note.says, revision.commit)
+    return said
 
 
 def _check_reused_note(
@@ -394,7 +416,7 @@ def _check_reused_note(
         problems.warn(
             CHANGE_FILE,
             1,
-            "change.reused",
+            CHANGE_REUSED,
             f"change.yml says what it said at commit {commit[:12]}, whose version it describes "
             "(a revert restores the note of the change before); the build will not take it, "
             "and will use the commit's subject. Rewrite its summary, kind or effective date for "

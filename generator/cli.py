@@ -54,7 +54,7 @@ def main() -> None:
 )
 def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
-    from generator.check import CheckResult, check_files
+    from generator.check import CheckResult, check_files, earlier_notes
     from generator.check_formats import (
         passed,
         render_github,
@@ -62,7 +62,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         render_json,
         summary_line,
     )
-    from generator.history import read_folder
+    from generator.history import Repository, read_folder
     from generator.versions import now
 
     try:
@@ -80,7 +80,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
             files,
             base_files,
             today=today,
-            earlier_notes=_earlier_notes(project_dir, base) if base_files else None,
+            earlier_notes=earlier_notes(Repository(project_dir), base) if base_files else None,
         )
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)
@@ -442,20 +442,6 @@ def _base_problem(project_dir: Path, base: str) -> Problem:
         message=f"--base {base} is not a revision of this repository. Fetch it (in CI, check out "
         "with fetch-depth: 0) or name another revision.",
     )
-
-
-def _earlier_notes(project_dir: Path, base: str) -> dict[tuple[str, str, str], str]:
-    """What each change note in the history up to `base` said, and the first commit to say it."""
-    from generator.history import Repository
-    from generator.sources import CHANGE_FILE, read_change_note
-
-    said: dict[tuple[str, str, str], str] = {}
-    for revision in Repository(project_dir).history(base):
-        if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:
-            note = read_change_note(revision.files[CHANGE_FILE])
-            if note is not None:
-                said.setdefault(note.says, revision.commit)
-    return said
 
 
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202

@@ -18,7 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from generator.check import CHANGE_IDLE, CHANGE_NOT_UPDATED, CheckResult, check_files
+from generator.check import (
+    CHANGE_IDLE,
+    CHANGE_NOT_UPDATED,
+    CHANGE_REUSED,
+    CheckResult,
+    check_files,
+    earlier_notes,
+)
 from generator.diff import diff_documents
 from generator.errors import PolicyError, Problem, Severity, fail
 from generator.history import Repository, read_folder
@@ -54,6 +61,9 @@ class DocumentState(enum.Enum):
     """Its text changes: the merge makes a new version."""
     COMPLETED = "completed"
     """A translation that lagged is complete again: the merge makes a new version."""
+    CAUGHT_UP = "caught-up"
+    """A translation that lagged is complete again with the text of its newest version (its
+    source went back to a text it translates): no new version, and it no longer lags."""
     LAGGING = "lagging"
     """The translation is incomplete at the head: it keeps its last complete version."""
     WAITING = "waiting"
@@ -118,6 +128,8 @@ class SourceDiff:
     """The source text changed but change.yml did not."""
     note_idle: bool = False
     """change.yml was rewritten, but no text changed: the note describes no version."""
+    note_reused: bool = False
+    """change.yml says what an earlier note said (a revert brings it back): no version takes it."""
     head_errors: tuple[Problem, ...] = ()
     base_errors: tuple[Problem, ...] = ()
     base_readable: bool = True
@@ -137,7 +149,8 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     base_files = _files(repository, base)
     head_files = read_folder(repository.project_dir) if head is None else _files(repository, head)
     # With the base, the check also says whether change.yml describes this change.
-    before, after = check_files(base_files), check_files(head_files, base_files)
+    before = check_files(base_files)
+    after = check_files(head_files, base_files, earlier_notes=earlier_notes(repository, base))
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)
     # A stale change.yml fails the check, but the history still reads (with the commit's
@@ -145,15 +158,16 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     # when they take effect, which the note to come will say.
     head_errors = tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED)
     note_stale = any(p.code == CHANGE_NOT_UPDATED for p in after.problems)
-    newest = _newest_versions(repository, head, documents) if not head_errors else []
-    documents = tuple(_republished(d, newest) for d in documents)
+    newest = _newest_versions(repository, head, documents) if not head_errors else None
+    documents = tuple(_as_history_says(d, newest) for d in documents)
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
         documents=documents,
-        deferred=() if note_stale else _deferred(newest),
+        deferred=() if note_stale or newest is None else _deferred(newest),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=note_stale,
+        note_reused=any(p.code == CHANGE_REUSED for p in after.problems),
         # The check has no history: a translation put back incomplete is published all the
         # same when an earlier version of it translates the text (versions.py), with the note.
         note_idle=not newest and any(p.code == CHANGE_IDLE for p in after.problems),
@@ -166,18 +180,19 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
 
 def _newest_versions(
     repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
-) -> list[DocumentHistory]:
+) -> list[DocumentHistory] | None:
     """The history of each document the head makes a new version of (its `latest`; a
-    translation that is incomplete may get one too, see `_republished`), up to the head
-    (none in a shallow clone, whose history is cut short): when it takes effect, and what a
-    document published again had before, need the history."""
+    translation that is incomplete may get one too, and one complete again may not, see
+    `_as_history_says`), up to the head; None when the history cannot be read (a shallow
+    clone's is cut short): when it takes effect, and what a document published again had
+    before, need the history."""
     new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE}
     if not any(d.state in _NEW_VERSION | {DocumentState.WAITING} for d in documents):
         return []
     try:
         repository.check_complete()
     except PolicyError:
-        return []
+        return None
     revisions = list(repository.history(head or "HEAD"))
     if head is None:
         draft = repository.working_tree(revisions[-1] if revisions else None, now())
@@ -185,7 +200,7 @@ def _newest_versions(
             revisions.append(draft)
     publication = derive_versions(revisions) if revisions else None
     if publication is None:
-        return []
+        return None
     return [
         history
         for history in publication.documents.values()
@@ -193,14 +208,19 @@ def _newest_versions(
     ]
 
 
-def _republished(document: DocumentDiff, newest: list[DocumentHistory]) -> DocumentDiff:
-    """What the history says of a document that looks added or incomplete: published again
-    after it was retired, or given a new version all the same (a translation whose earlier
-    version translates the text a withdrawn change brings back). Its redline is against the
-    version it had before the head."""
-    if document.state not in {DocumentState.ADDED} | _INCOMPLETE:
+def _as_history_says(document: DocumentDiff, newest: list[DocumentHistory] | None) -> DocumentDiff:
+    """What the history (`newest`, None when unread) says of a document that looks added,
+    incomplete or complete again: published again after it was retired, or given a new
+    version all the same (a translation whose earlier version translates the text a withdrawn
+    change brings back), or none (a translation complete again with the text it has). A new
+    version's redline is against the version it had before the head."""
+    if newest is None:
         return document
     history = next((h for h in newest if _document_key(*h.key) == document.key), None)
+    if document.state is DocumentState.COMPLETED and history is None:
+        return replace(document, state=DocumentState.CAUGHT_UP)
+    if document.state not in {DocumentState.ADDED} | _INCOMPLETE:
+        return document
     earlier = [v for v in history.versions if v.commit != history.latest.commit] if history else []
     if history is None or not earlier:
         return document
@@ -347,6 +367,7 @@ _STATE_LABEL = {
     DocumentState.REMOVED: "retired: its pages stay, marked as no longer maintained",
     DocumentState.CHANGED: "new version",
     DocumentState.COMPLETED: "translation complete again: new version",
+    DocumentState.CAUGHT_UP: "translation complete again: no new version (its last version has this text)",
     DocumentState.LAGGING: "translation incomplete",
     DocumentState.WAITING: "translation incomplete: not published until it is complete",
     DocumentState.UNCHANGED: "unchanged",
@@ -407,6 +428,15 @@ def _note(diff: SourceDiff) -> list[str]:
             f"{_escape(note.summary)}",
             "",
         ]
+        if diff.note_reused:
+            lines += [
+                "**Warning:** this note says what an earlier change's note said (a revert "
+                "brings back the note of the change before it), so the build will not take it "
+                "(`policy check` warns: `[change.reused]`). Its new versions would take effect on "
+                "the day they are published, as material changes, with the commit's subject as "
+                "their summary. Rewrite its summary, kind or effective date for this change.",
+                "",
+            ]
         if diff.note_idle:
             lines += [
                 "**Warning:** no text changes, so no version will carry this note; a version "

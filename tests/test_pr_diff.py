@@ -220,6 +220,73 @@ def test_diff_added_jurisdiction_and_translation_catching_up(make_project):
     assert "###" not in result.stdout
 
 
+def test_diff_of_a_revert_says_a_translation_complete_again_gets_no_version(make_project):
+    """English changes a paragraph German does not translate, then goes back to its text: German
+    is complete again with the text its version has, so the build makes no version of it (its
+    pages stop saying it lags), and the comment must not promise one."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit(
+        "Phone",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("address.", "address;\n- your phone."),
+            "policies/change.yml": change_yml("Phone.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "No phone",
+        {
+            "policies/clauses/data.md": DATA_MD,
+            "policies/change.yml": change_yml("No phone after all.", "2026-01-03"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    table = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert table == [
+        "| `eu/en` European Union | new version | 1 changed |",
+        "| `eu/de` European Union | translation complete again: no new version (its last "
+        "version has this text) | – |",
+        "| `global/en` Worldwide | new version | 1 changed |",
+        "| `global/de` Worldwide | translation complete again: no new version (its last "
+        "version has this text) | – |",
+    ]
+    assert [v.number for v in history_of(publication(project), "global", "de").versions] == [1]
+
+
+def test_diff_warns_of_a_change_note_a_revert_brings_back(make_project):
+    """A revert restores the change note of the change before, which the build does not take
+    again: the comment must not present it as the note of the new versions."""
+    project = make_project()
+    project.commit(
+        "Phone",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Revert phone",
+        {k: BASE_FILES[k] for k in ("policies/clauses/data.md", "policies/change.yml")},
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "**Warning:** this note says what an earlier change's note said (a revert brings back "
+        "the note of the change before it), so the build will not take it (`policy check` "
+        "warns: `[change.reused]`). Its new versions would take effect on the day they are "
+        "published, as material changes, with the commit's subject as their summary. Rewrite "
+        "its summary, kind or effective date for this change.\n"
+    ) in result.stdout
+    project.commit(
+        "Phone again",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone again.", "2026-01-05"),
+        },
+    )
+    assert "[change.reused]" not in project.policy("diff", "HEAD~1", "HEAD").stdout
+
+
 def test_diff_removed_jurisdiction(make_project):
     project = make_project()
     project.commit(
