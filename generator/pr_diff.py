@@ -116,6 +116,20 @@ class Deferred:
 
 
 @dataclass(frozen=True, kw_only=True)
+class AnnouncedFirst:
+    """New versions that take effect after a change announced before them: that change still
+    takes effect on its day, and applies until theirs (a version once published keeps its text
+    and dates; to move an announced change, it is withdrawn first)."""
+
+    documents: tuple[str, ...]
+    """Their keys (`eu/de`)."""
+    announced: dt.date
+    """The first day an announced change takes effect."""
+    in_force_from: dt.date
+    """When they take effect."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SourceDiff:
     """Everything a change does: the documents, the change note, and what keeps it from passing."""
 
@@ -135,6 +149,7 @@ class SourceDiff:
     base_readable: bool = True
     """Whether the base's policy could be read, errors or not: if not, every document is new."""
     deferred: tuple[Deferred, ...] = ()
+    announced_first: tuple[AnnouncedFirst, ...] = ()
     title: str = DEFAULT_TITLE
     """The policy's title (`site.yml`), which heads the comment."""
 
@@ -165,6 +180,7 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         head=WORKTREE if head is None else _label(repository, head),
         documents=documents,
         deferred=() if note_stale or newest is None else _deferred(newest),
+        announced_first=() if note_stale or newest is None else _announced_first(newest),
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=note_stale,
         note_reused=any(p.code == CHANGE_REUSED for p in after.problems),
@@ -258,6 +274,27 @@ def _deferred(newest: list[DocumentHistory]) -> tuple[Deferred, ...]:
             withdraws=withdraws,
         )
         for (effective, in_force_from, withdraws), keys in sorted(later.items())
+    )
+
+
+def _announced_first(newest: list[DocumentHistory]) -> tuple[AnnouncedFirst, ...]:
+    """The new versions the head makes that take effect after an earlier version announced for
+    a day after the head's: that version still applies from its day until theirs."""
+    found: dict[tuple[dt.date, dt.date], list[str]] = {}
+    for history in newest:
+        version = history.latest
+        days = [
+            v.in_force_from
+            for v in history.versions[:-1]
+            if version.date.date() < v.in_force_from < version.in_force_from
+        ]
+        if days:
+            found.setdefault((min(days), version.in_force_from), []).append(
+                _document_key(*history.key)
+            )
+    return tuple(
+        AnnouncedFirst(documents=tuple(sorted(keys)), announced=day, in_force_from=in_force_from)
+        for (day, in_force_from), keys in sorted(found.items())
     )
 
 
@@ -402,6 +439,7 @@ def render_markdown(diff: SourceDiff) -> str:
         out += _errors_block(title, diff.base_errors)
     out += _note(diff)
     out += _later(diff.deferred)
+    out += _announced(diff.announced_first)
     changed = diff.changed()
     if not changed:
         out.append("No published document changes.")
@@ -473,6 +511,22 @@ def _later(deferred: tuple[Deferred, ...]) -> list[str]:
             f"{late.in_force_from.isoformat()}, not {late.effective.isoformat()}: an earlier "
             f"change takes effect on {late.in_force_from.isoformat()}, and a version never "
             "applies before the one it follows.",
+            "",
+        ]
+    return lines
+
+
+def _announced(announced_first: tuple[AnnouncedFirst, ...]) -> list[str]:
+    lines = []
+    for first in announced_first:
+        keys = ", ".join(f"`{key}`" for key in first.documents)
+        day, until = first.announced.isoformat(), first.in_force_from.isoformat()
+        lines += [
+            f"**The change announced for {day} still takes effect first:** {keys} "
+            f"{'applies' if len(first.documents) == 1 else 'apply'} it from {day} until this "
+            f"change takes effect on {until}: a version never applies before the one it follows, "
+            'and a version once published keeps its text and dates (see "Moving an announced '
+            'change" in `docs/authoring.md`).',
             "",
         ]
     return lines

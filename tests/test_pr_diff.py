@@ -521,6 +521,42 @@ def test_diff_says_when_new_versions_take_effect_later_than_their_note(make_proj
     assert "`eu/en`, `global/en` take effect on 2026-06-01, not 2026-01-05" in draft.stdout
 
 
+def test_diff_says_an_announced_change_still_applies_before_a_later_one(make_project):
+    """A change announced for March 1st, then another for March 15th: the first is not moved by
+    the second, it applies for two weeks, and the comment says so (an editor who meant to
+    postpone it would otherwise learn it from the published dates)."""
+    project = make_project()
+    announce_full_name(project, "2026-03-01")
+    project.commit(
+        "Phone number",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-03-15"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "**The change announced for 2026-03-01 still takes effect first:** `eu/en`, `global/en` "
+        "apply it from 2026-03-01 until this change takes effect on 2026-03-15: a version never "
+        "applies before the one it follows, and a version once published keeps its text and "
+        'dates (see "Moving an announced change" in `docs/authoring.md`).\n'
+    ) in result.stdout
+    assert "later than the change note says" not in result.stdout
+    # Dated the same day, it corrects the announced text: nothing applies in between.
+    project.git("reset", "-q", "--hard", "HEAD~1")
+    project.commit(
+        "Phone number, on the announced day",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-03-01"),
+        },
+    )
+    corrected = project.policy("diff", "HEAD~1", "HEAD")
+    assert "| `eu/en` European Union | new version | 1 changed |" in corrected.stdout
+    assert "still takes effect first" not in corrected.stdout
+
+
 def test_diff_says_why_a_translation_catching_up_takes_effect_later(make_project):
     """German lags behind a change announced for June 1st, then catches up in a change the note
     dates January 5th. Its own version before applies from January 1st: what holds it back is
