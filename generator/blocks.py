@@ -46,6 +46,23 @@ def fold(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _folded(lines: list[str]) -> tuple[str, tuple[int, ...]]:
+    """A block's lines as its text (`fold`ed into one), and where in the text each line after
+    the first begins (`Block.breaks`). Each line's own text, folded, is in the text in order,
+    between runs of white space only: each is found after the one before."""
+    text = fold(" ".join(lines))
+    breaks, at = [], len(fold(lines[0]))
+    for line in lines[1:]:
+        part = fold(line)
+        if part:
+            at = text.find(part, at)
+            breaks.append(at)
+            at += len(part)
+        else:
+            breaks.append(at)
+    return text, tuple(breaks)
+
+
 def _groups(lines: list[str], first_line: int) -> Iterable[tuple[int, list[str]]]:
     """Runs of non-blank lines, each with the file line it starts on."""
     current: list[str] = []
@@ -78,13 +95,15 @@ def _split_group(lines: list[str], start: int, group: int) -> list[Block]:
     def flush() -> None:
         nonlocal group
         if pending and kind is not None:
+            text, breaks = _folded(pending)
             blocks.append(
                 Block(
                     kind=kind,
                     prefix=prefix,
-                    text=fold(" ".join(pending)),
+                    text=text,
                     group=group,
                     line=pending_line,
+                    breaks=breaks,
                 )
             )
 

@@ -192,7 +192,7 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
             _check_structure(path, message.id, message.string, message.lineno, problems)
             _check_links(path, message.id, message.string, message.lineno, problems)
             # The sanitizer would drop what the source may not have either: say so here.
-            for code, said in body_problems(message.string, "a translation"):
+            for code, said, _ in body_problems(message.string, "a translation"):
                 problems.add(path, message.lineno, code, said)
             if message.context and message.context.startswith(VALUE_CONTEXT):
                 _check_value(path, message.id, message.string, message.lineno, problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -113,6 +114,13 @@ class Block:
     """Blocks of one list share a group number, so they are joined by single newlines."""
     line: int
     """Line in the source file where the block starts."""
+    breaks: tuple[int, ...] = field(default=(), compare=False)
+    """Where in `text` each of the block's source lines after the first begins: what is wrong
+    at a place in the text is reported at its own line (`line_at`), however it is wrapped."""
+
+    def line_at(self, offset: int) -> int:
+        """The file line of the character at `offset` in `text`."""
+        return self.line + bisect_right(self.breaks, offset)
 
 
 class VariantMode(enum.Enum):
@@ -152,6 +160,8 @@ class Clause:
     jurisdictions: tuple[str, ...]
     topics: tuple[str, ...]
     text: Text
+    jurisdiction_lines: tuple[int, ...] = field(default=(), compare=False)
+    """The line of each of `jurisdictions` in the file, for a problem with one of them."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +173,8 @@ class Variant:
     mode: VariantMode
     topics: tuple[str, ...]
     text: Text
+    jurisdiction_line: int = field(default=0, compare=False)
+    """The line of `jurisdiction` in the file, for a problem with it."""
 
 
 @dataclass(frozen=True, kw_only=True)

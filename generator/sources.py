@@ -42,6 +42,7 @@ from generator.variables import (
     Variables,
     can_reference,
     has_template_syntax,
+    statement_at,
     variables_for,
 )
 from generator.yamlio import Loaded, as_mapping, decode, load_yaml, read_yaml
@@ -426,11 +427,11 @@ def _clauses_and_variants(
     if jurisdictions is None:
         return clauses, variants
     for clause in clauses.values():
-        for jid in clause.jurisdictions:
+        for jid, line in zip(clause.jurisdictions, clause.jurisdiction_lines, strict=True):
             if jid not in jurisdictions:
                 problems.add(
                     clause.text.origin.path,
-                    clause.text.origin.line,
+                    line,
                     "clause.unknown-jurisdiction",
                     f"clause '{clause.id}' names unknown jurisdiction '{jid}'."
                     f"{_did_you_mean(jid, jurisdictions)}",
@@ -448,7 +449,7 @@ def _clauses_and_variants(
         if variant.jurisdiction not in jurisdictions:
             problems.add(
                 origin.path,
-                origin.line,
+                variant.jurisdiction_line,
                 "variant.unknown-jurisdiction",
                 f"variant names unknown jurisdiction '{variant.jurisdiction}'."
                 f"{_did_you_mean(variant.jurisdiction, jurisdictions)}",
@@ -574,11 +575,15 @@ def _clause(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Cla
         problems.add(path, loaded.line("id", default=1), "clause.empty", "the clause has no text.")
     if not clause_id or not title or not _ID.fullmatch(clause_id):
         return None
+    jurisdictions = tuple(_string_list(data, "jurisdictions", path, loaded, problems))
     return Clause(
         id=clause_id,
         title=title,
         order=order,
-        jurisdictions=tuple(_string_list(data, "jurisdictions", path, loaded, problems)),
+        jurisdictions=jurisdictions,
+        jurisdiction_lines=tuple(
+            loaded.line("jurisdictions", str(i), default=2) for i in range(len(jurisdictions))
+        ),
         topics=tuple(_string_list(data, "topics", path, loaded, problems)),
         text=Text(
             context=clause_id,
@@ -670,6 +675,7 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
     return Variant(
         clause_id=clause_id,
         jurisdiction=jurisdiction,
+        jurisdiction_line=loaded.line("jurisdiction", default=2),
         mode=mode,
         topics=tuple(_string_list(data, "topics", path, loaded, problems)),
         text=Text(
@@ -685,10 +691,11 @@ def _variant(loaded: Loaded, blocks: tuple, path: str, problems: Problems) -> Va
 def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
     """Refuse what clause text may not contain, so editors learn it before the sanitizer acts."""
     for block in blocks:
-        for code, message in body_problems(block.text):
-            problems.add(path, block.line, code, message)
-        if "{%" in block.text or "{#" in block.text:
-            problems.add(path, block.line, "variable.statement", STATEMENT_MESSAGE)
+        for code, message, offset in body_problems(block.text):
+            problems.add(path, block.line_at(offset), code, message)
+        statement = statement_at(block.text)
+        if statement is not None:
+            problems.add(path, block.line_at(statement), "variable.statement", STATEMENT_MESSAGE)
         if block.prefix.startswith("#") and len(block.prefix.strip()) < 3:
             problems.add(
                 path,
@@ -795,7 +802,7 @@ def _find_variable_problems(text: Text, filler: Variables) -> tuple[Problem, ...
     if text.title:
         filler.fill(text.title, text.origin.path, text.title_at, problems)
     for block in text.blocks:
-        filled = filler.fill(block.text, text.origin.path, block.line, problems)
+        filled = filler.fill(block.text, text.origin.path, block.line, problems, block.breaks)
         scheme = unsafe_scheme(filled) if filled and filled != block.text else None
         if scheme is not None:
             problems.add(

@@ -38,30 +38,42 @@ def link_scheme(url: str) -> str | None:
 
 def unsafe_scheme(text: str) -> str | None:
     """The first link scheme in Markdown text that is not https, http or mailto."""
+    found = _unsafe_link(text)
+    return found[0] if found else None
+
+
+def _unsafe_link(text: str) -> tuple[str, int] | None:
+    """The first link in Markdown text whose scheme is not https, http or mailto: its scheme,
+    and where the address begins."""
     for pattern in _LINK_TARGETS:
         for match in pattern.finditer(text):
             scheme = link_scheme(match.group(1))
             if scheme is not None and scheme not in URL_SCHEMES:
-                return scheme
+                return scheme, match.start(1)
     return None
 
 
-def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str]]:
-    """(code, message) for each rule a block of clause text (or a translation of one: `where`)
-    breaks."""
+def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str, int]]:
+    """(code, message, where in the text) for each rule a block of clause text (or a
+    translation of one: `where`) breaks; 0 for the text as a whole."""
     problems = []
-    scheme = unsafe_scheme(text)
-    if scheme is not None:
-        problems.append(("markdown.unsafe-link", unsafe_link_message(scheme)))
-    if _RAW_HTML.search(text):
+    link = _unsafe_link(text)
+    if link is not None:
+        problems.append(("markdown.unsafe-link", unsafe_link_message(link[0]), link[1]))
+    if tag := _RAW_HTML.search(text):
         problems.append(
-            ("markdown.html", f"raw HTML is not allowed in {where}. Use Markdown instead.")
+            (
+                "markdown.html",
+                f"raw HTML is not allowed in {where}. Use Markdown instead.",
+                tag.start(),
+            )
         )
-    if _IMAGE.search(text):
+    if image := _IMAGE.search(text):
         problems.append(
             (
                 "markdown.image",
                 f"images are not allowed in {where}. Remove the image (![...](...)).",
+                image.start(),
             )
         )
     brackets = text.count("[") + text.count("<")
@@ -72,6 +84,7 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str]
                 f"the paragraph has {brackets} '[' and '<' characters, over the limit of "
                 f"{MAX_BRACKETS}; it would take too long to render. Split it into shorter "
                 "paragraphs.",
+                0,
             )
         )
     depth = markdown_nesting(text)
@@ -82,6 +95,7 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str]
                 f"the paragraph nests {depth} elements inside one another (emphasis or quotes), "
                 f"over the limit of {MAX_NESTING}; it would take too long to publish. Simplify "
                 "its formatting.",
+                0,
             )
         )
     return problems

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,6 +44,14 @@ STATEMENT_MESSAGE = (
     "such as {{ company.name }}."
 )
 
+
+def statement_at(text: str) -> int | None:
+    """Where the first template statement or comment (`{% ... %}`, `{# ... #}`) is in a text;
+    None if it has none."""
+    found = [at for at in (text.find("{%"), text.find("{#")) if at >= 0]
+    return min(found) if found else None
+
+
 _WHAT = {
     "Filter": "a filter",
     "Call": "a function call",
@@ -62,7 +72,7 @@ class Variables:
         self._paths = {".".join(path): path for path in _paths(self._values) if can_reference(path)}
         """Each variable clause text can name, by its dotted name: the keys to look it up by."""
         self._names = sorted(self._paths)
-        self._cache: dict[str, _Filled | tuple[str, str]] = {}
+        self._cache: dict[str, _Filled | tuple[_Refusal, ...]] = {}
 
     @property
     def names(self) -> list[str]:
@@ -73,16 +83,26 @@ class Variables:
         """The value of the variable `name` (dotted); None when no single variable has it."""
         return self._value(name) if name in self._paths else None
 
-    def fill(self, text: str, path: str, line: int, problems: Problems) -> str | None:
-        """The text with its variables filled in; None (and a problem) when that is impossible."""
+    def fill(
+        self,
+        text: str,
+        path: str,
+        line: int,
+        problems: Problems,
+        breaks: tuple[int, ...] = (),
+    ) -> str | None:
+        """The text with its variables filled in; None (and a problem for each reason) when that
+        is impossible. The text begins on `line` of `path`; `breaks`, where in it each further
+        line of the file begins (`Block.breaks`), puts each problem on the line of its place."""
         if "{" not in text:
             return text
         cached = self._cache.get(text)
         if cached is None:
             cached = self._cache[text] = self._fill(text)
         if isinstance(cached, tuple):
-            code, message = cached
-            problems.add(path, line, code, message)
+            for refusal in cached:
+                at = line + bisect_right(breaks, refusal.offset)
+                problems.add(path, at, refusal.code, refusal.message)
             return None
         return cached.text
 
@@ -92,39 +112,58 @@ class Variables:
         cached = self._cache.get(text) if "{" in text else None
         return cached.values if isinstance(cached, _Filled) else ()
 
-    def _fill(self, text: str) -> _Filled | tuple[str, str]:
-        """The filled text, or (code, message) saying why it cannot be filled."""
-        if "{%" in text or "{#" in text:
-            return "variable.statement", STATEMENT_MESSAGE
+    def _fill(self, text: str) -> _Filled | tuple[_Refusal, ...]:
+        """The filled text, or why it cannot be filled: each reference to no variable, or the
+        one thing that keeps the text from being read."""
+        statement = statement_at(text)
+        if statement is not None:
+            return (_Refusal("variable.statement", STATEMENT_MESSAGE, statement),)
         try:
             tree = _PARSER.parse(text)
             refused = _refuse(tree)
             references = list(_references(tree))
         except TemplateSyntaxError as error:
-            return "variable.syntax", (
-                f"template syntax error: {error.message}. Write variables as "
-                "{{ company.name }}."
+            return (
+                _Refusal(
+                    "variable.syntax",
+                    f"template syntax error: {error.message}. Write variables as "
+                    "{{ company.name }}.",
+                ),
             )
         except RecursionError:
-            return "variable.syntax", (
-                "the expression is nested too deeply to read. Write variables as "
-                "{{ company.name }}."
+            return (
+                _Refusal(
+                    "variable.syntax",
+                    "the expression is nested too deeply to read. Write variables as "
+                    "{{ company.name }}.",
+                ),
             )
         if refused is not None:
-            return refused
-        for reference in references:
-            if reference not in self._paths:
-                if any(n.startswith(reference + ".") for n in self._names):
-                    return "variable.group", self._group(reference)
-                return "variable.undefined", self._undefined(reference)
+            return (_Refusal(*refused),)
+        unknown = [
+            _Refusal(*self._unknown(reference), offset=_place(text, reference))
+            for reference in dict.fromkeys(references)
+            if reference not in self._paths
+        ]
+        if unknown:
+            return tuple(sorted(unknown, key=lambda refusal: refusal.offset))
         # Measure before rendering: a large value used many times must not fill the memory.
         size = len(text) + sum(len(str(self._value(r))) for r in references)
         if size > MAX_OUTPUT:
-            return "variable.too-long", (
-                f"the text would be {size:,} characters once variables are filled in, over the "
-                f"limit of {MAX_OUTPUT:,}. Use fewer or shorter variables."
+            return (
+                _Refusal(
+                    "variable.too-long",
+                    f"the text would be {size:,} characters once variables are filled in, over "
+                    f"the limit of {MAX_OUTPUT:,}. Use fewer or shorter variables.",
+                ),
             )
         return self._render(tree)
+
+    def _unknown(self, reference: str) -> tuple[str, str]:
+        """(code, message) for a reference to no variable: a group of them, or nothing."""
+        if any(n.startswith(reference + ".") for n in self._names):
+            return "variable.group", self._group(reference)
+        return "variable.undefined", self._undefined(reference)
 
     def _render(self, tree: nodes.Template) -> _Filled:
         """The checked template's output: its text, and `str` of each variable's value (as
@@ -162,6 +201,23 @@ class Variables:
             f"undefined variable '{reference}'.{fix} Define it under 'variables' in "
             "policies/site.yml or correct the name."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """Why a text cannot be filled in, and where in it (an offset; 0: the text as a whole)."""
+
+    code: str
+    message: str
+    offset: int = 0
+
+
+def _place(text: str, reference: str) -> int:
+    """Where `{{ reference }}` first appears in a text (spaces allowed around its dots and
+    inside its braces); 0 if it is written some other way."""
+    dotted = r"\s*\.\s*".join(re.escape(part) for part in reference.split("."))
+    found = re.search(r"\{\{-?\s*" + dotted + r"\s*-?\}\}", text)
+    return found.start() if found else 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,13 +275,16 @@ def _construct(
             )
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _attempt(
-                refused,
-                partial(_construct, item, (*path, str(i)), lines, first, depth + 1, refused),
+        items = []
+        for i, item in enumerate(node.value):
+            lines[(*path, str(i))] = item.start_mark.line + first
+            items.append(
+                _attempt(
+                    refused,
+                    partial(_construct, item, (*path, str(i)), lines, first, depth + 1, refused),
+                )
             )
-            for i, item in enumerate(node.value)
-        ]
+        return items
     return _scalar(node, first)
 
 

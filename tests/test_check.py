@@ -56,8 +56,58 @@ def test_check_unknown_jurisdiction(make_project):
     )
     result = project.policy("check")
     assert problems_of(result) == [
-        "policies/clauses/who.md:2: clause 'who-we-are' names unknown jurisdiction 'globl'. "
+        "policies/clauses/who.md:5: clause 'who-we-are' names unknown jurisdiction 'globl'. "
         "Did you mean 'global'? [clause.unknown-jurisdiction]",
+    ]
+
+
+def test_problems_are_reported_at_the_line_they_are_on(make_project):
+    """Not at the first line of the paragraph, the header or the list they are in: a problem in
+    the third line of a paragraph is on line 3 of it, each undefined variable of a paragraph is
+    reported, and a jurisdiction at the line that names it."""
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/more.md": """\
+            ---
+            id: more
+            title: More
+            order: 30
+            jurisdictions:
+              - global
+              - mars
+            ---
+            A paragraph on
+            several lines, with {{ company.nme }}
+            and {{ nope }} on the third,
+            then <b>bold</b> and ![an image](x.png)
+
+            - an item that goes on
+              to [a link](javascript:alert(1)) and {% if x %}.
+            """,
+            "policies/clauses/more-eu.md": """\
+            ---
+            variant_of: more
+            jurisdiction: venus
+            mode: extend
+            ---
+            Extra.
+            """,
+        }
+    )
+    lines = [
+        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
+        for p in problems_of(project.policy("check"))
+    ]
+    assert lines == [
+        "policies/clauses/more-eu.md:3 variant.unknown-jurisdiction]",
+        "policies/clauses/more.md:7 clause.unknown-jurisdiction]",
+        "policies/clauses/more.md:10 variable.undefined]",
+        "policies/clauses/more.md:11 variable.undefined]",
+        "policies/clauses/more.md:12 markdown.html]",
+        "policies/clauses/more.md:12 markdown.image]",
+        "policies/clauses/more.md:15 markdown.unsafe-link]",
+        "policies/clauses/more.md:15 variable.statement]",
     ]
 
 

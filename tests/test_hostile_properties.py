@@ -257,3 +257,26 @@ def test_blocks_split_join_split_round_trips(body):
     blocks = split_blocks(body)
     again = split_blocks(join_blocks((b, b.text) for b in blocks))
     assert _shape(again) == _shape(blocks)
+
+
+@FAST
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "wörd", "中文", "x", "{{ y }}"]), min_size=0, max_size=3),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([" ", "  ", "\t", " \u3000 ", "\u00a0"]),
+)
+def test_a_block_knows_the_line_of_each_place_in_it(lines, space):
+    """However a paragraph is wrapped and spaced, each of its words is at the line it is on in
+    the file (`Block.line_at`): problems found in a paragraph are reported there."""
+    words = [
+        [f"{word}{row}{column}" for column, word in enumerate(row_words)]
+        for row, row_words in enumerate(lines)
+    ]
+    source = [space.join([f"line{row}", *row_words]) for row, row_words in enumerate(words)]
+    (block,) = split_blocks("\n".join(source), 7)
+    for row, row_words in enumerate(words):
+        for word in row_words:
+            assert block.line_at(block.text.index(word)) == 7 + row, (source, word)
