@@ -229,13 +229,14 @@ def _as_history_says(document: DocumentDiff, newest: list[DocumentHistory] | Non
     incomplete or complete again: published again after it was retired, or given a new
     version all the same (a translation whose earlier version translates the text a withdrawn
     change brings back), or none (a translation complete again with the text it has). A new
-    version's redline is against the version it had before the head."""
+    version's redline is against the version it had before the head: for a translation complete
+    again, what its readers see change."""
     if newest is None:
         return document
     history = next((h for h in newest if _document_key(*h.key) == document.key), None)
     if document.state is DocumentState.COMPLETED and history is None:
         return replace(document, state=DocumentState.CAUGHT_UP)
-    if document.state not in {DocumentState.ADDED} | _INCOMPLETE:
+    if document.state not in {DocumentState.ADDED, DocumentState.COMPLETED} | _INCOMPLETE:
         return document
     earlier = [v for v in history.versions if v.commit != history.latest.commit] if history else []
     if history is None or not earlier:
@@ -244,15 +245,19 @@ def _as_history_says(document: DocumentDiff, newest: list[DocumentHistory] | Non
     formers = former_ids([clause_messages(old), clause_messages(new)])[-1]
     return replace(
         document,
-        state=(
-            DocumentState.CHANGED
-            if document.state is DocumentState.LAGGING
-            else DocumentState.REPUBLISHED
-        ),
+        state=_AS_NEW_VERSION.get(document.state, DocumentState.REPUBLISHED),
         clauses=diff_documents(old, new, formers, keep_renamed=True),
         missing=0,
         fuzzy=0,
     )
+
+
+_AS_NEW_VERSION = {
+    DocumentState.LAGGING: DocumentState.CHANGED,
+    DocumentState.COMPLETED: DocumentState.COMPLETED,
+}
+"""What a document that has a version before the head's new one is, by what it looked like
+without the history (any other state: published again after it was retired)."""
 
 
 def _deferred(newest: list[DocumentHistory]) -> tuple[Deferred, ...]:

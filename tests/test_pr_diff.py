@@ -253,6 +253,41 @@ def test_diff_of_a_revert_says_a_translation_complete_again_gets_no_version(make
     assert [v.number for v in history_of(publication(project), "global", "de").versions] == [1]
 
 
+def test_diff_shows_what_a_translation_catching_up_changes(make_project):
+    """German lags behind an English paragraph, then its catalog catches up: its new version
+    changes what German readers read, and the comment gives that redline to review."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    phone = DATA_MD.replace("address.", "address;\n- your phone.")
+    project.commit(
+        "Phone",
+        {
+            "policies/clauses/data.md": phone,
+            "policies/change.yml": change_yml("Phone.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "Phone in German",
+        {
+            DE_PO: po(
+                {
+                    **GERMAN,
+                    ("data-we-collect", "your delivery address;"): "Ihre Lieferadresse;",
+                    ("data-we-collect", "your phone."): "Ihre Telefonnummer.",
+                }
+            )
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "| `global/de` Worldwide | translation complete again: new version | 1 changed |" in (
+        result.stdout
+    )
+    redline = result.stdout.split("### `eu/de`, `global/de`\n")[1]
+    assert "- Ihre Lieferadresse<del>.</del><ins>;</ins>\n- <ins>Ihre Telefonnummer.</ins>" in (
+        redline
+    )
+
+
 def test_diff_warns_of_a_change_note_a_revert_brings_back(make_project):
     """A revert restores the change note of the change before, which the build does not take
     again: the comment must not present it as the note of the new versions."""
