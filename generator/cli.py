@@ -12,13 +12,25 @@ import click
 
 from generator.errors import PolicyError, Problem, Severity, fail
 
+
+def _project_folder(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path:
+    """The project folder given, else the nearest folder from here up that holds `policies/`:
+    a command run in `policies/clauses/` works on the project, not on a folder with no
+    policy in it (else the current folder, whose commands say what it lacks)."""
+    if value is not None:
+        return value
+    here = Path.cwd()
+    return next((f for f in (here, *here.parents) if (f / "policies").is_dir()), Path("."))
+
+
 PROJECT = click.option(
     "--project",
     "project_dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=".",
-    show_default=True,
-    help="The project folder (holding policies/, locales/ and mkdocs.yml).",
+    default=None,
+    callback=_project_folder,
+    help="The project folder (holding policies/, locales/ and mkdocs.yml). Default: the "
+    "nearest folder from the current one up that holds policies/.",
 )
 
 

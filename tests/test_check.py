@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
-from conftest import BASE_FILES, NEW_YEAR, change_yml, problems_of
+from conftest import BASE_FILES, NEW_YEAR, WHO_MD, change_yml, problems_of
 
 from generator.sources import read_policy
 
@@ -109,6 +112,27 @@ def test_problems_are_reported_at_the_line_they_are_on(make_project):
         "policies/clauses/more.md:15 markdown.unsafe-link]",
         "policies/clauses/more.md:15 variable.statement]",
     ]
+
+
+def test_commands_run_in_a_subfolder_work_on_the_project(make_project):
+    """An editor in policies/clauses/ who runs `policy check` checks the project (it was told
+    policies/site.yml is missing, and to create it there)."""
+    project = make_project()
+    project.write({"policies/clauses/who.md": WHO_MD.replace("runs", "operates")})
+    folder = project.root / "policies" / "clauses"
+    command = str(Path(sys.executable).parent / "policy")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([command, *args], cwd=folder, capture_output=True, text=True)
+
+    checked = run("check")
+    assert checked.returncode == 1, checked.stderr
+    assert "[change.not-updated]" in checked.stderr and "site.yml" not in checked.stderr
+    assert "| `global/en` Worldwide | new version | 1 changed |" in run("diff").stdout
+    assert run("version-at", "eu", "en", "2026-01-01").stdout.endswith(" eu/en/v/1/\n")
+    # Told where, it works there.
+    elsewhere = run("check", "--project", ".")
+    assert "policies/site.yml is missing" in elsewhere.stderr
 
 
 def test_check_extends_cycle(make_project):
