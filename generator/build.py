@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.catalogs import is_catalog
-from generator.check import check_files
+from generator.check import check_files, nothing_to_publish
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity, counted, fail
 from generator.feeds import render_feeds
 from generator.history import WATCHED, Repository, Revision
-from generator.model import Language, Policy
+from generator.model import Language
 from generator.pages import (
     Site,
     SiteFile,
@@ -177,7 +177,7 @@ def prepare_publication(
     if publication is None:
         raise PolicyError("no commit of the history has a valid policy to publish.")
     if not publication.documents:
-        raise PolicyError(_nothing_to_publish(publication.policy))
+        raise PolicyError([nothing_to_publish(publication.policy)])
     for problem in publication.problems:
         log.warning("%s", problem)
     if options.previous is not None:
@@ -185,23 +185,6 @@ def prepare_publication(
     if options.preview:
         publication = _as_in_force(publication)
     return Prepared(publication=publication, checking=checking, passed=checked_now)
-
-
-def _nothing_to_publish(policy: Policy) -> list[Problem]:
-    """Why a valid policy has no document to publish: its source language is in no
-    jurisdiction's languages, and no translation is complete."""
-    source = policy.source_language
-    return [
-        Problem(
-            path="policies/jurisdictions.yml",
-            line=None,
-            code="build.nothing-to-publish",
-            message=f"no document has a complete version to publish: no jurisdiction lists the "
-            f"source language ({source}), and no translation is complete. List {source} in a "
-            "jurisdiction's languages, or complete a translation ('policy i18n status' shows "
-            "what is missing).",
-        )
-    ]
 
 
 def _includes(publication: Publication, revision: Revision) -> bool:

@@ -132,6 +132,8 @@ def check_files(
                 f"{language} {_are(status.fuzzy)} marked fuzzy (the source text changed). Review "
                 "each, then remove its fuzzy flag.",
             )
+    if not any(c.complete for c in compositions.values()):
+        problems.extend([nothing_to_publish(policy)])
     _check_unused_catalogs(policy, files, problems)
     if base is not None:
         before, _ = read_policy(base)
@@ -152,6 +154,21 @@ def check_files(
         translations=statuses,
         compositions=compositions,
         coverage=coverage,
+    )
+
+
+def nothing_to_publish(policy: Policy) -> Problem:
+    """Why a valid policy has no document to publish: its source language is in no
+    jurisdiction's languages, and no translation is complete."""
+    source = policy.source_language
+    return Problem(
+        path="policies/jurisdictions.yml",
+        line=None,
+        code="build.nothing-to-publish",
+        message=f"no document has a complete version to publish: no jurisdiction lists the "
+        f"source language ({source}), and no translation is complete. List {source} in a "
+        "jurisdiction's languages, or complete a translation ('policy i18n status' shows "
+        "what is missing).",
     )
 
 

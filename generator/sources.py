@@ -321,6 +321,17 @@ def _jurisdictions(
                     f"policies/site.yml writes '{source_language}'. Write it the same way in "
                     "both.",
                 )
+        near = [t for t in languages if _same_language(t, source_language)]
+        if near and source_language not in languages:
+            problems.warn(
+                path,
+                loaded.line(jid, "languages"),
+                "jurisdiction.near-source",
+                f"jurisdiction '{jid}' lists '{near[0]}', not the source language "
+                f"'{source_language}' (policies/site.yml): '{near[0]}' is a translation, which "
+                f"needs a catalog translating {source_language} into it. If you meant the "
+                "source language, write it as site.yml does.",
+            )
         extends = spec.get("extends")
         if isinstance(extends, (list, dict, bool)):
             problems.add(
@@ -925,6 +936,13 @@ def _string(
         problems.add(path, loaded.line(*where, key), "yaml.type", f"'{key}' must be text.")
         return default
     return str(value)
+
+
+def _same_language(tag: str, other: str) -> bool:
+    """Whether two language tags name one language, in other variants (`en` and `en-GB`)."""
+    return tag.lower() != other.lower() and (
+        tag.lower().split("-")[0] == other.lower().split("-")[0]
+    )
 
 
 def _string_list(

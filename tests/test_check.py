@@ -135,6 +135,31 @@ def test_commands_run_in_a_subfolder_work_on_the_project(make_project):
     assert "policies/site.yml is missing" in elsewhere.stderr
 
 
+def test_the_source_language_in_another_variant_is_named(make_project):
+    """site.yml says en-GB, the regions list en: en is then a translation, with no catalog, and
+    no document can be published. The check says both, before the build fails."""
+    project = make_project(
+        {"policies/site.yml": BASE_FILES["policies/site.yml"].replace(": en\n", ": en-GB\n")}
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    problems = problems_of(result)
+    assert (
+        "policies/jurisdictions.yml: no document has a complete version to publish: no "
+        "jurisdiction lists the source language (en-GB), and no translation is complete. List "
+        "en-GB in a jurisdiction's languages, or complete a translation ('policy i18n status' "
+        "shows what is missing). [build.nothing-to-publish]"
+    ) in problems
+    assert (
+        "policies/jurisdictions.yml:3: jurisdiction 'global' lists 'en', not the source language "
+        "'en-GB' (policies/site.yml): 'en' is a translation, which needs a catalog translating "
+        "en-GB into it. If you meant the source language, write it as site.yml does. "
+        "[jurisdiction.near-source]"
+    ) in problems
+    built = project.policy("build")
+    assert built.returncode == 1 and "[build.nothing-to-publish]" in built.stderr
+
+
 def test_check_extends_cycle(make_project):
     project = make_project()
     project.write(
