@@ -120,7 +120,14 @@ class Block:
 
     def line_at(self, offset: int) -> int:
         """The file line of the character at `offset` in `text`."""
-        return self.line + bisect_right(self.breaks, offset)
+        return line_at(self.line, self.breaks, offset)
+
+
+def line_at(line: int, breaks: tuple[int, ...], offset: int) -> int:
+    """The file line of the character at `offset` in a text that begins on `line` and whose
+    further lines begin at `breaks` in it (`Block.breaks`): one rule for every check that
+    reports a place in a block, so none of them falls back to the block's first line."""
+    return line + bisect_right(breaks, offset)
 
 
 class VariantMode(enum.Enum):

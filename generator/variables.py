@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +21,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from generator.errors import Problems
+from generator.model import line_at
 
 MAX_OUTPUT = 20_000
 """A block longer than this after filling in variables is refused (a runaway expansion)."""
@@ -101,8 +101,9 @@ class Variables:
             cached = self._cache[text] = self._fill(text)
         if isinstance(cached, tuple):
             for refusal in cached:
-                at = line + bisect_right(breaks, refusal.offset)
-                problems.add(path, at, refusal.code, refusal.message)
+                problems.add(
+                    path, line_at(line, breaks, refusal.offset), refusal.code, refusal.message
+                )
             return None
         return cached.text
 
