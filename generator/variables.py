@@ -124,23 +124,23 @@ class Variables:
             refused = _refuse(tree)
             references = list(_references(tree))
         except TemplateSyntaxError as error:
-            return (
-                _Refusal(
-                    "variable.syntax",
+            refused = (
+                "variable.syntax",
+                (
                     f"template syntax error: {error.message}. Write variables as "
-                    "{{ company.name }}.",
+                    "{{ company.name }}."
                 ),
             )
         except RecursionError:
-            return (
-                _Refusal(
-                    "variable.syntax",
+            refused = (
+                "variable.syntax",
+                (
                     "the expression is nested too deeply to read. Write variables as "
-                    "{{ company.name }}.",
+                    "{{ company.name }}."
                 ),
             )
         if refused is not None:
-            return (_Refusal(*refused),)
+            return (_Refusal(*refused, offset=_culprit(text, refused[0])),)
         unknown = [
             _Refusal(*self._unknown(reference), offset=_place(text, reference))
             for reference in dict.fromkeys(references)
@@ -213,12 +213,52 @@ class _Refusal:
     offset: int = 0
 
 
+_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+"""One `{{ ... }}` of a text, as Jinja reads it when no string in it holds a `}}`."""
+
+
+def _expressions(text: str) -> Iterator[tuple[int, str]]:
+    """Where each `{{ ... }}` of a text begins, and its own text: each is read on its own to
+    find which one a problem of the whole text is in."""
+    for match in _EXPRESSION.finditer(text):
+        yield match.start(), match.group()
+
+
 def _place(text: str, reference: str) -> int:
-    """Where `{{ reference }}` first appears in a text (spaces allowed around its dots and
-    inside its braces); 0 if it is written some other way."""
-    dotted = r"\s*\.\s*".join(re.escape(part) for part in reference.split("."))
-    found = re.search(r"\{\{-?\s*" + dotted + r"\s*-?\}\}", text)
-    return found.start() if found else 0
+    """Where the first `{{ ... }}` naming `reference` is in a text (however spaced); 0 if none
+    does on its own."""
+    found = (at for at, expression in _expressions(text) if _named(expression) == reference)
+    return next(found, 0)
+
+
+def _culprit(text: str, code: str) -> int:
+    """Where in a text refused with `code` the first `{{ ... }}` refused with it on its own is;
+    else an unclosed `{{` after the last whole one (a syntax error); else 0, the text as a
+    whole."""
+    end = 0
+    for at, expression in _expressions(text):
+        if _refusal(expression) == code:
+            return at
+        end = at + len(expression)
+    return max(text.find("{{", end), 0) if code == "variable.syntax" else 0
+
+
+def _refusal(expression: str) -> str | None:
+    """The code a text of this one `{{ ... }}` alone is refused with; None if it is a plain
+    variable."""
+    try:
+        refused = _refuse(_PARSER.parse(expression))
+    except (TemplateSyntaxError, RecursionError):
+        return "variable.syntax"
+    return refused[0] if refused else None
+
+
+def _named(expression: str) -> str | None:
+    """The variable one plain `{{ ... }}` names, dotted; None if it is anything else."""
+    if _refusal(expression) is not None:
+        return None
+    (reference,) = _references(_PARSER.parse(expression))
+    return reference
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,6 +160,43 @@ def test_the_source_language_in_another_variant_is_named(make_project):
     assert built.returncode == 1 and "[build.nothing-to-publish]" in built.stderr
 
 
+def test_a_variable_that_cannot_be_filled_is_reported_at_the_line_it_is_on(make_project):
+    """A filter, a private name or a syntax error in a paragraph wrapped over several lines is
+    reported at its own line, as an undefined variable is, not at the paragraph's first."""
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/more.md": """\
+            ---
+            id: more
+            title: More
+            order: 30
+            jurisdictions: [global]
+            ---
+            {{ company.name }} wrote
+            this paragraph, with
+            {{ company.name|upper }} on its third line.
+
+            {{ company.name }} wrote
+            {{ company._secret }} on this one's second.
+
+            {{ company.name }} wrote
+            this, and then
+            left {{ company.name open on its third.
+            """,
+        }
+    )
+    lines = [
+        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
+        for p in problems_of(project.policy("check"))
+    ]
+    assert lines == [
+        "policies/clauses/more.md:9 variable.expression]",
+        "policies/clauses/more.md:12 variable.private]",
+        "policies/clauses/more.md:16 variable.syntax]",
+    ]
+
+
 def test_check_extends_cycle(make_project):
     project = make_project()
     project.write(

@@ -11,6 +11,7 @@ import pytest
 from conftest import BASE_FILES, JURISDICTIONS_YML, WHO_MD
 from hostile_helpers import po_catalog
 
+from generator.blocks import split_blocks
 from generator.check import check_files
 from generator.errors import Problems
 from generator.sources import read_policy
@@ -68,6 +69,37 @@ def test_variable_trick_is_refused_naming_file_and_line(text, message):
     result, problems = fill(f"Run by {text}.")
     assert result is None
     assert problems == [f"policies/clauses/x.md:12: {message}"]
+
+
+REFUSED = [
+    *((text, message) for text, message in TRICKS if "[variable.private]" in message),
+    *((text, message) for text, message in TRICKS if "[variable.expression]" in message),
+    (
+        "{{ company.name + }}",
+        "template syntax error: unexpected 'end of print statement'. Write variables as "
+        "{{ company.name }}. [variable.syntax]",
+    ),
+    (
+        "{{ company.name",
+        "template syntax error: expected token 'end of print statement', got 'here'. Write "
+        "variables as {{ company.name }}. [variable.syntax]",
+    ),
+    (
+        "{{ company" + ".name" * 5000 + " }}",
+        "the expression is nested too deeply to read. Write variables as {{ company.name }}. "
+        "[variable.syntax]",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "message"), REFUSED, ids=[t[:40] for t, _ in REFUSED])
+def test_variable_trick_is_reported_at_the_line_it_is_on(text, message):
+    """In a paragraph wrapped over several lines, at the line the trick is on, not the
+    paragraph's first (which has a plain variable, and a `}}`-less brace)."""
+    (block,) = split_blocks(f"{{{{ company.name }}}} runs {{ this\nshop, with\n{text} here.", 12)
+    problems = Problems()
+    Variables(VALUES).fill(block.text, "policies/clauses/x.md", block.line, problems, block.breaks)
+    assert [str(p) for p in problems] == [f"policies/clauses/x.md:14: {message}"]
 
 
 def test_plain_variables_are_filled():
