@@ -141,13 +141,11 @@ class Variables:
             )
         if refused is not None:
             return (_Refusal(*refused, offset=_culprit(text, refused[0])),)
-        unknown = [
-            _Refusal(*self._unknown(reference), offset=_place(text, reference))
-            for reference in dict.fromkeys(references)
-            if reference not in self._paths
-        ]
+        unknown = [r for r in dict.fromkeys(references) if r not in self._paths]
         if unknown:
-            return tuple(sorted(unknown, key=lambda refusal: refusal.offset))
+            places = _places(text)
+            refusals = (_Refusal(*self._unknown(r), offset=places.get(r, 0)) for r in unknown)
+            return tuple(sorted(refusals, key=lambda refusal: refusal.offset))
         # Measure before rendering: a large value used many times must not fill the memory.
         size = len(text) + sum(len(str(self._value(r))) for r in references)
         if size > MAX_OUTPUT:
@@ -224,11 +222,15 @@ def _expressions(text: str) -> Iterator[tuple[int, str]]:
         yield match.start(), match.group()
 
 
-def _place(text: str, reference: str) -> int:
-    """Where the first `{{ ... }}` naming `reference` is in a text (however spaced); 0 if none
-    does on its own."""
-    found = (at for at, expression in _expressions(text) if _named(expression) == reference)
-    return next(found, 0)
+def _places(text: str) -> dict[str, int]:
+    """Where the first `{{ ... }}` naming each variable is in a text (however spaced), by its
+    dotted name: one reading of the text, however many variables it names."""
+    found: dict[str, int] = {}
+    for at, expression in _expressions(text):
+        name = _named(expression)
+        if name is not None:
+            found.setdefault(name, at)
+    return found
 
 
 def _culprit(text: str, code: str) -> int:
@@ -255,9 +257,13 @@ def _refusal(expression: str) -> str | None:
 
 def _named(expression: str) -> str | None:
     """The variable one plain `{{ ... }}` names, dotted; None if it is anything else."""
-    if _refusal(expression) is not None:
+    try:
+        tree = _PARSER.parse(expression)
+    except (TemplateSyntaxError, RecursionError):
         return None
-    (reference,) = _references(_PARSER.parse(expression))
+    if _refuse(tree) is not None:
+        return None
+    (reference,) = _references(tree)
     return reference
 
 
