@@ -114,6 +114,33 @@ def test_problems_are_reported_at_the_line_they_are_on(make_project):
     ]
 
 
+def test_an_unsafe_link_is_blamed_on_a_variable_only_when_a_variable_makes_it(make_project):
+    """A link unsafe as written, in a paragraph that also fills in a variable, is the editor's:
+    reported once, with the editor's fix, not a second time as made by a variable."""
+    project = make_project(
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"] + "  help: javascript:alert(1)\n",
+        }
+    )
+    project.write(
+        {
+            "policies/clauses/who.md": WHO_MD.replace(
+                "runs this shop.", "runs [this shop](javascript:alert(2))."
+            ),
+            "policies/clauses/data.md": BASE_FILES["policies/clauses/data.md"].replace(
+                "your name;", "your name ([help]({{ help }}));"
+            ),
+        }
+    )
+    assert problems_of(project.policy("check")) == [
+        "policies/clauses/data.md:10: links may only point to https:, http: or mailto: "
+        "addresses, but a variable here makes a 'javascript:' link. Correct the variable's "
+        "value in policies/site.yml. [markdown.unsafe-link]",
+        "policies/clauses/who.md:8: links may only point to https:, http: or mailto: addresses, "
+        "not 'javascript:'. Remove the link or point it to a web page. [markdown.unsafe-link]",
+    ]
+
+
 def test_commands_run_in_a_subfolder_work_on_the_project(make_project):
     """An editor in policies/clauses/ who runs `policy check` checks the project (it was told
     policies/site.yml is missing, and to create it there)."""
