@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from babel.core import UnknownLocaleError
 from babel.messages.catalog import Catalog
 
 from generator.blocks import split_blocks
@@ -77,12 +78,17 @@ def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | Non
         catalog = read_catalog(text)
     except PoSyntaxError as error:
         for problem in error.problems:
+            fix = _plural_forms_fix(path) if problem.field == "plural-forms" else None
             problems.add(
                 path,
                 problem.line,
                 "catalog.syntax",
                 f"the catalog cannot be read: {problem.reason}. "
-                + (problem.fix or "Fix the PO syntax (a quote or a msgid/msgstr line is off)."),
+                + (
+                    fix
+                    or problem.fix
+                    or "Fix the PO syntax (a quote or a msgid/msgstr line is off)."
+                ),
             )
         return None
     except (ValueError, UnicodeError) as error:
@@ -367,6 +373,22 @@ _PLURAL_FIXES = {
 }
 """Where Babel's Plural-Forms table contradicts its own CLDR rules: for Arabic it puts 11-99 in form
 5 and 100-102 in form 4, but CLDR's "many" (form 4) is n % 100 in 11..99 (see the tests)."""
+
+
+def _plural_forms_fix(path: str) -> str | None:
+    """How to write the Plural-Forms header of the catalog at `path`: its language's rule (a
+    placeholder such as 'nplurals=N' is no rule); None if the path names no known language."""
+    if not is_catalog(path):
+        return None
+    try:
+        language = Language(tag=path.split("/")[1].replace("_", "-"))
+        rule = plural_forms(language)
+    except (ValueError, UnknownLocaleError):
+        return None
+    return (
+        f"Write it as 'Plural-Forms: {rule}', the rule for {language.tag}, or delete the line: "
+        "'policy i18n update' then writes it."
+    )
 
 
 def plural_forms(language: Language) -> str:

@@ -40,6 +40,8 @@ class SyntaxProblem:
     reason: str
     fix: str | None = None
     """How to fix it, when the usual advice (the PO syntax is off) does not fit."""
+    field: str | None = None
+    """The header field that cannot be read, lowercase (`plural-forms`), if that is the problem."""
 
 
 class PoSyntaxError(ValueError):
@@ -199,6 +201,7 @@ def _unreadable_field(name: str, value: str, line: int | None) -> SyntaxProblem:
             else ""
         ),
         fix=_FIELD_FIXES.get(name.lower(), "Correct the field, or delete it."),
+        field=name.lower(),
     )
 
 

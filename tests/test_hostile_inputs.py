@@ -821,7 +821,18 @@ PO_CASES = [
         [
             f"{PO}:{po_line('Plural-Forms')}: the catalog cannot be read: the header's "
             "Plural-Forms field cannot be read ('nplurals=two; plural=(n != 1);'). Write it as "
-            "'Plural-Forms: nplurals=N; plural=EXPRESSION;'. [catalog.syntax]"
+            "'Plural-Forms: nplurals=2; plural=(n != 1);', the rule for de, or delete the line: "
+            "'policy i18n update' then writes it. [catalog.syntax]"
+        ],
+    ),
+    Case(
+        "gettext's placeholder Plural-Forms, which the fix must not repeat",
+        {PO: german("nplurals=2; plural=(n != 1);", "nplurals=INTEGER; plural=EXPRESSION;")},
+        [
+            f"{PO}:{po_line('Plural-Forms')}: the catalog cannot be read: the header's "
+            "Plural-Forms field cannot be read ('nplurals=INTEGER; plural=EXPRESSION;'). Write "
+            "it as 'Plural-Forms: nplurals=2; plural=(n != 1);', the rule for de, or delete the "
+            "line: 'policy i18n update' then writes it. [catalog.syntax]"
         ],
     ),
     Case(
