@@ -88,6 +88,22 @@ def test_translation_adding_a_variable_is_an_error(german):
     ]
 
 
+def test_a_misspelt_variable_in_a_translation_is_the_translators_to_correct(german):
+    """Not "define it under 'variables' in policies/site.yml": that would not make the
+    translation right."""
+    line = retranslate(
+        german,
+        WHO,
+        "{{ company.name }} betreibt diesen Shop. Schreiben Sie an {{ kontakt.email }}.",
+    )
+    result = german.policy("check")
+    assert problems_of(result) == [
+        f"{DE}:{line}: the translation drops {{{{ contact.email }}}} and adds {{{{ kontakt.email "
+        "}} compared with its msgid. Keep exactly the msgid's variables, written as there "
+        "(they are filled in on the page). [translation.variables]"
+    ]
+
+
 def test_spacing_inside_braces_does_not_matter(german):
     retranslate(german, WHO, "{{company.name}} betreibt diesen Shop: {{ contact.email  }}.")
     assert german.policy("check").returncode == 0
