@@ -32,7 +32,12 @@ from generator.sources import (
     read_change_note,
     read_policy,
 )
-from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, content_hash
+from generator.versions import (
+    JURISDICTION_CONTEXT,
+    SUMMARY_CONTEXT,
+    TITLE_CONTEXT,
+    content_hash,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -134,6 +139,7 @@ def check_files(
             )
     if not any(c.complete for c in compositions.values()):
         problems.extend([nothing_to_publish(policy)])
+    _check_shared_messages(policy, catalogs, problems)
     _check_unused_catalogs(policy, files, problems)
     if base is not None:
         before, _ = read_policy(base)
@@ -268,6 +274,51 @@ def _check_renamed_ids(policy: Policy, before: Policy, problems: Problems) -> No
             "alone makes a new version of every policy that has the clause. Keep the id "
             f"'{old_id}' (the file can be renamed freely, see docs/authoring.md).",
         )
+
+
+def shared_counts(policy: Policy, translations: Translations | None) -> tuple[int, int, int]:
+    """How many of the messages a translation of the site needs besides its clauses (the
+    policy's title, each region's name, the change summary) a catalog translates, has fuzzy,
+    and lacks."""
+    wanted = [(TITLE_CONTEXT, policy.title)]
+    wanted += [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
+    if policy.change is not None:
+        wanted.append((SUMMARY_CONTEXT, policy.change.summary))
+    entries = [translations.get(*key) if translations else None for key in wanted]
+    missing = sum(1 for e in entries if e is None or not e.string)
+    fuzzy = sum(1 for e in entries if e is not None and e.string and e.fuzzy)
+    return len(wanted) - missing - fuzzy, fuzzy, missing
+
+
+def _check_shared_messages(
+    policy: Policy, catalogs: Mapping[str, Translations | None], problems: Problems
+) -> None:
+    """A catalog that lacks the site's own words, or has them fuzzy: its pages show those in
+    the source language (as `policy i18n status` counts them, on its '(names, summary)' row)."""
+    for language, translations in catalogs.items():
+        if translations is None:
+            continue  # no catalog, or one that cannot be read: said already
+        _, fuzzy, missing = shared_counts(policy, translations)
+        path = catalog_path(Language(tag=language))
+        words = "the site's own words (the policy's title, the regions' names, the change summary)"
+        if missing:
+            problems.warn(
+                path,
+                None,
+                "translation.missing",
+                f"{counted(missing, 'message')} of {words} {_are(missing)} not translated into "
+                f"{language}; its pages show {'it' if missing == 1 else 'them'} in "
+                f"{policy.source_language}. Run 'policy i18n update', then translate what is "
+                "missing.",
+            )
+        if fuzzy:
+            problems.warn(
+                path,
+                None,
+                "translation.stale",
+                f"{counted(fuzzy, 'translation')} of {words} into {language} {_are(fuzzy)} "
+                "marked fuzzy (the source changed). Review each, then remove its fuzzy flag.",
+            )
 
 
 def _are(count: int) -> str:

@@ -21,11 +21,10 @@ from generator.catalogs import (
     plural_forms_match,
     translations_from,
 )
-from generator.check import TranslationStatus, check_files
+from generator.check import TranslationStatus, check_files, shared_counts
 from generator.errors import PolicyError, Problem, Problems, Severity, fail
 from generator.history import read_folder
 from generator.i18n import (
-    JURISDICTION_CONTEXT,
     MergeCounts,
     extract_template,
     merge_catalog,
@@ -34,7 +33,7 @@ from generator.i18n import (
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
 from generator.sources import read_policy
-from generator.versions import SUMMARY_CONTEXT, TITLE_CONTEXT, source_date_epoch
+from generator.versions import source_date_epoch
 
 TEMPLATE = f"{LOCALES}/policy.pot"
 """Where `policy i18n extract` writes the template, relative to the project."""
@@ -134,17 +133,9 @@ def translation_status(
         catalog = parse_catalog(path, files[path], found) if path in files else None
         unreadable += found.errors
         translations = translations_from(catalog, path) if catalog is not None else None
-        wanted = [(TITLE_CONTEXT, policy.title)]
-        wanted += [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
-        if policy.change is not None:
-            wanted.append((SUMMARY_CONTEXT, policy.change.summary))
-        entries = [translations.get(*key) if translations else None for key in wanted]
-        missing = sum(1 for e in entries if e is None or not e.string)
-        fuzzy = sum(1 for e in entries if e is not None and e.string and e.fuzzy)
+        translated, fuzzy, missing = shared_counts(policy, translations)
         shared.append(
-            SharedStatus(
-                language=tag, translated=len(wanted) - missing - fuzzy, fuzzy=fuzzy, missing=missing
-            )
+            SharedStatus(language=tag, translated=translated, fuzzy=fuzzy, missing=missing)
         )
     statuses = sorted(result.translations, key=lambda s: (s.language, s.jurisdiction))
     return statuses, shared, unreadable

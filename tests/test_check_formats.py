@@ -20,6 +20,22 @@ msgstr ""
 "Content-Type: text/plain; charset=UTF-8\\n"
 "Plural-Forms: nplurals=2; plural=(n != 1);\\n"
 
+msgctxt "site.title"
+msgid "Privacy policy"
+msgstr "Datenschutzerklärung"
+
+msgctxt "jurisdiction"
+msgid "Worldwide"
+msgstr "Weltweit"
+
+msgctxt "jurisdiction"
+msgid "European Union"
+msgstr "Europäische Union"
+
+msgctxt "change"
+msgid "First version."
+msgstr "Erste Fassung."
+
 msgctxt "who-we-are"
 msgid "Who we are"
 msgstr "Wer wir sind"

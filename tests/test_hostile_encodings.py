@@ -85,6 +85,7 @@ def test_bom_and_crlf_everywhere_build_and_make_no_version(make_project):
     before = {doc: _versions(project, doc) for doc in ("global/en", "global/de", "eu/de")}
     assert all(len(v) == 1 for v in before.values())
 
+    checked = project.policy("check", env=NEW_YEAR).stderr
     rewritten = {}
     for path in [*BASE_FILES, "policies/jurisdictions.yml", "locales/de/LC_MESSAGES/policy.po"]:
         text = (project.root / path).read_text(encoding="utf-8")
@@ -92,7 +93,7 @@ def test_bom_and_crlf_everywhere_build_and_make_no_version(make_project):
     project.write(rewritten)
     check = project.policy("check", env=NEW_YEAR)
     assert check.returncode == 0, check.stderr
-    assert check.stderr.strip().endswith("0 errors, 0 warnings")
+    assert check.stderr == checked and "0 errors" in checked  # the rewrite adds no problem
     project.commit("Saved on Windows with a BOM")
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
