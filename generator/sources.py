@@ -111,13 +111,15 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
     title, source_language, variables, conditions, translated = _site(site, problems)
     jurisdictions = _jurisdictions(jurisdictions_file, source_language, problems)
     clause_paths = sorted(p for p in files if p.startswith(POLICIES + "/") and p.endswith(".md"))
-    clauses, variants = _clauses_and_variants(
+    clauses, variants, duplicates = _clauses_and_variants(
         [(p, files[p]) for p in clause_paths], jurisdictions, problems
     )
     change = _change(change_file, problems)
     if variables is not None:
-        # Unknown variables: with site.yml unreadable every variable would be reported.
-        _check_variables(clauses, variants, variables, problems)
+        # Unknown variables: with site.yml unreadable every variable would be reported. A
+        # file whose id is taken is checked too: every problem is reported at once.
+        texts = [c.text for c in (*clauses.values(), *variants.values(), *duplicates)]
+        _check_variables(texts, variables, problems)
     if problems.errors:
         return None, list(problems)
     policy = Policy(
@@ -401,9 +403,12 @@ def _clauses_and_variants(
     files: Iterable[tuple[str, bytes]],
     jurisdictions: dict[str, Jurisdiction] | None,
     problems: Problems,
-) -> tuple[dict[str, Clause], dict[tuple[str, str], Variant]]:
+) -> tuple[dict[str, Clause], dict[tuple[str, str], Variant], list[Clause | Variant]]:
+    """The clauses and variants, by id; and those whose id (or clause and jurisdiction) another
+    file has already, which are not part of the policy but still have their text checked."""
     clauses: dict[str, Clause] = {}
     variants: dict[tuple[str, str], Variant] = {}
+    duplicates: list[Clause | Variant] = []
     unreadable = False
     """A clause file could not be read, so a variant of 'unknown' clause may be a variant of it."""
     for path, data in files:
@@ -420,6 +425,7 @@ def _clauses_and_variants(
                     f"clause id '{parsed.id}' is already used by {other}. Give one of "
                     "them another id.",
                 )
+                duplicates.append(parsed)
             else:
                 clauses[parsed.id] = parsed
         elif isinstance(parsed, Variant):
@@ -433,11 +439,12 @@ def _clauses_and_variants(
                     f"clause '{parsed.clause_id}' already has a variant for "
                     f"'{parsed.jurisdiction}' in {other}. Merge the two files.",
                 )
+                duplicates.append(parsed)
             else:
                 variants[key] = parsed
     if jurisdictions is None:
-        return clauses, variants
-    for clause in clauses.values():
+        return clauses, variants, duplicates
+    for clause in (*clauses.values(), *(d for d in duplicates if isinstance(d, Clause))):
         for jid, line in zip(clause.jurisdictions, clause.jurisdiction_lines, strict=True):
             if jid not in jurisdictions:
                 problems.add(
@@ -465,7 +472,7 @@ def _clauses_and_variants(
                 f"variant names unknown jurisdiction '{variant.jurisdiction}'."
                 f"{_did_you_mean(variant.jurisdiction, jurisdictions)}",
             )
-    return clauses, variants
+    return clauses, variants, duplicates
 
 
 HEADER_LINE = 2
@@ -777,16 +784,10 @@ _NOT_A_VALUE = {
 }
 
 
-def _check_variables(
-    clauses: dict[str, Clause],
-    variants: dict[tuple[str, str], Variant],
-    variables: dict[str, Any],
-    problems: Problems,
-) -> None:
+def _check_variables(texts: list[Text], variables: dict[str, Any], problems: Problems) -> None:
     """Every variable in every block and title must be defined (translations are checked when
     they are composed)."""
     filler = variables_for(variables)
-    texts = [c.text for c in clauses.values()] + [v.text for v in variants.values()]
     for text in texts:
         problems.extend(_text_variable_problems(text, filler))
 

@@ -48,6 +48,20 @@ def test_check_duplicate_id_names_both_files(make_project):
     ]
 
 
+def test_a_clause_whose_id_is_taken_still_has_its_other_problems_reported(make_project):
+    """Every problem at once: an editor who fixes the id must not then meet the file's others."""
+    again = WHO_MD.replace("contact.email", "contact.mail").replace("[global]", "[globl]")
+    project = make_project({"policies/clauses/zz-who.md": again})  # read after who.md
+    assert [
+        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
+        for p in problems_of(project.policy("check"))
+    ] == [
+        "policies/clauses/zz-who.md:2 clause.duplicate-id]",
+        "policies/clauses/zz-who.md:5 clause.unknown-jurisdiction]",
+        "policies/clauses/zz-who.md:8 variable.undefined]",
+    ]
+
+
 def test_check_unknown_jurisdiction(make_project):
     project = make_project()
     project.write(
