@@ -18,6 +18,7 @@ from babel.messages.pofile import write_po
 from playwright.sync_api import Error as PlaywrightError
 
 from generator.model import Policy
+from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -70,7 +71,8 @@ def run_policy(prefix: Sequence[str], root: Path, *args: str) -> subprocess.Comp
 
 
 def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], str]) -> bytes:
-    """A PO catalog translating every title and block of a policy with `translate(context, text)`."""
+    """A PO catalog translating every title and block of a policy with `translate(context, text)`,
+    and the site's own words (its title, the regions' names, the change summary)."""
     fixed = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # no clock in test files
     catalog = Catalog(
         locale=language.replace("-", "_"),
@@ -84,6 +86,11 @@ def po_catalog(policy: Policy, language: str, translate: Callable[[str, str], st
             catalog.add(text.title, translate(text.context, text.title), context=text.context)
         for block in text.blocks:
             catalog.add(block.text, translate(text.context, block.text), context=text.context)
+    shared = [(TITLE_CONTEXT, policy.title)]
+    shared += [(JURISDICTION_CONTEXT, j.name) for j in policy.jurisdictions.values()]
+    shared += [(SUMMARY_CONTEXT, policy.change.summary)] if policy.change else []
+    for context, text in shared:
+        catalog.add(text, translate(context, text), context=context)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=0, omit_header=False)
     return buffer.getvalue()
