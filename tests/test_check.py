@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE_FILES, NEW_YEAR, WHO_MD, change_yml, problems_of
+from conftest import BASE_FILES, NEW_YEAR, WHO_MD, Project, change_yml, problems_of
 
 from generator.sources import read_policy
 
@@ -38,6 +38,14 @@ def test_check_unknown_key_suggests_the_right_one(make_project):
     ]
 
 
+def _places_and_codes(project: Project) -> list[str]:
+    """Each problem `policy check` reports, as `path:line code]`: where, and what."""
+    return [
+        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
+        for p in problems_of(project.policy("check"))
+    ]
+
+
 def test_check_duplicate_id_names_both_files(make_project):
     project = make_project({"policies/clauses/again.md": BASE_FILES["policies/clauses/who.md"]})
     result = project.policy("check")
@@ -52,10 +60,7 @@ def test_a_clause_whose_id_is_taken_still_has_its_other_problems_reported(make_p
     """Every problem at once: an editor who fixes the id must not then meet the file's others."""
     again = WHO_MD.replace("contact.email", "contact.mail").replace("[global]", "[globl]")
     project = make_project({"policies/clauses/zz-who.md": again})  # read after who.md
-    assert [
-        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
-        for p in problems_of(project.policy("check"))
-    ] == [
+    assert _places_and_codes(project) == [
         "policies/clauses/zz-who.md:2 clause.duplicate-id]",
         "policies/clauses/zz-who.md:5 clause.unknown-jurisdiction]",
         "policies/clauses/zz-who.md:8 variable.undefined]",
@@ -112,10 +117,7 @@ def test_problems_are_reported_at_the_line_they_are_on(make_project):
             """,
         }
     )
-    lines = [
-        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
-        for p in problems_of(project.policy("check"))
-    ]
+    lines = _places_and_codes(project)
     assert lines == [
         "policies/clauses/more-eu.md:3 variant.unknown-jurisdiction]",
         "policies/clauses/more.md:7 clause.unknown-jurisdiction]",
@@ -227,10 +229,7 @@ def test_a_variable_that_cannot_be_filled_is_reported_at_the_line_it_is_on(make_
             """,
         }
     )
-    lines = [
-        p.split(": ", 1)[0] + " " + p.rsplit("[", 1)[1]
-        for p in problems_of(project.policy("check"))
-    ]
+    lines = _places_and_codes(project)
     assert lines == [
         "policies/clauses/more.md:9 variable.expression]",
         "policies/clauses/more.md:12 variable.private]",
