@@ -45,6 +45,10 @@ STATEMENT_MESSAGE = (
 )
 
 
+_WRITE_AS = "Write variables as {{ company.name }}."
+"""The end of the message for a text whose template syntax cannot be read."""
+
+
 def statement_at(text: str) -> int | None:
     """Where the first template statement or comment (`{% ... %}`, `{# ... #}`) is in a text;
     None if it has none."""
@@ -124,20 +128,11 @@ class Variables:
             refused = _refuse(tree)
             references = list(_references(tree))
         except TemplateSyntaxError as error:
-            refused = (
-                "variable.syntax",
-                (
-                    f"template syntax error: {error.message}. Write variables as "
-                    "{{ company.name }}."
-                ),
-            )
+            refused = ("variable.syntax", f"template syntax error: {error.message}. {_WRITE_AS}")
         except RecursionError:
             refused = (
                 "variable.syntax",
-                (
-                    "the expression is nested too deeply to read. Write variables as "
-                    "{{ company.name }}."
-                ),
+                f"the expression is nested too deeply to read. {_WRITE_AS}",
             )
         if refused is not None:
             return (_Refusal(*refused, offset=_culprit(text, refused[0])),)
