@@ -144,6 +144,10 @@ class SourceDiff:
     """change.yml was rewritten, but no text changed: the note describes no version."""
     note_reused: bool = False
     """change.yml says what an earlier note said (a revert brings it back): no version takes it."""
+    note_warnings: tuple[Problem, ...] = ()
+    """What else `policy check` warns of in change.yml: an effective date already passed (the
+    versions apply from the day they are published), more than a year ahead, or later than the
+    languages it only adds can take."""
     head_errors: tuple[Problem, ...] = ()
     base_errors: tuple[Problem, ...] = ()
     base_readable: bool = True
@@ -165,7 +169,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     head_files = read_folder(repository.project_dir) if head is None else _files(repository, head)
     # With the base, the check also says whether change.yml describes this change.
     before = check_files(base_files)
-    after = check_files(head_files, base_files, earlier_notes=earlier_notes(repository, base))
+    after = check_files(
+        head_files, base_files, today=now().date(), earlier_notes=earlier_notes(repository, base)
+    )
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)
     # A stale change.yml fails the check, but the history still reads (with the commit's
@@ -184,6 +190,13 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         note=after.policy.change if after.policy is not None and note_changed else None,
         note_stale=note_stale,
         note_reused=any(p.code == CHANGE_REUSED for p in after.problems),
+        note_warnings=tuple(
+            p
+            for p in after.problems
+            if p.path == CHANGE_FILE
+            and p.severity is Severity.WARNING
+            and p.code not in {CHANGE_REUSED, CHANGE_IDLE}
+        ),
         # The check has no history: a translation put back incomplete is published all the
         # same when an earlier version of it translates the text (versions.py), with the note.
         note_idle=not newest and any(p.code == CHANGE_IDLE for p in after.problems),
@@ -487,6 +500,9 @@ def _note(diff: SourceDiff) -> list[str]:
                 'change, see "Moving an announced change" in `docs/authoring.md`.',
                 "",
             ]
+        if not diff.note_reused and not diff.note_idle:  # else no version takes its date
+            for warning in diff.note_warnings:
+                lines += [f"**Warning:** {_escape(warning.message)} (`[{warning.code}]`)", ""]
         return lines
     if diff.note_stale:
         return [

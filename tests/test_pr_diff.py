@@ -70,7 +70,7 @@ REMOVED_WHO = """\
 def test_diff_between_two_commits_is_pull_request_markdown(make_project):
     project = _two_commits(make_project)
     base, head = (project.git("rev-parse", r).strip()[:12] for r in ("HEAD~1", "HEAD"))
-    result = project.policy("diff", "HEAD~1", "HEAD")
+    result = project.policy("diff", "HEAD~1", "HEAD", env=at_noon("2026-01-02"))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert (
@@ -176,6 +176,32 @@ def test_diff_of_the_working_tree_warns_when_change_note_is_not_rewritten(make_p
             "**Warning:** the text changed but `policies/change.yml` was not rewritten; "
             "`policy check` fails until it describes this change.",
         ]
+
+
+def test_diff_warns_when_the_change_notes_effective_date_has_passed(make_project):
+    """The versions apply from the day they are published, not from the day the note gives: the
+    reviewer learns it from the comment, as the editor does from `policy check`."""
+    project = make_project()
+    project.write(
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("We ask for your full name.", "2026-03-01"),
+        }
+    )
+    passed = project.policy("diff", env=at_noon("2026-03-10"))
+    assert passed.returncode == 0, passed.stderr
+    assert passed.stdout.splitlines()[4:8] == [
+        "**Change note** (material, effective 2026-03-01): We ask for your full name.",
+        "",
+        "**Warning:** the change takes effect on 2026-03-01, which has passed (today is "
+        "2026-03-10, UTC): a version is never in force before it is published, so this one would "
+        "take effect on the day it is published. Write that day or a later one. "
+        "(`[change.effective-passed]`)",
+        "",
+    ]
+    ahead = project.policy("diff", env=at_noon("2026-02-20"))
+    assert ahead.returncode == 0, ahead.stderr
+    assert "**Warning:**" not in ahead.stdout
 
 
 def test_diff_warns_when_a_change_note_describes_no_change(make_project):
