@@ -20,7 +20,7 @@ from generator.catalogs import (
 )
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
-from generator.errors import Problem, Problems, counted
+from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
 from generator.model import Clause, Document, Language, Policy
 from generator.renames import renamed
@@ -49,11 +49,15 @@ class TranslationStatus:
     translated: int
     fuzzy: int
     missing: int
+    refused: int = 0
+    """Translated messages the composition refuses: a variable the msgid does not have
+    (`[translation.variables]`). They count as translated, but keep the document off its
+    current version as a missing message does."""
 
     @property
     def complete(self) -> bool:
-        """Every message translated and reviewed."""
-        return not self.fuzzy and not self.missing
+        """Every message translated, reviewed and accepted: the document is current."""
+        return not self.fuzzy and not self.missing and not self.refused
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +117,13 @@ def check_files(
             translated=total - len(composition.missing) - len(composition.fuzzy),
             fuzzy=len(composition.fuzzy),
             missing=len(composition.missing),
+            refused=len(
+                {
+                    p.line
+                    for p in composition.problems
+                    if p.severity is Severity.ERROR and is_catalog(p.path)
+                }
+            ),
         )
         statuses.append(status)
         path = catalog_path(Language(tag=language))

@@ -395,10 +395,10 @@ def status(project_dir: Path) -> None:
     """Print translated, fuzzy and missing messages per language and jurisdiction."""
     from generator.translations import format_status, translation_status
 
-    statuses, shared, unreadable = translation_status(project_dir)
+    statuses, shared, errors = translation_status(project_dir)
     click.echo(format_status(statuses, shared))
-    if unreadable:
-        raise PolicyError(unreadable)
+    if errors:
+        raise PolicyError(errors)
 
 
 def _language_tags(_ctx: click.Context, _param: click.Parameter, tags: tuple[str, ...]) -> tuple:

@@ -16,6 +16,7 @@ from generator.catalogs import (
     LOCALES,
     catalog_path,
     catalog_to_merge,
+    is_catalog,
     parse_catalog,
     plural_forms,
     plural_forms_match,
@@ -118,27 +119,26 @@ def translation_status(
     project_dir: Path,
 ) -> tuple[list[TranslationStatus], list[SharedStatus], list[Problem]]:
     """Per language and jurisdiction, and per language for the shared messages: translated,
-    fuzzy and missing counts of the working tree; and the errors of catalogs that cannot be read
-    as they are (their counts then say what could be read, if anything)."""
+    fuzzy and missing counts of the working tree; and the catalogs' errors: those of a catalog
+    that cannot be read as it is (its counts then say what could be read, if anything), and
+    translations the check refuses (a variable the msgid does not have)."""
     files = read_folder(project_dir)
     result = check_files(files)
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if result.policy is None:
-        raise PolicyError([p for p in result.problems if p.severity is Severity.ERROR])
+        raise PolicyError(errors)
     policy = result.policy
     shared = []
-    unreadable: list[Problem] = []
     for tag in translated_languages(policy):
         path = catalog_path(Language(tag=tag))
-        found = Problems()
-        catalog = parse_catalog(path, files[path], found) if path in files else None
-        unreadable += found.errors
+        catalog = parse_catalog(path, files[path], Problems()) if path in files else None
         translations = translations_from(catalog, path) if catalog is not None else None
         translated, fuzzy, missing = shared_counts(policy, translations)
         shared.append(
             SharedStatus(language=tag, translated=translated, fuzzy=fuzzy, missing=missing)
         )
     statuses = sorted(result.translations, key=lambda s: (s.language, s.jurisdiction))
-    return statuses, shared, unreadable
+    return statuses, shared, [p for p in errors if is_catalog(p.path)]
 
 
 def format_status(statuses: list[TranslationStatus], shared: list[SharedStatus]) -> str:
@@ -147,7 +147,7 @@ def format_status(statuses: list[TranslationStatus], shared: list[SharedStatus])
     for common in shared:
         for s in (s for s in statuses if s.language == common.language):
             numbers = (str(s.translated), str(s.fuzzy), str(s.missing))
-            state = "complete" if s.complete else "lagging"
+            state = "complete" if s.complete else "lagging" if s.fuzzy or s.missing else "refused"
             rows.append((s.language, s.jurisdiction, *numbers, state))
         numbers = (str(common.translated), str(common.fuzzy), str(common.missing))
         state = "complete" if not common.fuzzy and not common.missing else "incomplete"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from conftest import problems_of
 from hypothesis import given, settings
@@ -102,6 +104,26 @@ def test_a_misspelt_variable_in_a_translation_is_the_translators_to_correct(germ
         "}} compared with its msgid. Keep exactly the msgid's variables, written as there "
         "(they are filled in on the page). [translation.variables]"
     ]
+
+
+def test_status_shows_a_translation_with_a_misspelt_variable_as_refused(german):
+    """Translated and reviewed, but the composition refuses it: the documents that need it stay
+    on their last complete version, so the status does not call them complete, names the error
+    and fails, as `policy check` does."""
+    line = retranslate(
+        german,
+        WHO,
+        "{{ company.name }} betreibt diesen Shop. Schreiben Sie an {{ kontakt.email }}.",
+    )
+    status = german.policy("i18n", "status")
+    assert status.returncode == 1
+    rows = [row.split() for row in status.stdout.splitlines()]
+    assert ["de", "global", "6", "0", "0", "refused"] in rows
+    assert not any(row[-1] == "complete" for row in rows[1:] if row[1] != "(names,")
+    assert f"{DE}:{line}: the translation drops {{{{ contact.email }}}}" in status.stderr
+    report = json.loads(german.policy("check", "--format", "json").stdout)
+    assert [t["complete"] for t in report["translations"]] == [False] * len(report["translations"])
+    assert "Traceback" not in status.stderr
 
 
 def test_the_sites_own_words_untranslated_or_fuzzy_are_warned_about(german):
