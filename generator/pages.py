@@ -542,6 +542,9 @@ class _Renderer:
             version=version,
             previous=previous,
             compare_others=len(history.versions) > 2,
+            brought_in=(brought_in := history.brought_in(version)),
+            # What changes on the day: against the version in force before the first of them.
+            in_force_before=history.versions[brought_in[0].number - 2] if brought_in else None,
         )
         title = (
             self._t(language).gettext("What changed in version %(number)s")

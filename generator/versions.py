@@ -285,6 +285,23 @@ class DocumentHistory:
         applies = next(v for v in reversed(self.versions) if v.in_force_from == day)
         return applies.hash in {v.hash for v in self.versions[: version.number - 1]}
 
+    def brought_in(self, version: Version) -> list[Version]:
+        """The versions that never applied whose change takes effect with `version`: announced
+        for its first day, and replaced before that day by it or by corrections before it, and
+        not withdrawn (`change_withdrawn`). Its own note may call it editorial (a typo fixed in
+        the announced text), while what changes that day is theirs too. Empty for a version
+        that never applies itself. A first version is never among them: nothing applied before
+        it, so it makes no change."""
+        if self.standing(version, version.in_force_from) is Standing.NEVER:
+            return []
+        return [
+            earlier
+            for earlier in self.versions[1 : version.number - 1]  # a first version changes nothing
+            if earlier.in_force_from == version.in_force_from
+            and self.standing(earlier, version.in_force_from) is Standing.NEVER
+            and not self.change_withdrawn(earlier)
+        ]
+
     def withdraws(self, version: Version) -> bool:
         """Whether `version` reads as the version in force until the day it takes effect, other
         versions having been announced for that day: it withdraws their change, and nothing

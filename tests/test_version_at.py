@@ -216,6 +216,27 @@ def test_the_policy_in_force_announces_each_date_once(announced):
     ]
 
 
+def test_the_correction_that_brings_an_announced_change_into_force_says_so(announced):
+    """Version 3 is an editorial correction of the material change version 2 announced for
+    March 1, and applies from that day in its place: its redline is against version 2, a typo,
+    but what changes on March 1 is version 2's change too. Its page says so, with the
+    comparison against the version in force before."""
+    page = announced.read("site/eu/en/changes/3/index.html")
+    notice = re.search(r'<div class="[^"]*policy-notice--brought-in".*?</div>', page, re.S)
+    assert notice is not None
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", notice.group())).strip()
+    assert text == (
+        "This version also brings into force the change of version 2, announced for the same "
+        "day and replaced before it took effect: Material change Full name. Compare with "
+        "version 1, in force before March 1, 2026"
+    )
+    assert 'href="../../compare/?from=1&amp;to=3"' in notice.group()
+    for other in (2, 4):
+        assert "policy-notice--brought-in" not in announced.read(
+            f"site/eu/en/changes/{other}/index.html"
+        )
+
+
 def test_once_the_corrected_change_applies_the_change_log_marks_only_the_version_in_force(
     announced, monkeypatch
 ):

@@ -489,6 +489,7 @@ def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(m
     ]
     assert de.standing(de.versions[1], april) is Standing.NEVER
     assert de.in_force(april) == de.latest and de.withdraws(de.latest)
+    assert [de.brought_in(v) for v in de.versions] == [[], [], []]  # withdrawn, not carried
 
 
 def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_behind_since_before_it(
