@@ -10,10 +10,26 @@ from __future__ import annotations
 import html
 import re
 
+from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
+
 from generator.markup import MAX_BRACKETS, MAX_NESTING, URL_SCHEMES, markdown_nesting
 
-_RAW_HTML = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|!--|![A-Za-z\[]|\?)")
-"""A tag (`<b>`, `<svg/onload=...>`), a comment, a declaration or a processing instruction."""
+_RAW_HTML = re.compile(
+    rf"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|!--|![A-Za-z\[]|\?)|{HTML_RE}"
+)
+"""A tag (`<b>`, `<svg/onload=...>`), a comment, a declaration or a processing instruction; or
+what Python-Markdown reads as HTML (its own pattern), whatever the tag's name is made of:
+`<numéro client>`, `<Kunden-Nr.>`, `<nom_client>`, which the page would drop."""
+
+_AUTOLINK = re.compile(f"{AUTOLINK_RE}|{AUTOMAIL_RE}")
+"""An address between angle brackets, which Python-Markdown makes a link before it looks for
+HTML (`<https://shop.example>`, `<privacy@shop.example>`)."""
+
+
+def _raw_html(text: str) -> re.Match[str] | None:
+    """The first raw HTML in Markdown text, if any."""
+    return next((m for m in _RAW_HTML.finditer(text) if not _AUTOLINK.match(text, m.start())), None)
+
 
 _LINK_TARGETS = (
     re.compile(r"\]\(\s*<?([^)\s>]*)"),
@@ -60,7 +76,7 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str,
     link = _unsafe_link(text)
     if link is not None:
         problems.append(("markdown.unsafe-link", unsafe_link_message(link[0]), link[1]))
-    if tag := _RAW_HTML.search(text):
+    if tag := _raw_html(text):
         problems.append(
             (
                 "markdown.html",
@@ -116,7 +132,7 @@ def unsafe_link_message(scheme: str, *, from_variable: bool = False) -> str:
 
 def plain_text_problem(value: str, key: str) -> tuple[str, str] | None:
     """(code, message) if a value shown as plain text (a title, a name) contains HTML."""
-    if _RAW_HTML.search(value):
+    if _raw_html(value):
         return (
             "text.html",
             f"'{key}' is plain text and cannot contain HTML tags. Remove the tags.",

@@ -196,6 +196,15 @@ def test_links_in_finds_every_address_a_text_links_to(text, links):
             "Schreiben Sie an {{ contact.email }}.",
             "raw HTML is not allowed in a translation. Use Markdown instead. [markdown.html]",
         ),
+        *(
+            (
+                f"{{{{ company.name }}}} betreibt diesen Shop. Betreff: {tag}. "
+                "Schreiben Sie an {{ contact.email }}.",
+                "raw HTML is not allowed in a translation. Use Markdown instead. [markdown.html]",
+            )
+            # Tag names Python-Markdown reads as HTML too, though no HTML tag has them.
+            for tag in ("<numéro de client>", "<Kunden-Nr.>", "<nom_client>")
+        ),
         (
             "{{ company.name }} betreibt diesen Shop ![Logo](https://tracker.example/p.gif). "
             "Schreiben Sie an {{ contact.email }}.",

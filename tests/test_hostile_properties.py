@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import markdown
 import yaml
 from conftest import BASE_FILES, WHO_MD
 from hypothesis import HealthCheck, example, given, settings
@@ -22,6 +23,7 @@ from generator.errors import Problem
 from generator.markup import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, to_html
 from generator.model import Edit
 from generator.sources import read_policy
+from generator.textcheck import body_problems
 
 FAST = settings(max_examples=150, deadline=None)
 """Pure functions on small inputs: many examples, still well under a second or two."""
@@ -193,6 +195,31 @@ def _assert_sanitized(html: str) -> None:
 @example("<!--><img src=x onerror=alert(1)>-->")
 def test_to_html_keeps_only_allowed_tags_attributes_and_schemes(text):
     _assert_sanitized(to_html(text))
+
+
+tag_like = st.lists(
+    st.sampled_from(
+        ["<", ">", "/", " ", "a", "b", "é", "ü", "_", ".", "-", ":", "@", "=", '"', "!"]
+    )
+    | st.text(max_size=3),
+    max_size=30,
+).map("".join)
+"""Text near what Python-Markdown reads as a tag, an autolink or neither."""
+
+
+@FAST
+@given(markdown_text | tag_like)
+@example("<numéro de client>")
+@example("<Kunden-Nr.> und <nom_client>")
+@example("<https://shop.example> <privacy@shop.example> <tel:123>")
+def test_what_markdown_reads_as_raw_html_the_check_reports(text):
+    """The page drops raw HTML (the sanitizer removes it), so the check must find whatever
+    Python-Markdown itself stores as raw HTML, with the renderer's own settings."""
+    renderer = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+    renderer.convert(text)
+    raw = [b for b in renderer.htmlStash.rawHtmlBlocks if isinstance(b, str) and b.startswith("<")]
+    if raw:
+        assert "markdown.html" in {code for code, _, _ in body_problems(text)}, raw
 
 
 # Diff ------------------------------------------------------------------------------------------
