@@ -314,11 +314,13 @@ def _check_links(
 
 
 _OTHER_BLOCK = re.compile(
-    r"^[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$|:?-+:?[ \t]*\|[-:| \t]*$)", re.MULTILINE
+    r"^(?:#|[ \t]*(?:>|\||([-*_=])[ \t]*(?:\1[ \t]*){2,}$|:?-+:?[ \t]*\|[-:| \t]*$))",
+    re.MULTILINE,
 )
 """A line Markdown reads as a quote, a table row (a delimiter row needs no `|` before it:
 `--|--`), a rule or a heading's underline, none of which `split_blocks` tells apart from a
-paragraph's line."""
+paragraph's line; or as a heading though no space follows its `#` (`#1`), which `split_blocks`
+reads as text, as CommonMark does, but Python-Markdown does not."""
 
 
 _INDENTED = re.compile(r"(?: {4}| {0,3}\t)")
@@ -363,7 +365,8 @@ def _check_structure(
         "that starts a list item, a heading, a quote, a table or a rule, or an indent of four "
         "spaces, which makes code): a message is one paragraph, list item or heading, as its "
         "msgid is. Join its lines, remove the indent, or write \\ before the character that "
-        "starts such a line.",
+        "starts such a line (in the .po file itself \\\\, as a PO file writes a backslash; a "
+        "PO editor does that for you).",
     )
 
 

@@ -317,7 +317,8 @@ def _check_string_line(body: str, number: int) -> SyntaxProblem | None:
         return SyntaxProblem(
             line=number,
             reason=f'the escape {escape} is not supported (only \\n, \\t, \\", \\\\); '
-            "write the character itself",
+            f"write the character itself, or \\{escape} for a backslash before it (a Markdown "
+            "escape: a PO file writes a backslash as \\\\)",
         )
     return SyntaxProblem(
         line=number, reason='a string is not closed or has an unescaped " inside (write \\")'

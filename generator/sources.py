@@ -714,6 +714,14 @@ def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
         statement = statement_at(block.text)
         if statement is not None:
             problems.add(path, block.line_at(statement), "variable.statement", STATEMENT_MESSAGE)
+        if not block.prefix.startswith("#") and block.text.startswith("#"):
+            problems.add(
+                path,
+                block.line,
+                "markdown.heading",
+                "a line that starts with # is a heading on the page, even without a space after "
+                "the #. Write \\# to show the character, or ### and a space for a sub-heading.",
+            )
         if block.prefix.startswith("#") and len(block.prefix.strip()) < 3:
             problems.add(
                 path,

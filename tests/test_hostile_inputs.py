@@ -19,6 +19,7 @@ from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, P
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator import markup
+from generator.check import check_files
 from generator.cli import main
 from generator.sources import read_policy
 from generator.yamlio import MAX_REFUSED
@@ -385,6 +386,24 @@ CASES = [
         [f"{WHO}:2: the clause has no text. [clause.empty]"],
     ),
     Case(
+        "paragraph that starts with # and no space, a heading on the page",
+        {WHO: body("#1 choice of shoppers: {{ company.name }}.")},
+        [
+            f"{WHO}:8: a line that starts with # is a heading on the page, even without a space "
+            "after the #. Write \\# to show the character, or ### and a space for a sub-heading. "
+            "[markdown.heading]"
+        ],
+    ),
+    Case(
+        "list item that starts with #",
+        {WHO: body("We promise:\n\n- #1 service.")},
+        [
+            f"{WHO}:10: a line that starts with # is a heading on the page, even without a space "
+            "after the #. Write \\# to show the character, or ### and a space for a sub-heading. "
+            "[markdown.heading]"
+        ],
+    ),
+    Case(
         "undefined variable",
         {WHO: body("Write to {{ contact.mail }}.")},
         [
@@ -723,7 +742,8 @@ STRUCTURE = (
     "the translation's Markdown makes other blocks than its msgid's (a blank line, a line that "
     "starts a list item, a heading, a quote, a table or a rule, or an indent of four spaces, "
     "which makes code): a message is one paragraph, list item or heading, as its msgid is. Join "
-    "its lines, remove the indent, or write \\ before the character that starts such a line. "
+    "its lines, remove the indent, or write \\ before the character that starts such a line (in "
+    "the .po file itself \\\\, as a PO file writes a backslash; a PO editor does that for you). "
     "[translation.structure]"
 )
 APPENDED = len(GERMAN.splitlines()) + 2
@@ -751,7 +771,9 @@ PO_CASES = [
         {PO: german(WHO_TITLE, 'msgstr "DE \\q Who we are"')},
         [
             f"{PO}:{po_line(WHO_TITLE)}: the catalog cannot be read: the escape \\q is not "
-            f'supported (only \\n, \\t, \\", \\\\); write the character itself. {SYNTAX_FIX}'
+            f'supported (only \\n, \\t, \\", \\\\); write the character itself, or \\\\q for a '
+            "backslash before it (a Markdown escape: a PO file writes a backslash as \\\\). "
+            f"{SYNTAX_FIX}"
         ],
     ),
     Case(
@@ -879,6 +901,21 @@ PO_CASES = [
         "translation that starts a heading",
         {PO: german(WHO_TITLE, 'msgstr "### Wer wir sind"')},
         [f"{PO}:{po_line(WHO_TITLE) - 1}: {STRUCTURE}"],
+    ),
+    Case(
+        "translation that starts a heading with no space after its #",
+        {PO: german(WHO_TITLE, 'msgstr "#1 Wer wir sind"')},
+        [f"{PO}:{po_line(WHO_TITLE) - 1}: {STRUCTURE}"],
+    ),
+    Case(
+        "translation whose second line starts a heading with no space after its #",
+        {
+            PO: german(
+                WHO_BODY,
+                'msgstr "DE {{ company.name }} runs\\n#this shop. Write to {{ contact.email }}."',
+            )
+        },
+        [f"{PO}:{po_line(WHO_BODY) - 1}: {STRUCTURE}"],
     ),
     Case(
         "translation indented four spaces, which makes code of it",
@@ -1347,3 +1384,13 @@ def test_text_no_check_has_seen_that_nests_too_deep_is_published_as_text() -> No
     assert markup.to_html(f"Intro.\n\n{deep}") == f"<p>Intro.</p><p>{deep}</p>"
     shallow = "*" * 20 + "x" + "*" * 20
     assert markup.to_html(shallow) == "<p>" + "<strong>" * 10 + "x" + "</strong>" * 10 + "</p>"
+
+
+def test_a_hash_written_as_text_is_no_heading():
+    """`\\#1`, in a clause or in a translation, shows the character: nothing to report."""
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files[WHO] = body("\\#1 choice of shoppers: {{ company.name }}.").encode()
+    files[JURISDICTIONS] = BILINGUAL.encode()
+    files[PO] = german(WHO_TITLE, 'msgstr "\\\\#1 Wer wir sind"').encode()
+    problems = check_files(files).problems
+    assert [str(p) for p in problems if p.code.startswith(("markdown", "translation.str"))] == []

@@ -116,7 +116,8 @@ def test_babel_alone_loses_previous_msgids():
             CATALOG.replace('msgstr "Ihren Namen;"', 'msgstr "Ihren \\q Namen;"'),
             36,
             'the escape \\q is not supported (only \\n, \\t, \\", \\\\); write the character '
-            "itself",
+            "itself, or \\\\q for a backslash before it (a Markdown escape: a PO file writes a "
+            "backslash as \\\\)",
         ),
         (
             CATALOG.replace('msgstr "Ihren Namen;"', 'msgtsr "Ihren Namen;"'),
