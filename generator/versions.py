@@ -1063,7 +1063,7 @@ class _Builder:
         note describes a source text made now). `translating`: the number of the source version
         the text translates, when it is an earlier one than `source` (a translation behind its
         source that goes back to an earlier text of its own with it: `_withdrawn_back_to`)."""
-        previous_source = history[-1].source_version if history else 0
+        previous_source = _translated_until(history, sources, source)
         spanned = [v for v in sources if previous_source < v.number <= source.number]
         translations = self._translations(revision, document.language)
         if note is None and _same_as_before(had, digest, source, revision):
@@ -1099,6 +1099,19 @@ class _Builder:
                 translation_only=not spanned and again is None,
             )
         )
+
+
+def _translated_until(
+    history: Sequence[Version], sources: Sequence[Version], source: Version
+) -> int:
+    """The newest source version, up to `source`, whose text a translation's newest version
+    translates (0 before its first): the changes after it are what its next version brings its
+    readers. Usually the version it was made from; a later one when the source came back to that
+    text (a revert, a withdrawal), and the changes in between never reached them."""
+    if not history:
+        return 0
+    text = sources[history[-1].source_version - 1].hash
+    return max(v.number for v in sources[: source.number] if v.hash == text)
 
 
 def _translating_text(

@@ -466,6 +466,37 @@ def test_versions_a_translation_catching_up_with_two_changes_says_both(
     )
 
 
+def test_versions_a_change_reverted_before_a_translation_caught_up_is_not_announced_to_it(
+    make_project,
+):
+    """English changes, German lags, English goes back (a revert: German translates the text in
+    force again), then English changes again and German catches up with that: its readers get
+    only the last change, so its version says only that one's summary, in German, and has its
+    kind, not the reverted change's and the revert's as well, in English."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    online = "{{ company.name }} runs this online shop. Write to {{ contact.email }}."
+    announce_full_name(project, "2026-01-02")
+    withdraw_full_name(project, "Back to your name.", "2026-01-03")
+    project.commit(
+        "Online shop",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs this online shop"),
+            "policies/change.yml": change_yml("Online shop.", "2026-01-04", "editorial"),
+        },
+    )
+    catalog = {k: t for k, t in GERMAN.items() if "runs this shop" not in k[1]}
+    catalog["who-we-are", online] = "{{ company.name }} betreibt diesen Onlineshop."
+    catalog["change", "Online shop."] = "Onlineshop."
+    project.commit("German catches up", {DE_PO: po(catalog)})
+    de = history_of(publication(project), "eu", "de")
+    assert [(v.number, v.source_version) for v in de.versions] == [(1, 1), (2, 4)]
+    assert (de.latest.summary, de.latest.summary_language, de.latest.kind) == (
+        "Onlineshop.",
+        "de",
+        ChangeKind.EDITORIAL,
+    )
+
+
 def test_versions_a_withdrawn_change_is_withdrawn_in_a_translation_that_had_it(make_project):
     """German translates a change announced for March; the change is withdrawn before then (the
     old text again), and the catalog, merged since, no longer has the old text's entries. German
