@@ -928,8 +928,9 @@ class _Renderer:
 
     def _suggestion(self, history: DocumentHistory) -> str:
         """The chooser's offer to a browser that prefers this document, in its own language."""
+        language = Language(tag=history.language)
         return self._t(history.language).gettext("Continue in %(language)s · %(region)s") % {
-            "language": Language(tag=history.language).native_name,
+            "language": language.name_in(language),  # inside a sentence: "en français"
             "region": self._jurisdiction_name(history.jurisdiction, history.language),
         }
 

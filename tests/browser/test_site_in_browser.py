@@ -201,7 +201,7 @@ def test_chooser_offers_french_and_the_eu_to_a_french_browser(
     expect(offer).to_be_visible()
     expect(offer).to_have_attribute("href", "eu/fr/")
     expect(offer).to_have_attribute("lang", "fr")
-    expect(offer).to_contain_text("Français")
+    expect(offer).to_contain_text("Continuer en français · ")  # inside a sentence: lower case
     highlighted = page.locator(".policy-chooser__suggested")
     expect(highlighted).to_have_count(1)
     expect(highlighted).to_have_attribute("data-jurisdiction", "eu")
