@@ -3,7 +3,8 @@
  * Every page works without it; it adds what plain links cannot do:
  *  - the chooser offers the document that suits the browser's languages (an offer, not a redirect);
  *  - each clause gets a button that copies its link;
- *  - the region and language menus close with Escape or a click elsewhere;
+ *  - the region and language menus close with Escape, a click elsewhere, or focus leaving them;
+ *  - the theme's drawer opens from the keyboard;
  *  - printed pages show where each link points;
  *  - the compare page redlines any two versions from their published document.json files, with
  *    the same rules as generator/diff.py (clauses by id, paragraphs aligned, then words).
@@ -174,17 +175,56 @@
         if (!menu.open) return;
         menus.forEach(function (other) { if (other !== menu) other.open = false; });
       });
-      menu.addEventListener("keydown", function (event) {
-        if (event.key === "Escape" && menu.open) {
+      // Focus that leaves an open menu would land on links its list covers (WCAG 2.4.11).
+      menu.addEventListener("focusout", function (event) {
+        if (menu.open && event.relatedTarget && !menu.contains(event.relatedTarget)) {
           menu.open = false;
-          menu.querySelector("summary").focus();
         }
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      menus.forEach(function (menu) {
+        if (!menu.open) return;
+        var inside = menu.contains(document.activeElement);
+        menu.open = false;
+        if (inside) menu.querySelector("summary").focus();
       });
     });
     document.addEventListener("click", function (event) {
       menus.forEach(function (menu) {
         if (menu.open && !menu.contains(event.target)) menu.open = false;
       });
+    });
+  }
+
+  /* The theme's menu button --------------------------------------------------------------- */
+
+  // Below the widest layout the theme opens its drawer (the table of contents) with a label of
+  // a hidden check box, which the keyboard never reaches (WCAG 2.1.1). It becomes a button:
+  // Tab stops at it, Enter or Space opens the drawer, Escape closes it again.
+  function setUpDrawerButton() {
+    var toggle = document.getElementById("__drawer");
+    var label = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+    var nav = document.querySelector(".md-nav--primary");
+    if (!toggle || !label) return;
+    label.setAttribute("role", "button");
+    label.tabIndex = 0;
+    if (nav && nav.getAttribute("aria-label")) {
+      label.setAttribute("aria-label", nav.getAttribute("aria-label"));
+    }
+    function expanded() { label.setAttribute("aria-expanded", String(toggle.checked)); }
+    expanded();
+    toggle.addEventListener("change", expanded);
+    label.addEventListener("keydown", function (event) {
+      if (event.key !== " ") return;  // the theme itself clicks a focused label on Enter
+      event.preventDefault();
+      label.click();
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || !toggle.checked) return;
+      label.click();  // as a reader's click does: the theme follows the check box's change
+      label.focus();
     });
   }
 
@@ -823,6 +863,7 @@
   setUpChooser();
   setUpCopyButtons();
   setUpMenus();
+  setUpDrawerButton();
   setUpPrint();
   setUpNotFound();
   setUpCompare();

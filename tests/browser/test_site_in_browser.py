@@ -176,6 +176,75 @@ def test_archive_fits_a_phone_and_stays_a_table(
     assert phone.get_by_role("cell").count() == 9
 
 
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; "
+    "word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"
+)
+"""The text spacing WCAG 1.4.12 says a reader may set without losing content."""
+
+
+def test_the_comparison_fits_320_pixels_with_wider_text_spacing(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """Its selects kept the width of their longest date, past the form's edge: the page scrolled
+    sideways and the dates were cut (WCAG 1.4.10, 1.4.12)."""
+    page = open_context(viewport={"width": 320, "height": 640}, locale="en-US").new_page()
+    page.goto(site.url + PAGE_TYPES["compare"])
+    wait_for_compare(page)
+    page.add_style_tag(content=TEXT_SPACING)
+    overflow = page.evaluate(
+        """() => {
+        const form = document.querySelector(".policy-compare__form").getBoundingClientRect();
+        return {page: document.documentElement.scrollWidth - innerWidth,
+                selects: [...document.querySelectorAll(".policy-compare__form select")]
+                    .map(s => s.getBoundingClientRect().right - form.right)};
+    }"""
+    )
+    assert overflow["page"] <= 0
+    assert len(overflow["selects"]) == 2 and all(right <= 0 for right in overflow["selects"])
+
+
+def test_moving_backwards_focus_never_hides_under_the_header(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """A control just under the theme's sticky header is on the screen to the browser, which then
+    does not scroll when Shift+Tab moves to it: it stayed hidden (WCAG 2.4.11). Each copy button
+    is put there in turn, focus on the control after it, and Shift+Tab pressed."""
+    page = open_context(viewport={"width": 1280, "height": 400}, locale="en-US").new_page()
+    page.goto(site.url + "eu/en/")
+    buttons = page.locator(".md-content .policy-copy")
+    tried, hidden = 0, []
+    for index in range(1, buttons.count()):
+        button = buttons.nth(index)
+        button.evaluate("b => b.focus({preventScroll: true})")
+        page.keyboard.press("Tab")
+        top = button.evaluate(
+            "b => { scrollBy({top: b.getBoundingClientRect().top - 10, behavior: 'instant'}); "
+            "return b.getBoundingClientRect().top; }"
+        )
+        if top > 10.5:
+            continue  # too near the page's end to be scrolled under the header
+        tried += 1
+        page.keyboard.press("Shift+Tab")
+        expect(button).to_be_focused()
+        if button.evaluate(
+            """async b => {
+            // The theme scrolls smoothly: look once the page has stopped moving.
+            const frame = () => new Promise(resolve => requestAnimationFrame(resolve));
+            for (let last = -1, still = 0; still < 3; ) {
+                await frame();
+                still = scrollY === last ? still + 1 : 0;
+                last = scrollY;
+            }
+            const box = b.getBoundingClientRect();
+            const at = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+            return !!(at && at.closest(".md-header"));
+        }"""
+        ):
+            hidden.append(index)
+    assert tried >= 1 and hidden == []
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
@@ -777,6 +846,82 @@ def test_every_tab_stop_before_the_menus_is_on_the_screen(
     else:
         pytest.fail("the keyboard never reached the region menu")
     assert unseen == []
+
+
+@pytest.mark.parametrize("width", [390, 640, 1280])
+def test_the_keyboard_reaches_the_search_at_every_width(
+    width: int, site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """Below 960 px the theme folds the search box into an icon: Tab still reaches it, and the
+    theme's shortcut opens it (WCAG 2.1.1). A rule that hid the closed box kept both out."""
+    page = open_context(viewport={"width": width, "height": 800}, locale="en-US").new_page()
+    page.goto(site.url + "eu/en/")
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.md-search__input')"):
+            break
+    else:
+        pytest.fail("Tab never reached the search box")
+    page.keyboard.type("records")
+    expect(page.locator(".md-search-result__item a").first).to_be_visible()
+    page.keyboard.press("Escape")
+    page.locator("body").focus()
+    page.keyboard.press("/")
+    expect(page.locator(".md-search__input")).to_be_focused()
+    expect(page.locator("#__search")).to_be_checked()
+
+
+def test_the_keyboard_opens_and_closes_the_drawer(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """At 640 px the table of contents is in the theme's drawer, opened by a label the keyboard
+    never reached: it is a named button now, which Enter opens and Escape closes."""
+    page = open_context(viewport={"width": 640, "height": 800}, locale="en-US").new_page()
+    page.goto(site.url + "eu/en/")
+    button = page.get_by_role("button", name="Navigation")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if button.evaluate("b => b === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the drawer's button")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    page.keyboard.press("Enter")
+    expect(button).to_have_attribute("aria-expanded", "true")
+    expect(page.locator(".md-sidebar--primary")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(button).to_have_attribute("aria-expanded", "false")
+    expect(button).to_be_focused()
+    page.keyboard.press(" ")
+    expect(button).to_have_attribute("aria-expanded", "true")
+
+
+def test_a_menu_closes_when_focus_leaves_it(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """Tabbing past the last language left the menu open over the links focus went to (WCAG
+    2.4.11), and Escape then did nothing."""
+    page = open_context(viewport={"width": 640, "height": 800}, locale="en-US").new_page()
+    page.goto(site.url + "global/en/changes/")
+    menu = page.locator("[data-policy-menu]").last
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert menu.evaluate("m => m.open")
+    links = menu.locator("a").count()
+    for _ in range(links + 1):
+        page.keyboard.press("Tab")
+    assert not menu.evaluate("m => m.contains(document.activeElement)")
+    assert not menu.evaluate("m => m.open")
+    menu.locator("summary").focus()
+    page.keyboard.press("Enter")
+    page.locator("h1").click()  # a click elsewhere closes it, as before
+    assert not menu.evaluate("m => m.open")
+    page.keyboard.press("Tab")
+    page.evaluate("document.querySelector('[data-policy-menu] summary').parentElement.open = true")
+    page.keyboard.press("Escape")  # focus is elsewhere: Escape still closes it
+    assert not page.evaluate(
+        "[...document.querySelectorAll('[data-policy-menu]')].some(m => m.open)"
+    )
 
 
 def test_skip_link_lands_on_the_title_before_the_notices(site: Served, page: Page) -> None:
