@@ -51,6 +51,12 @@ def test_a_missing_address_gets_an_error_page_that_leads_on(published) -> None:
 
     go_missing(page, url + "nothing/here")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
+    # Named as what it is, not as the site alone, as if the policy had loaded; without the
+    # script too.
+    expect(page).to_have_title("Page not found - Privacy policy")
+    quiet = browser.new_page(java_script_enabled=False)
+    go_missing(quiet, url + "nothing/here")
+    expect(quiet).to_have_title("Page not found - Privacy policy")
     expect(page.get_by_role("link", name=IN_FORCE)).to_have_count(0)
     page.get_by_role("link", name="Choose your region and language").click()
     expect(page).to_have_url(url)
