@@ -245,6 +245,31 @@ def test_moving_backwards_focus_never_hides_under_the_header(
     assert tried >= 1 and hidden == []
 
 
+@pytest.mark.parametrize(
+    ("name", "texts"),
+    [
+        ("current", ["History of this section", "See what changes"]),
+        ("clause-history", ["Version", "What changed"]),
+    ],
+)
+def test_links_repeated_in_every_section_are_described_by_its_heading(
+    name: str, texts: list[str], site: Served, page: Page
+) -> None:
+    """ "History of this section" once a section, "Version 1" in each section's history: same
+    names, other targets; each says which section it is of (WCAG 2.4.4)."""
+    page.goto(site.url + PAGE_TYPES[name])
+    for section in page.locator("section.policy-clause").all():
+        heading = section.locator("h2").inner_text().strip()
+        links = [
+            link
+            for link in section.locator("a:not(.headerlink)").all()
+            if any(text.lower() in link.inner_text().lower() for text in texts)
+        ]
+        for link in links:
+            expect(link).to_have_accessible_description(heading)
+    assert page.locator("section.policy-clause a[aria-describedby]").count() > 2
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
