@@ -127,8 +127,10 @@ def check_files(
         )
         statuses.append(status)
         path = catalog_path(Language(tag=language))
-        if catalogs.get(language) is None and path in files:
-            continue  # its errors say why nothing could be read from it: not "not translated"
+        if catalogs.get(language) is None:
+            # Its errors say why nothing could be read from it, or there is none (which
+            # `translation.no-catalog` says): not "not translated", at a file that may not exist.
+            continue
         if status.missing:
             problems.warn(
                 path,
@@ -353,11 +355,25 @@ def _check_unused_catalogs(policy: Policy, files: Mapping[str, bytes], problems:
             for wanted_path, language in wanted.items()
             if _folded(wanted_path.split("/")[1]) == _folded(folder)
         ]
+        near = [
+            (wanted_path, language)
+            for wanted_path, language in wanted.items()
+            if _primary(wanted_path.split("/")[1]) == _primary(folder)
+        ]
         if meant:
             wanted_path, language = meant[0]
             message = (
                 f"this catalog is not read: the {language} catalog is {wanted_path}. Move it "
                 "there (the folder is spelt as gettext spells the language)."
+            )
+        elif near and not _folded(folder) == _folded(source_folder):
+            wanted_path, language = near[0]
+            message = (
+                f"this catalog is not read: the site publishes {language}, whose catalog is "
+                f"{wanted_path}. Move it there (a translation tool may name the folder after "
+                f"a region: map it to {wanted_path.split('/')[1]}). To publish a separate "
+                f"{folder.replace('_', '-')} translation instead, list that tag in a "
+                "jurisdiction's languages in policies/jurisdictions.yml."
             )
         elif _folded(folder) == _folded(source_folder):
             message = (
@@ -367,8 +383,8 @@ def _check_unused_catalogs(policy: Policy, files: Mapping[str, bytes], problems:
         else:
             message = (
                 f"this catalog is not read: no jurisdiction publishes '{folder}'. Add the "
-                "language's tag to the languages of a jurisdiction in policies/jurisdictions.yml "
-                "(see docs/translating.md)."
+                f"language's tag ({folder.replace('_', '-')}) to the languages of a jurisdiction "
+                "in policies/jurisdictions.yml (see docs/translating.md)."
             )
         problems.warn(path, None, "catalog.unused", message)
 
@@ -376,6 +392,11 @@ def _check_unused_catalogs(policy: Policy, files: Mapping[str, bytes], problems:
 def _folded(folder: str) -> str:
     """A catalog folder's name as people may misspell it: any case, `-` for `_`."""
     return folder.replace("-", "_").casefold()
+
+
+def _primary(folder: str) -> str:
+    """The language a catalog folder names, without its region or script (`fr` for `fr_FR`)."""
+    return _folded(folder).split("_")[0]
 
 
 def _source_documents(

@@ -373,8 +373,15 @@ def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
     [
         (
             "it",
-            "no jurisdiction publishes 'it'. Add the language's tag to the languages of a "
+            "no jurisdiction publishes 'it'. Add the language's tag (it) to the languages of a "
             "jurisdiction in policies/jurisdictions.yml (see docs/translating.md).",
+        ),
+        (
+            "de_DE",
+            "the site publishes de, whose catalog is locales/de/LC_MESSAGES/policy.po. Move it "
+            "there (a translation tool may name the folder after a region: map it to de). To "
+            "publish a separate de-DE translation instead, list that tag in a jurisdiction's "
+            "languages in policies/jurisdictions.yml.",
         ),
         (
             "DE",
@@ -393,6 +400,23 @@ def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
     result = german.policy("check")
     assert result.returncode == 0
     assert problems_of(result) == [f"{unread}: this catalog is not read: {why} [catalog.unused]"]
+
+
+def test_a_catalog_in_a_regions_folder_is_named_with_where_it_belongs(german):
+    """A tool that names folders after a region (`de_DE`): the fix is to move it, which the
+    warning says, and the missing catalog is said once, not also as untranslated messages of a
+    file that does not exist."""
+    moved = german.root / "locales/de_DE/LC_MESSAGES/policy.po"
+    moved.parent.mkdir(parents=True)
+    (german.root / DE).rename(moved)
+    assert problems_of(german.policy("check")) == [
+        f"{DE}: there is no catalog for de. Run 'policy i18n update' to create it. "
+        "[translation.no-catalog]",
+        "locales/de_DE/LC_MESSAGES/policy.po: this catalog is not read: the site publishes de, "
+        f"whose catalog is {DE}. Move it there (a translation tool may name the folder after a "
+        "region: map it to de). To publish a separate de-DE translation instead, list that tag "
+        "in a jurisdiction's languages in policies/jurisdictions.yml. [catalog.unused]",
+    ]
 
 
 def test_an_obsolete_copy_of_an_active_entry_is_an_error_and_update_leaves_it(german):
