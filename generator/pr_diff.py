@@ -179,8 +179,9 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     # when they take effect, which the note to come will say.
     head_errors = tuple(p for p in _errors(after) if p.code != CHANGE_NOT_UPDATED)
     note_stale = any(p.code == CHANGE_NOT_UPDATED for p in after.problems)
-    newest = _newest_versions(repository, head, documents) if not head_errors else None
-    documents = tuple(_as_history_says(d, newest) for d in documents)
+    history = _read_history(repository, head, documents) if not head_errors else None
+    newest = history.newest if history is not None else None
+    documents = tuple(_as_history_says(d, history) for d in documents)
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
@@ -207,17 +208,27 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     )
 
 
-def _newest_versions(
-    repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
-) -> list[DocumentHistory] | None:
+@dataclass(frozen=True)
+class _History:
+    """What the history up to the head says of the documents a change touches."""
+
+    newest: list[DocumentHistory]
     """The history of each document the head makes a new version of (its `latest`; a
     translation that is incomplete may get one too, and one complete again may not, see
-    `_as_history_says`), up to the head; None when the history cannot be read (a shallow
-    clone's is cut short): when it takes effect, and what a document published again had
-    before, need the history."""
+    `_as_history_says`)."""
+    published: frozenset[str] | None = None
+    """The keys of the documents that have a version (None: no document needed the history)."""
+
+
+def _read_history(
+    repository: Repository, head: str | None, documents: tuple[DocumentDiff, ...]
+) -> _History | None:
+    """The history up to the head, when a document needs it: when a new version takes effect,
+    what a document published again had before, whether an incomplete translation has a
+    version to keep. None when it cannot be read (a shallow clone's is cut short)."""
     new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE}
-    if not any(d.state in _NEW_VERSION | {DocumentState.WAITING} for d in documents):
-        return []
+    if not new:
+        return _History(newest=[])
     try:
         repository.check_complete()
     except PolicyError:
@@ -230,23 +241,33 @@ def _newest_versions(
     publication = derive_versions(revisions) if revisions else None
     if publication is None:
         return None
-    return [
-        history
-        for history in publication.documents.values()
-        if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
-    ]
+    return _History(
+        newest=[
+            history
+            for history in publication.documents.values()
+            if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
+        ],
+        published=frozenset(_document_key(*key) for key in publication.documents),
+    )
 
 
-def _as_history_says(document: DocumentDiff, newest: list[DocumentHistory] | None) -> DocumentDiff:
-    """What the history (`newest`, None when unread) says of a document that looks added,
-    incomplete or complete again: published again after it was retired, or given a new
-    version all the same (a translation whose earlier version translates the text a withdrawn
-    change brings back), or none (a translation complete again with the text it has). A new
-    version's redline is against the version it had before the head: for a translation complete
-    again, what its readers see change."""
-    if newest is None:
+def _as_history_says(document: DocumentDiff, read: _History | None) -> DocumentDiff:
+    """What the history (None when unread) says of a document that looks added, incomplete or
+    complete again: published again after it was retired, or given a new version all the same
+    (a translation whose earlier version translates the text a withdrawn change brings back),
+    or none (a translation complete again with the text it has); an incomplete translation that
+    has no version to keep is not published until it is complete. A new version's redline is
+    against the version it had before the head: for a translation complete again, what its
+    readers see change."""
+    if read is None:
         return document
-    history = next((h for h in newest if _document_key(*h.key) == document.key), None)
+    if (
+        document.state is DocumentState.LAGGING
+        and read.published is not None
+        and document.key not in read.published
+    ):
+        return replace(document, state=DocumentState.WAITING)
+    history = next((h for h in read.newest if _document_key(*h.key) == document.key), None)
     if document.state is DocumentState.COMPLETED and history is None:
         return replace(document, state=DocumentState.CAUGHT_UP)
     if document.state not in {DocumentState.ADDED, DocumentState.COMPLETED} | _INCOMPLETE:

@@ -1110,8 +1110,11 @@ def _translated_until(
     text (a revert, a withdrawal), and the changes in between never reached them."""
     if not history:
         return 0
-    text = sources[history[-1].source_version - 1].hash
-    return max(v.number for v in sources[: source.number] if v.hash == text)
+    made_from = history[-1].source_version
+    text = sources[made_from - 1].hash
+    # None up to `source` when `source` is older than what the translation was made from (put
+    # back while a change it translated is announced, it first applies the text in force).
+    return max((v.number for v in sources[: source.number] if v.hash == text), default=made_from)
 
 
 def _translating_text(

@@ -714,6 +714,26 @@ def test_diff_of_a_translation_put_back_incomplete_says_it_waits(make_project):
     ) in result.stdout
 
 
+def test_diff_of_a_translation_never_published_does_not_promise_it_keeps_a_version(make_project):
+    """German was listed before anything of it was translated: a later change leaves it
+    incomplete, and it has no complete version to keep, so it is not published until it is
+    complete; "keeps its last complete version" said otherwise."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po({})})
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "keeps its last complete version" not in result.stdout
+    assert (
+        "| `eu/de` European Union | translation incomplete: not published until it is complete | "
+    ) in result.stdout
+
+
 def test_diff_of_a_translation_put_back_with_a_withdrawn_change_carries_the_note(make_project):
     """German translated a change announced for March, was taken out of the EU, and the change
     was withdrawn. Put back incomplete (its catalog lacks the text the withdrawal brings back),
