@@ -366,7 +366,7 @@ def _check_unused_catalogs(policy: Policy, files: Mapping[str, bytes], problems:
                 f"this catalog is not read: the {language} catalog is {wanted_path}. Move it "
                 "there (the folder is spelt as gettext spells the language)."
             )
-        elif near and not _folded(folder) == _folded(source_folder):
+        elif near and _folded(folder) != _folded(source_folder):
             wanted_path, language = near[0]
             message = (
                 f"this catalog is not read: the site publishes {language}, whose catalog is "
