@@ -7,7 +7,7 @@ keep their variables, and that a change to the policy text comes with a new `cha
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.catalogs import (
@@ -131,24 +131,29 @@ def check_files(
             # Its errors say why nothing could be read from it, or there is none (which
             # `translation.no-catalog` says): not "not translated", at a file that may not exist.
             continue
-        if status.missing:
+        # Each entry once (a text used twice is one entry to translate), at the first's line.
+        missing, fuzzy = dict.fromkeys(composition.missing), dict.fromkeys(composition.fuzzy)
+        if missing:
+            line = _first_line(catalogs[language], missing)
             problems.warn(
                 path,
-                None,
+                line,
                 "translation.missing",
-                f"{counted(status.missing, 'message')} of the {jurisdiction} policy "
-                f"{_are(status.missing)} not translated into {language}; until they are, it "
-                "stays on its last complete version, or unpublished if it has none. Run 'policy "
-                "i18n update', then translate what is missing.",
+                f"{counted(len(missing), 'message')} of the {jurisdiction} policy "
+                f"{_are(len(missing))} not translated into {language}"
+                f"{' (the first is on this line)' if line else ''}; until "
+                f"{'it is' if len(missing) == 1 else 'they are'}, the document stays on its last "
+                "complete version, or unpublished if it has none. Run 'policy i18n update', then "
+                "translate what is missing.",
             )
-        if status.fuzzy:
+        if fuzzy:
             problems.warn(
                 path,
-                None,
+                _first_line(catalogs[language], fuzzy),
                 "translation.stale",
-                f"{counted(status.fuzzy, 'translation')} of the {jurisdiction} policy into "
-                f"{language} {_are(status.fuzzy)} marked fuzzy (the source text changed). Review "
-                "each, then remove its fuzzy flag.",
+                f"{counted(len(fuzzy), 'translation')} of the {jurisdiction} policy into "
+                f"{language} {_are(len(fuzzy))} marked fuzzy, to review (the source text changed, "
+                "or a translator flagged it). Review each, then remove its fuzzy flag.",
             )
     if not any(c.complete for c in compositions.values()):
         problems.extend([nothing_to_publish(policy)])
@@ -332,6 +337,12 @@ def _check_shared_messages(
                 f"{counted(fuzzy, 'translation')} of {words} into {language} {_are(fuzzy)} "
                 "marked fuzzy (the source changed). Review each, then remove its fuzzy flag.",
             )
+
+
+def _first_line(catalog: Translations | None, messages: Iterable[tuple[str, str]]) -> int | None:
+    """The first line of a catalog at which one of `messages` is, if it has any of them."""
+    entries = (catalog.get(*key) for key in messages) if catalog is not None else ()
+    return min((entry.line for entry in entries if entry is not None), default=None)
 
 
 def _are(count: int) -> str:

@@ -306,12 +306,40 @@ def test_syntax_error_names_file_and_line(german):
 
 
 def test_fuzzy_translation_with_other_variables_is_not_an_error(german):
-    retranslate(german, WHO, "Schreiben Sie uns.", fuzzy=True)
+    line = retranslate(german, WHO, "Schreiben Sie uns.", fuzzy=True)
     result = german.policy("check")
     assert result.returncode == 0
     assert problems_of(result) == [
-        f"{DE}: 1 translation of the global policy into de is marked fuzzy (the source text "
-        "changed). Review each, then remove its fuzzy flag. [translation.stale]"
+        f"{DE}:{line}: 1 translation of the global policy into de is marked fuzzy, to review (the "
+        "source text changed, or a translator flagged it). Review each, then remove its fuzzy "
+        "flag. [translation.stale]"
+    ]
+
+
+def test_untranslated_messages_are_counted_once_each_at_the_first(german):
+    """The warning gives the line of the first entry left empty, and its grammar follows the
+    count; a text the document uses twice is one entry to translate, counted once."""
+    second = retranslate(german, "your delivery address.", "")
+    first = retranslate(german, "your name;", "")
+    assert first < second
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{first}: 2 messages of the global policy are not translated into de (the first "
+        "is on this line); until they are, the document stays on its last complete version, or "
+        "unpublished if it has none. Run 'policy i18n update', then translate what is missing. "
+        "[translation.missing]"
+    ]
+    retranslate(german, "your delivery address.", "Ihre Lieferadresse.")
+    retranslate(german, "your name;", "Ihren Namen;")
+    who = german.root / "policies/clauses/who.md"
+    who.write_text(who.read_text(encoding="utf-8") + "\nWe reply.\n\nWe reply.\n", "utf-8")
+    assert german.policy("i18n", "update").returncode == 0
+    line = msgid_line(german, "We reply.")
+    found = problems_of(german.policy("check"))
+    assert [p for p in found if p.endswith("[translation.missing]")] == [
+        f"{DE}:{line}: 1 message of the global policy is not translated into de (the first is "
+        "on this line); until it is, the document stays on its last complete version, or "
+        "unpublished if it has none. Run 'policy i18n update', then translate what is missing. "
+        "[translation.missing]"
     ]
 
 

@@ -56,9 +56,9 @@ MISSING_RETENTION = (
     "write one."
 )
 UNTRANSLATED = (
-    "7 messages of the global policy are not translated into de; until they are, it stays on "
-    "its last complete version, or unpublished if it has none. Run 'policy i18n update', then "
-    "translate what is missing."
+    "7 messages of the global policy are not translated into de; until they are, the document "
+    "stays on its last complete version, or unpublished if it has none. Run 'policy i18n "
+    "update', then translate what is missing."
 )
 
 
