@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import posixpath
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import groupby
@@ -41,6 +41,7 @@ from generator.model import (
     Edit,
     Language,
     Policy,
+    RedlineParagraph,
     Standing,
     Version,
 )
@@ -1181,10 +1182,31 @@ def _environment(language: str) -> Environment:
     env.filters["isolated"] = partial(isolate_text, direction=direction)
     env.filters["isolated_html"] = partial(isolate, direction=direction)
     env.filters["direction"] = lambda tag: _language(tag).direction  # text in another language
+    env.filters["redline_runs"] = redline_runs
     translations = interface_translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations)
     return env
+
+
+def redline_runs(paragraphs: Sequence[RedlineParagraph]) -> list[tuple[str, list]]:
+    """A redline's paragraphs as the blocks the policy's own page has, for a reader's software
+    (WCAG 1.3.1): a sub-heading (`heading`), a paragraph (`paragraph`), and each run of list
+    items one list (`list`). policy.js's `renderChange` groups a comparison's alike."""
+    runs: list[tuple[str, list]] = []
+    for paragraph in paragraphs:
+        kind = (
+            "heading"
+            if paragraph.prefix.startswith("#")
+            else "list"
+            if paragraph.prefix
+            else "paragraph"
+        )
+        if kind == "list" and runs and runs[-1][0] == "list":
+            runs[-1][1].append(paragraph)
+        else:
+            runs.append((kind, [paragraph]))
+    return runs
 
 
 def _remembering_gettext(translations: Any) -> Any:

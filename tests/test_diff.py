@@ -366,6 +366,33 @@ def test_redline_page_shows_removed_clause_and_marks(make_project):
     assert '<ins><span class="policy-sr">added: </span>online </ins>' in page
 
 
+def test_a_redline_tells_its_sub_headings_and_lists_as_such(make_project):
+    """A screen reader hears the policy's sub-headings and lists on its redline too, not bold
+    paragraphs and bullets it is not told of (WCAG 1.3.1)."""
+    project = make_project()
+    project.commit(
+        "A sub-heading and a longer list",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "We collect only", "### What you give us\n\nWe collect only"
+            ).replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/eu/en/changes/2/index.html")
+    assert (
+        "heading",
+        ' role="heading" aria-level="3"',
+    ) in re.findall(
+        r'<p class="policy-redline__paragraph policy-redline__(heading)"( [^>]*)>', page
+    )
+    listed = re.search(r'<div class="policy-redline__list" role="list">(.*?)</div>', page, re.S)
+    assert listed is not None
+    assert listed.group(1).count('role="listitem"') == 2
+    assert page.count('role="listitem"') == 2  # none outside the list
+
+
 def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(make_project):
     # The site used to show it removed whole and added whole, and start its history again.
     project = make_project()

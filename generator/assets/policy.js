@@ -680,15 +680,27 @@
       title.appendChild(marked("del", strings.removed, change.oldTitle));
       section.appendChild(title);
     }
+    // Sub-headings and runs of list items get the roles pages.redline_runs gives them.
+    var list = null;
     change.paragraphs.forEach(function (paragraph) {
       var p = element("p", "policy-redline__paragraph");
-      if (paragraph.prefix.charAt(0) === "#") p.classList.add("policy-redline__heading");
-      else if (paragraph.prefix) {
+      if (paragraph.prefix.charAt(0) === "#") {
+        p.classList.add("policy-redline__heading");
+        p.setAttribute("role", "heading");
+        p.setAttribute("aria-level", String(Math.min(Math.max(paragraph.prefix.trim().length, 3), 6)));
+      } else if (paragraph.prefix) {
         p.classList.add("policy-redline__item");
+        p.setAttribute("role", "listitem");
         var marker = element("span", "policy-redline__marker",
           paragraph.prefix.charAt(0) === "-" ? "•" : paragraph.prefix.trim());
         marker.setAttribute("aria-hidden", "true");
         p.appendChild(marker);
+      }
+      if (!paragraph.prefix || paragraph.prefix.charAt(0) === "#") list = null;
+      else if (!list) {
+        list = element("div", "policy-redline__list");
+        list.setAttribute("role", "list");
+        section.appendChild(list);
       }
       paragraph.segments.forEach(function (segment) {
         if (segment[0] === INSERTED) p.appendChild(marked("ins", strings.added, segment[1]));
@@ -702,7 +714,7 @@
         p.appendChild(isolating(element("span", "policy-redline__note"), template, link));
       });
       if (paragraph.restyled) p.appendChild(element("span", "policy-redline__note", strings.restyled));
-      section.appendChild(p);
+      (list || section).appendChild(p);
     });
     return section;
   }

@@ -270,6 +270,28 @@ def test_links_repeated_in_every_section_are_described_by_its_heading(
     assert page.locator("section.policy-clause a[aria-describedby]").count() > 2
 
 
+STRUCTURE = """sections => sections.map(section => [...section.querySelectorAll(
+    "[role=heading], [role=list], [role=listitem], .policy-redline__paragraph")].map(e =>
+    (e.getAttribute("role") || "p") + (e.getAttribute("aria-level") || "")
+    + (e.getAttribute("role") === "listitem" && e.parentElement.getAttribute("role") === "list"
+       ? "-in-list" : "")))"""
+"""Each redline section's blocks as a reader's software is told of them."""
+
+
+def test_redlines_keep_the_sections_headings_and_lists(site: Served, page: Page) -> None:
+    """The policy's page has sub-headings and lists; its redline had paragraphs only, the
+    bullets hidden from a screen reader (WCAG 1.3.1). The comparison draws the same."""
+    page.goto(site.url + "eu/en/changes/2/")
+    on_redline = page.locator("section.policy-redline").evaluate_all(STRUCTURE)
+    kinds = {kind for section in on_redline for kind in section}
+    assert {"list", "listitem-in-list"} <= kinds, on_redline
+    assert "listitem" not in kinds  # every item is in its list
+    page.goto(site.url + "eu/en/compare/?from=1&to=2")
+    wait_for_compare(page)
+    compared = page.locator("[data-policy-compare-result] section.policy-redline")
+    assert compared.evaluate_all(STRUCTURE) == on_redline
+
+
 def test_open_menus_and_search_have_no_serious_accessibility_violations(
     site: Served, page: Page
 ) -> None:
