@@ -26,9 +26,18 @@ _AUTOLINK = re.compile(f"{AUTOLINK_RE}|{AUTOMAIL_RE}")
 HTML (`<https://shop.example>`, `<privacy@shop.example>`)."""
 
 
-def _raw_html(text: str) -> re.Match[str] | None:
-    """The first raw HTML in Markdown text, if any."""
-    return next((m for m in _RAW_HTML.finditer(text) if not _AUTOLINK.match(text, m.start())), None)
+def _raw_html(text: str, link: int | None = None) -> re.Match[str] | None:
+    """The first raw HTML in Markdown text, if any; not the `<` before the address `link`
+    starts at, which the link check reports (`<javascript:...>`, a link meant, and HTML to
+    Python-Markdown, which makes links only of addresses with `://`)."""
+    return next(
+        (
+            m
+            for m in _RAW_HTML.finditer(text)
+            if not _AUTOLINK.match(text, m.start()) and m.start() + 1 != link
+        ),
+        None,
+    )
 
 
 _LINK_TARGETS = (
@@ -76,7 +85,7 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str,
     link = _unsafe_link(text)
     if link is not None:
         problems.append(("markdown.unsafe-link", unsafe_link_message(link[0]), link[1]))
-    if tag := _raw_html(text):
+    if tag := _raw_html(text, link[1] if link is not None else None):
         problems.append(
             (
                 "markdown.html",
