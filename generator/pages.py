@@ -455,6 +455,7 @@ class _Renderer:
             **self._document_context(history, url),
             version=version,
             policy_title=self.publication.title_in(language),
+            policy_title_language=self.publication.title_written(language)[1],
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             retired=history.retired_since,
@@ -577,6 +578,10 @@ class _Renderer:
         return {
             "base": base,
             "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
+            # Marked on the page while no catalog translates it (WCAG 3.1.2).
+            "jurisdiction_name_language": self.publication.jurisdiction_name_written(
+                history.jurisdiction, language
+            )[1],
             "languages": [
                 _choice(
                     _language(h.language).native_name,

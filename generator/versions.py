@@ -333,6 +333,11 @@ class Publication:
 
     def jurisdiction_name(self, jurisdiction_id: str, language: str) -> str:
         """A jurisdiction's name in a language: its reviewed translation, else the source name."""
+        return self.jurisdiction_name_written(jurisdiction_id, language)[0]
+
+    def jurisdiction_name_written(self, jurisdiction_id: str, language: str) -> tuple[str, str]:
+        """`jurisdiction_name`, and the language it is written in (the source language's,
+        until a catalog translates it), which a page marks when it is not the page's."""
         jurisdiction = self.policy.jurisdictions.get(jurisdiction_id)
         name = (
             jurisdiction.name
@@ -345,15 +350,26 @@ class Publication:
         """The policy's title (`site.yml`) in a language: its reviewed translation, else the
         source title; the default title, when no catalog translates it, in the site's own words
         for the language. Every page, feed and the error page name the site by it."""
-        title = self._translated(language, TITLE_CONTEXT, self.policy.title)
-        if title == self.policy.title == DEFAULT_TITLE:
-            return interface_translations(language).gettext("Privacy policy")
-        return title
+        return self.title_written(language)[0]
 
-    def _translated(self, language: str, context: str, text: str) -> str:
+    def title_written(self, language: str) -> tuple[str, str]:
+        """`title_in`, and the language it is written in."""
+        title, written_in = self._translated(language, TITLE_CONTEXT, self.policy.title)
+        if title == self.policy.title == DEFAULT_TITLE:
+            return (
+                interface_translations(language).gettext("Privacy policy"),
+                interface_language(language),
+            )
+        return title, written_in
+
+    def _translated(self, language: str, context: str, text: str) -> tuple[str, str]:
+        """A reviewed translation of `text` into `language`, else `text`; and the language of
+        what it returns."""
         translations = self.translations.get(language)
         entry = translations.get(context, text) if translations else None
-        return entry.string if entry and entry.string and not entry.fuzzy else text
+        if entry and entry.string and not entry.fuzzy:
+            return entry.string, language
+        return text, self.policy.source_language
 
     def languages(self) -> list[Language]:
         """Every language any document is published in, source language first."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import problems_of
@@ -145,6 +146,35 @@ def test_the_sites_own_words_untranslated_or_fuzzy_are_warned_about(german):
         "(names, summary)           1      1        1  incomplete"
         in german.policy("i18n", "status").stdout
     )
+
+
+def test_the_sites_own_words_shown_in_english_are_marked_english(german):
+    """Until the catalog translates them, a German page shows the region's name and the title
+    in English: marked so, a screen reader reads them as English (WCAG 3.1.2); once translated,
+    they are the page's own language."""
+    retranslate(german, "Worldwide", "")
+    site = german.root / "policies/site.yml"
+    site.write_text(site.read_text().replace("title: Privacy policy", "title: Our promise"))
+    german.commit("A title and a name to translate")
+    assert german.policy("build").returncode == 0
+    page = german.read("site/global/de/index.html")
+    title = re.search(r'<h1 id="_title">(.*?)</h1>', page, re.S).group(1)
+    assert title.startswith('<span lang="en" dir="ltr">Our promise</span> ')
+    assert '<span class="policy-jurisdiction" lang="en" dir="ltr">Worldwide</span>' in title
+    # Translated by the catalog, the title is in the page's language: not marked.
+    site.write_text(site.read_text().replace("title: Our promise", "title: Privacy policy"))
+    german.commit("The default title again")
+    assert german.policy("build").returncode == 0
+    title = re.search(r'<h1 id="_title">(.*?)</h1>', german.read("site/global/de/index.html"))
+    assert title.group(1).startswith("Datenschutzerklärung <span")
+    for name in ("changes", "v", "history"):
+        assert 'class="policy-jurisdiction" lang="en" dir="ltr">Worldwide' in german.read(
+            f"site/global/de/{name}/index.html"
+        )
+    english = re.search(
+        r'<h1 id="_title">(.*?)</h1>', german.read("site/global/en/index.html"), re.S
+    )
+    assert "lang=" not in english.group(1)
 
 
 def test_spacing_inside_braces_does_not_matter(german):
