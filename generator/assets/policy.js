@@ -273,6 +273,8 @@
       if (search) { search.lang = root.lang; search.dir = root.dir || "ltr"; }
       root.lang = words.lang;
       root.dir = words.dir || "ltr";
+      // The theme writes the site's direction on the body too, which would win over the page's.
+      if (document.body.hasAttribute("dir")) document.body.dir = root.dir;
     }
     // The frame names the page and the site in the same language as the words.
     var heading = words.querySelector("h1").textContent, name = words.dataset.policySiteName;

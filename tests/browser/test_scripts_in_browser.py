@@ -119,6 +119,20 @@ def test_chinese_search_finds_a_word_inside_a_sentence(site: Served, page: Page)
     expect(page.locator(".md-search-result__item mark").first).to_have_text("地址")
 
 
+def test_the_error_page_under_an_arabic_document_reads_right_to_left(
+    site: Served, open_context: Callable[..., BrowserContext]
+) -> None:
+    """The script puts the page in Arabic; the theme's body kept the site's left-to-right
+    direction, so the header stayed left to right."""
+    page = open_context(locale="en-US").new_page()
+    response = page.goto(site.url + "global/ar/v/99/")
+    assert response is not None and response.status == 404
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("body").get_attribute("dir") == "rtl"
+    assert page.locator(".md-search").get_attribute("dir") == "ltr"  # its words are English
+
+
 def test_arabic_page_reads_right_to_left(
     site: Served, page: Page, open_context: Callable[..., BrowserContext]
 ) -> None:
