@@ -23,7 +23,7 @@ from harness import (
     type_into,
 )
 from local_browser import chromium
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sample import make_sample
 
 from generator.build import BuildOptions, make_site
@@ -895,6 +895,15 @@ def test_every_tab_stop_before_the_menus_is_on_the_screen(
     assert unseen == []
 
 
+def tab_until(page: Page, target: Locator, presses: int) -> None:
+    """Press Tab until `target` has the focus; fail after `presses` presses."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            return
+    pytest.fail(f"Tab never reached {target}")
+
+
 @pytest.mark.parametrize("width", [390, 640, 1280])
 def test_the_keyboard_reaches_the_search_at_every_width(
     width: int, site: Served, open_context: Callable[..., BrowserContext]
@@ -903,12 +912,7 @@ def test_the_keyboard_reaches_the_search_at_every_width(
     theme's shortcut opens it (WCAG 2.1.1). A rule that hid the closed box kept both out."""
     page = open_context(viewport={"width": width, "height": 800}, locale="en-US").new_page()
     page.goto(site.url + "eu/en/")
-    for _ in range(12):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('.md-search__input')"):
-            break
-    else:
-        pytest.fail("Tab never reached the search box")
+    tab_until(page, page.locator(".md-search__input"), 12)
     page.keyboard.type("records")
     expect(page.locator(".md-search-result__item a").first).to_be_visible()
     page.keyboard.press("Escape")
@@ -926,12 +930,7 @@ def test_the_keyboard_opens_and_closes_the_drawer(
     page = open_context(viewport={"width": 640, "height": 800}, locale="en-US").new_page()
     page.goto(site.url + "eu/en/")
     button = page.get_by_role("button", name="Navigation")
-    for _ in range(6):
-        page.keyboard.press("Tab")
-        if button.evaluate("b => b === document.activeElement"):
-            break
-    else:
-        pytest.fail("Tab never reached the drawer's button")
+    tab_until(page, button, 6)
     expect(button).to_have_attribute("aria-expanded", "false")
     page.keyboard.press("Enter")
     expect(button).to_have_attribute("aria-expanded", "true")
