@@ -7,6 +7,7 @@ keep their variables, and that a change to the policy text comes with a new `cha
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -406,8 +407,12 @@ def _folded(folder: str) -> str:
 
 
 def _primary(folder: str) -> str:
-    """The language a catalog folder names, without its region or script (`fr` for `fr_FR`)."""
-    return _folded(folder).split("_")[0]
+    """The language a catalog folder names, without a region (`fr` for `fr_FR`, `zh_hans` for
+    `zh_Hans_CN`); a script stays (`zh_Hant` is not `zh_Hans`)."""
+    return _REGION.sub("", _folded(folder))
+
+
+_REGION = re.compile(r"_(?:[a-z]{2}|\d{3})$")
 
 
 def _source_documents(

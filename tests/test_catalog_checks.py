@@ -447,6 +447,11 @@ def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
             "spelt as gettext spells the language).",
         ),
         ("en", "en is the source language, whose text is the clauses' own."),
+        (
+            "de_Latn",  # a script is another writing, not a region: not taken for de
+            "no jurisdiction publishes 'de_Latn'. Add the language's tag (de-Latn) to the "
+            "languages of a jurisdiction in policies/jurisdictions.yml (see docs/translating.md).",
+        ),
     ],
 )
 def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
