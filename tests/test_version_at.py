@@ -206,7 +206,7 @@ def test_the_policy_in_force_announces_each_date_once(announced):
     ]
     # The clause that versions 2 and 3 both change, and version 4 again: one notice per date.
     assert re.findall(
-        r'policy-clause__upcoming" data-search-exclude><a href="([^"]*)">([^<]*)', page
+        r'policy-clause__upcoming" data-search-exclude><a href="([^"]*)"[^>]*>([^<]*)', page
     ) == [
         (
             "compare/?from=1&amp;to=3#data-we-collect",
@@ -454,7 +454,7 @@ def test_a_section_changed_and_changed_back_before_its_date_is_not_announced(mak
     assert project.policy("build").returncode == 0
     page = project.read("site/eu/en/index.html")
     assert "An updated policy takes effect on March 1, 2026" in _text(page)
-    announced = re.findall(r'<a href="([^"]+)">This section changes on ', page)
+    announced = re.findall(r'<a href="([^"]+)"[^>]*>This section changes on ', page)
     assert announced == ["changes/2/#who-we-are"]
 
 
