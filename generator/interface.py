@@ -40,6 +40,7 @@ def interface_translations(tag: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+@lru_cache(maxsize=64)  # every page's title asks (the tool's own catalogs: fixed in a run)
 def interface_language(tag: str) -> str:
     """The language tag of the words a page in `tag` shows: its catalog's (`de` for `de-AT`),
     else the interface's own."""
