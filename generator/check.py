@@ -299,14 +299,23 @@ def shared_counts(policy: Policy, translations: Translations | None) -> tuple[in
     """How many of the messages a translation of the site needs besides its clauses (the
     policy's title, each region's name, the change summary) a catalog translates, has fuzzy,
     and lacks."""
+    wanted, fuzzy, missing = _shared_messages(policy, translations)
+    return len(wanted) - len(missing) - len(fuzzy), len(fuzzy), len(missing)
+
+
+def _shared_messages(
+    policy: Policy, translations: Translations | None
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[tuple[str, str]]]:
+    """The site's own words a translation needs, as (context, text), and those of them a
+    catalog has fuzzy, and lacks (see `shared_counts`)."""
     wanted = [(TITLE_CONTEXT, policy.title)]
     wanted += [(JURISDICTION_CONTEXT, j.name) for _, j in sorted(policy.jurisdictions.items())]
     if policy.change is not None:
         wanted.append((SUMMARY_CONTEXT, policy.change.summary))
-    entries = [translations.get(*key) if translations else None for key in wanted]
-    missing = sum(1 for e in entries if e is None or not e.string)
-    fuzzy = sum(1 for e in entries if e is not None and e.string and e.fuzzy)
-    return len(wanted) - missing - fuzzy, fuzzy, missing
+    entries = {key: translations.get(*key) if translations else None for key in wanted}
+    missing = [key for key, e in entries.items() if e is None or not e.string]
+    fuzzy = [key for key, e in entries.items() if e is not None and e.string and e.fuzzy]
+    return wanted, fuzzy, missing
 
 
 def _check_shared_messages(
@@ -317,26 +326,28 @@ def _check_shared_messages(
     for language, translations in catalogs.items():
         if translations is None:
             continue  # no catalog, or one that cannot be read: said already
-        _, fuzzy, missing = shared_counts(policy, translations)
+        _, fuzzy, missing = _shared_messages(policy, translations)
         path = catalog_path(Language(tag=language))
         words = "the site's own words (the policy's title, the regions' names, the change summary)"
         if missing:
+            line = _first_line(translations, missing)
             problems.warn(
                 path,
-                None,
+                line,
                 "translation.missing",
-                f"{counted(missing, 'message')} of {words} {_are(missing)} not translated into "
-                f"{language}; its pages show {'it' if missing == 1 else 'them'} in "
-                f"{policy.source_language}. Run 'policy i18n update', then translate what is "
-                "missing.",
+                f"{counted(len(missing), 'message')} of {words} {_are(len(missing))} not "
+                f"translated into {language}{' (the first is on this line)' if line else ''}; its "
+                f"pages show {'it' if len(missing) == 1 else 'them'} in {policy.source_language}. "
+                "Run 'policy i18n update', then translate what is missing.",
             )
         if fuzzy:
             problems.warn(
                 path,
-                None,
+                _first_line(translations, fuzzy),
                 "translation.stale",
-                f"{counted(fuzzy, 'translation')} of {words} into {language} {_are(fuzzy)} "
-                "marked fuzzy (the source changed). Review each, then remove its fuzzy flag.",
+                f"{counted(len(fuzzy), 'translation')} of {words} into {language} "
+                f"{_are(len(fuzzy))} marked fuzzy, to review (the source changed, or a translator "
+                "flagged it). Review each, then remove its fuzzy flag.",
             )
 
 

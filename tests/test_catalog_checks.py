@@ -130,17 +130,19 @@ def test_status_shows_a_translation_with_a_misspelt_variable_as_refused(german):
 def test_the_sites_own_words_untranslated_or_fuzzy_are_warned_about(german):
     """A region's name and the change summary show in English on the German pages while the
     catalog lacks them: the check says so, as `i18n status` counts them."""
-    retranslate(german, "Worldwide", "")
-    retranslate(german, "First version.", "Erste Fassung.", fuzzy=True)
+    name = retranslate(german, "Worldwide", "")
+    summary = retranslate(german, "First version.", "Erste Fassung.", fuzzy=True)
     result = german.policy("check", "--strict")
     assert result.returncode == 1
     assert problems_of(result) == [
-        f"{DE}: 1 message of the site's own words (the policy's title, the regions' names, the "
-        "change summary) is not translated into de; its pages show it in en. Run 'policy i18n "
-        "update', then translate what is missing. [translation.missing]",
-        f"{DE}: 1 translation of the site's own words (the policy's title, the regions' names, "
-        "the change summary) into de is marked fuzzy (the source changed). Review each, then "
-        "remove its fuzzy flag. [translation.stale]",
+        f"{DE}:{name}: 1 message of the site's own words (the policy's title, the regions' "
+        "names, the change summary) is not translated into de (the first is on this line); its "
+        "pages show it in en. Run 'policy i18n update', then translate what is missing. "
+        "[translation.missing]",
+        f"{DE}:{summary}: 1 translation of the site's own words (the policy's title, the "
+        "regions' names, the change summary) into de is marked fuzzy, to review (the source "
+        "changed, or a translator flagged it). Review each, then remove its fuzzy flag. "
+        "[translation.stale]",
     ]
     assert (
         "(names, summary)           1      1        1  incomplete"
