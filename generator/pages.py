@@ -454,8 +454,7 @@ class _Renderer:
             language,
             **self._document_context(history, url),
             version=version,
-            policy_title=self.publication.title_in(language),
-            policy_title_language=self.publication.title_written(language)[1],
+            policy_title=self.publication.title_written(language),
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             retired=history.retired_since,
@@ -575,13 +574,14 @@ class _Renderer:
         language = history.language
         base = document_url(*history.key)
         page = url[len(base) :]
+        # The language the name is in is marked on the page while no catalog translates it.
+        name, name_language = self.publication.jurisdiction_name_written(
+            history.jurisdiction, language
+        )
         return {
             "base": base,
-            "jurisdiction_name": self._jurisdiction_name(history.jurisdiction, language),
-            # Marked on the page while no catalog translates it (WCAG 3.1.2).
-            "jurisdiction_name_language": self.publication.jurisdiction_name_written(
-                history.jurisdiction, language
-            )[1],
+            "jurisdiction_name": name,
+            "jurisdiction_name_language": name_language,
             "languages": [
                 _choice(
                     _language(h.language).native_name,
