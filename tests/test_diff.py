@@ -361,9 +361,12 @@ def test_redline_page_shows_removed_clause_and_marks(make_project):
     assert "section removed" in page
     assert (
         '<del><span class="policy-sr">removed: </span>We collect only what we need to deliver '
-        "your order:</del>" in page
+        'your order:<span class="policy-sr"> end of removed text</span></del>' in page
     )
-    assert '<ins><span class="policy-sr">added: </span>online </ins>' in page
+    assert (
+        '<ins><span class="policy-sr">added: </span>online <span class="policy-sr"> end of added text</span></ins>'
+        in page
+    )
 
 
 def test_a_redline_tells_its_sub_headings_and_lists_as_such(make_project):
@@ -424,8 +427,14 @@ def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(mak
         r'<h2 id="what-we-collect">',
         redline,
     )
-    assert '<del><span class="policy-sr">removed: </span>delivery</del>' in redline
-    assert '<ins><span class="policy-sr">added: </span>e-mail</ins>' in redline
+    assert (
+        '<del><span class="policy-sr">removed: </span>delivery<span class="policy-sr"> end of removed text</span></del>'
+        in redline
+    )
+    assert (
+        '<ins><span class="policy-sr">added: </span>e-mail<span class="policy-sr"> end of added text</span></ins>'
+        in redline
+    )
 
     history = project.read("site/eu/en/history/index.html")
     section = re.search(

@@ -652,10 +652,12 @@
     return node;
   }
 
-  function marked(tag, label, text) {
+  // templates/_macros.html's marked: words for a screen reader at both ends of the marked text.
+  function marked(tag, label, end, text) {
     var node = element(tag);
     node.appendChild(element("span", "policy-sr", label + " "));
     node.appendChild(document.createTextNode(text));
+    node.appendChild(element("span", "policy-sr", " " + end));
     return node;
   }
 
@@ -679,7 +681,7 @@
     section.appendChild(heading);
     if (change.oldTitle) {
       var title = element("p", "policy-redline__title", strings.previously_titled + " ");
-      title.appendChild(marked("del", strings.removed, change.oldTitle));
+      title.appendChild(marked("del", strings.removed, strings.removed_end, change.oldTitle));
       section.appendChild(title);
     }
     // Sub-headings and runs of list items get the roles pages.redline_runs gives them.
@@ -705,8 +707,8 @@
         section.appendChild(list);
       }
       paragraph.segments.forEach(function (segment) {
-        if (segment[0] === INSERTED) p.appendChild(marked("ins", strings.added, segment[1]));
-        else if (segment[0] === DELETED) p.appendChild(marked("del", strings.removed, segment[1]));
+        if (segment[0] === INSERTED) p.appendChild(marked("ins", strings.added, strings.added_end, segment[1]));
+        else if (segment[0] === DELETED) p.appendChild(marked("del", strings.removed, strings.removed_end, segment[1]));
         else p.appendChild(document.createTextNode(segment[1]));
       });
       // The notes of templates/_macros.html's unseen_changes.

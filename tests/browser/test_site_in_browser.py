@@ -469,8 +469,8 @@ def test_upcoming_change_banner_links_to_its_redline(site: Served, page: Page) -
     banner.get_by_role("link", name="See what changes").click()
     page.wait_for_url(site.url + "eu/en/changes/3/")
     clause = page.locator("section#how-long-we-keep, section[aria-labelledby='how-long-we-keep']")
-    expect(clause.locator("del")).to_have_text("removed: 10")
-    expect(clause.locator("ins")).to_have_text("added: 6")
+    expect(clause.locator("del")).to_have_text("removed: 10 end of removed text")
+    expect(clause.locator("ins")).to_have_text("added: 6 end of added text")
 
 
 def test_copy_button_copies_the_clause_address(
@@ -584,7 +584,7 @@ def test_a_link_made_before_a_clause_was_renamed_still_leads_to_it(
         expect(sections.locator("h2")).to_have_id("what-we-collect")
         expect(sections.locator("h2 .policy-badge")).to_have_text("section changed")
         expect(sections.locator("#data-we-collect")).to_have_count(1)
-        expect(sections.locator("ins")).to_have_text("added: full ")
+        expect(sections.locator("ins")).to_have_text("added: full end of added text")
 
 
 def test_a_link_that_leads_elsewhere_and_new_emphasis_are_said_on_comparison_and_redline(
@@ -632,6 +632,41 @@ def test_a_link_that_leads_elsewhere_and_new_emphasis_are_said_on_comparison_and
         )
         assert marked == ["solid", "none", "none", "solid"], marked
         assert serious_violations(page) == []
+
+
+def test_a_screen_reader_hears_where_added_and_removed_words_end(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """A screen reader reads <ins> and <del> as plain text: words at both ends of each stretch
+    tell it where the stretch begins and ends, on the redline and on the comparison alike, and
+    are hidden from the eye."""
+    project = make_project()
+    project.commit(
+        "Fewer details",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "your delivery address", "your address"
+            ),
+            "policies/change.yml": change_yml("Fewer details.", "2026-01-02"),
+        },
+    )
+    told = ["added: full end of added text", "removed: delivery end of removed text"]
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(locale="en-US").new_page()
+        found = []
+        for address in ("eu/en/changes/2/", "eu/en/compare/?from=1&to=2"):
+            page.goto(site.url + address)
+            if "compare" in address:
+                wait_for_compare(page)
+            marked = page.locator(".policy-redline :is(ins, del)")
+            expect(marked).to_have_text(told)
+            found.append(marked.evaluate_all("ns => ns.map(n => n.outerHTML)"))
+            widths = marked.locator(".policy-sr").evaluate_all(
+                "ns => ns.map(n => n.getBoundingClientRect().width)"
+            )
+            assert len(widths) == 4 and max(widths) <= 1, widths
+        # The script marks the words as the server-drawn redline does.
+        assert found[1] == found[0]
 
 
 def test_a_link_to_one_section_of_a_comparison_lands_on_it(
@@ -747,7 +782,7 @@ def test_compare_any_two_versions_renders_the_redline_diff_py_would(
     assert page.url.endswith("compare/?from=1&to=3")
     result = page.locator("[data-policy-compare-result]")
     expect(result.locator("ins")).to_contain_text(["added: full", "added: We keep order"])
-    expect(result.locator("del").first).to_have_text("removed: Who we are")
+    expect(result.locator("del").first).to_have_text("removed: Who we are end of removed text")
     expect(result.get_by_role("heading", name="How long we keep your information")).to_be_visible()
     shot(page, "desktop-compare-1-3")
     in_browser = page.evaluate(
