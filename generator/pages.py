@@ -687,8 +687,14 @@ class _Renderer:
         def link(target: str) -> str:
             return relative(url, target)
 
-        def date(value: dt.date | dt.datetime) -> str:
-            return long_date(value.date() if isinstance(value, dt.datetime) else value, language)
+        def date_text(value: dt.date | dt.datetime) -> str:
+            return long_date(_day(value), language)
+
+        def date(value: dt.date | dt.datetime) -> Markup:
+            """The day as the page's language writes it, and as ISO 8601 for software."""
+            return Markup('<time datetime="{}">{}</time>').format(
+                _day(value).isoformat(), date_text(value)
+            )
 
         # The link from this page to its document's folder (the chooser has no document).
         up = relative(url, context["base"]) if "base" in context else ""
@@ -713,6 +719,7 @@ class _Renderer:
         return env.get_template(template).render(
             link=link,
             date=date,
+            date_text=date_text,
             clause_section=clause_section,
             lang=lang,
             today=self.today,
@@ -1084,6 +1091,10 @@ class ClauseAhead:
 
     date: dt.date
     changes: str
+
+
+def _day(value: dt.date | dt.datetime) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def _announcements(history: DocumentHistory, today: dt.date) -> tuple[Announcement, ...]:

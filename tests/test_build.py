@@ -213,7 +213,10 @@ def test_a_retired_document_stays_published_and_says_since_when(make_project):
     check = project.policy("check")
     assert (check.returncode, check.stderr.splitlines()[-1]) == (0, "0 errors, 0 warnings")
     assert project.policy("build").returncode == 0
-    notice = "This document has not been maintained since January 2, 2026."
+    notice = (
+        'This document has not been maintained since <time datetime="2026-01-02">January 2, 2026'
+        "</time>."
+    )
     for page in ("eu/en/index.html", "eu/en/v/1/index.html"):
         assert notice in project.read(f"site/{page}"), page
     assert "maintained" not in project.read("site/global/en/index.html")
@@ -390,7 +393,10 @@ def test_a_translation_put_back_ahead_of_the_change_it_carries_points_to_the_pol
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
     page = project.read("site/eu/de/index.html")
-    assert "Diese Datenschutzerklärung gilt ab dem 1. Februar 2026" in page
+    assert (
+        'Diese Datenschutzerklärung gilt ab dem <time datetime="2026-02-01">1. Februar 2026</time>'
+        in page
+    )
     assert 'href="../en/" hreflang="en"' in page
     assert "Ihren amtlichen Namen;" in page and "Ihren Namen;" not in page
     assert "Eine aktualisierte Datenschutzerklärung" not in page  # it does not announce itself
@@ -425,8 +431,9 @@ def test_a_translation_dropped_before_its_version_takes_effect_never_applied(mak
     (version,) = json.loads(project.read("site/eu/de/versions.json"))["versions"]
     assert (version["in_force_from"], version["in_force_until"]) == ("2026-02-01", "2026-02-01")
     archive = project.read("site/eu/de/v/index.html")
-    assert "Sollte am 1. Februar 2026 in Kraft treten; das Dokument wurde vorher eingestellt." in (
-        archive
+    assert (
+        'Sollte am <time datetime="2026-02-01">1. Februar 2026</time> in Kraft treten; das Dokument '
+        "wurde vorher eingestellt." in archive
     )
     assert "bevorstehend" not in archive
     assert "Das Dokument wurde vor ihrem Gültigkeitsdatum eingestellt" in project.read(
