@@ -275,7 +275,8 @@ def _jurisdictions(
                 line,
                 "jurisdiction.id",
                 f"{_shown(jid)} is not a valid jurisdiction id. "
-                f"Use at most {ID_LENGTH} lowercase letters, digits and hyphens.",
+                f"Use at most {ID_LENGTH} lowercase letters, digits and hyphens."
+                + (f" {_YES_OR_NO}" if isinstance(key, bool) else ""),
             )
             continue
         if not isinstance(spec, dict):
@@ -340,7 +341,8 @@ def _jurisdictions(
                 path,
                 loaded.line(jid, "extends"),
                 "yaml.type",
-                f"'extends' names one jurisdiction, as text: 'extends: global', not '{extends}'.",
+                f"'extends' names one jurisdiction, as text: 'extends: global', not '{extends}'."
+                + (f" {_YES_OR_NO}" if isinstance(extends, bool) else ""),
             )
             extends = None
         name = _string(spec, "name", path, loaded, problems, (jid,), default=jid)
@@ -964,6 +966,7 @@ def _string_list(
     problems: Problems,
     where: tuple[str, ...] = (),
 ) -> list[str]:
+    """A list of ids or tags; one written alone stands for a list of one (the schemas say so)."""
     value = data.get(key)
     if value is None:
         return []
@@ -974,10 +977,33 @@ def _string_list(
             path,
             loaded.line(*where, key),
             "yaml.type",
-            f"'{key}' must be a list, e.g. [global, eu].",
+            f"'{key}' must be a list, e.g. {_LIST_EXAMPLES[key]}.",
         )
         return []
+    if yes_or_no := [i for i, v in enumerate(value) if isinstance(v, bool)]:
+        # YAML 1.1, which PyYAML reads, takes these words for true and false (`languages: [no]`).
+        problems.add(
+            path,
+            loaded.line(*where, key, str(yes_or_no[0])),
+            "yaml.type",
+            f"'{key}' holds {value[yes_or_no[0]]} where an id is expected. {_YES_OR_NO}",
+        )
+        return [str(v) for v in value if not isinstance(v, bool)]
     return [str(v) for v in value]
+
+
+_LIST_EXAMPLES = {
+    "jurisdictions": "[global, eu]",
+    "languages": "[en, pt-BR]",
+    "topics": "[contact, retention]",
+    "disclosures": "[eu-gdpr]",
+}
+"""What each list of ids looks like, for the message that asks for one."""
+
+_YES_OR_NO = (
+    "YAML reads yes, no, on, off, true and false unquoted as true or false: quote an id or "
+    "language tag such as 'no' (Norway, Norwegian)."
+)
 
 
 def _shown(value: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from conftest import JURISDICTIONS_YML
 
 from generator.sources import SCHEMAS
 
@@ -56,6 +57,33 @@ def test_schema_rejects_what_policy_check_rejects():
     ):
         with pytest.raises(jsonschema.ValidationError):
             jsonschema.validate(broken, schema("clause"))
+
+
+def test_schema_and_check_agree_on_an_id_written_alone_and_on_yes_and_no(make_project):
+    """A list of one may be written as its id alone, for the check and the schema alike; an
+    unquoted `no` (Norway, Norwegian), which YAML reads as false, is refused by both, the check
+    saying why."""
+    alone = "---\nid: who-we-are\ntitle: Who we are\norder: 10\njurisdictions: global\n---\nHi.\n"
+    regions = JURISDICTIONS_YML.replace("languages: [en]", "languages: en")
+    project = make_project(
+        {"policies/clauses/who.md": alone, "policies/jurisdictions.yml": regions}
+    )
+    result = project.policy("check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    jsonschema.validate(front_matter(project.root / "policies/clauses/who.md"), schema("clause"))
+    jsonschema.validate(yaml.safe_load(regions), schema("jurisdictions"))
+
+    norwegian = regions.replace("languages: en", "languages: [en, no]", 1)
+    (project.root / "policies/jurisdictions.yml").write_text(norwegian, encoding="utf-8")
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert (
+        "policies/jurisdictions.yml:3: 'languages' holds False where an id is expected. YAML reads "
+        "yes, no, on, off, true and false unquoted as true or false: quote an id or language tag "
+        "such as 'no' (Norway, Norwegian). [yaml.type]"
+    ) in result.stderr
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(yaml.safe_load(norwegian), schema("jurisdictions"))
 
 
 def test_the_records_schema_describes_every_published_versions_json(make_project):
