@@ -41,6 +41,7 @@ from generator.pages import (
     jurisdiction_order,
     language_order,
     render_pages,
+    site_address_problem,
 )
 from generator.processes import Forked, can_fork, running, stop_forked
 from generator.progress import Progress
@@ -467,6 +468,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    check_site_url(config)
     check_theme(config)
     check_theme_language(config)
     plugin = config.plugins.get("policy")
@@ -482,6 +484,14 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
             ]
         )
     return config, plugin
+
+
+def check_site_url(config: MkDocsConfig) -> None:
+    """Refuse a `site_url` no page's address can be made from (`--site-url` is checked as the
+    command reads it, by the same rule)."""
+    if config.site_url and (problem := site_address_problem(config.site_url)):
+        config_file = Path(config.config_file_path)
+        raise fail(config_file.name, _key_line(config_file, "site_url"), "mkdocs.site-url", problem)
 
 
 def check_theme(config: MkDocsConfig) -> None:
@@ -533,8 +543,9 @@ def check_theme_language(config: MkDocsConfig) -> None:
     )
 
 
-def _key_line(config_file: Path, section: str, key: str) -> int | None:
-    """The line of `key` in the top-level `section` of a YAML file, if it is written there."""
+def _key_line(config_file: Path, section: str, key: str | None = None) -> int | None:
+    """The line of `key` in the top-level `section` of a YAML file, or of the top-level key
+    `section` itself, if it is written there."""
     try:
         lines = config_file.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
@@ -543,6 +554,8 @@ def _key_line(config_file: Path, section: str, key: str) -> int | None:
     for number, line in enumerate(lines, start=1):
         if line and not line[0].isspace() and not line.startswith("#"):
             inside = line.split(":", 1)[0].strip() == section
+            if inside and key is None:
+                return number
         elif inside and line.strip().split(":", 1)[0] == key and ":" in line:
             return number
     return None

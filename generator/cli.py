@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
-import urllib.parse
 from pathlib import Path
 
 import click
@@ -105,23 +104,12 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         sys.exit(1)
 
 
-_NOT_IN_ADDRESSES = frozenset(' "<>\\^`{|}')
-"""Characters an address never holds as they are (RFC 3986 has them percent-encoded): written
-into pages' attributes, a quote or an angle bracket would end the attribute or the tag."""
-
-
 def _web_address(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    """The site's address as given, if it is a web address with a host."""
-    parts = urllib.parse.urlsplit(value)
-    if value and (
-        parts.scheme not in ("http", "https")
-        or not parts.netloc
-        or any(c in _NOT_IN_ADDRESSES or not c.isprintable() for c in value)
-    ):
-        raise click.BadParameter(
-            f"'{value}' is not a web address. Give the whole address the site is published at, "
-            "such as https://example.github.io/policy/."
-        )
+    """The site's address as given, if every page's address can be made from it."""
+    from generator.pages import site_address_problem
+
+    if value and (problem := site_address_problem(value)):
+        raise click.BadParameter(problem)
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -153,6 +154,30 @@ def relative(from_url: str, to_url: str) -> str:
     if target.endswith("/") or not target:
         path = "./" if path == "." else path + "/"
     return path + (f"#{anchor}" if anchor else "")
+
+
+_NOT_IN_ADDRESSES = frozenset(' "<>\\^`{|}')
+"""Characters an address never holds as they are (RFC 3986 has them percent-encoded): written
+into pages' attributes, a quote or an angle bracket would end the attribute or the tag."""
+
+
+def site_address_problem(value: str) -> str | None:
+    """Why `value` cannot be the address the site is published at (every page's address is made
+    by adding its path to it), or None if it can."""
+    parts = urllib.parse.urlsplit(value)
+    example = "Give the whole address the site is published at, such as https://example.github.io/policy/."
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or any(c in _NOT_IN_ADDRESSES or not c.isprintable() for c in value)
+    ):
+        return f"'{value}' is not a web address. {example}"
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        return (
+            f"'{value}' has a query or fragment ('?' or '#'), after which no page's path can be "
+            f"added. {example}"
+        )
+    return None
 
 
 def site_address(site_url: str, path: str) -> str:

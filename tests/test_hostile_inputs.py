@@ -1262,6 +1262,32 @@ def test_a_site_url_that_is_no_web_address_is_a_usage_error(tmp_path, address) -
     assert f"Invalid value for '--site-url': '{address}' is not a web address." in result.stderr
 
 
+@pytest.mark.parametrize(
+    "address", ["https://shop.example/policy/#top", "https://shop.example/policy/?lang=en"]
+)
+def test_a_site_url_with_a_query_or_fragment_is_refused_from_either_place(
+    make_project, address
+) -> None:
+    """Every page's address is the site's with the page's path added: after a query or a
+    fragment, that makes no address (`https://shop.example/policy/#top/eu/en/`)."""
+    project = make_project()
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(project.root), "--site-url", address]
+    )
+    assert result.exit_code == 2, result.output
+    assert f"'{address}' has a query or fragment ('?' or '#')" in result.stderr
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + f"site_url: {address}\n", "utf-8")
+    line = len(config.read_text(encoding="utf-8").splitlines())
+    result = project.policy("build")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        f"mkdocs.yml:{line}: '{address}' has a query or fragment ('?' or '#'), after which no "
+        "page's path can be added."
+    )
+    assert not (project.root / "site").exists()
+
+
 STARTS_MKDOCS = pytest.mark.parametrize(
     "command",
     [("build",), ("serve", "--dev-addr", "127.0.0.1:8999")],
