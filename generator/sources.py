@@ -856,11 +856,12 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
     if not summary.strip():
         problems.add(
             path,
-            1,
+            loaded.line("summary", default=1),
             "change.summary",
-            "change.yml has no 'summary'. Say in one or two sentences what changes for shoppers.",
+            ("'summary' is empty" if "summary" in data else "change.yml has no 'summary'")
+            + ". Say in one or two sentences what changes for shoppers.",
         )
-    kind_name = str(data.get("kind", ChangeKind.MATERIAL.value))
+    kind_name = data.get("kind", ChangeKind.MATERIAL.value)
     try:
         kind = ChangeKind(kind_name)
     except ValueError:
@@ -868,7 +869,8 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
             path,
             loaded.line("kind"),
             "change.kind",
-            f"'kind' must be 'material' or 'editorial', not '{kind_name}'.",
+            "'kind' must be 'material' or 'editorial', "
+            + (f"not '{kind_name}'." if kind_name is not None else "or left out (material)."),
         )
         kind = ChangeKind.MATERIAL
     effective = data.get("effective")

@@ -654,6 +654,16 @@ CASES = [
         ],
     ),
     Case(
+        "change.yml with an empty summary and kind",
+        {CHANGE: "effective: 2026-02-01\n\nsummary: ''\nkind:\n"},
+        [
+            f"{CHANGE}:3: 'summary' is empty. Say in one or two sentences what changes for "
+            "shoppers. [change.summary]",
+            f"{CHANGE}:4: 'kind' must be 'material' or 'editorial', or left out (material). "
+            "[change.kind]",
+        ],
+    ),
+    Case(
         "change.yml without effective date",
         {CHANGE: "summary: Clearer wording.\nkind: editorial\n"},
         [
