@@ -88,8 +88,15 @@ def _config(project_dir: Path, site_dir: str, dev_addr: str) -> Any:
 def _build(config: Any, url: str) -> None:
     from mkdocs.commands.build import build
 
+    from generator.processes import reap
+
     config.site_url = url
-    build(config, serve_url=url)
+    try:
+        build(config, serve_url=url)
+    finally:
+        # Rebuilds run beside the server's threads, so they fork no process that would reap
+        # what this build forked.
+        reap(wait=True)
 
 
 def _rebuild(project_dir: Path, site_dir: str, dev_addr: str, url: str) -> None:

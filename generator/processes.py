@@ -162,14 +162,15 @@ _LEAVING: set[int] = set()
 """Forked processes that have sent their outcome and are leaving, not yet reaped."""
 
 
-def reap() -> None:
-    """Reap the forked processes that have left. A process that sent its outcome is not waited
-    for as it leaves: the system frees its memory meanwhile (a tenth of a second for the writer
-    or the word cutter of a cold W-large build), and it is reaped here later, at the next fork or
-    when the build ends."""
+def reap(wait: bool = False) -> None:
+    """Reap the forked processes that have left, or (`wait`) wait for those leaving. A process
+    that sent its outcome is not waited for as it leaves: the system frees its memory meanwhile
+    (a tenth of a second for the writer or the word cutter of a cold W-large build), and it is
+    reaped here later, at the next fork or when the build ends; a process that goes on after
+    its builds (`policy serve`) waits for them."""
     for pid in list(_LEAVING):
         try:
-            left, _ = os.waitpid(pid, os.WNOHANG)
+            left, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
         except ChildProcessError:  # reaped already
             left = pid
         if left:

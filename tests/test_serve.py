@@ -79,6 +79,20 @@ def wait_for(url: str, text: str, log: Path, seconds: float) -> str:
     )
 
 
+def defunct_children(pid: int) -> list[int]:
+    """The processes `pid` started that have ended and that it has not waited for."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # pid (command) state ppid ...: the command may hold spaces and brackets.
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[0] == "Z" and int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
 def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_path):
     project = make_project(
         {
@@ -114,6 +128,8 @@ def test_serve_shows_edits_to_clauses_and_catalogs_on_reload(make_project, tmp_p
         project.write({"policies/clauses/who.md": who.replace("this shop", "this online shop")})
         page = wait_for(base + "global/en/", "Example Shop Ltd. runs this online shop.", log, 60)
         assert "runs this shop." not in page
+        # What the builds forked has been waited for: no process of the preview's lingers dead.
+        assert defunct_children(server.pid) == []
 
         project.write({"policies/clauses/who.md": who.replace("id: who-we-are", "id: [")})
         deadline = time.monotonic() + 60
