@@ -454,11 +454,19 @@ def _check_reserved_ids(policy: Policy, problems: Problems) -> None:
 def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:
     path = catalog_path(Language(tag=language))
     if path not in files:
+        # A file where the language's folder goes, which 'policy i18n update' cannot create.
+        blocking = next((f for f in files if path.startswith(f + "/")), None)
         problems.warn(
             path,
             None,
             "translation.no-catalog",
-            f"there is no catalog for {language}. Run 'policy i18n update' to create it.",
+            f"there is no catalog for {language}. "
+            + (
+                f"{blocking} is a file where its folder goes: move it away, then run "
+                "'policy i18n update' to create the catalog."
+                if blocking
+                else "Run 'policy i18n update' to create it."
+            ),
         )
         return None
     catalog = parse_catalog(path, files[path], problems)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 from conftest import problems_of
@@ -481,6 +482,16 @@ def test_a_catalog_in_a_regions_folder_is_named_with_where_it_belongs(german):
         f"whose catalog is {DE}. Move it there (a translation tool may name the folder after a "
         "region: map it to de). To publish a separate de-DE translation instead, list that tag "
         "in a jurisdiction's languages in policies/jurisdictions.yml. [catalog.unused]",
+    ]
+
+
+def test_a_file_where_the_languages_folder_goes_is_named(german):
+    """'policy i18n update' cannot create the catalog under a file: the warning says to move it."""
+    shutil.rmtree(german.root / "locales/de")
+    (german.root / "locales/de").write_text("notes\n", encoding="utf-8")
+    assert problems_of(german.policy("check")) == [
+        f"{DE}: there is no catalog for de. locales/de is a file where its folder goes: move it "
+        "away, then run 'policy i18n update' to create the catalog. [translation.no-catalog]"
     ]
 
 
