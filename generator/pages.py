@@ -482,6 +482,7 @@ class _Renderer:
             policy_title=self.publication.title_written(language),
             current_page=current_page,
             standing=history.standing(version, self.today).value,
+            last_day=history.last_day(version),
             retired=history.retired_since,
             retired_before=history.retired_before(version),
             can_compare=len(history.versions) > 1,

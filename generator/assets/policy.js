@@ -233,18 +233,23 @@
   function setUpPrint() {
     var content = document.querySelector(".md-content");
     if (!content) return;
+    // Addresses where the site is published (from its canonical address, when the build knew
+    // the site's), not those of the mirror or the copy a page is printed from.
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical ? canonical.href : location.href;
+    var source = content.querySelector("[data-policy-print-source]");
+    if (source) {
+      var address = source.querySelector("a");
+      address.textContent = new URL(address.getAttribute("href"), base).href;
+      source.hidden = false;
+    }
     Array.prototype.forEach.call(content.querySelectorAll("a[href]"), function (a) {
       var href = a.getAttribute("href");
       if (!href || href.charAt(0) === "#" || a.classList.contains("headerlink")) return;
-      var shown = a.href.replace(/^mailto:/, "");
+      var shown = new URL(href, base).href.replace(/^mailto:/, "");
       if (a.textContent.trim() === shown) return;
       a.setAttribute("data-print-href", shown);
     });
-    var source = document.querySelector("[data-policy-print-source]");
-    if (source) {
-      source.querySelector("span").textContent = location.href.split("#")[0];
-      source.hidden = false;
-    }
   }
 
   /* The error page: in the language of the document whose address the missing one begins with,

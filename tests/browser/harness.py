@@ -28,9 +28,9 @@ class Served:
 
 
 @contextlib.contextmanager
-def served(project: Project) -> Iterator[Served]:
-    """Build the project with `policy build` and serve its site on 127.0.0.1."""
-    result = project.policy("build")
+def served(project: Project, *options: str) -> Iterator[Served]:
+    """Build the project with `policy build` (and `options`) and serve its site on 127.0.0.1."""
+    result = project.policy("build", *options)
     assert result.returncode == 0, result.stderr
     with serve(project.root / "site") as url:
         yield Served(project=project, url=url)

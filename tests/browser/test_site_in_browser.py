@@ -6,6 +6,7 @@ Screenshots (desktop, phone, print) and a PDF are written to test-artifacts/ for
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
@@ -749,6 +750,46 @@ def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
     shot(page, "print-current")
     ARTIFACTS.mkdir(exist_ok=True)
     page.pdf(path=str(ARTIFACTS / "print-current.pdf"), format="A4")
+
+
+def test_a_printed_version_says_what_a_record_needs_from_the_published_site(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """A printout of an archived version stands on its own as evidence of what the policy said:
+    the document, its version, the days it was in force, its language, its hash, and the
+    address where it stays published (the site's, not that of the copy it was printed from)."""
+    project = make_project()
+    project.commit(
+        "Fewer details",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Fewer details.", "2026-03-01"),
+        },
+    )
+    with served(project, "--site-url", "https://shop.example/privacy/") as site:
+        record = json.loads(project.read("site/eu/en/versions.json"))["versions"][0]
+        with contexts(browser, site) as make:
+            page = make(locale="en-US").new_page()
+            page.goto(site.url + "eu/en/v/1/")
+            page.emulate_media(media="print")
+            facts = page.locator(".policy-facts")
+            expect(facts).to_contain_text("In force until")
+            expect(facts).to_contain_text("February 28, 2026")
+            expect(facts.locator(".policy-print-only")).to_be_visible()
+            expect(facts.locator(".policy-print-only dd")).to_have_text("English")
+            expect(page.locator(".policy-record")).to_contain_text(
+                record["hash"].removeprefix("sha256:")
+            )
+            source = page.locator(".policy-print-source")
+            expect(source).to_have_text("Permanent address https://shop.example/privacy/eu/en/v/1/")
+            text = page.get_by_role("link", name="The text the hash covers (JSON)")
+            after = text.evaluate("a => getComputedStyle(a, '::after').content")
+            assert "https://shop.example/privacy/eu/en/v/1/document.json" in after, after
+            # On the screen: the hash and the days, not the language, which the page's menus say.
+            page.emulate_media(media="screen")
+            expect(facts.locator(".policy-print-only")).to_be_hidden()
+            expect(page.locator(".policy-record")).to_be_visible()
+            expect(source).to_be_hidden()
 
 
 # Compare ---------------------------------------------------------------------------------------
