@@ -299,6 +299,19 @@ class Document:
         return next((c for c in self.clauses if c.id == clause_id), None)
 
 
+@dataclass(frozen=True)
+class Heading:
+    """What heads a version's pages, as it read when the version was published: the policy's
+    title (`site.yml`) and its region's name, each with the language it is written in (the
+    source language's until a catalog translated it). Neither is in the hash, yet a copy of the
+    version shows them: renamed later, they stay as they were on its pages."""
+
+    title: str
+    title_language: str
+    region: str
+    region_language: str
+
+
 @dataclass(frozen=True, kw_only=True)
 class Version:
     """One published state of a document; numbered from 1 and never renumbered."""
@@ -327,6 +340,7 @@ class Version:
     hash: str
     """sha256 of the version's `document.json`, which anyone can recompute."""
     document: Document
+    heading: Heading
     translation_only: bool = False
     """A translation was revised while its source text stayed the same."""
 

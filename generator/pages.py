@@ -47,7 +47,7 @@ from generator.model import (
     Version,
 )
 from generator.renames import clause_messages, former_ids
-from generator.versions import DocumentHistory, Publication
+from generator.versions import DocumentHistory, Publication, VersionHeading
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -473,13 +473,15 @@ class _Renderer:
         # The template reads only what the page shows, never the whole history: an archived
         # version's page then has the same inputs from one build to the next until what it
         # shows changes, and the body cache (bodies.py) recognizes it.
+        # The policy in force is headed as the site is now; a version's own page as it was.
+        heading = None if current_page else self.publication.heading_written(version)
         html = self._render(
             "document.html",
             url,
             language,
-            **self._document_context(history, url),
+            **self._document_context(history, url, heading),
             version=version,
-            policy_title=self.publication.title_written(language),
+            policy_title=heading[0] if heading else self.publication.title_written(language),
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             last_day=history.last_day(version),
@@ -502,10 +504,10 @@ class _Renderer:
         )
         title = (
             self._title(history)
-            if current_page
+            if heading is None
             else self._t(language).gettext("Version %(number)s") % {"number": version.number}
             + " · "
-            + self._title(history)
+            + self._title(history, heading)
         )
         return Page(
             url=url,
@@ -560,11 +562,12 @@ class _Renderer:
         language = history.language
         previous = history.versions[version.number - 2]
         change = diff_versions(previous, version, self._former_ids(history, version))
+        heading = self.publication.heading_written(version)
         html = self._render(
             "redline.html",
             url,
             language,
-            **self._document_context(history, url),
+            **self._document_context(history, url, heading),
             change=change,
             version=version,
             previous=previous,
@@ -577,7 +580,7 @@ class _Renderer:
             self._t(language).gettext("What changed in version %(number)s")
             % {"number": version.number}
             + " · "
-            + self._title(history)
+            + self._title(history, heading)
         )
         return Page(
             url=url,
@@ -596,13 +599,19 @@ class _Renderer:
 
     # Context -----------------------------------------------------------------------------
 
-    def _document_context(self, history: DocumentHistory, url: str) -> dict[str, Any]:
+    def _document_context(
+        self, history: DocumentHistory, url: str, heading: VersionHeading | None = None
+    ) -> dict[str, Any]:
+        """What every page of a document shows around its own content; its region's name as the
+        site names it now, or as `heading` (a version's own)."""
         language = history.language
         base = document_url(*history.key)
         page = url[len(base) :]
         # The language the name is in is marked on the page while no catalog translates it.
-        name, name_language = self.publication.jurisdiction_name_written(
-            history.jurisdiction, language
+        name, name_language = (
+            heading[1]
+            if heading
+            else self.publication.jurisdiction_name_written(history.jurisdiction, language)
         )
         return {
             "base": base,
@@ -1014,7 +1023,11 @@ class _Renderer:
             if h.jurisdiction == history.jurisdiction and not h.retired
         )
 
-    def _title(self, history: DocumentHistory) -> str:
+    def _title(self, history: DocumentHistory, heading: VersionHeading | None = None) -> str:
+        """The document's title and region, as the site names them now, or as `heading` (a
+        version's own, see `Publication.heading_written`)."""
+        if heading is not None:
+            return heading[0][0] + " · " + heading[1][0]
         name = self._jurisdiction_name(history.jurisdiction, history.language)
         return self.publication.title_in(history.language) + " · " + name
 

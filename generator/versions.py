@@ -32,6 +32,7 @@ from generator.model import (
     ChangeNote,
     ComposedClause,
     Document,
+    Heading,
     Language,
     Policy,
     Standing,
@@ -54,6 +55,9 @@ JURISDICTION_CONTEXT = "jurisdiction"
 TITLE_CONTEXT = "site.title"
 """The `msgctxt` under which catalogs translate the policy's title (`policies/site.yml`), the
 site's name in every page's header: a dot, which no clause id has, so no id is kept for it."""
+
+VersionHeading = tuple[tuple[str, str], tuple[str, str]]
+"""The title and region name a version's pages show, each with the language it is written in."""
 
 LAST_EPOCH = 2**32 - 1
 """The latest SOURCE_DATE_EPOCH a build can be dated with (2106-02-07 06:28:15 UTC): the gzip
@@ -354,22 +358,23 @@ class Publication:
 
     def title_written(self, language: str) -> tuple[str, str]:
         """`title_in`, and the language it is written in."""
-        title, written_in = self._translated(language, TITLE_CONTEXT, self.policy.title)
-        if title == self.policy.title == DEFAULT_TITLE:
-            return (
-                interface_translations(language).gettext("Privacy policy"),
-                interface_language(language),
-            )
-        return title, written_in
+        return _titled(self._translated(language, TITLE_CONTEXT, self.policy.title), language)
+
+    def heading_written(self, version: Version) -> VersionHeading:
+        """The title and the region's name that head `version`'s own pages, each with the
+        language it is written in: as they read when it was published (see `Heading`)."""
+        heading = version.heading
+        return (
+            _titled((heading.title, heading.title_language), version.language),
+            (heading.region, heading.region_language),
+        )
 
     def _translated(self, language: str, context: str, text: str) -> tuple[str, str]:
         """A reviewed translation of `text` into `language`, else `text`; and the language of
         what it returns."""
-        translations = self.translations.get(language)
-        entry = translations.get(context, text) if translations else None
-        if entry and entry.string and not entry.fuzzy:
-            return entry.string, language
-        return text, self.policy.source_language
+        return translated(
+            self.translations.get(language), context, text, language, self.policy.source_language
+        )
 
     def languages(self) -> list[Language]:
         """Every language any document is published in, source language first."""
@@ -586,6 +591,7 @@ class _Builder:
         self._composer = Composer(self._catalogs)
         self._reported: set[tuple[str, bytes]] = set()
         self._clauses: dict[ComposedClause, ComposedClause] = {}
+        self._headings: dict[Heading, Heading] = {}
         self.names: dict[str, str] = {}
         """Every jurisdiction's name, as the last policy that had it named it."""
         self.retired_since: dict[tuple[str, str], dt.datetime] = {}
@@ -841,9 +847,26 @@ class _Builder:
                 source_version=len(history) + 1,
                 hash=digest,
                 document=document,
+                heading=self._heading(document.jurisdiction, document.language, None),
             )
         )
         return True
+
+    def _heading(
+        self, jurisdiction: str, language: str, translations: Translations | None
+    ) -> Heading:
+        """The heading of a version of `jurisdiction`'s document in `language` made at the
+        revision the walk takes (`self.policy`'s), with the revision's catalog for `language`:
+        one object for each distinct heading, as for clauses."""
+        policy = self.policy
+        assert policy is not None  # set before the revision's versions are made
+        source = policy.source_language
+        name = policy.jurisdictions[jurisdiction].name
+        heading = Heading(
+            *translated(translations, TITLE_CONTEXT, policy.title, language, source),
+            *translated(translations, JURISDICTION_CONTEXT, name, language, source),
+        )
+        return self._headings.setdefault(heading, heading)
 
     def _publish_source(
         self,
@@ -906,6 +929,7 @@ class _Builder:
                     summary=summary,
                     summary_language=summary_language,
                     described=said is not None or again or version.described,
+                    heading=self._heading(version.jurisdiction, version.language, None),
                 )
             )
 
@@ -1112,9 +1136,31 @@ class _Builder:
                 source_version=translating or source.number,
                 hash=digest,
                 document=document,
+                heading=self._heading(document.jurisdiction, document.language, translations),
                 translation_only=not spanned and again is None,
             )
         )
+
+
+def translated(
+    translations: Translations | None, context: str, text: str, language: str, source: str
+) -> tuple[str, str]:
+    """A reviewed translation of `text` into `language` (`translations`, its catalog), else
+    `text`; and the language of what it returns (`source`, the source language's)."""
+    entry = translations.get(context, text) if translations else None
+    if entry and entry.string and not entry.fuzzy:
+        return entry.string, language
+    return text, source
+
+
+def _titled(title: tuple[str, str], language: str) -> tuple[str, str]:
+    """A title as a page in `language` shows it, with the language it is written in: the
+    default title, untranslated, in the site's own words for the language."""
+    if title[0] == DEFAULT_TITLE:
+        return interface_translations(language).gettext("Privacy policy"), interface_language(
+            language
+        )
+    return title
 
 
 def _translated_until(

@@ -6,8 +6,8 @@ import datetime as dt
 import json
 import re
 
-from conftest import BASE_FILES, change_yml
-from histories import GERMAN, WITH_GERMAN, po
+from conftest import BASE_FILES, SITE_YML, change_yml
+from histories import GERMAN, GERMAN_FULL_NAME, WITH_GERMAN, announce_full_name, po
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
@@ -199,6 +199,71 @@ def test_archive_says_until_when_each_version_applied(make_project):
 
 def _day_before(day: str | None) -> str | None:
     return (dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat() if day else None
+
+
+def test_a_version_keeps_the_title_and_region_name_it_was_published_with(make_project):
+    """Neither is in the hash, yet a copy of a version shows them: a version's pages keep them
+    as they read when it was published, in the language they were written in then (the German
+    version 1 had the English title, untranslated), while the policy in force takes the new."""
+    files = {
+        "policies/site.yml": SITE_YML.replace("Privacy policy", "Privacy notice"),
+        "policies/jurisdictions.yml": WITH_GERMAN,
+        "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+    }
+    project = make_project(files)
+    announce_full_name(project, "2026-01-02", GERMAN_FULL_NAME)
+    project.commit(
+        "Rename the policy and the EU, and translate both names",
+        {
+            "policies/site.yml": SITE_YML.replace("Privacy policy", "Customer privacy notice"),
+            "policies/jurisdictions.yml": WITH_GERMAN.replace(
+                "European Union", "European Union and EEA"
+            ),
+            "locales/de/LC_MESSAGES/policy.po": po(
+                {
+                    **GERMAN_FULL_NAME,
+                    ("site.title", "Customer privacy notice"): "Datenschutzhinweis für Kunden",
+                    ("jurisdiction", "European Union and EEA"): "Europäische Union und EWR",
+                    ("change", "Full name."): "Vollständiger Name.",
+                }
+            ),
+        },
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(project.read("site/eu/de/versions.json"))
+    assert len(record["versions"]) == 2  # the names made no version
+
+    def heading(page: str) -> tuple[str, str]:
+        html = project.read(f"site/{page}index.html")
+        return (
+            re.search(r'<h1 id="_title">(.*?)</h1>', html, re.S)[1],
+            # The site's name follows on its versions' pages, as the site is named now.
+            re.search(r"<title>(.*?)(?: - [^<]*)?</title>", html)[1],
+        )
+
+    then = '<span class="policy-jurisdiction">European Union</span>'
+    assert heading("eu/en/v/1/") == (
+        f"Privacy notice {then}",
+        "Version 1 · Privacy notice · European Union",
+    )
+    assert heading("eu/en/changes/2/")[1] == (
+        "What changed in version 2 · Privacy notice · European Union"
+    )
+    assert heading("eu/en/") == (
+        'Customer privacy notice <span class="policy-jurisdiction">European Union and EEA</span>',
+        "Customer privacy notice · European Union and EEA",
+    )
+    english = ' lang="en" dir="ltr"'
+    assert heading("eu/de/v/1/") == (
+        f'<span{english}>Privacy notice</span> <span class="policy-jurisdiction"{english}>'
+        "European Union</span>",
+        "Version 1 · Privacy notice · European Union",
+    )
+    assert heading("eu/de/")[0] == (
+        'Datenschutzhinweis für Kunden <span class="policy-jurisdiction">Europäische Union und '
+        "EWR</span>"
+    )
 
 
 def test_a_retired_document_stays_published_and_says_since_when(make_project):

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from generator.build import BuildOptions, make_site
 from generator.clause_history import ClauseHistory, clause_histories
-from generator.model import ChangeKind, ChangeType, ComposedClause, Document, Version
+from generator.model import ChangeKind, ChangeType, ComposedClause, Document, Heading, Version
 from generator.renames import clause_messages, former_ids
 
 RIGHTS = """\
@@ -236,6 +236,7 @@ def _versions(states: list[dict[str, tuple[str, str]]]) -> tuple[Version, ...]:
             described=True,
             source_version=number,
             hash=str(number),
+            heading=Heading("Privacy policy", "en", "Worldwide", "en"),
             document=Document(
                 jurisdiction="global",
                 language="en",
