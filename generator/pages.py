@@ -277,6 +277,7 @@ def iter_pages(
     bodies: Any = None,
     *,
     defer: bool = False,
+    site_url: str = "",
 ) -> Iterator[Page]:
     """The pages of `render_pages`, one at a time: a build writes each before the next is made,
     so a long history's pages are never all in memory at once.
@@ -286,8 +287,9 @@ def iter_pages(
     chooser comes with part 0. The parts, taken in turn document by document, are all the pages.
     `bodies` (a `bodies.BodyCache`) gives the bodies an earlier build rendered from the same values.
     With `defer`, a body that is not in that cache is a `Body` rendered when its text is asked for.
+    `site_url`: the address the site is published at, if known.
     """
-    renderer = _Renderer(publication, bodies, defer=defer)
+    renderer = _Renderer(publication, bodies, defer=defer, site_url=site_url)
     languages = sorted({language for _, language in publication.documents})
     if part == 0:
         yield renderer.chooser()
@@ -297,8 +299,12 @@ def iter_pages(
 
 
 class _Renderer:
-    def __init__(self, publication: Publication, bodies: Any = None, defer: bool = False) -> None:
+    def __init__(
+        self, publication: Publication, bodies: Any = None, defer: bool = False, site_url: str = ""
+    ) -> None:
         self.publication = publication
+        self.site_url = site_url
+        """The address the site is published at, if known: a version's page names its own."""
         self.bodies = bodies
         self.defer = defer
         self.policy = publication.policy
@@ -485,6 +491,11 @@ class _Renderer:
             current_page=current_page,
             standing=history.standing(version, self.today).value,
             last_day=history.last_day(version),
+            permanent=site_address(
+                self.site_url, f"{document_url(*history.key)}v/{version.number}/"
+            )
+            if self.site_url
+            else None,
             retired=history.retired_since,
             retired_before=history.retired_before(version),
             can_compare=len(history.versions) > 1,

@@ -212,7 +212,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             stage.advance(
                 self._store.add_all(
                     lambda part, parts: iter_pages(
-                        publication, part, parts, self._bodies, defer=True
+                        publication, part, parts, self._bodies, defer=True, site_url=site_url
                     ),
                     _cacheable,
                     documents,

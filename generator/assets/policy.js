@@ -239,8 +239,7 @@
     var base = canonical ? canonical.href : location.href;
     var source = content.querySelector("[data-policy-print-source]");
     if (source) {
-      var address = source.querySelector("a");
-      address.textContent = new URL(address.getAttribute("href"), base).href;
+      source.querySelector("span").textContent = location.href.split("#")[0];
       source.hidden = false;
     }
     Array.prototype.forEach.call(content.querySelectorAll("a[href]"), function (a) {

@@ -26,6 +26,7 @@ from harness import (
 from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sample import make_sample
+from translating import ARABIC, translate
 
 from generator.build import BuildOptions, make_site
 from generator.diff import diff_documents
@@ -752,6 +753,10 @@ def test_print_gives_a_clean_paper_copy(site: Served, page: Page) -> None:
     page.pdf(path=str(ARTIFACTS / "print-current.pdf"), format="A4")
 
 
+ARABIC_TOO = "global:\n  name: Worldwide\n  languages: [en, ar]\n"
+"""jurisdictions.yml with one region, in English and Arabic."""
+
+
 def test_a_printed_version_says_what_a_record_needs_from_the_published_site(
     make_project: Callable[..., Project], browser: Browser
 ) -> None:
@@ -790,6 +795,47 @@ def test_a_printed_version_says_what_a_record_needs_from_the_published_site(
             expect(facts.locator(".policy-print-only")).to_be_hidden()
             expect(page.locator(".policy-record")).to_be_visible()
             expect(source).to_be_hidden()
+            # The build wrote the address: a copy printed without scripts has it too.
+            still = make(locale="en-US", java_script_enabled=False).new_page()
+            still.goto(site.url + "eu/en/v/1/")
+            still.emulate_media(media="print")
+            expect(still.locator(".policy-print-source")).to_have_text(
+                "Permanent address https://shop.example/privacy/eu/en/v/1/"
+            )
+    # Without the site's address, the copy says where it was printed from, not that it stays.
+    with served(project) as site, contexts(browser, site) as make:
+        page = make(locale="en-US").new_page()
+        page.goto(site.url + "eu/en/v/1/")
+        page.emulate_media(media="print")
+        expect(page.locator(".policy-print-source")).to_have_text(
+            f"Printed from {site.url}eu/en/v/1/"
+        )
+
+
+def test_a_printed_address_reads_in_its_own_order_on_a_right_to_left_page(
+    make_project: Callable[..., Project], browser: Browser
+) -> None:
+    """In an Arabic sentence, an address unisolated has its final '/' drawn before 'https'."""
+    project = make_project({"policies/jurisdictions.yml": ARABIC_TOO})
+    assert project.policy("i18n", "update").returncode == 0
+    translate(project, "ar", ARABIC)
+    project.commit("Arabic")
+    with (
+        served(project, "--site-url", "https://shop.example/privacy/") as site,
+        contexts(browser, site) as make,
+    ):
+        page = make(locale="ar").new_page()
+        page.goto(site.url + "global/ar/v/1/")
+        page.emulate_media(media="print")
+        address = page.locator(".policy-print-source a")
+        expect(address).to_have_text("https://shop.example/privacy/global/ar/v/1/")
+        first, last = address.evaluate(
+            """a => { const text = a.firstChild, range = document.createRange();
+            const left = i => { range.setStart(text, i); range.setEnd(text, i + 1);
+                                 return range.getBoundingClientRect().left; };
+            return [left(0), left(text.length - 1)]; }"""
+        )
+        assert first < last, (first, last)
 
 
 # Compare ---------------------------------------------------------------------------------------
