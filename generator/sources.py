@@ -299,7 +299,7 @@ def _jurisdictions(
                     "jurisdiction.language",
                     wrong,
                 )
-        if not languages:
+        if not languages and spec.get("languages") in (None, [], ""):  # not one of the wrong type
             problems.add(
                 path,
                 line,
@@ -853,7 +853,7 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
     _unknown_keys(data, CHANGE_KEYS, path, loaded, (), problems, "change.unknown-key")
     summary = _string(data, "summary", path, loaded, problems, default="")
     _plain_text(summary, "summary", path, loaded.line("summary"), problems)
-    if not summary.strip():
+    if not summary.strip() and not isinstance(data.get("summary"), (dict, list, bool)):
         problems.add(
             path,
             loaded.line("summary", default=1),
@@ -870,7 +870,13 @@ def _change(loaded_file: tuple[str, Loaded] | None, problems: Problems) -> Chang
             loaded.line("kind"),
             "change.kind",
             "'kind' must be 'material' or 'editorial', "
-            + (f"not '{kind_name}'." if kind_name is not None else "or left out (material)."),
+            + (
+                "or left out (material)."
+                if kind_name is None
+                else f"not true or false ({_READ_AS_TRUE_OR_FALSE})."
+                if isinstance(kind_name, bool)
+                else f"not '{kind_name}'."
+            ),
         )
         kind = ChangeKind.MATERIAL
     effective = data.get("effective")
@@ -948,7 +954,13 @@ def _string(
     if value is None:
         return default
     if isinstance(value, (dict, list, bool)):
-        problems.add(path, loaded.line(*where, key), "yaml.type", f"'{key}' must be text.")
+        problems.add(
+            path,
+            loaded.line(*where, key),
+            "yaml.type",
+            f"'{key}' must be text."
+            + (f" {_READ_AS_TRUE_OR_FALSE}: quote it." if isinstance(value, bool) else ""),
+        )
         return default
     return str(value)
 
@@ -972,7 +984,7 @@ def _string_list(
     value = data.get(key)
     if value is None:
         return []
-    if isinstance(value, str):
+    if isinstance(value, (str, bool)):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         problems.add(
@@ -1002,9 +1014,10 @@ _LIST_EXAMPLES = {
 }
 """What each list of ids looks like, for the message that asks for one."""
 
+_READ_AS_TRUE_OR_FALSE = "YAML reads yes, no, on, off, true and false unquoted as true or false"
+
 _YES_OR_NO = (
-    "YAML reads yes, no, on, off, true and false unquoted as true or false: quote an id or "
-    "language tag such as 'no' (Norway, Norwegian)."
+    f"{_READ_AS_TRUE_OR_FALSE}: quote an id or language tag such as 'no' (Norway, Norwegian)."
 )
 
 

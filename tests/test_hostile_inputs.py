@@ -664,6 +664,15 @@ CASES = [
         ],
     ),
     Case(
+        "change.yml with a list for its summary and yes for its kind",
+        {CHANGE: "summary:\n  - Shorter.\nkind: yes\neffective: 2026-02-01\n"},
+        [
+            f"{CHANGE}:1: 'summary' must be text. [yaml.type]",
+            f"{CHANGE}:3: 'kind' must be 'material' or 'editorial', not true or false (YAML reads "
+            "yes, no, on, off, true and false unquoted as true or false). [change.kind]",
+        ],
+    ),
+    Case(
         "change.yml without effective date",
         {CHANGE: "summary: Clearer wording.\nkind: editorial\n"},
         [

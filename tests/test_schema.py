@@ -84,6 +84,17 @@ def test_schema_and_check_agree_on_an_id_written_alone_and_on_yes_and_no(make_pr
     ) in result.stderr
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(yaml.safe_load(norwegian), schema("jurisdictions"))
+    # Alone too, where one id may stand for a list: the same words, and nothing more.
+    (project.root / "policies/jurisdictions.yml").write_text(
+        regions.replace("languages: en", "languages: no", 1), encoding="utf-8"
+    )
+    result = project.policy("check")
+    assert result.stderr.splitlines() == [
+        "policies/jurisdictions.yml:3: 'languages' holds False where an id is expected. YAML reads "
+        "yes, no, on, off, true and false unquoted as true or false: quote an id or language tag "
+        "such as 'no' (Norway, Norwegian). [yaml.type]",
+        "1 error, 0 warnings",
+    ]
 
 
 def test_the_records_schema_describes_every_published_versions_json(make_project):
