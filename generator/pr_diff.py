@@ -156,6 +156,8 @@ class SourceDiff:
     announced_first: tuple[AnnouncedFirst, ...] = ()
     title: str = DEFAULT_TITLE
     """The policy's title (`site.yml`), which heads the comment."""
+    renamed: tuple[Renamed, ...] = ()
+    """The policy's title and the regions' names that the change rewrites."""
 
     def changed(self) -> list[DocumentDiff]:
         """Documents that get a new version, are added, removed or lag."""
@@ -205,7 +207,31 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         base_errors=_errors(before),
         base_readable=before.policy is not None,
         title=next((p.title for p in (after.policy, before.policy) if p), DEFAULT_TITLE),
+        renamed=renamed(before.policy, after.policy),
     )
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A name the pages show that a change rewrites: the policy's title, or a region's name."""
+
+    jurisdiction: str | None
+    """The region renamed; None for the policy's title."""
+    before: str
+    after: str
+
+
+def renamed(before: Policy | None, after: Policy | None) -> tuple[Renamed, ...]:
+    """The names that differ between two policies (none if either cannot be read)."""
+    if before is None or after is None:
+        return ()
+    found = [Renamed(None, before.title, after.title)] if before.title != after.title else []
+    found += [
+        Renamed(jid, before.jurisdictions[jid].name, region.name)
+        for jid, region in sorted(after.jurisdictions.items())
+        if jid in before.jurisdictions and before.jurisdictions[jid].name != region.name
+    ]
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -477,6 +503,7 @@ def render_markdown(diff: SourceDiff) -> str:
         )
         out += _errors_block(title, diff.base_errors)
     out += _note(diff)
+    out += _names(diff.renamed)
     out += _later(diff.deferred)
     out += _announced(diff.announced_first)
     changed = diff.changed()
@@ -532,6 +559,24 @@ def _note(diff: SourceDiff) -> list[str]:
             "",
         ]
     return []
+
+
+def _names(names: tuple[Renamed, ...]) -> list[str]:
+    if not names:
+        return []
+    said = [
+        f"the policy's title from “{_escape(n.before)}” to “{_escape(n.after)}”"
+        if n.jurisdiction is None
+        else f"`{n.jurisdiction}` from “{_escape(n.before)}” to “{_escape(n.after)}”"
+        for n in names
+    ]
+    return [
+        f"**Renames** {'; '.join(said)}. A name is no part of a version's text, so it makes no "
+        "version: the policy in force and the site show the new name once published, and each "
+        "published version keeps the name it was published with. Each language shows the new "
+        "name in the source language until its catalog translates it (`policy i18n update`).",
+        "",
+    ]
 
 
 def _later(deferred: tuple[Deferred, ...]) -> list[str]:

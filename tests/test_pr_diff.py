@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, JURISDICTIONS_YML, Project, at_noon, change_yml
+from conftest import BASE_FILES, JURISDICTIONS_YML, SITE_YML, Project, at_noon, change_yml
 from histories import (
     DATA_MD,
     EU_WITHOUT_GERMAN,
@@ -176,6 +176,32 @@ def test_diff_of_the_working_tree_warns_when_change_note_is_not_rewritten(make_p
             "**Warning:** the text changed but `policies/change.yml` was not rewritten; "
             "`policy check` fails until it describes this change.",
         ]
+
+
+def test_diff_says_when_a_change_renames_the_policy_or_a_region(make_project):
+    """A name is in no version's text: the reviewer learns that the pages take it anyway, and
+    that no version records it."""
+    project = make_project()
+    project.write(
+        {
+            "policies/site.yml": SITE_YML.replace("title: Privacy policy", "title: Privacy notice"),
+            "policies/jurisdictions.yml": JURISDICTIONS_YML.replace(
+                "European Union", "European Union & EEA"
+            ),
+        }
+    )
+    result = project.policy("diff")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[4:] == [
+        "**Renames** the policy's title from “Privacy policy” to “Privacy notice”; `eu` from "
+        "“European Union” to “European Union &amp; EEA”. A name is no part of a version's text, "
+        "so it makes no version: the policy in force and the site show the new name once "
+        "published, and each published version keeps the name it was published with. Each "
+        "language shows the new name in the source language until its catalog translates it "
+        "(`policy i18n update`).",
+        "",
+        "No published document changes.",
+    ]
 
 
 def test_diff_warns_when_the_change_notes_effective_date_has_passed(make_project):
