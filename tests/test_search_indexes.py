@@ -101,6 +101,10 @@ def test_a_build_writes_every_pages_index_and_loses_no_section(make_project):
     assert sorted(map(json.dumps, sections)) == sorted(
         json.dumps(doc) for doc in whole if doc["location"].count("/") >= 2
     )
+    # A search finds the policy's words, not the facts that head a version or the record ending
+    # it ("Version", "Sprache", a hash).
+    headed = next(doc for doc in own["eu/de/search.json"] if doc["location"].endswith("#_title"))
+    assert headed["text"] == ""
     page = (site / "eu/de/index.html").read_text(encoding="utf-8")
     assert '<meta name="policy-search" data-index="search.json">' in page
     history = (site / "eu/de/changes/index.html").read_text(encoding="utf-8")
