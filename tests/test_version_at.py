@@ -217,6 +217,10 @@ def test_the_policy_in_force_announces_each_date_once(announced):
         ),
         ("changes/4/#data-we-collect", "This section changes on April 1, 2026: see what changes"),
     ]
+    # The notices are no text of the policy in force: a search finds neither them nor the
+    # summaries they quote ("Phone." is only version 4's).
+    index = announced.read("site/eu/en/search.json")
+    assert "takes effect on" not in index and "Phone." not in index
 
 
 def test_the_correction_that_brings_an_announced_change_into_force_says_so(announced):
