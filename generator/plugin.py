@@ -243,6 +243,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     self._segmenter = Segmenter(segment, early=not self._words.known)
                     segment = self._segmenter
                 index._segment_chinese = self._words.remembering(segment)  # type: ignore[union-attr]
+                self._cut_only_chinese(index)
 
     def on_files(self, files: Files, config: Any) -> Files:
         """Replace the policy sources with the pages MkDocs renders and our assets."""
@@ -502,6 +503,24 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             section.children = sorted(documents, key=lambda entry: entry.url.split("/")[1] != slug)
         self._fitted = fitted
 
+    def _cut_only_chinese(self, index: Any) -> None:
+        """The theme cuts every run of Han characters with jieba, a Chinese dictionary, whatever
+        the page's language: a Japanese page's text is indexed as it is, and the browser cuts it
+        as it cuts the query (lunr.ja), so that 個人情報 is not indexed as 個|人情|報."""
+        add, cut = index.add_entry_from_context, index._segment_chinese
+
+        def add_entry(page: Any) -> None:
+            ours = self._pending(page)
+            if ours is None or Language(tag=ours.language).locale.language != "ja":
+                return add(page)
+            index._segment_chinese = _as_it_is
+            try:
+                return add(page)
+            finally:
+                index._segment_chinese = cut
+
+        index.add_entry_from_context = add_entry
+
     def _pending(self, page: Any) -> Page | None:
         pending = self._store.pending.get(page.file.src_uri) if self._store else None
         return pending.page if pending else None
@@ -618,8 +637,13 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         return publication
 
 
-_HAN_LANGUAGES = {"zh", "ja"}
-"""Languages (CLDR base language) whose pages the theme's search index cuts into words."""
+_HAN_LANGUAGES = {"zh"}
+"""Languages (CLDR base language) whose pages the theme's search index cuts into words (see
+`PolicyPlugin._cut_only_chinese`)."""
+
+
+def _as_it_is(text: str) -> str:
+    return text
 
 
 def _with_language(html: str, language: str) -> str:

@@ -103,6 +103,28 @@ def _index(project: Project, cache: Path | None, site: str, jobs: int = 1) -> by
     return (project.root / site / "search" / "search_index.json").read_bytes()
 
 
+def test_japanese_text_is_not_cut_with_the_chinese_dictionary(make_project, tmp_path):
+    """jieba would index 個人情報 ("personal information") as 個|人情|報, with 人情 ("human
+    feelings") for a word, while the browser cuts a Japanese query with its own segmenter
+    (lunr.ja): a Japanese page's text is indexed as it is, and cut in the browser as the query is."""
+    japanese = {key: "個人情報の取り扱いについて。" + text for key, text in GERMAN.items()}
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": WITH_CHINESE.replace("zh-Hans]", "zh-Hans, ja]"),
+            ZH_PO: po(CHINESE),
+            "locales/ja/LC_MESSAGES/policy.po": po(japanese),
+        }
+    )
+    docs = json.loads(_index(project, tmp_path / "cache", "site"))["docs"]
+    texts = {
+        language: " ".join(d["text"] for d in docs if d["location"].startswith(f"eu/{language}/#"))
+        for language in ("ja", "zh-hans")
+    }
+    assert "個人情報の取り扱いについて。" in texts["ja"]
+    assert "\u200b" not in texts["ja"]
+    assert "\u200b" in texts["zh-hans"]  # Chinese is still cut, with the dictionary made for it
+
+
 def test_the_index_is_the_themes_with_and_without_the_cache(make_project, tmp_path, monkeypatch):
     from generator import plugin
 
