@@ -12,7 +12,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from functools import partial
 
-from generator.interface import interface_translations, long_date
+from generator.interface import interface_translations, long_date, wording_language
 from generator.model import ChangeKind, Language, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, Publication
@@ -187,7 +187,7 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     _link(entry, site_address(site_url, f"{base}v/{version.number}/"), "related", "text/html")
     ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
     # Written out as the pages write it: a reader reads the summary, a feed reader its dates.
-    date = long_date(version.in_force_from, version.language)
+    date = long_date(version.in_force_from, wording_language(version.language))
     effective = gettext("Effective %(date)s") % {"date": date}
     if version.translation_only:
         summary = gettext("The translation was revised; the meaning of the policy is unchanged.")

@@ -48,6 +48,16 @@ def interface_language(tag: str) -> str:
     return SOURCE_LANGUAGE if path is None else path.parent.parent.name.replace("_", "-")
 
 
+def wording_language(tag: str) -> str:
+    """The language a page in `tag` writes the dates and language names of its sentences in:
+    its own when its words are in its language (`de-AT` keeps its own dates, "Jänner"), else the
+    language of its words (English, without a catalog for its language: "Effective January 10,
+    2026", not "Effective 2026年1月10日")."""
+    words = interface_language(tag)
+    same = Language(tag=words).locale.language == Language(tag=tag).locale.language
+    return tag if same else words
+
+
 def _catalog(tag: str) -> Path | None:
     """The interface catalog for a language: its own, else its base language's; None if none."""
     language = Language(tag=tag)

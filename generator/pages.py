@@ -34,7 +34,7 @@ from markupsafe import Markup
 from generator.bidi import isolate, isolate_text, isolated_values
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
-from generator.interface import interface_translations, long_date
+from generator.interface import interface_translations, long_date, wording_language
 from generator.model import (
     ChangeKind,
     ChangeType,
@@ -733,8 +733,10 @@ class _Renderer:
         def link(target: str) -> str:
             return relative(url, target)
 
+        wording = wording_language(language)
+
         def date_text(value: dt.date | dt.datetime) -> str:
-            return long_date(_day(value), language)
+            return long_date(_day(value), wording)
 
         def date(value: dt.date | dt.datetime) -> Markup:
             """The day as the page's language writes it, and as ISO 8601 for software."""
@@ -768,6 +770,7 @@ class _Renderer:
             date_text=date_text,
             clause_section=clause_section,
             lang=lang,
+            wording=Language(tag=wording),
             today=self.today,
             site_title=self._site_title,
             ChangeKind=ChangeKind,

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from conftest import DATA_MD, change_yml
+from histories import GERMAN, po
 from translating import msgfmt_check
 
-from generator.interface import LOCALES_DIR, interface_language, interface_translations
+from generator.interface import (
+    LOCALES_DIR,
+    interface_language,
+    interface_translations,
+    wording_language,
+)
 from generator.interface_catalogs import TEMPLATE, extract_interface
 from generator.not_found import not_found_words
 from generator.pofiles import messages, read_catalog
@@ -81,6 +88,42 @@ def test_interface_finds_each_catalog_by_its_tag(tag, expected):
 )
 def test_interface_language_is_the_language_of_the_words_shown(tag, expected):
     assert interface_language(tag) == expected
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [("de", "de"), ("de-AT", "de-AT"), ("pt-BR", "pt-BR"), ("ja", "en"), ("pt-PT", "en")],
+)
+def test_a_sentence_writes_its_dates_in_the_language_of_its_words(tag, expected):
+    """Its own when the words are in its language (de-AT's "Jänner"); English with English words,
+    not "Effective 2026年1月10日"."""
+    assert wording_language(tag) == expected
+
+
+def test_a_page_without_words_of_its_language_writes_its_dates_as_its_words_do(make_project):
+    """A Japanese page, which the interface has no words for, says "Effective January 1, 2026",
+    and names the source language in English, as the sentence around them is written."""
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, ja]\n",
+            "locales/ja/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+    )
+    project.commit(
+        "Full name, not yet in Japanese",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/global/ja/index.html")
+    assert 'effective <time datetime="2026-01-01">January 1, 2026</time>' in page
+    assert "Read the updated policy in English." in page
+    changes = project.read("site/global/ja/changes/index.html")
+    assert 'Effective <time datetime="2026-01-01">January 1, 2026</time>' in changes
+    feed = project.read("site/global/ja/feed.xml")
+    assert "(Effective January 1, 2026)" in feed
 
 
 def test_the_error_page_has_words_for_each_language_the_interface_speaks():
