@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA_MD, change_yml
-from histories import GERMAN, po
+from histories import GERMAN, announce_full_name, po
 from translating import msgfmt_check
 
 from generator.interface import (
@@ -109,13 +108,7 @@ def test_a_page_without_words_of_its_language_writes_its_dates_as_its_words_do(m
             "locales/ja/LC_MESSAGES/policy.po": po(GERMAN),
         }
     )
-    project.commit(
-        "Full name, not yet in Japanese",
-        {
-            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
-            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
-        },
-    )
+    announce_full_name(project, "2026-01-02")  # not yet in Japanese
     assert project.policy("build").returncode == 0
     page = project.read("site/global/ja/index.html")
     assert 'effective <time datetime="2026-01-01">January 1, 2026</time>' in page
