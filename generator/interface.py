@@ -48,6 +48,7 @@ def interface_language(tag: str) -> str:
     return SOURCE_LANGUAGE if path is None else path.parent.parent.name.replace("_", "-")
 
 
+@lru_cache(maxsize=64)  # every page asks, as for `interface_language`
 def wording_language(tag: str) -> str:
     """The language a page in `tag` writes the dates and language names of its sentences in:
     its own when its words are in its language (`de-AT` keeps its own dates, "Jänner"), else the

@@ -233,15 +233,17 @@
   function setUpPrint() {
     var content = document.querySelector(".md-content");
     if (!content) return;
-    // Addresses where the site is published (from its canonical address, when the build knew
-    // the site's), not those of the mirror or the copy a page is printed from.
-    var canonical = document.querySelector('link[rel="canonical"]');
-    var base = canonical ? canonical.href : location.href;
+    // Without the site's address, the build could not write a version's permanent address:
+    // the copy says where it was printed from.
     var source = content.querySelector("[data-policy-print-source]");
     if (source) {
       source.querySelector("span").textContent = location.href.split("#")[0];
       source.hidden = false;
     }
+    // Links' addresses where the site is published (from its canonical address, when the build
+    // knew the site's), not those of the mirror or the copy a page is printed from.
+    var canonical = document.querySelector('link[rel="canonical"]');
+    var base = canonical ? canonical.href : location.href;
     Array.prototype.forEach.call(content.querySelectorAll("a[href]"), function (a) {
       var href = a.getAttribute("href");
       if (!href || href.charAt(0) === "#" || a.classList.contains("headerlink")) return;
