@@ -51,6 +51,11 @@ class Entry:
     path: str
     line: int
 
+    @property
+    def reviewed(self) -> bool:
+        """Whether the entry may be shown: translated, and not waiting for review."""
+        return bool(self.string) and not self.fuzzy
+
 
 class Translations:
     """A catalog as a lookup table from (context, source text) to its entry."""

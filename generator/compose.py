@@ -248,7 +248,7 @@ def _translated_values(
             group = group[each]
         context, source = VALUE_CONTEXT + name, group[key]
         entry = translations.get(context, source) if translations else None
-        if entry is not None and entry.string and not entry.fuzzy:
+        if entry is not None and entry.reviewed:
             group[key] = entry.string
         else:
             pending[name] = (entry is not None and bool(entry.string), context, source)

@@ -1114,7 +1114,7 @@ class _Builder:
             catching_up = spanned if again is None and previous_source and spanned else [source]
             said = [note.summary] if note else list(dict.fromkeys(v.summary for v in catching_up))
             entries = [translations.get(SUMMARY_CONTEXT, s) if translations else None for s in said]
-            if all(entry and entry.string and not entry.fuzzy for entry in entries):
+            if all(entry and entry.reviewed for entry in entries):
                 summary = " ".join(entry.string for entry in entries)  # type: ignore[union-attr]
                 summary_language = document.language
             else:
@@ -1148,7 +1148,7 @@ def translated(
     """A reviewed translation of `text` into `language` (`translations`, its catalog), else
     `text`; and the language of what it returns (`source`, the source language's)."""
     entry = translations.get(context, text) if translations else None
-    if entry and entry.string and not entry.fuzzy:
+    if entry and entry.reviewed:
         return entry.string, language
     return text, source
 
