@@ -739,10 +739,7 @@ class _Renderer:
             return long_date(_day(value), wording)
 
         def date(value: dt.date | dt.datetime) -> Markup:
-            """The day as the page's language writes it, and as ISO 8601 for software."""
-            return Markup('<time datetime="{}">{}</time>').format(
-                _day(value).isoformat(), date_text(value)
-            )
+            return _time(_day(value), wording)
 
         # The link from this page to its document's folder (the chooser has no document).
         up = relative(url, context["base"]) if "base" in context else ""
@@ -1144,6 +1141,13 @@ class ClauseAhead:
 
     date: dt.date
     changes: str
+
+
+@lru_cache(maxsize=8192)
+def _time(day: dt.date, wording: str) -> Markup:
+    """The day as the language `wording` writes it, and as ISO 8601 for software: once per day
+    and language (a change log shows every version's dates, and Markup's formatter is slow)."""
+    return Markup('<time datetime="%s">%s</time>') % (day.isoformat(), long_date(day, wording))
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
