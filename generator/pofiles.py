@@ -12,6 +12,7 @@ changes little and the same catalog is always written the same way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -109,8 +110,9 @@ class PoCatalog(Catalog):
         # a number, a line folded into the field before it) is set aside for `read_catalog` to
         # report at its line, rather than raised from deep inside Babel.
         for name, value in headers:
+            readable = _as_babel_reads(name, value)
             try:
-                Catalog.mime_headers.fset(self, [(name, value)])  # type: ignore[attr-defined]
+                Catalog.mime_headers.fset(self, [(name, readable)])  # type: ignore[attr-defined]
             except Exception:  # noqa: BLE001 - whatever Babel raises, the field is unreadable
                 self.unreadable.append((name, value))
 
@@ -137,6 +139,22 @@ class PoCatalog(Catalog):
                 self.header_fields[index] = (key, value)
                 return
         self.header_fields.append((name, value))
+
+
+_DATE_FIELDS = frozenset({"pot-creation-date", "po-revision-date"})
+
+
+def _as_babel_reads(name: str, value: str) -> str:
+    """A header field's value in the form Babel reads: a date field written in ISO 8601
+    ('2026-11-29T10:00:00+01:00', as some tools write it, and msgfmt accepts) in gettext's own
+    form. The file keeps the value as written (`header_fields`); this is only what Babel parses."""
+    if name.lower() not in _DATE_FIELDS:
+        return value
+    try:
+        when = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return when.strftime("%Y-%m-%d %H:%M%z") if when.tzinfo else when.strftime("%Y-%m-%d %H:%M")
 
 
 def header_readable(header: Message) -> bool:

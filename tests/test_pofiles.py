@@ -200,3 +200,29 @@ def test_an_entry_flagged_no_wrap_is_written_unwrapped_as_gettext_writes_it(tmp_
     path = tmp_path / "de.po"
     path.write_text(written, encoding="utf-8")
     assert msgfmt_check(str(path)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "read"),
+    [
+        ("2026-11-29T10:00:00+01:00", "2026-11-29 10:00:00+01:00"),
+        ("2026-11-29T09:00:00Z", "2026-11-29 09:00:00+00:00"),
+        ("2026-11-29", "2026-11-29 00:00:00"),
+    ],
+)
+def test_a_header_date_in_iso_8601_is_read_and_written_back_as_it_was(tmp_path, written, read):
+    """Some tools write the header's dates in ISO 8601, which msgfmt accepts and Babel does not
+    read: the catalog is read, and the file keeps the date as its tool wrote it."""
+    text = CATALOG.replace("2026-01-02 10:00+0000", written)
+    catalog = read_catalog(text)
+    assert str(catalog.revision_date) == read
+    assert catalog.header("PO-Revision-Date") == written
+    assert f'"PO-Revision-Date: {written}\\n"' in write_catalog(catalog).decode()
+    (tmp_path / "de.po").write_text(text, encoding="utf-8")
+    assert msgfmt_check(str(tmp_path / "de.po")).returncode == 0
+
+
+def test_a_header_date_that_is_no_date_is_still_an_error_at_its_line():
+    with pytest.raises(PoSyntaxError) as raised:
+        read_catalog(CATALOG.replace("2026-01-02 10:00+0000", "2026-13-02T10:00"))
+    assert [(p.line, p.field) for p in raised.value.problems] == [(6, "po-revision-date")]
