@@ -506,7 +506,9 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _cut_only_chinese(self, index: Any) -> None:
         """The theme cuts every run of Han characters with jieba, a Chinese dictionary, whatever
         the page's language: a Japanese page's text is indexed as it is, and the browser cuts it
-        as it cuts the query (lunr.ja), so that 個人情報 is not indexed as 個|人情|報."""
+        (lunr.ja's TinySegmenter), so that 個人情報 is not indexed as 個|人情|報. The theme does
+        not cut the query the same way: our worker cuts it into the index's words
+        (theme/assets/javascripts/workers/policy-search.js)."""
         add, cut = index.add_entry_from_context, index._segment_chinese
 
         def add_entry(page: Any) -> None:

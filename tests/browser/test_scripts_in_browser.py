@@ -1,5 +1,5 @@
-"""Languages that stress a site: Simplified Chinese (no spaces between words) and Arabic (right to
-left), in the machine's Chromium against a small real project served on 127.0.0.1."""
+"""Languages that stress a site: Simplified Chinese and Japanese (no spaces between words) and Arabic
+(right to left), in the machine's Chromium against a small real project served on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -37,6 +37,16 @@ CHINESE = {
     "address": "您的收货地址。",
 }
 
+JAPANESE = {
+    "who": "私たちについて",
+    "who-body": "{{ company.name }} の本ポリシーに関するお問い合わせは、{{ contact.email }} まで"
+    "ご連絡ください。",
+    "data": "収集する個人情報",
+    "data-intro": "ご注文の配送に必要な個人データのみを収集します：",
+    "name": "お名前；",
+    "address": "お届け先住所。",
+}
+
 ARABIC = {
     "who": "من نحن",
     "who-body": "{{ company.name }} تدير هذا المتجر. راسلنا على {{ contact.email }}.",
@@ -50,7 +60,7 @@ ARABIC = {
 JURISDICTIONS = """\
 global:
   name: Worldwide
-  languages: [en, zh-Hans, ar]
+  languages: [en, zh-Hans, ja, ar]
 eu:
   name: European Union and European Economic Area
   extends: global
@@ -65,7 +75,7 @@ def _catalog(language: str, words: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """One jurisdiction in English, Simplified Chinese and Arabic, built and served."""
+    """One jurisdiction in English, Simplified Chinese, Japanese and Arabic, built and served."""
     project = Project(tmp_path_factory.mktemp("scripts") / "project")
     project.commit(
         "First version",
@@ -73,6 +83,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             **BASE_FILES,
             "policies/jurisdictions.yml": JURISDICTIONS,
             "locales/zh_Hans/LC_MESSAGES/policy.po": _catalog("zh_Hans", CHINESE),
+            "locales/ja/LC_MESSAGES/policy.po": _catalog("ja", JAPANESE),
             "locales/ar/LC_MESSAGES/policy.po": _catalog("ar", ARABIC),
         },
     )
@@ -117,6 +128,28 @@ def test_chinese_search_finds_a_word_inside_a_sentence(site: Served, page: Page)
     paths = {urlsplit(h).path for h in results.evaluate_all("links => links.map(a => a.href)")}
     assert paths == {"/global/zh-hans/"}
     expect(page.locator(".md-search-result__item mark").first).to_have_text("地址")
+
+
+@pytest.mark.parametrize("at", ["global/ja/", "global/ja/v/99/"], ids=["policy", "error-page"])
+@pytest.mark.parametrize(
+    ("query", "section"), [("お問い合わせ", "who-we-are"), ("個人データ", "data-we-collect")]
+)
+def test_japanese_search_finds_a_word_the_index_has_cut_apart(
+    at: str, query: str, section: str, site: Served, page: Page
+) -> None:
+    """The theme cuts a Japanese page's text into words with TinySegmenter, by their context:
+    お|問い合わせ after に関する, 個人|データ. It does not cut the query, each word of which must
+    begin a word of the index: both queries found nothing. The error page searches every
+    document's index, with the same worker."""
+    page.goto(site.url + at)
+    type_into(page, "input.md-search__input", query)
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    found = {
+        (urlsplit(h).path, urlsplit(h).fragment)
+        for h in results.evaluate_all("links => links.map(a => a.href)")
+    }
+    assert found == {("/global/ja/", ""), ("/global/ja/", section)}
 
 
 def test_the_error_page_under_an_arabic_document_reads_right_to_left(
