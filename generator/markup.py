@@ -68,6 +68,8 @@ _MAX_NESTING_RENDERED = 10 * MAX_NESTING
 its plain text, so it renders as text instead of stalling the build."""
 
 _NESTING_MARKS = ("*", "_", ">", "[", "<", "`")
+_LIST_MARKS = re.compile(r"(?<!\S)(?:[-+*]|\d{1,9}\.)(?=[ \t])")
+"""List markers, which nest on one line too (`- - - x` is three lists deep): two levels each."""
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")
 
 
@@ -76,6 +78,7 @@ def may_nest_deeper(text: str, depth: int) -> bool:
     level takes one of the marks (emphasis, quotes, links, code), or a line (a list item, its
     list and paragraph); a cheap test, so that only such text is rendered to be measured."""
     bound = 3 * (text.count("\n") + 2) + sum(text.count(mark) for mark in _NESTING_MARKS)
+    bound += 2 * len(_LIST_MARKS.findall(text))
     return bound > depth
 
 
@@ -92,28 +95,55 @@ def nesting(fragment: str) -> int:
 
 
 _BETWEEN_TAGS = re.compile(r">\s+<")
-_MD = markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
+def _markdown() -> markdown.Markdown:
+    return markdown.Markdown(extensions=["sane_lists", "tables"], output_format="html")
+
+
+_MD = _markdown()
 
 
 def to_html(text: str) -> str:
     """Sanitized HTML for Markdown text, with insignificant white space removed."""
-    clean = _rendered(text)
+    try:
+        clean = _rendered(text)
+    except RecursionError:  # deeper than Python-Markdown can parse
+        return _as_text(text)
     if may_nest_deeper(text, _MAX_NESTING_RENDERED) and nesting(clean) > _MAX_NESTING_RENDERED:
-        return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
+        return _as_text(text)
     return clean
 
 
-def markdown_nesting(text: str) -> int:
-    """How many elements deep Markdown text renders (0 when it cannot go over `MAX_NESTING`)."""
-    return nesting(_rendered(text)) if may_nest_deeper(text, MAX_NESTING) else 0
+def _as_text(text: str) -> str:
+    """Markdown text too deep to publish as such, published as its plain text."""
+    return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
+
+
+def markdown_nesting(text: str) -> int | None:
+    """How many elements deep Markdown text renders (0 when it cannot go over `MAX_NESTING`);
+    None when it is deeper than Python-Markdown can parse."""
+    if not may_nest_deeper(text, MAX_NESTING):
+        return 0
+    try:
+        return nesting(_rendered(text))
+    except RecursionError:
+        return None
 
 
 @lru_cache(maxsize=65536)
 def _rendered(text: str) -> str:
     if text.count("[") + text.count("<") > _MAX_BRACKETS_RENDERED:
         text = text.replace("[", "&#91;").replace("<", "&lt;")
+    global _MD  # noqa: PLW0603 - replaced when a text leaves it broken
     _MD.reset()
-    rendered = _MD.convert(text)
+    try:
+        rendered = _MD.convert(text)
+    except RecursionError:
+        # Left in the middle of a document (its block parser's state still inside the lists it
+        # had entered), the converter would read every later text wrongly: a new one for them.
+        _MD = _markdown()
+        raise
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,

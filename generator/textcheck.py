@@ -113,13 +113,19 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str,
             )
         )
     depth = markdown_nesting(text)
-    if depth > MAX_NESTING:
+    if depth is None or depth > MAX_NESTING:
         problems.append(
             (
                 "markdown.too-complex",
-                f"the paragraph nests {depth} elements inside one another (emphasis or quotes), "
-                f"over the limit of {MAX_NESTING}; it would take too long to publish. Simplify "
-                "its formatting.",
+                (
+                    "the paragraph nests more elements inside one another (emphasis, quotes or "
+                    "lists) than can be read"
+                    if depth is None
+                    else f"the paragraph nests {depth} elements inside one another (emphasis, "
+                    "quotes or lists)"
+                )
+                + f", over the limit of {MAX_NESTING}; it would take too long to publish. "
+                "Simplify its formatting.",
                 0,
             )
         )

@@ -247,7 +247,7 @@ def test_links_in_finds_every_address_a_text_links_to(text, links):
         (
             "{{ company.name }} betreibt diesen " + "*" * 90 + "Shop" + "*" * 90 + ". "
             "Schreiben Sie an {{ contact.email }}.",
-            "the paragraph nests 46 elements inside one another (emphasis or quotes), "
+            "the paragraph nests 46 elements inside one another (emphasis, quotes or lists), "
             "over the limit of 40; it would take too long to publish. Simplify its formatting. "
             "[markdown.too-complex]",
         ),

@@ -631,8 +631,9 @@ CASES = [
         "markdown emphasis bomb",
         {WHO: body("*" * 40_000 + "x" + "*" * 40_000)},
         [
-            f"{WHO}:8: the paragraph nests 20001 elements inside one another (emphasis or quotes), "
-            "over the limit of 40; it would take too long to publish. Simplify its formatting. "
+            f"{WHO}:8: the paragraph nests 20001 elements inside one another (emphasis, quotes or "
+            "lists), over the limit of 40; it would take too long to publish. Simplify its "
+            "formatting. "
             "[markdown.too-complex]"
         ],
     ),
@@ -640,9 +641,27 @@ CASES = [
         "quotes nested too deep",
         {WHO: body("> " * 100 + "deeper")},
         [
-            f"{WHO}:8: the paragraph nests 101 elements inside one another (emphasis or quotes), "
-            "over the limit of 40; it would take too long to publish. Simplify its formatting. "
-            "[markdown.too-complex]"
+            f"{WHO}:8: the paragraph nests 101 elements inside one another (emphasis, quotes or "
+            "lists), over the limit of 40; it would take too long to publish. Simplify its "
+            "formatting. [markdown.too-complex]"
+        ],
+    ),
+    Case(
+        "list markers nested on one line, too deep",
+        {WHO: body("1. " * 100 + "deeper")},
+        [
+            f"{WHO}:8: the paragraph nests 198 elements inside one another (emphasis, quotes or "
+            "lists), over the limit of 40; it would take too long to publish. Simplify its "
+            "formatting. [markdown.too-complex]"
+        ],
+    ),
+    Case(
+        "list markers nested on one line, deeper than Python-Markdown can parse",
+        {WHO: body("- " * 1000 + "deeper")},
+        [
+            f"{WHO}:8: the paragraph nests more elements inside one another (emphasis, quotes or "
+            "lists) than can be read, over the limit of 40; it would take too long to publish. "
+            "Simplify its formatting. [markdown.too-complex]"
         ],
     ),
     Case(
@@ -1429,6 +1448,12 @@ def test_text_no_check_has_seen_that_nests_too_deep_is_published_as_text() -> No
     assert markup.to_html(f"Intro.\n\n{deep}") == f"<p>Intro.</p><p>{deep}</p>"
     shallow = "*" * 20 + "x" + "*" * 20
     assert markup.to_html(shallow) == "<p>" + "<strong>" * 10 + "x" + "</strong>" * 10 + "</p>"
+    # List markers nest on one line too: below what Python-Markdown can parse, and beyond it
+    # (a RecursionError, a traceback from the check and the build).
+    for listed in ("- " * 300 + "x", "- " * 1_000 + "x"):
+        assert markup.to_html(f"Intro.\n\n{listed}") == f"<p>Intro.</p><p>{listed}</p>"
+    # and the text after such a one is read as ever (the converter was left inside its lists).
+    assert markup.to_html("After *that*.") == "<p>After <em>that</em>.</p>"
 
 
 def test_a_hash_written_as_text_is_no_heading():
