@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -91,6 +92,8 @@ def check_files(
     policy, found = read_policy(files)
     problems.extend(found)
     _check_unread_files(files, problems)
+    _check_path_cases(files, problems)
+    _check_bidi_controls(files, problems)
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
@@ -221,6 +224,62 @@ def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
             problems.add(path, 1, "file.not-read", message)
         else:
             problems.warn(path, None, "file.not-read", message)
+
+
+def _check_path_cases(files: Mapping[str, bytes], problems: Problems) -> None:
+    """Two files of the sources whose paths differ only in case (`who.md`, `Who.md`): git and
+    CI's Linux keep both, a checkout on macOS or Windows one of them, so an editor there would
+    check and preview another policy than the one published."""
+    seen: dict[str, str] = {}
+    for path in sorted(files):
+        if not (path.startswith(POLICIES + "/") or is_catalog(path)):
+            continue
+        first = seen.setdefault(path.casefold(), path)
+        if first != path:
+            problems.add(
+                path,
+                None,
+                "file.case",
+                f"the path differs from {first} only in case: a checkout on macOS or Windows "
+                "keeps one of the two files, so an editor there checks and previews another "
+                "policy than the one published. Rename or remove one of them.",
+            )
+
+
+_BIDI_CONTROLS = re.compile(
+    "[\u202a-\u202e\u2066-\u2069]" + r"|\\(?:u|U0000)(?:202[a-eA-E]|206[6-9])"
+)
+"""The characters that set the direction of the text after them (embeddings, overrides and
+isolates), or a YAML escape that writes one."""
+
+
+def _check_bidi_controls(files: Mapping[str, bytes], problems: Problems) -> None:
+    """A character that makes a browser show text in another order than it is written: U+202E
+    shows '01' as '10', so the page would read otherwise than the published text, its hash and
+    its redlines. Checked in the commit being published, not in history: a version published
+    with one keeps its text. The site sets each text's direction itself; the marks U+200E and
+    U+200F, which some right-to-left text needs, set none and are allowed."""
+    for path, data in sorted(files.items()):
+        if not ((path.startswith(POLICIES + "/") and is_read(path)) or is_catalog(path)):
+            continue
+        text = data.decode("utf-8", "replace")
+        found = _BIDI_CONTROLS.search(text)
+        if found is None:
+            continue
+        written = found.group()
+        escaped = len(written) > 1
+        character = chr(int(written.lstrip("\\uU"), 16)) if escaped else written
+        problems.add(
+            path,
+            text.count("\n", 0, found.start()) + 1,
+            "text.bidi-control",
+            f"the text contains the character U+{ord(character):04X} "
+            f"({unicodedata.name(character)}{', written as an escape' if escaped else ''}), "
+            "which makes a browser show the text after it in another order than it is written: "
+            "the page would read otherwise than the published text. Delete it; the site sets "
+            "the direction of each text itself (the marks U+200E and U+200F are allowed where a "
+            "right-to-left text needs one).",
+        )
 
 
 def _check_effective_time(policy: Policy, problems: Problems) -> None:

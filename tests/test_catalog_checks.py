@@ -444,11 +444,6 @@ def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
             "publish a separate de-DE translation instead, list that tag in a jurisdiction's "
             "languages in policies/jurisdictions.yml.",
         ),
-        (
-            "DE",
-            "the de catalog is locales/de/LC_MESSAGES/policy.po. Move it there (the folder is "
-            "spelt as gettext spells the language).",
-        ),
         ("en", "en is the source language, whose text is the clauses' own."),
         (
             "de_Latn",  # a script is another writing, not a region: not taken for de
@@ -466,6 +461,23 @@ def test_a_catalog_no_document_reads_is_a_warning(german, folder, why):
     result = german.policy("check")
     assert result.returncode == 0
     assert problems_of(result) == [f"{unread}: this catalog is not read: {why} [catalog.unused]"]
+
+
+def test_a_catalog_folder_spelt_in_other_case_beside_the_right_one_is_an_error(german):
+    """locales/DE beside locales/de: a checkout on macOS or Windows keeps one of the two, and
+    an editor there might check the one the site does not publish."""
+    unread = "locales/DE/LC_MESSAGES/policy.po"
+    (german.root / unread).parent.mkdir(parents=True)
+    (german.root / unread).write_bytes((german.root / DE).read_bytes())
+    result = german.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [
+        f"{unread}: this catalog is not read: the de catalog is {DE}. Move it there (the folder "
+        "is spelt as gettext spells the language). [catalog.unused]",
+        f"{DE}: the path differs from {unread} only in case: a checkout on macOS or Windows keeps "
+        "one of the two files, so an editor there checks and previews another policy than the "
+        "one published. Rename or remove one of them. [file.case]",
+    ]
 
 
 def test_a_catalog_in_a_regions_folder_is_named_with_where_it_belongs(german):

@@ -9,6 +9,7 @@ its time starting Python); a few cases also run as a real subprocess.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,14 @@ BOMB = (
     "d: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
 )
 """Billion laughs: a few lines that expand to millions of strings if aliases are followed."""
+
+
+BIDI = (
+    "the text contains the character U+{} ({}{}), which makes a browser show the text after it "
+    "in another order than it is written: the page would read otherwise than the published "
+    "text. Delete it; the site sets the direction of each text itself (the marks U+200E and "
+    "U+200F are allowed where a right-to-left text needs one). [text.bidi-control]"
+)
 
 
 def body(text: str) -> str:
@@ -647,6 +656,26 @@ CASES = [
         ],
     ),
     Case(
+        "right-to-left override in clause text",
+        {WHO: body("We keep order data for \u202e01\u202c years.")},
+        [f"{WHO}:8: " + BIDI.format("202E", "RIGHT-TO-LEFT OVERRIDE", "")],
+    ),
+    Case(
+        "right-to-left isolate written as a YAML escape",
+        {SITE: SITE_YML.replace("name: Example Shop Ltd.", 'name: "Example \\u2067Shop Ltd."')},
+        [f"{SITE}:5: " + BIDI.format("2067", "RIGHT-TO-LEFT ISOLATE", ", written as an escape")],
+    ),
+    Case(
+        "two clause files whose paths differ only in case",
+        {"policies/clauses/Who.md": WHO_MD.replace("id: who-we-are", "id: we-sell-data")},
+        [
+            "policies/clauses/who.md: the path differs from policies/clauses/Who.md only in "
+            "case: a checkout on macOS or Windows keeps one of the two files, so an editor "
+            "there checks and previews another policy than the one published. Rename or "
+            "remove one of them. [file.case]"
+        ],
+    ),
+    Case(
         "list markers nested on one line, too deep",
         {WHO: body("1. " * 100 + "deeper")},
         [
@@ -842,6 +871,11 @@ PO_CASES = [
             f"{PO}: the file is {len(GERMAN) + 2 + 8 * 130_000 + 1:,} bytes, over the limit of "
             "1,000,000. Split it into smaller files. [file.too-large]"
         ],
+    ),
+    Case(
+        "right-to-left override in a translation",
+        {PO: german(WHO_TITLE, 'msgstr "DE Who \u202ewe are"')},
+        [f"{PO}:{po_line(WHO_TITLE)}: " + BIDI.format("202E", "RIGHT-TO-LEFT OVERRIDE", "")],
     ),
     Case(
         "invalid Plural-Forms",
@@ -1464,3 +1498,29 @@ def test_a_hash_written_as_text_is_no_heading():
     files[PO] = german(WHO_TITLE, 'msgstr "\\\\#1 Wer wir sind"').encode()
     problems = check_files(files).problems
     assert [str(p) for p in problems if p.code.startswith(("markdown", "translation.str"))] == []
+
+
+def test_a_direction_mark_is_no_bidi_control():
+    """Right-to-left text may need a mark (U+200F, U+200E), which orders nothing by itself."""
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files[JURISDICTIONS] = BILINGUAL.encode()
+    files[PO] = german(WHO_TITLE, 'msgstr "DE Who we are\u200f"').encode()
+    problems = check_files(files).problems
+    assert [str(p) for p in problems if p.code.startswith("text.")] == []
+
+
+def test_a_version_published_with_a_bidi_control_keeps_its_text(make_project):
+    """The check refuses the character in the commit being published, not in history: a
+    version an earlier tool published with one is published again as it was."""
+    project = make_project({WHO: body("We keep order data for \u202e01\u202c years.")})
+    assert "[text.bidi-control]" in project.policy("check").stderr
+    project.commit(
+        "Without the override",
+        {WHO: body("We keep order data for 10 years."), CHANGE: change_yml("Ten years.")},
+    )
+    result = project.policy("build", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    versions = json.loads((project.root / "site/global/en/versions.json").read_text())
+    assert [v["number"] for v in versions["versions"]] == [1, 2]
+    first = (project.root / "site/global/en/v/1/document.json").read_text(encoding="utf-8")
+    assert "for \u202e01\u202c years" in first
