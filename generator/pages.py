@@ -1024,7 +1024,10 @@ class _Renderer:
         return found[at] if at >= 0 else {}
 
     def _alternates(self, history: DocumentHistory, suffix: str | None) -> tuple:
-        if suffix is None:
+        """The page's translations for search engines (the sitemaps' hreflang): the same page
+        of each maintained document of its region, itself among them. A retired document has
+        none: it is no translation of the maintained ones, which do not name it back."""
+        if suffix is None or history.retired:
             return ()
         base = document_url(*history.key)
         tail = "" if suffix == base else suffix

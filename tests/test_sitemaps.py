@@ -104,6 +104,31 @@ def test_a_policy_in_force_names_the_chooser_for_other_languages(built):
     assert listed[f"{SITE_URL}global/de/v/1/"] == {}
 
 
+def test_a_retired_translation_names_no_languages(make_project):
+    """A document no longer maintained is no translation of those that are, which do not name
+    it: its pages named them, but not themselves (search engines ignore one-way links)."""
+    three = WITH_GERMAN.replace("[en, de]", "[en, de, fr]")
+    french = po({key: f"FR {text}" for key, text in GERMAN.items()})
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": three,
+            DE_PO: po(GERMAN),
+            "locales/fr/LC_MESSAGES/policy.po": french,
+        }
+    )
+    no_french_in_the_eu = three.replace(
+        "extends: global\n  languages: [en, de, fr]", "extends: global\n  languages: [en, de]"
+    )
+    project.commit("No French in the EU", {"policies/jurisdictions.yml": no_french_in_the_eu})
+    assert project.policy("build", "--site-url", SITE_URL).returncode == 0
+    listed = sitemap_pages(project.root / "site", SITE_URL)
+    assert listed[f"{SITE_URL}eu/fr/"] == listed[f"{SITE_URL}eu/fr/changes/"] == {}
+    assert listed[f"{SITE_URL}eu/de/changes/"] == {
+        "en": f"{SITE_URL}eu/en/changes/",
+        "de": f"{SITE_URL}eu/de/changes/",
+    }
+
+
 def test_every_alternate_link_of_a_page_has_a_sitemap_beside_it(built):
     """The theme's script fetches `sitemap.xml` beside each `<link rel="alternate">` of a page
     (as if each were a site of its own): every one of those must exist, or every page view asks
