@@ -106,8 +106,8 @@ def test_a_build_writes_every_pages_index_and_loses_no_section(make_project):
     headed = next(doc for doc in own["eu/de/search.json"] if doc["location"].endswith("#_title"))
     assert headed["text"] == ""
     page = (site / "eu/de/index.html").read_text(encoding="utf-8")
-    assert '<meta name="policy-search" data-index="search.json">' in page
+    assert '<script data-policy-search="search.json">' in page
     history = (site / "eu/de/changes/index.html").read_text(encoding="utf-8")
-    assert '<meta name="policy-search" data-index="../search.json">' in history
+    assert '<script data-policy-search="../search.json">' in history
     chooser = (site / "index.html").read_text(encoding="utf-8")
-    assert '<meta name="policy-search" data-index="search/chooser.json">' in chooser
+    assert '<script data-policy-search="search/chooser.json">' in chooser
