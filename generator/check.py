@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from generator.blocks import structure
 from generator.catalogs import (
     Translations,
     catalog_path,
@@ -30,16 +31,19 @@ from generator.sources import (
     CHANGE_FILE,
     POLICIES,
     READ_FILES,
+    SITE_FILE,
     is_read,
     read_change_note,
     read_policy,
 )
+from generator.variables import places, variables_for
 from generator.versions import (
     JURISDICTION_CONTEXT,
     SUMMARY_CONTEXT,
     TITLE_CONTEXT,
     content_hash,
 )
+from generator.yamlio import shorten
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,6 +106,7 @@ def check_files(
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
+    _check_inserted_values(policy, catalogs, problems)
     compositions: dict[tuple[str, str], Composition] = {}
     statuses = []
     for jurisdiction, language in policy.documents():
@@ -224,6 +229,61 @@ def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
             problems.add(path, 1, "file.not-read", message)
         else:
             problems.warn(path, None, "file.not-read", message)
+
+
+_ONE_PARAGRAPH = structure("words")
+
+
+def _check_inserted_values(
+    policy: Policy, catalogs: Mapping[str, Translations | None], problems: Problems
+) -> None:
+    """A variable's value that Markdown reads as more than words where a text puts it: '1. FC
+    Köln Fanshop GmbH' beginning a paragraph made a numbered list of it ('1.' gone), and a line
+    '# 12 Harbour Road' of an address a heading. Each variable once, at the first text (clauses
+    first, then translations) where it breaks; in the commit being published, not in history: a
+    version published with such a value keeps its text."""
+    filler = variables_for(policy.variables)
+    texts = [
+        (text.origin.path, block.line, block.text, block.prefix.startswith("#"))
+        for text in policy.texts()
+        for block in text.blocks
+    ]
+    texts += [
+        (entry.path, entry.line, entry.string, False)
+        for catalog in catalogs.values()
+        if catalog is not None
+        for _, entry in catalog
+    ]
+    reported: set[str] = set()
+    for path, line, text, heading in texts:
+        if "{{" not in text:
+            continue
+        for name, at in places(text).items():
+            value = filler.value(name)
+            if name in reported or value is None:
+                continue
+            written = str(value)
+            if structure("words " + written) != _ONE_PARAGRAPH:
+                message = (
+                    f"the value of '{name}' in {SITE_FILE} has a line that Markdown reads as a "
+                    "list item, a heading, a quote, a table or a rule (or a blank line, or an "
+                    "indent that makes code), which breaks apart the text it is put into. Write "
+                    "the value on one line, or a backslash before the character that starts such "
+                    "a line."
+                )
+            elif not heading and not text[:at].strip() and structure(written) != _ONE_PARAGRAPH:
+                message = (
+                    f"the text begins with the value of '{name}' ('{shorten(written)}'), "
+                    "which Markdown reads there as a list item, a heading, a quote, a table or "
+                    "a rule: the page would not show the value as written. Begin the text with "
+                    f"other words ('… is run by {{{{ {name} }}}}'), or in {SITE_FILE} write a "
+                    "backslash before the character that does it ('1\\. FC', '\\#1'), which "
+                    "Markdown does not show (a title that names the variable would)."
+                )
+            else:
+                continue
+            reported.add(name)
+            problems.add(path, line, "variable.structure", message)
 
 
 def _check_path_cases(files: Mapping[str, bytes], problems: Problems) -> None:

@@ -138,8 +138,8 @@ class Variables:
             return (_Refusal(*refused, offset=_culprit(text, refused[0])),)
         unknown = [r for r in dict.fromkeys(references) if r not in self._paths]
         if unknown:
-            places = _places(text)
-            refusals = (_Refusal(*self._unknown(r), offset=places.get(r, 0)) for r in unknown)
+            where = places(text)
+            refusals = (_Refusal(*self._unknown(r), offset=where.get(r, 0)) for r in unknown)
             return tuple(sorted(refusals, key=lambda refusal: refusal.offset))
         # Measure before rendering: a large value used many times must not fill the memory.
         size = len(text) + sum(len(str(self._value(r))) for r in references)
@@ -217,7 +217,7 @@ def _expressions(text: str) -> Iterator[tuple[int, str]]:
         yield match.start(), match.group()
 
 
-def _places(text: str) -> dict[str, int]:
+def places(text: str) -> dict[str, int]:
     """Where the first `{{ ... }}` naming each variable is in a text (however spaced), by its
     dotted name: one reading of the text, however many variables it names."""
     found: dict[str, int] = {}

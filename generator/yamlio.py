@@ -332,23 +332,23 @@ def _scalar(node: yaml.ScalarNode, first: int) -> Any:
         raise _Refused(
             line,
             "yaml.value",
-            f"'{_shorten(node.value)}' cannot be read ({reason}). Correct the value, or quote it "
+            f"'{shorten(node.value)}' cannot be read ({reason}). Correct the value, or quote it "
             "to keep it as text.",
         ) from error
     if type(value) is int and value.bit_length() > _MAX_INT_BITS:
         raise _Refused(
             line,
             "yaml.value",
-            f"'{_shorten(node.value)}' is a number too long to write out. Correct it, or quote it "
+            f"'{shorten(node.value)}' is a number too long to write out. Correct it, or quote it "
             "to keep it as text.",
         )
     if type(value) in (int, float) and node.style is None and node.value != _written(value):
         raise _Refused(
             line,
             "yaml.value",
-            f"'{_shorten(node.value)}' is read as the number {_shorten(_written(value))}"
+            f"'{shorten(node.value)}' is read as the number {shorten(_written(value))}"
             f"{_number_rule(node.value)}. Quote it to keep it as written: "
-            f'"{_shorten(node.value)}".',
+            f'"{shorten(node.value)}".',
         )
     if isinstance(value, str) and (bad := _UNPUBLISHABLE.search(value)):
         raise _Refused(
@@ -391,6 +391,6 @@ _UNPUBLISHABLE = re.compile(f"{CONTROL_CHARACTERS.pattern[:-1]}\ud800-\udfff]")
 """What `decode` refuses in a file, and lone surrogates, which only an escape can write."""
 
 
-def _shorten(value: str, limit: int = 40) -> str:
+def shorten(value: str, limit: int = 40) -> str:
     """A value short enough to quote in a message."""
     return value if len(value) <= limit else value[: limit - 1] + "…"

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from translating import GERMAN, catalog_file, msgfmt_check, translate
 
-from generator import catalogs
+from generator import blocks, catalogs
 from generator.pofiles import read_catalog, write_catalog
 
 JURISDICTIONS = """\
@@ -426,7 +426,7 @@ _PIECES = ["", " ", "\t", "\u00a0", "\u3000", "\r", "\n", "\n\n", "-", "*", "+",
 def test_the_structure_check_shortcut_agrees_with_working_it_out(text):
     """Most messages are one line of plain words, and the check takes them for a paragraph
     without splitting them into blocks: it must be right whenever it does."""
-    assert catalogs._structure(text) == catalogs._blocks_of(text)
+    assert blocks.structure(text) == blocks._blocks_of(text)
 
 
 @pytest.mark.parametrize(

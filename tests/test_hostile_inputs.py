@@ -666,6 +666,32 @@ CASES = [
         [f"{SITE}:5: " + BIDI.format("2067", "RIGHT-TO-LEFT ISOLATE", ", written as an escape")],
     ),
     Case(
+        "a value Markdown reads as a numbered list where a paragraph begins with it",
+        {SITE: SITE_YML.replace("Example Shop Ltd.", "1. FC Köln Fanshop GmbH")},
+        [
+            f"{WHO}:8: the text begins with the value of 'company.name' ('1. FC Köln Fanshop "
+            "GmbH'), which Markdown reads there as a list item, a heading, a quote, a table or "
+            "a rule: the page would not show the value as written. Begin the text with other "
+            "words ('… is run by {{ company.name }}'), or in policies/site.yml write a backslash "
+            "before the character that does it ('1\\. FC', '\\#1'), which Markdown does not "
+            "show (a title that names the variable would). [variable.structure]"
+        ],
+    ),
+    Case(
+        "a value with a line Markdown reads as a heading",
+        {
+            SITE: SITE_YML + "  post: |-\n    Harbour House\n    #12 Harbour Road\n",
+            WHO: body("Write to {{ post }}, or to {{ contact.email }}."),
+        },
+        [
+            f"{WHO}:8: the value of 'post' in policies/site.yml has a line that Markdown reads "
+            "as a list item, a heading, a quote, a table or a rule (or a blank line, or an "
+            "indent that makes code), which breaks apart the text it is put into. Write the "
+            "value on one line, or a backslash before the character that starts such a line. "
+            "[variable.structure]"
+        ],
+    ),
+    Case(
         "two clause files whose paths differ only in case",
         {"policies/clauses/Who.md": WHO_MD.replace("id: who-we-are", "id: we-sell-data")},
         [
