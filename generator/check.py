@@ -101,6 +101,7 @@ def check_files(
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
+    _check_link_definitions(policy, problems)
     catalogs = {
         language: _catalog(files, language, problems)
         for language in sorted({lang for _, lang in policy.documents()})
@@ -229,6 +230,34 @@ def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
             problems.add(path, 1, "file.not-read", message)
         else:
             problems.warn(path, None, "file.not-read", message)
+
+
+_LINK_DEFINITION = re.compile(r"[ \t]{0,3}\[[^\]]+\]:[ \t]")
+"""A reference link's definition (`[1]: https://...`), which Markdown reads at a line's start."""
+
+
+def _check_link_definitions(policy: Policy, problems: Problems) -> None:
+    """A reference link's definition on a line of a paragraph with others: the lines of a block
+    are joined into one (blocks.py), so it was published as text ('[1]: https://… [faq]: …')
+    and the links using it as brackets. In the commit being published: a version published so
+    keeps its text."""
+    for text in policy.texts():
+        for block in text.blocks:
+            if not block.breaks:
+                continue  # alone in its block, it defines its link
+            for start in (0, *block.breaks):
+                if _LINK_DEFINITION.match(block.text, start):
+                    problems.add(
+                        text.origin.path,
+                        block.line_at(start),
+                        "markdown.link-definition",
+                        "a link definition ('[name]: address') shares its paragraph with other "
+                        "lines, which are joined into one: it would show as text, and the "
+                        "links that use it would not be links. Write each link where it is "
+                        "used, [text](address), or put a blank line before and after each "
+                        "definition.",
+                    )
+                    break
 
 
 _ONE_PARAGRAPH = structure("words")

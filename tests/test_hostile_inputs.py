@@ -692,6 +692,21 @@ CASES = [
         ],
     ),
     Case(
+        "two link definitions on consecutive lines, joined into one paragraph",
+        {
+            WHO: body(
+                "Write to [our team][1] or read [the FAQ][faq].\n\n"
+                "[1]: https://shop.example/contact\n[faq]: https://shop.example/faq"
+            )
+        },
+        [
+            f"{WHO}:10: a link definition ('[name]: address') shares its paragraph with other "
+            "lines, which are joined into one: it would show as text, and the links that use it "
+            "would not be links. Write each link where it is used, [text](address), or put a "
+            "blank line before and after each definition. [markdown.link-definition]"
+        ],
+    ),
+    Case(
         "two clause files whose paths differ only in case",
         {"policies/clauses/Who.md": WHO_MD.replace("id: who-we-are", "id: we-sell-data")},
         [
@@ -1550,3 +1565,14 @@ def test_a_version_published_with_a_bidi_control_keeps_its_text(make_project):
     assert [v["number"] for v in versions["versions"]] == [1, 2]
     first = (project.root / "site/global/en/v/1/document.json").read_text(encoding="utf-8")
     assert "for \u202e01\u202c years" in first
+
+
+def test_a_link_definition_alone_in_its_paragraph_defines_its_link(make_project):
+    project = make_project(
+        {WHO: body("Write to [our team][1].\n\n[1]: https://shop.example/contact")}
+    )
+    assert project.policy("check").returncode == 0
+    assert project.policy("build").returncode == 0
+    page = (project.root / "site/global/en/index.html").read_text(encoding="utf-8")
+    assert '<a href="https://shop.example/contact" rel="noopener noreferrer">our team</a>' in page
+    assert "[1]:" not in page
