@@ -57,6 +57,15 @@ _MAX_BRACKETS_RENDERED = 10 * MAX_BRACKETS
 """Text that reaches `to_html` with more than this (a translation no check has seen) has its
 brackets escaped, so it renders as text instead of stalling the build."""
 
+MAX_ESCAPES = 1000
+"""More backslashes and `&` (escapes and entities) than this in one paragraph is refused by
+`policy check`: Python-Markdown takes time quadratic in their number (10,000 in a paragraph take
+a tenth to a third of a second, 200,000 ten seconds, a file of them minutes)."""
+
+_MAX_ESCAPES_RENDERED = 10 * MAX_ESCAPES
+"""A text with a paragraph that has more than this (a translation or a commit no check has seen)
+is shown as its plain text, so it renders instead of stalling the build."""
+
 MAX_NESTING = 40
 """More elements inside one another than this in one paragraph (emphasis, quotes) is refused by
 `policy check` (a clause's lists do not nest: each item is a block of its own): the theme's
@@ -106,6 +115,10 @@ _MD = _markdown()
 
 def to_html(text: str) -> str:
     """Sanitized HTML for Markdown text, with insignificant white space removed."""
+    if escapes(text) > _MAX_ESCAPES_RENDERED and any(
+        escapes(paragraph) > _MAX_ESCAPES_RENDERED for paragraph in text.split("\n\n")
+    ):
+        return _as_text(text)
     try:
         clean = _rendered(text)
     except RecursionError:  # deeper than Python-Markdown can parse
@@ -113,6 +126,11 @@ def to_html(text: str) -> str:
     if may_nest_deeper(text, _MAX_NESTING_RENDERED) and nesting(clean) > _MAX_NESTING_RENDERED:
         return _as_text(text)
     return clean
+
+
+def escapes(text: str) -> int:
+    """How many escapes and entities a text may hold, at the most (`MAX_ESCAPES`)."""
+    return text.count("\\") + text.count("&")
 
 
 def _as_text(text: str) -> str:

@@ -637,6 +637,15 @@ CASES = [
         ],
     ),
     Case(
+        "a paragraph of escapes, which take time with the square of their number",
+        {WHO: body("Fees: " + "\\$" * 600 + " and " + "&amp;" * 401)},
+        [
+            f"{WHO}:8: the paragraph has 1001 '\\' and '&' characters, over the limit of "
+            "1,000; it would take too long to render. Split it into shorter paragraphs. "
+            "[markdown.too-complex]"
+        ],
+    ),
+    Case(
         "markdown emphasis bomb",
         {WHO: body("*" * 40_000 + "x" + "*" * 40_000)},
         [
@@ -1529,6 +1538,12 @@ def test_text_no_check_has_seen_that_nests_too_deep_is_published_as_text() -> No
         assert markup.to_html(f"Intro.\n\n{listed}") == f"<p>Intro.</p><p>{listed}</p>"
     # and the text after such a one is read as ever (the converter was left inside its lists).
     assert markup.to_html("After *that*.") == "<p>After <em>that</em>.</p>"
+    # Escapes and entities take time with the square of their number in a paragraph: 200,000
+    # took ten seconds; ten times the check's limit in one paragraph is shown as text.
+    escaped = "\\*" * 10_001
+    assert markup.to_html(f"Intro.\n\n{escaped}") == f"<p>Intro.</p><p>{escaped}</p>"
+    spread = "\n\n".join(["\\*" * 900] * 12)  # each paragraph within the check's limit
+    assert markup.to_html(spread).startswith("<p>*")
 
 
 def test_a_hash_written_as_text_is_no_heading():
