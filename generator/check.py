@@ -272,6 +272,16 @@ def _check_inserted_values(
     first, then translations) where it breaks; in the commit being published, not in history: a
     version published with such a value keeps its text."""
     filler = variables_for(policy.variables)
+    # Most values are words wherever they go: the texts are read only for those that are not.
+    hazards = {}
+    for name in filler.names:
+        written = str(filler.value(name))
+        if structure("words " + written) != _ONE_PARAGRAPH:
+            hazards[name] = (True, written)
+        elif structure(written) != _ONE_PARAGRAPH:
+            hazards[name] = (False, written)
+    if not hazards:
+        return
     texts = [
         (text.origin.path, block.line, block.text, block.prefix.startswith("#"))
         for text in policy.texts()
@@ -283,16 +293,14 @@ def _check_inserted_values(
         if catalog is not None
         for _, entry in catalog
     ]
-    reported: set[str] = set()
     for path, line, text, heading in texts:
-        if "{{" not in text:
+        if not any(name in text for name in hazards):
             continue
         for name, at in places(text).items():
-            value = filler.value(name)
-            if name in reported or value is None:
+            if name not in hazards:
                 continue
-            written = str(value)
-            if structure("words " + written) != _ONE_PARAGRAPH:
+            anywhere, written = hazards[name]
+            if anywhere:
                 message = (
                     f"the value of '{name}' in {SITE_FILE} has a line that Markdown reads as a "
                     "list item, a heading, a quote, a table or a rule (or a blank line, or an "
@@ -300,7 +308,7 @@ def _check_inserted_values(
                     "the value on one line, or a backslash before the character that starts such "
                     "a line."
                 )
-            elif not heading and not text[:at].strip() and structure(written) != _ONE_PARAGRAPH:
+            elif not heading and not text[:at].strip():
                 message = (
                     f"the text begins with the value of '{name}' ('{shorten(written)}'), "
                     "which Markdown reads there as a list item, a heading, a quote, a table or "
@@ -311,8 +319,10 @@ def _check_inserted_values(
                 )
             else:
                 continue
-            reported.add(name)
+            del hazards[name]  # each once
             problems.add(path, line, "variable.structure", message)
+        if not hazards:
+            return
 
 
 def _check_path_cases(files: Mapping[str, bytes], problems: Problems) -> None:
@@ -335,11 +345,13 @@ def _check_path_cases(files: Mapping[str, bytes], problems: Problems) -> None:
             )
 
 
-_BIDI_CONTROLS = re.compile(
-    "[\u202a-\u202e\u2066-\u2069]" + r"|\\(?:u|U0000)(?:202[a-eA-E]|206[6-9])"
-)
-"""The characters that set the direction of the text after them (embeddings, overrides and
-isolates), or a YAML escape that writes one."""
+_BIDI_CHARACTER = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+"""The characters that set the direction of the text after them, in UTF-8: embeddings and
+overrides (U+202A to U+202E) and isolates (U+2066 to U+2069). Files are searched as they are
+stored, without decoding megabytes of catalogs that hold none."""
+
+_BIDI_ESCAPE = re.compile(rb"\\(?:u|U0000)20(?:2[a-eA-E]|6[6-9])")
+"""A YAML escape that writes one of them."""
 
 
 def _check_bidi_controls(files: Mapping[str, bytes], problems: Problems) -> None:
@@ -351,16 +363,16 @@ def _check_bidi_controls(files: Mapping[str, bytes], problems: Problems) -> None
     for path, data in sorted(files.items()):
         if not ((path.startswith(POLICIES + "/") and is_read(path)) or is_catalog(path)):
             continue
-        text = data.decode("utf-8", "replace")
-        found = _BIDI_CONTROLS.search(text)
+        matches = (_BIDI_CHARACTER.search(data), _BIDI_ESCAPE.search(data))
+        found = min((m for m in matches if m), key=lambda m: m.start(), default=None)
         if found is None:
             continue
-        written = found.group()
-        escaped = len(written) > 1
+        escaped = found.group().startswith(b"\\")
+        written = found.group().decode("utf-8")
         character = chr(int(written.lstrip("\\uU"), 16)) if escaped else written
         problems.add(
             path,
-            text.count("\n", 0, found.start()) + 1,
+            data.count(b"\n", 0, found.start()) + 1,
             "text.bidi-control",
             f"the text contains the character U+{ord(character):04X} "
             f"({unicodedata.name(character)}{', written as an escape' if escaped else ''}), "

@@ -79,6 +79,10 @@ its plain text, so it renders as text instead of stalling the build."""
 _NESTING_MARKS = ("*", "_", ">", "[", "<", "`")
 _LIST_MARKS = re.compile(r"(?<!\S)(?:[-+*]|\d{1,9}\.)(?=[ \t])")
 """List markers, which nest on one line too (`- - - x` is three lists deep): two levels each."""
+
+_MARK_AND_SPACE = ("- ", "* ", "+ ", ". ", "\t")
+"""What follows every list marker: their counts bound the markers a text can have."""
+
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")
 
 
@@ -87,7 +91,8 @@ def may_nest_deeper(text: str, depth: int) -> bool:
     level takes one of the marks (emphasis, quotes, links, code), or a line (a list item, its
     list and paragraph); a cheap test, so that only such text is rendered to be measured."""
     bound = 3 * (text.count("\n") + 2) + sum(text.count(mark) for mark in _NESTING_MARKS)
-    bound += 2 * len(_LIST_MARKS.findall(text))
+    if bound <= depth and bound + 2 * sum(map(text.count, _MARK_AND_SPACE)) > depth:
+        bound += 2 * len(_LIST_MARKS.findall(text))
     return bound > depth
 
 
@@ -113,8 +118,10 @@ def _markdown() -> markdown.Markdown:
 _MD = _markdown()
 
 
+@lru_cache(maxsize=65536)
 def to_html(text: str) -> str:
-    """Sanitized HTML for Markdown text, with insignificant white space removed."""
+    """Sanitized HTML for Markdown text, with insignificant white space removed; once per text
+    (each jurisdiction composes the same clauses)."""
     if escapes(text) > _MAX_ESCAPES_RENDERED and any(
         escapes(paragraph) > _MAX_ESCAPES_RENDERED for paragraph in text.split("\n\n")
     ):
