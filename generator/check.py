@@ -268,7 +268,7 @@ def _check_inserted_values(
 ) -> None:
     """A variable's value that Markdown reads as more than words where a text puts it: '1. FC
     Köln Fanshop GmbH' beginning a paragraph made a numbered list of it ('1.' gone), and a line
-    '# 12 Harbour Road' of an address a heading. Each variable once, at the first text (clauses
+    '#12 Harbour Road' of an address a heading. Each variable once, at the first text (clauses
     first, then translations) where it breaks; in the commit being published, not in history: a
     version published with such a value keeps its text."""
     filler = variables_for(policy.variables)

@@ -67,9 +67,10 @@ _MAX_ESCAPES_RENDERED = 10 * MAX_ESCAPES
 is shown as its plain text, so it renders instead of stalling the build."""
 
 MAX_NESTING = 40
-"""More elements inside one another than this in one paragraph (emphasis, quotes) is refused by
-`policy check` (a clause's lists do not nest: each item is a block of its own): the theme's
-search indexing takes time quadratic in the depth (40,000 `*` on each side of a word nest 20,000
+"""More elements inside one another than this in one paragraph (emphasis, quotes, and list
+markers on one line: `- - x`, though a clause's lists do not nest otherwise, each item being a
+block of its own) is refused by `policy check`: the theme's search indexing takes time
+quadratic in the depth (40,000 `*` on each side of a word nest 20,000
 `<strong>` and take half a minute; 400,000, an hour)."""
 
 _MAX_NESTING_RENDERED = 10 * MAX_NESTING
@@ -141,7 +142,8 @@ def escapes(text: str) -> int:
 
 
 def _as_text(text: str) -> str:
-    """Markdown text too deep to publish as such, published as its plain text."""
+    """Markdown text that would take too long to publish as such (nested too deep, or too
+    many escapes), published as its plain text."""
     return "".join(f"<p>{html.escape(part)}</p>" for part in text.split("\n\n"))
 
 
