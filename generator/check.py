@@ -25,7 +25,8 @@ from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
-from generator.model import Clause, Document, Language, Policy
+from generator.markup import MAX_ESCAPES, escapes
+from generator.model import Clause, Document, Language, Policy, line_at
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
@@ -101,13 +102,15 @@ def check_files(
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
-    _check_link_definitions(policy, problems)
+    _check_joined_lines(policy, problems)
     catalogs = {
         language: _catalog(files, language, problems)
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
-    _check_inserted_values(policy, catalogs, problems)
+    shown = _shown_texts(policy, catalogs)
+    _check_inserted_values(policy, shown, problems)
+    _check_escapes(shown, problems)
     compositions: dict[tuple[str, str], Composition] = {}
     statuses = []
     for jurisdiction, language in policy.documents():
@@ -232,40 +235,97 @@ def _check_unread_files(files: Mapping[str, bytes], problems: Problems) -> None:
             problems.warn(path, None, "file.not-read", message)
 
 
-_LINK_DEFINITION = re.compile(r"[ \t]{0,3}\[[^\]]+\]:[ \t]")
-"""A reference link's definition (`[1]: https://...`), which Markdown reads at a line's start."""
+_LINK_DEFINITION = re.compile(
+    r"[ ]{0,3}\[[^\[\]]*\]:[ ]*\S+[ ]*(?:([\"'])(.*)\1[ ]*|\((.*)\)[ ]*)?"
+)
+"""A line Python-Markdown reads as a reference link's definition (`[1]: https://... "title"`),
+by its own rule (`ReferenceProcessor`): a name, an address and at most a title."""
 
 
-def _check_link_definitions(policy: Policy, problems: Problems) -> None:
-    """A reference link's definition on a line of a paragraph with others: the lines of a block
-    are joined into one (blocks.py), so it was published as text ('[1]: https://… [faq]: …')
-    and the links using it as brackets. In the commit being published: a version published so
-    keeps its text."""
+_TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*")
+"""A table's line under its header (`|---|:--:|`), which makes a table of the lines around it."""
+
+
+def _is_table_delimiter(text: str, start: int, end: int) -> bool:
+    return "|" in text[start:end] and _TABLE_DELIMITER.fullmatch(text, start, end) is not None
+
+
+_JOINED = {
+    "markdown.link-definition": (
+        _LINK_DEFINITION.fullmatch,
+        "a link definition ('[name]: address') shares its paragraph with other lines, which are "
+        "joined into one: it would show as text, and the links that use it would not be links. "
+        "Write each link where it is used, [text](address), or put a blank line before and "
+        "after each definition.",
+    ),
+    "markdown.table": (
+        _is_table_delimiter,
+        "a table's lines are joined into one paragraph, as every paragraph's are (each is one "
+        "message to translate): it would show as its text, bars and dashes included. Write its "
+        "rows as a list, or as sub-headings with a paragraph each.",
+    ),
+}
+"""What Markdown reads in a line of its own, which a block's lines joined into one undo: the
+rule that finds such a line in a block's text, and what to say."""
+
+
+def _check_joined_lines(policy: Policy, problems: Problems) -> None:
+    """A line of a paragraph that Markdown reads only as a line of its own: the lines of a
+    block are joined into one (blocks.py), so a reference link's definition or a table was
+    published as text ('[1]: https://… [faq]: …', '| Cookie | Purpose | |---|---| …'). In the
+    commit being published: a version published so keeps its text."""
     for text in policy.texts():
         for block in text.blocks:
             if not block.breaks:
-                continue  # alone in its block, it defines its link
-            for start in (0, *block.breaks):
-                if _LINK_DEFINITION.match(block.text, start):
-                    problems.add(
-                        text.origin.path,
-                        block.line_at(start),
-                        "markdown.link-definition",
-                        "a link definition ('[name]: address') shares its paragraph with other "
-                        "lines, which are joined into one: it would show as text, and the "
-                        "links that use it would not be links. Write each link where it is "
-                        "used, [text](address), or put a blank line before and after each "
-                        "definition.",
-                    )
-                    break
+                continue  # one line: nothing was joined
+            ends = (*block.breaks, len(block.text) + 1)
+            for code, (found, message) in _JOINED.items():
+                for start, end in zip((0, *block.breaks), ends, strict=True):
+                    if found(block.text, start, end - 1):
+                        problems.add(text.origin.path, block.line_at(start), code, message)
+                        break
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A text the page shows: a block of clause text, or a reviewed translation of one."""
+
+    path: str
+    line: int
+    breaks: tuple[int, ...]
+    """Where each further line of the file begins in `text` (`Block.breaks`)."""
+    text: str
+    heading: bool
+
+    def line_at(self, offset: int) -> int:
+        return line_at(self.line, self.breaks, offset)
+
+
+def _shown_texts(policy: Policy, catalogs: Mapping[str, Translations | None]) -> list[_Shown]:
+    """Every block of clause text, and every translation a page would show (not a fuzzy one),
+    for the rules of the commit being published."""
+    texts = [
+        _Shown(text.origin.path, block.line, block.breaks, block.text, block.prefix.startswith("#"))
+        for text in policy.texts()
+        for block in text.blocks
+    ]
+    texts += [
+        _Shown(entry.path, entry.line, (), entry.string, False)
+        for catalog in catalogs.values()
+        if catalog is not None
+        for _, entry in catalog
+        if entry.reviewed
+    ]
+    return texts
 
 
 _ONE_PARAGRAPH = structure("words")
 
+_QUOTED = re.compile(r"[\s>]*")
+"""What may stand before a text's first words: space, and the `>` of a quote."""
 
-def _check_inserted_values(
-    policy: Policy, catalogs: Mapping[str, Translations | None], problems: Problems
-) -> None:
+
+def _check_inserted_values(policy: Policy, texts: list[_Shown], problems: Problems) -> None:
     """A variable's value that Markdown reads as more than words where a text puts it: '1. FC
     Köln Fanshop GmbH' beginning a paragraph made a numbered list of it ('1.' gone), and a line
     '#12 Harbour Road' of an address a heading. Each variable once, at the first text (clauses
@@ -280,23 +340,12 @@ def _check_inserted_values(
             hazards[name] = (True, written)
         elif structure(written) != _ONE_PARAGRAPH:
             hazards[name] = (False, written)
-    if not hazards:
-        return
-    texts = [
-        (text.origin.path, block.line, block.text, block.prefix.startswith("#"))
-        for text in policy.texts()
-        for block in text.blocks
-    ]
-    texts += [
-        (entry.path, entry.line, entry.string, False)
-        for catalog in catalogs.values()
-        if catalog is not None
-        for _, entry in catalog
-    ]
-    for path, line, text, heading in texts:
-        if not any(name in text for name in hazards):
+    for shown in texts:
+        if not hazards:
+            return
+        if not any(name in shown.text for name in hazards):
             continue
-        for name, at in places(text).items():
+        for name, at in places(shown.text).items():
             if name not in hazards:
                 continue
             anywhere, written = hazards[name]
@@ -308,7 +357,7 @@ def _check_inserted_values(
                     "the value on one line, or a backslash before the character that starts such "
                     "a line."
                 )
-            elif not heading and not text[:at].strip():
+            elif not shown.heading and _QUOTED.fullmatch(shown.text, 0, at):
                 message = (
                     f"the text begins with the value of '{name}' ('{shorten(written)}'), "
                     "which Markdown reads there as a list item, a heading, a quote, a table or "
@@ -320,9 +369,23 @@ def _check_inserted_values(
             else:
                 continue
             del hazards[name]  # each once
-            problems.add(path, line, "variable.structure", message)
-        if not hazards:
-            return
+            problems.add(shown.path, shown.line_at(at), "variable.structure", message)
+
+
+def _check_escapes(texts: list[_Shown], problems: Problems) -> None:
+    """A paragraph, or its translation, with more escapes and entities than `MAX_ESCAPES`: it
+    would take long to render. In the commit being published: history renders such text as
+    it did, up to ten times the limit (markup.py)."""
+    for shown in texts:
+        if (count := escapes(shown.text)) > MAX_ESCAPES:
+            problems.add(
+                shown.path,
+                shown.line,
+                "markdown.too-complex",
+                f"the paragraph has {count:,} '\\' and '&' characters, over the limit of "
+                f"{MAX_ESCAPES:,}; it would take too long to render. Split it into shorter "
+                "paragraphs.",
+            )
 
 
 def _check_path_cases(files: Mapping[str, bytes], problems: Problems) -> None:
@@ -350,8 +413,26 @@ _BIDI_CHARACTER = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
 overrides (U+202A to U+202E) and isolates (U+2066 to U+2069). Files are searched as they are
 stored, without decoding megabytes of catalogs that hold none."""
 
-_BIDI_ESCAPE = re.compile(rb"\\(?:u|U0000)20(?:2[a-eA-E]|6[6-9])")
-"""A YAML escape that writes one of them."""
+_BIDI_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\(?:u|U0000)20(?:2[a-eA-E]|6[6-9])")
+"""A YAML escape that writes one of them (in double quotes: an odd number of backslashes)."""
+
+_BIDI_REFERENCE = re.compile(rb"&#(?:[xX]0*20(?:2[a-eA-E]|6[6-9])|0*(?:823[4-8]|829[4-7]));")
+"""An HTML character reference that writes one of them, which Markdown text may hold."""
+
+
+def _bidi_control(path: str, data: bytes) -> re.Match[bytes] | None:
+    """The first character of a file that reorders the text after it, written out, as a YAML
+    escape (in YAML, a clause's header included), or as a character reference (in Markdown
+    text and translations)."""
+    yaml_end = len(data) if path.endswith(".yml") else 0
+    if path.endswith(".md") and data.startswith(b"---"):
+        yaml_end = max(data.find(b"\n---", 3), 0)
+    matches = (
+        _BIDI_CHARACTER.search(data),
+        _BIDI_ESCAPE.search(data, 0, yaml_end),
+        _BIDI_REFERENCE.search(data, yaml_end) if not path.endswith(".yml") else None,
+    )
+    return min((m for m in matches if m), key=lambda m: m.start(), default=None)
 
 
 def _check_bidi_controls(files: Mapping[str, bytes], problems: Problems) -> None:
@@ -363,24 +444,34 @@ def _check_bidi_controls(files: Mapping[str, bytes], problems: Problems) -> None
     for path, data in sorted(files.items()):
         if not ((path.startswith(POLICIES + "/") and is_read(path)) or is_catalog(path)):
             continue
-        matches = (_BIDI_CHARACTER.search(data), _BIDI_ESCAPE.search(data))
-        found = min((m for m in matches if m), key=lambda m: m.start(), default=None)
+        found = _bidi_control(path, data)
         if found is None:
             continue
-        escaped = found.group().startswith(b"\\")
         written = found.group().decode("utf-8")
-        character = chr(int(written.lstrip("\\uU"), 16)) if escaped else written
+        character = _written_character(written)
+        escaped = character != written
         problems.add(
             path,
             data.count(b"\n", 0, found.start()) + 1,
             "text.bidi-control",
             f"the text contains the character U+{ord(character):04X} "
-            f"({unicodedata.name(character)}{', written as an escape' if escaped else ''}), "
+            f"({unicodedata.name(character)}{f', written {written}' if escaped else ''}), "
             "which makes a browser show the text after it in another order than it is written: "
             "the page would read otherwise than the published text. Delete it; the site sets "
             "the direction of each text itself (the marks U+200E and U+200F are allowed where a "
             "right-to-left text needs one).",
         )
+
+
+def _written_character(written: str) -> str:
+    """The character a YAML escape (`\\u202E`) or a character reference (`&#x202E;`,
+    `&#8238;`) writes; a character written out, itself."""
+    if written.startswith("&#"):
+        number = written[2:-1]
+        return chr(int(number[1:], 16) if number[:1] in "xX" else int(number))
+    if written.startswith("\\"):
+        return chr(int(written.lstrip("\\uU"), 16))
+    return written
 
 
 def _check_effective_time(policy: Policy, problems: Problems) -> None:

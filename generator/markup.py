@@ -57,10 +57,11 @@ _MAX_BRACKETS_RENDERED = 10 * MAX_BRACKETS
 """Text that reaches `to_html` with more than this (a translation no check has seen) has its
 brackets escaped, so it renders as text instead of stalling the build."""
 
-MAX_ESCAPES = 1000
+MAX_ESCAPES = 5000
 """More backslashes and `&` (escapes and entities) than this in one paragraph is refused by
-`policy check`: Python-Markdown takes time quadratic in their number (10,000 in a paragraph take
-a tenth to a third of a second, 200,000 ten seconds, a file of them minutes)."""
+`policy check` in the commit being published: Python-Markdown takes time quadratic in their
+number (10,000 in a paragraph take a tenth to a third of a second, 200,000 ten seconds, a file
+of them minutes). A cookie table, one paragraph, may hold a few hundred."""
 
 _MAX_ESCAPES_RENDERED = 10 * MAX_ESCAPES
 """A text with a paragraph that has more than this (a translation or a commit no check has seen)
@@ -83,6 +84,11 @@ _LIST_MARKS = re.compile(r"(?<!\S)(?:[-+*]|\d{1,9}\.)(?=[ \t])")
 
 _MARK_AND_SPACE = ("- ", "* ", "+ ", ". ", "\t")
 """What follows every list marker: their counts bound the markers a text can have."""
+
+_LEADING_MARKERS = re.compile(r"^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t])))+", re.M)
+"""The quotes' `>` and list markers a line begins with, one inside the other (`> - 1. x`)."""
+
+_MARKER = re.compile(r">|[-+*](?=[ \t]|$)|\d{1,9}[.)]")
 
 _TAG = re.compile(r"<(/?)([a-z][a-z0-9]*)")
 
@@ -127,6 +133,10 @@ def to_html(text: str) -> str:
         escapes(paragraph) > _MAX_ESCAPES_RENDERED for paragraph in text.split("\n\n")
     ):
         return _as_text(text)
+    if may_nest_deeper(text, MAX_NESTING) and _deepest_line(text) > MAX_NESTING:
+        # Python-Markdown parses each of them one call deeper: past a few hundred, whether it
+        # fails would depend on how deep the call to it is, and the page on that.
+        return _as_text(text)
     try:
         clean = _rendered(text)
     except RecursionError:  # deeper than Python-Markdown can parse
@@ -134,6 +144,13 @@ def to_html(text: str) -> str:
     if may_nest_deeper(text, _MAX_NESTING_RENDERED) and nesting(clean) > _MAX_NESTING_RENDERED:
         return _as_text(text)
     return clean
+
+
+def _deepest_line(text: str) -> int:
+    """The most quotes and list markers a line of the text begins with, one inside the other."""
+    return max(
+        (len(_MARKER.findall(m.group())) for m in _LEADING_MARKERS.finditer(text)), default=0
+    )
 
 
 def escapes(text: str) -> int:

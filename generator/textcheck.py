@@ -12,14 +12,7 @@ import re
 
 from markdown.inlinepatterns import AUTOLINK_RE, AUTOMAIL_RE, HTML_RE
 
-from generator.markup import (
-    MAX_BRACKETS,
-    MAX_ESCAPES,
-    MAX_NESTING,
-    URL_SCHEMES,
-    escapes,
-    markdown_nesting,
-)
+from generator.markup import MAX_BRACKETS, MAX_NESTING, URL_SCHEMES, markdown_nesting
 
 _RAW_HTML = re.compile(
     rf"<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>|!--|![A-Za-z\[]|\?)|{HTML_RE}"
@@ -115,16 +108,6 @@ def body_problems(text: str, where: str = "clause text") -> list[tuple[str, str,
                 "markdown.too-complex",
                 f"the paragraph has {brackets} '[' and '<' characters, over the limit of "
                 f"{MAX_BRACKETS}; it would take too long to render. Split it into shorter "
-                "paragraphs.",
-                0,
-            )
-        )
-    if (count := escapes(text)) > MAX_ESCAPES:
-        problems.append(
-            (
-                "markdown.too-complex",
-                f"the paragraph has {count} '\\' and '&' characters, over the limit of "
-                f"{MAX_ESCAPES:,}; it would take too long to render. Split it into shorter "
                 "paragraphs.",
                 0,
             )

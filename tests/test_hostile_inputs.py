@@ -9,6 +9,7 @@ its time starting Python); a few cases also run as a real subprocess.
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -638,10 +639,10 @@ CASES = [
     ),
     Case(
         "a paragraph of escapes, which take time with the square of their number",
-        {WHO: body("Fees: " + "\\$" * 600 + " and " + "&amp;" * 401)},
+        {WHO: body("Fees: " + "\\$" * 3000 + " and " + "&amp;" * 2001)},
         [
-            f"{WHO}:8: the paragraph has 1001 '\\' and '&' characters, over the limit of "
-            "1,000; it would take too long to render. Split it into shorter paragraphs. "
+            f"{WHO}:8: the paragraph has 5,001 '\\' and '&' characters, over the limit of "
+            "5,000; it would take too long to render. Split it into shorter paragraphs. "
             "[markdown.too-complex]"
         ],
     ),
@@ -672,7 +673,27 @@ CASES = [
     Case(
         "right-to-left isolate written as a YAML escape",
         {SITE: SITE_YML.replace("name: Example Shop Ltd.", 'name: "Example \\u2067Shop Ltd."')},
-        [f"{SITE}:5: " + BIDI.format("2067", "RIGHT-TO-LEFT ISOLATE", ", written as an escape")],
+        [f"{SITE}:5: " + BIDI.format("2067", "RIGHT-TO-LEFT ISOLATE", ", written \\u2067")],
+    ),
+    Case(
+        "right-to-left override written as a character reference",
+        {WHO: body("We keep order data for &#x202E;01&#x202C; years.")},
+        [f"{WHO}:8: " + BIDI.format("202E", "RIGHT-TO-LEFT OVERRIDE", ", written &#x202E;")],
+    ),
+    Case(
+        "a value Markdown reads as a numbered list where a quote begins with it",
+        {
+            SITE: SITE_YML.replace("Example Shop Ltd.", "1. FC Köln Fanshop GmbH"),
+            WHO: body("Who we are:\n\n> {{ company.name }} runs this shop."),
+        },
+        [
+            f"{WHO}:10: the text begins with the value of 'company.name' ('1. FC Köln Fanshop "
+            "GmbH'), which Markdown reads there as a list item, a heading, a quote, a table or "
+            "a rule: the page would not show the value as written. Begin the text with other "
+            "words ('… is run by {{ company.name }}'), or in policies/site.yml write a backslash "
+            "before the character that does it ('1\\. FC', '\\#1'), which Markdown does not "
+            "show (a title that names the variable would). [variable.structure]"
+        ],
     ),
     Case(
         "a value Markdown reads as a numbered list where a paragraph begins with it",
@@ -713,6 +734,16 @@ CASES = [
             "lines, which are joined into one: it would show as text, and the links that use it "
             "would not be links. Write each link where it is used, [text](address), or put a "
             "blank line before and after each definition. [markdown.link-definition]"
+        ],
+    ),
+    Case(
+        "a table, whose lines are joined into one paragraph",
+        {WHO: body("Cookies we set:\n\n| Cookie | Purpose |\n|---|---|\n| _ga | Analytics |")},
+        [
+            f"{WHO}:11: a table's lines are joined into one paragraph, as every paragraph's are "
+            "(each is one message to translate): it would show as its text, bars and dashes "
+            "included. Write its rows as a list, or as sub-headings with a paragraph each. "
+            "[markdown.table]"
         ],
     ),
     Case(
@@ -1534,15 +1565,21 @@ def test_text_no_check_has_seen_that_nests_too_deep_is_published_as_text() -> No
     assert markup.to_html(shallow) == "<p>" + "<strong>" * 10 + "x" + "</strong>" * 10 + "</p>"
     # List markers nest on one line too: below what Python-Markdown can parse, and beyond it
     # (a RecursionError, a traceback from the check and the build).
-    for listed in ("- " * 300 + "x", "- " * 1_000 + "x"):
-        assert markup.to_html(f"Intro.\n\n{listed}") == f"<p>Intro.</p><p>{listed}</p>"
+    for listed in ("- " * 300 + "x", "- " * 1_000 + "x", "> " * 20 + "- " * 21 + "x"):
+        assert (
+            markup.to_html(f"Intro.\n\n{listed}")
+            == f"<p>Intro.</p><p>{html.escape(listed, quote=False)}</p>"
+        )
+    # Forty, which a check lets through, are a list: more would depend on the depth of the call
+    # (Python's recursion limit), and the page with it.
+    assert markup.to_html("- " * 40 + "x").startswith("<ul><li><ul>")
     # and the text after such a one is read as ever (the converter was left inside its lists).
     assert markup.to_html("After *that*.") == "<p>After <em>that</em>.</p>"
     # Escapes and entities take time with the square of their number in a paragraph: 200,000
     # took ten seconds; ten times the check's limit in one paragraph is shown as text.
-    escaped = "\\*" * 10_001
+    escaped = "\\*" * 50_001
     assert markup.to_html(f"Intro.\n\n{escaped}") == f"<p>Intro.</p><p>{escaped}</p>"
-    spread = "\n\n".join(["\\*" * 900] * 12)  # each paragraph within the check's limit
+    spread = "\n\n".join(["\\*" * 4_900] * 12)  # each paragraph within the check's limit
     assert markup.to_html(spread).startswith("<p>*")
 
 
@@ -1582,6 +1619,22 @@ def test_a_version_published_with_a_bidi_control_keeps_its_text(make_project):
     assert "for \u202e01\u202c years" in first
 
 
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("Write to [our team][1].\n\n[1]:https://shop.example/contact\n[2]: https://a.example", 10),
+        ("Prices are final.\n[Note]: prices include VAT.", None),  # text, not a definition
+        ('Write to us.\n[1]: https://shop.example/contact "Contact"', 9),
+    ],
+)
+def test_a_link_definition_is_one_by_python_markdowns_rule(text, refused):
+    files = {path: content.encode() for path, content in BASE_FILES.items()}
+    files[WHO] = body(text).encode()
+    problems = check_files(files).problems
+    lines = [p.line for p in problems if p.code == "markdown.link-definition"]
+    assert lines == ([refused] if refused else [])
+
+
 def test_a_link_definition_alone_in_its_paragraph_defines_its_link(make_project):
     project = make_project(
         {WHO: body("Write to [our team][1].\n\n[1]: https://shop.example/contact")}
@@ -1591,3 +1644,44 @@ def test_a_link_definition_alone_in_its_paragraph_defines_its_link(make_project)
     page = (project.root / "site/global/en/index.html").read_text(encoding="utf-8")
     assert '<a href="https://shop.example/contact" rel="noopener noreferrer">our team</a>' in page
     assert "[1]:" not in page
+
+
+def test_an_old_paragraph_over_the_escapes_limit_is_published_as_it_was(make_project):
+    """The limit is the check's, for the commit being published: a list of cookies an earlier tool
+    published keeps its version (the history walk dropped it as invalid)."""
+    cookies = "Cookies: " + "; ".join(f"\\_c{i} & \\_d{i}" for i in range(1700)) + "."
+    project = make_project(
+        {DATA: DATA_MD.replace("We collect only", cookies + "\n\nWe collect only")}
+    )
+    assert "[markdown.too-complex]" in project.policy("check").stderr
+    project.commit("Shorter", {DATA: DATA_MD, CHANGE: change_yml("A shorter table.")})
+    result = project.policy("build", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    versions = json.loads((project.root / "site/global/en/versions.json").read_text())
+    assert [v["number"] for v in versions["versions"]] == [1, 2]
+    first = (project.root / "site/global/en/v/1/document.json").read_text(encoding="utf-8")
+    assert "_c1698 &amp; _d1698; _c1699 &amp; _d1699.</p>" in first
+
+
+@pytest.mark.parametrize("fuzzy", [False, True])
+def test_a_translation_beginning_with_a_value_is_checked_when_it_is_shown(fuzzy):
+    """A fuzzy translation is not shown (the source text is, in its place): nothing to refuse."""
+    files = {path: text.encode() for path, text in BASE_FILES.items()}
+    files[SITE] = SITE_YML.replace("Example Shop Ltd.", "1. FC Köln").encode()
+    files[WHO] = body("This shop is run by {{ company.name }}.").encode()
+    files[JURISDICTIONS] = BILINGUAL.encode()
+    policy, _ = read_policy(files)
+    assert policy is not None
+
+    def german_words(context: str, text: str) -> str:
+        return "{{ company.name }} betreibt diesen Shop." if "run by" in text else f"DE {text}"
+
+    lines = po_catalog(policy, "de", german_words).decode().split("\n")
+    at = next(n for n, line in enumerate(lines) if line.startswith('msgid "This shop'))
+    if fuzzy:
+        lines.insert(at - 1, "#, fuzzy")
+    files[PO] = "\n".join(lines).encode()
+    refused = [
+        (p.path, p.line) for p in check_files(files).problems if p.code == "variable.structure"
+    ]
+    assert refused == ([] if fuzzy else [(PO, at + 1)])  # its msgid's line

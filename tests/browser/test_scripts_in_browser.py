@@ -132,14 +132,20 @@ def test_chinese_search_finds_a_word_inside_a_sentence(site: Served, page: Page)
 
 @pytest.mark.parametrize("at", ["global/ja/", "global/ja/v/99/"], ids=["policy", "error-page"])
 @pytest.mark.parametrize(
-    ("query", "section"), [("お問い合わせ", "who-we-are"), ("個人データ", "data-we-collect")]
+    ("query", "section"),
+    [
+        ("お問い合わせ", "who-we-are"),
+        ("個人データ", "data-we-collect"),
+        ("ご注文の配送", "data-we-collect"),  # の, a stop word, is not in the index
+        ('"個人データ"', "data-we-collect"),  # lunr has no phrases: quotes are passed over
+    ],
 )
 def test_japanese_search_finds_a_word_the_index_has_cut_apart(
     at: str, query: str, section: str, site: Served, page: Page
 ) -> None:
     """The theme cuts a Japanese page's text into words with TinySegmenter, by their context:
     お|問い合わせ after に関する, 個人|データ. It does not cut the query, each word of which must
-    begin a word of the index: both queries found nothing. The error page searches every
+    begin a word of the index: these queries found nothing. The error page searches every
     document's index, with the same worker."""
     page.goto(site.url + at)
     type_into(page, "input.md-search__input", query)
@@ -149,7 +155,9 @@ def test_japanese_search_finds_a_word_the_index_has_cut_apart(
         (urlsplit(h).path, urlsplit(h).fragment)
         for h in results.evaluate_all("links => links.map(a => a.href)")
     }
-    assert found == {("/global/ja/", ""), ("/global/ja/", section)}
+    ours = {("/global/ja/", ""), ("/global/ja/", section)}
+    # The error page searches every document: the Chinese one has 配送 too.
+    assert found == ours if at == "global/ja/" else ours <= found
 
 
 def test_the_error_page_under_an_arabic_document_reads_right_to_left(

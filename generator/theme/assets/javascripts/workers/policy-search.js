@@ -43,31 +43,41 @@
     // Only where the theme cut the text with TinySegmenter: it loads it for Japanese only.
     if (!index || !("TinySegmenter" in lunr)) return query;
     return query.split(/(\s+)/).map(function (part) {
-      if (!JAPANESE.test(part) || /["+\-~^:*]/.test(part)) return part;
-      var cut = fewestWords(part.toLowerCase());
+      // Quotes and a closing * say nothing to lunr here (it has no phrases, and the last word
+      // is a beginning anyway); a part with any other of its operators is left as written.
+      var bare = part.replace(/^"(.*)"$/, "$1").replace(/\*$/, "");
+      if (!JAPANESE.test(bare) || /["+\-~^:*]/.test(bare)) return part;
+      var cut = fewestWords(bare.toLowerCase());
       if (!cut) return part;
       // A word but the last is whole: exact (^1 keeps the theme from making it a prefix, with
       // which お would find every お名前 and お届け); the last may be unfinished.
       var terms = cut.slice(0, -1).map(function (word) { return word + "^1"; });
-      return (begins(part.toLowerCase()) ? [part] : []).concat(terms, cut.slice(-1)).join(" ");
+      return (begins(bare.toLowerCase()) ? [bare] : []).concat(terms, cut.slice(-1)).join(" ");
     }).join("");
   }
 
   function fewestWords(text) {
     // best[end]: the fewest words of the index that make text up to end, two at least (text may
     // be a word where one page has it whole and cut apart where another has it); the last word
-    // may be begun only.
+    // may be begun only. A stop word (の, に), which the index leaves out, is passed over.
     var best = [[]];
     for (var end = 1; end <= text.length; end++) {
       for (var start = end === text.length ? 1 : 0; start < end; start++) {
         var word = text.slice(start, end);
-        if (!best[start] || !(has(word) || (end === text.length && begins(word)))) continue;
-        if (!best[end] || best[start].length + 1 < best[end].length) {
-          best[end] = best[start].concat([word]);
-        }
+        if (!best[start]) continue;
+        var words = stop(word) ? best[start]
+          : has(word) || (end === text.length && begins(word)) ? best[start].concat([word])
+          : null;
+        if (words && (!best[end] || words.length < best[end].length)) best[end] = words;
       }
     }
-    return best[text.length] || null;
+    var found = best[text.length];
+    return found && found.length ? found : null;
+  }
+
+  function stop(word) {
+    var filter = lunr.ja && lunr.ja.stopWordFilter;
+    return Boolean(filter) && filter(word) === undefined;
   }
 
   function has(word) {
