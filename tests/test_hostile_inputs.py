@@ -711,10 +711,10 @@ CASES = [
         "a value with a line Markdown reads as a heading",
         {
             SITE: SITE_YML + "  post: |-\n    Harbour House\n    #12 Harbour Road\n",
-            WHO: body("Write to {{ post }}, or to {{ contact.email }}."),
+            WHO: body("Write to us by e-mail, {{ contact.email }},\nor by post to {{ post }}."),
         },
         [
-            f"{WHO}:8: the value of 'post' in policies/site.yml has a line that Markdown reads "
+            f"{WHO}:9: the value of 'post' in policies/site.yml has a line that Markdown reads "
             "as a list item, a heading, a quote, a table or a rule (or a blank line, or an "
             "indent that makes code), which breaks apart the text it is put into. Write the "
             "value on one line, or a backslash before the character that starts such a line. "
