@@ -60,6 +60,16 @@ BIDI = (
 )
 
 
+BEGINS_WITH_A_LIST = (
+    "the text begins with the value of 'company.name' ('1. FC Köln Fanshop GmbH'), which "
+    "Markdown reads there as a list item, a heading, a quote, a table or a rule: the page would "
+    "not show the value as written. Begin the text with other words ('… is run by "
+    "{{ company.name }}'), or in policies/site.yml write a backslash before the character that "
+    "does it ('1\\. FC', '\\#1'), which Markdown does not show (a title that names the "
+    "variable would). [variable.structure]"
+)
+
+
 def body(text: str) -> str:
     """who.md with another body (the body starts on line 8)."""
     return WHO_MD.replace("{{ company.name }} runs this shop. Write to {{ contact.email }}.", text)
@@ -686,26 +696,12 @@ CASES = [
             SITE: SITE_YML.replace("Example Shop Ltd.", "1. FC Köln Fanshop GmbH"),
             WHO: body("Who we are:\n\n> {{ company.name }} runs this shop."),
         },
-        [
-            f"{WHO}:10: the text begins with the value of 'company.name' ('1. FC Köln Fanshop "
-            "GmbH'), which Markdown reads there as a list item, a heading, a quote, a table or "
-            "a rule: the page would not show the value as written. Begin the text with other "
-            "words ('… is run by {{ company.name }}'), or in policies/site.yml write a backslash "
-            "before the character that does it ('1\\. FC', '\\#1'), which Markdown does not "
-            "show (a title that names the variable would). [variable.structure]"
-        ],
+        [f"{WHO}:10: {BEGINS_WITH_A_LIST}"],
     ),
     Case(
         "a value Markdown reads as a numbered list where a paragraph begins with it",
         {SITE: SITE_YML.replace("Example Shop Ltd.", "1. FC Köln Fanshop GmbH")},
-        [
-            f"{WHO}:8: the text begins with the value of 'company.name' ('1. FC Köln Fanshop "
-            "GmbH'), which Markdown reads there as a list item, a heading, a quote, a table or "
-            "a rule: the page would not show the value as written. Begin the text with other "
-            "words ('… is run by {{ company.name }}'), or in policies/site.yml write a backslash "
-            "before the character that does it ('1\\. FC', '\\#1'), which Markdown does not "
-            "show (a title that names the variable would). [variable.structure]"
-        ],
+        [f"{WHO}:8: {BEGINS_WITH_A_LIST}"],
     ),
     Case(
         "a value with a line Markdown reads as a heading",
