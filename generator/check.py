@@ -7,6 +7,7 @@ keep their variables, and that a change to the policy text comes with a new `cha
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -102,13 +103,13 @@ def check_files(
     if policy is None:
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
-    _check_joined_lines(policy, problems)
     catalogs = {
         language: _catalog(files, language, problems)
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
     shown = _shown_texts(policy, catalogs)
+    _check_joined_lines(shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
     compositions: dict[tuple[str, str], Composition] = {}
@@ -269,23 +270,6 @@ _JOINED = {
 rule that finds such a line in a block's text, and what to say."""
 
 
-def _check_joined_lines(policy: Policy, problems: Problems) -> None:
-    """A line of a paragraph that Markdown reads only as a line of its own: the lines of a
-    block are joined into one (blocks.py), so a reference link's definition or a table was
-    published as text ('[1]: https://… [faq]: …', '| Cookie | Purpose | |---|---| …'). In the
-    commit being published: a version published so keeps its text."""
-    for text in policy.texts():
-        for block in text.blocks:
-            if not block.breaks:
-                continue  # one line: nothing was joined
-            ends = (*block.breaks, len(block.text) + 1)
-            for code, (found, message) in _JOINED.items():
-                for start, end in zip((0, *block.breaks), ends, strict=True):
-                    if found(block.text, start, end - 1):
-                        problems.add(text.origin.path, block.line_at(start), code, message)
-                        break
-
-
 @dataclass(frozen=True)
 class _Shown:
     """A text the page shows: a block of clause text, or a reviewed translation of one."""
@@ -317,6 +301,22 @@ def _shown_texts(policy: Policy, catalogs: Mapping[str, Translations | None]) ->
         if entry.reviewed
     ]
     return texts
+
+
+def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
+    """A line of a paragraph that Markdown reads only as a line of its own: the lines of a
+    block are joined into one (blocks.py), so a reference link's definition or a table was
+    published as text ('[1]: https://… [faq]: …', '| Cookie | Purpose | |---|---| …'). In the
+    commit being published: a version published so keeps its text."""
+    for shown in texts:
+        if not shown.breaks:
+            continue  # one line (a translation is one): nothing was joined
+        ends = (*shown.breaks, len(shown.text) + 1)
+        for code, (found, message) in _JOINED.items():
+            for start, end in zip((0, *shown.breaks), ends, strict=True):
+                if found(shown.text, start, end - 1):
+                    problems.add(shown.path, shown.line_at(start), code, message)
+                    break
 
 
 _ONE_PARAGRAPH = structure("words")
@@ -467,8 +467,7 @@ def _written_character(written: str) -> str:
     """The character a YAML escape (`\\u202E`) or a character reference (`&#x202E;`,
     `&#8238;`) writes; a character written out, itself."""
     if written.startswith("&#"):
-        number = written[2:-1]
-        return chr(int(number[1:], 16) if number[:1] in "xX" else int(number))
+        return html.unescape(written)
     if written.startswith("\\"):
         return chr(int(written.lstrip("\\uU"), 16))
     return written

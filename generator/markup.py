@@ -80,7 +80,9 @@ its plain text, so it renders as text instead of stalling the build."""
 
 _NESTING_MARKS = ("*", "_", ">", "[", "<", "`")
 _LIST_MARKS = re.compile(r"(?<!\S)(?:[-+*]|\d{1,9}\.)(?=[ \t])")
-"""List markers, which nest on one line too (`- - - x` is three lists deep): two levels each."""
+"""List markers, which nest on one line too (`- - - x` is three lists deep): two levels each.
+Counted wherever they stand, for a bound: counting only those a line begins with
+(`_LEADING_MARKERS`) is exact but slower, and this runs for every text a check reads."""
 
 _MARK_AND_SPACE = ("- ", "* ", "+ ", ". ", "\t")
 """What follows every list marker: their counts bound the markers a text can have."""

@@ -2,9 +2,9 @@
  *
  * The theme cuts a Japanese page's text into words with TinySegmenter (lunr.ja), which cuts a word
  * by its context: お問い合わせ is one word before は, お|問い合わせ after に関する; 個人データ is
- * 個人|データ. It does not cut the query (it cuts only runs of Han characters, and those only for
- * Chinese), and each word of a query must begin a word of the index: お問い合わせ and 個人データ
- * found nothing. Here a query's Japanese word is cut into the fewest words of the index, and kept
+ * 個人|データ. It does not cut the query so (it cuts only runs of Han characters, by the words
+ * of the index, and leaves out a run's last word), and each word of a query must begin a word of
+ * the index: お問い合わせ and 個人データ found nothing. Here a query's Japanese word is cut into the fewest words of the index, and kept
  * as it is too where it begins one. The page's script (theme/main.html) starts this worker with
  * the name of the theme's after the "#"; it is in the theme's folder, from whose ../lunr the
  * theme's worker loads the languages.
