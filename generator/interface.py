@@ -49,14 +49,21 @@ def interface_language(tag: str) -> str:
 
 
 @lru_cache(maxsize=64)  # every page asks, as for `interface_language`
+def foreign_words(tag: str) -> str | None:
+    """The language of the site's own words on a page in `tag` when it is not the page's
+    (English, for a language without a catalog), so that they can be marked as written in it;
+    None when they are in the page's language (`de-AT` shows `de`'s words)."""
+    words = interface_language(tag)
+    same = Language(tag=words).locale.language == Language(tag=tag).locale.language
+    return None if same else words
+
+
 def wording_language(tag: str) -> str:
     """The language a page in `tag` writes the dates and language names of its sentences in:
     its own when its words are in its language (`de-AT` keeps its own dates, "Jänner"), else the
     language of its words (English, without a catalog for its language: "Effective January 10,
     2026", not "Effective 2026年1月10日")."""
-    words = interface_language(tag)
-    same = Language(tag=words).locale.language == Language(tag=tag).locale.language
-    return tag if same else words
+    return foreign_words(tag) or tag
 
 
 def _catalog(tag: str) -> Path | None:

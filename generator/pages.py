@@ -34,7 +34,12 @@ from markupsafe import Markup
 from generator.bidi import isolate, isolate_text, isolated_values
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
 from generator.diff import diff_versions
-from generator.interface import interface_translations, long_date, wording_language
+from generator.interface import (
+    foreign_words,
+    interface_translations,
+    long_date,
+    wording_language,
+)
 from generator.model import (
     ChangeKind,
     ChangeType,
@@ -191,16 +196,20 @@ class Choice:
     """One entry of a language or region switcher: where it leads, and whether it is here."""
 
     name: str
+    name_language: str  # the language its name is written in, which the page marks
     url: str
     language: Language
     current: bool
 
 
 @lru_cache(maxsize=65536)
-def _choice(name: str, url: str, tag: str, current: bool) -> Choice:  # noqa: FBT001
-    """One `Choice` for equal entries: the same switcher entry appears on the pages of every
-    language (or region) of a version, and the body cache digests it once."""
-    return Choice(name=name, url=url, language=_language(tag), current=current)
+def _choice(name: tuple[str, str], url: str, tag: str, current: bool) -> Choice:  # noqa: FBT001
+    """One `Choice` for equal entries (`name`: its words and their language): the same switcher
+    entry appears on the pages of every language (or region) of a version, and the body cache
+    digests it once."""
+    return Choice(
+        name=name[0], name_language=name[1], url=url, language=_language(tag), current=current
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -630,7 +639,7 @@ class _Renderer:
             "jurisdiction_name_language": name_language,
             "languages": [
                 _choice(
-                    _language(h.language).native_name,
+                    (_language(h.language).native_name, h.language),
                     self._counterpart(history, h, page),
                     h.language,
                     h.language == language,
@@ -641,7 +650,7 @@ class _Renderer:
             ],
             "jurisdictions": [
                 _choice(
-                    self._jurisdiction_name(h.jurisdiction, language),
+                    self.publication.jurisdiction_name_written(h.jurisdiction, language),
                     self._counterpart(history, h, page),
                     h.language,
                     h.jurisdiction == history.jurisdiction,
@@ -739,7 +748,7 @@ class _Renderer:
             return long_date(_day(value), wording)
 
         def date(value: dt.date | dt.datetime) -> Markup:
-            return _time(_day(value), wording)
+            return _time(_day(value), wording, wording != language)
 
         # The link from this page to its document's folder (the chooser has no document).
         up = relative(url, context["base"]) if "base" in context else ""
@@ -1147,10 +1156,18 @@ class ClauseAhead:
 
 
 @lru_cache(maxsize=8192)
-def _time(day: dt.date, wording: str) -> Markup:
-    """The day as the language `wording` writes it, and as ISO 8601 for software: once per day
-    and language (a change log shows every version's dates, and Markup's formatter is slow)."""
-    return Markup('<time datetime="%s">%s</time>') % (day.isoformat(), long_date(day, wording))
+def _time(day: dt.date, wording: str, foreign: bool) -> Markup:
+    """The day as the language `wording` writes it, and as ISO 8601 for software, marked with
+    its language when it is not the page's (`foreign`): once per day and language (a change log
+    shows every version's dates, and Markup's formatter is slow)."""
+    language = (
+        Markup(' lang="%s" dir="%s"') % (wording, _language(wording).direction) if foreign else ""
+    )
+    return Markup('<time datetime="%s"%s>%s</time>') % (
+        day.isoformat(),
+        language,
+        long_date(day, wording),
+    )
 
 
 def _day(value: dt.date | dt.datetime) -> dt.date:
@@ -1261,7 +1278,10 @@ def _environment(language: str) -> Environment:
     env.filters["redline_runs"] = redline_runs
     translations = interface_translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations)
+    words = foreign_words(language)
+    env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations, words)
+    env.filters["unmarked"] = _unmarked
+    env.globals["words_lang"] = words  # see _macros.html's `in_words`
     return env
 
 
@@ -1285,22 +1305,53 @@ def redline_runs(paragraphs: Sequence[RedlineParagraph]) -> list[tuple[str, list
     return runs
 
 
-def _remembering_gettext(translations: Any) -> Any:
+def _remembering_gettext(translations: Any, foreign: str | None) -> Any:
     """Jinja's new-style `gettext` (and `_`), remembering the strings that take no variables:
-    pages ask for the same few dozen labels thousands of times."""
+    pages ask for the same few dozen labels thousands of times. On a page whose language shows
+    the site's words in another (`foreign`), they are marked as written in it."""
     known: dict[tuple[str, bool], str] = {}
+
+    def marked(words: Markup) -> Markup:
+        return _ForeignWords(words, foreign) if foreign else words
 
     @pass_context
     def gettext(context: Any, string: str, **variables: Any) -> str:
         autoescape = context.eval_ctx.autoescape
         if variables:
             found = translations.gettext(string)
-            return (Markup(found) if autoescape else found) % variables
+            return marked(Markup(found) % variables) if autoescape else found % variables
         key = (string, autoescape)
         result = known.get(key)
         if result is None:
             found = translations.gettext(string)
-            result = known[key] = (Markup(found) if autoescape else found) % {}
+            result = known[key] = marked(Markup(found) % {}) if autoescape else found % {}
         return result
 
     return gettext
+
+
+class _ForeignWords(Markup):
+    """The site's words in another language than the page's (English, where the page's language
+    has no interface catalog): written as text, they are marked with their language, so that a
+    screen reader reads them in it (WCAG 3.1.2). Where a tag cannot go (an attribute, an
+    `<option>`), `|unmarked` gives the words alone, and the element carries the language; in
+    JSON they are the words alone."""
+
+    def __new__(cls, words: Markup, language: str | None = None) -> Markup:
+        if language is None:  # Markup's own methods (`strip`, `+`) make their results unmarked
+            return Markup(words)
+        self = super().__new__(cls, words)
+        self.marked = Markup('<span lang="%s" dir="%s">%s</span>') % (
+            language,
+            _language(language).direction,
+            words,
+        )
+        return self
+
+    def __html__(self) -> Markup:
+        return self.marked
+
+
+def _unmarked(words: Markup) -> Markup:
+    """The site's words without the mark of their language, for a place no tag can go."""
+    return Markup(str.__str__(words))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from histories import GERMAN, announce_full_name, po
 from translating import msgfmt_check
@@ -111,12 +113,49 @@ def test_a_page_without_words_of_its_language_writes_its_dates_as_its_words_do(m
     announce_full_name(project, "2026-01-02")  # not yet in Japanese
     assert project.policy("build").returncode == 0
     page = project.read("site/global/ja/index.html")
-    assert 'effective <time datetime="2026-01-01">January 1, 2026</time>' in page
+    assert f'effective <time datetime="2026-01-01"{IN_ENGLISH}>January 1, 2026</time>' in page
     assert "Read the updated policy in English." in page
     changes = project.read("site/global/ja/changes/index.html")
-    assert 'Effective <time datetime="2026-01-01">January 1, 2026</time>' in changes
+    assert f'Effective <time datetime="2026-01-01"{IN_ENGLISH}>January 1, 2026</time>' in changes
     feed = project.read("site/global/ja/feed.xml")
     assert "(Effective January 1, 2026)" in feed
+
+
+IN_ENGLISH = ' lang="en" dir="ltr"'
+
+
+def test_the_site_s_english_words_on_a_page_in_another_language_are_marked_english(make_project):
+    """Japanese has no interface catalog: the site's own words on its pages are English, marked
+    so that a screen reader reads them in English (WCAG 3.1.2). Written as text, each is a span;
+    where no tag can go (an attribute, an <option>), the element carries the language, and the
+    page's own words inside the site's sentences are marked Japanese. A language with a catalog
+    (German) marks nothing."""
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, ja, de]\n",
+            "locales/ja/LC_MESSAGES/policy.po": po(GERMAN),
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+        }
+    )
+    assert project.policy("build").returncode == 0
+    page = project.read("site/global/ja/index.html")
+    assert f"<span{IN_ENGLISH}>Copy link</span>" in page
+    assert f'aria-label="Link to this section"{IN_ENGLISH}>#</a>' in page
+    assert (
+        f'data-copy-failed="Copying failed: the link is in the address bar."{IN_ENGLISH}>' in page
+    )
+    assert f"<span{IN_ENGLISH}>Added in version 1, effective <time" in page
+    versions = project.read("site/global/ja/v/index.html")
+    assert f'<td role="cell" data-label="In force from"{IN_ENGLISH}>' in versions
+    # No attribute holds markup: the marks went only where a tag can go.
+    for path in (project.root / "site/global/ja").rglob("*.html"):
+        for value in re.findall(r'="([^"]*)"', path.read_text("utf-8")):
+            assert "<" not in value, (path, value)
+    german = project.read("site/global/de/index.html")
+    assert "Link kopieren" in german
+    assert f"<span{IN_ENGLISH}>" not in german
+    assert IN_ENGLISH + ">#</a>" not in german
+    assert '<time datetime="2026-01-01">1. Januar 2026</time>' in german
 
 
 def test_the_error_page_has_words_for_each_language_the_interface_speaks():

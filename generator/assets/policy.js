@@ -658,12 +658,27 @@
     return node;
   }
 
+  // The site's own words as the pages write them (pages.py's _ForeignWords): in a span marked with
+  // their language where it is not the page's (`strings.lang`: English, for a language without an
+  // interface catalog), else as text.
+  function words(strings, text) {
+    if (!strings.lang) return document.createTextNode(text);
+    var node = element("span", "", text);
+    node.lang = strings.lang;
+    node.dir = strings.dir;
+    return node;
+  }
+
   // templates/_macros.html's marked: words for a screen reader at both ends of the marked text.
-  function marked(tag, label, end, text) {
+  function marked(tag, strings, label, end, text) {
     var node = element(tag);
-    node.appendChild(element("span", "policy-sr", label + " "));
+    var start = element("span", "policy-sr");
+    start.append(words(strings, label), " ");
+    node.appendChild(start);
     node.appendChild(document.createTextNode(text));
-    node.appendChild(element("span", "policy-sr", " " + end));
+    var close = element("span", "policy-sr");
+    close.append(" ", words(strings, end));
+    node.appendChild(close);
     return node;
   }
 
@@ -683,11 +698,12 @@
       moved: strings.section_moved,
       changed: change.moved ? strings.section_changed_moved : strings.section_changed,
     }[change.type];
-    heading.appendChild(element("span", "policy-badge", badge));
+    heading.appendChild(element("span", "policy-badge")).appendChild(words(strings, badge));
     section.appendChild(heading);
     if (change.oldTitle) {
-      var title = element("p", "policy-redline__title", strings.previously_titled + " ");
-      title.appendChild(marked("del", strings.removed, strings.removed_end, change.oldTitle));
+      var title = element("p", "policy-redline__title");
+      title.append(words(strings, strings.previously_titled), " ");
+      title.appendChild(marked("del", strings, strings.removed, strings.removed_end, change.oldTitle));
       section.appendChild(title);
     }
     // Sub-headings and runs of list items get the roles pages.redline_runs gives them.
@@ -713,17 +729,20 @@
         section.appendChild(list);
       }
       paragraph.segments.forEach(function (segment) {
-        if (segment[0] === INSERTED) p.appendChild(marked("ins", strings.added, strings.added_end, segment[1]));
-        else if (segment[0] === DELETED) p.appendChild(marked("del", strings.removed, strings.removed_end, segment[1]));
+        if (segment[0] === INSERTED) p.appendChild(marked("ins", strings, strings.added, strings.added_end, segment[1]));
+        else if (segment[0] === DELETED) p.appendChild(marked("del", strings, strings.removed, strings.removed_end, segment[1]));
         else p.appendChild(document.createTextNode(segment[1]));
       });
       // The notes of templates/_macros.html's unseen_changes.
       paragraph.links.forEach(function (link) {
         var template = link.before === null ? strings.link_added
           : link.after === null ? strings.link_removed : strings.link_changed;
-        p.appendChild(isolating(element("span", "policy-redline__note"), template, link));
+        var note = p.appendChild(element("span", "policy-redline__note"));
+        isolating(strings.lang ? note.appendChild(words(strings, "")) : note, template, link, strings);
       });
-      if (paragraph.restyled) p.appendChild(element("span", "policy-redline__note", strings.restyled));
+      if (paragraph.restyled) {
+        p.appendChild(element("span", "policy-redline__note")).appendChild(words(strings, strings.restyled));
+      }
       (list || section).appendChild(p);
     });
     return section;
@@ -747,10 +766,13 @@
   }
 
   /** `template` with each value put in as text of its own (<bdi>), as _macros.html's
-      unseen_changes does: an address keeps its order in a right-to-left sentence. */
-  function isolating(node, template, values) {
+      unseen_changes does: an address keeps its order in a right-to-left sentence, and a link's
+      words keep the page's language in a sentence in the site's (`strings.lang`). */
+  function isolating(node, template, values, strings) {
     template.split(/%\((\w+)\)s/).forEach(function (part, index) {
-      node.appendChild(index % 2 ? element("bdi", "", String(values[part])) : document.createTextNode(part));
+      if (index % 2 === 0) { node.appendChild(document.createTextNode(part)); return; }
+      var value = node.appendChild(element("bdi", "", String(values[part])));
+      if (strings.lang) { value.lang = strings.page_lang; value.dir = strings.page_dir; }
     });
     return node;
   }
@@ -843,7 +865,7 @@
         if (mine !== run) return;
         var changes = diffDocuments(docs[0], docs[1], formers[newer]);
         status.textContent = format(strings.summary, {old: older, new: newer, count: changes.length});
-        if (!changes.length) output.appendChild(element("p", "", strings.no_change));
+        if (!changes.length) output.appendChild(element("p")).appendChild(words(strings, strings.no_change));
         if (changes.length > 1) output.appendChild(renderContents(changes, strings));
         changes.forEach(function (change) { output.appendChild(renderChange(change, strings)); });
         isolateValues(output, isolated);

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import BASE_FILES, Project
+from conftest import BASE_FILES, Project, change_yml
 from harness import PHONE, Served, contexts, serious_violations, served, shot, type_into
 from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -299,3 +299,77 @@ def test_chooser_offers_the_script_the_browser_reads(
         expect(page.locator("[data-policy-suggestion]")).to_be_hidden()
     else:
         expect(offer).to_have_attribute("href", expected)
+
+
+def test_a_japanese_redline_marks_the_site_s_english_words_as_the_script_does(
+    tmp_path_factory: pytest.TempPathFactory, browser: Browser
+) -> None:
+    """Japanese has no interface catalog, so the site's words on a Japanese redline are English,
+    marked so that a screen reader reads them in English, while the policy's words inside them
+    (a link's text, a former title) stay Japanese: on the redline the server draws and on the
+    comparison the compare page's script draws, alike."""
+    who = "{{ company.name }} runs this shop. Write to us on our [contact page](https://shop.example/a)."
+    moved = who.replace("/a)", "/b)")
+    words = {
+        ("who-we-are", "Who we are"): "私たちについて",
+        (
+            "who-we-are",
+            who,
+        ): "{{ company.name }} が運営しています。[お問い合わせページ](https://shop.example/a)へ。",
+        **{
+            (SOURCES[key][0], SOURCES[key][1]): JAPANESE[key]
+            for key in ("data", "data-intro", "name", "address")
+        },
+    }
+    revised = {
+        **{k: v for k, v in words.items() if k[1] not in ("Who we are", who)},
+        ("who-we-are", "About us"): "当店について",
+        ("who-we-are", moved): words[("who-we-are", who)].replace("/a)", "/b)"),
+    }
+    clause = BASE_FILES["policies/clauses/who.md"]
+    project = Project(tmp_path_factory.mktemp("words") / "project")
+    project.commit(
+        "First version",
+        {
+            **BASE_FILES,
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en, ja]\n",
+            "policies/clauses/who.md": clause.replace(SOURCES["who-body"][1], who),
+            "locales/ja/LC_MESSAGES/policy.po": po_catalog("ja", words),
+        },
+    )
+    project.commit(
+        "Renamed, and the contact page moves",
+        {
+            "policies/clauses/who.md": clause.replace(SOURCES["who-body"][1], moved).replace(
+                "title: Who we are", "title: About us"
+            ),
+            "policies/change.yml": change_yml("The contact page moves.", "2026-01-02"),
+            "locales/ja/LC_MESSAGES/policy.po": po_catalog("ja", revised),
+        },
+    )
+    # Each text of the redline, with the language its nearest element says it is in.
+    texts = """root => {
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        const found = [];
+        while (walker.nextNode()) {
+            const text = walker.currentNode.textContent.trim();
+            if (text) found.push([text, walker.currentNode.parentElement.closest('[lang]').lang]);
+        }
+        return found;
+    }"""
+    with served(project) as served_site, contexts(browser, served_site) as make:
+        page = make(locale="ja-JP").new_page()
+        page.goto(served_site.url + "global/ja/changes/2/")
+        drawn = page.locator(".policy-redline").first.evaluate(texts)
+        page.goto(served_site.url + "global/ja/compare/?from=1&to=2")
+        expect(page.locator("[data-policy-compare-status]")).to_contain_text("Sections that differ")
+        expect(page.locator("[data-policy-compare-status]")).to_have_attribute("lang", "en")
+        scripted = page.locator("[data-policy-compare-result] .policy-redline").first.evaluate(
+            texts
+        )
+    assert scripted == drawn
+    assert ["当店について", "ja"] in drawn
+    assert ["section changed", "en"] in drawn
+    assert ["Previously titled", "en"] in drawn
+    assert ["removed:", "en"] in drawn and ["私たちについて", "ja"] in drawn
+    assert ["Link changed: “", "en"] in drawn and ["お問い合わせページ", "ja"] in drawn
