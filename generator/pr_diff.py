@@ -57,6 +57,9 @@ class DocumentState(enum.Enum):
     with a new version (its redline compares it with the version it had)."""
     REMOVED = "removed"
     """Published at the base, no longer at the head (its pages stay, marked as such)."""
+    UNLISTED = "unlisted"
+    """Listed at the base, not at the head, and never published (its translation was never
+    complete): it has no pages to keep."""
     CHANGED = "changed"
     """Its text changes: the merge makes a new version."""
     COMPLETED = "completed"
@@ -252,7 +255,7 @@ def _read_history(
     """The history up to the head, when a document needs it: when a new version takes effect,
     what a document published again had before, whether an incomplete translation has a
     version to keep. None when it cannot be read (a shallow clone's is cut short)."""
-    new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE}
+    new = {d.key for d in documents if d.state in _NEW_VERSION | _INCOMPLETE | _UNLISTED}
     if not new:
         return _History(newest=[])
     try:
@@ -285,13 +288,13 @@ def _as_history_says(document: DocumentDiff, read: _History | None) -> DocumentD
     has no version to keep is not published until it is complete. A new version's redline is
     against the version it had before the head: for a translation complete again, what its
     readers see change."""
+    never = read is not None and read.published is not None and document.key not in read.published
+    if document.state is DocumentState.UNLISTED:
+        # Without the history, what the pages may have: retired.
+        return document if never else replace(document, state=DocumentState.REMOVED)
     if read is None:
         return document
-    if (
-        document.state is DocumentState.LAGGING
-        and read.published is not None
-        and document.key not in read.published
-    ):
+    if document.state is DocumentState.LAGGING and never:
         return replace(document, state=DocumentState.WAITING)
     history = next((h for h in read.newest if _document_key(*h.key) == document.key), None)
     if document.state is DocumentState.COMPLETED and history is None:
@@ -374,6 +377,8 @@ _NEW_VERSION = frozenset(
 """The states in which a document gets a new version."""
 _INCOMPLETE = frozenset({DocumentState.LAGGING, DocumentState.WAITING})
 """The states of a translation that is incomplete at the head."""
+_UNLISTED = frozenset({DocumentState.UNLISTED})
+"""The state of a document no longer listed that the history may show was never published."""
 
 
 def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
@@ -420,8 +425,15 @@ def _document(
     jurisdiction, language = key
     state = DocumentState.UNCHANGED
     if not is_:
+        # Incomplete at the base, it was published only if an earlier commit completed it: the
+        # history says (`_as_history_says`).
+        old = before.compositions.get(key)
+        gone = DocumentState.UNLISTED if old is not None and not old.complete else None
         return DocumentDiff(
-            jurisdiction=jurisdiction, language=language, name=name, state=DocumentState.REMOVED
+            jurisdiction=jurisdiction,
+            language=language,
+            name=name,
+            state=gone or DocumentState.REMOVED,
         )
     new = after.compositions[key]
     if not new.complete:
@@ -467,6 +479,7 @@ _STATE_LABEL = {
     DocumentState.ADDED: "new document",
     DocumentState.REPUBLISHED: "published again after it was retired: new version",
     DocumentState.REMOVED: "retired: its pages stay, marked as no longer maintained",
+    DocumentState.UNLISTED: "no longer listed: never published (its translation was never complete), so it has no pages",
     DocumentState.CHANGED: "new version",
     DocumentState.COMPLETED: "translation complete again: new version",
     DocumentState.CAUGHT_UP: "translation complete again: no new version (its last version has this text)",

@@ -391,6 +391,42 @@ def test_diff_removed_jurisdiction(make_project):
     assert "1 other document unchanged." in result.stdout
 
 
+def test_diff_of_a_region_dropped_retires_only_the_translations_it_published(make_project):
+    """The EU lists German, which was translated once and then lagged, and French, which was
+    never translated: dropping the EU retires German, whose pages stay, and French had none."""
+    both = "global:\n  name: Worldwide\n  languages: [en]\neu:\n  name: European Union\n"
+    project = make_project(
+        {
+            "policies/jurisdictions.yml": both + "  extends: global\n  languages: [en, de, fr]\n",
+            "locales/de/LC_MESSAGES/policy.po": po(GERMAN),
+            "locales/fr/LC_MESSAGES/policy.po": po({}),
+        }
+    )
+    project.commit(
+        "German lags",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Phone.", "2026-01-02"),
+        },
+    )
+    project.commit(
+        "No EU policy",
+        {
+            "policies/jurisdictions.yml": "global:\n  name: Worldwide\n  languages: [en]\n",
+            "policies/change.yml": change_yml("One policy.", "2026-01-03"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert "| `eu/de` European Union | retired: its pages stay" in result.stdout
+    assert (
+        "| `eu/fr` European Union | no longer listed: never published (its translation was never "
+        "complete), so it has no pages | – |"
+    ) in result.stdout
+    assert project.policy("build").returncode == 0
+    assert (project.root / "site/eu/de/v/1/index.html").exists()
+    assert not (project.root / "site/eu/fr").exists()
+
+
 def test_diff_of_a_region_put_back_compares_it_with_the_version_it_had(make_project):
     """The EU is taken out, a clause changes, and the EU is put back: its documents are not
     new, they are published again, and the redline is against what they were."""
