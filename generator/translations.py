@@ -34,7 +34,7 @@ from generator.i18n import (
 from generator.model import Language, Policy
 from generator.pofiles import write_catalog
 from generator.sources import read_policy
-from generator.versions import source_date_epoch
+from generator.versions import now, source_date_epoch
 
 TEMPLATE = f"{LOCALES}/policy.pot"
 """Where `policy i18n extract` writes the template, relative to the project."""
@@ -171,15 +171,11 @@ def translated_languages(policy: Policy) -> list[str]:
     )
 
 
-def source_date(project_dir: Path) -> str | None:
-    """The POT-Creation-Date to write: SOURCE_DATE_EPOCH, else the HEAD commit's date, else None."""
-    epoch = source_date_epoch()
-    stamp: dt.datetime | None = None
-    if epoch is not None:
-        stamp = dt.datetime.fromtimestamp(epoch, dt.UTC)
-    else:
-        stamp = _head_date(project_dir)
-    return stamp.strftime("%Y-%m-%d %H:%M+0000") if stamp else None
+def source_date(project_dir: Path) -> str:
+    """The POT-Creation-Date to write: SOURCE_DATE_EPOCH, else the HEAD commit's date, else (no
+    commit yet) the time the first commit would get: msgfmt's header check wants one."""
+    stamp = _head_date(project_dir) if source_date_epoch() is None else None
+    return (stamp or now()).strftime("%Y-%m-%d %H:%M+0000")
 
 
 def write_if_changed(path: Path, content: bytes, shown: str | None = None) -> bool:

@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from conftest import DATA_MD, WHO_MD, change_yml
+from conftest import BASE_FILES, DATA_MD, WHO_MD, change_yml
 from histories import EU_VARIANT
 from translating import ARABIC, GERMAN_WITH_EU, catalog_file, msgfmt_check, translate
 
@@ -196,6 +196,21 @@ def test_update_creates_catalogs_with_babel_headers_that_msgfmt_accepts(make_pro
         checked = msgfmt_check(str(project.root / catalog_file(name)))
         assert checked.returncode == 0 and checked.stderr == "", checked.stderr
     assert project.policy("check").returncode == 0
+
+
+def test_update_before_the_first_commit_dates_the_catalogs_as_that_commit_would_be(project):
+    """A new shop creates its catalogs before it commits anything (operating.md): with no commit
+    to date them by, they take the time the first commit would get, and msgfmt's header check
+    has nothing to say."""
+    project.write({**BASE_FILES, "policies/jurisdictions.yml": JURISDICTIONS})
+    result = project.policy("i18n", "update")
+    assert result.returncode == 0, result.stderr
+    checked = msgfmt_check(str(project.root / catalog_file("de")))
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    (project.root / catalog_file("de")).unlink()
+    assert project.policy("i18n", "update", env={"SOURCE_DATE_EPOCH": "1767268800"}).returncode == 0
+    catalog = read_catalog(project.read(catalog_file("de")))
+    assert catalog.header("PO-Revision-Date") == "2026-01-01 12:00+0000"
 
 
 def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
