@@ -160,6 +160,84 @@ def test_japanese_search_finds_a_word_the_index_has_cut_apart(
     assert found == ours if at == "global/ja/" else ours <= found
 
 
+def _found(page: Page) -> set[tuple[str, str]]:
+    """The path and fragment of each search result, once there are some."""
+    results = page.locator(".md-search-result__item a")
+    expect(results.first).to_be_visible()
+    return {
+        (urlsplit(h).path, urlsplit(h).fragment)
+        for h in results.evaluate_all("links => links.map(a => a.href)")
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "sections", "marked"),
+    [
+        ("经营地址", {"who-we-are", "data-we-collect"}, {"经营", "地址"}),
+        ("+收货地址", {"data-we-collect"}, {"收货", "地址"}),
+    ],
+)
+def test_chinese_search_keeps_the_last_word_of_a_query(
+    query: str, sections: set[str], marked: set[str], site: Served, page: Page
+) -> None:
+    """The theme cuts a query's run of Han characters into words of the index but never tries
+    one that ends where the run ends: 经营地址 searched 经营 alone (地址's section was not
+    found), +收货地址 +收货."""
+    page.goto(site.url + "global/zh-hans/")
+    type_into(page, "input.md-search__input", query)
+    assert _found(page) == {("/global/zh-hans/", "")} | {("/global/zh-hans/", s) for s in sections}
+    marks = page.locator(".md-search-result__item mark")
+    assert set(marks.evaluate_all("marks => marks.map(m => m.textContent)")) == marked
+
+
+@pytest.mark.parametrize("at", ["global/ja/", "global/ja/v/99/"], ids=["policy", "error-page"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "+個人データ",
+        "+個人デー",  # unfinished: its last word is a beginning
+        "個人データ~1",
+        "個人データ^2",
+        "text:個人データ",
+    ],
+)
+def test_japanese_search_keeps_the_operators_of_a_word(
+    at: str, query: str, site: Served, page: Page
+) -> None:
+    """A Japanese word with one of lunr's operators (+ required, a field) or modifiers (~ edit
+    distance, ^ boost) was searched as written, uncut, and found nothing."""
+    page.goto(site.url + at)
+    type_into(page, "input.md-search__input", query)
+    found = _found(page)
+    ours = {("/global/ja/", ""), ("/global/ja/", "data-we-collect")}
+    assert found == ours if at == "global/ja/" else ours <= found
+
+
+@pytest.mark.parametrize(
+    ("query", "kept", "excluded"),
+    [
+        # Not every section with お: お名前 stays.
+        ("-お問い合わせ", "data-we-collect", "who-we-are"),
+        ("-個人データ", "who-we-are", "data-we-collect"),
+    ],
+)
+def test_japanese_search_excludes_the_sections_with_a_prohibited_word(
+    query: str, kept: str, excluded: str, site: Served, page: Page
+) -> None:
+    page.goto(site.url + "global/ja/")
+    type_into(page, "input.md-search__input", query)
+    found = _found(page)
+    assert ("/global/ja/", kept) in found
+    assert ("/global/ja/", excluded) not in found
+
+
+def test_japanese_search_requires_every_word_of_a_required_word(site: Served, page: Page) -> None:
+    """お問い合わせ and 配送 are in different sections: neither has all of +お問い合わせ配送."""
+    page.goto(site.url + "global/ja/")
+    type_into(page, "input.md-search__input", "+お問い合わせ配送")
+    expect(page.locator(".md-search-result__meta")).to_have_text("何も見つかりませんでした")
+
+
 def test_the_error_page_under_an_arabic_document_reads_right_to_left(
     site: Served, open_context: Callable[..., BrowserContext]
 ) -> None:

@@ -1,19 +1,29 @@
-/* The theme's search worker, with each Japanese word of a query cut into the words of the index.
+/* The theme's search worker, with each Chinese or Japanese word of a query cut into the words of
+ * the index.
  *
  * The theme cuts a Japanese page's text into words with TinySegmenter (lunr.ja), which cuts a word
  * by its context: お問い合わせ is one word before は, お|問い合わせ after に関する; 個人データ is
- * 個人|データ. It does not cut the query so (it cuts only runs of Han characters, by the words
- * of the index, and leaves out a run's last word), and each word of a query must begin a word of
- * the index: お問い合わせ and 個人データ found nothing. Here a query's Japanese word is cut into the fewest words of the index, and kept
- * as it is too where it begins one. The page's script (theme/main.html) starts this worker with
- * the name of the theme's after the "#"; it is in the theme's folder, from whose ../lunr the
- * theme's worker loads the languages.
+ * 個人|データ. A Chinese page's text is cut at build time by jieba. Neither cuts the query so:
+ * the theme's worker cuts only runs of Han characters, by the words of the index, and never tries
+ * a word that ends where the run ends (its segment(), whose loop stops at `j < query.length`), so
+ * a run loses its last word (收货地址 searched 收货, 个人信息 个人) or, where a word begins with
+ * another, becomes that beginning (我们 searched 我*); and each word of a query must begin a word
+ * of the index: お問い合わせ and 個人データ found nothing. Here a query's Chinese or Japanese word
+ * is cut into the fewest words of the index, and kept as it is too where it begins one; each of
+ * its Han characters is escaped (\個), which the theme's lexer drops, so that the theme's cutting
+ * sees one character at a time and keeps it. The page's script (theme/main.html) starts this
+ * worker with the name of the theme's after the "#"; it is in the theme's folder, from whose
+ * ../lunr the theme's worker loads the languages.
  */
 (function () {
   "use strict";
 
   var QUERY = 2; // the theme's SearchMessageType.QUERY
-  var JAPANESE = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]/; // kana, ー, Han
+  var CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]/; // kana, ー, Han
+  var HAN = /\p{sc=Han}/gu; // what the theme cuts (its own pattern)
+  // A query word as lunr reads it: + (required) or - (prohibited), a field, the word, a closing *
+  // (a beginning), then ~N (edit distance) and ^N (boost), in either order.
+  var WORD = /^([+-]?)(?:(\w+):)?(.+?)(\*?)((?:[~^]\d*)*)$/;
   var index = null;
   var words = null; // the index's words, sorted, once it is built
 
@@ -40,20 +50,46 @@
   };
 
   function cutQuery(query) {
-    // Only where the theme cut the text with TinySegmenter: it loads it for Japanese only.
-    if (!index || !("TinySegmenter" in lunr)) return query;
-    return query.split(/(\s+)/).map(function (part) {
-      // Quotes and a closing * say nothing to lunr here (it has no phrases, and the last word
-      // is a beginning anyway); a part with any other of its operators is left as written.
-      var bare = part.replace(/^"(.*)"$/, "$1").replace(/\*$/, "");
-      if (!JAPANESE.test(bare) || /["+\-~^:*]/.test(bare)) return part;
-      var cut = fewestWords(bare.toLowerCase());
-      if (!cut) return part;
-      // A word but the last is whole: exact (^1 keeps the theme from making it a prefix, with
-      // which お would find every お名前 and お届け); the last may be unfinished.
-      var terms = cut.slice(0, -1).map(function (word) { return word + "^1"; });
-      return (begins(bare.toLowerCase()) ? [bare] : []).concat(terms, cut.slice(-1)).join(" ");
-    }).join("");
+    return index ? query.split(/(\s+)/).map(cutWord).join("") : query;
+  }
+
+  function cutWord(part) {
+    var m = WORD.exec(part);
+    // Quotes say nothing to lunr here (it has no phrases); a word with another of its operators
+    // inside, or an unknown field (which the theme makes a word), is left as written.
+    var text = m && m[3].replace(/^"(.*)"$/, "$1").toLowerCase();
+    if (!m || !CJK.test(text) || /["+\-~^:*\\]/.test(text)) return part;
+    if (m[2] && index.fields.indexOf(m[2]) < 0) return part;
+    var op = m[1];
+    var field = m[2] ? m[2] + ":" : "";
+    var mods = m[5].replace(/([~^])(?!\d)/g, "$11"); // the theme reads a bare ~ or ^ as ~1, ^1
+    // The theme makes each word a beginning (word*) unless it has +, -, ~N or ^N.
+    var plain = !op && !mods;
+    var cut = fewestWords(text);
+    var words = (cut || [text]).map(function (word, i, all) {
+      // A word but the last is whole; the last may be unfinished, unless the index has it and no
+      // * follows (as the theme reads +word, word^2).
+      return {word: word, whole: i < all.length - 1 || (!plain && !m[4] && has(word))};
+    });
+    if (op === "-") {
+      // lunr cannot exclude only the sections that have every cut word (it has no phrases), and
+      // excluding those with any would hide every お名前 for -お問い合わせ. Each section that has
+      // the word has each of its whole words: exclude the one the fewest sections have (and the
+      // word itself, where the index has it whole).
+      var rarest = words.filter(function (w) { return w.whole; }).sort(function (a, b) {
+        return sections(a.word) - sections(b.word);
+      })[0];
+      words = (cut && has(text) ? [{word: text, whole: true}] : []).concat(rarest || words.slice(-1));
+    } else if (cut && !op && begins(text)) {
+      // Kept whole too: one page may have it whole and another cut apart.
+      words.unshift({word: text, whole: !plain && !m[4] && has(text)});
+    }
+    return words.map(function (w) {
+      // ^1 keeps the theme from making a whole word a beginning, with which お would find every
+      // お名前 and お届け; lunr reads * as a character in a word it matches by edit distance.
+      var end = plain ? (w.whole ? "^1" : "") : (w.whole || /~/.test(mods) ? "" : "*") + mods;
+      return op + field + w.word.replace(HAN, "\\$&") + end;
+    }).join(" ");
   }
 
   function fewestWords(text) {
@@ -78,6 +114,15 @@
   function stop(word) {
     var filter = lunr.ja && lunr.ja.stopWordFilter;
     return Boolean(filter) && filter(word) === undefined;
+  }
+
+  function sections(word) {
+    var found = {};
+    var fields = index.invertedIndex[word];
+    for (var field in fields) {
+      if (field !== "_index") for (var ref in fields[field]) found[ref] = true;
+    }
+    return Object.keys(found).length;
   }
 
   function has(word) {
