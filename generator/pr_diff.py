@@ -161,6 +161,9 @@ class SourceDiff:
     """The policy's title (`site.yml`), which heads the comment."""
     renamed: tuple[Renamed, ...] = ()
     """The policy's title and the regions' names that the change rewrites."""
+    contained: bool = False
+    """The head is a commit the base already has (the base is newer): merging changes nothing,
+    and the documents are not compared (that would show the base's own changes undone)."""
 
     def changed(self) -> list[DocumentDiff]:
         """Documents that get a new version, are added, removed or lag."""
@@ -172,6 +175,15 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     repository = Repository(project_dir)
     base_files = _files(repository, base)
     head_files = read_folder(repository.project_dir) if head is None else _files(repository, head)
+    if head is not None and _contains(repository, base, head):
+        return SourceDiff(
+            base=_label(repository, base),
+            head=_label(repository, head),
+            documents=(),
+            note=None,
+            note_stale=False,
+            contained=True,
+        )
     # With the base, the check also says whether change.yml describes this change.
     before = check_files(base_files)
     after = check_files(
@@ -245,8 +257,9 @@ class _History:
     """The history of each document the head makes a new version of (its `latest`; a
     translation that is incomplete may get one too, and one complete again may not, see
     `_as_history_says`)."""
-    published: frozenset[str] | None = None
-    """The keys of the documents that have a version (None: no document needed the history)."""
+    published: Mapping[str, DocumentHistory] | None = None
+    """The history of each document that has a version, by key (None: no document needed the
+    history)."""
 
 
 def _read_history(
@@ -276,7 +289,7 @@ def _read_history(
             for history in publication.documents.values()
             if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
         ],
-        published=frozenset(_document_key(*key) for key in publication.documents),
+        published={_document_key(*h.key): h for h in publication.documents.values()},
     )
 
 
@@ -285,9 +298,11 @@ def _as_history_says(document: DocumentDiff, read: _History | None) -> DocumentD
     complete again: published again after it was retired, or given a new version all the same
     (a translation whose earlier version translates the text a withdrawn change brings back),
     or none (a translation complete again with the text it has); an incomplete translation that
-    has no version to keep is not published until it is complete. A new version's redline is
-    against the version it had before the head: for a translation complete again, what its
-    readers see change."""
+    has no version to keep is not published until it is complete; one complete for the first
+    time is a new document. Where the base could not be read, every document looks new: the
+    history says which it had, and those are a new version, lagging or unchanged. A new
+    version's redline is against the version it had before the head: for a translation complete
+    again, what its readers see change."""
     never = read is not None and read.published is not None and document.key not in read.published
     if document.state is DocumentState.UNLISTED:
         # Without the history, what the pages may have: retired.
@@ -296,19 +311,40 @@ def _as_history_says(document: DocumentDiff, read: _History | None) -> DocumentD
         return document
     if document.state is DocumentState.LAGGING and never:
         return replace(document, state=DocumentState.WAITING)
+    kept = (read.published or {}).get(document.key)
     history = next((h for h in read.newest if _document_key(*h.key) == document.key), None)
+    if history is None and kept is not None and not kept.retired:
+        # Published and not retired, though it looked new (the base could not be read), and no
+        # version at the head: it keeps its last complete version, or stays as it is.
+        if document.state is DocumentState.WAITING:
+            return replace(document, state=DocumentState.LAGGING)
+        if document.state is DocumentState.ADDED:
+            return replace(document, state=DocumentState.UNCHANGED, clauses=())
     if document.state is DocumentState.COMPLETED and history is None:
         return replace(document, state=DocumentState.CAUGHT_UP)
     if document.state not in {DocumentState.ADDED, DocumentState.COMPLETED} | _INCOMPLETE:
         return document
     earlier = [v for v in history.versions if v.commit != history.latest.commit] if history else []
+    if history is not None and not earlier and document.state is DocumentState.COMPLETED:
+        # Listed at the base, never complete before: its first version.
+        return replace(
+            document,
+            state=DocumentState.ADDED,
+            clauses=diff_documents(None, history.latest.document),
+        )
     if history is None or not earlier:
         return document
     old, new = earlier[-1].document, history.latest.document
     formers = former_ids([clause_messages(old), clause_messages(new)])[-1]
+    state = _AS_NEW_VERSION.get(document.state)
+    if state is None:
+        # It looked new: published again if it was retired after the version it had, else (the
+        # base could not be read) simply a new version of it.
+        retired = any(number == earlier[-1].number for number, _ in history.every_retirement)
+        state = DocumentState.REPUBLISHED if retired else DocumentState.CHANGED
     return replace(
         document,
-        state=_AS_NEW_VERSION.get(document.state, DocumentState.REPUBLISHED),
+        state=state,
         clauses=diff_documents(old, new, formers, keep_renamed=True),
         missing=0,
         fuzzy=0,
@@ -320,7 +356,7 @@ _AS_NEW_VERSION = {
     DocumentState.COMPLETED: DocumentState.COMPLETED,
 }
 """What a document that has a version before the head's new one is, by what it looked like
-without the history (any other state: published again after it was retired)."""
+without the history (one that looked added: see `_as_history_says`)."""
 
 
 def _deferred(newest: list[DocumentHistory]) -> tuple[Deferred, ...]:
@@ -393,6 +429,13 @@ def _files(repository: Repository, rev: str) -> Mapping[str, bytes]:
             "each change does to it.",
         )
     return files
+
+
+def _contains(repository: Repository, base: str, head: str) -> bool:
+    """Whether the base already has the head, a commit other than its own (a base newer than
+    the head, the other way round from a pull request)."""
+    base_commit, head_commit = repository.head(base), repository.head(head)
+    return base_commit != head_commit and repository.repo.is_ancestor(head_commit, base_commit)
 
 
 def _label(repository: Repository, rev: str) -> str:
@@ -503,6 +546,12 @@ def render_markdown(diff: SourceDiff) -> str:
         f"Comparing `{diff.base}` with `{diff.head}`.",
         "",
     ]
+    if diff.contained:
+        out.append(
+            f"`{diff.head}` is already part of `{diff.base}`: merging it changes nothing. (To see "
+            "what the base's own commits did, compare the other way round.)"
+        )
+        return "\n".join(out) + "\n"
     if diff.head_errors:
         out += _errors_block("The head does not pass `policy check`", diff.head_errors)
         return "\n".join(out)
@@ -511,8 +560,9 @@ def render_markdown(diff: SourceDiff) -> str:
             "The base does not pass `policy check`; each document is compared with what the "
             "base composes"
             if diff.base_readable
-            else "The base does not pass `policy check` and its policy cannot be read: every "
-            "document is new"
+            else "The base does not pass `policy check` and its policy cannot be read: each "
+            "document is compared with what the history published before the head (new, "
+            "where the history cannot be read)"
         )
         out += _errors_block(title, diff.base_errors)
     out += _note(diff)
@@ -656,7 +706,11 @@ def _counts(document: DocumentDiff) -> str:
         return counts
     counts: dict[str, int] = {}
     for clause in document.clauses:
-        label = "renamed" if clause.renamed_from else _CLAUSE_LABEL[clause.type].lower()
+        label = (
+            "renamed" + _renamed(clause).replace(", and", " and")
+            if clause.renamed_from
+            else _CLAUSE_LABEL[clause.type].lower()
+        )
         counts[label] = counts.get(label, 0) + 1
     return ", ".join(f"{n} {label}" for label, n in counts.items()) or "–"
 
@@ -692,9 +746,7 @@ def _redline(document: DocumentDiff) -> str:
         if clause.type is ChangeType.CHANGED and clause.moved:
             label = "Changed and moved"
         if clause.renamed_from:
-            label = f"Renamed from `{clause.renamed_from}`"
-            if clause.type is ChangeType.CHANGED:
-                label += ", and changed"
+            label = f"Renamed from `{clause.renamed_from}`{_renamed(clause)}"
         out += [f"#### {label}: {_escape(clause.title)} (`{clause.clause_id}`)", ""]
         if clause.old_title:
             out += [f"Previously titled: <del>{_escape(clause.old_title)}</del>", ""]
@@ -705,6 +757,14 @@ def _redline(document: DocumentDiff) -> str:
             continue
         out += _paragraphs(clause)
     return "\n".join(out).rstrip("\n")
+
+
+def _renamed(clause: ClauseChange) -> str:
+    """What else befell a clause whose id changed: ", and moved", ", and changed", ", moved and
+    changed" or nothing (a renamed clause whose text stayed is of type MOVED, moved or not)."""
+    done = ["moved"] if clause.moved else []
+    done += ["changed"] if clause.type is ChangeType.CHANGED else []
+    return ", moved and changed" if len(done) == 2 else "".join(f", and {d}" for d in done)
 
 
 def _paragraphs(clause: ClauseChange) -> list[str]:

@@ -145,7 +145,7 @@ def test_diff_shows_a_clause_whose_id_changed_as_renamed(make_project):
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert "| `eu/en` European Union | new version | 1 renamed |" in lines
+    assert "| `eu/en` European Union | new version | 1 renamed and changed |" in lines
     redline = result.stdout.split("### `eu/en`, `global/en`\n\n", 1)[1]
     assert redline == (
         "#### Renamed from `data-we-collect`, and changed: The information we collect "
@@ -252,7 +252,8 @@ def test_diff_with_nothing_changed(make_project):
     assert result.stdout.splitlines()[-1] == "No published document changes."
 
 
-def test_diff_added_jurisdiction_and_translation_catching_up(make_project):
+def test_diff_added_jurisdiction_and_translation_complete_for_the_first_time(make_project):
+    """German, listed but never translated, is translated: its documents are new, as Brazil's."""
     project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po({})})
     project.commit(
         "Translate, add Brazil",
@@ -266,8 +267,8 @@ def test_diff_added_jurisdiction_and_translation_catching_up(make_project):
     table = [line for line in result.stdout.splitlines() if line.startswith("| `")]
     assert table == [
         "| `br/en` Brazil | new document | 2 added |",
-        "| `eu/de` European Union | translation complete again: new version | – |",
-        "| `global/de` Worldwide | translation complete again: new version | – |",
+        "| `eu/de` European Union | new document | 2 added |",
+        "| `global/de` Worldwide | new document | 2 added |",
     ]
     assert "###" not in result.stdout
 
@@ -578,7 +579,7 @@ def test_diff_base_that_does_not_pass_the_check_is_still_compared(make_project):
     assert "your <ins>full </ins>name" in result.stdout
 
 
-def test_diff_base_whose_policy_cannot_be_read_makes_every_document_new(make_project):
+def test_diff_base_whose_policy_cannot_be_read_and_never_was_makes_every_document_new(make_project):
     who = BASE_FILES["policies/clauses/who.md"]
     project = make_project({"policies/clauses/who.md": who.replace("company.name", "company.nme")})
     project.commit(
@@ -591,8 +592,9 @@ def test_diff_base_whose_policy_cannot_be_read_makes_every_document_new(make_pro
     result = project.policy("diff", "HEAD~1", "HEAD")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[4] == (
-        "**The base does not pass `policy check` and its policy cannot be read: every document "
-        "is new.**"
+        "**The base does not pass `policy check` and its policy cannot be read: each document "
+        "is compared with what the history published before the head (new, where the history "
+        "cannot be read).**"
     )
     assert "[variable.undefined]" in result.stdout.split("```")[1]
     assert "| `global/en` Worldwide | new document | 2 added |" in result.stdout
@@ -822,3 +824,92 @@ def test_diff_of_a_translation_put_back_with_a_withdrawn_change_carries_the_note
     history = history_of(publication(project), "eu", "de")
     assert history.latest.commit == project.git("rev-parse", "HEAD").strip()
     assert "German again." in [v.summary for v in history.versions]
+
+
+def test_diff_with_an_unreadable_base_compares_with_what_the_history_published(make_project):
+    """The base's jurisdictions.yml is broken, so its policy cannot be read: the documents are
+    not all new. English gets a new version of the text it had (not "published again": it was
+    never retired), and German, which lags, keeps its last complete version."""
+    project = make_project(
+        {"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)},
+    )
+    project.commit("Broken", {"policies/jurisdictions.yml": "global: {name: x\n"})
+    project.commit(
+        "Fixed, and reworded",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Full name.", "2026-01-03"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "compared with what the history published before the head" in result.stdout
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| `")]
+    assert rows == [
+        "| `eu/en` European Union | new version | 1 changed |",
+        "| `eu/de` European Union | translation incomplete | 3 missing, 0 to review: keeps its "
+        "last complete version |",
+        "| `global/en` Worldwide | new version | 1 changed |",
+        "| `global/de` Worldwide | translation incomplete | 3 missing, 0 to review: keeps its "
+        "last complete version |",
+    ]
+
+
+def test_diff_with_the_base_ahead_of_the_head_says_merging_changes_nothing(make_project):
+    """`policy diff HEAD HEAD~1` the wrong way round: the head is already in the base, so a
+    merge changes nothing, and no redline undoing the base's own change is shown as new."""
+    project = make_project()
+    project.commit(
+        "Full name",
+        {
+            "policies/clauses/data.md": NEW_DATA_MD,
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    result = project.policy("diff", "HEAD", "HEAD~1")
+    assert result.returncode == 0, result.stderr
+    head = project.git("rev-parse", "HEAD~1").strip()[:12]
+    assert f"`HEAD~1 ({head})` is already part of `HEAD (" in result.stdout
+    assert "merging it changes nothing" in result.stdout
+    assert "| `" not in result.stdout
+
+
+def test_diff_of_a_clause_renamed_and_moved_says_it_moved(make_project):
+    """The build's redline says "section changed and moved": so does the review, for a clause
+    whose id changed too."""
+    project = make_project()
+    project.commit(
+        "Renamed and moved first",
+        {
+            "policies/clauses/data.md": DATA_MD.replace(
+                "id: data-we-collect", "id: what-we-collect"
+            )
+            .replace("order: 20", "order: 5")
+            .replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name.", "2026-01-02"),
+        },
+    )
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert (
+        "| `eu/en` European Union | new version | 1 renamed, moved and changed |" in result.stdout
+    )
+    assert "#### Renamed from `data-we-collect`, moved and changed: " in result.stdout
+
+
+def test_diff_of_a_translation_complete_for_the_first_time_shows_a_new_document(make_project):
+    """German was added incomplete (not published), then completed: its first version is a new
+    document, not a translation "complete again"."""
+    project = make_project()
+    project.commit(
+        "German, incomplete",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN,
+            DE_PO: po({k: v for k, v in GERMAN.items() if k[1] != "your name;"}),
+        },
+    )
+    project.commit("German complete", {DE_PO: po(GERMAN)})
+    result = project.policy("diff", "HEAD~1", "HEAD")
+    assert result.returncode == 0, result.stderr
+    assert "| `eu/de` European Union | new document | 2 added |" in result.stdout
+    assert "complete again" not in result.stdout
