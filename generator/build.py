@@ -11,12 +11,14 @@ import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import errno
 import itertools
 import json
 import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -43,7 +45,7 @@ from generator.pages import (
     render_pages,
     site_address_problem,
 )
-from generator.processes import Forked, can_fork, running, stop_forked
+from generator.processes import Forked, WorkerStopped, can_fork, running, stop_forked, umask
 from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
@@ -406,13 +408,15 @@ def build_site(
     except OSError as error:
         raise _unwritable(site_dir, error) from error
     plugin: PolicyPlugin | None = None
+    cache_dir: Path | None = None
     try:
         with progress.timer("mkdocs"):
             overrides = {"site_url": options.site_url} if options.site_url else {}
             config, plugin = load_site_config(
                 options.project_dir, site_dir=str(staging), **overrides
             )
-        check_cache_dir(plugin.cache_folder(config, options), options.project_dir, site_dir)
+        cache_dir = plugin.cache_folder(config, options)
+        check_cache_dir(cache_dir, options.project_dir, site_dir)
         if config.site_url:
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
@@ -433,6 +437,14 @@ def build_site(
             _replace(staging, site_dir)
     except MkDocsException as error:
         raise PolicyError(f"the site could not be built: {error}") from error
+    except OSError as error:  # a volume full, a folder made read-only while the site was built
+        raise _unwritten(error, site_dir, staging, cache_dir) from error
+    except WorkerStopped as error:
+        raise _stopped(site_dir) from error
+    except subprocess.CalledProcessError as error:
+        if error.returncode >= 0:
+            raise
+        raise _stopped(site_dir) from error  # git, killed
     finally:
         stop_forked()
         if plugin is not None:
@@ -619,8 +631,51 @@ def _make_staging(site_dir: Path) -> Path:
     )
     # A temporary folder is private (0700); the site is for a web server to read, like every
     # folder in it.
-    staging.chmod(0o777 & ~_umask())
+    staging.chmod(0o777 & ~umask())
     return staging
+
+
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""A volume full, a quota or a limit on a file's size reached."""
+
+
+def _unwritten(
+    error: OSError, site_dir: Path, staging: Path, cache_dir: Path | None
+) -> PolicyError:
+    """The problem that a file could not be written (or read) while the site was built, named
+    as the user knows it: in the site (not its staging folder), in the cache, or neither known
+    (a spool written without its name, a copy that names its source)."""
+    fix = "Free space" if error.errno in _FULL else "Make it writable"
+    name = str(error.filename or "")
+    if name.startswith(f"{staging}{os.sep}"):
+        name = str(site_dir) + name[len(str(staging)) :]
+    if cache_dir is not None and name.startswith(f"{cache_dir}{os.sep}"):
+        code, advice = "build.cache-dir", f"{fix} there, or build with --no-cache."
+    elif name.startswith(f"{site_dir}{os.sep}"):
+        code, advice = "build.site-dir", f"{fix} there, or give --site-dir another folder."
+    else:
+        name = ""
+        code = "build.site-dir"
+        advice = f"{fix} where the site is written" + (
+            f" and in the cache folder ({cache_dir})." if cache_dir else "."
+        )
+    return fail(
+        name or str(site_dir),
+        None,
+        code,
+        f"the build could not write a file ({error.strerror or error}): nothing was published, "
+        f"the site is as it was. {advice}",
+    )
+
+
+def _stopped(site_dir: Path) -> PolicyError:
+    return fail(
+        str(site_dir),
+        None,
+        "build.process",
+        "a process of the build was stopped from outside (killed, perhaps for want of memory) "
+        "before it finished: nothing was published, the site is as it was. Build again.",
+    )
 
 
 def _unwritable(site_dir: Path, error: OSError) -> PolicyError:
@@ -643,13 +698,6 @@ def _unwritable(site_dir: Path, error: OSError) -> PolicyError:
         f"cannot write the site there ({why if place == site_dir else f'{place}: {why}'}). "
         "Give --site-dir a folder you can write to.",
     )
-
-
-def _umask() -> int:
-    """The process's file mode creation mask (read by setting it, then set back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def build_epoch(publication: Publication) -> str:

@@ -52,6 +52,7 @@ from generator.processes import (
     fed,
     read_message,
     running,
+    umask,
     write_message,
 )
 
@@ -71,8 +72,9 @@ _STALE_SECONDS = 24 * 3600
 """Scratch folders of builds that stopped without cleaning up are removed after a day."""
 
 SCRATCH = ".policy-build-"
-"""The prefix of a build's scratch folder in the cache folder. The cache folder is the user's
-choice (`--cache-dir`), so stale ones are found by a name no other tool's folder has."""
+"""The prefix of a build's scratch folder in the cache folder, before its process id. The cache
+folder is the user's choice (`--cache-dir`), so stale ones are found by a name no other tool's
+folder has."""
 
 
 def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
@@ -335,10 +337,30 @@ def _scan(folder: Path) -> dict[str, tuple[str, str]]:
 def _left_by_a_stopped_process(name: str) -> bool:
     """Whether a file is one `write_atomically` began in a process that has stopped (an
     interrupted build) and so never renamed: nothing else would ever remove it."""
-    if not name.startswith(_TEMPORARY):
-        return False
-    pid = name[len(_TEMPORARY) :].partition("-")[0]
+    return name.startswith(_TEMPORARY) and _stopped(name[len(_TEMPORARY) :])
+
+
+def _stopped(tail: str) -> bool:
+    """Whether the process whose id begins `tail` (`<pid>-...`, the end of the name of a file or
+    folder a build made) has stopped: it is not this one, and runs no more."""
+    pid = tail.partition("-")[0]
     return pid.isdigit() and int(pid) != os.getpid() and not running(int(pid))
+
+
+def _linkable(path: str | Path) -> bool:
+    """Whether a kept file may be linked into the site: only with the mode a file written now
+    gets. A link keeps the mode of the build that wrote the file, and a cache filled under
+    umask 077 would give the site files that a web server running as another user cannot
+    read."""
+    try:
+        return os.stat(path).st_mode & 0o777 == 0o666 & ~_umask()
+    except OSError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _umask() -> int:
+    return umask()  # once: reading it means setting it
 
 
 class PageCache:
@@ -352,7 +374,7 @@ class PageCache:
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
                 write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
+        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
         self._pinned = 0
 
@@ -373,6 +395,8 @@ class PageCache:
         self._pinned += 1
         pinned = self.scratch / f"reused-{os.getpid()}-{self._pinned}"
         try:
+            if not _linkable(path):
+                raise OSError
             os.link(path, pinned)
         except OSError:
             pinned.write_bytes(data)
@@ -419,8 +443,10 @@ class FileCache:
             return key
         path, data = found
         try:
+            if not _linkable(path):
+                raise OSError
             os.link(path, target)
-        except OSError:  # another file system
+        except OSError:  # another file system, or another mode
             write_atomically(target, data)
         return key
 
@@ -819,7 +845,7 @@ class _Keeper:
         worker, self._worker = self._worker, None
         try:
             outcome = worker.result() if worker is not None else None
-        except WorkerFailed as error:
+        except (WorkerFailed, OSError) as error:
             log.warning("page cache: the framed pages are kept after the build instead (%s)", error)
             outcome = None
         if outcome is None:
@@ -908,5 +934,5 @@ def _remove_stale_scratch(directory: Path) -> None:
     now = time.time()
     for path in directory.glob(f"{SCRATCH}*"):
         with contextlib.suppress(OSError):
-            if now - path.stat().st_mtime > _STALE_SECONDS:
+            if _stopped(path.name[len(SCRATCH) :]) or now - path.stat().st_mtime > _STALE_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)

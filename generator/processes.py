@@ -40,6 +40,11 @@ class WorkerFailed(RuntimeError):
     """Work in a forked process failed (its traceback is the message) or ended too soon."""
 
 
+class WorkerStopped(WorkerFailed):
+    """A forked process ended without a result: it was stopped from outside (killed, perhaps
+    by the kernel for want of memory), not by a failure of its work."""
+
+
 BACKGROUND = 10
 """The niceness of work done beside MkDocs: MkDocs frames the pages on one core, and the work
 that can wait for it (bodies rendered ahead of it, files written) yields rather than slow it."""
@@ -74,6 +79,8 @@ class Forked(Generic[T]):
                 try:
                     outcome: tuple[bool, Any] = (True, work(send))
                     status = 0
+                except OSError as error:  # a full volume, a file made unreadable: not a bug
+                    outcome = (False, error)
                 except BaseException:  # noqa: BLE001 - any failure goes back to the parent
                     outcome = (False, traceback.format_exc())
                 _send(writer, _RESULT, outcome)
@@ -124,7 +131,7 @@ class Forked(Generic[T]):
         try:
             return read_message(self._reader)
         except EOFError:
-            return _RESULT, (False, "the process ended without a result")
+            return _RESULT, (False, _ENDED)
 
     def _end(self, outcome: tuple[bool, Any]) -> None:
         os.close(self._reader)
@@ -151,7 +158,17 @@ def fed(work: Callable[[int, Send], T], nice: int = 0) -> tuple[Forked[T], int]:
     return worker, writer
 
 
-def _failure(reason: str) -> WorkerFailed:
+_ENDED = "the process ended without a result"
+
+
+def _failure(reason: str | OSError) -> Exception:
+    """The failure of a forked process's work, raised in this one: the OSError it met as it is
+    (a full volume is the user's to hear of, by the file), else a WorkerFailed with its
+    traceback."""
+    if isinstance(reason, OSError):
+        return reason
+    if reason == _ENDED:
+        return WorkerStopped(f"work in a forked process failed:\n{reason}")
     return WorkerFailed(f"work in a forked process failed:\n{reason}")
 
 
@@ -183,6 +200,13 @@ def stop_forked() -> None:
     for child in list(_RUNNING):
         child.stop()
     reap()
+
+
+def umask() -> int:
+    """This process's file mode creation mask (read by setting it, then set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def running(pid: int) -> bool:

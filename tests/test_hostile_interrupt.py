@@ -4,10 +4,12 @@ it was; the next build cleans up after it and succeeds."""
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -135,3 +137,40 @@ def test_failed_build_leaves_previous_site_and_no_staging(built):
     ]
     assert snapshot(site) == before
     assert staging_folders(site) == []
+
+
+def _file_size_limit(size: int) -> Callable[[], None]:
+    """For a process whose files cannot grow past `size` bytes, as on a volume filling up: a
+    write past it fails with EFBIG (rather than the signal that would end the process)."""
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize("size", [4_000, 30_000, 100_000])
+@pytest.mark.parametrize("cache", ["--cache-dir=.policy-cache", "--no-cache"])
+def test_a_build_that_cannot_write_a_file_says_so_without_a_traceback(built, size, cache):
+    """Whichever file first cannot be written (a page, a spool of bodies in a forked process, a
+    copy of the theme's assets), the build stops with one line naming the site's folder or the
+    file, says nothing was published, and the previous site is as it was; the next build with
+    room succeeds."""
+    site = built.root / "site"
+    before = snapshot(site)
+    result = subprocess.run(
+        [POLICY, "build", cache],
+        cwd=built.root,
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(size),
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    error = result.stderr.splitlines()[-1]
+    assert "the build could not write a file (File too large): nothing was published" in error
+    assert error.endswith("[build.site-dir]") or error.endswith("[build.cache-dir]"), error
+    assert snapshot(site) == before
+    assert staging_folders(site) == []
+    assert built.policy("build", cache).returncode == 0

@@ -6,8 +6,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,8 @@ from generator.build import BuildOptions, BuildSummary, build_site, make_site
 from generator.cache import UNKEYED, PageCache, page_key
 from generator.plugin import _cacheable
 from generator.processes import read_message
+
+POLICY = str(Path(sys.executable).parent / "policy")
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 EU_ONLY_MD = """\
@@ -894,3 +898,57 @@ def test_everything_a_page_shows_beyond_its_body_is_in_its_cache_key():
     assert {"modified"} == UNKEYED
     assert page_key(page, "site", "another body") != key
     assert page_key(page, "another site", "body digest") != key
+
+
+def test_a_cache_filled_under_another_umask_gives_the_site_its_own_file_modes(
+    make_project, tmp_path
+):
+    """A page or version text linked from the cache keeps the mode of the build that wrote it:
+    a cache filled under umask 077 would give a site built under 022 files that a web server
+    running as another user cannot read. Such an entry is copied instead, with the build's
+    mode; every file of the site is as a build without the cache makes it, modes included."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+
+    def build(umask: str, site: str, *options: str) -> None:
+        command = f"umask {umask} && exec {shlex.quote(POLICY)} build --site-dir {site} {' '.join(options)}"
+        result = subprocess.run(
+            ["sh", "-c", command], cwd=project.root, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+
+    build("077", "private", "--cache-dir", str(cache))
+    build("022", "public", "--cache-dir", str(cache))
+    build("022", "plain", "--no-cache")
+
+    def modes(site: str) -> dict[str, int]:
+        root = project.root / site
+        return {
+            p.relative_to(root).as_posix(): p.stat().st_mode & 0o777
+            for p in root.rglob("*")
+            if p.is_file()
+        }
+
+    assert set(modes("private").values()) == {0o600}
+    assert modes("public") == modes("plain")
+    assert set(modes("public").values()) == {0o644}
+    assert _tree(project.root / "public") == _tree(project.root / "plain")
+
+
+def test_a_scratch_folder_left_by_a_killed_build_goes_with_the_next_build(make_project, tmp_path):
+    """A build's scratch folder in the cache (`.policy-build-<pid>-...`) outlives it when it is
+    killed; the next build removes it once its process has ended, not a day later, and leaves
+    that of a build still running."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache)
+    ended = subprocess.Popen(["true"])  # a process that has ended
+    ended.wait()
+    gone = cache / f"{cache_module.SCRATCH}{ended.pid}-abcd1234"
+    alive = cache / f"{cache_module.SCRATCH}{os.getpid()}-abcd1234"
+    for folder in (gone, alive):
+        folder.mkdir()
+        (folder / "spool-1").write_bytes(b"x" * 1000)
+    _build(project, cache, "again")  # in this process, whose id `alive` has
+    assert not gone.exists()
+    assert alive.exists()

@@ -3,15 +3,17 @@ early end of the process is raised, never waited for."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import pickle
+import signal
 import time
 
 import pytest
 
 from generator import processes
-from generator.processes import Forked, WorkerFailed, stop_forked, unpickle
+from generator.processes import Forked, WorkerFailed, WorkerStopped, stop_forked, unpickle
 
 
 def _count(send, upto: int) -> str:  # noqa: ANN001
@@ -50,6 +52,26 @@ def test_a_process_that_ends_without_a_result_is_a_failure():
     worker = Forked(lambda send: os._exit(3))
     with pytest.raises(WorkerFailed, match="ended without a result"):
         worker.receive()
+
+
+def test_a_process_killed_from_outside_is_told_apart_from_a_failure_of_its_work():
+    """The kernel's out-of-memory killer, or a user: not a bug to show a traceback of."""
+    worker = Forked(lambda send: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(WorkerStopped, match="ended without a result"):
+        worker.result()
+
+
+def test_an_os_error_of_the_work_is_raised_as_it_is():
+    """A full volume is the user's to hear of, by the file it could not write: the OSError
+    itself, not a traceback of the process that met it."""
+
+    def full(send):  # noqa: ANN001, ANN202
+        raise OSError(errno.ENOSPC, "No space left on device", "/site/spool-1")
+
+    with pytest.raises(OSError, match="No space left") as raised:
+        Forked(full).result()
+    assert raised.value.errno == errno.ENOSPC
+    assert raised.value.filename == "/site/spool-1"
 
 
 def test_asking_for_more_messages_than_were_sent_is_a_failure():
