@@ -32,7 +32,7 @@ from generator.i18n import (
     new_catalog,
 )
 from generator.model import Language, Policy
-from generator.pofiles import write_catalog
+from generator.pofiles import PoSyntaxError, read_catalog, write_catalog
 from generator.sources import read_policy
 from generator.versions import now, source_date_epoch
 
@@ -179,12 +179,14 @@ def source_date(project_dir: Path) -> str:
 
 
 def write_if_changed(path: Path, content: bytes, shown: str | None = None) -> bool:
-    """Write a catalog unless only its header dates would change; whether it was written. One
-    that cannot be written is a problem naming it (as `shown`, else by its path)."""
+    """Write a catalog unless only its header dates would change, or the way its lines are
+    wrapped (GNU's tools wrap them otherwise: a file one of them saved is left as it is, since
+    rewriting it would fill a pull request with changes of no meaning); whether it was written.
+    One that cannot be written is a problem naming it (as `shown`, else by its path)."""
     try:
         if path.exists():
             current = path.read_bytes()
-            if _DATES.sub(b"", current) == _DATES.sub(b"", content):
+            if _DATES.sub(b"", current) == _DATES.sub(b"", content) or _same(current, content):
                 return False
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
@@ -204,6 +206,18 @@ def _policy(project_dir: Path) -> Policy:
     if policy is None:
         raise PolicyError([p for p in problems if p.severity is Severity.ERROR])
     return policy
+
+
+def _same(current: bytes, content: bytes) -> bool:
+    """Whether two catalogs say the same, dates aside: each read, then written as this tool
+    writes catalogs."""
+    try:
+        ours, theirs = (
+            write_catalog(read_catalog(data.decode("utf-8"))) for data in (content, current)
+        )
+    except (UnicodeDecodeError, PoSyntaxError):
+        return False
+    return _DATES.sub(b"", ours) == _DATES.sub(b"", theirs)
 
 
 def _head_date(project_dir: Path) -> dt.datetime | None:

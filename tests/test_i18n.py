@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 
 import pytest
@@ -211,6 +212,28 @@ def test_update_before_the_first_commit_dates_the_catalogs_as_that_commit_would_
     assert project.policy("i18n", "update", env={"SOURCE_DATE_EPOCH": "1767268800"}).returncode == 0
     catalog = read_catalog(project.read(catalog_file("de")))
     assert catalog.header("PO-Revision-Date") == "2026-01-01 12:00+0000"
+
+
+def test_update_leaves_a_catalog_another_tool_wrapped_as_it_is_while_it_says_the_same(
+    translated,
+):
+    """GNU's msgcat wraps lines at other spaces than this tool does: a catalog a translator's tool
+    saved that says the same is left byte for byte, so the pull request shows no change of no
+    meaning; once a message changes, the catalog is written in this tool's layout."""
+    path = translated.root / catalog_file("de")
+    ours = path.read_bytes()
+    subprocess.run(["msgcat", "--width=40", "-o", str(path), str(path)], check=True)
+    saved = path.read_bytes()
+    assert len(saved.splitlines()) > len(ours.splitlines()) + 10  # wrapped at 40 columns
+    result = translated.policy("i18n", "update")
+    assert result.returncode == 0, result.stderr
+    assert "locales/de/LC_MESSAGES/policy.po: up to date" in result.stderr
+    assert path.read_bytes() == saved
+    translated.write({"policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;")})
+    assert translated.policy("i18n", "update").returncode == 0
+    rewritten = path.read_bytes()
+    assert b"#, fuzzy" in rewritten
+    assert len(rewritten.splitlines()) < len(saved.splitlines())  # at 79 again
 
 
 def test_changed_paragraph_marks_only_its_translation_fuzzy(translated):
