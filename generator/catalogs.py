@@ -74,9 +74,25 @@ class Translations:
         return len(self._entries)
 
 
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9_.:-]+)")
+
+
+def _encoding_advice(data: bytes) -> str:
+    """What to do with a catalog that is not UTF-8: convert it with GNU's msgconv, when its
+    header says which encoding it is in (msgconv -t ISO-8859-1 writes such a catalog)."""
+    found = _CHARSET.search(data)
+    charset = found.group(1).decode("ascii") if found else ""
+    if not charset or charset.upper().replace("-", "") == "UTF8":
+        return "Save it as UTF-8."
+    return (
+        f"Its header says charset={charset}: this tool reads catalogs in UTF-8 only. Convert it "
+        "with GNU gettext's msgconv (msgconv -t UTF-8 -o FILE FILE), or save it as UTF-8."
+    )
+
+
 def parse_catalog(path: str, data: bytes, problems: Problems) -> PoCatalog | None:
     """A PO file parsed by Babel; None (and a problem naming each line) when it is broken."""
-    text = decode(data, path, problems)
+    text = decode(data, path, problems, _encoding_advice(data))
     if text is None:
         return None
     try:

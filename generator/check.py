@@ -26,8 +26,10 @@ from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
+from generator.i18n import extract_template
 from generator.markup import MAX_ESCAPES, escapes
 from generator.model import Clause, Document, Language, Policy, line_at
+from generator.pofiles import messages
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
@@ -108,6 +110,7 @@ def check_files(
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
+    _check_unmatched(policy, catalogs, problems)
     shown = _shown_texts(policy, catalogs)
     _check_joined_lines(shown, problems)
     _check_inserted_values(policy, shown, problems)
@@ -699,6 +702,30 @@ def _check_reserved_ids(policy: Policy, problems: Problems) -> None:
             f"the clause id '{clause_id}' is reserved: the catalogs translate "
             f"{reserved[clause_id]} under it. Give the clause another id.",
         )
+
+
+def _check_unmatched(
+    policy: Policy, catalogs: Mapping[str, Translations | None], problems: Problems
+) -> None:
+    """Translations without a `msgctxt`, which every message of a policy has: a tool that
+    converts catalogs (xliff2po, csv2po without a template) drops it, and the catalog would
+    otherwise only be said to translate nothing, then `policy i18n update` make the translations
+    obsolete. Once per catalog, at the first. (A translation whose text changed in the policy
+    keeps its msgctxt: `update` marks it for review, and the check says it is missing.)"""
+    wanted = {(m.context or "", m.id) for m in messages(extract_template(policy, None))}
+    for catalog in catalogs.values():
+        stray = [e for key, e in catalog or () if e.string and not key[0] and key not in wanted]
+        if stray:
+            problems.warn(
+                stray[0].path,
+                min(entry.line for entry in stray),
+                "catalog.no-context",
+                f"{counted(len(stray), 'translation')} of this catalog (the first here) "
+                f"{'has' if len(stray) == 1 else 'have'} no msgctxt, which every message of a "
+                "policy has, and so translate nothing: a tool that converts catalogs (xliff2po, "
+                "csv2po without a template) drops it. Restore the catalog from git, or put each "
+                "msgctxt back; 'policy i18n update' would make them obsolete (#~).",
+            )
 
 
 def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:

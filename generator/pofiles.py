@@ -334,7 +334,7 @@ def _check_string_line(body: str, number: int) -> SyntaxProblem | None:
     if escape:
         return SyntaxProblem(
             line=number,
-            reason=f'the escape {escape} is not supported (only \\n, \\t, \\", \\\\); '
+            reason=f'the escape {escape} is not supported (only \\n, \\t, \\r, \\", \\\\); '
             f"write the character itself, or \\{escape} for a backslash before it (a Markdown "
             "escape: a PO file writes a backslash as \\\\)",
         )

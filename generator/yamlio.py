@@ -49,8 +49,11 @@ class Loaded:
         return default
 
 
-def decode(data: bytes, path: str, problems: Problems) -> str | None:
-    """Text of a source file: UTF-8, BOM dropped, LF line ends, NFC; None (and a problem) if not."""
+def decode(
+    data: bytes, path: str, problems: Problems, advice: str = "Save it as UTF-8."
+) -> str | None:
+    """Text of a source file: UTF-8, BOM dropped, LF line ends, NFC; None (and a problem, with
+    `advice` for one that is not UTF-8) if not."""
     if len(data) > MAX_FILE_BYTES:
         problems.add(
             path,
@@ -68,7 +71,7 @@ def decode(data: bytes, path: str, problems: Problems) -> str | None:
             path,
             line,
             "file.encoding",
-            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}). Save it as UTF-8.",
+            f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}). {advice}",
         )
         return None
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")

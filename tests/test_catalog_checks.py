@@ -338,6 +338,37 @@ def test_syntax_error_names_file_and_line(german):
     ]
 
 
+def test_a_catalog_in_another_encoding_is_told_how_to_convert_it(german):
+    """msgconv -t ISO-8859-1 writes a catalog that says so in its header: the check names the
+    charset and the command that converts it back."""
+    path = german.root / DE
+    text = path.read_text(encoding="utf-8").replace("charset=UTF-8", "charset=ISO-8859-1")
+    data = text.encode("iso-8859-1")
+    first = next(i for i, byte in enumerate(data) if byte > 0x7F)
+    line = data[:first].count(b"\n") + 1
+    path.write_bytes(data)
+    assert problems_of(german.policy("check"))[0] == (
+        f"{DE}:{line}: the file is not valid UTF-8 (byte "
+        f"0x{data[first]:02x}). Its header says charset=ISO-8859-1: this tool reads catalogs in "
+        "UTF-8 only. Convert it with GNU gettext's msgconv (msgconv -t UTF-8 -o FILE FILE), or "
+        "save it as UTF-8. [file.encoding]"
+    )
+
+
+def test_translations_without_msgctxt_are_named_before_update_makes_them_obsolete(german):
+    """A tool that converts catalogs (xliff2po, csv2po without a template) drops every msgctxt:
+    the translations are all there, but translate nothing, and the check says why, once."""
+    path = german.root / DE
+    text = path.read_text(encoding="utf-8")
+    stripped = re.sub(r'^msgctxt ".*"\n', "", text, flags=re.MULTILINE)
+    path.write_text(stripped, encoding="utf-8")
+    first = next(m.lineno for m in read_catalog(stripped) if m.id and m.string)
+    found = [p for p in problems_of(german.policy("check")) if "[catalog.no-context]" in p]
+    assert len(found) == 1
+    assert found[0].startswith(f"{DE}:{first}: ")
+    assert "have no msgctxt, which every message of a policy has" in found[0]
+
+
 def test_fuzzy_translation_with_other_variables_is_not_an_error(german):
     line = retranslate(german, WHO, "Schreiben Sie uns.", fuzzy=True)
     result = german.policy("check")

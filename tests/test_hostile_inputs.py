@@ -915,7 +915,7 @@ PO_CASES = [
         {PO: german(WHO_TITLE, 'msgstr "DE \\q Who we are"')},
         [
             f"{PO}:{po_line(WHO_TITLE)}: the catalog cannot be read: the escape \\q is not "
-            f'supported (only \\n, \\t, \\", \\\\); write the character itself, or \\\\q for a '
+            f'supported (only \\n, \\t, \\r, \\", \\\\); write the character itself, or \\\\q for a '
             "backslash before it (a Markdown escape: a PO file writes a backslash as \\\\). "
             f"{SYNTAX_FIX}"
         ],

@@ -115,7 +115,7 @@ def test_babel_alone_loses_previous_msgids():
         (
             CATALOG.replace('msgstr "Ihren Namen;"', 'msgstr "Ihren \\q Namen;"'),
             36,
-            'the escape \\q is not supported (only \\n, \\t, \\", \\\\); write the character '
+            'the escape \\q is not supported (only \\n, \\t, \\r, \\", \\\\); write the character '
             "itself, or \\\\q for a backslash before it (a Markdown escape: a PO file writes a "
             "backslash as \\\\)",
         ),
