@@ -26,10 +26,8 @@ from generator.compose import Composition, compose
 from generator.coverage import Coverage, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
-from generator.i18n import extract_template
 from generator.markup import MAX_ESCAPES, escapes
 from generator.model import Clause, Document, Language, Policy, line_at
-from generator.pofiles import messages
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
@@ -110,7 +108,7 @@ def check_files(
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
-    _check_unmatched(policy, catalogs, problems)
+    _check_contexts(catalogs, problems)
     shown = _shown_texts(policy, catalogs)
     _check_joined_lines(shown, problems)
     _check_inserted_values(policy, shown, problems)
@@ -704,17 +702,13 @@ def _check_reserved_ids(policy: Policy, problems: Problems) -> None:
         )
 
 
-def _check_unmatched(
-    policy: Policy, catalogs: Mapping[str, Translations | None], problems: Problems
-) -> None:
+def _check_contexts(catalogs: Mapping[str, Translations | None], problems: Problems) -> None:
     """Translations without a `msgctxt`, which every message of a policy has: a tool that
     converts catalogs (xliff2po, csv2po without a template) drops it, and the catalog would
-    otherwise only be said to translate nothing, then `policy i18n update` make the translations
-    obsolete. Once per catalog, at the first. (A translation whose text changed in the policy
-    keeps its msgctxt: `update` marks it for review, and the check says it is missing.)"""
-    wanted = {(m.context or "", m.id) for m in messages(extract_template(policy, None))}
+    otherwise only be said to translate nothing, until `policy i18n update` made the
+    translations obsolete. Once per catalog, at the first."""
     for catalog in catalogs.values():
-        stray = [e for key, e in catalog or () if e.string and not key[0] and key not in wanted]
+        stray = [entry for (context, _), entry in catalog or () if entry.string and not context]
         if stray:
             problems.warn(
                 stray[0].path,

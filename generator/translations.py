@@ -215,7 +215,7 @@ def _same(current: bytes, content: bytes) -> bool:
         ours, theirs = (
             write_catalog(read_catalog(data.decode("utf-8"))) for data in (content, current)
         )
-    except (UnicodeDecodeError, PoSyntaxError):
+    except (UnicodeDecodeError, PoSyntaxError, ValueError):  # then it is written again
         return False
     return _DATES.sub(b"", ours) == _DATES.sub(b"", theirs)
 
