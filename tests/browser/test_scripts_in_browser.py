@@ -190,6 +190,17 @@ def test_chinese_search_keeps_the_last_word_of_a_query(
     assert set(marks.evaluate_all("marks => marks.map(m => m.textContent)")) == marked
 
 
+def test_a_chinese_query_with_a_character_no_page_has_finds_the_words_it_can(
+    site: Served, page: Page
+) -> None:
+    """吗 is in no page: the query cannot be cut into words of the index, and is left to the
+    theme, which finds the words it has (escaped whole, it was searched as one word, and found
+    nothing)."""
+    page.goto(site.url + "global/zh-hans/")
+    type_into(page, "input.md-search__input", "经营地址吗")
+    assert {fragment for _, fragment in _found(page)} >= {"who-we-are", "data-we-collect"}
+
+
 @pytest.mark.parametrize("at", ["global/ja/", "global/ja/v/99/"], ids=["policy", "error-page"])
 @pytest.mark.parametrize(
     "query",

@@ -66,7 +66,10 @@
     // The theme makes each word a beginning (word*) unless it has +, -, ~N or ^N.
     var plain = !op && !mods;
     var cut = fewestWords(text);
-    var words = (cut || [text]).map(function (word, i, all) {
+    // A word the index's words cannot make (a character no page has) is left to the theme, as
+    // before: escaped whole, it would be searched as one word, and find nothing.
+    if (!cut) return part;
+    var words = cut.map(function (word, i, all) {
       // A word but the last is whole; the last may be unfinished, unless the index has it and no
       // * follows (as the theme reads +word, word^2).
       return {word: word, whole: i < all.length - 1 || (!plain && !m[4] && has(word))};
@@ -79,8 +82,8 @@
       var rarest = words.filter(function (w) { return w.whole; }).sort(function (a, b) {
         return sections(a.word) - sections(b.word);
       })[0];
-      words = (cut && has(text) ? [{word: text, whole: true}] : []).concat(rarest || words.slice(-1));
-    } else if (cut && !op && begins(text)) {
+      words = (has(text) ? [{word: text, whole: true}] : []).concat(rarest || words.slice(-1));
+    } else if (!op && begins(text)) {
       // Kept whole too: one page may have it whole and another cut apart.
       words.unshift({word: text, whole: !plain && !m[4] && has(text)});
     }
