@@ -437,8 +437,8 @@ def build_site(
             _replace(staging, site_dir)
     except MkDocsException as error:
         raise PolicyError(f"the site could not be built: {error}") from error
-    except OSError as error:  # a volume full, a folder made read-only while the site was built
-        raise _unwritten(error, site_dir, staging, cache_dir) from error
+    except OSError as error:  # a volume full, a folder made read-only, a source gone
+        raise _unwritten(error, site_dir, staging, cache_dir, options.project_dir) from error
     except WorkerStopped as error:
         raise _stopped(site_dir) from error
     except subprocess.CalledProcessError as error:
@@ -640,15 +640,29 @@ _FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def _unwritten(
-    error: OSError, site_dir: Path, staging: Path, cache_dir: Path | None
+    error: OSError, site_dir: Path, staging: Path, cache_dir: Path | None, project_dir: Path
 ) -> PolicyError:
-    """The problem that a file could not be written (or read) while the site was built, named
-    as the user knows it: in the site (not its staging folder), in the cache, or neither known
-    (a spool written without its name, a copy that names its source)."""
+    """The problem that a file could not be written or read while the site was built, named as
+    the user knows it: in the site (not its staging folder), in the cache, neither known (a
+    spool written without its name, a copy that names its source), or a file the build reads
+    (a dangling link among the sources MkDocs copies)."""
     fix = "Free space" if error.errno in _FULL else "Make it writable"
     name = str(error.filename or "")
     if name.startswith(f"{staging}{os.sep}"):
         name = str(site_dir) + name[len(str(staging)) :]
+    written = name.startswith(f"{site_dir}{os.sep}") or (
+        cache_dir is not None and name.startswith(f"{cache_dir}{os.sep}")
+    )
+    if name and not written and error.errno not in _FULL:
+        project = f"{project_dir.resolve()}{os.sep}"
+        return fail(
+            name.removeprefix(project),
+            None,
+            "file.unreadable",
+            f"the build could not read it ({error.strerror or error}): nothing was published, "
+            "the site is as it was. Restore the file (a link to a file that is gone, say), or "
+            "remove it.",
+        )
     if cache_dir is not None and name.startswith(f"{cache_dir}{os.sep}"):
         code, advice = "build.cache-dir", f"{fix} there, or build with --no-cache."
     elif name.startswith(f"{site_dir}{os.sep}"):
