@@ -174,3 +174,21 @@ def test_a_build_that_cannot_write_a_file_says_so_without_a_traceback(built, siz
     assert snapshot(site) == before
     assert staging_folders(site) == []
     assert built.policy("build", cache).returncode == 0
+
+
+def test_a_source_the_build_cannot_read_is_named_not_the_site(built):
+    """MkDocs copies what else is in policies/ (an image): a link to a file that is gone cannot
+    be read, and the build names it, rather than a site folder it could write."""
+    site = built.root / "site"
+    before = snapshot(site)
+    (built.root / "policies/img").mkdir()
+    (built.root / "policies/img/logo.png").symlink_to(built.root / "gone.png")
+    result = built.policy("build")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "policies/img/logo.png: the build could not read it (No such file or directory): nothing "
+        "was published, the site is as it was. Restore the file (a link to a file that is gone, "
+        "say), or remove it. [file.unreadable]"
+    )
+    assert snapshot(site) == before
