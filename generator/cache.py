@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
 import logging
@@ -72,9 +73,8 @@ _STALE_SECONDS = 24 * 3600
 """Scratch folders of builds that stopped without cleaning up are removed after a day."""
 
 SCRATCH = ".policy-build-"
-"""The prefix of a build's scratch folder in the cache folder, before its process id. The cache
-folder is the user's choice (`--cache-dir`), so stale ones are found by a name no other tool's
-folder has."""
+"""The prefix of a build's scratch folder in the cache folder. The cache folder is the user's
+choice (`--cache-dir`), so stale ones are found by a name no other tool's folder has."""
 
 
 def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
@@ -337,13 +337,9 @@ def _scan(folder: Path) -> dict[str, tuple[str, str]]:
 def _left_by_a_stopped_process(name: str) -> bool:
     """Whether a file is one `write_atomically` began in a process that has stopped (an
     interrupted build) and so never renamed: nothing else would ever remove it."""
-    return name.startswith(_TEMPORARY) and _stopped(name[len(_TEMPORARY) :])
-
-
-def _stopped(tail: str) -> bool:
-    """Whether the process whose id begins `tail` (`<pid>-...`, the end of the name of a file or
-    folder a build made) has stopped: it is not this one, and runs no more."""
-    pid = tail.partition("-")[0]
+    if not name.startswith(_TEMPORARY):
+        return False
+    pid = name[len(_TEMPORARY) :].partition("-")[0]
     return pid.isdigit() and int(pid) != os.getpid() and not running(int(pid))
 
 
@@ -374,8 +370,9 @@ class PageCache:
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
                 write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH}{os.getpid()}-", dir=directory))
+        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
+        self._lock = _hold(self.scratch)
         self._pinned = 0
 
     @property
@@ -417,6 +414,8 @@ class PageCache:
     def close(self) -> None:
         """Remove this build's scratch folder."""
         shutil.rmtree(self.scratch, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            os.close(self._lock)
 
 
 class FileCache:
@@ -930,9 +929,40 @@ def write_atomically(target: Path, data: bytes, same: Path | None = None) -> Non
     os.replace(temporary, target)
 
 
+_LOCK = "lock"
+"""The file in a build's scratch folder that the build holds a lock on while it runs."""
+
+
+def _hold(scratch: Path) -> int:
+    """Lock the scratch folder for this build (and the processes it forks, which share the lock):
+    the kernel lets go of it when they have all ended, however they end. A process id would
+    not do: a build in another container, or on another host sharing the cache, has ids this
+    one cannot see. (A file system without locks keeps the folder a day.)"""
+    descriptor = os.open(scratch / _LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    with contextlib.suppress(OSError):
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return descriptor
+
+
+def _abandoned(scratch: Path) -> bool:
+    """Whether no build holds the scratch folder's lock any more (a build that was killed);
+    False for one still held, or one with no lock yet (being made, or from an older tool)."""
+    try:
+        descriptor = os.open(scratch / _LOCK, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    return True
+
+
 def _remove_stale_scratch(directory: Path) -> None:
     now = time.time()
     for path in directory.glob(f"{SCRATCH}*"):
         with contextlib.suppress(OSError):
-            if _stopped(path.name[len(SCRATCH) :]) or now - path.stat().st_mtime > _STALE_SECONDS:
+            if _abandoned(path) or now - path.stat().st_mtime > _STALE_SECONDS:
                 shutil.rmtree(path, ignore_errors=True)

@@ -936,19 +936,23 @@ def test_a_cache_filled_under_another_umask_gives_the_site_its_own_file_modes(
 
 
 def test_a_scratch_folder_left_by_a_killed_build_goes_with_the_next_build(make_project, tmp_path):
-    """A build's scratch folder in the cache (`.policy-build-<pid>-...`) outlives it when it is
-    killed; the next build removes it once its process has ended, not a day later, and leaves
-    that of a build still running."""
+    """A build's scratch folder in the cache outlives it when it is killed; the next build
+    removes it once no process holds its lock (the kernel lets go of it however a build ends),
+    not a day later, and leaves that of a build still running, even one whose process this one
+    cannot see (another container, another host sharing the cache)."""
     project = _project(make_project)
     cache = tmp_path / "cache"
     _build(project, cache)
-    ended = subprocess.Popen(["true"])  # a process that has ended
-    ended.wait()
-    gone = cache / f"{cache_module.SCRATCH}{ended.pid}-abcd1234"
-    alive = cache / f"{cache_module.SCRATCH}{os.getpid()}-abcd1234"
-    for folder in (gone, alive):
+    gone, alive, older = (cache / f"{cache_module.SCRATCH}{name}" for name in ("a", "b", "c"))
+    for folder in (gone, alive, older):
         folder.mkdir()
         (folder / "spool-1").write_bytes(b"x" * 1000)
-    _build(project, cache, "again")  # in this process, whose id `alive` has
+    (gone / "lock").touch()  # its build was killed: nobody holds it
+    held = cache_module._hold(alive)  # a build still running holds its lock
+    try:
+        _build(project, cache, "again")
+    finally:
+        os.close(held)
     assert not gone.exists()
     assert alive.exists()
+    assert older.exists()  # no lock (an older version of the tool): kept for a day
