@@ -199,6 +199,14 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     history = _read_history(repository, head, documents) if not head_errors else None
     newest = history.newest if history is not None else None
     documents = tuple(_as_history_says(d, history) for d in documents)
+    if before.policy is None and history is not None:
+        # The base's documents are unknown: those the head drops, the history names.
+        documents = tuple(
+            sorted(
+                documents + history.retired,
+                key=lambda d: _order(after.policy, (d.jurisdiction, d.language)),
+            )
+        )
     return SourceDiff(
         base=_label(repository, base),
         head=WORKTREE if head is None else _label(repository, head),
@@ -260,6 +268,8 @@ class _History:
     published: Mapping[str, DocumentHistory] | None = None
     """The history of each document that has a version, by key (None: no document needed the
     history)."""
+    retired: tuple[DocumentDiff, ...] = ()
+    """The documents the head retires (as the history says: for a base that cannot be read)."""
 
 
 def _read_history(
@@ -290,6 +300,18 @@ def _read_history(
             if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
         ],
         published={_document_key(*h.key): h for h in publication.documents.values()},
+        retired=tuple(
+            DocumentDiff(
+                jurisdiction=h.jurisdiction,
+                language=h.language,
+                name=publication.jurisdiction_name(
+                    h.jurisdiction, publication.policy.source_language
+                ),
+                state=DocumentState.REMOVED,
+            )
+            for h in publication.documents.values()
+            if h.retired_since is not None and h.retired_since == revisions[-1].date
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from histories import (
     GERMAN,
     GERMAN_FULL_NAME,
     WITH_GERMAN,
+    WITHOUT_EU,
     announce_full_name,
     history_of,
     po,
@@ -913,3 +914,20 @@ def test_diff_of_a_translation_complete_for_the_first_time_shows_a_new_document(
     assert result.returncode == 0, result.stderr
     assert "| `eu/de` European Union | new document | 2 added |" in result.stdout
     assert "complete again" not in result.stdout
+
+
+def test_diff_with_an_unreadable_base_names_the_documents_the_head_retires(make_project):
+    """The base's policy cannot be read, so its documents are unknown; the history says which
+    the head drops: the EU's, which it retires as a readable base would show."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("Broken", {"policies/jurisdictions.yml": "global: {name: x\n"})
+    project.commit("Fixed, without the EU", {"policies/jurisdictions.yml": WITHOUT_EU})
+    rows = [
+        line
+        for line in project.policy("diff", "HEAD~1", "HEAD").stdout.splitlines()
+        if line.startswith("| `")
+    ]
+    assert rows == [
+        "| `eu/de` European Union | retired: its pages stay, marked as no longer maintained | – |",
+        "| `eu/en` European Union | retired: its pages stay, marked as no longer maintained | – |",
+    ]
