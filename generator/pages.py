@@ -355,6 +355,7 @@ class _Renderer:
                             "language": _language(h.language),
                             "url": document_url(*h.key),
                             "suggestion": self._suggestion(h),
+                            "suggestion_language": wording_language(h.language),
                         }
                         for h in sorted(docs, key=self._language_order)
                     ],
@@ -995,10 +996,12 @@ class _Renderer:
         return chosen
 
     def _suggestion(self, history: DocumentHistory) -> str:
-        """The chooser's offer to a browser that prefers this document, in its own language."""
+        """The chooser's offer to a browser that prefers this document, in its own language (in
+        English where the interface has no words for it, the language's name too)."""
         language = Language(tag=history.language)
+        wording = Language(tag=wording_language(history.language))
         return self._t(history.language).gettext("Continue in %(language)s · %(region)s") % {
-            "language": language.name_in(language),  # inside a sentence: "en français"
+            "language": language.name_in(wording),  # inside a sentence: "en français"
             "region": self._jurisdiction_name(history.jurisdiction, history.language),
         }
 

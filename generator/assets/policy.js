@@ -94,14 +94,15 @@
     var offer = document.createElement("a");
     offer.className = "policy-suggestion__link";
     offer.href = pick.getAttribute("href");
-    offer.lang = pick.lang;
-    offer.dir = pick.dir;
+    // In the language of its words: the document's, or English where the site has no words in it.
+    offer.lang = pick.dataset.suggestionLang;
+    offer.dir = pick.dataset.suggestionDir;
     offer.hreflang = pick.hreflang;
     offer.textContent = pick.dataset.suggestion;
     var arrow = document.createElement("span");
     arrow.setAttribute("aria-hidden", "true");
     arrow.className = "policy-suggestion__arrow";
-    arrow.textContent = pick.dir === "rtl" ? "←" : "→";
+    arrow.textContent = offer.dir === "rtl" ? "←" : "→";
     offer.appendChild(arrow);
     box.appendChild(offer);
     box.hidden = false;

@@ -390,6 +390,31 @@ def test_chooser_offers_the_script_the_browser_reads(
         expect(offer).to_have_attribute("href", expected)
 
 
+@pytest.mark.parametrize(
+    ("locale", "words", "lang", "arrow"),
+    [
+        ("ja-JP", "Continue in Japanese · Worldwide", "en", "→"),  # no interface catalog
+        ("ar-EG", "تابِع باللغة العربية · Worldwide", "ar", "←"),
+    ],
+)
+def test_the_chooser_s_offer_is_marked_with_the_language_of_its_words(
+    locale: str,
+    words: str,
+    lang: str,
+    arrow: str,
+    site: Served,
+    open_context: Callable[..., BrowserContext],
+) -> None:
+    """The offer to a Japanese browser is in English (the site has no Japanese words), the
+    language's name too, and is marked English, not Japanese; an Arabic one stays Arabic."""
+    page = open_context(locale=locale).new_page()
+    page.goto(site.url)
+    offer = page.locator(".policy-suggestion__link")
+    expect(offer).to_have_text(words + arrow)
+    expect(offer).to_have_attribute("lang", lang)
+    expect(offer).to_have_attribute("dir", "rtl" if arrow == "←" else "ltr")
+
+
 def test_a_japanese_redline_marks_the_site_s_english_words_as_the_script_does(
     tmp_path_factory: pytest.TempPathFactory, browser: Browser
 ) -> None:
