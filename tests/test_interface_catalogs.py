@@ -145,6 +145,11 @@ def test_the_site_s_english_words_on_a_page_in_another_language_are_marked_engli
         f'data-copy-failed="Copying failed: the link is in the address bar."{IN_ENGLISH}>' in page
     )
     assert f"<span{IN_ENGLISH}>Added in version 1, effective <time" in page
+    # The two menus' names are the site's words, and so is all else in them but the names,
+    # which carry their own language.
+    assert f'aria-label="Language and region"{IN_ENGLISH}' in page
+    assert f'aria-label="This policy"{IN_ENGLISH}' in page
+    assert 'class="policy-switcher__value" lang="ja" dir="ltr">日本語</span>' in page
     versions = project.read("site/global/ja/v/index.html")
     assert f'<td role="cell" data-label="In force from"{IN_ENGLISH}>' in versions
     # No attribute holds markup: the marks went only where a tag can go.
