@@ -643,18 +643,21 @@ def _unwritten(
     error: OSError, site_dir: Path, staging: Path, cache_dir: Path | None, project_dir: Path
 ) -> PolicyError:
     """The problem that a file could not be written or read while the site was built, named as
-    the user knows it: in the site (not its staging folder), in the cache, neither known (a
-    spool written without its name, a copy that names its source), or a file the build reads
-    (a dangling link among the sources MkDocs copies)."""
+    the user knows it: in the site (not its staging folder) or the site's folder itself, in the
+    cache, neither known (a spool written without its name, a copy that names its source, a
+    scratch folder elsewhere), or a file of the project the build reads (a dangling link among
+    the sources MkDocs copies)."""
     fix = "Free space" if error.errno in _FULL else "Make it writable"
     name = str(error.filename or "")
-    if name.startswith(f"{staging}{os.sep}"):
+    if name == str(staging) or name.startswith(f"{staging}{os.sep}"):
         name = str(site_dir) + name[len(str(staging)) :]
-    written = name.startswith(f"{site_dir}{os.sep}") or (
-        cache_dir is not None and name.startswith(f"{cache_dir}{os.sep}")
+    written = any(
+        name == str(folder) or name.startswith(f"{folder}{os.sep}")
+        for folder in (site_dir, cache_dir)
+        if folder is not None
     )
-    if name and not written and error.errno not in _FULL:
-        project = f"{project_dir.resolve()}{os.sep}"
+    project = f"{project_dir.resolve()}{os.sep}"
+    if name.startswith(project) and not written and error.errno not in _FULL:
         return fail(
             name.removeprefix(project),
             None,
@@ -663,9 +666,11 @@ def _unwritten(
             "the site is as it was. Restore the file (a link to a file that is gone, say), or "
             "remove it.",
         )
-    if cache_dir is not None and name.startswith(f"{cache_dir}{os.sep}"):
+    if cache_dir is not None and (
+        name == str(cache_dir) or name.startswith(f"{cache_dir}{os.sep}")
+    ):
         code, advice = "build.cache-dir", f"{fix} there, or build with --no-cache."
-    elif name.startswith(f"{site_dir}{os.sep}"):
+    elif written:
         code, advice = "build.site-dir", f"{fix} there, or give --site-dir another folder."
     else:
         name = ""

@@ -370,9 +370,8 @@ class PageCache:
             with contextlib.suppress(OSError):  # only a courtesy to backup tools
                 write_atomically(tag, _TAG.encode())
         _remove_stale_scratch(directory)
-        self.scratch = Path(tempfile.mkdtemp(prefix=SCRATCH, dir=directory))
+        self.scratch, self._lock = _locked_scratch(directory)
         """This build's own folder: pinned copies of the entries it reuses, and its spool."""
-        self._lock = _hold(self.scratch)
         self._pinned = 0
 
     @property
@@ -933,15 +932,27 @@ _LOCK = "lock"
 """The file in a build's scratch folder that the build holds a lock on while it runs."""
 
 
-def _hold(scratch: Path) -> int:
-    """Lock the scratch folder for this build (and the processes it forks, which share the lock):
-    the kernel lets go of it when they have all ended, however they end. A process id would
-    not do: a build in another container, or on another host sharing the cache, has ids this
-    one cannot see. (A file system without locks keeps the folder a day.)"""
-    descriptor = os.open(scratch / _LOCK, os.O_CREAT | os.O_RDWR, 0o600)
-    with contextlib.suppress(OSError):
+_MAKING = ".policy-scratch-"
+"""The prefix of a scratch folder being made: another build's sweep does not look at it until
+it is locked and renamed to its `SCRATCH` name."""
+
+
+def _locked_scratch(directory: Path) -> tuple[Path, int]:
+    """A scratch folder for this build, and the descriptor of the lock it holds on it (as do the
+    processes it forks, which share it): the kernel lets go of the lock when they have all
+    ended, however they end. A process id would not do: a build in another container, or on
+    another host sharing the cache, has ids this one cannot see. The folder takes its name
+    once locked, so that no sweep finds it unlocked; on a file system without locks, the lock
+    file is removed, and the folder is kept a day as one from an older tool."""
+    making = Path(tempfile.mkdtemp(prefix=_MAKING, dir=directory))
+    descriptor = os.open(making / _LOCK, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return descriptor
+    except OSError:
+        os.unlink(making / _LOCK)
+    scratch = directory / (SCRATCH + making.name[len(_MAKING) :])
+    os.rename(making, scratch)
+    return scratch, descriptor
 
 
 def _abandoned(scratch: Path) -> bool:
@@ -962,7 +973,9 @@ def _abandoned(scratch: Path) -> bool:
 
 def _remove_stale_scratch(directory: Path) -> None:
     now = time.time()
-    for path in directory.glob(f"{SCRATCH}*"):
+    for path in [*directory.glob(f"{SCRATCH}*"), *directory.glob(f"{_MAKING}*")]:
         with contextlib.suppress(OSError):
-            if _abandoned(path) or now - path.stat().st_mtime > _STALE_SECONDS:
+            if (path.name.startswith(SCRATCH) and _abandoned(path)) or (
+                now - path.stat().st_mtime > _STALE_SECONDS
+            ):
                 shutil.rmtree(path, ignore_errors=True)

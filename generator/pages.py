@@ -1002,7 +1002,7 @@ class _Renderer:
         wording = Language(tag=wording_language(history.language))
         return self._t(history.language).gettext("Continue in %(language)s · %(region)s") % {
             "language": language.name_in(wording),  # inside a sentence: "en français"
-            "region": self._jurisdiction_name(history.jurisdiction, history.language),
+            "region": self._jurisdiction_name(history.jurisdiction, wording.tag),
         }
 
     def _clause_histories(self, history: DocumentHistory) -> tuple[ClauseHistory, ...]:

@@ -200,10 +200,10 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
     newest = history.newest if history is not None else None
     documents = tuple(_as_history_says(d, history) for d in documents)
     if before.policy is None and history is not None:
-        # The base's documents are unknown: those the head drops, the history names.
+        # The base's documents are unknown: those it published, its history names.
         documents = tuple(
             sorted(
-                documents + history.retired,
+                documents + _retired(repository, base, after.policy),
                 key=lambda d: _order(after.policy, (d.jurisdiction, d.language)),
             )
         )
@@ -268,8 +268,6 @@ class _History:
     published: Mapping[str, DocumentHistory] | None = None
     """The history of each document that has a version, by key (None: no document needed the
     history)."""
-    retired: tuple[DocumentDiff, ...] = ()
-    """The documents the head retires (as the history says: for a base that cannot be read)."""
 
 
 def _read_history(
@@ -300,18 +298,26 @@ def _read_history(
             if _document_key(*history.key) in new and history.latest.commit == revisions[-1].commit
         ],
         published={_document_key(*h.key): h for h in publication.documents.values()},
-        retired=tuple(
-            DocumentDiff(
-                jurisdiction=h.jurisdiction,
-                language=h.language,
-                name=publication.jurisdiction_name(
-                    h.jurisdiction, publication.policy.source_language
-                ),
-                state=DocumentState.REMOVED,
-            )
-            for h in publication.documents.values()
-            if h.retired_since is not None and h.retired_since == revisions[-1].date
-        ),
+    )
+
+
+def _retired(repository: Repository, base: str, head: Policy | None) -> tuple[DocumentDiff, ...]:
+    """The documents published at a base whose policy cannot be read (as the history up to it
+    says) that the head no longer lists: it retires them."""
+    revisions = list(repository.history(base))
+    publication = derive_versions(revisions) if revisions else None
+    if publication is None:
+        return ()
+    listed = set(head.documents()) if head is not None else set()
+    return tuple(
+        DocumentDiff(
+            jurisdiction=h.jurisdiction,
+            language=h.language,
+            name=publication.jurisdiction_name(h.jurisdiction, publication.policy.source_language),
+            state=DocumentState.REMOVED,
+        )
+        for h in publication.documents.values()
+        if not h.retired and h.key not in listed
     )
 
 

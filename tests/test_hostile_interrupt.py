@@ -3,6 +3,7 @@ it was; the next build cleans up after it and succeeds."""
 
 from __future__ import annotations
 
+import errno
 import os
 import resource
 import signal
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import BASE_FILES, change_yml
 from hostile_helpers import snapshot, staging_folders
+
+from generator import build as build_module
 
 POLICY = str(Path(sys.executable).parent / "policy")
 
@@ -192,3 +195,29 @@ def test_a_source_the_build_cannot_read_is_named_not_the_site(built):
         "say), or remove it. [file.unreadable]"
     )
     assert snapshot(site) == before
+
+
+@pytest.mark.parametrize(
+    ("errno_", "where", "code"),
+    [
+        (errno.EBUSY, "site", "build.site-dir"),  # the site folder a mount point: its rename fails
+        (errno.ENOSPC, "site/eu/en/index.html", "build.site-dir"),
+        (errno.EACCES, "cache/pages/ab", "build.cache-dir"),
+        (errno.ENOENT, "policies/img/logo.png", "file.unreadable"),
+        (
+            errno.ENOSPC,
+            "/tmp/policy-build-x/spool-1",
+            "build.site-dir",
+        ),  # a scratch folder elsewhere
+    ],
+)
+def test_an_os_error_of_a_build_is_named_by_where_it_happened(tmp_path, errno_, where, code):
+    """The site's folder itself (or anything in it) and the cache's are written; a file of the
+    project elsewhere is read; a file outside both is the site's volume's problem."""
+    project = tmp_path / "project"
+    site, staging, cache = project / "site", project / ".site-building-1-x", project / "cache"
+    name = where if where.startswith("/") else str(project / where)
+    error = OSError(errno_, os.strerror(errno_), name)
+    problem = build_module._unwritten(error, site, staging, cache, project).problems[0]
+    assert problem.code == code
+    assert "Traceback" not in problem.message

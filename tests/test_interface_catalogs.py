@@ -147,9 +147,16 @@ def test_the_site_s_english_words_on_a_page_in_another_language_are_marked_engli
     assert f"<span{IN_ENGLISH}>Added in version 1, effective <time" in page
     # The two menus' names are the site's words, and so is all else in them but the names,
     # which carry their own language.
-    assert f'aria-label="Language and region"{IN_ENGLISH}' in page
-    assert f'aria-label="This policy"{IN_ENGLISH}' in page
+    # (their language, not their direction: their layout follows the page's)
+    assert 'aria-label="Language and region" lang="en" data-search-exclude' in page
+    assert 'aria-label="This policy" lang="en" data-search-exclude' in page
     assert 'class="policy-switcher__value" lang="ja" dir="ltr">日本語</span>' in page
+    # A paragraph of the site's words only is theirs, so that its sentences follow each other
+    # in their direction on a right-to-left page too.
+    assert f"<p{IN_ENGLISH}><span{IN_ENGLISH}>Content hash (SHA-256)</span> <code" in page
+    # The chooser's offer: English words, the language's and the region's names too.
+    chooser = project.read("site/index.html")
+    assert 'data-suggestion="Continue in Japanese · Worldwide" data-suggestion-lang="en"' in chooser
     versions = project.read("site/global/ja/v/index.html")
     assert f'<td role="cell" data-label="In force from"{IN_ENGLISH}>' in versions
     # No attribute holds markup: the marks went only where a tag can go.

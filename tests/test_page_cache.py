@@ -4,6 +4,7 @@ changes the site (with or without it, with a damaged entry, after a configuratio
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import logging
 import os
 import shlex
@@ -948,7 +949,8 @@ def test_a_scratch_folder_left_by_a_killed_build_goes_with_the_next_build(make_p
         folder.mkdir()
         (folder / "spool-1").write_bytes(b"x" * 1000)
     (gone / "lock").touch()  # its build was killed: nobody holds it
-    held = cache_module._hold(alive)  # a build still running holds its lock
+    held = os.open(alive / "lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a build still running holds it
     try:
         _build(project, cache, "again")
     finally:
@@ -956,3 +958,17 @@ def test_a_scratch_folder_left_by_a_killed_build_goes_with_the_next_build(make_p
     assert not gone.exists()
     assert alive.exists()
     assert older.exists()  # no lock (an older version of the tool): kept for a day
+
+
+def test_a_scratch_folder_is_never_seen_unlocked_by_another_build(tmp_path):
+    """The folder takes the name other builds look for only once it is locked: a sweep running
+    at any moment finds it held (it found folders whose lock file was made but not yet locked,
+    and removed them in use)."""
+    scratch, held = cache_module._locked_scratch(tmp_path)
+    try:
+        assert scratch.name.startswith(cache_module.SCRATCH)
+        assert not cache_module._abandoned(scratch)
+        assert list(tmp_path.glob(f"{cache_module._MAKING}*")) == []
+    finally:
+        os.close(held)
+    assert cache_module._abandoned(scratch)

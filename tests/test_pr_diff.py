@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import BASE_FILES, JURISDICTIONS_YML, SITE_YML, Project, at_noon, change_yml
+from conftest import BASE_FILES, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project, at_noon, change_yml
 from histories import (
     DATA_MD,
     EU_WITHOUT_GERMAN,
@@ -931,3 +931,30 @@ def test_diff_with_an_unreadable_base_names_the_documents_the_head_retires(make_
         "| `eu/de` European Union | retired: its pages stay, marked as no longer maintained | – |",
         "| `eu/en` European Union | retired: its pages stay, marked as no longer maintained | – |",
     ]
+
+
+def test_diff_with_an_unreadable_base_names_retirements_by_the_base_s_history(make_project):
+    """What the base published, its own history says: a region retired in an earlier commit of
+    the change is listed, one retired before the base is not, and the working tree as the head
+    finds them too."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    project.commit("No German in the EU", {"policies/jurisdictions.yml": EU_WITHOUT_GERMAN})
+    project.commit("Broken", {"policies/jurisdictions.yml": "global: {name: x\n"})
+    project.commit("Without the EU", {"policies/jurisdictions.yml": WITHOUT_EU})
+    project.commit(
+        "Reworded",
+        {
+            "policies/clauses/who.md": WHO_MD.replace("runs this shop", "runs the shop"),
+            "policies/change.yml": change_yml("Wording.", "2026-01-06"),
+        },
+    )
+    for args in (("HEAD~2", "HEAD"), ("HEAD~2",)):
+        rows = [
+            line
+            for line in project.policy("diff", *args).stdout.splitlines()
+            if line.startswith("| `eu/")
+        ]
+        assert rows == [
+            "| `eu/en` European Union | retired: its pages stay, marked as no longer maintained "
+            "| – |"
+        ], args

@@ -754,9 +754,12 @@
   function renderContents(changes, strings) {
     var nav = element("nav", "policy-compare__contents");
     nav.setAttribute("aria-label", strings.contents);
+    // Named in the site's words, listing the policy's titles (as _macros.html's menus are).
+    if (strings.lang) { nav.lang = strings.lang; nav.dir = strings.dir; }
     var list = element("ol");
     changes.forEach(function (change) {
       var link = element("a", "", change.title);
+      if (strings.lang) { link.lang = strings.page_lang; link.dir = strings.page_dir; }
       link.href = "#" + encodeURIComponent(change.id);
       var item = element("li");
       item.appendChild(link);
@@ -773,7 +776,9 @@
     template.split(/%\((\w+)\)s/).forEach(function (part, index) {
       if (index % 2 === 0) { node.appendChild(document.createTextNode(part)); return; }
       var value = node.appendChild(element("bdi", "", String(values[part])));
-      if (strings.lang) { value.lang = strings.page_lang; value.dir = strings.page_dir; }
+      // A link's words are the page's; its addresses are in no language, and keep their own
+      // direction (_macros.html's `address`).
+      if (strings.lang && part === "text") { value.lang = strings.page_lang; value.dir = strings.page_dir; }
     });
     return node;
   }

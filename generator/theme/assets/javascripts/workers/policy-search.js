@@ -67,9 +67,10 @@
     var plain = !op && !mods;
     var cut = fewestWords(text);
     // A word the index's words cannot make (a character no page has) is left to the theme, as
-    // before: escaped whole, it would be searched as one word, and find nothing.
-    if (!cut) return part;
-    var words = cut.map(function (word, i, all) {
+    // before: escaped whole, it would be searched as one word, and find nothing. One the index
+    // has whole, or that begins one of its words, is searched whole.
+    if (!cut && !has(text) && !begins(text)) return part;
+    var words = (cut || [text]).map(function (word, i, all) {
       // A word but the last is whole; the last may be unfinished, unless the index has it and no
       // * follows (as the theme reads +word, word^2).
       return {word: word, whole: i < all.length - 1 || (!plain && !m[4] && has(word))};
@@ -82,8 +83,8 @@
       var rarest = words.filter(function (w) { return w.whole; }).sort(function (a, b) {
         return sections(a.word) - sections(b.word);
       })[0];
-      words = (has(text) ? [{word: text, whole: true}] : []).concat(rarest || words.slice(-1));
-    } else if (!op && begins(text)) {
+      words = (cut && has(text) ? [{word: text, whole: true}] : []).concat(rarest || words.slice(-1));
+    } else if (cut && !op && begins(text)) {
       // Kept whole too: one page may have it whole and another cut apart.
       words.unshift({word: text, whole: !plain && !m[4] && has(text)});
     }
