@@ -648,38 +648,34 @@ def _unwritten(
     scratch folder elsewhere), or a file of the project the build reads (a dangling link among
     the sources MkDocs copies)."""
     fix = "Free space" if error.errno in _FULL else "Make it writable"
-    name = str(error.filename or "")
-    if name == str(staging) or name.startswith(f"{staging}{os.sep}"):
-        name = str(site_dir) + name[len(str(staging)) :]
-    written = any(
-        name == str(folder) or name.startswith(f"{folder}{os.sep}")
-        for folder in (site_dir, cache_dir)
-        if folder is not None
-    )
-    project = f"{project_dir.resolve()}{os.sep}"
-    if name.startswith(project) and not written and error.errno not in _FULL:
+    path = Path(os.fsdecode(error.filename)) if error.filename else None
+    if path is not None and path.is_relative_to(staging):
+        path = site_dir / path.relative_to(staging)
+    in_cache = path is not None and cache_dir is not None and path.is_relative_to(cache_dir)
+    in_site = path is not None and path.is_relative_to(site_dir)
+    project = project_dir.resolve()
+    read = path is not None and path.is_relative_to(project) and not (in_site or in_cache)
+    if read and error.errno not in _FULL:
         return fail(
-            name.removeprefix(project),
+            path.relative_to(project).as_posix(),
             None,
             "file.unreadable",
             f"the build could not read it ({error.strerror or error}): nothing was published, "
             "the site is as it was. Restore the file (a link to a file that is gone, say), or "
             "remove it.",
         )
-    if cache_dir is not None and (
-        name == str(cache_dir) or name.startswith(f"{cache_dir}{os.sep}")
-    ):
+    if in_cache:
         code, advice = "build.cache-dir", f"{fix} there, or build with --no-cache."
-    elif written:
+    elif in_site:
         code, advice = "build.site-dir", f"{fix} there, or give --site-dir another folder."
     else:
-        name = ""
+        path = None
         code = "build.site-dir"
         advice = f"{fix} where the site is written" + (
             f" and in the cache folder ({cache_dir})." if cache_dir else "."
         )
     return fail(
-        name or str(site_dir),
+        str(path or site_dir),
         None,
         code,
         f"the build could not write a file ({error.strerror or error}): nothing was published, "
