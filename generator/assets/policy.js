@@ -754,8 +754,9 @@
   function renderContents(changes, strings) {
     var nav = element("nav", "policy-compare__contents");
     nav.setAttribute("aria-label", strings.contents);
-    // Named in the site's words, listing the policy's titles (as _macros.html's menus are).
-    if (strings.lang) { nav.lang = strings.lang; nav.dir = strings.dir; }
+    // Named in the site's words, listing the policy's titles (as _macros.html's menus are: their
+    // language, not their direction, which lays them out as the page).
+    if (strings.lang) nav.lang = strings.lang;
     var list = element("ol");
     changes.forEach(function (change) {
       var link = element("a", "", change.title);
