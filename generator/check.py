@@ -10,7 +10,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.blocks import structure
@@ -248,13 +248,38 @@ _TABLE_DELIMITER = re.compile(r"[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t
 """A table's line under its header (`|---|:--:|`), which makes a table of the lines around it."""
 
 
-def _is_table_delimiter(text: str, start: int, end: int) -> bool:
-    return "|" in text[start:end] and _TABLE_DELIMITER.fullmatch(text, start, end) is not None
+def _is_table_delimiter(line: str, row: int) -> bool:
+    return "|" in line and _TABLE_DELIMITER.fullmatch(line) is not None
 
 
-_JOINED = {
+_LIST_MARKER = re.compile(r"[-*+]|\d{1,9}\.")
+"""A list marker as Python-Markdown reads one (with `sane_lists`; `1)` is text to it), which
+makes a list item of the words after it on its line, but not of those on the next."""
+
+
+def _is_marker_alone(line: str, row: int) -> bool:
+    return row == 0 and _LIST_MARKER.fullmatch(line) is not None
+
+
+_UNDERLINE = re.compile(r"=+|-+")
+"""A line that makes a heading of the line above it, when that line begins a Markdown block
+(Python-Markdown's `SetextHeaderProcessor`: `words` then `---` or `===`)."""
+
+_RULE = re.compile(r"(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,}")
+"""A line Python-Markdown reads as a rule (`***`, `- - -`, `___`), which ends a paragraph."""
+
+
+def _is_underline(line: str, row: int) -> bool:
+    return row == 1 and _UNDERLINE.fullmatch(line) is not None
+
+
+def _is_rule(line: str, row: int) -> bool:
+    return not _is_underline(line, row) and _RULE.fullmatch(line) is not None
+
+
+_JOINED: dict[str, tuple[Callable[[str, int], object], str]] = {
     "markdown.link-definition": (
-        _LINK_DEFINITION.fullmatch,
+        lambda line, row: _LINK_DEFINITION.fullmatch(line),
         "a link definition ('[name]: address') shares its paragraph with other lines, which are "
         "joined into one: it would show as text, and the links that use it would not be links. "
         "Write each link where it is used, [text](address), or put a blank line before and "
@@ -266,9 +291,32 @@ _JOINED = {
         "message to translate): it would show as its text, bars and dashes included. Write its "
         "rows as a list, or as sub-headings with a paragraph each.",
     ),
+    "markdown.list-marker-alone": (
+        _is_marker_alone,
+        "a list marker ('-', '*', '+', '1.') alone on the first line of a paragraph is text to "
+        "Markdown, but a paragraph's lines are joined into one, and then the marker begins the "
+        "line: the page would show the paragraph as a list item, the marker gone. Write the "
+        "item's words on the marker's line ('- words'), or begin the paragraph with other "
+        "words (or '\\-', '1\\.').",
+    ),
+    "markdown.heading-underline": (
+        _is_underline,
+        "a line of only '-' or '=' under a line of text makes that line a heading to Markdown, "
+        "but a paragraph's lines are joined into one: the page would show the dashes as text "
+        "after the words. Write a sub-heading on a line of its own, '### words', or remove the "
+        "line.",
+    ),
+    "markdown.rule": (
+        _is_rule,
+        "a line of three or more '*', '-' or '_' is a rule to Markdown, which ends the "
+        "paragraph (the site shows no rules), but a paragraph's lines are joined into one: the "
+        "page would show the line's characters as text. Remove the line; to end a paragraph, "
+        "leave a blank line.",
+    ),
 }
 """What Markdown reads in a line of its own, which a block's lines joined into one undo: the
-rule that finds such a line in a block's text, and what to say."""
+rule that finds such a line (folded: `Block.breaks`) by its text and its place in the block
+(0 for the first), and what to say."""
 
 
 @dataclass(frozen=True)
@@ -312,10 +360,14 @@ def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
     for shown in texts:
         if not shown.breaks:
             continue  # one line (a translation is one): nothing was joined
-        ends = (*shown.breaks, len(shown.text) + 1)
+        starts = (0, *shown.breaks)
+        lines = [
+            shown.text[start:end].strip()
+            for start, end in zip(starts, (*shown.breaks, len(shown.text)), strict=True)
+        ]
         for code, (found, message) in _JOINED.items():
-            for start, end in zip((0, *shown.breaks), ends, strict=True):
-                if found(shown.text, start, end - 1):
+            for row, (start, line) in enumerate(zip(starts, lines, strict=True)):
+                if found(line, row):
                     problems.add(shown.path, shown.line_at(start), code, message)
                     break
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The property tests draw the same examples at every run: a commit's verdict in CI does not depend
 # on a draw. (A draw found "-\n0", a paragraph whose first line is a bare list marker, which the
-# composition makes a list item: see docs/authoring.md.)
+# composition makes a list item: `policy check` refuses it, [markdown.list-marker-alone].)
 settings.register_profile("repeatable", derandomize=True)
 settings.load_profile("repeatable")
 

@@ -91,6 +91,13 @@ class Case:
 
 
 NOT_TEXT = "Save it as UTF-8."
+MARKER_ALONE = (
+    "a list marker ('-', '*', '+', '1.') alone on the first line of a paragraph is text to "
+    "Markdown, but a paragraph's lines are joined into one, and then the marker begins the line: "
+    "the page would show the paragraph as a list item, the marker gone. Write the item's words "
+    "on the marker's line ('- words'), or begin the paragraph with other words (or '\\-', "
+    "'1\\.'). [markdown.list-marker-alone]"
+)
 MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
 UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
@@ -740,6 +747,36 @@ CASES = [
             "(each is one message to translate): it would show as its text, bars and dashes "
             "included. Write its rows as a list, or as sub-headings with a paragraph each. "
             "[markdown.table]"
+        ],
+    ),
+    Case(
+        "a paragraph whose first line is only a list marker, joined into a list item",
+        {WHO: body("Order data:\n\n-\n0 days after delivery.")},
+        [f"{WHO}:10: {MARKER_ALONE}"],
+    ),
+    Case(
+        "a paragraph whose first line is only a number and a dot, joined into a numbered list",
+        {WHO: body("2030.\nis the year we delete the order data we keep.")},
+        [f"{WHO}:8: {MARKER_ALONE}"],
+    ),
+    Case(
+        "a line of dashes under a paragraph's first line, a heading to Markdown",
+        {WHO: body("How long we keep data\n---\nSix years.")},
+        [
+            f"{WHO}:9: a line of only '-' or '=' under a line of text makes that line a heading "
+            "to Markdown, but a paragraph's lines are joined into one: the page would show the "
+            "dashes as text after the words. Write a sub-heading on a line of its own, "
+            "'### words', or remove the line. [markdown.heading-underline]"
+        ],
+    ),
+    Case(
+        "a rule among a paragraph's lines",
+        {WHO: body("We keep order data\nfor six years.\n***\nThen we delete it.")},
+        [
+            f"{WHO}:10: a line of three or more '*', '-' or '_' is a rule to Markdown, which "
+            "ends the paragraph (the site shows no rules), but a paragraph's lines are joined "
+            "into one: the page would show the line's characters as text. Remove the line; to "
+            "end a paragraph, leave a blank line. [markdown.rule]"
         ],
     ),
     Case(
