@@ -271,6 +271,7 @@ def _lift_previous(
     problems: list[SyntaxProblem] = []
     pending: list[tuple[int, str]] = []
     state: str | None = None
+    context_line = 0
     for index, raw in enumerate(lines):
         line = raw.strip()
         number = index + 1
@@ -288,9 +289,16 @@ def _lift_previous(
         problem = _check_string_line(body, number)
         if problem:
             problems.append(problem)
-        state, wrong = keyword_order(state, body.partition(" ")[0])
-        if wrong:
+        keyword = body.partition(" ")[0]
+        state, wrong = keyword_order(state, keyword)
+        if wrong == CONTEXT_AFTER_ID:
+            problems.append(
+                SyntaxProblem(line=context_line, reason=wrong, fix=_CONTEXT_AFTER_ID_FIX)
+            )
+        elif wrong:
             problems.append(SyntaxProblem(line=number, reason=wrong))
+        if keyword == "msgctxt":
+            context_line = number
         if body.startswith("msgid ") and pending:
             parsed = _parse_previous(pending, problems)
             if parsed is not None:
@@ -299,23 +307,44 @@ def _lift_previous(
     return previous, problems
 
 
+CONTEXT_AFTER_ID = "a msgctxt after its msgid"
+"""`keyword_order`'s reason for a msgctxt written between its message's msgid and msgstr; it
+is reported at the msgctxt line (the msgstr or msgid_plural line after it tells it)."""
+_CONTEXT_AFTER_ID_FIX = (
+    "Move the msgctxt line (with any string lines under it) above the msgid line: a message is "
+    "written msgctxt, msgid, msgstr (msgfmt reports the msgid as missing its msgstr)."
+)
+_ID_THEN_CONTEXT = "msgid, msgctxt"
+"""The state after a msgctxt that follows a msgid with no msgstr yet: either the msgctxt of
+that message, written after its msgid (a msgstr or msgid_plural comes next), or the first line
+of the next message, the one before lacking its msgstr (a msgid comes next, and Babel reports
+the missing msgstr at the msgid before)."""
+
+
 def keyword_order(state: str | None, keyword: str) -> tuple[str | None, str | None]:
     """Where a message stands after a line starting with `keyword` (`#` for a comment) when it
     stood at `state` (None: between messages), and why that line is out of order, if it is.
     msgfmt refuses such a catalog; Babel's reader would quietly give a msgstr with no msgid
-    before it to the next message, and keep one of two msgstr of a message."""
+    before it to the next message, and keep one of two msgstr of a message. A msgctxt after a
+    msgid is told only by the line after it: `CONTEXT_AFTER_ID` is about the msgctxt line."""
     if keyword.startswith("#"):
         return None, None
     if keyword == "msgstr" or keyword.startswith("msgstr["):
         plural = keyword != "msgstr"
+        if state == _ID_THEN_CONTEXT:
+            return ("msgstr[]" if plural else "msgstr"), CONTEXT_AFTER_ID
         allowed = ("msgid", "msgid_plural", "msgstr[]") if plural else ("msgid", "msgid_plural")
         if state in allowed:
             return ("msgstr[]" if plural else "msgstr"), None
         if state in ("msgstr", "msgstr[]"):
             return state, "a second msgstr for one msgid"
         return None, "a msgstr with no msgid before it"
+    if keyword == "msgid_plural" and state == _ID_THEN_CONTEXT:
+        return keyword, CONTEXT_AFTER_ID
     if keyword == "msgid_plural" and state != "msgid":
         return state, "a msgid_plural with no msgid before it"
+    if keyword == "msgctxt" and state in ("msgid", "msgid_plural"):
+        return _ID_THEN_CONTEXT, None
     if keyword in ("msgctxt", "msgid", "msgid_plural"):
         return keyword, None
     return state, None  # a string continuing the line before, or what Babel reports itself

@@ -226,3 +226,98 @@ def test_a_header_date_that_is_no_date_is_still_an_error_at_its_line():
     with pytest.raises(PoSyntaxError) as raised:
         read_catalog(CATALOG.replace("2026-01-02 10:00+0000", "2026-13-02T10:00"))
     assert [(p.line, p.field) for p in raised.value.problems] == [(6, "po-revision-date")]
+
+
+ORDER_HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+"""A header of 4 lines: the first entry after it starts on line 5."""
+
+CONTEXT_AFTER_ID = {
+    "msgctxt between msgid and msgstr": (
+        'msgid "We keep your data."\nmsgctxt "retention.p1"\nmsgstr "Wir speichern."\n',
+        6,
+    ),
+    "each over two lines": (
+        'msgid ""\n"We keep your data."\nmsgctxt ""\n"retention.p1"\nmsgstr ""\n"Wir."\n',
+        7,
+    ),
+    "obsolete": (
+        '#~ msgid "We keep your data."\n#~ msgctxt "retention.p1"\n#~ msgstr "Wir."\n',
+        6,
+    ),
+    "before msgid_plural": (
+        'msgid "one day"\nmsgctxt "retention.p2"\nmsgid_plural "{n} days"\n'
+        'msgstr[0] "ein Tag"\nmsgstr[1] "{n} Tage"\n',
+        6,
+    ),
+    "after msgid_plural": (
+        'msgid "one day"\nmsgid_plural "{n} days"\nmsgctxt "retention.p2"\n'
+        'msgstr[0] "ein Tag"\nmsgstr[1] "{n} Tage"\n',
+        7,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONTEXT_AFTER_ID))
+def test_a_msgctxt_after_its_msgid_is_reported_at_the_msgctxt(tmp_path, name):
+    """A msgctxt written between its msgid and msgstr was reported as a msgstr with no msgid
+    before it, at the msgstr line: the problem is the msgctxt, once."""
+    entry, line = CONTEXT_AFTER_ID[name]
+    text = ORDER_HEADER + entry
+    assert text.splitlines()[line - 1].lstrip("#~ ").startswith("msgctxt")
+    with pytest.raises(PoSyntaxError) as raised:
+        read_catalog(text)
+    assert [(p.line, p.reason) for p in raised.value.problems] == [
+        (line, "a msgctxt after its msgid")
+    ]
+    (tmp_path / "de.po").write_text(text, encoding="utf-8")
+    assert msgfmt_check(str(tmp_path / "de.po")).returncode != 0  # gettext refuses it too
+
+
+def test_a_msgctxt_after_its_msgid_is_told_to_move_above_it():
+    entry, _ = CONTEXT_AFTER_ID["msgctxt between msgid and msgstr"]
+    problems = Problems()
+    parse_catalog("locales/de/LC_MESSAGES/policy.po", (ORDER_HEADER + entry).encode(), problems)
+    assert [str(p) for p in problems] == [
+        "locales/de/LC_MESSAGES/policy.po:6: the catalog cannot be read: a msgctxt after its "
+        "msgid. Move the msgctxt line (with any string lines under it) above the msgid line: a "
+        "message is written msgctxt, msgid, msgstr (msgfmt reports the msgid as missing its "
+        "msgstr). [catalog.syntax]"
+    ]
+
+
+MISSING_MSGSTR = {
+    "the next entry after a blank line": (
+        'msgctxt "a"\nmsgid "We keep your data."\n\n'
+        'msgctxt "b"\nmsgid "Ask us."\nmsgstr "Fragen Sie."\n',
+        "We keep your data.",
+    ),
+    "the next entry right under it": (
+        'msgctxt "a"\nmsgid "We keep your data."\n'
+        'msgctxt "b"\nmsgid "Ask us."\nmsgstr "Fragen Sie."\n',
+        "We keep your data.",
+    ),
+    "obsolete": (
+        '#~ msgctxt "a"\n#~ msgid "We keep your data."\n\n'
+        '#~ msgctxt "b"\n#~ msgid "Ask us."\n#~ msgstr "Fragen Sie."\n',
+        "We keep your data.",
+    ),
+    "a plural message": (
+        'msgctxt "a"\nmsgid "one day"\nmsgid_plural "{n} days"\n\n'
+        'msgctxt "b"\nmsgid "Ask us."\nmsgstr "Fragen Sie."\n',
+        "one day",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MISSING_MSGSTR))
+def test_a_message_without_msgstr_is_reported_at_its_msgid_not_as_the_next_msgctxt(tmp_path, name):
+    """The next message's msgctxt follows a msgid with no msgstr too; there the msgid lacks its
+    msgstr (as msgfmt says at the same line), the msgctxt is where it belongs."""
+    entry, msgid = MISSING_MSGSTR[name]
+    with pytest.raises(PoSyntaxError) as raised:
+        read_catalog(ORDER_HEADER + entry)
+    assert [(p.line, p.reason) for p in raised.value.problems] == [
+        (6, f"missing msgstr for msgid '{msgid}'")
+    ]
+    (tmp_path / "de.po").write_text(ORDER_HEADER + entry, encoding="utf-8")
+    assert "de.po:6: missing 'msgstr" in msgfmt_check(str(tmp_path / "de.po")).stderr
