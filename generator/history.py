@@ -19,7 +19,7 @@ from pathlib import Path
 
 import git
 
-from generator.errors import PolicyError, Problem, fail
+from generator.errors import PolicyError, Problem, Severity, fail
 from generator.yamlio import CONTROL_CHARACTERS
 
 log = logging.getLogger(__name__)
@@ -225,6 +225,9 @@ class Repository:
                 "--no-renames",
                 "--no-abbrev",
                 "-z",
+                # A message whose commit names its encoding (i18n.commitEncoding) in UTF-8,
+                # whatever i18n.logOutputEncoding or commitEncoding the user or repository sets.
+                "--encoding=UTF-8",
                 "--format=%x01%H%x00%ct%x00%s%x00%b",
                 rev,
                 "--",
@@ -438,9 +441,44 @@ def _parse_record(record: bytes) -> tuple[str, int, str, list[tuple[str, str | N
         changes.append((path.decode("utf-8", "surrogateescape"), None if gone else new_blob))
     # The subject may become a published summary: control characters (a terminal colour code)
     # would make the Atom feeds invalid XML.
-    text = CONTROL_CHARACTERS.sub("", subject.decode("utf-8", "replace"))
-    body_text = CONTROL_CHARACTERS.sub("", body.decode("utf-8", "replace"))
+    text, body_text = (CONTROL_CHARACTERS.sub("", t) for t in _message_text(commit, subject, body))
     return (commit.decode(), int(timestamp), publishable_subject(text, body_text), changes)
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+"""A byte that is not UTF-8, as `surrogateescape` decodes it."""
+
+
+def _message_text(commit: bytes, *parts: bytes) -> list[str]:
+    """A commit message's parts (subject, body) as `git log --encoding=UTF-8` gives them. git
+    re-encodes a message whose commit names its encoding; one that names none and is not UTF-8
+    (written by another tool, or imported, in Latin-1) comes as it was written, and nothing says
+    its encoding: each byte that is not UTF-8 is read as Windows-1252 (Latin-1 for letters, as
+    `git commit` itself assumes when it converts such a message), the same at every build, and
+    the build warns. A message that is UTF-8 reads as it is."""
+    texts = [data.decode("utf-8", "surrogateescape") for data in parts]
+    if not any(_NOT_UTF8.search(text) for text in texts):
+        return texts
+    log.warning(
+        "%s",
+        Problem(
+            path="",
+            line=None,
+            code="git.encoding",
+            message=f"the message of commit {commit.decode()[:12]} is not UTF-8 and its commit "
+            "names no encoding: it is read as Windows-1252 (Latin-1). Where it is a version's "
+            "summary and reads wrong, nothing but rewriting the history corrects it; set "
+            "i18n.commitEncoding where commits are made in another encoding.",
+            severity=Severity.WARNING,
+        ),
+    )
+    return [_NOT_UTF8.sub(_windows_1252, text) for text in texts]
+
+
+def _windows_1252(match: re.Match) -> str:
+    """A byte that is not UTF-8 as Windows-1252 reads it; U+FFFD for the five it leaves
+    undefined (as a byte that is not UTF-8 read before)."""
+    return bytes([ord(match.group()) - 0xDC00]).decode("cp1252", "replace")
 
 
 _PULL_REQUEST = re.compile(r"Merge pull request (#\d+) from \S+")

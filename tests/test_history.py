@@ -509,3 +509,86 @@ def test_a_merge_subject_becomes_a_summary_without_the_authors_account(
     for path in (project.root / "site").rglob("*"):
         if path.is_file() and path.suffix != ".gz":
             assert b"zelda" not in path.read_bytes(), path
+
+
+def _commit_raw(project: Project, message: bytes, files: dict[str, str]) -> str:
+    """Commit `message` exactly as given, with no encoding header: `git commit` would convert a
+    message that is not UTF-8 (as Latin-1) before storing it; another tool or an import does
+    not."""
+    project.write(files)
+    project.git("add", "-A")
+    tree = project.git("write-tree").strip()
+    parent = project.git("rev-parse", "HEAD").strip()
+    who = "Test Author <author@people.example> 1767787200 +0000"
+    raw = f"tree {tree}\nparent {parent}\nauthor {who}\ncommitter {who}\n\n".encode() + message
+    sha = (
+        subprocess.run(
+            ["git", "hash-object", "-t", "commit", "-w", "--stdin"],
+            cwd=project.root,
+            input=raw,
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    project.git("update-ref", "refs/heads/main", sha)
+    return sha
+
+
+@pytest.mark.parametrize("output", ["ISO-8859-1", "ISO-8859-15"])
+def test_a_message_in_the_encoding_its_commit_names_reads_whatever_the_log_output_encoding(
+    make_project, tmp_path, monkeypatch, output
+):
+    """git re-encodes a message whose commit names its encoding (i18n.commitEncoding) to the
+    log's output encoding, which a user's or repository's i18n.logOutputEncoding sets: the
+    history asks for UTF-8 (it read U+FFFD for every accented letter)."""
+    project = make_project()
+    project.write({"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")})
+    project.git("add", "-A")
+    (tmp_path / "message").write_bytes("Données: délai réduit".encode("latin-1"))
+    project.git(
+        "-c", "i18n.commitEncoding=ISO-8859-1", "commit", "-q", "-F", str(tmp_path / "message")
+    )
+    assert project.git("log", "-1", "--format=%e") == "ISO-8859-1\n"  # the commit's header
+    project.commit(
+        "Adresse «complète», 5 €", {"policies/clauses/data.md": DATA_MD.replace("name;", "nom;")}
+    )
+    subjects = ["First version", "Données: délai réduit", "Adresse «complète», 5 €"]
+    assert [r.subject for r in Repository(project.root).history()] == subjects
+    settings = tmp_path / "gitconfig"
+    settings.write_text(f"[i18n]\n\tlogOutputEncoding = {output}\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(settings))
+    assert project.git("config", "i18n.logOutputEncoding") == f"{output}\n"
+    assert [r.subject for r in Repository(project.root).history()] == subjects
+
+
+def test_a_message_that_names_no_encoding_and_is_not_utf8_reads_as_windows_1252(
+    make_project, caplog
+):
+    """Nothing tells the encoding of such a message: its bytes that are not UTF-8 read as
+    Windows-1252, at every build, with a warning naming the commit (it was published with
+    U+FFFD for each); a message in UTF-8 reads as ever, and its commit is not named."""
+    project = make_project()
+    project.commit(
+        "Adresse «complète»", {"policies/clauses/data.md": DATA_MD.replace("name;", "nom;")}
+    )
+    sha = _commit_raw(
+        project,
+        "Données “personnelles”: délai\n\nCorps réduit.\n".encode("cp1252"),
+        {"policies/clauses/data.md": DATA_MD.replace("name;", "full name;")},
+    )
+    subjects = ["First version", "Adresse «complète»", "Données “personnelles”: délai"]
+    with caplog.at_level("WARNING", logger="generator.history"):
+        assert [r.subject for r in Repository(project.root).history()] == subjects
+    assert [r.getMessage() for r in caplog.records] == [
+        f"the message of commit {sha[:12]} is not UTF-8 and its commit names no encoding: it "
+        "is read as Windows-1252 (Latin-1). Where it is a version's summary and reads wrong, "
+        "nothing but rewriting the history corrects it; set i18n.commitEncoding where commits "
+        "are made in another encoding. [git.encoding]"
+    ]
+    built = project.policy("build")
+    assert built.returncode == 0, built.stderr
+    assert f"commit {sha[:12]} is not UTF-8" in built.stderr
+    record = json.loads(project.read("site/eu/en/versions.json"))
+    assert record["versions"][-1]["summary"] == "Données “personnelles”: délai"
