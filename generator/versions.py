@@ -413,8 +413,9 @@ def content_hash(document: Document) -> str:
 
 def _undescribed(revision: Revision, jurisdictions: list[str]) -> str:
     """The warning that a revision changed these jurisdictions' policies with the last change's
-    change.yml: for a commit, its subject is the summary; in a preview, the edits are not
-    committed yet, and can still say what they change."""
+    change.yml: for a commit, its message gives the summary (a merge's, the pull request's
+    title), quoted as the pages show it; in a preview, the edits are not committed yet, and can
+    still say what they change."""
     which = f"the {', '.join(jurisdictions)} {'policy' if len(jurisdictions) == 1 else 'policies'}"
     if not revision.commit:
         return (
@@ -423,8 +424,8 @@ def _undescribed(revision: Revision, jurisdictions: list[str]) -> str:
             "commit."
         )
     return (
-        f"commit {revision.label} changed {which} without updating change.yml; its commit "
-        "subject is used as the summary."
+        f"commit {revision.label} changed {which} without updating change.yml; the summary is "
+        f"taken from its message: '{revision.subject}'."
     )
 
 

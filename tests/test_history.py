@@ -225,7 +225,8 @@ def test_build_reports_undescribed_and_invalid_commits_as_warnings(make_project)
     warnings = [line for line in built.stderr.splitlines() if line.startswith("WARNING")]
     assert warnings == [
         f"WARNING: policies/change.yml: commit {fixed[:12]} changed the eu, global policies "
-        "without updating change.yml; its commit subject is used as the summary. "
+        "without updating change.yml; the summary is taken from its message: 'Fix it, and ask "
+        "for the full name'. "
         "[version.undescribed]",
         f"WARNING: policies/site.yml:2: commit {broken[:12]} ('Break it') does not pass policy "
         "check (YAML syntax error: expected the node content, but found '<stream end>'. Check "
@@ -503,9 +504,14 @@ def test_a_merge_subject_becomes_a_summary_without_the_authors_account(
     project.git(
         "merge", "-q", "--no-ff", "-m", subject, *(["-m", body] if body else []), "zelda/full-name"
     )
-    assert project.policy("build").returncode == 0
+    built = project.policy("build")
+    assert built.returncode == 0, built.stderr
     record = json.loads(project.read("site/eu/en/versions.json"))
     assert record["versions"][-1]["summary"] == summary
+    # The warning quotes the summary the pages show, not the merge's subject.
+    assert f"the summary is taken from its message: '{summary}'. [version.undescribed]" in (
+        built.stderr
+    )
     for path in (project.root / "site").rglob("*"):
         if path.is_file() and path.suffix != ".gz":
             assert b"zelda" not in path.read_bytes(), path

@@ -163,7 +163,8 @@ def test_versions_text_change_without_change_note_uses_subject_and_warns(make_pr
     assert latest.effective == dt.date(2026, 1, 2)
     assert [str(p) for p in result.problems] == [
         f"policies/change.yml: commit {second[:12]} changed the eu, global policies without "
-        "updating change.yml; its commit subject is used as the summary. [version.undescribed]"
+        "updating change.yml; the summary is taken from its message: 'Ask for the full name'. "
+        "[version.undescribed]"
     ]
 
 
@@ -239,7 +240,8 @@ def test_versions_a_note_a_revert_brings_back_describes_nothing(make_project):
     ]
     assert [str(p) for p in result.problems] == [
         f"policies/change.yml: commit {reverted[:12]} changed the eu, global policies without "
-        "updating change.yml; its commit subject is used as the summary. [version.undescribed]"
+        "updating change.yml; the summary is taken from its message: 'Revert \"Full name\"'. "
+        "[version.undescribed]"
     ]
 
 
