@@ -466,9 +466,9 @@ def _message_text(commit: bytes, *parts: bytes) -> list[str]:
             line=None,
             code="git.encoding",
             message=f"the message of commit {commit.decode()[:12]} is not UTF-8 and its commit "
-            "names no encoding: it is read as Windows-1252 (Latin-1). Where it is a version's "
-            "summary and reads wrong, nothing but rewriting the history corrects it; set "
-            "i18n.commitEncoding where commits are made in another encoding.",
+            "names no encoding: it is read as Windows-1252 (Latin-1). Where commits are made "
+            "in another encoding, set git's i18n.commitEncoding there, so that each commit "
+            "names it.",
             severity=Severity.WARNING,
         ),
     )

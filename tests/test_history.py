@@ -589,9 +589,8 @@ def test_a_message_that_names_no_encoding_and_is_not_utf8_reads_as_windows_1252(
         assert [r.subject for r in Repository(project.root).history()] == subjects
     assert [r.getMessage() for r in caplog.records] == [
         f"the message of commit {sha[:12]} is not UTF-8 and its commit names no encoding: it "
-        "is read as Windows-1252 (Latin-1). Where it is a version's summary and reads wrong, "
-        "nothing but rewriting the history corrects it; set i18n.commitEncoding where commits "
-        "are made in another encoding. [git.encoding]"
+        "is read as Windows-1252 (Latin-1). Where commits are made in another encoding, set "
+        "git's i18n.commitEncoding there, so that each commit names it. [git.encoding]"
     ]
     built = project.policy("build")
     assert built.returncode == 0, built.stderr
