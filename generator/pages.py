@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import re
 import urllib.parse
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -1279,6 +1280,7 @@ def _environment(language: str) -> Environment:
     env.filters["isolated_html"] = partial(isolate, direction=direction)
     env.filters["direction"] = lambda tag: _language(tag).direction  # text in another language
     env.filters["redline_runs"] = redline_runs
+    env.filters["opening_space"] = opening_space
     translations = interface_translations(language)
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     words = foreign_words(language)
@@ -1286,6 +1288,24 @@ def _environment(language: str) -> Environment:
     env.filters["unmarked"] = _unmarked
     env.globals["words_lang"] = words  # see _macros.html's `in_words`
     return env
+
+
+_OPENING_SPACE = re.compile(
+    r"[\t-\r\x1c-\x20\x85\u1680\u2000-\u2006\u2008-\u200a\u2028\u2029\u205f\u3000]+"
+)
+"""White space a line may end after: all but the no-break spaces (U+00A0, U+2007, U+202F).
+policy.js's OPENING_SPACE is the same."""
+
+
+def opening_space(words: str) -> tuple[Markup, Markup]:
+    """A redline's marked words as the space they begin with and the rest, to be written before
+    the mark and in it: a line may end after a space, and the mark's sign, drawn before the words,
+    would end one line and its words begin the next ("data+" then "and more"). Words that are
+    white space only are kept whole, as there is no word to keep the sign with."""
+    found = _OPENING_SPACE.match(words)
+    if not found or found.end() == len(words):
+        return Markup(""), Markup(words)
+    return Markup(words[: found.end()]), Markup(words[found.end() :])
 
 
 def redline_runs(paragraphs: Sequence[RedlineParagraph]) -> list[tuple[str, list]]:

@@ -11,6 +11,7 @@ from histories import DATA_MD, WHO_MD, history_of, publication
 from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
 from generator.markup import shown_blocks, to_html
 from generator.model import ChangeType, ComposedClause, Document, Edit, LinkChange
+from generator.pages import opening_space
 
 E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED  # noqa: E741 - read like the diff marks
 
@@ -360,13 +361,24 @@ def test_redline_page_shows_removed_clause_and_marks(make_project):
     assert "policy-redline--removed" in page
     assert "section removed" in page
     assert (
-        '<del><span class="policy-sr">removed: </span>We collect only what we need to deliver '
-        'your order:<span class="policy-sr"> end of removed text</span></del>' in page
+        '<del><span class="policy-sr">removed: </span><span class="policy-redline__words">We '
+        "collect only what we need to deliver your order:</span>"
+        '<span class="policy-sr"> end of removed text</span></del>' in page
     )
     assert (
-        '<ins><span class="policy-sr">added: </span>online <span class="policy-sr"> end of added text</span></ins>'
-        in page
+        '<ins><span class="policy-sr">added: </span><span class="policy-redline__words">online '
+        '</span><span class="policy-sr"> end of added text</span></ins>' in page
     )
+
+
+def test_a_mark_begins_at_its_first_word_the_space_before_it_left_outside():
+    """A line may end after a space: inside the mark, it would leave the sign at the end of one
+    line and the words at the start of the next (policy.js's `marked` does the same)."""
+    assert opening_space(" by post") == (" ", "by post")
+    assert opening_space("\u3000データ\t") == ("\u3000", "データ\t")
+    assert opening_space("\u00a0kg") == ("", "\u00a0kg")  # no line ends after a no-break space
+    assert opening_space("  ") == ("", "  ")  # no word to keep the sign with
+    assert opening_space("word") == ("", "word")
 
 
 def test_a_redline_tells_its_sub_headings_and_lists_as_such(make_project):
@@ -428,12 +440,12 @@ def test_a_clause_whose_id_changed_keeps_its_redline_and_history_on_the_site(mak
         redline,
     )
     assert (
-        '<del><span class="policy-sr">removed: </span>delivery<span class="policy-sr"> end of removed text</span></del>'
-        in redline
+        '<del><span class="policy-sr">removed: </span><span class="policy-redline__words">'
+        'delivery</span><span class="policy-sr"> end of removed text</span></del>' in redline
     )
     assert (
-        '<ins><span class="policy-sr">added: </span>e-mail<span class="policy-sr"> end of added text</span></ins>'
-        in redline
+        '<ins><span class="policy-sr">added: </span><span class="policy-redline__words">'
+        'e-mail</span><span class="policy-sr"> end of added text</span></ins>' in redline
     )
 
     history = project.read("site/eu/en/history/index.html")

@@ -670,17 +670,29 @@
     return node;
   }
 
-  // templates/_macros.html's marked: words for a screen reader at both ends of the marked text.
+  // White space but the no-break spaces, which a line may end after: pages.py's _OPENING_SPACE.
+  var OPENING_SPACE = new RegExp(
+    "^[\\t-\\r\\x1c-\\x20\\x85\\u1680\\u2000-\\u2006\\u2008-\\u200a\\u2028\\u2029\\u205f\\u3000]+", "u");
+
+  // templates/_macros.html's marked: words for a screen reader at both ends of the marked text,
+  // the words in a span that takes the line under or through them without crossing the sign
+  // (policy.css), and a space they begin with written before the mark (pages.py's opening_space).
   function marked(tag, strings, label, end, text) {
-    var node = element(tag);
+    var out = document.createDocumentFragment();
+    var space = OPENING_SPACE.exec(text);
+    if (space && space[0].length < text.length) {
+      out.append(space[0]);
+      text = text.slice(space[0].length);
+    }
+    var node = out.appendChild(element(tag));
     var start = element("span", "policy-sr");
     start.append(words(strings, label), " ");
     node.appendChild(start);
-    node.appendChild(document.createTextNode(text));
+    node.appendChild(element("span", "policy-redline__words", text));
     var close = element("span", "policy-sr");
     close.append(" ", words(strings, end));
     node.appendChild(close);
-    return node;
+    return out;
   }
 
   function renderChange(change, strings) {
