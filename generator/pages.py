@@ -30,7 +30,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.bccache import Bucket, BytecodeCache
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.bidi import isolate, isolate_text, isolated_values
 from generator.clause_history import ClauseEvent, ClauseHistory, clause_histories
@@ -1301,10 +1301,12 @@ def opening_space(words: str) -> tuple[Markup, Markup]:
     """A redline's marked words as the space they begin with and the rest, to be written before
     the mark and in it: a line may end after a space, and the mark's sign, drawn before the words,
     would end one line and its words begin the next ("data+" then "and more"). Words that are
-    white space only are kept whole, as there is no word to keep the sign with."""
+    white space only are kept whole, as there is no word to keep the sign with. Plain text is
+    escaped first; markup (the redline's isolated words) is split as it is."""
+    words = escape(words)
     found = _OPENING_SPACE.match(words)
     if not found or found.end() == len(words):
-        return Markup(""), Markup(words)
+        return Markup(""), words
     return Markup(words[: found.end()]), Markup(words[found.end() :])
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from conftest import change_yml
 from histories import DATA_MD, WHO_MD, history_of, publication
+from markupsafe import Markup
 
 from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
 from generator.markup import shown_blocks, to_html
@@ -379,6 +380,9 @@ def test_a_mark_begins_at_its_first_word_the_space_before_it_left_outside():
     assert opening_space("\u00a0kg") == ("", "\u00a0kg")  # no line ends after a no-break space
     assert opening_space("  ") == ("", "  ")  # no word to keep the sign with
     assert opening_space("word") == ("", "word")
+    # Plain text is escaped; the redline's markup is split as it is.
+    assert opening_space(" <b>&") == (" ", "&lt;b&gt;&amp;")
+    assert opening_space(Markup(" <bdi>x</bdi>")) == (" ", "<bdi>x</bdi>")
 
 
 def test_a_redline_tells_its_sub_headings_and_lists_as_such(make_project):
