@@ -70,22 +70,49 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
                 str(history.lag.source_version),
             ),
         )
-        _text(lag, "title", gettext("A newer version exists"))
+        updated, announced = _lagged_behind(publication, history)
+        if updated:
+            _text(lag, "title", gettext("A newer version exists"))
+        else:
+            _text(lag, "title", gettext("An announced change is not translated yet"))
         _text(lag, "updated", utc_stamp(history.lag.since))
         _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
-        _text(
-            lag,
-            "summary",
+        wording = wording_language(history.language)
+        sentences = [
             gettext(
                 "The policy was updated, and this translation has not "
                 "caught up yet. This page shows the last version "
                 "completely translated into this language."
-            ),
-        )
+            )
+        ][: int(updated)]
+        sentences += [
+            gettext(
+                "A change to the policy takes effect on %(date)s and has not been translated "
+                "into this language yet."
+            )
+            % {"date": long_date(day, wording)}
+            for day in announced
+        ]
+        _text(lag, "summary", " ".join(sentences))
         feed.append(lag)
     for _, entry in sorted(entries, key=lambda pair: -pair[0]):
         feed.append(entry)
     return _serialize(feed)
+
+
+def _lagged_behind(
+    publication: Publication, history: DocumentHistory
+) -> tuple[bool, list[dt.date]]:
+    """What a lagging translation's feed says of the source versions it lags behind, the same in
+    every build (a feed has no 'today', see `pages.LagNotice` for the pages): whether one took
+    effect when it was published (the policy was updated), and the dates of those announced
+    ahead of their effective date, each once, even once they apply."""
+    lag = history.lag
+    assert lag is not None
+    source = publication.documents.get((history.jurisdiction, publication.policy.source_language))
+    behind = source.versions[lag.translated_version : lag.source_version] if source else ()
+    ahead = [v for v in behind if v.in_force_from > v.date.date()]
+    return len(ahead) < len(behind) or not behind, sorted({v.in_force_from for v in ahead})
 
 
 def _retirement(

@@ -405,17 +405,18 @@ class _Renderer:
         newest_first = list(reversed(history.versions))
         clauses = self._clause_histories(history)
         direction = _language(history.language).direction
+        lag = self._lag_notice(history)
         pages = [
-            self._version_page(history, current, base, current_page=True),
+            self._version_page(history, current, base, current_page=True, lag=lag),
             self._own_page(
                 history,
                 "changes/",
                 "changes.html",
                 t.gettext("Changes"),
                 standings=self._standings(history, of_changes=True),
-                lagging=history.lag is not None,
-                source_url=self._source_url(history),
+                lag=lag,
                 versions=newest_first,
+                notice_changed=lag.changed_on(self.today) if lag else None,
             ),
             self._own_page(
                 history,
@@ -480,7 +481,12 @@ class _Renderer:
         return {number: standing.value for number, standing in standings.items()}
 
     def _version_page(
-        self, history: DocumentHistory, version: Version, url: str, current_page: bool = False
+        self,
+        history: DocumentHistory,
+        version: Version,
+        url: str,
+        current_page: bool = False,
+        lag: LagNotice | None = None,
     ) -> Page:
         language = history.language
         in_force = history.shown(self.today)
@@ -519,8 +525,7 @@ class _Renderer:
             removed=self._removed(history, version, formers),
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
-            lagging=current_page and history.lag is not None,
-            source_url=self._source_url(history) if current_page else None,
+            lag=lag if current_page else None,
             pending=current_page and history.waiting(self.today),
             applies_instead=self._applies_instead(history) if current_page else None,
         )
@@ -543,7 +548,10 @@ class _Renderer:
             alternates=self._alternates(history, url if current_page else None),
             feed=document_url(*history.key) + "feed.xml",
             searchable=current_page,
-            modified=history.changed_on(self.today, None if current_page else version),
+            modified=max(
+                history.changed_on(self.today, None if current_page else version),
+                lag.changed_on(self.today) if current_page and lag else dt.date.min,
+            ),
             **self._frame(history.language),
         )
 
@@ -554,6 +562,7 @@ class _Renderer:
         template: str,
         label: str,
         toc: tuple[tuple[str, str], ...] = (),
+        notice_changed: dt.date | None = None,
         **context: Any,
     ) -> Page:
         """One of a document's pages about all its versions (change log, archive, comparison,
@@ -576,7 +585,9 @@ class _Renderer:
             alternates=self._alternates(history, suffix),
             feed=document_url(*history.key) + "feed.xml",
             searchable=False,
-            modified=history.changed_on(self.today),
+            # A lag notice that changes on a day (an announced change that takes effect) dates
+            # the page that shows it from that day.
+            modified=max(history.changed_on(self.today), notice_changed or dt.date.min),
             **self._frame(history.language),
         )
 
@@ -685,13 +696,32 @@ class _Renderer:
             return None
         return document_url(*source.key)
 
-    def _source_url(self, history: DocumentHistory) -> str | None:
-        """Where a lagging translation's readers find the updated policy: the same jurisdiction's
-        document in the source language, if it is published."""
-        if history.lag is None:
+    def _lag_notice(self, history: DocumentHistory) -> LagNotice | None:
+        """What a lagging translation's policy page and change log say of the source versions
+        it lags behind, today: that the policy was updated (one of them is in force), and each
+        date on which others, only announced, take effect; None when it does not lag."""
+        lag = history.lag
+        if lag is None:
             return None
         key = (history.jurisdiction, self.policy.source_language)
-        return document_url(*key) if key in self.publication.documents else None
+        source = self.publication.documents.get(key)
+        if source is None:
+            return LagNotice(source_url=None, updated=True)
+        base = document_url(*key)
+        behind = source.versions[lag.translated_version : lag.source_version]
+        ahead = [v for v in behind if v.in_force_from > self.today]
+        return LagNotice(
+            source_url=base,
+            # Nothing found behind (a history that cannot tell): the notice says what it said.
+            updated=len(ahead) < len(behind) or not behind,
+            # One per date: versions announced for the same date take effect together, the
+            # last of them applies (dates never go back: see `_announcements`).
+            announced=tuple(
+                LagAhead(date, tuple(group))
+                for date, group in groupby(ahead, attrgetter("in_force_from"))
+            ),
+            days=tuple(v.in_force_from for v in behind),
+        )
 
     def _render(self, template: str, url: str, language: str, **context: Any) -> str | Body:
         key = None
@@ -1148,6 +1178,35 @@ class Announcement:
         if len(changing) == 1:
             return ClauseAhead(self.date, f"changes/{changing[0].number}/#{anchor}")
         return ClauseAhead(self.date, f"{self.changes}#{anchor}")
+
+
+@dataclass(frozen=True)
+class LagAhead:
+    """A date on which source-language versions a translation lags behind take effect, and
+    those versions, oldest first (the last applies from then)."""
+
+    date: dt.date
+    versions: tuple[Version, ...]
+
+
+@dataclass(frozen=True)
+class LagNotice:
+    """What a lagging translation's pages say on the build's day (see `Pages._lag_notice`):
+    whether a change it lags behind is in force (`updated`), and the dates of those only
+    announced, each with the source-language versions that announce it."""
+
+    source_url: str | None
+    """The policy in force in the source language, if it is published."""
+    updated: bool
+    announced: tuple[LagAhead, ...] = ()
+    """Each date on which versions it lags behind, only announced, take effect."""
+    days: tuple[dt.date, ...] = ()
+    """The days the source versions it lags behind take effect, on which the notice changes."""
+
+    def changed_on(self, on: dt.date) -> dt.date:
+        """The last day, up to `on`, on which the notice changed because one of those versions
+        took effect (`dt.date.min` if none did)."""
+        return max((day for day in self.days if day <= on), default=dt.date.min)
 
 
 @dataclass(frozen=True)

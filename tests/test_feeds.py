@@ -114,11 +114,14 @@ def test_feed_of_a_lagging_translation_says_so(built):
     assert feed.feed.language == "de"
     assert feed.feed.updated == "2026-01-03T12:00:00Z"
     lag, *versions = feed.entries
-    assert lag.title == "Es gibt eine neuere Version"  # the interface's German catalog
+    # English version 3, published on January 3, was announced for February 1: the entry says
+    # so, in every build (test_i18n_site.py has one that took effect when it was published).
+    assert lag.title == "Eine angekündigte Änderung ist noch nicht übersetzt"  # interface.po
     assert lag.updated == "2026-01-03T12:00:00Z"
     assert [link.href for link in lag.links] == [f"{HOST}/eu/en/"]
-    assert lag.summary.startswith(
-        "Die Datenschutzerklärung wurde aktualisiert, und diese Übersetzung"
+    assert lag.summary == (
+        "Eine Änderung der Datenschutzerklärung tritt am 1. Februar 2026 in Kraft und ist noch "
+        "nicht in diese Sprache übersetzt."
     )
     # The summary not translated yet says it is English, as the change log does.
     assert [e.summary for e in versions] == [
