@@ -5,11 +5,13 @@ yet (only announced), or both; it changes on the date, as the source language's 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 
 import feedparser
 import pytest
 from conftest import WHO_MD, at_noon, change_yml
 from histories import GERMAN, announce_full_name, po
+from sitemap_files import NS, listed_sitemaps, local
 
 JURISDICTIONS = "global:\n  name: Worldwide\n  languages: [en, de, ja]\n"
 """German has an interface catalog, Japanese none (its notice is in English, marked so)."""
@@ -33,9 +35,22 @@ def announced(make_project):
     return project
 
 
+SITE_URL = "https://shop.test/"
+
+
 def build_on(project, day: str) -> None:
-    result = project.policy("build", env=at_noon(day))
+    result = project.policy("build", "--site-url", SITE_URL, env=at_noon(day))
     assert result.returncode == 0, result.stderr
+
+
+def lastmod(project, path: str) -> str:
+    """A page's date in the sitemaps."""
+    site = project.root / "site"
+    for address in listed_sitemaps(site):
+        for entry in ET.parse(local(site, SITE_URL, address)).getroot().findall("s:url", NS):
+            if entry.findtext("s:loc", namespaces=NS) == SITE_URL + path:
+                return entry.findtext("s:lastmod", namespaces=NS)
+    raise AssertionError(path)
 
 
 def notice(project, path: str) -> str:
@@ -72,6 +87,7 @@ def test_a_change_only_announced_is_announced_with_its_date_until_it_applies(ann
         "translated into this language yet.</span>"
     ) in text
     assert "Read the announced version in English." in text
+    assert lastmod(announced, "global/de/") == "2026-01-02"  # the day it began to lag
 
     # On the day it takes effect, the policy was updated: the notice says so, and no date.
     build_on(announced, "2026-04-01")
@@ -81,6 +97,9 @@ def test_a_change_only_announced_is_announced_with_its_date_until_it_applies(ann
         assert UPDATED_DE in text and "Aktualisierte Fassung lesen (Englisch)." in text
         assert ANNOUNCED_DE not in text and "2026-04-01" not in text
     assert "The policy was updated" in notice(announced, "global/ja/index.html")
+    # What the page says changed on that day: the sitemaps date it so.
+    assert lastmod(announced, "global/de/") == "2026-04-01"
+    assert lastmod(announced, "global/de/changes/") == "2026-04-01"
 
 
 def test_a_change_in_force_and_a_further_one_announced_are_both_told(announced):
