@@ -405,9 +405,9 @@ class _Renderer:
         newest_first = list(reversed(history.versions))
         clauses = self._clause_histories(history)
         direction = _language(history.language).direction
-        lag = self._lag_notice(history)
+        lag, lag_changed = self._lag_notice(history)
         pages = [
-            self._version_page(history, current, base, current_page=True, lag=lag),
+            self._version_page(history, current, base, current_page=True, lag=(lag, lag_changed)),
             self._own_page(
                 history,
                 "changes/",
@@ -416,7 +416,7 @@ class _Renderer:
                 standings=self._standings(history, of_changes=True),
                 lag=lag,
                 versions=newest_first,
-                notice_changed=lag.changed_on(self.today) if lag else None,
+                notice_changed=lag_changed,
             ),
             self._own_page(
                 history,
@@ -486,7 +486,7 @@ class _Renderer:
         version: Version,
         url: str,
         current_page: bool = False,
-        lag: LagNotice | None = None,
+        lag: tuple[LagNotice | None, dt.date] = (None, dt.date.min),
     ) -> Page:
         language = history.language
         in_force = history.shown(self.today)
@@ -525,7 +525,7 @@ class _Renderer:
             removed=self._removed(history, version, formers),
             upcoming=upcoming,
             in_force_number=in_force.number if current_page else None,
-            lag=lag if current_page else None,
+            lag=lag[0],
             pending=current_page and history.waiting(self.today),
             applies_instead=self._applies_instead(history) if current_page else None,
         )
@@ -550,7 +550,7 @@ class _Renderer:
             searchable=current_page,
             modified=max(
                 history.changed_on(self.today, None if current_page else version),
-                lag.changed_on(self.today) if current_page and lag else dt.date.min,
+                lag[1],
             ),
             **self._frame(history.language),
         )
@@ -562,7 +562,7 @@ class _Renderer:
         template: str,
         label: str,
         toc: tuple[tuple[str, str], ...] = (),
-        notice_changed: dt.date | None = None,
+        notice_changed: dt.date = dt.date.min,
         **context: Any,
     ) -> Page:
         """One of a document's pages about all its versions (change log, archive, comparison,
@@ -587,7 +587,7 @@ class _Renderer:
             searchable=False,
             # A lag notice that changes on a day (an announced change that takes effect) dates
             # the page that shows it from that day.
-            modified=max(history.changed_on(self.today), notice_changed or dt.date.min),
+            modified=max(history.changed_on(self.today), notice_changed),
             **self._frame(history.language),
         )
 
@@ -696,21 +696,28 @@ class _Renderer:
             return None
         return document_url(*source.key)
 
-    def _lag_notice(self, history: DocumentHistory) -> LagNotice | None:
+    def _lag_notice(self, history: DocumentHistory) -> tuple[LagNotice | None, dt.date]:
         """What a lagging translation's policy page and change log say of the source versions
         it lags behind, today: that the policy was updated (one of them is in force), and each
-        date on which others, only announced, take effect; None when it does not lag."""
+        date on which others, only announced, take effect; None when it does not lag. With the
+        last day, up to today, on which the notice changed because one of them took effect
+        (`dt.date.min` if none did): it dates those pages (kept out of the notice, whose values
+        are the key of the pages' bodies in the cache, see `_render`)."""
         lag = history.lag
         if lag is None:
-            return None
+            return None, dt.date.min
         key = (history.jurisdiction, self.policy.source_language)
         source = self.publication.documents.get(key)
         if source is None:
-            return LagNotice(source_url=None, updated=True)
+            return LagNotice(source_url=None, updated=True), dt.date.min
         base = document_url(*key)
         behind = source.versions[lag.translated_version : lag.source_version]
         ahead = [v for v in behind if v.in_force_from > self.today]
-        return LagNotice(
+        took_effect = max(
+            (v.in_force_from for v in behind if v.in_force_from <= self.today),
+            default=dt.date.min,
+        )
+        notice = LagNotice(
             source_url=base,
             # Nothing found behind (a history that cannot tell): the notice says what it said.
             updated=len(ahead) < len(behind) or not behind,
@@ -720,8 +727,8 @@ class _Renderer:
                 LagAhead(date, tuple(group))
                 for date, group in groupby(ahead, attrgetter("in_force_from"))
             ),
-            days=tuple(v.in_force_from for v in behind),
         )
+        return notice, took_effect
 
     def _render(self, template: str, url: str, language: str, **context: Any) -> str | Body:
         key = None
@@ -1200,13 +1207,6 @@ class LagNotice:
     updated: bool
     announced: tuple[LagAhead, ...] = ()
     """Each date on which versions it lags behind, only announced, take effect."""
-    days: tuple[dt.date, ...] = ()
-    """The days the source versions it lags behind take effect, on which the notice changes."""
-
-    def changed_on(self, on: dt.date) -> dt.date:
-        """The last day, up to `on`, on which the notice changed because one of those versions
-        took effect (`dt.date.min` if none did)."""
-        return max((day for day in self.days if day <= on), default=dt.date.min)
 
 
 @dataclass(frozen=True)
