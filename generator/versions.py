@@ -923,6 +923,8 @@ class _Builder:
                     number=len(published) + 1,
                     commit=revision.commit,
                     date=revision.date,
+                    # The note that publishes it anew gives its date, not the source version's.
+                    effective=said.effective if said else version.effective,
                     in_force_from=_in_force_from(
                         version.in_force_from, revision, published[ended:]
                     ),
@@ -1128,7 +1130,8 @@ class _Builder:
                 number=len(history) + 1,
                 commit=revision.commit,
                 date=revision.date,
-                effective=source.effective,
+                # Published with a note of its own (anew), the note's date, as its summary.
+                effective=note.effective if note else source.effective,
                 in_force_from=_in_force_from(source.in_force_from, revision, history[again or 0 :]),
                 kind=note.kind if note else _kind_of(spanned),
                 summary=summary,

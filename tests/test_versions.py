@@ -1061,3 +1061,22 @@ def test_versions_a_region_put_back_says_so_in_each_language(make_project):
         "de",
     )
     assert de.latest.kind is ChangeKind.EDITORIAL
+
+
+def test_versions_a_document_put_back_with_a_note_gives_the_notes_effective_date(make_project):
+    """The EU is taken out and put back, its text unchanged, with a note dated the day it comes
+    back: each of its documents' new version gives that date as `effective`, as its summary is
+    the note's, not the date of the version it publishes again (2026-01-01); a document the
+    note does not describe (worldwide, unchanged) keeps its own."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    put_eu_back(
+        project, {"policies/change.yml": change_yml("The EU policy is back.", "2026-01-03")}
+    )
+    result = publication(project)
+    for tag in ("en", "de"):
+        eu = history_of(result, "eu", tag)
+        assert [(v.number, v.summary, v.effective, v.in_force_from) for v in eu.versions] == [
+            (1, "First version.", dt.date(2026, 1, 1), dt.date(2026, 1, 1)),
+            (2, "The EU policy is back.", dt.date(2026, 1, 3), dt.date(2026, 1, 3)),
+        ], tag
+    assert [v.effective for v in history_of(result, "global").versions] == [dt.date(2026, 1, 1)]
