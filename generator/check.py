@@ -31,10 +31,12 @@ from generator.model import Clause, Document, Language, Policy, line_at
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
+    JURISDICTIONS_FILE,
     POLICIES,
     READ_FILES,
     SITE_FILE,
     is_read,
+    jurisdiction_ids,
     read_change_note,
     read_policy,
 )
@@ -86,6 +88,7 @@ def check_files(
     composed: Mapping[tuple[str, str], Composition] | None = None,
     today: dt.date | None = None,
     earlier_notes: Mapping[tuple[str, str, str], str] | None = None,
+    announced: Iterable[Announced] | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
     with a new change.yml, and one no earlier commit had (`earlier_notes`: what each earlier
@@ -93,7 +96,9 @@ def check_files(
     these very files, by (jurisdiction, language) (the version history composes the newest commit
     too), which the check takes instead of composing them again: composition is pure, so the
     results are equal. With `base` and `today`, a new change.yml whose effective date has passed
-    is a warning."""
+    is a warning; with `announced` too (the history's change notes up to `base`, see
+    `history_notes`), a region added or put back while a change is announced must not start
+    before the change's date."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -185,6 +190,10 @@ def check_files(
             _check_renamed_ids(policy, before, problems)
         if today is not None and rewritten:
             _check_effective_date(policy, today, problems)
+        if today is not None and before is not None:
+            _check_announced_anew(
+                policy, before, rewritten, compositions, announced, today, problems
+            )
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
     return CheckResult(
@@ -857,16 +866,107 @@ CHANGE_REUSED = "change.reused"
 """The code of a rewritten change.yml that says what an earlier one said."""
 
 
-def earlier_notes(repository: Repository, base: str) -> dict[tuple[str, str, str], str]:
-    """What each change note in the history up to `base` said, and the first commit to say it
-    (for `check_files`' rule that a note is never reused)."""
+CHANGE_BEFORE_ANNOUNCED = "change.before-announced"
+"""The code of a region added or put back, while a change is announced, from before its date."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Announced:
+    """A change note of the history and the regions listed from the commit that first gave it
+    on, up to the base: the version history knows the text in force before the change only for
+    those."""
+
+    effective: dt.date
+    commit: str
+    listed: frozenset[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class HistoryNotes:
+    """What `check_files` needs to know of the history up to the base, read in one pass."""
+
+    said: dict[tuple[str, str, str], str]
+    """What each change note said, and the first commit to say it (see `earlier_notes`)."""
+    announced: list[Announced]
+    """The notes dated after `today` (every note without it), as `Announced`."""
+
+
+def history_notes(repository: Repository, base: str, today: dt.date | None = None) -> HistoryNotes:
+    """The change notes of the history up to `base`: what each said (for the rule that a note is
+    never reused), and, for those dated after `today`, the regions listed since (for the rule
+    that a region added while a change is announced does not start before it)."""
     said: dict[tuple[str, str, str], str] = {}
+    announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str]]] = {}
+    listed: frozenset[str] = frozenset()
     for revision in repository.history(base):
+        if JURISDICTIONS_FILE in revision.changed or not listed:
+            listed = frozenset(jurisdiction_ids(revision.files))
         if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:
             note = read_change_note(revision.files[CHANGE_FILE])
             if note is not None:
                 said.setdefault(note.says, revision.commit)
-    return said
+                if (today is None or note.effective > today) and note.says not in announced:
+                    announced[note.says] = (note.effective, revision.commit, set())
+        for _, _, regions in announced.values():
+            regions.update(listed)
+    return HistoryNotes(
+        said=said,
+        announced=[
+            Announced(effective=day, commit=commit, listed=frozenset(regions))
+            for day, commit, regions in announced.values()
+        ],
+    )
+
+
+def earlier_notes(repository: Repository, base: str) -> dict[tuple[str, str, str], str]:
+    """What each change note in the history up to `base` said, and the first commit to say it
+    (for `check_files`' rule that a note is never reused)."""
+    return history_notes(repository, base).said
+
+
+def _check_announced_anew(
+    policy: Policy,
+    before: Policy,
+    rewritten: bool,
+    compositions: Mapping[tuple[str, str], Composition],
+    announced: Iterable[Announced] | None,
+    today: dt.date,
+    problems: Problems,
+) -> None:
+    """A region added, or put back, while a change is announced for after `today`: unless it was
+    listed when the change was announced (or since), the version history knows no text in force
+    before the change for it, and its first version would publish the announced text from the
+    day of this commit. Its note must date it from the change's day, or it must come then."""
+    note = policy.change if rewritten else None
+    starts = max(note.effective, today) if note is not None else today
+    pending = [a for a in announced or () if a.effective > starts]
+    if not pending:
+        return
+    for jurisdiction_id, jurisdiction in sorted(policy.jurisdictions.items()):
+        if jurisdiction_id in before.jurisdictions:
+            continue
+        if not any(
+            (found := compositions.get((jurisdiction_id, language))) is not None and found.complete
+            for language in policy.languages_of(jurisdiction_id)
+        ):
+            continue  # publishes nothing yet
+        unknown = [a for a in pending if jurisdiction_id not in a.listed]
+        if not unknown:
+            continue
+        day = max(a.effective for a in unknown)
+        where = jurisdiction.origin
+        at = f" ({where.path} line {where.line})" if where.line else ""
+        problems.add(
+            CHANGE_FILE,
+            note.effective_line if note is not None else 1,
+            CHANGE_BEFORE_ANNOUNCED,
+            f"{jurisdiction_id}{at} would publish the change announced for {day} as in force "
+            f"from {starts}: it was not listed when that change was announced, so no text in "
+            f"force before it is known for {jurisdiction_id}, and its first version carries the "
+            f"announced text. Give this commit's change.yml 'effective: {day}' "
+            f"({jurisdiction_id} then publishes the announced text from that day), or add "
+            f"{jurisdiction_id} on or after {day}.",
+        )
 
 
 def _check_reused_note(

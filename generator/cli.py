@@ -65,7 +65,7 @@ def main() -> None:
 )
 def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
     """Check the policy sources and report every problem."""
-    from generator.check import CheckResult, check_files, earlier_notes
+    from generator.check import CheckResult, check_files, history_notes
     from generator.check_formats import (
         passed,
         render_github,
@@ -87,11 +87,13 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
         # Reported like any other problem: a reader of --format json always gets its document.
         result = CheckResult(policy=None, problems=error.problems)
     else:
+        notes = history_notes(Repository(project_dir), base, today) if base_files else None
         result = check_files(
             files,
             base_files,
             today=today,
-            earlier_notes=earlier_notes(Repository(project_dir), base) if base_files else None,
+            earlier_notes=notes.said if notes else None,
+            announced=notes.announced if notes else None,
         )
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)

@@ -24,7 +24,7 @@ from generator.check import (
     CHANGE_REUSED,
     CheckResult,
     check_files,
-    earlier_notes,
+    history_notes,
 )
 from generator.diff import diff_documents
 from generator.errors import PolicyError, Problem, Severity, fail
@@ -186,8 +186,14 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         )
     # With the base, the check also says whether change.yml describes this change.
     before = check_files(base_files)
+    today = now().date()
+    notes = history_notes(repository, base, today)
     after = check_files(
-        head_files, base_files, today=now().date(), earlier_notes=earlier_notes(repository, base)
+        head_files,
+        base_files,
+        today=today,
+        earlier_notes=notes.said,
+        announced=notes.announced,
     )
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)

@@ -9,7 +9,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BASE_FILES, NEW_YEAR, WHO_MD, Project, change_yml, problems_of
+from conftest import (
+    BASE_FILES,
+    JURISDICTIONS_YML,
+    NEW_YEAR,
+    WHO_MD,
+    Project,
+    at_noon,
+    change_yml,
+    problems_of,
+)
 
 from generator.sources import read_policy
 
@@ -658,3 +667,77 @@ def test_a_quoted_effective_date_is_read_as_the_schema_writes_it():
 
 def _encoded(files: dict[str, str]) -> dict[str, bytes]:
     return {path: text.encode() for path, text in files.items()}
+
+
+CALIFORNIA = "us-ca:\n  name: California\n  extends: global\n  languages: [en]\n"
+"""A region to add to (or put back in) jurisdictions.yml."""
+
+
+def _region_added_while_announced(make_project, put_back: str | None) -> Project:
+    """The full name is announced on 2026-01-03 for 2026-02-01; us-ca, never listed or
+    (`put_back` "before" or "after") taken out before or after the announcement, is listed again
+    in the working tree, to commit on 2026-01-05. The project."""
+    from histories import announce_full_name
+
+    project = make_project(
+        {"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA} if put_back else None
+    )
+    if put_back == "before":
+        project.commit("No California", {"policies/jurisdictions.yml": JURISDICTIONS_YML})
+    announce_full_name(project, "2026-02-01")
+    if put_back == "after":
+        project.commit("No California", {"policies/jurisdictions.yml": JURISDICTIONS_YML})
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    return project
+
+
+def _about_the_announcement(project: Project, effective: str) -> list[str]:
+    project.write({"policies/change.yml": change_yml("California.", effective)})
+    found = problems_of(project.policy("check", env=at_noon("2026-01-05")))
+    return [p for p in found if "before-announced" in p]
+
+
+@pytest.mark.parametrize("put_back", [None, "before"])
+def test_a_region_added_while_a_change_is_announced_cannot_start_before_it(make_project, put_back):
+    """us-ca, added (or put back, taken out before the change was announced) while the full name
+    is announced for 2026-02-01, would publish the announced text as in force from the day it is
+    added: no text in force without the change is known for it. The check refuses it unless its
+    note dates it from the change's day; the build then starts it on that day."""
+    project = _region_added_while_announced(make_project, put_back)
+    assert _about_the_announcement(project, "2026-01-05") == [
+        "policies/change.yml:3: us-ca (policies/jurisdictions.yml line 8) would publish the "
+        "change announced for 2026-02-01 as in force from 2026-01-05: it was not listed when "
+        "that change was announced, so no text in force before it is known for us-ca, and its "
+        "first version carries the announced text. Give this commit's change.yml 'effective: "
+        "2026-02-01' (us-ca then publishes the announced text from that day), or add us-ca on "
+        "or after 2026-02-01. [change.before-announced]"
+    ]
+    assert _about_the_announcement(project, "2026-02-01") == []
+    project.commit("California", date="2026-01-05T12:00:00+00:00")
+    assert project.policy("build", "--no-cache", env=at_noon("2026-01-10")).returncode == 0
+    record = json.loads(project.read("site/us-ca/en/versions.json"))
+    announced = [v for v in record["versions"] if v["summary"] == "California."]
+    assert [(v["effective"], v["in_force_from"]) for v in announced] == [
+        ("2026-02-01", "2026-02-01")
+    ]
+    early = project.policy("version-at", "us-ca", "en", "2026-01-20")
+    assert early.returncode == 1 or early.stdout.split()[0] != str(announced[0]["number"])
+    on_the_day = project.policy("version-at", "us-ca", "en", "2026-02-01")
+    assert on_the_day.stdout.split()[0] == str(announced[0]["number"])
+
+
+def test_a_region_listed_when_a_change_was_announced_may_come_back_before_it(make_project):
+    """us-ca, taken out after the change was announced, is put back before its day: the history
+    knows its text in force, which applies until the change's day; nothing to say."""
+    project = _region_added_while_announced(make_project, "after")
+    assert _about_the_announcement(project, "2026-01-05") == []
+
+
+def test_a_region_added_with_no_change_announced_is_not_held_back(make_project):
+    """us-ca added after the announced change took effect: nothing to say."""
+    from histories import announce_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-01-02")
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert _about_the_announcement(project, "2026-01-05") == []
