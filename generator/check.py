@@ -886,7 +886,8 @@ class HistoryNotes:
     """What `check_files` needs to know of the history up to the base, read in one pass."""
 
     said: dict[tuple[str, str, str], str]
-    """What each change note said, and the first commit to say it (see `earlier_notes`)."""
+    """What each change note said, and the first commit to say it (for `check_files`' rule that
+    a note is never reused: its `earlier_notes`)."""
     announced: list[Announced]
     """The notes dated after `today` (every note without it), as `Announced`."""
 
@@ -916,12 +917,6 @@ def history_notes(repository: Repository, base: str, today: dt.date | None = Non
             for day, commit, regions in announced.values()
         ],
     )
-
-
-def earlier_notes(repository: Repository, base: str) -> dict[tuple[str, str, str], str]:
-    """What each change note in the history up to `base` said, and the first commit to say it
-    (for `check_files`' rule that a note is never reused)."""
-    return history_notes(repository, base).said
 
 
 def _check_announced_anew(
