@@ -753,9 +753,18 @@ def _nav(site: Site) -> list:
     return nav
 
 
-SEARCH_SEPARATOR = r"[\s\u200b\u3000\-、。，．？！；]+"
-"""Words end at white space, hyphens and CJK punctuation (Material's Chinese separator, which also
-suits the other languages), so one index serves every published language."""
+_WORD_CHARACTER = r"[0-9A-Za-z\u00c0-\u1fff\u3040-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+SEARCH_SEPARATOR = (
+    r"(?:[\s\u200b\u3000、。，．？！；?!,;:()\[\]\"'‘’«»„“”¿¡،؛؟\u2013\u2014]"
+    rf"|\.(?!{_WORD_CHARACTER})|(?<!{_WORD_CHARACTER})\.)+"
+)
+"""Words end at white space, CJK punctuation (Material's Chinese separator), Latin and Arabic
+punctuation, both apostrophes (l'adresse, l’Union: l and adresse, l and Union) and dashes, and at a
+full stop but one between letters or digits (1.5 and shop.example stay whole), so one index serves
+every published language. The index and the query are cut with it alike, in the theme's worker,
+which marks a result's words by it too; the text of a Chinese page is cut into words at build time
+and joined by zero-width spaces (U+200B). A hyphen is not a separator: the site's worker indexes a
+hyphenated word in parts and joined (e-mail as e, mail and email; see policy-search.js)."""
 
 
 def _configure_search(search: Any, languages: list[str]) -> None:

@@ -14,6 +14,13 @@
  * sees one character at a time and keeps it. The page's script (theme/main.html) starts this
  * worker with the name of the theme's after the "#"; it is in the theme's folder, from whose
  * ../lunr the theme's worker loads the languages.
+ *
+ * It also folds the words, of the index and of each query alike, so that a word typed without its
+ * accents or Arabic marks finds them (fold()): the theme's pipeline is the language's stop word
+ * filter alone, and lunr runs no query word the theme makes a beginning (word*) through a search
+ * pipeline. Each indexed word keeps its position, so a result marks the page's own text (données
+ * for donnees). A hyphenated word is indexed whole as well as in parts (e-mail: e-mail's parts e
+ * and mail, and email), and a query's hyphenated word is searched joined.
  */
 (function () {
   "use strict";
@@ -26,6 +33,14 @@
   var WORD = /^([+-]?)(?:(\w+):)?(.+?)(\*?)((?:[~^]\d*)*)$/;
   var index = null;
   var words = null; // the index's words, sorted, once it is built
+  // Latin letters with no decomposition to a base letter, as a reader types them without a mark.
+  var LETTERS = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o",
+    "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"};
+  // Arabic: alef with hamza or madda, and alef wasla, as bare alef; alef maksura as ya; ta
+  // marbuta as ha. Arabic-Indic and Persian digits as ASCII digits.
+  var ARABIC = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"};
+  // The article ال, after و, ب, ف or ك too, and لل (ل before ال): longest first.
+  var ARTICLE = /^(?:وال|بال|فال|كال|ال|لل)(?=..)/;
 
   var listen = self.addEventListener;
   self.addEventListener = function (type, listener, options) {
@@ -42,6 +57,52 @@
   if (!/^search\.[\w.]+\.js$/.test(theirs)) throw new Error("Not the theme's worker: " + theirs);
   importScripts(theirs);
 
+  function fold(word) {
+    // Latin marks (U+0300-U+036F, after NFD) only: NFC puts kana's voicing marks and Hangul back.
+    return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
+      .replace(/[ßẞæÆœŒøØłŁđĐ]/g, function (c) { return LETTERS[c]; })
+      // Arabic short vowels, tanwin, shadda, sukun (U+064B-U+0652), dagger alef, tatweel.
+      .replace(/[\u064b-\u0652\u0670\u0640]/g, "")
+      .replace(/[أإآٱىة]/g, function (c) { return ARABIC[c]; })
+      .replace(/[\u0660-\u0669]/g, function (c) { return String(c.charCodeAt(0) - 0x660); })
+      .replace(/[\u06f0-\u06f9]/g, function (c) { return String(c.charCodeAt(0) - 0x6f0); });
+  }
+
+  // First in the index's pipeline: a hyphenated word's parts, each of which the stop word filter
+  // sees, then the word joined (email for e-mail). Each keeps the word's position.
+  function hyphens(token) {
+    var text = token.toString();
+    if (text.indexOf("-") < 0) return token;
+    var parts = text.split(/-+/).filter(Boolean);
+    if (parts.length < 2) return parts.length ? token.update(function () { return parts[0]; })
+      : undefined;
+    return parts.concat([parts.join("")]).map(function (part) {
+      return token.clone(function () { return part; });
+    });
+  }
+
+  // Last in the index's pipeline, after the stop word filter, which knows words with their marks:
+  // the word folded, and an Arabic word without its article too (خصوصيه for الخصوصية).
+  function folded(token) {
+    var word = fold(token.toString());
+    var bare = word.replace(ARTICLE, "");
+    var first = token.update(function () { return word; });
+    return bare === word ? first : [first, token.clone(function () { return bare; })];
+  }
+  lunr.Pipeline.registerFunction(hyphens, "policyHyphens");
+  lunr.Pipeline.registerFunction(folded, "policyFold");
+
+  var add = lunr.Builder.prototype.add;
+  lunr.Builder.prototype.add = function () {
+    // The theme's builder has its language's pipeline by its first document.
+    var stack = this.pipeline._stack;
+    if (stack.indexOf(folded) < 0) {
+      stack.unshift(hyphens);
+      stack.push(folded);
+    }
+    return add.apply(this, arguments);
+  };
+
   var build = lunr.Builder.prototype.build;
   lunr.Builder.prototype.build = function () {
     index = build.apply(this, arguments);
@@ -50,7 +111,29 @@
   };
 
   function cutQuery(query) {
-    return index ? query.split(/(\s+)/).map(cutWord).join("") : query;
+    if (!index) return query;
+    return query.split(/(\s+)/).map(function (part) {
+      return foldWord(part).map(cutWord).join(" ");
+    }).join("");
+  }
+
+  function foldWord(part) {
+    // The word folded as the index's words are, its operators and field kept. A hyphen inside it
+    // joins its parts, as the index has them joined (lunr would search each part apart). An
+    // elided word before an apostrophe (l'adresse, qu’il), a stop word or a word of one or two
+    // letters, is passed over: made a beginning (l*), it would find every word it begins.
+    var m = WORD.exec(part);
+    if (!m || m[3].indexOf("\\") >= 0) return [part];
+    var text = fold(m[3]).replace(/([^\s-])-+(?=[^\s-])/g, "$1");
+    var parts = text.split(/['’]+/).filter(Boolean);
+    var long = parts.filter(function (p) {
+      return p.replace(/["«„“]/g, "").length > 2;
+    });
+    if (parts.length > 1 && long.length) parts = long;
+    if (!parts.length) return [part];
+    return parts.map(function (p) {
+      return m[1] + (m[2] ? m[2] + ":" : "") + p + m[4] + m[5];
+    });
   }
 
   function cutWord(part) {
