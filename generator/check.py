@@ -23,7 +23,7 @@ from generator.catalogs import (
     translations_from,
 )
 from generator.compose import Composition, compose
-from generator.coverage import Coverage, check_coverage
+from generator.coverage import Coverage, Status, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
 from generator.markup import MAX_ESCAPES, escapes
@@ -40,7 +40,7 @@ from generator.sources import (
     read_change_note,
     read_policy,
 )
-from generator.variables import places, variables_for
+from generator.variables import VALUE_CONTEXT, places, variables_for
 from generator.versions import (
     JURISDICTION_CONTEXT,
     SUMMARY_CONTEXT,
@@ -196,6 +196,8 @@ def check_files(
             )
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
+    if coverage is not None:
+        _check_untranslated_coverage(policy, coverage, compositions, catalogs, statuses, problems)
     return CheckResult(
         policy=policy,
         problems=list(problems),
@@ -747,6 +749,68 @@ def _source_documents(
         jid: (compositions.get((jid, language)) or compose(policy, jid, language)).document
         for jid in sorted(policy.jurisdictions)
     }
+
+
+def _check_untranslated_coverage(
+    policy: Policy,
+    coverage: Coverage,
+    compositions: Mapping[tuple[str, str], Composition],
+    catalogs: Mapping[str, Translations | None],
+    statuses: Iterable[TranslationStatus],
+    problems: Problems,
+) -> None:
+    """A translation that is not complete, whose untranslated messages are in every clause that
+    covers a disclosure its region's law requires: coverage is judged on the source text, but
+    its pages show its last complete version, which may lack the disclosure (a clause added in
+    the source language only). A warning per region and language: the build publishes as
+    documented, the last complete version with a notice."""
+    by_region = {jc.jurisdiction: jc for jc in coverage.jurisdictions}
+    for status in statuses:
+        if status.complete or status.jurisdiction not in by_region:
+            continue
+        jurisdiction, language = status.jurisdiction, status.language
+        composition = compositions[(jurisdiction, language)]
+        lacking = {context for context, _ in (*composition.missing, *composition.fuzzy)}
+        catalog = catalogs.get(language)
+        refused = {
+            p.line
+            for p in composition.problems
+            if p.severity is Severity.ERROR and is_catalog(p.path)
+        }
+        if catalog is not None and refused:
+            lacking |= {context for (context, _), e in catalog if e.line in refused}
+        untranslated = [
+            c.id
+            for c in composition.document.clauses
+            if lacking.intersection(c.contexts)
+            or any(VALUE_CONTEXT + name in lacking for name, _ in c.variables)
+        ]
+        if not untranslated:
+            continue
+        required = [
+            (tc, [c for c in tc.covered_by if c in untranslated])
+            for tc in by_region[jurisdiction].topics
+            if tc.status is Status.COVERED and set(tc.covered_by) <= set(untranslated)
+        ]
+        if not required:
+            continue
+        said = "; ".join(
+            f"'{tc.topic.id}' ({', '.join(dict.fromkeys(r.list_key for r in tc.requirements))}) "
+            f"in {', '.join(clauses)}"
+            for tc, clauses in required
+        )
+        problems.warn(
+            JURISDICTIONS_FILE,
+            policy.jurisdictions[jurisdiction].origin.line,
+            "coverage.untranslated",
+            f"the {jurisdiction} policy is not completely translated into {language}, and the "
+            f"clauses that give {counted(len(required), 'required disclosure')} of it have "
+            f"messages not translated yet: {said}. Until they are translated, {language} "
+            f"shoppers read the last complete {language} version (if there is one), which may "
+            f"not give {'it' if len(required) == 1 else 'them'}: the coverage check reads the "
+            f"{policy.source_language} text. Translate those messages ('policy i18n status' "
+            "shows them).",
+        )
 
 
 def _check_reserved_ids(policy: Policy, problems: Problems) -> None:

@@ -271,3 +271,88 @@ def test_the_documented_example_of_the_disclosures_file_reads_without_a_problem(
     assert disclosures.conditions["established-outside-eu"].requires == {
         "eu-gdpr": ("representative",)
     }
+
+
+GERMAN_EU = COVERED_FILES["policies/jurisdictions.yml"].replace(
+    "extends: global\n  languages: [en]", "extends: global\n  languages: [en, de]"
+)
+
+COOKIES_MD = """\
+---
+id: cookies
+title: Cookies
+order: 50
+jurisdictions: [eu]
+---
+We use cookies.
+"""
+
+
+def _german(make_project, untranslated: str, files=None, name: str = "project"):
+    """The covered project with eu published in German too, every message translated but
+    `untranslated`, committed."""
+    from translating import GERMAN, translate
+
+    project = make_project(
+        {**COVERED_FILES, "policies/jurisdictions.yml": GERMAN_EU, **(files or {})}, name
+    )
+    assert project.policy("i18n", "update").returncode == 0
+    sources = [
+        "How long we keep your information",
+        "We keep order records for six years.",
+        "Transfers abroad",
+        "Our servers are in Ireland.",
+        "Cookies",
+        "We use cookies.",
+    ]
+    table = {**GERMAN, **{s: "DE " + s for s in sources}}
+    del table[untranslated]
+    translate(project, "de", table)
+    project.commit("Translate into German")
+    return project
+
+
+def test_coverage_untranslated_disclosure_warns_per_region_and_language(make_project):
+    """German shoppers read the last complete German version, which may lack the retention
+    clause: coverage, judged on the English text, would say nothing."""
+    project = _german(make_project, "We keep order records for six years.")
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert problems_of(result)[-1] == (
+        "policies/jurisdictions.yml:5: the eu policy is not completely translated into de, and "
+        "the clauses that give 1 required disclosure of it have messages not translated yet: "
+        "'retention' (gdpr) in retention. Until they are translated, de shoppers read the last "
+        "complete de version (if there is one), which may not give it: the coverage check reads "
+        "the en text. Translate those messages ('policy i18n status' shows them). "
+        "[coverage.untranslated]"
+    )
+    assert [p.rsplit("[", 1)[1] for p in problems_of(result)] == [
+        "translation.missing]",
+        "coverage.untranslated]",
+    ]
+
+
+def test_coverage_untranslated_is_quiet_when_what_lacks_covers_nothing_required(make_project):
+    project = _german(make_project, "We use cookies.", {"policies/clauses/cookies.md": COOKIES_MD})
+    result = project.policy("check")
+    assert [p.rsplit("[", 1)[1] for p in problems_of(result)] == ["translation.missing]"]
+
+
+def test_coverage_untranslated_region_whose_first_language_is_not_the_source(make_project):
+    """A region published in German only: the coverage check reads English it does not
+    publish."""
+    project = _german(
+        make_project,
+        "Our servers are in Ireland.",
+        {"policies/jurisdictions.yml": GERMAN_EU.replace("[en, de]", "[de]")},
+    )
+    result = project.policy("check")
+    assert "'international-transfers' (gdpr) in transfers" in problems_of(result)[-1]
+    assert problems_of(result)[-1].endswith("[coverage.untranslated]")
+    complete = _german(
+        make_project,
+        "We use cookies.",
+        {"policies/jurisdictions.yml": GERMAN_EU.replace("[en, de]", "[de]")},
+        "complete",
+    )
+    assert "[coverage.untranslated]" not in complete.policy("check").stderr
