@@ -47,7 +47,7 @@ from generator.versions import (
     TITLE_CONTEXT,
     content_hash,
 )
-from generator.yamlio import shorten
+from generator.yamlio import read_yaml, shorten
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +116,7 @@ def check_files(
     _check_contexts(catalogs, problems)
     shown = _shown_texts(policy, catalogs)
     _check_joined_lines(shown, problems)
+    _check_empty_values(policy, files, shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
     compositions: dict[tuple[str, str], Composition] = {}
@@ -400,6 +401,8 @@ def _check_inserted_values(policy: Policy, texts: list[_Shown], problems: Proble
     hazards = {}
     for name in filler.names:
         written = str(filler.value(name))
+        if not written.strip():
+            continue  # an empty value is [variable.empty], whatever it begins
         if structure("words " + written) != _ONE_PARAGRAPH:
             hazards[name] = (True, written)
         elif structure(written) != _ONE_PARAGRAPH:
@@ -434,6 +437,36 @@ def _check_inserted_values(policy: Policy, texts: list[_Shown], problems: Proble
                 continue
             del hazards[name]  # each once
             problems.add(shown.path, shown.line_at(at), "variable.structure", message)
+
+
+def _check_empty_values(
+    policy: Policy, files: Mapping[str, bytes], texts: list[_Shown], problems: Problems
+) -> None:
+    """A variable a text uses whose value is empty, or only spaces: the disclosure it is in
+    would be published with nothing where the value goes ('Write to our data protection officer
+    at '), and coverage counts the clause as giving it. At site.yml's line of the value; in the
+    commit being published, not in history: a version published so keeps its text."""
+    filler = variables_for(policy.variables)
+    empty = {name for name in filler.names if not str(filler.value(name)).strip()}
+    if not empty:
+        return
+    written = [shown.text for shown in texts]
+    written += [text.title for text in policy.texts() if text.title]
+    used: dict[str, None] = {}
+    for text in written:
+        if "{" in text:
+            used.update((name, None) for name in places(text) if name in empty)
+    loaded = read_yaml(files[SITE_FILE], SITE_FILE, Problems()) if SITE_FILE in files else None
+    for name in sorted(used):
+        problems.add(
+            SITE_FILE,
+            loaded.line("variables", *name.split(".")) if loaded is not None else None,
+            "variable.empty",
+            f"the value of '{name}' is empty (or only spaces), and a text uses it: the page "
+            "would show nothing where it goes, and coverage would count its clause's "
+            f"disclosures as given. Write the value, or take {{{{ {name} }}}} out of the texts "
+            "that use it.",
+        )
 
 
 def _check_escapes(texts: list[_Shown], problems: Problems) -> None:

@@ -741,3 +741,44 @@ def test_a_region_added_with_no_change_announced_is_not_held_back(make_project):
     announce_full_name(project, "2026-01-02")
     project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
     assert _about_the_announcement(project, "2026-01-05") == []
+
+
+EMPTY_DPO = (
+    "policies/site.yml:{line}: the value of 'contact.dpo' is empty (or only spaces), and a text "
+    "uses it: the page would show nothing where it goes, and coverage would count its clause's "
+    "disclosures as given. Write the value, or take {{{{ contact.dpo }}}} out of the texts that "
+    "use it. [variable.empty]"
+)
+
+
+@pytest.mark.parametrize("value", ['""', "' '", "''"])
+def test_an_empty_value_a_text_uses_is_refused_at_its_line(make_project, value):
+    """'Write to our data protection officer at ' was published, with nothing after it."""
+    project = make_project(
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"] + f"    dpo: {value}\n",
+            "policies/clauses/who.md": WHO_MD.replace(
+                "{{ contact.email }}.", "{{ contact.email }}, our DPO at {{ contact.dpo }}"
+            ),
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 1
+    assert problems_of(result) == [EMPTY_DPO.format(line=8)]
+
+
+def test_an_empty_value_beginning_a_paragraph_is_said_empty_not_structure(make_project):
+    project = make_project(
+        {
+            "policies/site.yml": BASE_FILES["policies/site.yml"] + '    dpo: ""\n',
+            "policies/clauses/who.md": WHO_MD + "\n{{ contact.dpo }} is our DPO.\n",
+        }
+    )
+    assert problems_of(project.policy("check")) == [EMPTY_DPO.format(line=8)]
+
+
+def test_an_empty_value_no_text_uses_is_no_problem(make_project):
+    project = make_project({"policies/site.yml": BASE_FILES["policies/site.yml"] + '    dpo: ""\n'})
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert problems_of(result) == []
