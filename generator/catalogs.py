@@ -8,7 +8,9 @@ variant) as its `msgctxt`, so the same sentence in two clauses is translated twi
 from __future__ import annotations
 
 import gettext
+import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -202,6 +204,16 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
                 'paragraph. Translate the message, or leave its msgstr empty ("") until you do.',
             )
             continue
+        if message.string and (hidden := _invisible(message.string)) is not None:
+            problems.add(
+                path,
+                message.lineno,
+                "catalog.blank",
+                f"the translation shows nothing: it is only spaces and invisible characters "
+                f"({hidden}), which would publish an empty paragraph. Translate the message, or "
+                'leave its msgstr empty ("") until you do.',
+            )
+            continue
         if "\r" in message.string:
             # Markdown reads a carriage return as a line break, which the checks of a
             # translation's structure below look for as "\n" only.
@@ -225,6 +237,37 @@ def check_catalog(path: str, catalog: PoCatalog, language: Language, problems: P
                 _check_value(path, message.id, message.string, message.lineno, problems)
     _check_plural_forms(path, catalog, language, problems)
     _check_language(path, catalog, language, problems)
+
+
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+"""An HTML character reference (`&nbsp;`, `&#8203;`, `&#x200B;`), which Markdown resolves (without
+its `;`, it is text)."""
+
+
+def _invisible(text: str) -> str | None:
+    """The first invisible character of a translation that shows none, as U+XXXX and its name
+    (with the reference that writes it, if one does); None if it shows a character. Invisible:
+    white space (no-break spaces included) and format characters (category Cf: U+200B, U+2060,
+    U+FEFF, the soft hyphen), written out or as HTML character references, which Markdown
+    resolves."""
+    first = None
+    at = 0
+    pieces = []
+    for found in _REFERENCE.finditer(text):
+        pieces += [(text[at : found.start()], ""), (html.unescape(found[0]), found[0])]
+        at = found.end()
+    pieces.append((text[at:], ""))
+    for characters, written in pieces:
+        for character in characters:
+            if not (character.isspace() or unicodedata.category(character) == "Cf"):
+                return None
+            if first is None and character not in " \t\n\r":
+                first = (character, written)
+    if first is None:
+        return None
+    character, written = first
+    described = f"U+{ord(character):04X} {unicodedata.name(character, '')}".rstrip()
+    return described + (f", written {written}" if written else "")
 
 
 def _check_value(path: str, source: str, value: str, line: int | None, problems: Problems) -> None:

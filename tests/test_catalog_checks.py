@@ -669,3 +669,31 @@ def test_a_translation_of_only_spaces_is_an_error_that_says_so(german):
         'empty paragraph. Translate the message, or leave its msgstr empty ("") until you do. '
         "[catalog.blank]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("translation", "said"),
+    [
+        ("\u200b", "U+200B ZERO WIDTH SPACE"),
+        ("&nbsp;", "U+00A0 NO-BREAK SPACE, written &nbsp;"),
+        ("&#8203;", "U+200B ZERO WIDTH SPACE, written &#8203;"),
+        (" &#x200B;\u00a0", "U+200B ZERO WIDTH SPACE, written &#x200B;"),
+        ("\u00a0\u2060", "U+00A0 NO-BREAK SPACE"),
+        ("\ufeff", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+        ("\u00ad", "U+00AD SOFT HYPHEN"),
+    ],
+)
+def test_a_translation_of_only_invisible_characters_is_blank(german, translation, said):
+    """A zero-width space counted as a translation: the page showed the heading, then nothing."""
+    line = retranslate(german, "your name;", translation)
+    assert problems_of(german.policy("check")) == [
+        f"{DE}:{line}: the translation shows nothing: it is only spaces and invisible "
+        f"characters ({said}), which would publish an empty paragraph. Translate the message, "
+        'or leave its msgstr empty ("") until you do. [catalog.blank]'
+    ]
+
+
+@pytest.mark.parametrize("translation", ["Ihren&nbsp;Namen;", "&nbsp", "\u200b-", "&amp;"])
+def test_a_translation_with_a_visible_character_is_not_blank(german, translation):
+    retranslate(german, "your name;", translation)
+    assert "[catalog.blank]" not in german.policy("check").stderr
