@@ -173,6 +173,7 @@ def check_coverage(
     _check_declared(policy, files, disclosures, problems)
     used = _check_jurisdiction_lists(policy, files, disclosures, problems)
     _check_mapped(disclosures, used, problems)
+    _check_unlisted(policy, disclosures, used, problems)
     coverage = Coverage(
         disclosures=disclosures,
         declared=dict(policy.conditions),
@@ -439,6 +440,36 @@ def _check_jurisdiction_lists(
                 f"{_did_you_mean(key, disclosures.lists)}",
             )
     return used
+
+
+def _check_unlisted(
+    policy: Policy, disclosures: Disclosures, used: set[str], problems: Problems
+) -> None:
+    """A jurisdiction that names no disclosure list, directly or through `extends`: its policy
+    is checked against nothing, and the report would show it with nothing missing."""
+    unused = [key for key in disclosures.lists if key not in used]
+    hint = (
+        f" {_listing(unused)} in {DISCLOSURES_FILE} {'is' if len(unused) == 1 else 'are'} "
+        "used by no jurisdiction."
+        if unused
+        else ""
+    )
+    for jid, jurisdiction in sorted(policy.jurisdictions.items()):
+        if any(policy.jurisdictions[level].disclosures for level in policy.lineage(jid)):
+            continue
+        problems.warn(
+            JURISDICTIONS_FILE,
+            jurisdiction.origin.line,
+            "coverage.no-lists",
+            f"the {jid} policy names no disclosure lists ('disclosures:', here or in a "
+            "jurisdiction it extends), so the coverage check checks nothing for it. Name the "
+            f"lists its law requires under 'disclosures:', or extend a jurisdiction that names them.{hint}",
+        )
+
+
+def _listing(keys: list[str]) -> str:
+    quoted = [f"'{key}'" for key in keys]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 def _jurisdiction_coverage(

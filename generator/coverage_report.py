@@ -27,6 +27,14 @@ STATUS_LABELS = {
 }
 
 
+NO_LISTS = "**none: no requirements**"
+"""The summary's cell of a jurisdiction that names no disclosure list (itself or by `extends`)."""
+NO_LISTS_SAID = (
+    "No requirements: the jurisdiction names no disclosure lists, itself or through `extends`, "
+    "so nothing is checked (`policy check` warns, `[coverage.no-lists]`)."
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Row:
     """One topic of the matrix, with its cell in each jurisdiction (None: not required there)."""
@@ -76,6 +84,7 @@ def _render_html(coverage: Coverage, titles: Mapping[str, str]) -> str:
         titles=titles,
         labels={s.value: label for s, label in STATUS_LABELS.items()},
         used_conditions=_used_conditions(coverage),
+        no_lists_said=NO_LISTS_SAID,
     )
 
 
@@ -94,6 +103,9 @@ def _render_markdown(coverage: Coverage, titles: Mapping[str, str]) -> str:
         "|---|---|---|---|---|---|",
     ]
     for jc in jurisdictions:
+        if not jc.lists:
+            out.append(f"| {_md(jc.name)} (`{jc.jurisdiction}`) | {NO_LISTS} | - | - | - | - |")
+            continue
         out.append(
             f"| {_md(jc.name)} (`{jc.jurisdiction}`) | {', '.join(jc.lists)} "
             f"| {jc.count(Status.COVERED)} | {jc.count(Status.MISSING)} "
@@ -109,6 +121,9 @@ def _render_markdown(coverage: Coverage, titles: Mapping[str, str]) -> str:
     out += _md_conditions(coverage)
     for jc in jurisdictions:
         out += ["", f"## {_md(jc.name)} (`{jc.jurisdiction}`)", ""]
+        if not jc.lists:
+            out.append(NO_LISTS_SAID)
+            continue
         out.append("| Topic | Requirement | Status | Covered by | Law |")
         out.append("|---|---|---|---|---|")
         for tc in jc.topics:

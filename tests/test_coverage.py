@@ -356,3 +356,59 @@ def test_coverage_untranslated_region_whose_first_language_is_not_the_source(mak
         "complete",
     )
     assert "[coverage.untranslated]" not in complete.policy("check").stderr
+
+
+UK = """\
+uk:
+  name: United Kingdom
+  languages: [en]
+"""
+
+UK_GDPR = """\
+  uk-gdpr:
+    name: UK GDPR
+    required:
+    - topic: retention
+      cite: UK GDPR Art. 13(2)(a)
+      conditional: false
+"""
+
+
+def test_coverage_a_jurisdiction_that_names_no_lists_is_a_warning(make_project):
+    """Checked against nothing, it passed as if it missed nothing."""
+    disclosures = DISCLOSURES_YML.replace("conditions:\n", UK_GDPR + "conditions:\n", 1)
+    project = make_project(
+        {
+            **COVERED_FILES,
+            "policies/required-disclosures.yml": disclosures,
+            "policies/jurisdictions.yml": COVERED_FILES["policies/jurisdictions.yml"] + UK,
+        }
+    )
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert problems_of(result) == [
+        "policies/jurisdictions.yml:10: the uk policy names no disclosure lists ('disclosures:', "
+        "here or in a jurisdiction it extends), so the coverage check checks nothing for it. "
+        "Name the lists its law requires under 'disclosures:', or extend a jurisdiction that "
+        "names them. 'uk-gdpr' in policies/required-disclosures.yml is used by no jurisdiction. "
+        "[coverage.no-lists]"
+    ]
+    report = project.policy("coverage").stdout
+    assert "| United Kingdom (`uk`) | **none: no requirements** | - | - | - | - |" in report
+    assert "No requirements: the jurisdiction names no disclosure lists" in report
+    assert project.policy("coverage", "-o", "coverage.html").returncode == 0
+    page = project.read("coverage.html")
+    assert '<td class="missing"><strong>none: no requirements</strong></td>' in page
+
+
+def test_coverage_a_jurisdiction_with_lists_only_through_extends_is_quiet(make_project):
+    uk = UK + "  extends: eu\n"
+    project = make_project(
+        {
+            **COVERED_FILES,
+            "policies/jurisdictions.yml": COVERED_FILES["policies/jurisdictions.yml"] + uk,
+        }
+    )
+    result = project.policy("check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert problems_of(result) == []
