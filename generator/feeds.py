@@ -37,67 +37,93 @@ def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]
 
 
 def _document_feed(publication: Publication, history: DocumentHistory, site_url: str) -> bytes:
-    gettext = interface_translations(history.language).gettext
     base = document_url(*history.key)
-    notices = [history.lag.since] if history.lag else []  # the entries that are no version
-    notices += [when for _, when in history.every_retirement]
+    entries = _entries(publication, history, site_url)
     feed = _feed(
         feed_id=_id(publication, history.jurisdiction, history.language),
         title=f"{publication.title_in(history.language)} · "
         f"{_document_name(publication, *history.key)}",
-        updated=max([v.date for v in history.versions] + notices),
+        updated=max(when for _, when, _ in entries),
         self_url=site_address(site_url, base + "feed.xml"),
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
-    # Newest first: a retirement after the version that was newest then.
-    entries = [(v.number, _entry_for(publication, v, site_url, gettext)) for v in history.versions]
+    for _, _, entry in sorted(entries, key=lambda event: -event[0]):
+        feed.append(entry)
+    return _serialize(feed)
+
+
+def _entries(
+    publication: Publication, history: DocumentHistory, site_url: str
+) -> list[tuple[float, dt.datetime, ET.Element]]:
+    """The entries of a document's feed, each with its place in the document's history (a
+    retirement after the version that was newest then, the lag notice last) and its date: the
+    same entries in its own feed and in the feed of every change."""
+    gettext = interface_translations(history.language).gettext
+    entries: list[tuple[float, dt.datetime, ET.Element]] = [
+        (v.number, v.date, _entry_for(publication, v, site_url, gettext)) for v in history.versions
+    ]
     entries += [
-        (newest + 0.5, _retirement(publication, history, when, site_url, gettext))
+        (newest + 0.5, when, _retirement(publication, history, when, site_url, gettext))
         for newest, when in history.every_retirement
     ]
     if history.lag is not None:
-        source = publication.policy.source_language
-        lag = ET.Element("entry")
-        _text(
-            lag,
-            "id",
-            _id(
-                publication,
-                history.jurisdiction,
-                history.language,
-                "lag",
-                str(history.lag.source_version),
-            ),
+        entries.append(
+            (
+                len(history.versions) + 0.75,
+                history.lag.since,
+                _lag_entry(publication, history, site_url, gettext),
+            )
         )
-        updated, announced = _lagged_behind(publication, history)
-        if updated:
-            _text(lag, "title", gettext("A newer version exists"))
-        else:
-            _text(lag, "title", gettext("An announced change is not translated yet"))
-        _text(lag, "updated", utc_stamp(history.lag.since))
-        _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
-        wording = wording_language(history.language)
-        sentences = [
-            gettext(
-                "The policy was updated, and this translation has not "
-                "caught up yet. This page shows the last version "
-                "completely translated into this language."
-            )
-        ][: int(updated)]
-        sentences += [
-            gettext(
-                "A change to the policy takes effect on %(date)s and has not been translated "
-                "into this language yet."
-            )
-            % {"date": long_date(day, wording)}
-            for day in announced
-        ]
-        _text(lag, "summary", " ".join(sentences))
-        feed.append(lag)
-    for _, entry in sorted(entries, key=lambda pair: -pair[0]):
-        feed.append(entry)
-    return _serialize(feed)
+    return entries
+
+
+def _lag_entry(
+    publication: Publication,
+    history: DocumentHistory,
+    site_url: str,
+    gettext,  # noqa: ANN001
+) -> ET.Element:
+    """The entry that tells a lagging translation's followers what it lacks."""
+    assert history.lag is not None
+    source = publication.policy.source_language
+    lag = ET.Element("entry")
+    _text(
+        lag,
+        "id",
+        _id(
+            publication,
+            history.jurisdiction,
+            history.language,
+            "lag",
+            str(history.lag.source_version),
+        ),
+    )
+    updated, announced = _lagged_behind(publication, history)
+    if updated:
+        _text(lag, "title", gettext("A newer version exists"))
+    else:
+        _text(lag, "title", gettext("An announced change is not translated yet"))
+    _text(lag, "updated", utc_stamp(history.lag.since))
+    _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
+    wording = wording_language(history.language)
+    sentences = [
+        gettext(
+            "The policy was updated, and this translation has not "
+            "caught up yet. This page shows the last version "
+            "completely translated into this language."
+        )
+    ][: int(updated)]
+    sentences += [
+        gettext(
+            "A change to the policy takes effect on %(date)s and has not been translated "
+            "into this language yet."
+        )
+        % {"date": long_date(day, wording)}
+        for day in announced
+    ]
+    _text(lag, "summary", " ".join(sentences))
+    return lag
 
 
 def _lagged_behind(
@@ -143,17 +169,12 @@ def _retirement(
 
 
 def _root_feed(publication: Publication, site_url: str) -> bytes:
-    """Every version of every document, and every document the policy stopped publishing, newest
-    first: the same entries as the documents' own feeds."""
-    events: list[tuple[tuple[dt.datetime, str, str, int], DocumentHistory, Version | None]] = [
-        ((v.date, v.jurisdiction, v.language, v.number), h, v)
+    """Every version of every document, every document the policy stopped publishing and every
+    translation's lag notice, newest first: the same entries as the documents' own feeds."""
+    events = [
+        ((when, h.jurisdiction, h.language, order), h, entry)
         for h in publication.documents.values()
-        for v in h.versions
-    ]
-    events += [
-        ((when, h.jurisdiction, h.language, newest + 0.5), h, None)
-        for h in publication.documents.values()
-        for newest, when in h.every_retirement
+        for order, when, entry in _entries(publication, h, site_url)
     ]
     events.sort(key=lambda event: event[0], reverse=True)
     feed = _feed(
@@ -164,13 +185,7 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         page_url=site_address(site_url, ""),
         language=publication.policy.source_language,
     )
-    for (when, *_), history, version in events:
-        gettext = interface_translations(history.language).gettext
-        entry = (
-            _entry_for(publication, version, site_url, gettext)
-            if version is not None
-            else _retirement(publication, history, when, site_url, gettext)
-        )
+    for _, history, entry in events:
         # One feed mixes every document: say which one each entry is about.
         title = entry.find("title")
         title.text = f"{_document_name(publication, *history.key)} · {title.text}"

@@ -12,6 +12,7 @@ from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, WITHOUT_EU, po
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 HOST = "https://feeds.test"
+NOT_TRANSLATED_YET = "Eine angekündigte Änderung ist noch nicht übersetzt"
 
 
 def _scripted(make_project) -> Project:
@@ -208,7 +209,9 @@ def test_root_feed_has_every_change_of_every_document(built):
     }
     assert [(e.title, e.updated) for e in feed.entries] == [
         ("Worldwide (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
+        (f"Worldwide (de) · {NOT_TRANSLATED_YET}", "2026-01-03T12:00:00Z"),
         ("European Union (en) · Version 3 (Editorial change)", "2026-01-03T12:00:00Z"),
+        (f"European Union (de) · {NOT_TRANSLATED_YET}", "2026-01-03T12:00:00Z"),
         ("Worldwide (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
         ("Worldwide (de) · Version 2 (Wesentliche Änderung)", "2026-01-02T12:00:00Z"),
         ("European Union (en) · Version 2 (Material change)", "2026-01-02T12:00:00Z"),
@@ -225,7 +228,21 @@ def test_root_feed_has_every_change_of_every_document(built):
     }
     # The same version is the same entry wherever it appears.
     assert {e.id for e in feed.entries} <= document_ids
-    assert [e.title_detail.language for e in feed.entries[2:4]] == ["en", "de"]
+    assert [e.title_detail.language for e in feed.entries[4:6]] == ["en", "de"]
+
+
+def test_root_feed_carries_the_lag_notices_of_the_documents_feeds(built):
+    """A German reader who follows the feed of every change learns that the German text is
+    behind: the same entry, id and content, as the document's own feed gives."""
+    root = {e.id: e for e in _parse(built, "feed.xml").entries}
+    for name, region in (("eu/de", "European Union (de)"), ("global/de", "Worldwide (de)")):
+        lag = _parse(built, f"{name}/feed.xml").entries[0]
+        assert lag.title == NOT_TRANSLATED_YET
+        assert lag.id in root
+        shown = root[lag.id]
+        assert shown.title == f"{region} · {lag.title}"
+        assert (shown.updated, shown.summary, shown.links) == (lag.updated, lag.summary, lag.links)
+        assert shown.title_detail.language == "de"
 
 
 def test_every_feed_link_resolves_to_a_published_file(built):
