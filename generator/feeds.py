@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 import xml.etree.ElementTree as ET
 from functools import partial
+from typing import NamedTuple
 
 from generator.interface import interface_translations, long_date, wording_language
 from generator.model import ChangeKind, Language, Version, utc_stamp
@@ -43,36 +44,53 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
         feed_id=_id(publication, history.jurisdiction, history.language),
         title=f"{publication.title_in(history.language)} · "
         f"{_document_name(publication, *history.key)}",
-        updated=max(when for _, when, _ in entries),
+        updated=max(entry.date for entry in entries),
         self_url=site_address(site_url, base + "feed.xml"),
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
-    for _, _, entry in sorted(entries, key=lambda event: -event[0]):
-        feed.append(entry)
+    for entry in sorted(entries, key=lambda entry: -entry.order):
+        feed.append(entry.element)
     return _serialize(feed)
 
 
-def _entries(
-    publication: Publication, history: DocumentHistory, site_url: str
-) -> list[tuple[float, dt.datetime, ET.Element]]:
-    """The entries of a document's feed, each with its place in the document's history (a
-    retirement after the version that was newest then, the lag notice last) and its date: the
-    same entries in its own feed and in the feed of every change."""
+class _Entry(NamedTuple):
+    """An entry of a document's feed."""
+
+    order: float
+    """Its place in the document's history: a version's number, a retirement after the version
+    that was newest then, the lag notice last."""
+    date: dt.datetime
+    element: ET.Element
+    version: Version
+    """The version whose heading names the document in the feed of every change: the entry's
+    own, else the newest when the entry was made."""
+
+
+def _entries(publication: Publication, history: DocumentHistory, site_url: str) -> list[_Entry]:
+    """The entries of a document's feed: the same in its own feed and in the feed of every
+    change."""
     gettext = interface_translations(history.language).gettext
-    entries: list[tuple[float, dt.datetime, ET.Element]] = [
-        (v.number, v.date, _entry_for(publication, v, site_url, gettext)) for v in history.versions
+    entries = [
+        _Entry(v.number, v.date, _entry_for(publication, v, site_url, gettext), v)
+        for v in history.versions
     ]
     entries += [
-        (newest + 0.5, when, _retirement(publication, history, when, site_url, gettext))
+        _Entry(
+            newest + 0.5,
+            when,
+            _retirement(publication, history, when, site_url, gettext),
+            history.versions[newest - 1],
+        )
         for newest, when in history.every_retirement
     ]
     if history.lag is not None:
         entries.append(
-            (
+            _Entry(
                 len(history.versions) + 0.75,
                 history.lag.since,
                 _lag_entry(publication, history, site_url, gettext),
+                history.latest,
             )
         )
     return entries
@@ -172,9 +190,9 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
     """Every version of every document, every document the policy stopped publishing and every
     translation's lag notice, newest first: the same entries as the documents' own feeds."""
     events = [
-        ((when, h.jurisdiction, h.language, order), h, entry)
+        ((entry.date, h.jurisdiction, h.language, entry.order), h, entry)
         for h in publication.documents.values()
-        for order, when, entry in _entries(publication, h, site_url)
+        for entry in _entries(publication, h, site_url)
     ]
     events.sort(key=lambda event: event[0], reverse=True)
     feed = _feed(
@@ -186,11 +204,14 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         language=publication.policy.source_language,
     )
     for _, history, entry in events:
-        # One feed mixes every document: say which one each entry is about.
-        title = entry.find("title")
-        title.text = f"{_document_name(publication, *history.key)} · {title.text}"
-        entry.set("{http://www.w3.org/XML/1998/namespace}lang", history.language)
-        feed.append(entry)
+        # One feed mixes every document: say which one each entry is about, by the region's
+        # name as the entry's version was published with it (a version's own pages keep theirs):
+        # renamed or translated later, an entry still says what it said.
+        title = entry.element.find("title")
+        _, (region, _) = publication.heading_written(entry.version)
+        title.text = f"{region} ({history.language}) · {title.text}"
+        entry.element.set(_XML_LANG, history.language)
+        feed.append(entry.element)
     return _serialize(feed)
 
 

@@ -245,6 +245,45 @@ def test_root_feed_carries_the_lag_notices_of_the_documents_feeds(built):
         assert shown.title_detail.language == "de"
 
 
+def test_an_entry_keeps_the_region_name_it_was_published_with(built):
+    """Renaming a region, or translating its name later, makes no version: the entries already
+    published say what they said (as a version's own pages keep their heading); the next
+    version's entry, and the feeds' own titles, take the new name."""
+    before = {e.id: e.title for e in _parse(built, "feed.xml").entries}
+    built.commit(
+        "Rename the EU, and translate its name",
+        {
+            "policies/jurisdictions.yml": WITH_GERMAN.replace(
+                "European Union", "European Union and EEA"
+            ),
+            DE_PO: built.read(DE_PO)
+            + '\nmsgctxt "jurisdiction"\nmsgid "Worldwide"\nmsgstr "Weltweit"\n',
+        },
+    )
+    assert built.policy("build").returncode == 0
+    assert {e.id: e.title for e in _parse(built, "feed.xml").entries} == before
+    assert _parse(built, "eu/en/feed.xml").feed.title == (
+        "Privacy policy · European Union and EEA (en)"
+    )
+    assert _parse(built, "global/de/feed.xml").feed.title.endswith("· Weltweit (de)")
+    built.commit(
+        "More",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "address.", "address;\n- your phone number."
+            ),
+            "policies/change.yml": change_yml("Phone.", "2026-03-01"),
+        },
+    )
+    assert built.policy("build").returncode == 0
+    after = {e.id: e.title for e in _parse(built, "feed.xml").entries}
+    assert "European Union and EEA (en) · Version 4 (Material change)" in after.values()
+    assert "Weltweit (de) · Version 3 (Wesentliche Änderung)" not in after.values()  # lagging
+    assert {i: title for i, title in after.items() if i in before} == {
+        i: title for i, title in before.items() if i in after
+    }
+
+
 def test_every_feed_link_resolves_to_a_published_file(built):
     feeds = sorted((built.root / "site").rglob("feed.xml"))
     assert len(feeds) == 5
