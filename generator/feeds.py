@@ -1,8 +1,8 @@
 """Atom feeds (RFC 4287) of each document's versions, and of every change at the root.
 
 Entry ids are UUIDs derived from the repository's first policy commit and (jurisdiction, language,
-version), so they never change and no other site has them; dates come from the commits, so the same
-history always gives the same feed.
+version), so they never change and no other site has them; dates come from the commits, never before
+an earlier event's entry (`_never_before`), so the same history always gives the same feed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from generator.versions import DocumentHistory, Publication
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_SECOND = dt.timedelta(seconds=1)
 _NAMESPACE = uuid.UUID("6f1a7c52-1d0e-4b7e-9a51-5d0c2f6b8e11")
 
 
@@ -93,7 +94,30 @@ def _entries(publication: Publication, history: DocumentHistory, site_url: str) 
                 history.latest,
             )
         )
-    return entries
+    return _never_before(entries)
+
+
+def _never_before(entries: list[_Entry]) -> list[_Entry]:
+    """The entries dated so that none is dated before an entry of an earlier event of the
+    document: an entry whose own date is before the latest date of the entries before it in the
+    history's order is dated one second after that. A commit made on a computer whose clock was
+    behind keeps its date in the record (`published`), but its entry does not slip under the
+    ones a reader has already seen, and the feed's `updated` moves on (a reader that keeps the
+    last date it saw shows it). Entries of one commit keep its date; the same history gives the
+    same dates."""
+    dated, latest = [], None
+    for entry in sorted(entries, key=lambda entry: entry.order):
+        if latest is None or entry.date >= latest:
+            latest = entry.date
+        else:
+            latest += _SECOND
+        if latest != entry.date:
+            for tag in ("published", "updated"):
+                if (element := entry.element.find(tag)) is not None:
+                    element.text = utc_stamp(latest)
+            entry = entry._replace(date=latest)  # noqa: PLW2901
+        dated.append(entry)
+    return dated
 
 
 def _lag_entry(

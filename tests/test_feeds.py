@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -282,6 +283,39 @@ def test_an_entry_keeps_the_region_name_it_was_published_with(built):
     assert {i: title for i, title in after.items() if i in before} == {
         i: title for i, title in before.items() if i in after
     }
+
+
+def test_an_entry_is_never_dated_before_an_earlier_event(built):
+    """Version 4, committed on a computer whose clock was a day and a half behind, keeps its
+    commit's date in the record; its entry comes one second after version 3's, so the feed's
+    date moves on and no reader files it under the versions it has already shown."""
+    built.commit(
+        "More (clock behind)",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;").replace(
+                "address.", "address;\n- your phone number."
+            ),
+            "policies/change.yml": change_yml("Phone.", "2026-03-01"),
+        },
+        date="2026-01-02T00:00:00+00:00",
+    )
+    assert built.policy("build").returncode == 0
+    record = json.loads(built.read("site/eu/en/versions.json"))
+    assert record["versions"][3]["published"] == "2026-01-02T00:00:00Z"
+    feed = _parse(built, "eu/en/feed.xml")
+    assert feed.feed.updated == "2026-01-03T12:00:01Z"
+    assert [(e.title, e.published, e.updated) for e in feed.entries[:2]] == [
+        ("Version 4 (Material change)", "2026-01-03T12:00:01Z", "2026-01-03T12:00:01Z"),
+        ("Version 3 (Editorial change)", "2026-01-03T12:00:00Z", "2026-01-03T12:00:00Z"),
+    ]
+    root = _parse(built, "feed.xml")
+    assert root.feed.updated == "2026-01-03T12:00:01Z"
+    titles = [e.title for e in root.entries]
+    assert titles.index("European Union (en) · Version 4 (Material change)") < titles.index(
+        "European Union (en) · Version 3 (Editorial change)"
+    )
+    dates = {e.id: e.updated for e in root.entries}
+    assert all(dates[e.id] == e.updated for e in feed.entries)
 
 
 def test_every_feed_link_resolves_to_a_published_file(built):
