@@ -16,7 +16,7 @@ from typing import NamedTuple
 from generator.interface import interface_translations, long_date, wording_language
 from generator.model import ChangeKind, Language, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
-from generator.versions import DocumentHistory, Publication
+from generator.versions import DocumentHistory, EndedLag, Lag, Publication
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -45,13 +45,15 @@ def _document_feed(publication: Publication, history: DocumentHistory, site_url:
         feed_id=_id(publication, history.jurisdiction, history.language),
         title=f"{publication.title_in(history.language)} · "
         f"{_document_name(publication, *history.key)}",
+        # Never before a date the feed showed: a notice that ended is followed by what ended it.
         updated=max(entry.date for entry in entries),
         self_url=site_address(site_url, base + "feed.xml"),
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
     for entry in sorted(entries, key=lambda entry: -entry.order):
-        feed.append(entry.element)
+        if entry.element is not None:
+            feed.append(entry.element)
     return _serialize(feed)
 
 
@@ -62,7 +64,8 @@ class _Entry(NamedTuple):
     """Its place in the document's history: a version's number, a retirement after the version
     that was newest then, the lag notice last."""
     date: dt.datetime
-    element: ET.Element
+    element: ET.Element | None
+    """None for a lag that ended with a version: no entry, though its notice dates the next."""
     version: Version
     """The version whose heading names the document in the feed of every change: the entry's
     own, else the newest when the entry was made."""
@@ -85,16 +88,39 @@ def _entries(publication: Publication, history: DocumentHistory, site_url: str) 
         )
         for newest, when in history.every_retirement
     ]
+    entries += [
+        _Entry(
+            ended.versions + 0.25,
+            _after(ended.ended, _lag_date(publication, history, ended.lag)),
+            None if ended.caught_up else _lag_ended(publication, history, ended, site_url, gettext),
+            history.versions[max(ended.versions, 1) - 1],
+        )
+        for ended in history.ended_lags
+    ]
     if history.lag is not None:
         entries.append(
             _Entry(
                 len(history.versions) + 0.75,
-                history.lag.since,
+                _lag_date(publication, history, history.lag),
                 _lag_entry(publication, history, site_url, gettext),
                 history.latest,
             )
         )
     return _never_before(entries)
+
+
+def _lag_date(publication: Publication, history: DocumentHistory, lag: Lag) -> dt.datetime:
+    """The date of a lag notice: when the source version it is about was published, but never
+    before the notices the lag gave before it, of each source version it lagged behind (one
+    second after the latest, when a commit's clock was behind)."""
+    source = publication.documents.get((history.jurisdiction, publication.policy.source_language))
+    behind = source.versions[lag.translated_version : lag.source_version - 1] if source else ()
+    return _after(lag.since, max((v.date for v in behind), default=None))
+
+
+def _after(when: dt.datetime, latest: dt.datetime | None) -> dt.datetime:
+    """`when`, or one second after `latest` when `when` is before it."""
+    return when if latest is None or when >= latest else latest + _SECOND
 
 
 def _never_before(entries: list[_Entry]) -> list[_Entry]:
@@ -107,16 +133,12 @@ def _never_before(entries: list[_Entry]) -> list[_Entry]:
     same dates."""
     dated, latest = [], None
     for entry in sorted(entries, key=lambda entry: entry.order):
-        if latest is None or entry.date >= latest:
-            latest = entry.date
-        else:
-            latest += _SECOND
-        if latest != entry.date:
+        latest = _after(entry.date, latest)
+        if entry.element is not None:
             for tag in ("published", "updated"):
                 if (element := entry.element.find(tag)) is not None:
                     element.text = utc_stamp(latest)
-            entry = entry._replace(date=latest)  # noqa: PLW2901
-        dated.append(entry)
+        dated.append(entry._replace(date=latest))
     return dated
 
 
@@ -210,6 +232,43 @@ def _retirement(
     return entry
 
 
+def _lag_ended(
+    publication: Publication,
+    history: DocumentHistory,
+    ended: EndedLag,
+    site_url: str,
+    gettext,  # noqa: ANN001
+) -> ET.Element:
+    """The entry that tells a translation's followers, who were told it lagged behind, that the
+    source change it lacked was taken back (reverted, or withdrawn before its date), and that it
+    is current again with no version of its own."""
+    entry = ET.Element("entry")
+    _text(
+        entry,
+        "id",
+        _id(
+            publication,
+            history.jurisdiction,
+            history.language,
+            "lag-ended",
+            str(ended.lag.source_version),
+            utc_stamp(ended.ended),
+        ),
+    )
+    _text(entry, "title", gettext("This translation is current again"))
+    _text(entry, "updated", utc_stamp(ended.ended))
+    _link(entry, site_address(site_url, document_url(*history.key)), "alternate", "text/html")
+    _text(
+        entry,
+        "summary",
+        gettext(
+            "The change this translation lagged behind was taken back: this translation is "
+            "current again."
+        ),
+    )
+    return entry
+
+
 def _root_feed(publication: Publication, site_url: str) -> bytes:
     """Every version of every document, every document the policy stopped publishing and every
     translation's lag notice, newest first: the same entries as the documents' own feeds."""
@@ -228,6 +287,8 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         language=publication.policy.source_language,
     )
     for _, history, entry in events:
+        if entry.element is None:
+            continue
         # One feed mixes every document: say which one each entry is about, by the region's
         # name as the entry's version was published with it (a version's own pages keep theirs):
         # renamed or translated later, an entry still says what it said.

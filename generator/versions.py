@@ -109,6 +109,22 @@ class Lag:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EndedLag:
+    """A lag of a translation that ended: a version of the translation caught up with its source
+    (`caught_up`), or the source change it lagged behind was taken back (reverted, or an
+    announced change withdrawn), and the translation was current again with no version of its
+    own. Its feed tells its followers, in place of the lag notice they were given."""
+
+    lag: Lag
+    """The lag as it was at the last revision it lasted."""
+    ended: dt.datetime
+    """The date of the commit that ended it."""
+    versions: int
+    """How many versions the translation had when it ended (before a version that caught up)."""
+    caught_up: bool
+
+
+@dataclass(frozen=True, kw_only=True)
 class DocumentHistory:
     """Every version of one document, and its state at the newest revision."""
 
@@ -123,6 +139,8 @@ class DocumentHistory:
     """The earlier times the policy stopped publishing the document and published it again
     later: the number of its newest version then, which stopped applying, and when (as
     `retired_since`). Publishing it again made a new version."""
+    ended_lags: tuple[EndedLag, ...] = ()
+    """Every lag of the translation that ended, oldest first."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -584,6 +602,8 @@ class _Builder:
         """The number of the first source-language version with each text (by hash, which
         names the jurisdiction): a text that comes back is found at once."""
         self.lags: dict[tuple[str, str], Lag | None] = {}
+        self.ended_lags: dict[tuple[str, str], list[EndedLag]] = {}
+        """The lags that ended while the document was published (see `EndedLag`)."""
         self.policy: Policy | None = None
         self.head: Revision | None = None
         self.compositions: dict[tuple[str, str], Composition] = {}
@@ -658,10 +678,21 @@ class _Builder:
             if source in policy.languages_of(jurisdiction):
                 self._publish_source(revision, self.sources[jurisdiction], note=anew)
             for key in _document_keys(policy, jurisdiction)[1:]:
-                if key in compositions and not self._add_translation(
-                    policy, revision, compositions[key], anew
-                ):
+                if key not in compositions:
+                    continue
+                lagging = None if self._was_retired(key) else self.lags.get(key)
+                had = len(self.versions.get(key, ()))
+                if not self._add_translation(policy, revision, compositions[key], anew):
                     unpublished.add(key)
+                if lagging is not None and self.lags.get(key) is None:
+                    self.ended_lags.setdefault(key, []).append(
+                        EndedLag(
+                            lag=lagging,
+                            ended=revision.date,
+                            versions=had,
+                            caught_up=len(self.versions[key]) > had,
+                        )
+                    )
         if changed and not fresh_note:
             self.problems.warn(
                 CHANGE_FILE, None, "version.undescribed", _undescribed(revision, changed)
@@ -697,6 +728,8 @@ class _Builder:
                 merged.versions.setdefault(key, versions)
             for key, lag in part.lags.items():
                 merged.lags.setdefault(key, lag)
+            for key, ended in part.ended_lags.items():
+                merged.ended_lags.setdefault(key, ended)
             for key, since in part.retired_since.items():
                 merged.retired_since.setdefault(key, since)
             for key, retirements in part.retirements.items():
@@ -732,6 +765,7 @@ class _Builder:
                 lag=self.lags.get(key) if key in current else None,
                 retired_since=self.retired_since.get(key),
                 retirements=tuple(self.retirements.get(key, ())),
+                ended_lags=tuple(self.ended_lags.get(key, ())),
             )
             for key, versions in sorted(self.versions.items())
             if versions

@@ -318,6 +318,51 @@ def test_an_entry_is_never_dated_before_an_earlier_event(built):
     assert all(dates[e.id] == e.updated for e in feed.entries)
 
 
+@pytest.mark.parametrize(
+    ("date", "ended"),
+    [(None, "2026-01-04T12:00:00Z"), ("2026-01-02T00:00:00+00:00", "2026-01-03T12:00:01Z")],
+    ids=["next-day", "clock-behind"],
+)
+def test_a_lag_taken_back_is_told_and_the_feed_date_never_goes_back(built, date, ended):
+    """The German documents lag behind English version 3, announced for February 1; it is
+    withdrawn before its date, and German is current again with no version of its own: its
+    followers, told a change was not translated yet, are told so, and the feed's date moves on
+    (it went back to the date of German version 2, the notice dropped with nothing in its
+    place), even when the commit's clock was behind."""
+    before = {e.id: e for e in _parse(built, "eu/de/feed.xml").entries}
+    lag = next(iter(before.values()))
+    assert lag.title == NOT_TRANSLATED_YET
+    built.commit(
+        "Withdraw the clearer wording",
+        {
+            "policies/clauses/who.md": WHO_MD,
+            "policies/change.yml": change_yml("Wording as before.", "2026-01-02", "editorial"),
+        },
+        date=date,
+    )
+    result = built.policy("build")
+    assert result.returncode == 0, result.stderr
+    feed = _parse(built, "eu/de/feed.xml")
+    assert feed.feed.updated == ended
+    assert len(json.loads(built.read("site/eu/de/versions.json"))["versions"]) == 2
+    current, *rest = feed.entries
+    assert (current.title, current.updated) == ("Diese Übersetzung ist wieder aktuell", ended)
+    assert current.summary == (
+        "Die Änderung, hinter der diese Übersetzung zurücklag, wurde zurückgenommen: Diese "
+        "Übersetzung ist wieder aktuell."
+    )
+    assert [link.href for link in current.links] == [f"{HOST}/eu/de/"]
+    assert current.id not in before and lag.id != current.id
+    assert [e.id for e in rest] == [i for i in before if i != lag.id]
+    root = {e.id: e for e in _parse(built, "feed.xml").entries}
+    assert root[current.id].title == f"European Union (de) · {current.title}"
+    assert root[current.id].updated == ended
+    # The same history gives the same feed, built again from the cache.
+    raw = built.read("site/eu/de/feed.xml")
+    assert built.policy("build").returncode == 0
+    assert built.read("site/eu/de/feed.xml") == raw
+
+
 def test_every_feed_link_resolves_to_a_published_file(built):
     feeds = sorted((built.root / "site").rglob("feed.xml"))
     assert len(feeds) == 5
