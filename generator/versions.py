@@ -951,17 +951,15 @@ class _Builder:
                 if again
                 else (version.summary, version.summary_language)
             )
+            in_force_from = _in_force_from(version.in_force_from, revision, published[ended:])
             published.append(
                 dataclasses.replace(
                     version,
                     number=len(published) + 1,
                     commit=revision.commit,
                     date=revision.date,
-                    # The note that publishes it anew gives its date, not the source version's.
-                    effective=said.effective if said else version.effective,
-                    in_force_from=_in_force_from(
-                        version.in_force_from, revision, published[ended:]
-                    ),
+                    effective=_effective_anew(said, version.effective, in_force_from),
+                    in_force_from=in_force_from,
                     kind=said.kind if said else _kind_of(spanned) if first else version.kind,
                     summary=summary,
                     summary_language=summary_language,
@@ -1157,6 +1155,7 @@ class _Builder:
             else:
                 summary, summary_language = " ".join(said), source.language
         document = self._shared(document)
+        in_force_from = _in_force_from(source.in_force_from, revision, history[again or 0 :])
         history.append(
             Version(
                 jurisdiction=document.jurisdiction,
@@ -1164,9 +1163,8 @@ class _Builder:
                 number=len(history) + 1,
                 commit=revision.commit,
                 date=revision.date,
-                # Published with a note of its own (anew), the note's date, as its summary.
-                effective=note.effective if note else source.effective,
-                in_force_from=_in_force_from(source.in_force_from, revision, history[again or 0 :]),
+                effective=_effective_anew(note, source.effective, in_force_from),
+                in_force_from=in_force_from,
                 kind=note.kind if note else _kind_of(spanned),
                 summary=summary,
                 summary_language=summary_language,
@@ -1285,6 +1283,15 @@ def _kind_of(spanned: Sequence[Version]) -> ChangeKind:
     if any of them is."""
     material = any(v.kind is ChangeKind.MATERIAL for v in spanned)
     return ChangeKind.MATERIAL if material else ChangeKind.EDITORIAL
+
+
+def _effective_anew(note: ChangeNote | None, had: dt.date, in_force_from: dt.date) -> dt.date:
+    """The effective date of a version published anew (a document put back or added with no
+    text change): the date of the note that publishes it (whose summary it has), not the date
+    `had` of the version whose text it publishes again; but never after the day it applies from:
+    such a document applies from the day it is published, whatever later date its note gives
+    (`[change.effective-anew]`)."""
+    return min(note.effective, in_force_from) if note else had
 
 
 def _in_force_from(effective: dt.date, revision: Revision, earlier: list[Version]) -> dt.date:

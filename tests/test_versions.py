@@ -1080,3 +1080,19 @@ def test_versions_a_document_put_back_with_a_note_gives_the_notes_effective_date
             (2, "The EU policy is back.", dt.date(2026, 1, 3), dt.date(2026, 1, 3)),
         ], tag
     assert [v.effective for v in history_of(result, "global").versions] == [dt.date(2026, 1, 1)]
+
+
+def test_versions_a_document_put_back_with_a_later_note_is_effective_when_it_applies(make_project):
+    """Put back with a note dated after the day it comes back (2026-03-01, committed on
+    2026-01-03): the document applies from the day it is published, so its record is effective
+    from then, never after the day it applies from."""
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, DE_PO: po(GERMAN)})
+    put_eu_back(
+        project, {"policies/change.yml": change_yml("The EU policy is back.", "2026-03-01")}
+    )
+    for tag in ("en", "de"):
+        latest = history_of(publication(project), "eu", tag).latest
+        assert (latest.effective, latest.in_force_from) == (
+            dt.date(2026, 1, 3),
+            dt.date(2026, 1, 3),
+        ), tag
