@@ -986,10 +986,10 @@ class HistoryNotes:
     """What each change note said, and the first commit to say it (for `check_files`' rule that
     a note is never reused: its `earlier_notes`)."""
     announced: list[Announced]
-    """The notes dated after `today` (every note without it), as `Announced`."""
+    """The notes dated after `today`, as `Announced`."""
 
 
-def history_notes(repository: Repository, base: str, today: dt.date | None = None) -> HistoryNotes:
+def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryNotes:
     """The change notes of the history up to `base`: what each said (for the rule that a note is
     never reused), and, for those dated after `today`, the regions listed since (for the rule
     that a region added while a change is announced does not start before it)."""
@@ -1003,7 +1003,7 @@ def history_notes(repository: Repository, base: str, today: dt.date | None = Non
             note = read_change_note(revision.files[CHANGE_FILE])
             if note is not None:
                 said.setdefault(note.says, revision.commit)
-                if (today is None or note.effective > today) and note.says not in announced:
+                if note.effective > today and note.says not in announced:
                     announced[note.says] = (note.effective, revision.commit, set())
         for _, _, regions in announced.values():
             regions.update(listed)

@@ -113,9 +113,8 @@ def _lag_date(publication: Publication, history: DocumentHistory, lag: Lag) -> d
     """The date of a lag notice: when the source version it is about was published, but never
     before the notices the lag gave before it, of each source version it lagged behind (one
     second after the latest, when a commit's clock was behind)."""
-    source = publication.documents.get((history.jurisdiction, publication.policy.source_language))
-    behind = source.versions[lag.translated_version : lag.source_version - 1] if source else ()
-    return _after(lag.since, max((v.date for v in behind), default=None))
+    before = publication.lagged_behind(history, lag)[:-1]
+    return _after(lag.since, max((v.date for v in before), default=None))
 
 
 def _after(when: dt.datetime, latest: dt.datetime | None) -> dt.datetime:
@@ -197,10 +196,8 @@ def _lagged_behind(
     every build (a feed has no 'today', see `pages.LagNotice` for the pages): whether one took
     effect when it was published (the policy was updated), and the dates of those announced
     ahead of their effective date, each once, even once they apply."""
-    lag = history.lag
-    assert lag is not None
-    source = publication.documents.get((history.jurisdiction, publication.policy.source_language))
-    behind = source.versions[lag.translated_version : lag.source_version] if source else ()
+    assert history.lag is not None
+    behind = publication.lagged_behind(history, history.lag)
     ahead = [v for v in behind if v.in_force_from > v.date.date()]
     return len(ahead) < len(behind) or not behind, sorted({v.in_force_from for v in ahead})
 

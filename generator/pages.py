@@ -711,7 +711,7 @@ class _Renderer:
         if source is None:
             return LagNotice(source_url=None, updated=True), dt.date.min
         base = document_url(*key)
-        behind = source.versions[lag.translated_version : lag.source_version]
+        behind = self.publication.lagged_behind(history, lag)
         ahead = [v for v in behind if v.in_force_from > self.today]
         took_effect = max(
             (v.in_force_from for v in behind if v.in_force_from <= self.today),

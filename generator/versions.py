@@ -353,6 +353,13 @@ class Publication:
     """The name of each jurisdiction the newest policy no longer has, as the last policy that
     had it named it: its retired documents' region."""
 
+    def lagged_behind(self, history: DocumentHistory, lag: Lag) -> Sequence[Version]:
+        """The source-language versions a translation's `lag` is behind, oldest first: those
+        after the one its last complete version translates, up to the one it lags behind; none
+        when the region does not publish the source language."""
+        source = self.documents.get((history.jurisdiction, self.policy.source_language))
+        return source.versions[lag.translated_version : lag.source_version] if source else ()
+
     def jurisdiction_name(self, jurisdiction_id: str, language: str) -> str:
         """A jurisdiction's name in a language: its reviewed translation, else the source name."""
         return self.jurisdiction_name_written(jurisdiction_id, language)[0]
