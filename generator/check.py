@@ -976,6 +976,9 @@ class Announced:
     effective: dt.date
     commit: str
     listed: frozenset[str]
+    changed: frozenset[str]
+    """The files changed from the commit that gave the note on, up to the base: a change made
+    while another is announced takes effect with it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -994,7 +997,7 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
     never reused), and, for those dated after `today`, the regions listed since (for the rule
     that a region added while a change is announced does not start before it)."""
     said: dict[tuple[str, str, str], str] = {}
-    announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str]]] = {}
+    announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str], set[str]]] = {}
     listed: frozenset[str] = frozenset()
     for revision in repository.history(base):
         if JURISDICTIONS_FILE in revision.changed or not listed:
@@ -1004,14 +1007,17 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
             if note is not None:
                 said.setdefault(note.says, revision.commit)
                 if note.effective > today and note.says not in announced:
-                    announced[note.says] = (note.effective, revision.commit, set())
-        for _, _, regions in announced.values():
+                    announced[note.says] = (note.effective, revision.commit, set(), set())
+        for _, _, regions, changed in announced.values():
             regions.update(listed)
+            changed.update(revision.changed)
     return HistoryNotes(
         said=said,
         announced=[
-            Announced(effective=day, commit=commit, listed=frozenset(regions))
-            for day, commit, regions in announced.values()
+            Announced(
+                effective=day, commit=commit, listed=frozenset(regions), changed=frozenset(changed)
+            )
+            for day, commit, regions, changed in announced.values()
         ],
     )
 
@@ -1028,7 +1034,9 @@ def _check_announced_anew(
     """A region added, or put back, while a change is announced for after `today`: unless it was
     listed when the change was announced (or since), the version history knows no text in force
     before the change for it, and its first version would publish the announced text from the
-    day of this commit. Its note must date it from the change's day, or it must come then."""
+    day of this commit. Its note must date it from the change's day, or it must come then. A
+    change counts when it changed a file the region's text comes from (a clause or variant it
+    has, or site.yml's variables and title)."""
     note = policy.change if rewritten else None
     starts = max(note.effective, today) if note is not None else today
     pending = [a for a in announced or () if a.effective > starts]
@@ -1037,12 +1045,16 @@ def _check_announced_anew(
     for jurisdiction_id, jurisdiction in sorted(policy.jurisdictions.items()):
         if jurisdiction_id in before.jurisdictions:
             continue
-        if not any(
-            (found := compositions.get((jurisdiction_id, language))) is not None and found.complete
+        published = [
+            found
             for language in policy.languages_of(jurisdiction_id)
-        ):
+            if (found := compositions.get((jurisdiction_id, language))) is not None
+            and found.complete
+        ]
+        if not published:
             continue  # publishes nothing yet
-        unknown = [a for a in pending if jurisdiction_id not in a.listed]
+        sources = _text_files(policy, jurisdiction_id, published[0].document)
+        unknown = [a for a in pending if jurisdiction_id not in a.listed and a.changed & sources]
         if not unknown:
             continue
         day = max(a.effective for a in unknown)
@@ -1059,6 +1071,20 @@ def _check_announced_anew(
             f"({jurisdiction_id} then publishes the announced text from that day), or add "
             f"{jurisdiction_id} on or after {day}.",
         )
+
+
+def _text_files(policy: Policy, jurisdiction_id: str, document: Document) -> set[str]:
+    """The files a region's text comes from: its clauses', the variants of them it takes (its
+    own and those of the jurisdictions it extends), and site.yml (variables, the title)."""
+    ids = {clause.id for clause in document.clauses}
+    lineage = set(policy.lineage(jurisdiction_id))
+    files = {policy.clauses[i].text.origin.path for i in ids if i in policy.clauses}
+    files |= {
+        variant.text.origin.path
+        for (clause_id, level), variant in policy.variants.items()
+        if clause_id in ids and level in lineage
+    }
+    return files | {SITE_FILE}
 
 
 def _check_reused_note(

@@ -673,6 +673,10 @@ CALIFORNIA = "us-ca:\n  name: California\n  extends: global\n  languages: [en]\n
 """A region to add to (or put back in) jurisdictions.yml."""
 
 
+EU_ONLY_MD = "---\nid: eu-only\ntitle: EU notice\norder: 90\njurisdictions: [eu]\n---\nEU only.\n"
+"""A clause only the EU has."""
+
+
 def _region_added_while_announced(make_project, put_back: str | None) -> Project:
     """The full name is announced on 2026-01-03 for 2026-02-01; us-ca, never listed or
     (`put_back` "before" or "after") taken out before or after the announcement, is listed again
@@ -730,6 +734,24 @@ def test_a_region_listed_when_a_change_was_announced_may_come_back_before_it(mak
     """us-ca, taken out after the change was announced, is put back before its day: the history
     knows its text in force, which applies until the change's day; nothing to say."""
     project = _region_added_while_announced(make_project, "after")
+    assert _about_the_announcement(project, "2026-01-05") == []
+
+
+def test_a_region_added_while_a_change_it_does_not_have_is_announced_is_not_held_back(
+    make_project,
+):
+    """A change announced for 2026-02-01 to a clause only the EU has: us-ca, added meanwhile,
+    publishes none of it, so its text in force is its text; nothing to say."""
+    project = make_project({"policies/clauses/eu-only.md": EU_ONLY_MD})
+    project.commit(
+        "EU: a longer notice, from February",
+        {
+            "policies/clauses/eu-only.md": EU_ONLY_MD.replace("EU only.", "EU only, longer."),
+            "policies/change.yml": change_yml("EU notice.", "2026-02-01"),
+        },
+        date="2026-01-03T12:00:00+00:00",
+    )
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
     assert _about_the_announcement(project, "2026-01-05") == []
 
 
