@@ -1,7 +1,8 @@
 """Search finds a word however a reader types it: without its accents or Arabic marks, without the
 Arabic article, with a question mark or parentheses around it, after a French elision, and a
 hyphenated word joined (email for e-mail). In the machine's Chromium, against a small real project
-in English, French, German, Brazilian Portuguese and Arabic served on 127.0.0.1."""
+in English, French, German, Brazilian Portuguese and Arabic served on 127.0.0.1. A result's link
+opens its page with the page's own words highlighted."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ jurisdictions: [global]
 topics: [categories-collected]
 ---
 We collect what we need to deliver your order, over a secure connection (HTTPS), and use no
-cookies.
+cookies. No third party sees it.
 """
 
 SOURCES = {
@@ -50,7 +51,7 @@ SOURCES = {
     "data-body": (
         "data-we-collect",
         "We collect what we need to deliver your order, over a secure connection (HTTPS), and "
-        "use no cookies.",
+        "use no cookies. No third party sees it.",
     ),
 }
 
@@ -229,3 +230,86 @@ def test_the_error_page_searches_folded_words_too(site: Served, page: Page) -> N
     """The error page searches every document's index, with the same worker."""
     found = _search(page, site.url + "global/fr/v/99/", "donnees")
     assert ("/global/fr/", "data-we-collect") in found
+
+
+@pytest.mark.parametrize(
+    ("query", "marks"),
+    [
+        ("third-party", {"third", "party"}),
+        ("+third-party", {"third", "party"}),
+        ("third-party~1", {"third", "party"}),
+    ],
+)
+def test_a_hyphenated_query_finds_the_words_written_apart(
+    query: str, marks: set[str], site: Served, page: Page
+) -> None:
+    """third-party was searched joined only (thirdparty), which a page writing "third party" does
+    not have: it found nothing."""
+    assert _search(page, site.url + "global/en/", query) == _sections("en", "data-we-collect")
+    found = page.locator(".md-search-result__item mark")
+    assert set(found.evaluate_all("marks => marks.map(m => m.textContent)")) == marks
+
+
+def test_an_excluded_hyphenated_word_excludes_only_itself(site: Served, page: Page) -> None:
+    """-e-mail excludes the sections with e-mail, not every section with a word like mail."""
+    found = _search(page, site.url + "global/en/", "-e-mail collect runs")
+    assert found == _sections("en", "data-we-collect")
+
+
+@pytest.mark.parametrize(
+    ("document", "query", "marks"),
+    [
+        # A part marks itself, not the hyphenated word.
+        ("en", "mail", {"mail"}),
+        ("de", "Mail", {"Mail"}),
+        ("fr", "mail", {"mail"}),
+        # The word joined marks the whole word.
+        ("en", "email", {"e-mail"}),
+        ("de", "email", {"E-Mail"}),
+        # Searched joined and in its parts, it is marked once, not inside its own mark.
+        ("en", "e-mail", {"e-mail"}),
+        ("de", "E-Mail", {"E-Mail"}),
+    ],
+)
+def test_a_result_marks_a_hyphenated_word_s_part_alone(
+    document: str, query: str, marks: set[str], site: Served, page: Page
+) -> None:
+    """Each part of a hyphenated word had the whole word's place: mail marked e-mail."""
+    _search(page, site.url + f"global/{document}/", query)
+    found = page.locator(".md-search-result__item mark")
+    assert set(found.evaluate_all("marks => marks.map(m => m.textContent)")) == marks
+    texts = page.locator(".md-search-result__item").evaluate_all("i => i.map(x => x.innerText)")
+    assert not [text for text in texts if "mark>" in text or "<mar" in text]
+
+
+@pytest.mark.parametrize(
+    ("document", "query", "marks"),
+    [
+        ("fr", "données", {"données"}),
+        ("fr", "donnees", {"données"}),
+        ("fr", "DONNÉES", {"données"}),
+        ("de", "löschen", {"löschen"}),
+        ("de", "loschen", {"löschen"}),
+        ("de", "Massnahmen", {"maßnahmen"}),
+        ("ar", "الخصوصية", {"الخصوصية"}),
+        ("ar", "خصوصيه", {"الخصوصية"}),
+        ("en", "cookies", {"cookies"}),
+        # The page's highlighter marks both words, and the space between them.
+        ("en", "third-party", {"third party"}),
+    ],
+)
+def test_a_result_s_page_highlights_the_page_s_own_words(
+    document: str, query: str, marks: set[str], site: Served, page: Page
+) -> None:
+    """search.highlight: a result's link gives the page, in ?h=, the query's words it matched,
+    which were the index's folded words (donnees, الخصوصيه), which the page's text does not have:
+    the page marked nothing, for données typed as the page writes it too."""
+    found = _search(page, site.url + f"global/{document}/", query)
+    assert (f"/global/{document}/", "data-we-collect") in found
+    # The link as the reader follows it (a section's may be folded away under its page's).
+    link = page.locator(".md-search-result__item a[href*='#data-we-collect']").first
+    page.goto(link.get_attribute("href") or "")
+    highlighted = page.locator("mark[data-md-highlight]")
+    expect(highlighted.first).to_be_visible()
+    words = highlighted.evaluate_all("marks => marks.map(m => m.textContent.toLowerCase())")
+    assert set(words) == marks

@@ -19,13 +19,18 @@
  * accents or Arabic marks finds them (fold()): the theme's pipeline is the language's stop word
  * filter alone, and lunr runs no query word the theme makes a beginning (word*) through a search
  * pipeline. Each indexed word keeps its position, so a result marks the page's own text (données
- * for donnees). A hyphenated word is indexed whole as well as in parts (e-mail: e-mail's parts e
- * and mail, and email), and a query's hyphenated word is searched joined.
+ * for donnees). A hyphenated word is indexed joined as well as in parts, each part at its own
+ * place (e-mail: e and mail, and email), and a query's hyphenated word is searched joined and in
+ * its parts (third-party finds third party). A result's link gives its page the words to highlight
+ * (?h=): the theme gives the query's folded words, and the words the result marks, the page's own,
+ * are added (ownWords()).
  */
 (function () {
   "use strict";
 
   var QUERY = 2; // the theme's SearchMessageType.QUERY
+  var RESULT = 3; // the theme's SearchMessageType.RESULT
+  var ENTITIES = {amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0"};
   var CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]/; // kana, ー, Han
   var HAN = /\p{sc=Han}/gu; // what the theme cuts (its own pattern)
   // A query word as lunr reads it: + (required) or - (prohibited), a field, the word, a closing *
@@ -33,6 +38,8 @@
   var WORD = /^([+-]?)(?:(\w+):)?(.+?)(\*?)((?:[~^]\d*)*)$/;
   var index = null;
   var words = null; // the index's words, sorted, once it is built
+  var current = null; // the reference of the document being indexed
+  var inside = {}; // "reference\nfield": {a hyphenated word's part's place: the word's}
   // Latin letters with no decomposition to a base letter, as a reader types them without a mark.
   var LETTERS = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o",
     "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"};
@@ -41,6 +48,10 @@
   var ARABIC = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه"};
   // The article ال, after و, ب, ف or ك too, and لل (ل before ال): longest first.
   var ARTICLE = /^(?:وال|بال|فال|كال|ال|لل)(?=..)/;
+  var ASCII = /^[\x00-\x7f]*$/; // nothing to fold
+  var MARKED = /[\u00c0-\u04ff\u1e00-\u1fff]/; // letters with marks, and marks
+  var LATIN = /[ßẞæÆœŒøØłŁđĐ]/;
+  var ARABIC_SCRIPT = /[\u0600-\u06ff]/;
 
   var listen = self.addEventListener;
   self.addEventListener = function (type, listener, options) {
@@ -53,54 +64,198 @@
     };
     return listen.call(self, type, ours, options);
   };
+  // The theme's reply to a query: each result's terms, which its link's ?h= gives the page to
+  // highlight (search.highlight), are the query's words that matched, folded (donnees), which the
+  // page's text does not have. Each word the result marks, the page's own (données), is added.
+  var post = self.postMessage;
+  self.postMessage = function (message) {
+    if (message && message.type === RESULT && message.data && message.data.items) {
+      message.data.items.forEach(function (items) { items.forEach(ownWords); });
+    }
+    return post.apply(self, arguments);
+  };
   var theirs = self.location.hash.slice(1);
   if (!/^search\.[\w.]+\.js$/.test(theirs)) throw new Error("Not the theme's worker: " + theirs);
   importScripts(theirs);
 
   function fold(word) {
-    // Latin marks (U+0300-U+036F, after NFD) only: NFC puts kana's voicing marks and Hangul back.
-    return word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC")
-      .replace(/[ßẞæÆœŒøØłŁđĐ]/g, function (c) { return LETTERS[c]; })
-      // Arabic short vowels, tanwin, shadda, sukun (U+064B-U+0652), dagger alef, tatweel.
-      .replace(/[\u064b-\u0652\u0670\u0640]/g, "")
+    // Most words need nothing: one of ASCII characters alone is as a reader types it.
+    if (ASCII.test(word)) return word;
+    // Latin, Greek and Cyrillic marks (U+0300-U+036F, after NFD) only: NFC puts kana's voicing
+    // marks and Hangul back. A word with no letter that has such a mark is not normalised.
+    if (MARKED.test(word)) {
+      word = word.normalize("NFD").replace(/[\u0300-\u036f]/g, "").normalize("NFC");
+    }
+    if (LATIN.test(word)) word = word.replace(/[ßẞæÆœŒøØłŁđĐ]/g, function (c) { return LETTERS[c]; });
+    if (!ARABIC_SCRIPT.test(word)) return word;
+    // Arabic short vowels, tanwin, shadda, sukun (U+064B-U+0652), dagger alef, tatweel.
+    return word.replace(/[\u064b-\u0652\u0670\u0640]/g, "")
       .replace(/[أإآٱىة]/g, function (c) { return ARABIC[c]; })
       .replace(/[\u0660-\u0669]/g, function (c) { return String(c.charCodeAt(0) - 0x660); })
       .replace(/[\u06f0-\u06f9]/g, function (c) { return String(c.charCodeAt(0) - 0x6f0); });
   }
 
-  // First in the index's pipeline: a hyphenated word's parts, each of which the stop word filter
-  // sees, then the word joined (email for e-mail). Each keeps the word's position.
-  function hyphens(token) {
-    var text = token.toString();
-    if (text.indexOf("-") < 0) return token;
-    var parts = text.split(/-+/).filter(Boolean);
-    if (parts.length < 2) return parts.length ? token.update(function () { return parts[0]; })
-      : undefined;
-    return parts.concat([parts.join("")]).map(function (part) {
-      return token.clone(function () { return part; });
-    });
+  // A hyphenated word's parts, each with its offset in the word: e-mail's e at 0, mail at 2.
+  function hyphenParts(text) {
+    var parts = [];
+    var part = /[^-]+/g;
+    for (var m = part.exec(text); m; m = part.exec(text)) parts.push({text: m[0], at: m.index});
+    return parts;
+  }
+
+  // After the theme's tokenizer: a hyphenated word becomes its parts, each of which the stop word
+  // filter sees, then the word joined (email for e-mail). The theme gives a word its place as
+  // block << 20 | index, the index of its entry (start << 12 | length << 2 | type) in the block's
+  // entries of the field's table, which its highlight() reads in order (the first and last are
+  // where the block begins and ends, and marks are put in from the last entry to the first): each
+  // part gets an entry of its own after the word's, so a result marks the part alone (Adresse in
+  // E-Mail-Adresse), and the block's later words are renumbered. The joined word keeps the whole
+  // word's place. Which part is inside which word is kept (inside), so that a result that has
+  // both marks the word once (query()).
+  function tokenizeParts(tokenize) {
+    return function (input, options) {
+      var tokens = tokenize.apply(this, arguments);
+      var table = lunr.tokenizer.table;
+      var split = [];
+      var blocks = {}; // block: {index of a hyphenated word's entry: its parts' entries}
+      var i, token, parts, position, block, at, entry;
+      for (i = 0; i < tokens.length; i++) {
+        token = tokens[i];
+        if (token.str.indexOf("-") < 0) continue;
+        parts = split[i] = hyphenParts(token.str);
+        position = token.metadata.position;
+        if (parts.length < 2 || typeof position !== "number" || !table) continue;
+        block = position >>> 20;
+        at = position & 0xfffff;
+        entry = table[block] && table[block][at];
+        // The word as the table has it (a lower-cased word may be longer: İ), else the whole.
+        if (entry === undefined || (entry >>> 2 & 0x3ff) !== token.str.length) continue;
+        (blocks[block] = blocks[block] || {})[at] = parts.map(function (part) {
+          return ((entry >>> 12) + part.at) << 12 | part.text.length << 2 | entry & 3;
+        });
+      }
+      if (!split.length) return tokens;
+      var moved = {};
+      for (block in blocks) {
+        var entries = table[block];
+        var now = [];
+        var index = [];
+        var first = {};
+        for (var k = 0; k < entries.length; k++) {
+          index[k] = now.length;
+          now.push(entries[k]);
+          if (blocks[block][k]) {
+            first[k] = now.length;
+            now.push.apply(now, blocks[block][k]);
+          }
+        }
+        table[block] = now;
+        moved[block] = {index: index, first: first};
+      }
+      var field = options && options.fields && options.fields[0];
+      var key = current + "\n" + field;
+      var out = [];
+      for (i = 0; i < tokens.length; i++) {
+        token = tokens[i];
+        parts = split[i];
+        position = token.metadata.position;
+        var move = typeof position === "number" && moved[position >>> 20];
+        block = position >>> 20;
+        at = position & 0xfffff;
+        if (move) token.metadata.position = position = block << 20 | move.index[at];
+        if (!parts) {
+          out.push(token);
+          continue;
+        }
+        if (parts.length < 2) {
+          if (parts.length) out.push(token.update(function () { return parts[0].text; }));
+          continue;
+        }
+        var own = move && at in move.first;
+        for (var j = 0; j < parts.length; j++) {
+          var metadata = {};
+          for (var name in token.metadata) metadata[name] = token.metadata[name];
+          if (own) {
+            metadata.position = block << 20 | move.first[at] + j;
+            (inside[key] = inside[key] || {})[metadata.position] = position;
+          }
+          out.push(new lunr.Token(parts[j].text, metadata));
+        }
+        out.push(token.update(function () {
+          return parts.map(function (p) { return p.text; }).join("");
+        }));
+      }
+      return out;
+    };
   }
 
   // Last in the index's pipeline, after the stop word filter, which knows words with their marks:
-  // the word folded, and an Arabic word without its article too (خصوصيه for الخصوصية).
+  // the word folded, and an Arabic word without its article too (خصوصيه for الخصوصية). A word
+  // folding leaves as it is is passed on as it is.
   function folded(token) {
-    var word = fold(token.toString());
-    var bare = word.replace(ARTICLE, "");
-    var first = token.update(function () { return word; });
+    var text = token.str;
+    if (ASCII.test(text)) return token;
+    var word = fold(text);
+    var bare = ARABIC_SCRIPT.test(word) ? word.replace(ARTICLE, "") : word;
+    var first = word === text ? token : token.update(function () { return word; });
     return bare === word ? first : [first, token.clone(function () { return bare; })];
   }
-  lunr.Pipeline.registerFunction(hyphens, "policyHyphens");
   lunr.Pipeline.registerFunction(folded, "policyFold");
 
   var add = lunr.Builder.prototype.add;
-  lunr.Builder.prototype.add = function () {
+  lunr.Builder.prototype.add = function (doc) {
+    current = doc[this._ref];
     // The theme's builder has its language's pipeline by its first document.
     var stack = this.pipeline._stack;
-    if (stack.indexOf(folded) < 0) {
-      stack.unshift(hyphens);
-      stack.push(folded);
+    if (stack.indexOf(folded) < 0) stack.push(folded);
+    // The theme sets its tokenizer on the builder before the first document too.
+    if (!this.tokenizer.policyParts) {
+      this.tokenizer = tokenizeParts(this.tokenizer);
+      this.tokenizer.policyParts = true;
     }
     return add.apply(this, arguments);
+  };
+
+  // A result's places of the words it matched, of each field, once each: the theme marks each
+  // place it is given, and a place given twice, or a part's inside its word's, would be marked
+  // inside a mark (e-mail for a query e-mail, which searches email and mail).
+  var query = lunr.Index.prototype.query;
+  lunr.Index.prototype.query = function () {
+    var results = query.apply(this, arguments);
+    results.forEach(function (result) {
+      var metadata = result.matchData.metadata;
+      var terms = Object.keys(metadata);
+      var places = {};
+      var seen = {};
+      terms.forEach(function (term) {
+        for (var field in metadata[term]) {
+          var list = metadata[term][field].position;
+          if (!list) continue;
+          var all = places[field] = places[field] || {};
+          for (var i = 0; i < list.length; i++) all[list[i]] = true;
+        }
+      });
+      terms.forEach(function (term) {
+        for (var field in metadata[term]) {
+          var list = metadata[term][field].position;
+          if (!list) continue;
+          var all = places[field];
+          var parts = inside[result.ref + "\n" + field] || {};
+          var once = seen[field] = seen[field] || {};
+          var kept = list.filter(function (place) {
+            if (once[place] || parts[place] !== undefined && all[parts[place]]) return false;
+            once[place] = true;
+            return true;
+          });
+          if (kept.length === list.length) continue;
+          var copy = {};
+          for (var name in metadata[term][field]) copy[name] = metadata[term][field][name];
+          copy.position = kept;
+          metadata[term][field] = copy;
+        }
+      });
+    });
+    return results;
   };
 
   var build = lunr.Builder.prototype.build;
@@ -110,6 +265,40 @@
     return index;
   };
 
+  function ownWords(item) {
+    var terms = item.terms;
+    if (!terms) return;
+    var found = Object.keys(terms).filter(function (t) { return terms[t]; }).map(function (t) {
+      return t.toLowerCase();
+    });
+    if (!found.length) return;
+    var marks = /<mark>([\s\S]*?)<\/mark>/g;
+    var text = [item.title, item.text].filter(function (t) { return typeof t === "string"; });
+    text.join("\n").replace(marks, function (_, html) {
+      var word = html.replace(/<[^>]*>/g, "").replace(/&(#x?[0-9a-f]+|\w+);/gi, entity)
+        .toLowerCase();
+      // The page's highlighter reads a hyphen as a space, and marks every word that has one of
+      // ?h='s words: e-mail would mark each e. Its parts of three letters or more are added.
+      var words = word.indexOf("-") < 0 ? [word] : word.split(/-+/).filter(function (w) {
+        return w.length > 2;
+      });
+      words.forEach(function (w) {
+        var marked = found.some(function (t) { return w.indexOf(t) >= 0; });
+        if (w && !marked) {
+          terms[w] = true;
+          found.push(w);
+        }
+      });
+      return "";
+    });
+  }
+
+  function entity(all, name) {
+    if (name.charAt(0) !== "#") return ENTITIES[name.toLowerCase()] || all;
+    var code = /^#x/i.test(name) ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+    return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
+  }
+
   function cutQuery(query) {
     if (!index) return query;
     return query.split(/(\s+)/).map(function (part) {
@@ -118,21 +307,43 @@
   }
 
   function foldWord(part) {
-    // The word folded as the index's words are, its operators and field kept. A hyphen inside it
-    // joins its parts, as the index has them joined (lunr would search each part apart). An
-    // elided word before an apostrophe (l'adresse, qu’il), a stop word or a word of one or two
-    // letters, is passed over: made a beginning (l*), it would find every word it begins.
+    // The word folded as the index's words are, its operators and field kept. A hyphenated word
+    // is searched joined, as the index has it joined (email finds e-mail and email), and in its
+    // parts, which a page may write apart (third-party finds third party): its parts of one or
+    // two letters are passed over (e* would find every word beginning with e). Required (+), its
+    // parts are required and the joined word is not: lunr cannot require one word or another,
+    // and a section with the hyphenated word has its parts too. Excluded (-), the joined word
+    // alone is: -third-party does not exclude every party. An elided word before an apostrophe
+    // (l'adresse, qu’il), a stop word or a word of one or two letters, is passed over: made a
+    // beginning (l*), it would find every word it begins.
     var m = WORD.exec(part);
     if (!m || m[3].indexOf("\\") >= 0) return [part];
-    var text = fold(m[3]).replace(/([^\s-])-+(?=[^\s-])/g, "$1");
-    var parts = text.split(/['’]+/).filter(Boolean);
+    var parts = fold(m[3]).split(/['’]+/).filter(Boolean);
     var long = parts.filter(function (p) {
-      return p.replace(/["«„“]/g, "").length > 2;
+      return p.replace(/["«„“-]/g, "").length > 2;
     });
     if (parts.length > 1 && long.length) parts = long;
     if (!parts.length) return [part];
-    return parts.map(function (p) {
-      return m[1] + (m[2] ? m[2] + ":" : "") + p + m[4] + m[5];
+    var words = [];
+    parts.forEach(function (p) {
+      // A quoted word, which the theme makes a phrase, is searched joined only.
+      if (/"/.test(p)) p = p.replace(/([^\s-])-+(?=[^\s-])/g, "$1");
+      var pieces = /[^\s-]-+[^\s-]/.test(p) ? p.split(/-+/).filter(Boolean) : [];
+      if (pieces.length < 2) {
+        words.push({op: m[1], text: p});
+        return;
+      }
+      var joined = pieces.join("");
+      var longPieces = pieces.filter(function (q) { return q.replace(/["«„“]/g, "").length > 2; });
+      if (m[1] === "-") {
+        words.push({op: "-", text: joined});
+        return;
+      }
+      words.push({op: m[1] === "+" ? "" : m[1], text: joined});
+      longPieces.forEach(function (q) { words.push({op: m[1], text: q}); });
+    });
+    return words.map(function (w) {
+      return w.op + (m[2] ? m[2] + ":" : "") + w.text + m[4] + m[5];
     });
   }
 
