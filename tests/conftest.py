@@ -196,3 +196,12 @@ def make_project(tmp_path: Path) -> Callable[..., Project]:
         return result
 
     return make
+
+
+@pytest.fixture(scope="module")
+def browser():  # noqa: ANN201 (playwright's Browser: imported only by tests that drive one)
+    """The machine's Chromium, one for each test module that drives it."""
+    from local_browser import chromium
+
+    with chromium() as result:
+        yield result

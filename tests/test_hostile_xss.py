@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import SITE_YML, Project, problems_of
 from hostile_helpers import po_catalog, probe_pages
-from local_browser import CHROMIUM, chromium, serve
+from local_browser import CHROMIUM, serve
 
 from generator import catalogs, sources
 from generator.build import BuildOptions, build_site
@@ -422,12 +422,6 @@ def test_xss_check_accepts_each_neutralized_vector(accepted):
     for warning in warnings:
         assert warning.endswith("[translation.links]"), warning
         assert any(link in warning for link in links), warning
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def _probe_site(browser, site: Path) -> tuple[dict[str, list[str]], list[str]]:

@@ -4,12 +4,11 @@ redline pages, left to right and right to left, and on the comparison the script
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 from conftest import SITE_YML, Project, change_yml
 from harness import contexts, served, shot
-from local_browser import chromium
 from playwright.sync_api import Browser, expect
 from translating import translate
 
@@ -115,12 +114,6 @@ SIGNS_APART = """() => [...document.querySelectorAll(".policy-redline :is(ins, d
 is cut at a line's end, as problems."""
 
 OVERFLOW = "() => document.scrollingElement.scrollWidth - innerWidth"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as result:
-        yield result
 
 
 def translated(project: Project) -> None:

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import BASE_FILES, Project, change_yml
 from harness import PHONE, Served, contexts, serious_violations, served, shot, type_into
-from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sample import po_catalog
 
@@ -95,13 +94,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     }
     project.commit("Arabic revised", {"locales/ar/LC_MESSAGES/policy.po": _catalog("ar", revised)})
     with served(project) as result:
-        yield result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The machine's Chromium."""
-    with chromium() as result:
         yield result
 
 

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 import pytest
 from conftest import BASE_FILES, Project
 from harness import Served, contexts, served, type_into
-from local_browser import chromium
 from playwright.sync_api import Browser, Page, expect
 from sample import po_catalog
 
@@ -117,13 +116,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         },
     )
     with served(project) as result:
-        yield result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The machine's Chromium."""
-    with chromium() as result:
         yield result
 
 

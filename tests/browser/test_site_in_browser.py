@@ -23,7 +23,6 @@ from harness import (
     shot,
     type_into,
 )
-from local_browser import chromium
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from sample import make_sample
 from translating import ARABIC, translate
@@ -51,13 +50,6 @@ PAGE_TYPES = {
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """The sample site (tests/browser/sample.py), built and served on 127.0.0.1."""
     with served(make_sample(tmp_path_factory.mktemp("browser") / "project")) as result:
-        yield result
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """The machine's Chromium."""
-    with chromium() as result:
         yield result
 
 
