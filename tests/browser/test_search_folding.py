@@ -7,7 +7,7 @@ opens its page with the page's own words highlighted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from conftest import BASE_FILES, Project
@@ -57,7 +57,7 @@ SOURCES = {
 TRANSLATIONS = {
     "fr": {
         "who": "Qui nous sommes",
-        "who-body": "{{ company.name }} gère cette boutique. Écrivez-nous par e-mail à "
+        "who-body": "{{ company.name }} gère cette boutique. Adressez-nous vos questions par e-mail à "
         "{{ contact.email }}.",
         "data": "Les données que nous collectons",
         "data-body": "Nous ne collectons que les données dont l’intermédiaire de livraison a "
@@ -261,6 +261,9 @@ def test_an_excluded_hyphenated_word_excludes_only_itself(site: Served, page: Pa
         # Searched joined and in its parts, it is marked once, not inside its own mark.
         ("en", "e-mail", {"e-mail"}),
         ("de", "E-Mail", {"E-Mail"}),
+        # A plain word that begins a hyphenated word marks the part it matched, not the word
+        # (adresse* matches adresseznous, the word joined, too).
+        ("fr", "adresse", {"Adressez"}),
     ],
 )
 def test_a_result_marks_a_hyphenated_word_s_part_alone(
@@ -305,3 +308,30 @@ def test_a_result_s_page_highlights_the_page_s_own_words(
     expect(highlighted.first).to_be_visible()
     words = highlighted.evaluate_all("marks => marks.map(m => m.textContent.toLowerCase())")
     assert set(words) == marks
+
+
+def test_a_result_s_page_highlights_only_the_words_the_query_matched(
+    site: Served, page: Page
+) -> None:
+    """adresse matched adressez-nous joined (adresseznous), and the link's ?h= got each part of
+    the marked word: the opened page marked every nous."""
+    found = _search(page, site.url + "global/fr/", "adresse")
+    assert ("/global/fr/", "who-we-are") in found
+    link = page.locator(".md-search-result__item a[href*='#who-we-are']").first
+    href = link.get_attribute("href") or ""
+    assert "nous" not in parse_qs(urlsplit(href).query).get("h", [""])[0].split()
+    page.goto(href)
+    highlighted = page.locator("mark[data-md-highlight]")
+    expect(highlighted.first).to_be_visible()
+    words = highlighted.evaluate_all("marks => marks.map(m => m.textContent.toLowerCase())")
+    assert "nous" not in words
+    assert "adresse" in words
+
+
+def test_a_hyphenated_query_shows_no_missing_joined_word(site: Served, page: Page) -> None:
+    """third-party was searched as thirdparty too, which the page does not have: each result
+    said "Missing: thirdparty", a word the reader never typed."""
+    _search(page, site.url + "global/en/", "third-party")
+    texts = page.locator(".md-search-result__item").evaluate_all("i => i.map(x => x.innerText)")
+    assert texts
+    assert not [text for text in texts if "thirdparty" in text.lower()]

@@ -40,6 +40,8 @@
   var words = null; // the index's words, sorted, once it is built
   var current = null; // the reference of the document being indexed
   var inside = {}; // "reference\nfield": {a hyphenated word's part's place: the word's}
+  var longParts = {}; // "reference\nfield": {a hyphenated word's place: its long parts' places}
+  var added = {}; // the joined words the last query added, which the reader did not type
   // Latin letters with no decomposition to a base letter, as a reader types them without a mark.
   var LETTERS = {"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ø": "o",
     "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"};
@@ -70,7 +72,16 @@
   var post = self.postMessage;
   self.postMessage = function (message) {
     if (message && message.type === RESULT && message.data && message.data.items) {
-      message.data.items.forEach(function (items) { items.forEach(ownWords); });
+      message.data.items.forEach(function (items) {
+        items.forEach(function (item) {
+          // A joined word the worker added (thirdparty for third-party) that a result lacks is
+          // not shown as missing (Material strikes it through under the result).
+          for (var term in item.terms || {}) {
+            if (item.terms[term] === false && added[term]) delete item.terms[term];
+          }
+          ownWords(item);
+        });
+      });
     }
     return post.apply(self, arguments);
   };
@@ -178,6 +189,9 @@
           if (own) {
             metadata.position = block << 20 | move.first[at] + j;
             (inside[key] = inside[key] || {})[metadata.position] = position;
+            var long = longParts[key] = longParts[key] || {};
+            long[position] = long[position] || [];
+            if (parts[j].text.length > 2) long[position].push(metadata.position);
           }
           out.push(new lunr.Token(parts[j].text, metadata));
         }
@@ -218,32 +232,63 @@
 
   // A result's places of the words it matched, of each field, once each: the theme marks each
   // place it is given, and a place given twice, or a part's inside its word's, would be marked
-  // inside a mark (e-mail for a query e-mail, which searches email and mail).
+  // inside a mark (e-mail for a query e-mail, which searches email and mail). Where a hyphenated
+  // word's place and a part's both matched, the word is marked whole only when its joined word
+  // was typed (email, or e-mail, which searches email) or each of its parts of three letters or
+  // more matched (cookie einstellungen); else the parts that matched are marked alone: newsletter*
+  // matches newsletteranmeldung too, and marked Newsletter-Anmeldung whole.
   var query = lunr.Index.prototype.query;
-  lunr.Index.prototype.query = function () {
-    var results = query.apply(this, arguments);
+  lunr.Index.prototype.query = function (fn) {
+    var typed = {};
+    var results = query.call(this, function (q) {
+      var out = fn.apply(this, arguments);
+      q.clauses.forEach(function (clause) {
+        typed[String(clause.term).replace(/\*/g, "").toLowerCase()] = true;
+      });
+      return out;
+    });
     results.forEach(function (result) {
       var metadata = result.matchData.metadata;
       var terms = Object.keys(metadata);
-      var places = {};
+      var places = {}; // field: {place: [terms matched there]}
       var seen = {};
       terms.forEach(function (term) {
         for (var field in metadata[term]) {
           var list = metadata[term][field].position;
           if (!list) continue;
           var all = places[field] = places[field] || {};
-          for (var i = 0; i < list.length; i++) all[list[i]] = true;
+          for (var i = 0; i < list.length; i++) (all[list[i]] = all[list[i]] || []).push(term);
+        }
+      });
+      var drop = {}; // field: {place: true}
+      Object.keys(places).forEach(function (field) {
+        var all = places[field];
+        var key = result.ref + "\n" + field;
+        var parts = inside[key] || {};
+        var long = longParts[key] || {};
+        var gone = drop[field] = {};
+        var whole = {};
+        for (var place in all) {
+          if (parts[place] !== undefined && all[parts[place]]) whole[parts[place]] = true;
+        }
+        for (var w in whole) {
+          var keep = all[w].some(function (term) { return typed[term]; }) ||
+            (long[w] || []).length > 0 && long[w].every(function (p) { return all[p]; });
+          if (!keep) {
+            gone[w] = true;
+            continue;
+          }
+          for (place in all) if (String(parts[place]) === w) gone[place] = true;
         }
       });
       terms.forEach(function (term) {
         for (var field in metadata[term]) {
           var list = metadata[term][field].position;
           if (!list) continue;
-          var all = places[field];
-          var parts = inside[result.ref + "\n" + field] || {};
+          var gone = drop[field] || {};
           var once = seen[field] = seen[field] || {};
           var kept = list.filter(function (place) {
-            if (once[place] || parts[place] !== undefined && all[parts[place]]) return false;
+            if (once[place] || gone[place]) return false;
             once[place] = true;
             return true;
           });
@@ -278,10 +323,18 @@
       var word = html.replace(/<[^>]*>/g, "").replace(/&(#x?[0-9a-f]+|\w+);/gi, entity)
         .toLowerCase();
       // The page's highlighter reads a hyphen as a space, and marks every word that has one of
-      // ?h='s words: e-mail would mark each e. Its parts of three letters or more are added.
-      var words = word.indexOf("-") < 0 ? [word] : word.split(/-+/).filter(function (w) {
-        return w.length > 2;
-      });
+      // ?h='s words: e-mail would mark each e. Of its parts of three letters or more, those a
+      // word that matched begins (adressez for adresse), or covers as the word joined (mail of
+      // E-Mail-Adresse for email), are added: not nous of adressez-nous.
+      var words = word.indexOf("-") < 0 ? [word] : hyphenParts(word).filter(function (part, i, all) {
+        if (part.text.length < 3) return false;
+        var text = fold(part.text);
+        var start = all.slice(0, i).map(function (p) { return fold(p.text); }).join("").length;
+        var joined = all.map(function (p) { return fold(p.text); }).join("");
+        return found.some(function (t) {
+          return text.lastIndexOf(t, 0) === 0 || start < t.length && joined.lastIndexOf(t, 0) === 0;
+        });
+      }).map(function (part) { return part.text; });
       words.forEach(function (w) {
         var marked = found.some(function (t) { return w.indexOf(t) >= 0; });
         if (w && !marked) {
@@ -301,6 +354,7 @@
 
   function cutQuery(query) {
     if (!index) return query;
+    added = {};
     return query.split(/(\s+)/).map(function (part) {
       return foldWord(part).map(cutWord).join(" ");
     }).join("");
@@ -339,11 +393,22 @@
         words.push({op: "-", text: joined});
         return;
       }
-      words.push({op: m[1] === "+" ? "" : m[1], text: joined});
-      longPieces.forEach(function (q) { words.push({op: m[1], text: q}); });
+      // The joined word only where the index has a word it begins (third-party finds thirdparty
+      // nowhere in a page that writes third party, and was shown as missing from each result).
+      var bare = joined.replace(/["«„“»”]/g, "").toLowerCase();
+      if (!longPieces.length || begins(bare)) {
+        words.push({op: m[1] === "+" ? "" : m[1], text: joined});
+        added[bare] = true;
+      }
+      // Its parts but the last are searched whole (opt of opt-in, not option): the theme makes
+      // a plain word a beginning, unless it has ^N; the last may be unfinished.
+      longPieces.forEach(function (q) {
+        var whole = !m[1] && !m[4] && !m[5] && q !== pieces[pieces.length - 1];
+        words.push({op: m[1], text: q, end: whole ? "^1" : null});
+      });
     });
     return words.map(function (w) {
-      return w.op + (m[2] ? m[2] + ":" : "") + w.text + m[4] + m[5];
+      return w.op + (m[2] ? m[2] + ":" : "") + w.text + (w.end || m[4] + m[5]);
     });
   }
 
