@@ -343,15 +343,18 @@ def _left_by_a_stopped_process(name: str) -> bool:
     return pid.isdigit() and int(pid) != os.getpid() and not running(int(pid))
 
 
-def _linkable(path: str | Path) -> bool:
-    """Whether a kept file may be linked into the site: only with the mode a file written now
-    gets. A link keeps the mode of the build that wrote the file, and a cache filled under
-    umask 077 would give the site files that a web server running as another user cannot
-    read."""
+def _linked(path: str | Path, target: Path) -> bool:
+    """Link a kept file at `target`; whether it was (not across file systems, and only with the
+    mode a file written now gets: a link keeps the mode of the build that wrote the file, and a
+    cache filled under umask 077 would give the site files that a web server running as another
+    user cannot read)."""
     try:
-        return os.stat(path).st_mode & 0o777 == 0o666 & ~_umask()
+        if os.stat(path).st_mode & 0o777 != 0o666 & ~_umask():
+            return False
+        os.link(path, target)
     except OSError:
         return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -390,11 +393,7 @@ class PageCache:
         path, data = found
         self._pinned += 1
         pinned = self.scratch / f"reused-{os.getpid()}-{self._pinned}"
-        try:
-            if not _linkable(path):
-                raise OSError
-            os.link(path, pinned)
-        except OSError:
+        if not _linked(path, pinned):
             pinned.write_bytes(data)
         return pinned
 
@@ -440,11 +439,7 @@ class FileCache:
             self.entries.write(key, data, same=target)
             return key
         path, data = found
-        try:
-            if not _linkable(path):
-                raise OSError
-            os.link(path, target)
-        except OSError:  # another file system, or another mode
+        if not _linked(path, target):
             write_atomically(target, data)
         return key
 

@@ -326,15 +326,7 @@
       // ?h='s words: e-mail would mark each e. Of its parts of three letters or more, those a
       // word that matched begins (adressez for adresse), or covers as the word joined (mail of
       // E-Mail-Adresse for email), are added: not nous of adressez-nous.
-      var words = word.indexOf("-") < 0 ? [word] : hyphenParts(word).filter(function (part, i, all) {
-        if (part.text.length < 3) return false;
-        var text = fold(part.text);
-        var start = all.slice(0, i).map(function (p) { return fold(p.text); }).join("").length;
-        var joined = all.map(function (p) { return fold(p.text); }).join("");
-        return found.some(function (t) {
-          return text.lastIndexOf(t, 0) === 0 || start < t.length && joined.lastIndexOf(t, 0) === 0;
-        });
-      }).map(function (part) { return part.text; });
+      var words = word.indexOf("-") < 0 ? [word] : ownParts(hyphenParts(word), found);
       words.forEach(function (w) {
         var marked = found.some(function (t) { return w.indexOf(t) >= 0; });
         if (w && !marked) {
@@ -344,6 +336,21 @@
       });
       return "";
     });
+  }
+
+  // The parts of a marked hyphenated word to highlight: of three letters or more, those a
+  // matched word (`found`) begins, or covers as the start of the word joined.
+  function ownParts(parts, found) {
+    var folded = parts.map(function (part) { return fold(part.text); });
+    var joined = folded.join("");
+    var start = 0;
+    return parts.filter(function (part, i) {
+      var begins = start;
+      start += folded[i].length;
+      return part.text.length > 2 && found.some(function (t) {
+        return folded[i].lastIndexOf(t, 0) === 0 || begins < t.length && joined.lastIndexOf(t, 0) === 0;
+      });
+    }).map(function (part) { return part.text; });
   }
 
   function entity(all, name) {
