@@ -720,6 +720,12 @@ class _Builder:
         part.policy, part.head, part.sources, part.first_with_text = None, None, {}, {}
         return part
 
+    _PER_DOCUMENT = (
+        "versions", "lags", "ended_lags", "retired_since", "retirements", "names", "compositions"
+    )  # fmt: skip
+    """The tables a part of a shared walk fills for the documents (or regions) it composes, which
+    `merged` takes from the first part that has each entry."""
+
     @classmethod
     def merged(cls, parts: list[_Builder]) -> _Builder:
         """The state of one walk through every translation, from the states of the parts of a
@@ -731,20 +737,10 @@ class _Builder:
         merged.first_with_text = first.first_with_text
         merged._notes, merged.newest, merged.first = first._notes, first.newest, first.first
         for part in parts:
-            for key, versions in part.versions.items():
-                merged.versions.setdefault(key, versions)
-            for key, lag in part.lags.items():
-                merged.lags.setdefault(key, lag)
-            for key, ended in part.ended_lags.items():
-                merged.ended_lags.setdefault(key, ended)
-            for key, since in part.retired_since.items():
-                merged.retired_since.setdefault(key, since)
-            for key, retirements in part.retirements.items():
-                merged.retirements.setdefault(key, retirements)
-            for jid, name in part.names.items():
-                merged.names.setdefault(jid, name)
-            for key, composition in part.compositions.items():
-                merged.compositions.setdefault(key, composition)
+            for table in cls._PER_DOCUMENT:
+                into = getattr(merged, table)
+                for key, value in getattr(part, table).items():
+                    into.setdefault(key, value)
             merged.problems.extend(part.problems)
             merged._reported |= part._reported
             for clause in part._clauses:
