@@ -137,6 +137,7 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
         {
             "url": page.url,
             "title": page.title,
+            "title_html": page.title_html,
             "language": page.language,
             "toc": page.toc,
             "alternates": page.alternates,  # in the sitemaps, not framed; keyed as every field is

@@ -13,7 +13,15 @@ import xml.etree.ElementTree as ET
 from functools import partial
 from typing import NamedTuple
 
-from generator.interface import interface_translations, long_date, wording_language
+from generator.interface import (
+    foreign_words,
+    interface_language,
+    interface_translations,
+    long_date,
+    marked_language,
+    same_language,
+    wording_language,
+)
 from generator.model import ChangeKind, Language, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
 from generator.versions import DocumentHistory, EndedLag, Lag, Publication
@@ -41,16 +49,19 @@ def render_feeds(publication: Publication, site_url: str = "") -> list[SiteFile]
 def _document_feed(publication: Publication, history: DocumentHistory, site_url: str) -> bytes:
     base = document_url(*history.key)
     entries = _entries(publication, history, site_url)
+    title, title_language = publication.title_written(history.language)
+    region, region_language = publication.jurisdiction_name_written(*history.key)
     feed = _feed(
         feed_id=_id(publication, history.jurisdiction, history.language),
-        title=f"{publication.title_in(history.language)} · "
-        f"{_document_name(publication, *history.key)}",
+        title=f"{title} · {region} ({history.language})",
         # Never before a date the feed showed: a notice that ended is followed by what ended it.
         updated=max(entry.date for entry in entries),
         self_url=site_address(site_url, base + "feed.xml"),
         page_url=site_address(site_url, base + "changes/"),
         language=history.language,
     )
+    for element in (feed.find("title"), feed.find("author/name")):
+        _mark(element, history.language, title_language, region_language)
     for entry in sorted(entries, key=lambda entry: -entry.order):
         if entry.element is not None:
             feed.append(entry.element)
@@ -164,9 +175,9 @@ def _lag_entry(
     )
     updated, announced = _lagged_behind(publication, history)
     if updated:
-        _text(lag, "title", gettext("A newer version exists"))
+        _words(lag, "title", gettext("A newer version exists"), history.language)
     else:
-        _text(lag, "title", gettext("An announced change is not translated yet"))
+        _words(lag, "title", gettext("An announced change is not translated yet"), history.language)
     _text(lag, "updated", utc_stamp(history.lag.since))
     _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
     wording = wording_language(history.language)
@@ -185,7 +196,7 @@ def _lag_entry(
         % {"date": long_date(day, wording)}
         for day in announced
     ]
-    _text(lag, "summary", " ".join(sentences))
+    _words(lag, "summary", " ".join(sentences), history.language)
     return lag
 
 
@@ -214,10 +225,10 @@ def _retirement(
     since = utc_stamp(retired_since)
     entry = ET.Element("entry")
     _text(entry, "id", _id(publication, history.jurisdiction, history.language, "retired", since))
-    _text(entry, "title", gettext("This document is no longer maintained"))
+    _words(entry, "title", gettext("This document is no longer maintained"), history.language)
     _text(entry, "updated", since)
     _link(entry, site_address(site_url, ""), "alternate", "text/html")
-    _text(
+    _words(
         entry,
         "summary",
         gettext(
@@ -225,6 +236,7 @@ def _retirement(
             "available as they were; choose your region and language to read the policy that "
             "applies to you."
         ),
+        history.language,
     )
     return entry
 
@@ -252,16 +264,17 @@ def _lag_ended(
             utc_stamp(ended.ended),
         ),
     )
-    _text(entry, "title", gettext("This translation is current again"))
+    _words(entry, "title", gettext("This translation is current again"), history.language)
     _text(entry, "updated", utc_stamp(ended.ended))
     _link(entry, site_address(site_url, document_url(*history.key)), "alternate", "text/html")
-    _text(
+    _words(
         entry,
         "summary",
         gettext(
             "The change this translation lagged behind was taken back: this translation is "
             "current again."
         ),
+        history.language,
     )
     return entry
 
@@ -290,8 +303,8 @@ def _root_feed(publication: Publication, site_url: str) -> bytes:
         # name as the entry's version was published with it (a version's own pages keep theirs):
         # renamed or translated later, an entry still says what it said.
         title = entry.element.find("title")
-        _, (region, _) = publication.heading_written(entry.version)
-        title.text = f"{region} ({history.language}) · {title.text}"
+        _, (region, region_language) = publication.heading_written(entry.version)
+        _name_entry(title, f"{region} ({history.language}) · ", region_language)
         entry.element.set(_XML_LANG, history.language)
         feed.append(entry.element)
     return _serialize(feed)
@@ -324,36 +337,84 @@ def _entry_for(publication: Publication, version: Version, site_url: str, gettex
     material = version.kind is ChangeKind.MATERIAL
     label = gettext("Material change") if material else gettext("Editorial change")
     title = gettext("Version %(number)s") % {"number": version.number}
-    _text(entry, "title", f"{title} ({label})")
+    _words(entry, "title", f"{title} ({label})", version.language)
     _text(entry, "published", utc_stamp(version.date))
     _text(entry, "updated", utc_stamp(version.date))
     target = f"{base}changes/{version.number}/" if version.number > 1 else f"{base}v/1/"
     _link(entry, site_address(site_url, target), "alternate", "text/html")
     _link(entry, site_address(site_url, f"{base}v/{version.number}/"), "related", "text/html")
-    ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
+    category = ET.SubElement(entry, "category", {"term": version.kind.value, "label": label})
+    _mark(category, version.language, interface_language(version.language))
     # Written out as the pages write it: a reader reads the summary, a feed reader its dates.
     date = long_date(version.in_force_from, wording_language(version.language))
     effective = gettext("Effective %(date)s") % {"date": date}
+    foreign = foreign_words(version.language)
     if version.translation_only:
         summary = gettext("The translation was revised; the meaning of the policy is unchanged.")
+        _words(entry, "summary", f"{summary} ({effective})", version.language)
     elif version.summary_language != version.language:
         # Not yet translated: the summary says it is in the source language, as the pages do.
         element = ET.SubElement(entry, "summary", {"type": "xhtml"})
         div = ET.SubElement(element, "div", {"xmlns": XHTML})
-        language = Language(tag=version.summary_language)
-        span = ET.SubElement(div, "span", {_XML_LANG: language.tag, "dir": language.direction})
-        span.text, span.tail = version.summary, f" ({effective})"
-        return entry
+        span = _span(div, version.summary, version.summary_language)
+        if foreign:
+            span.tail = " "
+            _span(div, f"({effective})", foreign)
+        else:
+            span.tail = f" ({effective})"
+    elif foreign:
+        # The shop's summary in the page's language, the site's words around the date in theirs.
+        element = ET.SubElement(entry, "summary", {"type": "xhtml"})
+        div = ET.SubElement(element, "div", {"xmlns": XHTML})
+        div.text = f"{version.summary} "
+        _span(div, f"({effective})", foreign)
     else:
-        summary = version.summary
-    _text(entry, "summary", f"{summary} ({effective})")
+        _text(entry, "summary", f"{version.summary} ({effective})")
     return entry
 
 
-def _document_name(publication: Publication, jurisdiction_id: str, language: str) -> str:
-    """`European Union (de)`: the jurisdiction's name in the document's language, and the tag."""
-    # From the policy catalog (msgctxt "jurisdiction"), where translators translate the names.
-    return f"{publication.jurisdiction_name(jurisdiction_id, language)} ({language})"
+def _span(div: ET.Element, text: str, language: str) -> ET.Element:
+    """Words in `language` inside an XHTML text construct: marked with it, and its direction."""
+    tag = Language(tag=language)
+    span = ET.SubElement(div, "span", {_XML_LANG: tag.tag, "dir": tag.direction})
+    span.text = text
+    return span
+
+
+def _words(parent: ET.Element, tag: str, text: str, language: str) -> ET.Element:
+    """An element of the site's own words in the feed of a document in `language`, marked with
+    their language when it is not the document's (`_mark`)."""
+    element = _text(parent, tag, text)
+    _mark(element, language, interface_language(language))
+    return element
+
+
+def _mark(element: ET.Element, language: str, *written: str) -> None:
+    """`xml:lang` on an element of the feed of a document in `language` whose text, each of its
+    parts, is `written` in another language, as the pages' frame marks it (`marked_language`):
+    a feed reader, and a screen reader, read the site's English in English (WCAG 3.1.2). An
+    Atom text has one language: an element whose parts are in different ones is not marked."""
+    marked = {marked_language(tag, language) for tag in written}
+    if len(marked) == 1 and None not in marked:
+        element.set(_XML_LANG, marked.pop())
+
+
+def _name_entry(title: ET.Element, name: str, name_language: str) -> None:
+    """An entry's title in the feed of every change, preceded by its document's `name`
+    ("Worldwide (ja) · "), written in `name_language`: one text, unless the title is marked
+    with another language than the name's (`_words`), which an XHTML title keeps for the
+    title's words alone."""
+    marked = title.get(_XML_LANG)
+    if marked is None or same_language(marked, name_language):
+        title.text = name + title.text
+        return
+    words = title.text
+    del title.attrib[_XML_LANG]
+    title.set("type", "xhtml")
+    title.text = None
+    div = ET.SubElement(title, "div", {"xmlns": XHTML})
+    div.text = name
+    _span(div, words, marked)
 
 
 def site_url_known(url: str) -> bool:

@@ -54,8 +54,24 @@ def foreign_words(tag: str) -> str | None:
     (English, for a language without a catalog), so that they can be marked as written in it;
     None when they are in the page's language (`de-AT` shows `de`'s words)."""
     words = interface_language(tag)
-    same = Language(tag=words).locale.language == Language(tag=tag).locale.language
-    return None if same else words
+    return None if same_language(words, tag) else words
+
+
+@lru_cache(maxsize=256)  # every part of every page's title asks
+def marked_language(written: str, tag: str) -> str | None:
+    """The language to mark words written in `written` with, around the body of a page in `tag`
+    (the theme's frame) and in its feed: `written`, on a page whose site's words are in another
+    language (`foreign_words`: its language has no interface catalog), when it is not the page's
+    language; else None. A page of a language with a catalog marks nothing there: it stays as the
+    theme writes it."""
+    if foreign_words(tag) is None or same_language(written, tag):
+        return None
+    return written
+
+
+def same_language(tag: str, other: str) -> bool:
+    """Whether two tags are of one language (`de-AT` and `de`)."""
+    return Language(tag=tag).locale.language == Language(tag=other).locale.language
 
 
 def wording_language(tag: str) -> str:

@@ -37,8 +37,10 @@ from generator.clause_history import ClauseEvent, ClauseHistory, clause_historie
 from generator.diff import diff_versions
 from generator.interface import (
     foreign_words,
+    interface_language,
     interface_translations,
     long_date,
+    marked_language,
     wording_language,
 )
 from generator.model import (
@@ -65,6 +67,9 @@ class Page:
     url: str
     """The page's directory address, relative to the site root: '' or 'eu/de/changes/'."""
     title: str
+    title_html: str
+    """The title as the theme's frame shows it, HTML (`frame_html`): its header and table of
+    contents mark the words written in another language than the page's, as the body does."""
     html: str | Body
     """Its HTML; with a body cache, perhaps a `Body` that is read only if it is needed."""
     language: str
@@ -78,9 +83,9 @@ class Page:
     site_name: str = ""
     """The site's name in the page's header: the policy's title in the page's language."""
     navigation: tuple[str, ...] = ()
-    """The navigation's entries in the page's language: the chooser (`chooser_name`), then each
-    region, named by its jurisdiction, in `jurisdiction_order` (the navigation is one for every
-    page; each page names its entries)."""
+    """The navigation's entries in the page's language, HTML (`frame_html`): the chooser
+    (`chooser_name`), then each region, named by its jurisdiction, in `jurisdiction_order` (the
+    navigation is one for every page; each page names its entries)."""
     modified: dt.date | None = None
     """The last day what the page says changed (see `DocumentHistory.changed_on`): its date in
     the sitemaps."""
@@ -386,6 +391,9 @@ class _Renderer:
         return Page(
             url="",
             title=self._site_title,
+            title_html=frame_html(
+                [(self._site_title, self.policy.source_language)], self.policy.source_language
+            ),
             html=html,
             language=self.policy.source_language,
             feed="feed.xml",
@@ -529,16 +537,14 @@ class _Renderer:
             pending=current_page and history.waiting(self.today),
             applies_instead=self._applies_instead(history) if current_page else None,
         )
-        title = (
-            self._title(history)
+        label = (
+            None
             if heading is None
             else self._t(language).gettext("Version %(number)s") % {"number": version.number}
-            + " · "
-            + self._title(history, heading)
         )
         return Page(
             url=url,
-            title=title,
+            **self._titles(history, label, heading),
             html=html,
             language=language,
             toc=tuple(
@@ -578,7 +584,7 @@ class _Renderer:
         )
         return Page(
             url=url,
-            title=label + " · " + self._title(history),
+            **self._titles(history, label),
             html=html,
             language=history.language,
             toc=toc,
@@ -609,15 +615,12 @@ class _Renderer:
             # What changes on the day: against the version in force before the first of them.
             in_force_before=history.versions[brought_in[0].number - 2] if brought_in else None,
         )
-        title = (
-            self._t(language).gettext("What changed in version %(number)s")
-            % {"number": version.number}
-            + " · "
-            + self._title(history, heading)
-        )
+        label = self._t(language).gettext("What changed in version %(number)s") % {
+            "number": version.number
+        }
         return Page(
             url=url,
-            title=title,
+            **self._titles(history, label, heading),
             html=html,
             language=language,
             toc=tuple(
@@ -1087,13 +1090,29 @@ class _Renderer:
             if h.jurisdiction == history.jurisdiction and not h.retired
         )
 
-    def _title(self, history: DocumentHistory, heading: VersionHeading | None = None) -> str:
-        """The document's title and region, as the site names them now, or as `heading` (a
-        version's own, see `Publication.heading_written`)."""
-        if heading is not None:
-            return heading[0][0] + " · " + heading[1][0]
-        name = self._jurisdiction_name(history.jurisdiction, history.language)
-        return self.publication.title_in(history.language) + " · " + name
+    def _titles(
+        self,
+        history: DocumentHistory,
+        label: str | None = None,
+        heading: VersionHeading | None = None,
+    ) -> dict[str, str]:
+        """A document page's `title` and `title_html`: `label` (the site's words naming the page;
+        none for the policy itself), then the document's title and region, as the site names them
+        now, or as `heading` (a version's own, see `Publication.heading_written`)."""
+        language = history.language
+        parts = list(
+            heading
+            or (
+                self.publication.title_written(language),
+                self.publication.jurisdiction_name_written(history.jurisdiction, language),
+            )
+        )
+        if label is not None:
+            parts.insert(0, (label, interface_language(language)))
+        return {
+            "title": " · ".join(text for text, _ in parts),
+            "title_html": frame_html(parts, language),
+        }
 
     def _jurisdiction_name(self, jid: str, language: str | None = None) -> str:
         # From the policy catalog (msgctxt "jurisdiction"), where translators translate them.
@@ -1103,15 +1122,16 @@ class _Renderer:
         """What a page in `language` names in the theme's frame around it: the site, and the
         navigation's entries."""
         if language not in self._frames:
+            names = [
+                (chooser_name(language), interface_language(language)),
+                *(
+                    self.publication.jurisdiction_name_written(jid, language)
+                    for jid in jurisdiction_order(self.publication)
+                ),
+            ]
             self._frames[language] = {
                 "site_name": self.publication.title_in(language),
-                "navigation": (
-                    chooser_name(language),
-                    *(
-                        self._jurisdiction_name(jid, language)
-                        for jid in jurisdiction_order(self.publication)
-                    ),
-                ),
+                "navigation": tuple(frame_html([name], language) for name in names),
             }
         return self._frames[language]
 
@@ -1436,6 +1456,21 @@ class _ForeignWords(Markup):
 def _opening(language: str) -> str:
     """The tag that opens words in `language` (thousands of times a build: Markup's % is slow)."""
     return Markup('<span lang="%s" dir="%s">') % (language, _language(language).direction)
+
+
+def frame_html(parts: Sequence[tuple[str, str]], language: str) -> str:
+    """Words for the theme's frame around a page in `language` (its title in the header and the
+    table of contents, the navigation's entries), which the theme prints as HTML: each part,
+    (text, the language it is written in), escaped as the adapter escapes titles (quotes kept:
+    `plugin._title_html`), joined by " · ", and marked with its language where
+    `marked_language` says, as `_ForeignWords` marks the site's words in the body: a screen
+    reader reads the frame's English in English too (WCAG 3.1.2)."""
+    return " · ".join(
+        f"{_opening(marked)}{html.escape(text, quote=False)}</span>"
+        if (marked := marked_language(written, language))
+        else html.escape(text, quote=False)
+        for text, written in parts
+    )
 
 
 def _unmarked(words: Markup) -> Markup:

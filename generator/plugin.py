@@ -320,7 +320,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             # The page title heads the table of contents, as a Markdown page's h1 would: the theme
             # lists its children, and its "skip to content" link lands on the title, not past the
             # notices on the first clause.
-            heading = AnchorLink(_title_html(ours.title), TITLE_ANCHOR, 1)
+            heading = AnchorLink(ours.title_html, TITLE_ANCHOR, 1)
             heading.children = [_section_link(anchor, title) for anchor, title in ours.toc]
             page.toc = TableOfContents([heading])
             return ""
@@ -336,6 +336,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                     page.content = self._store.body(page.file.src_uri)
                 context["config"] = self._localized(config, ours.language, ours.site_name)
                 context["policy_page"] = ours
+                # The tab's title: text, where no word can be marked (theme/main.html).
+                context["policy_title"] = _title_html(ours.title)
                 # The theme links a page to its neighbours in the navigation as rel=prev/next, a
                 # sequence (pages of one text): here they are other languages and regions.
                 page.previous_page = page.next_page = None
@@ -351,11 +353,15 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """The HTML of a page the search index leaves out, handed over after the theme's search
         plugin has seen the page: it scans every page's whole HTML for attributes to remove
         (more than a millisecond a page, a sixth of framing one). They were removed as it would
-        where the body was rendered (`_handing`)."""
+        where the body was rendered (`_handing`). And the title the frame's header shows, with
+        its words in another language than the page's marked (`Page.title_html`): the search
+        index took the text, which its words would have held the marks' tags."""
         ours = self._pending(page)
-        if ours is not None and not ours.searchable and self._store is not None:
+        if ours is not None and self._store is not None:
             with self._ours():
-                page.content = self._store.body(page.file.src_uri)
+                page.meta["title"] = ours.title_html
+                if not ours.searchable:
+                    page.content = self._store.body(page.file.src_uri)
         return context
 
     on_page_context = CombinedEvent(_page_context_first, _page_context_last)
@@ -497,7 +503,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if self._nav is None or not page.navigation or fitted == self._fitted:
             return
         for entry, name in zip(self._nav.items, page.navigation, strict=True):
-            entry.title = _title_html(name)
+            entry.title = name
         for section, documents in self._regions.items():
             # The slug is a document address's second segment (`eu/de/`).
             section.children = sorted(documents, key=lambda entry: entry.url.split("/")[1] != slug)
@@ -670,7 +676,8 @@ def _parses_sections(theme: Any) -> bool:
 
 def _meta(page: Page) -> dict[str, Any]:
     """What MkDocs and the theme read from a page's front matter: its title, and whether the
-    search index leaves it out."""
+    search index leaves it out. The title is text here, as the search index takes it in; the
+    frame shows it marked (`_page_context_last`)."""
     meta: dict[str, Any] = {"title": _title_html(page.title)}
     if not page.searchable:
         meta["search"] = {"exclude": True}

@@ -881,6 +881,7 @@ def test_everything_a_page_shows_beyond_its_body_is_in_its_cache_key():
     page = pages_module.Page(
         url="eu/de/v/1/",
         title="Version 1",
+        title_html="Version 1",
         html="<p>body</p>",
         language="de",
         toc=(("who-we-are", "Wer wir sind"),),
