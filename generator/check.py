@@ -27,7 +27,7 @@ from generator.coverage import Coverage, Status, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository
 from generator.markup import MAX_ESCAPES, escapes
-from generator.model import Clause, Document, Language, Policy, line_at
+from generator.model import BlockKind, Clause, Document, Language, Policy, line_at
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
@@ -47,7 +47,7 @@ from generator.versions import (
     TITLE_CONTEXT,
     content_hash,
 )
-from generator.yamlio import read_yaml, shorten
+from generator.yamlio import decode, read_yaml, shorten
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +116,7 @@ def check_files(
     _check_contexts(catalogs, problems)
     shown = _shown_texts(policy, catalogs)
     _check_joined_lines(shown, problems)
+    _check_rules_read_as_items(policy, files, problems)
     _check_empty_values(policy, files, shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
@@ -281,6 +282,17 @@ _RULE = re.compile(r"(?:-[ ]{0,2}){3,}|(?:_[ ]{0,2}){3,}|(?:\*[ ]{0,2}){3,}")
 """A line Python-Markdown reads as a rule (`***`, `- - -`, `___`), which ends a paragraph."""
 
 
+_RULE_MESSAGE = (
+    "a line of three or more '*', '-' or '_' ('***', '* * *') is a rule to Markdown, which "
+    "ends the paragraph (the site shows no rules), but a paragraph's lines are joined into one, "
+    "and a line that begins with '* ' or '- ' is read as a list item: the page would show the "
+    "line's characters as text, or as a list. Remove the line; to end a paragraph, leave a "
+    "blank line."
+)
+"""What to say of a rule among a paragraph's lines (`_JOINED`) and of one read as a list item
+(`_check_rules_read_as_items`): the same line, the same remedy, one problem where both find it."""
+
+
 def _is_underline(line: str, row: int) -> bool:
     return row == 1 and _UNDERLINE.fullmatch(line) is not None
 
@@ -318,13 +330,7 @@ _JOINED: dict[str, tuple[Callable[[str, int], object], str]] = {
         "after the words. Write a sub-heading on a line of its own, '### words', or remove the "
         "line.",
     ),
-    "markdown.rule": (
-        _is_rule,
-        "a line of three or more '*', '-' or '_' is a rule to Markdown, which ends the "
-        "paragraph (the site shows no rules), but a paragraph's lines are joined into one: the "
-        "page would show the line's characters as text. Remove the line; to end a paragraph, "
-        "leave a blank line.",
-    ),
+    "markdown.rule": (_is_rule, _RULE_MESSAGE),
 }
 """What Markdown reads in a line of its own, which a block's lines joined into one undo: the
 rule that finds such a line (folded: `Block.breaks`) by its text and its place in the block
@@ -382,6 +388,38 @@ def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
                 if found(line, row):
                     problems.add(shown.path, shown.line_at(start), code, message)
                     break
+
+
+_RULE_INDENT = 3
+"""The most spaces a rule's line may begin with: Markdown reads four as code."""
+
+
+def _check_rules_read_as_items(
+    policy: Policy, files: Mapping[str, bytes], problems: Problems
+) -> None:
+    """A rule written with spaces ('* * *', '- - -'), which the block reader (blocks.py) takes
+    for a list item before Markdown sees it: its first marker begins the item, the rest is the
+    item's text, and the page showed lists nested in one another ('- * *', with the paragraph's
+    next line in the innermost), where Markdown reads the line alone as a rule. The block's
+    text has lost the marker, so the line is read as written in its file. A block that still
+    reads as the rule once joined ('- - -' alone) is published as Markdown reads it, and is
+    not refused (no more than '***' alone). In the commit being published: a version published
+    so keeps its text."""
+    lines: dict[str, list[str]] = {}
+    for text in policy.texts():
+        path = text.origin.path
+        for block in text.blocks:
+            first = block.text[: block.breaks[0]] if block.breaks else block.text
+            if block.kind is not BlockKind.LIST_ITEM or first.strip(" -*"):
+                continue  # not a list item whose first line is markers only
+            if _RULE.fullmatch(block.prefix + block.text):
+                continue
+            if path not in lines:
+                lines[path] = (decode(files.get(path, b""), path, Problems()) or "").split("\n")
+            written = lines[path][block.line - 1] if block.line <= len(lines[path]) else ""
+            indent = len(written) - len(written.lstrip(" "))
+            if indent <= _RULE_INDENT and _RULE.fullmatch(written.strip(" ")):
+                problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
 
 
 _ONE_PARAGRAPH = structure("words")

@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BASE_FILES, DATA_MD, JURISDICTIONS_YML, SITE_YML, WHO_MD, Project, change_yml
+from conftest import (
+    BASE_FILES,
+    DATA_MD,
+    JURISDICTIONS_YML,
+    SITE_YML,
+    WHO_MD,
+    Project,
+    change_yml,
+    problems_of,
+)
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator import markup
@@ -97,6 +106,13 @@ MARKER_ALONE = (
     "the page would show the paragraph as a list item, the marker gone. Write the item's words "
     "on the marker's line ('- words'), or begin the paragraph with other words (or '\\-', "
     "'1\\.'). [markdown.list-marker-alone]"
+)
+RULE = (
+    "a line of three or more '*', '-' or '_' ('***', '* * *') is a rule to Markdown, which ends "
+    "the paragraph (the site shows no rules), but a paragraph's lines are joined into one, and a "
+    "line that begins with '* ' or '- ' is read as a list item: the page would show the line's "
+    "characters as text, or as a list. Remove the line; to end a paragraph, leave a blank line. "
+    "[markdown.rule]"
 )
 MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
@@ -772,12 +788,27 @@ CASES = [
     Case(
         "a rule among a paragraph's lines",
         {WHO: body("We keep order data\nfor six years.\n***\nThen we delete it.")},
-        [
-            f"{WHO}:10: a line of three or more '*', '-' or '_' is a rule to Markdown, which "
-            "ends the paragraph (the site shows no rules), but a paragraph's lines are joined "
-            "into one: the page would show the line's characters as text. Remove the line; to "
-            "end a paragraph, leave a blank line. [markdown.rule]"
-        ],
+        [f"{WHO}:10: {RULE}"],
+    ),
+    Case(
+        "a rule of stars with spaces among a paragraph's lines, read as a list item",
+        {WHO: body("We keep order data\nfor six years.\n* * *\nThen we delete it.")},
+        [f"{WHO}:10: {RULE}"],
+    ),
+    Case(
+        "a rule of dashes with spaces, indented, beginning a paragraph, read as a list item",
+        {WHO: body("We keep order data.\n\n   - - -  \nThen we delete it.")},
+        [f"{WHO}:10: {RULE}"],
+    ),
+    Case(
+        "a rule of stars with spaces alone between paragraphs, read as a list item",
+        {WHO: body("We keep order data.\n\n* * * *\n\nThen we delete it.")},
+        [f"{WHO}:10: {RULE}"],
+    ),
+    Case(
+        "a rule of underscores with spaces among a paragraph's lines",
+        {WHO: body("We keep order data\nfor six years.\n_ _ _\nThen we delete it.")},
+        [f"{WHO}:10: {RULE}"],
     ),
     Case(
         "two clause files whose paths differ only in case",
@@ -1718,3 +1749,63 @@ def test_a_translation_beginning_with_a_value_is_checked_when_it_is_shown(fuzzy)
         (p.path, p.line) for p in check_files(files).problems if p.code == "variable.structure"
     ]
     assert refused == ([] if fuzzy else [(PO, at + 1)])  # its msgid's line
+
+
+RULES_WITH_SPACES = ["* * *", "- - -", "_ _ _", "* * * * ", "-  -  -", "   * * *", "* **", "- --"]
+"""Lines Python-Markdown reads alone as a rule (`<hr />`); the block reader (blocks.py) reads
+those that begin with '* ' or '- ' as a list item, the rest of the line its text."""
+
+
+@pytest.mark.parametrize("rule", RULES_WITH_SPACES)
+@pytest.mark.parametrize(
+    ("around", "refused"),
+    [
+        ("We keep order data\nfor six years.\n{rule}\nThen we delete it.", "*-_"),
+        ("We keep order data.\n\nAnd more.\n{rule}\n\nThen we delete it.", "*_"),
+    ],
+    ids=["between-lines", "ending-a-paragraph"],
+)
+def test_a_rule_written_with_spaces_is_refused_at_its_line(make_project, rule, around, refused):
+    """'* * *' among a paragraph's lines was published as lists nested three deep around the next
+    line ('<ul><li><ul><li><ul><li>Then we delete it.'), and '* * *' on its last line as '*' in
+    two lists: the block reader took its first '*' for a list marker before Markdown saw the
+    line, which Markdown alone reads as a rule (and the site does not show). A line of '-' that
+    ends its paragraph is published as the rule Markdown reads ('- - -' is a list item whose text
+    is '- -', which joined reads '- - -' again), and is not refused; '_ _ _' is one of the
+    paragraph's lines, joined into its text."""
+    assert markup.to_html(rule) == ""  # a rule to Markdown, which the site does not show
+    line = 8 + around.split("\n").index("{rule}")  # the body starts on line 8
+    project = make_project({WHO: body(around.format(rule=rule))})
+    expected = [f"{WHO}:{line}: {RULE}"] if rule.strip()[0] in refused else []
+    assert problems_of(project.policy("check")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We collect:\n\n- item\n- another item",
+        "* text * more\n* and * more",
+        "*Emphasised* words\n*over two lines* of a paragraph.",
+        "**Strong** words\n** and ** more",
+        "We keep order data.\n\n- - -\n\nThen we delete it.",
+        "We keep order data.\n\n***\n\nThen we delete it.",
+        "- -\n- * *\n+ + +",
+    ],
+    ids=[
+        "list",
+        "stars-in-items",
+        "emphasis",
+        "strong",
+        "dash-rule-alone",
+        "rule-alone",
+        "no-rule",
+    ],
+)
+def test_no_rule_no_alarm(make_project, text):
+    """List items, emphasis, and lines that are no rule to Markdown ('- * *' mixes its marks, '+'
+    makes none) are not refused; neither is a rule alone that the page shows as Markdown reads it:
+    '***', and '- - -', whose block, read as a list item, is '- - -' again once joined."""
+    project = make_project({WHO: body(text)})
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert [p for p in problems_of(result) if "markdown." in p] == []
