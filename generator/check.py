@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 from generator.blocks import structure
 from generator.catalogs import (
@@ -45,7 +46,9 @@ from generator.versions import (
     JURISDICTION_CONTEXT,
     SUMMARY_CONTEXT,
     TITLE_CONTEXT,
+    Publication,
     content_hash,
+    derive_versions,
 )
 from generator.yamlio import decode, read_yaml, shorten
 
@@ -89,6 +92,7 @@ def check_files(
     today: dt.date | None = None,
     earlier_notes: Mapping[tuple[str, str, str], str] | None = None,
     announced: Iterable[Announced] | None = None,
+    withdrawn: Callable[[dt.date], bool] | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
     with a new change.yml, and one no earlier commit had (`earlier_notes`: what each earlier
@@ -98,7 +102,8 @@ def check_files(
     results are equal. With `base` and `today`, a new change.yml whose effective date has passed
     is a warning; with `announced` too (the history's change notes up to `base`, see
     `history_notes`), a region added or put back while a change is announced must not start
-    before the change's date."""
+    before the change's date, unless the change was withdrawn (`withdrawn`: whether the change
+    announced for a day was, `HistoryNotes.withdrawn`)."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -194,7 +199,7 @@ def check_files(
             _check_effective_date(policy, today, problems)
         if today is not None and before is not None:
             _check_announced_anew(
-                policy, before, rewritten, compositions, announced, today, problems
+                policy, before, rewritten, compositions, announced, withdrawn, today, problems
             )
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
@@ -1027,7 +1032,11 @@ class HistoryNotes:
     """What each change note said, and the first commit to say it (for `check_files`' rule that
     a note is never reused: its `earlier_notes`)."""
     announced: list[Announced]
-    """The notes dated after `today`, as `Announced`."""
+    """The notes dated after `today`, as `Announced`, withdrawn or not."""
+    withdrawn: Callable[[dt.date], bool] = lambda _day: False
+    """Whether the change announced for a day was withdrawn (`Publication.announcement_withdrawn`
+    of the version history up to the base), for the rule of regions added while a change is
+    announced (`check_files`' `withdrawn`)."""
 
 
 def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryNotes:
@@ -1050,6 +1059,7 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
             regions.update(listed)
             changed.update(revision.changed)
     return HistoryNotes(
+        withdrawn=_withdrawn_in(repository, base, today),
         said=said,
         announced=[
             Announced(
@@ -1060,12 +1070,30 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
     )
 
 
+def _withdrawn_in(repository: Repository, base: str, today: dt.date) -> Callable[[dt.date], bool]:
+    """Whether the change announced for a day was withdrawn, as the version history up to `base`
+    says (`Publication.announcement_withdrawn`): a note that announced it stays in the history,
+    the text it brought does not. The history is derived when first asked, which only a region
+    added while a change is announced does: most checks never pay for it."""
+
+    @cache
+    def derived() -> Publication | None:
+        return derive_versions(repository.history(base), today)
+
+    def withdrawn(day: dt.date) -> bool:
+        publication = derived()
+        return publication is not None and publication.announcement_withdrawn(day)
+
+    return withdrawn
+
+
 def _check_announced_anew(
     policy: Policy,
     before: Policy,
     rewritten: bool,
     compositions: Mapping[tuple[str, str], Composition],
     announced: Iterable[Announced] | None,
+    withdrawn: Callable[[dt.date], bool] | None,
     today: dt.date,
     problems: Problems,
 ) -> None:
@@ -1074,7 +1102,8 @@ def _check_announced_anew(
     before the change for it, and its first version would publish the announced text from the
     day of this commit. Its note must date it from the change's day, or it must come then. A
     change counts when it changed a file the region's text comes from (a clause or variant it
-    has, or site.yml's variables and title)."""
+    has, or site.yml's variables and title). A change withdrawn since (`withdrawn`) holds nothing
+    back: the text in force is the text without it."""
     note = policy.change if rewritten else None
     starts = max(note.effective, today) if note is not None else today
     pending = [a for a in announced or () if a.effective > starts]
@@ -1092,7 +1121,13 @@ def _check_announced_anew(
         if not published:
             continue  # publishes nothing yet
         sources = _text_files(policy, jurisdiction_id, published[0].document)
-        unknown = [a for a in pending if jurisdiction_id not in a.listed and a.changed & sources]
+        unknown = [
+            a
+            for a in pending
+            if jurisdiction_id not in a.listed
+            and a.changed & sources
+            and not (withdrawn is not None and withdrawn(a.effective))
+        ]
         if not unknown:
             continue
         day = max(a.effective for a in unknown)

@@ -94,6 +94,7 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
             today=today,
             earlier_notes=notes.said if notes else None,
             announced=notes.announced if notes else None,
+            withdrawn=notes.withdrawn if notes else None,
         )
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)

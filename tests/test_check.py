@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import (
     BASE_FILES,
+    DATA_MD,
     JURISDICTIONS_YML,
     NEW_YEAR,
     WHO_MD,
@@ -753,6 +754,76 @@ def test_a_region_added_while_a_change_it_does_not_have_is_announced_is_not_held
     )
     project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
     assert _about_the_announcement(project, "2026-01-05") == []
+
+
+@pytest.mark.parametrize("withdrawal", ["2026-01-03", "2026-02-01"])
+def test_a_region_added_after_the_announced_change_was_withdrawn_is_not_held_back(
+    make_project, withdrawal
+):
+    """The full name, announced for 2026-02-01, is withdrawn the next day as docs/authoring.md
+    says ("Moving an announced change": the old text again, with a note dated that day or the
+    announced day): us-ca, added then, publishes the text in force, from the day it is added.
+    The check kept the withdrawn announcement (every note stays in the history) and refused
+    it."""
+    from histories import announce_full_name, withdraw_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    withdraw_full_name(project, "The full name is withdrawn.", withdrawal)
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert _about_the_announcement(project, "2026-01-05") == []
+    project.commit("California", date="2026-01-05T12:00:00+00:00")
+    assert project.policy("build", "--no-cache", env=at_noon("2026-01-10")).returncode == 0
+    record = json.loads(project.read("site/us-ca/en/versions.json"))
+    assert [(v["summary"], v["in_force_from"]) for v in record["versions"]] == [
+        ("California.", "2026-01-05")
+    ]
+    page = project.read("site/us-ca/en/index.html")
+    assert "your name;" in page
+    assert "full name" not in page
+
+
+def test_a_change_withdrawn_from_a_translation_that_had_it_holds_no_region_back(make_project):
+    """German translated the announced change (its catalog lost the old text's entry) before the
+    change was withdrawn: German too reads as before, and us-ca, added in both languages, is not
+    held back."""
+    from histories import (
+        GERMAN,
+        GERMAN_FULL_NAME,
+        WITH_GERMAN,
+        announce_full_name,
+        po,
+        withdraw_full_name,
+    )
+
+    catalog = "locales/de/LC_MESSAGES/policy.po"
+    project = make_project({"policies/jurisdictions.yml": WITH_GERMAN, catalog: po(GERMAN)})
+    announce_full_name(project, "2026-02-01", GERMAN_FULL_NAME)
+    withdraw_full_name(project, "The full name is withdrawn.", "2026-01-03")
+    california = CALIFORNIA.replace("[en]", "[en, de]")
+    project.write({"policies/jurisdictions.yml": WITH_GERMAN + california})
+    assert _about_the_announcement(project, "2026-01-05") == []
+
+
+def test_a_change_announced_again_after_its_withdrawal_still_holds_a_region_back(make_project):
+    """Withdrawn, then announced again for the same day: the change is announced, and us-ca,
+    added meanwhile, would publish it from the day it is added."""
+    from histories import announce_full_name, withdraw_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    withdraw_full_name(project, "The full name is withdrawn.", "2026-01-03")
+    project.commit(
+        "Full name again",
+        {
+            "policies/clauses/data.md": DATA_MD.replace("your name;", "your full name;"),
+            "policies/change.yml": change_yml("Full name, after all.", "2026-02-01"),
+        },
+    )
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")] == [
+        "policies/change.yml:3"
+    ]
 
 
 def test_a_region_added_with_no_change_announced_is_not_held_back(make_project):
