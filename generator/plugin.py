@@ -724,8 +724,10 @@ def _cacheable(page: Page) -> bool:
 
 def _fingerprint(config: Any) -> str:
     """Everything besides a page's own content that shapes its framed HTML."""
+    from mkdocs.utils import get_build_date
+
     parts = [
-        ("mkdocs.yml", Path(config.config_file_path).read_bytes()),
+        *_settings(config),
         ("site_url", (config.site_url or "").encode()),
         ("nav", json.dumps(config.nav, ensure_ascii=False, sort_keys=True).encode()),
         # All of this package (its modules put addresses and words into the frame, beside the
@@ -735,7 +737,39 @@ def _fingerprint(config: Any) -> str:
     custom = config.theme.custom_dir
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
+    if any(_reads_build_date(name, data) for name, data in parts):
+        parts.append(("build_date", get_build_date().encode()))
     return cache.fingerprint(parts)
+
+
+def _settings(config: Any) -> list[tuple[str, bytes]]:
+    """mkdocs.yml as MkDocs read it, as fingerprint parts: its settings with the file it
+    inherits (`INHERIT`) merged in and the environment's values (`!ENV`) filled in, where its
+    bytes alone miss an edit of the inherited file or another value of a variable; and the
+    code of each of its hooks, which can change every page."""
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    with open(config.config_file_path, "rb") as file:
+        settings = yaml_load(file, get_yaml_loader(config=config))
+    parts = [("mkdocs.yml", json.dumps(settings, ensure_ascii=False, default=_setting).encode())]
+    for name, hook in sorted((config.hooks or {}).items()):
+        source = getattr(hook, "__file__", None)
+        parts.append((f"hook/{name}", Path(source).read_bytes() if source else b""))
+    return parts
+
+
+def _setting(value: Any) -> str:
+    """A setting JSON has no form for: a path (`!relative`) as the path, a date as written."""
+    return os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+
+
+def _reads_build_date(name: str, data: bytes) -> bool:
+    """Whether a theme override or a hook may put the build's date into pages (MkDocs gives
+    templates `build_date_utc` and `page.update_date`; Material's own templates use neither):
+    the framed pages then depend on the day, which only such a part keys."""
+    return name.startswith(("custom_dir/", "hook/")) and (
+        b"build_date" in data or b"update_date" in data
+    )
 
 
 def _write_texts(site_dir: Path, texts: dict[str, str]) -> None:

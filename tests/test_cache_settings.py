@@ -1,0 +1,117 @@
+"""The page cache's site fingerprint covers everything of the MkDocs configuration that reaches a
+framed page, beyond mkdocs.yml's own bytes: the file it inherits, the environment's values it
+names, its hooks' code, and the build's date when a theme override or a hook can show it. After
+a change to any of them, a build with the previous build's cache makes the site a build without
+a cache makes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import Project
+from mkdocs.config.config_options import Hooks
+
+from generator.build import BuildOptions, BuildSummary, build_site
+
+HOOK = """\
+def on_post_page(output, page, config):
+    return output.replace("</body>", "<!-- hook: first --></body>")
+"""
+
+
+def _build(project: Project, site: str, cache: Path | None) -> BuildSummary:
+    options = BuildOptions(project_dir=project.root, cache=cache is not None, cache_dir=cache)
+    return build_site(options, project.root / site)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def _with_theme(project: Project, setting: str) -> str:
+    """mkdocs.yml with `setting` added under `theme:`."""
+    return project.read("mkdocs.yml").replace("theme:\n", f"theme:\n  {setting}\n", 1)
+
+
+def _inherit(project: Project) -> None:
+    project.write(
+        {
+            "shared.yml": "copyright: first\n",
+            "mkdocs.yml": "INHERIT: shared.yml\n" + project.read("mkdocs.yml"),
+        }
+    )
+
+
+def _hook(project: Project) -> None:
+    project.write(
+        {"hooks.py": HOOK, "mkdocs.yml": project.read("mkdocs.yml") + "hooks: [hooks.py]\n"}
+    )
+
+
+def _edit_hook(project: Project) -> None:
+    project.write({"hooks.py": HOOK.replace("first", "second")})
+    # MkDocs loads a hook once per process (`policy build` is a process of its own).
+    Hooks._load_hook.cache_clear()
+
+
+def _environment(project: Project) -> None:
+    copyright_ = "copyright: !ENV [POLICY_TEST_COPYRIGHT, first]\n"
+    project.write({"mkdocs.yml": project.read("mkdocs.yml") + copyright_})
+
+
+def _dated_footer(project: Project) -> None:
+    footer = "<footer>first, built {{ build_date_utc }}</footer>\n"
+    project.write(
+        {
+            "overrides/partials/footer.html": footer,
+            "mkdocs.yml": _with_theme(project, "custom_dir: overrides"),
+        }
+    )
+
+
+SETTINGS = {
+    # an edit of the inherited file, mkdocs.yml untouched
+    "inherited": (
+        _inherit,
+        lambda project, _: project.write({"shared.yml": "copyright: second\n"}),
+    ),
+    # an edit of a hook's code, mkdocs.yml untouched
+    "hook": (_hook, lambda project, _: _edit_hook(project)),
+    # another value of the variable mkdocs.yml reads with !ENV
+    "environment": (
+        _environment,
+        lambda _, monkeypatch: monkeypatch.setenv("POLICY_TEST_COPYRIGHT", "second"),
+    ),
+    # the next day, shown by a theme override (an announced change taking effect dates it too)
+    "build date": (
+        _dated_footer,
+        lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
+    ),
+}
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
+def test_a_setting_outside_mkdocs_yml_changes_the_framed_pages_with_the_cache_too(
+    make_project, tmp_path, monkeypatch, setting
+):
+    prepare, change = SETTINGS[setting]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")  # 2026-01-01 12:00 UTC
+    monkeypatch.delenv("POLICY_TEST_COPYRIGHT", raising=False)
+    project = make_project()
+    prepare(project)
+    cache = tmp_path / "cache"
+    cold = _build(project, "cold", cache)
+    warm = _build(project, "warm", cache)
+    assert warm.reused == cold.pages - len(warm.rendered) > 0
+    change(project, monkeypatch)
+    changed = _build(project, "changed", cache)
+    _build(project, "plain", None)
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / "changed") == plain
+    # The change shows on the pages the cache kept (an archived version's, say).
+    before = _tree(project.root / "cold")
+    assert any(plain[name] != before[name] for name in plain if name.endswith("/v/1/index.html"))
+    # What did not change keeps the cache useful: the next build reuses them again.
+    assert changed.reused == 0
+    assert _build(project, "again", cache).reused == warm.reused
