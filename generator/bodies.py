@@ -123,7 +123,7 @@ class BodyCache:
     """Rendered page bodies on disk, by the digest of what they were rendered from."""
 
     def __init__(self, directory: Path) -> None:
-        self.entries = EntryFolder(directory / "bodies", "body cache")
+        self.entries = EntryFolder(directory / "bodies", "body cache", sealed=False)
         self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()

@@ -7,8 +7,9 @@ of a fingerprint of everything else that shapes the framed output (mkdocs.yml, t
 our assets, the navigation, the versions of MkDocs, Material and this package). A page whose key is
 in the cache is not handed to MkDocs at all; its stored HTML is written as it is.
 
-The cache never changes the output: an entry's file name carries the sha256 of its content, which is
-checked when it is read, and an entry that does not match is dropped and its page rendered again.
+The cache never changes the output: an entry's file name carries the sha256 of its key and content,
+which is checked when it is read, and an entry that does not match (damaged, or moved under another
+key) is dropped and its page rendered again.
 Entries are written atomically, so a build that stops half way leaves no torn entry behind. After a
 build, the entries it did not use are removed, so the cache holds one site's pages.
 
@@ -155,18 +156,30 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
 
 
 class EntryFolder:
-    """Files named `<key>.<sha256 of the content>` in two-character subfolders: each entry is
-    checked against its own sha256 when read, written atomically, and removed after a build that
+    """Files named `<key>.<sha256 of the key and content>` in two-character subfolders (see
+    `sealed`): each entry is checked against its own sha256 when read, written atomically, and removed after a build that
     did not use it. Every part of the build cache keeps its entries so (framed pages and
     published files here, bodies in bodies.py, the search index's words and clauses in
     search_words.py and search_sections.py)."""
 
     def __init__(
-        self, folder: Path, label: str, remedy: str = "the page is rendered again"
+        self,
+        folder: Path,
+        label: str,
+        remedy: str = "the page is rendered again",
+        sealed: bool = True,
     ) -> None:
         self.folder = folder
         self.label = label
         """What the warnings call the cache ("page cache")."""
+        self.sealed = sealed
+        """Whether the sha256 in an entry's name is taken over its key and its content (see
+        `seal`), not over its content alone: an entry moved under another key (a cache restored
+        or copied file by file, another build's checkpoint put in place of this one's) is then
+        found damaged, where its content alone passes its own check. Only folders whose names
+        must give the content's own sha256 unread are not sealed: published files, keyed by
+        that sha256 (a moved one does not match its key), and bodies, whose sha256 keys their
+        framed page (see `BodyCache.find`)."""
         self.remedy = remedy
         """What the warning about a damaged entry says happens instead."""
         self.used: set[str] = set()
@@ -202,7 +215,7 @@ class EntryFolder:
         except OSError:
             data = None
         path = Path(name)
-        if data is None or hashlib.sha256(data).hexdigest() != digest:
+        if data is None or self.seal(key, data) != digest:
             log.warning("%s: %s is damaged; %s", self.label, path.name, self.remedy)
             self.drop(key)
             return None
@@ -224,15 +237,23 @@ class EntryFolder:
         """Keep `value` under `key` as JSON (read back by `read_json`)."""
         self.write(key, json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
+    def seal(self, key: str, data: bytes) -> str:
+        """The sha256 an entry's name carries: of its key and content when the folder is
+        `sealed`, else of its content."""
+        digest = hashlib.sha256(key.encode() + b"\0") if self.sealed else hashlib.sha256()
+        digest.update(data)
+        return digest.hexdigest()
+
     def digest(self, key: str) -> str | None:
-        """The sha256 an entry's content has (from its name, unread), if there is one."""
+        """The sha256 in an entry's name (unread: of its content, in a folder not `sealed`), if
+        there is one."""
         entry = self._entries.get(key)
         return entry[1] if entry else None
 
     def write(self, key: str, data: bytes, same: Path | None = None) -> None:
         """Keep `data` under `key` (linked from the file `same`, which holds the same bytes, when
         the file system allows)."""
-        digest = hashlib.sha256(data).hexdigest()
+        digest = self.seal(key, data)
         self.used.add(key)
         known = self._entries.get(key)
         # Present unless another process of this build dropped it (found damaged): the content
@@ -424,7 +445,9 @@ class FileCache:
     again."""
 
     def __init__(self, directory: Path) -> None:
-        self.entries = EntryFolder(directory / "files", "file cache", "the file is made again")
+        self.entries = EntryFolder(
+            directory / "files", "file cache", "the file is made again", sealed=False
+        )
 
     def write(self, site_file: SiteFile, target: Path) -> str | None:
         """Write `site_file` at `target`, from the cache when it holds the file; the key it is

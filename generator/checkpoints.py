@@ -39,7 +39,9 @@ class Checkpoints:
     """The states of the history walk after given commits, on disk."""
 
     def __init__(self, directory: Path) -> None:
-        self.entries = EntryFolder(directory / "history", "history cache")
+        self.entries = EntryFolder(
+            directory / "history", "history cache", "the history is read from the start"
+        )
         self._resumed: str | None = None
 
     def resume(self, commits: Sequence[str]) -> tuple[int, Any] | None:

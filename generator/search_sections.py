@@ -30,7 +30,7 @@ from typing import Any
 
 from generator.cache import EntryFolder, fingerprint, package_parts
 
-FORMAT = "policy-search-sections 1"
+FORMAT = "policy-search-sections 2"
 
 _CLAUSE = re.compile(r'<section class="policy-clause"')
 """Where a clause of templates/_clause.html begins; it ends at the first `</section>` after."""

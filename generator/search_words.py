@@ -26,7 +26,7 @@ from generator.processes import Forked, Send, WorkerFailed, fed, read_message, w
 
 log = logging.getLogger(__name__)
 
-FORMAT = "policy-search-words 1"
+FORMAT = "policy-search-words 2"
 
 
 class SearchWords:
