@@ -88,14 +88,24 @@ def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
 
 
 def tree_parts(root: Path, label: str) -> list[tuple[str, bytes]]:
-    """Every file under a folder, as fingerprint parts named `label/relative/path`."""
+    """Every file under a folder, as fingerprint parts named `label/relative/path`. A linked
+    folder is followed, as Jinja's loader follows it to a theme override (`rglob` did not: an
+    edit of an override in a linked folder kept the old frames), each real folder once."""
     if not root.is_dir():
         return []
-    return [
-        (f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes())
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    ]
+    parts, seen = [], set()
+    for folder, subfolders, names in os.walk(root, followlinks=True):
+        real = os.path.realpath(folder)
+        if real in seen or "__pycache__" in Path(folder).parts:
+            subfolders.clear()
+            continue
+        seen.add(real)
+        subfolders.sort()
+        for name in names:
+            path = Path(folder, name)
+            if path.is_file():
+                parts.append((f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes()))
+    return sorted(parts)
 
 
 def package_parts(names: Iterable[str] = PACKAGES) -> list[tuple[str, bytes]]:

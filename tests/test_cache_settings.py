@@ -1,8 +1,8 @@
 """The page cache's site fingerprint covers everything of the MkDocs configuration that reaches a
 framed page, beyond mkdocs.yml's own bytes: the file it inherits, the environment's values it
-names, its hooks' code, and the build's date when a theme override or a hook can show it. After
-a change to any of them, a build with the previous build's cache makes the site a build without
-a cache makes."""
+names, its hooks' code, the theme overrides (in linked folders too), and the build's date when
+an override or a hook can show it. After a change to any of them, a build with the previous
+build's cache makes the site a build without a cache makes."""
 
 from __future__ import annotations
 
@@ -70,6 +70,18 @@ def _dated_footer(project: Project) -> None:
     )
 
 
+def _linked_footer(project: Project) -> None:
+    """A theme override in a linked folder (shared by several sites, say)."""
+    project.write(
+        {
+            "shared/partials/footer.html": "<footer>first</footer>\n",
+            "mkdocs.yml": _with_theme(project, "custom_dir: overrides"),
+        }
+    )
+    (project.root / "overrides").mkdir()
+    (project.root / "overrides/partials").symlink_to("../shared/partials")
+
+
 SETTINGS = {
     # an edit of the inherited file, mkdocs.yml untouched
     "inherited": (
@@ -78,6 +90,13 @@ SETTINGS = {
     ),
     # an edit of a hook's code, mkdocs.yml untouched
     "hook": (_hook, lambda project, _: _edit_hook(project)),
+    # an edit of an override in a linked folder, mkdocs.yml and the overrides folder untouched
+    "linked override": (
+        _linked_footer,
+        lambda project, _: project.write(
+            {"shared/partials/footer.html": "<footer>second</footer>\n"}
+        ),
+    ),
     # another value of the variable mkdocs.yml reads with !ENV
     "environment": (
         _environment,
