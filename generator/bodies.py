@@ -8,9 +8,11 @@ an archived version whose document, history and neighbours did not change keeps 
 build to the next, and its body is read instead of rendered. A value of a kind the digest does not
 know makes the page render as usual: the cache can only skip work, never change a page.
 
-Entries are stored and checked as the page cache's are: the file name carries the sha256 of the
-content, a damaged entry is dropped and the body rendered again, and the entries a build did not
-use are removed after it.
+Entries are stored and checked as the page cache's are, but for their names: the file name carries
+the sha256 of the body alone, which keys its framed page unread (see `BodyCache.find`), and the
+file begins with a line naming its key, so that a body moved under another key is found damaged
+too; a damaged entry is dropped and the body rendered again, and the entries a build did not use
+are removed after it.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ class BodyCache:
     """Rendered page bodies on disk, by the digest of what they were rendered from."""
 
     def __init__(self, directory: Path) -> None:
-        self.entries = EntryFolder(directory / "bodies", "body cache", sealed=False)
+        self.entries = EntryFolder(directory / "bodies", "body cache", sealed=False, named=True)
         self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()

@@ -178,6 +178,7 @@ class EntryFolder:
         label: str,
         remedy: str = "the page is rendered again",
         sealed: bool = True,
+        named: bool = False,
     ) -> None:
         self.folder = folder
         self.label = label
@@ -189,7 +190,11 @@ class EntryFolder:
         found damaged, where its content alone passes its own check. Only folders whose names
         must give the content's own sha256 unread are not sealed: published files, keyed by
         that sha256 (a moved one does not match its key), and bodies, whose sha256 keys their
-        framed page (see `BodyCache.find`)."""
+        framed page (see `BodyCache.find`), which are `named` instead."""
+        self.named = named
+        """Whether each entry's file begins with a line naming its key, checked when it is read
+        (the content is what follows): what binds an entry to its key in a folder not `sealed`
+        whose entries are never linked into the site (bodies)."""
         self.remedy = remedy
         """What the warning about a damaged entry says happens instead."""
         self.used: set[str] = set()
@@ -225,6 +230,9 @@ class EntryFolder:
         except OSError:
             data = None
         path = Path(name)
+        if data is not None and self.named:
+            named, _, data = data.partition(b"\n")
+            data = data if named == key.encode() else None
         if data is None or self.seal(key, data) != digest:
             log.warning("%s: %s is damaged; %s", self.label, path.name, self.remedy)
             self.drop(key)
@@ -275,7 +283,10 @@ class EntryFolder:
         target = self.folder / key[:2] / f"{key}.{digest}"
         try:
             target.parent.mkdir(exist_ok=True)
-            write_atomically(target, data, same)
+            if self.named:
+                write_atomically(target, key.encode() + b"\n" + data)
+            else:
+                write_atomically(target, data, same)
         except OSError as error:
             self.cannot_write(str(error.strerror or error))
             return

@@ -6,6 +6,7 @@ made again rather than published where it does not belong."""
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from conftest import Project
@@ -51,6 +52,25 @@ def test_framed_pages_moved_under_each_others_keys_are_framed_again(make_project
     assert _tree(project.root / "warm") == _tree(project.root / "cold")
     assert warm.reused == len(pages) - 2
     assert sum("is damaged; the page is rendered again" in r.message for r in caplog.records) == 2
+
+
+def test_bodies_moved_under_each_others_keys_are_rendered_again(make_project, tmp_path, caplog):
+    project = make_project()
+    cache = tmp_path / "cache"
+    _build(project, "cold", cache)
+    bodies = _entries(cache / "bodies")
+    assert len(bodies) >= 4
+    first, second = bodies[0], bodies[-1]
+    first_key, second_key = first.name[:64], second.name[:64]
+    _put_under(first, second_key)
+    _put_under(second, first_key)
+    shutil.rmtree(cache / "pages")  # every body is read
+    caplog.set_level(logging.WARNING)
+    _build(project, "warm", cache)
+    assert _tree(project.root / "warm") == _tree(project.root / "cold")
+    damaged = [r.message for r in caplog.records if "body cache" in r.message]
+    assert len(damaged) == 2
+    assert all("is damaged; the page is rendered again" in message for message in damaged)
 
 
 def test_another_projects_checkpoint_in_place_of_this_ones_is_not_resumed(
