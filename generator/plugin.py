@@ -751,11 +751,28 @@ def _settings(config: Any) -> list[tuple[str, bytes]]:
 
     with open(config.config_file_path, "rb") as file:
         settings = yaml_load(file, get_yaml_loader(config=config))
-    parts = [("mkdocs.yml", json.dumps(settings, ensure_ascii=False, default=_setting).encode())]
+    try:
+        read = json.dumps(settings, ensure_ascii=False, default=_setting)
+    except (TypeError, ValueError):  # a key JSON cannot take (a date): as Python shows it
+        read = repr(settings)
+    parts = [("mkdocs.yml", read.encode())]
     for name, hook in sorted((config.hooks or {}).items()):
         source = getattr(hook, "__file__", None)
         parts.append((f"hook/{name}", Path(source).read_bytes() if source else b""))
-    return parts
+    return parts + _plugin_versions(config)
+
+
+def _plugin_versions(config: Any) -> list[tuple[str, bytes]]:
+    """The installed version of each plugin mkdocs.yml names, as fingerprint parts: an upgraded
+    plugin can frame pages otherwise with the same settings."""
+    from importlib.metadata import entry_points
+
+    named = set(config.plugins)
+    return [
+        (f"plugin/{point.name}", f"{point.dist.name} {point.dist.version}".encode())
+        for point in entry_points(group="mkdocs.plugins")
+        if point.name in named and point.dist is not None
+    ]
 
 
 def _setting(value: Any) -> str:

@@ -6,11 +6,16 @@ build's cache makes the site a build without a cache makes."""
 
 from __future__ import annotations
 
+import importlib
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
 from conftest import Project
 from mkdocs.config.config_options import Hooks
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugins
 
 from generator.build import BuildOptions, BuildSummary, build_site
 
@@ -134,3 +139,51 @@ def test_a_setting_outside_mkdocs_yml_changes_the_framed_pages_with_the_cache_to
     # What did not change keeps the cache useful: the next build reuses them again.
     assert changed.reused == 0
     assert _build(project, "again", cache).reused == warm.reused
+
+
+PLUGIN = """\
+from mkdocs.plugins import BasePlugin
+
+
+class Marking(BasePlugin):
+    def on_post_page(self, output, page, config):
+        return output.replace("</body>", "<!-- marking %s --></body>")
+"""
+
+
+def _install_plugin(root: Path, version: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plugin distribution, `marking`, installed under `root` at `version`."""
+    for old in root.glob("marking-*.dist-info"):
+        shutil.rmtree(old)
+    info = root / f"marking-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: marking\nVersion: {version}\n")
+    (info / "entry_points.txt").write_text("[mkdocs.plugins]\nmarking = marking:Marking\n")
+    (root / "marking.py").write_text(PLUGIN % version)
+    sys.modules.pop("marking", None)  # the upgraded code is imported by the next build
+    importlib.invalidate_caches()
+    # MkDocs lists the installed plugins once per process (`policy build` is a process of its own).
+    monkeypatch.setattr(MkDocsConfig.plugins, "installed_plugins", get_plugins())
+
+
+def test_an_upgraded_plugin_changes_the_framed_pages_with_the_cache_too(
+    make_project, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")
+    packages = tmp_path / "packages"
+    monkeypatch.syspath_prepend(str(packages))
+    _install_plugin(packages, "1.0", monkeypatch)
+    project = make_project()
+    mkdocs = project.read("mkdocs.yml").replace("plugins:\n", "plugins:\n  - marking\n", 1)
+    project.write({"mkdocs.yml": mkdocs})
+    cache = tmp_path / "cache"
+    cold = _build(project, "cold", cache)
+    _install_plugin(packages, "2.0", monkeypatch)
+    upgraded = _build(project, "upgraded", cache)
+    _build(project, "plain", None)
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / "upgraded") == plain
+    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
+    assert archived and all(b"<!-- marking 2.0 -->" in data for data in archived)
+    assert upgraded.reused == 0 < cold.pages
+    sys.modules.pop("marking", None)
