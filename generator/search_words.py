@@ -134,6 +134,27 @@ class Segmenter:
             send(self._segment(text))
 
 
+def name_dictionary_cache() -> None:
+    """Have jieba keep its prepared word list under a name made from the list's content.
+
+    jieba keeps the list, prepared, in the temporary folder, the default dictionary's as
+    `jieba.cache`, and loads one it finds there without asking what it was made from (a configured
+    dictionary's, named by its path, when it is newer than the file): one that another jieba left
+    there (another version, a fork with other words, any program on the machine) would cut the
+    site's Chinese into its words, and the search index would differ from another machine's. Named
+    by a fingerprint of the list and of jieba's version, only a list prepared from the same words
+    is loaded. Call it after the theme has set the dictionary and before the first cut."""
+    try:
+        import jieba
+    except ImportError:  # the theme then cuts nothing
+        return
+    tokenizer = jieba.dt
+    with tokenizer.get_dict_file() as words:
+        content = words.read()
+    digest = fingerprint([("dictionary", content), *package_parts(("jieba",))])
+    tokenizer.cache_file = f"policy-jieba-{digest}.cache"
+
+
 _HAN = bre.compile(r"\p{script: Han}", bre.UNICODE)
 """A Han character: the theme cuts only runs of them, with jieba (and this same pattern)."""
 

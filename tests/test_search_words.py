@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
 from pathlib import Path
 
 from material.plugins.search.plugin import SearchIndex
@@ -193,3 +194,28 @@ def test_a_page_says_its_exact_language_where_the_theme_has_another_code(make_pr
             assert page.lstrip().startswith(
                 f'<!doctype html>\n<html lang="{language}" class="no-js">'
             )
+
+
+def test_a_foreign_word_list_in_the_temporary_folder_changes_no_word(make_project, tmp_path):
+    """jieba keeps its word list, prepared, in the temporary folder, the default dictionary's as
+    `jieba.cache`, and loads one found there without asking what it was made from: another jieba
+    (another version, a fork with other words) run on the same machine leaves its own there. The
+    site is the same whatever that folder holds."""
+    project = _chinese_project(make_project)
+    clean, foreign = tmp_path / "clean-tmp", tmp_path / "foreign-tmp"
+    clean.mkdir()
+    foreign.mkdir()
+    # A word list of single characters: every Han text would be cut into its characters.
+    theirs = marshal.dumps(({"我": 1, "们": 1, "个": 1}, 3))
+    (foreign / "jieba.cache").write_bytes(theirs)
+    sites = {}
+    for name, folder in (("clean", clean), ("foreign", foreign)):
+        built = project.policy(
+            "build", "--no-cache", "--site-dir", name, env={"TMPDIR": str(folder)}
+        )
+        assert built.returncode == 0, built.stderr
+        sites[name] = (project.root / name / "search" / "search_index.json").read_bytes()
+    # The Chinese pages were cut into words.
+    assert any("\u200b" in doc["text"] for doc in json.loads(sites["clean"])["docs"])
+    assert sites["foreign"] == sites["clean"]
+    assert (foreign / "jieba.cache").read_bytes() == theirs  # left as it was, for its owner
