@@ -33,6 +33,16 @@ _OBJECTS = {"tree": "a folder (a git tree)", "blob": "a file (a git blob)"}
 _WORKTREE = "working tree"
 _UNSHALLOW = "'git fetch --unshallow' (in CI, check out with fetch-depth: 0)"
 """How to make a shallow clone whole, which every message about one says."""
+COMMITTED_HISTORY = {
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_GRAFT_FILE": os.path.join(os.devnull, "grafts"),
+}
+"""For every git command: the commits and files as they were committed. Replacement objects
+(`git replace`, kept in refs/replace/, which a clone does not fetch) and a grafts file
+(.git/info/grafts) would give a commit other parents or a file other content in this repository
+alone, and the same commit would build another site here than in any clone (a graft that cut the
+history published 46 versions of this project's 56, and no error said so). The grafts file named is
+under a file, so it never exists and git reads none (and says nothing of it)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,6 +84,7 @@ class Repository:
                     )
                 ]
             ) from error
+        self.repo.git.update_environment(**COMMITTED_HISTORY)
         top = Path(self.repo.working_tree_dir or self.project_dir).resolve()
         self.prefix = (
             "" if top == self.project_dir else self.project_dir.relative_to(top).as_posix()
@@ -207,6 +218,7 @@ class Repository:
             input=stdin.encode(),
             capture_output=True,
             check=True,
+            env={**os.environ, **COMMITTED_HISTORY},
         ).stdout
 
     def history(self, rev: str = "HEAD") -> Iterator[Revision]:

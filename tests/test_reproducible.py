@@ -147,3 +147,42 @@ def _dates(sitemap: str, entry: str) -> dict[str, str]:
     """The `lastmod` of each `<url>` or `<sitemap>` of a sitemap, by its address in the site."""
     found = re.findall(rf"<{entry}><loc>([^<]*)</loc><lastmod>([^<]*)</lastmod>", sitemap)
     return {loc.removeprefix(SITE_URL): lastmod for loc, lastmod in found}
+
+
+def test_replacements_and_grafts_of_one_repository_change_no_byte(make_project, tmp_path):
+    """`git replace` and a grafts file change what git shows of a commit in one repository alone
+    (a clone fetches neither): the same commit builds the history as it was committed."""
+    project = _history(make_project)
+    plain = _clone(project, tmp_path / "plain")
+    replaced = _clone(project, tmp_path / "replaced")
+    grafted = _clone(project, tmp_path / "grafted")
+
+    def git(clone: Project, *arguments: str, given: str = "") -> str:
+        return subprocess.run(
+            ["git", *arguments],
+            cwd=clone.root,
+            input=given,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+
+    second = git(replaced, "rev-parse", "HEAD~1")
+    git(replaced, "replace", "--graft", second)  # the first version's commit cut off
+    who = git(replaced, "show", "HEAD:policies/clauses/who.md") + "\n"
+    assert "E-mail us at" in who
+    other = git(replaced, "hash-object", "-w", "--stdin", given=who.replace("E-mail", "Phone"))
+    git(replaced, "replace", git(replaced, "rev-parse", "HEAD:policies/clauses/who.md"), other)
+    assert "Phone us at" in git(replaced, "show", "HEAD:policies/clauses/who.md")
+    (grafted.root / ".git" / "info").mkdir(exist_ok=True)
+    (grafted.root / ".git" / "info" / "grafts").write_text(second + "\n")
+    assert git(replaced, "rev-list", "--count", "HEAD") == "2"  # as git shows it there
+    assert git(grafted, "rev-list", "--count", "HEAD") == "2"
+    sites = []
+    for clone in (plain, replaced, grafted):
+        result = clone.policy("build", "--no-cache")
+        assert result.returncode == 0, result.stderr
+        sites.append(_tree(clone.root / "site"))
+    assert "eu/en/v/3/index.html" in sites[0]
+    assert sites[1] == sites[0]
+    assert sites[2] == sites[0]
