@@ -71,7 +71,11 @@ class Repository:
     def __init__(self, project_dir: Path) -> None:
         self.project_dir = project_dir.resolve()
         try:
-            self.repo = git.Repo(self.project_dir, search_parent_directories=True)
+            # expand_vars=False: a folder may be named `$HOME` or `$shop`, which GitPython would
+            # otherwise replace with a variable's value and look for another folder, or none.
+            self.repo = git.Repo(
+                self.project_dir, search_parent_directories=True, expand_vars=False
+            )
         except (git.InvalidGitRepositoryError, git.NoSuchPathError) as error:
             raise PolicyError(
                 [

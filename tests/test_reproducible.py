@@ -186,3 +186,14 @@ def test_replacements_and_grafts_of_one_repository_change_no_byte(make_project, 
     assert "eu/en/v/3/index.html" in sites[0]
     assert sites[1] == sites[0]
     assert sites[2] == sites[0]
+
+
+def test_a_folder_named_like_a_variable_builds_the_same_bytes(make_project, tmp_path):
+    """A checkout's path is any path: `$HOME` in a folder's name is that name, not the variable."""
+    project = _history(make_project)
+    plain = _clone(project, tmp_path / "plain")
+    dollar = _clone(project, tmp_path / "shop $HOME ${PATH}")
+    for clone in (plain, dollar):
+        result = clone.policy("build", "--no-cache", env={"HOME": str(tmp_path)})
+        assert result.returncode == 0, result.stderr
+    assert _tree(dollar.root / "site") == _tree(plain.root / "site")
