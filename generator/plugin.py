@@ -51,7 +51,7 @@ from generator.pages import Page, Site
 from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
 from generator.search_sections import SearchSections
-from generator.search_words import SearchWords, Segmenter, name_dictionary_cache
+from generator.search_words import SearchWords, Segmenter, naming_dictionary_cache
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -239,7 +239,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
             if callable(segment):
                 folder = self._cache.directory if self._cache else None
                 self._words = SearchWords(folder, search.config)
-                name_dictionary_cache()
+                segment = naming_dictionary_cache(segment)
                 if self._han and can_fork():
                     self._segmenter = Segmenter(segment, early=not self._words.known)
                     segment = self._segmenter

@@ -134,6 +134,22 @@ class Segmenter:
             send(self._segment(text))
 
 
+def naming_dictionary_cache(segment: Callable[[str], str]) -> Callable[[str], str]:
+    """`segment`, which has jieba name its prepared word list by the list's content
+    (`name_dictionary_cache`) before it first cuts Han text, in the process that cuts it (the list
+    is read and hashed only by a build that has Han text to cut)."""
+    named = False
+
+    def cut(text: str) -> str:
+        nonlocal named
+        if not named and _HAN.search(text) is not None:
+            name_dictionary_cache()
+            named = True
+        return segment(text)
+
+    return cut
+
+
 def name_dictionary_cache() -> None:
     """Have jieba keep its prepared word list under a name made from the list's content.
 
