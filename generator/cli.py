@@ -448,11 +448,16 @@ def _base_problem(project_dir: Path, base: str) -> Problem:
 
 
 def _base_files(project_dir: Path, base: str):  # noqa: ANN202
-    from generator.history import Repository
+    """The watched files at `base`; None outside a git repository (whose check has no base),
+    or when `base` names no commit. A repository git will not read is a problem to report: its
+    check would skip every rule that compares with the base, without a word."""
+    from generator.history import NOT_A_REPOSITORY, Repository
 
     try:
         return Repository(project_dir).files_at(base)
-    except PolicyError:
+    except PolicyError as error:
+        if any(problem.code != NOT_A_REPOSITORY for problem in error.problems):
+            raise
         return None
 
 

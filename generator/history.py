@@ -33,6 +33,10 @@ _OBJECTS = {"tree": "a folder (a git tree)", "blob": "a file (a git blob)"}
 _WORKTREE = "working tree"
 _UNSHALLOW = "'git fetch --unshallow' (in CI, check out with fetch-depth: 0)"
 """How to make a shallow clone whole, which every message about one says."""
+NOT_A_REPOSITORY = "git.not-a-repository"
+"""The code of a project outside any git repository: it has no history, and `policy check` no
+base to compare with."""
+
 COMMITTED_HISTORY = {
     "GIT_NO_REPLACE_OBJECTS": "1",
     "GIT_GRAFT_FILE": os.path.join(os.devnull, "grafts"),
@@ -82,19 +86,48 @@ class Repository:
                     Problem(
                         path=str(project_dir),
                         line=None,
-                        code="git.not-a-repository",
+                        code=NOT_A_REPOSITORY,
                         message="not inside a git repository; versions come from git history. Run "
                         "'git init' and commit the policy, or build from a clone of the repository.",
                     )
                 ]
             ) from error
         self.repo.git.update_environment(**COMMITTED_HISTORY)
+        self._check_readable()
         top = Path(self.repo.working_tree_dir or self.project_dir).resolve()
         self.prefix = (
             "" if top == self.project_dir else self.project_dir.relative_to(top).as_posix()
         )
         self._blobs: dict[str, bytes] = {}
         self._pid = os.getpid()
+
+    def _check_readable(self) -> None:
+        """Refuse a repository git will not read: one owned by another user, which git refuses
+        since 2.35.2 unless `safe.directory` names it (common in CI containers, whose checkout
+        belongs to another user). Every git command would fail; `policy check` would find no
+        base to compare with and skip the rules that need one, without a word."""
+        try:
+            self.repo.git.rev_parse("--git-dir")
+        except git.GitCommandError as error:
+            said = str(error.stderr or "").strip().strip("'").removeprefix("stderr: ").strip("'")
+            first = said.splitlines()[0].removeprefix("fatal: ") if said else str(error)
+            top = self.repo.working_tree_dir or self.repo.git_dir
+            fix = (
+                f" Run 'git config --global --add safe.directory {top}' as the user who builds, "
+                "or build as the user who owns the repository."
+                if "dubious ownership" in said or "safe.directory" in said
+                else ""
+            )
+            raise PolicyError(
+                [
+                    Problem(
+                        path=str(top),
+                        line=None,
+                        code="git.unreadable",
+                        message=f"git cannot read this repository: {first}.{fix}",
+                    )
+                ]
+            ) from error
 
     @property
     def shallow(self) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -208,6 +209,34 @@ def test_build_outside_a_git_repository_says_so(tmp_path):
         f"{folder}: not inside a git repository; versions come from git history. Run 'git init' "
         "and commit the policy, or build from a clone of the repository. [git.not-a-repository]"
     )
+
+
+def test_a_repository_git_will_not_read_is_named_with_the_fix(make_project, tmp_path):
+    """A checkout owned by another user (a CI container's), which git refuses to read: every
+    command says so, with the fix; `policy check` no longer passes having skipped the rules that
+    compare with the last commit, and the build no longer ends in a traceback."""
+    if os.geteuid() != 0:
+        pytest.skip("only root can give the repository to another user")
+    project = make_project()
+    subprocess.run(["chown", "-R", "65534:65534", str(project.root)], check=True)
+    config = tmp_path / "gitconfig"
+    config.write_text("", encoding="utf-8")
+    alone = {"GIT_CONFIG_GLOBAL": str(config), "GIT_CONFIG_NOSYSTEM": "1"}
+    said = (
+        f"{project.root}: git cannot read this repository: detected dubious ownership in "
+        f"repository at '{project.root}'. Run 'git config --global --add safe.directory "
+        f"{project.root}' as the user who builds, or build as the user who owns the repository. "
+        "[git.unreadable]"
+    )
+    for command in (["check"], ["build"], ["diff"], ["version-at", "eu", "en", "2026-01-01"]):
+        result = project.policy(*command, env=alone)
+        assert result.returncode == 1, command
+        assert "Traceback" not in result.stderr
+        assert said in result.stderr, (command, result.stderr)
+    assert not (project.root / "site").exists()
+    config.write_text(f"[safe]\n\tdirectory = {project.root}\n", encoding="utf-8")
+    assert project.policy("check", env=alone).returncode == 0
+    subprocess.run(["chown", "-R", "0:0", str(project.root)], check=True)
 
 
 def test_build_reports_undescribed_and_invalid_commits_as_warnings(make_project):
