@@ -519,6 +519,39 @@ def check_theme(config: MkDocsConfig) -> None:
             "Set 'theme: name: material' (see docs/operating.md).",
         )
     config.theme["font"] = False
+    for problem in _overrides_unused(config):
+        log.warning("%s", problem)
+
+
+def _overrides_unused(config: MkDocsConfig) -> list[Problem]:
+    """The theme overrides (`custom_dir`) the site does not use: the templates of this tool's
+    own theme layer (`main.html`, `404.html`, partials) come before them, since the pages need
+    theirs, so an override of one of those would be left out without a word."""
+    from generator.plugin import THEME_DIR
+
+    custom = config.theme.custom_dir
+    if not custom:
+        return []
+    project = Path(config.config_file_path).parent
+    ours = sorted(p.relative_to(THEME_DIR) for p in THEME_DIR.rglob("*.html"))
+    return [
+        Problem(
+            path=_shown(Path(custom) / name, project),
+            line=None,
+            code="mkdocs.override-unused",
+            message=f"this override is not used: the site's own theme has '{name.as_posix()}', "
+            "which the pages need, ahead of custom_dir. Override another of the theme's partials "
+            "instead (docs/operating.md), or remove this file.",
+            severity=Severity.WARNING,
+        )
+        for name in ours
+        if (Path(custom) / name).is_file()
+    ]
+
+
+def _shown(path: Path, project: Path) -> str:
+    """A path as messages name it: from the project folder when it is inside."""
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
 
 
 def check_theme_language(config: MkDocsConfig) -> None:

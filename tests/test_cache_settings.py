@@ -187,3 +187,32 @@ def test_an_upgraded_plugin_changes_the_framed_pages_with_the_cache_too(
     assert archived and all(b"<!-- marking 2.0 -->" in data for data in archived)
     assert upgraded.reused == 0 < cold.pages
     sys.modules.pop("marking", None)
+
+
+def test_an_override_of_the_sites_own_template_is_named_as_unused(make_project):
+    """A theme override of a template the tool's own theme layer has (main.html, a partial of its
+    own) is not used, since that layer comes first: the build says so, naming the file, and
+    says nothing of an override it uses."""
+    project = make_project()
+    project.write(
+        {
+            "overrides/main.html": '{% extends "base.html" %}\n',
+            "overrides/partials/copyright.html": "<p>ours</p>\n",
+            "overrides/partials/footer.html": '<footer class="shop-footer">shop</footer>\n',
+            "mkdocs.yml": _with_theme(project, "custom_dir: overrides"),
+        }
+    )
+    project.commit("Overrides", {})
+    built = project.policy("build", "--no-cache")
+    assert built.returncode == 0, built.stderr
+    unused = [line for line in built.stderr.splitlines() if "[mkdocs.override-unused]" in line]
+    assert [line.split(": ")[1] for line in unused] == [
+        "overrides/main.html",
+        "overrides/partials/copyright.html",
+    ]
+    assert unused[0].startswith(
+        "WARNING: overrides/main.html: this override is not used: the site's own theme has "
+        "'main.html', which the pages need, ahead of custom_dir."
+    )
+    assert "footer.html" not in built.stderr
+    assert 'class="shop-footer"' in project.read("site/eu/en/index.html")
