@@ -37,20 +37,27 @@ def _put_under(entry: Path, key: str, folder: Path | None = None) -> None:
     entry.rename(target)
 
 
+def _swap_two(folder: Path) -> int:
+    """Move the first and the last entry of a cache folder under each other's keys; the number
+    of entries it has."""
+    entries = _entries(folder)
+    assert len(entries) >= 4
+    first, second = entries[0], entries[-1]
+    first_key, second_key = first.name[:64], second.name[:64]
+    _put_under(first, second_key)
+    _put_under(second, first_key)
+    return len(entries)
+
+
 def test_framed_pages_moved_under_each_others_keys_are_framed_again(make_project, tmp_path, caplog):
     project = make_project()
     cache = tmp_path / "cache"
     _build(project, "cold", cache)
-    pages = _entries(cache / "pages")
-    assert len(pages) >= 4
-    first, second = pages[0], pages[-1]
-    first_key, second_key = first.name[:64], second.name[:64]
-    _put_under(first, second_key)
-    _put_under(second, first_key)
+    pages = _swap_two(cache / "pages")
     caplog.set_level(logging.WARNING)
     warm = _build(project, "warm", cache)
     assert _tree(project.root / "warm") == _tree(project.root / "cold")
-    assert warm.reused == len(pages) - 2
+    assert warm.reused == pages - 2
     assert sum("is damaged; the page is rendered again" in r.message for r in caplog.records) == 2
 
 
@@ -58,12 +65,7 @@ def test_bodies_moved_under_each_others_keys_are_rendered_again(make_project, tm
     project = make_project()
     cache = tmp_path / "cache"
     _build(project, "cold", cache)
-    bodies = _entries(cache / "bodies")
-    assert len(bodies) >= 4
-    first, second = bodies[0], bodies[-1]
-    first_key, second_key = first.name[:64], second.name[:64]
-    _put_under(first, second_key)
-    _put_under(second, first_key)
+    _swap_two(cache / "bodies")
     shutil.rmtree(cache / "pages")  # every body is read
     caplog.set_level(logging.WARNING)
     _build(project, "warm", cache)
