@@ -66,14 +66,14 @@ header of the sitemap index (`sitemap.xml.gz`) holds its date in four bytes."""
 
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH, the seconds since 1970 (UTC) that date a build instead of the clock; None
-    when it is not set. A value that is no whole number from 0 to `LAST_EPOCH` is an error."""
+    when it is not set. A value that is no whole number from 0 to `LAST_EPOCH`, written in ASCII
+    digits alone, is an error: the specification (reproducible-builds.org) asks a build to refuse
+    a malformed value, which Python's `int` would read (' 1', '+1', '1_000', Arabic-Indic
+    digits), and another tool that reads the same variable would not."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if not value:
         return None
-    try:
-        seconds = int(value)
-    except ValueError:
-        seconds = -1
+    seconds = int(value) if value.isascii() and value.isdigit() else -1
     if not 0 <= seconds <= LAST_EPOCH:
         raise PolicyError(
             f"SOURCE_DATE_EPOCH must be a whole number of seconds from 0 (1970-01-01) to "

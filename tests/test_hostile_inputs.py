@@ -1549,7 +1549,12 @@ def test_a_site_without_the_policy_plugin_is_told_so(make_project, command) -> N
 
 
 @pytest.mark.parametrize(
-    "epoch", ["99999999999999999", "253402300799", "4294967296", "-99999999999", "-1", "soon"]
+    "epoch",
+    [
+        *("99999999999999999", "253402300799", "4294967296", "-99999999999", "-1", "soon"),
+        # Malformed, though Python's int reads them (the specification asks for a refusal).
+        *("+1798761600", " 1798761600", "1_798_761_600", "\u0661\u0667\u0669\u0668"),
+    ],
 )
 @pytest.mark.parametrize(
     "command",
