@@ -11,5 +11,5 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v msgfmt >/dev/null 2>&1;
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/pip install -q --disable-pip-version-check -e '.[test]' -c constraints.txt
 exec .venv/bin/python -m pytest "$@"
