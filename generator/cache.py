@@ -309,7 +309,7 @@ class EntryFolder:
         self.unremovable = self.unremovable or reason
 
     def entries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """The entries this folder has under `keys`: (file, sha256 of its content)."""
+        """The entries this folder has under `keys`: (file, the sha256 its name carries, `seal`)."""
         return {key: self._entries[key] for key in keys if key in self._entries}
 
     def learn(self, entries: dict[str, tuple[str, str]], unwritable: str | None = None) -> None:
@@ -353,9 +353,9 @@ def _remove(name: str) -> None:
 
 
 def _scan(folder: Path) -> dict[str, tuple[str, str]]:
-    """The entries on disk: key -> (file, sha256 of its content). Names, not `Path` objects: a
-    warm W-large build has some 14,000 entries, and making a `Path` of each took a tenth of a
-    second before it could start."""
+    """The entries on disk: key -> (file, the sha256 its name carries, `EntryFolder.seal`).
+    Names, not `Path` objects: a warm W-large build has some 14,000 entries, and making a `Path`
+    of each took a tenth of a second before it could start."""
     entries: dict[str, tuple[str, str]] = {}
     try:
         subfolders = sorted(os.listdir(folder))

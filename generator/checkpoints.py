@@ -8,7 +8,8 @@ given the same code and a history that contains that commit, resumes from it: a 
 commit derives one commit, not the whole history again.
 
 A checkpoint lives in the build cache's folder (`history/`) and is kept like the caches' entries
-(`cache.EntryFolder`): its file name carries the sha256 of its content, checked when it is read; a
+(`cache.EntryFolder`): its file name carries the sha256 of its key and content, checked when it is
+read (another build's checkpoint put in its place is found damaged too); a
 damaged or unreadable checkpoint is dropped and the history read from the start; the checkpoints a
 build did not use are removed after it. Whoever can write the cache folder can already change what
 the site publishes, so a checkpoint (a pickle) is trusted as the page cache is: keep the folder as

@@ -26,7 +26,8 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from html import escape
@@ -51,7 +52,12 @@ from generator.pages import Page, Site
 from generator.processes import BACKGROUND, Forked, can_fork
 from generator.progress import Progress, Stage
 from generator.search_sections import SearchSections
-from generator.search_words import SearchWords, Segmenter, naming_dictionary_cache
+from generator.search_words import (
+    SearchWords,
+    Segmenter,
+    name_dictionary_cache,
+    naming_dictionary_cache,
+)
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -146,12 +152,29 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """A live preview changes pages at every save: it does not use the page cache."""
         self._serving = command == "serve"
 
-    def on_config(self, config: Any) -> Any:
+    @event_priority(100)  # before the theme's search plugin loads jieba's words
+    def _name_word_list(self, config: Any) -> Any:
+        """With a user dictionary (`jieba_dict_user`), the theme's search plugin has jieba load
+        its words while it is configured, before our pages are: jieba's prepared word list is
+        named by its content first (`name_dictionary_cache`). Without one, that waits for the
+        first Han text to cut (`on_pre_build`), and a site without any pays nothing."""
+        self.progress = self.progress or Progress(logger=log)
+        search = _search_plugin(config)
+        settings = getattr(search, "config", None)
+        if settings is not None and settings.get("jieba_dict_user"):
+            with self._ours():
+                chosen = settings.get("jieba_dict")
+                path = os.path.normpath(chosen) if chosen else None  # as the theme reads it
+                name_dictionary_cache(path if path and os.path.isfile(path) else None)
+        return config
+
+    def _on_config(self, config: Any) -> Any:
         """Run the pipeline, add the theme overrides and our stylesheet and script, and sort the
         pages into those the page cache has and those MkDocs renders."""
-        self.progress = self.progress or Progress(logger=log)
         with self._ours():
             return self._configure(config)
+
+    on_config = CombinedEvent(_name_word_list, _on_config)
 
     def _configure(self, config: Any) -> Any:
         """`on_config`'s work, timed as ours."""
@@ -725,8 +748,6 @@ def _cacheable(page: Page) -> bool:
 
 def _fingerprint(config: Any) -> str:
     """Everything besides a page's own content that shapes its framed HTML."""
-    from mkdocs.utils import get_build_date
-
     parts = [
         *_settings(config),
         ("site_url", (config.site_url or "").encode()),
@@ -739,7 +760,10 @@ def _fingerprint(config: Any) -> str:
     if custom:
         parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     if any(_reads_build_date(name, data) for name, data in parts):
-        parts.append(("build_date", get_build_date().encode()))
+        # The build's time to the second, as MkDocs gives it to templates: pinned by then (the
+        # newest commit's time, or SOURCE_DATE_EPOCH), and the clock's in a build that is not.
+        when = os.environ.get("SOURCE_DATE_EPOCH") or repr(time.time())
+        parts.append(("build_date", when.encode()))
     return cache.fingerprint(parts)
 
 
@@ -750,13 +774,11 @@ def _settings(config: Any) -> list[tuple[str, bytes]]:
     code of each of its hooks, which can change every page."""
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    with open(config.config_file_path, "rb") as file:
+    with open(config.config_file_path, "rb") as file:  # named: INHERIT is found beside it
         settings = yaml_load(file, get_yaml_loader(config=config))
-    try:
-        read = json.dumps(settings, ensure_ascii=False, default=_setting)
-    except (TypeError, ValueError):  # a key JSON cannot take (a date): as Python shows it
-        read = repr(settings)
-    parts = [("mkdocs.yml", read.encode())]
+    written = Path(config.config_file_path).read_bytes()
+    read = json.dumps(_stable(settings), ensure_ascii=False, sort_keys=True)
+    parts = [("mkdocs.yml", written), ("settings", read.encode())]
     for name, hook in sorted((config.hooks or {}).items()):
         source = getattr(hook, "__file__", None)
         parts.append((f"hook/{name}", Path(source).read_bytes() if source else b""))
@@ -776,9 +798,42 @@ def _plugin_versions(config: Any) -> list[tuple[str, bytes]]:
     ]
 
 
-def _setting(value: Any) -> str:
-    """A setting JSON has no form for: a path (`!relative`) as the path, a date as written."""
-    return os.fspath(value) if isinstance(value, os.PathLike) else str(value)
+def _stable(value: Any, depth: int = 0) -> Any:
+    """A setting read from mkdocs.yml as JSON data that is the same in every process, for the
+    fingerprint: a path (`!relative`) as the path, a date as written, a mapping's keys and a
+    set's items in order, and a Python object (Material's `!!python/name:` emoji functions,
+    custom fences) by its module and name, and its attributes: never as `str` or `repr` would
+    show it, with its address in memory, which differs in every build and would key every page
+    anew. Past a depth no settings file reaches (an object that holds itself), the kind alone."""
+    if depth > 32:
+        return {"object": type(value).__qualname__}
+    depth += 1
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, Mapping):
+        items = [(_stable_text(key, depth), _stable(item, depth)) for key, item in value.items()]
+        return {"mapping": sorted(items, key=lambda pair: pair[0])}
+    if isinstance(value, set | frozenset):
+        return {"set": sorted(_stable_text(item, depth) for item in value)}
+    if isinstance(value, list | tuple):
+        return [_stable(item, depth) for item in value]
+    named = getattr(value, "__qualname__", None)
+    if isinstance(named, str):  # a function, a class
+        return {"object": f"{getattr(value, '__module__', '')}.{named}"}
+    kind = type(value)
+    state = vars(value) if hasattr(value, "__dict__") else {}
+    return {"object": f"{kind.__module__}.{kind.__qualname__}", "state": _stable(state, depth)}
+
+
+def _stable_text(value: Any, depth: int) -> str:
+    """`_stable` data as one text, by which mapping keys and set items are ordered."""
+    return json.dumps(_stable(value, depth), ensure_ascii=False, sort_keys=True)
 
 
 def _reads_build_date(name: str, data: bytes) -> bool:

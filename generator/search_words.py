@@ -150,7 +150,7 @@ def naming_dictionary_cache(segment: Callable[[str], str]) -> Callable[[str], st
     return cut
 
 
-def name_dictionary_cache() -> None:
+def name_dictionary_cache(dictionary: str | None = None) -> None:
     """Have jieba keep its prepared word list under a name made from the list's content.
 
     jieba keeps the list, prepared, in the temporary folder, the default dictionary's as
@@ -159,14 +159,19 @@ def name_dictionary_cache() -> None:
     there (another version, a fork with other words, any program on the machine) would cut the
     site's Chinese into its words, and the search index would differ from another machine's. Named
     by a fingerprint of the list and of jieba's version, only a list prepared from the same words
-    is loaded. Call it after the theme has set the dictionary and before the first cut."""
+    is loaded. Call it after the theme has set the dictionary and before the first cut, or, when
+    the theme loads jieba's words as it is configured (a user dictionary, `jieba_dict_user`),
+    before that, naming the `dictionary` it will set (`jieba_dict`; None for jieba's own)."""
     try:
         import jieba
     except ImportError:  # the theme then cuts nothing
         return
     tokenizer = jieba.dt
-    with tokenizer.get_dict_file() as words:
-        content = words.read()
+    if dictionary is not None:
+        content = Path(dictionary).read_bytes()
+    else:
+        with tokenizer.get_dict_file() as words:
+            content = words.read()
     digest = fingerprint([("dictionary", content), *package_parts(("jieba",))])
     tokenizer.cache_file = f"policy-jieba-{digest}.cache"
 

@@ -112,6 +112,12 @@ SETTINGS = {
         _dated_footer,
         lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
     ),
+    # half an hour later the same day (a build dated by a newer commit of that day, say): the
+    # override shows the time too
+    "build time": (
+        _dated_footer,
+        lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767270600"),
+    ),
 }
 
 
@@ -216,3 +222,31 @@ def test_an_override_of_the_sites_own_template_is_named_as_unused(make_project):
     )
     assert "footer.html" not in built.stderr
     assert 'class="shop-footer"' in project.read("site/eu/en/index.html")
+
+
+def _reused(built) -> int:  # noqa: ANN001
+    """The pages a `policy build` reused from the cache, from its summary line."""
+    assert built.returncode == 0, built.stderr
+    line = built.stderr.strip().splitlines()[-1]
+    return int(line.split("(")[1].split(" reused")[0])
+
+
+def test_python_objects_in_mkdocs_yml_key_the_pages_the_same_in_every_build(make_project, tmp_path):
+    """Material's documented emoji settings name Python functions (`!!python/name:`), which
+    MkDocs loads as objects: the fingerprint names them by module and name, never by their
+    address in memory, which differs in every process and would key every page anew (no page
+    reused, ever)."""
+    project = make_project()
+    emoji = (
+        "  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n"
+    )
+    mkdocs = project.read("mkdocs.yml").replace(
+        "markdown_extensions:\n", "markdown_extensions:\n" + emoji, 1
+    )
+    project.write({"mkdocs.yml": mkdocs})
+    project.commit("Emoji", {})
+    cache = str(tmp_path / "cache")
+    assert _reused(project.policy("build", "--cache-dir", cache)) == 0
+    assert _reused(project.policy("build", "--cache-dir", cache)) > 0

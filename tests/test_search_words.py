@@ -8,6 +8,7 @@ import logging
 import marshal
 from pathlib import Path
 
+import pytest
 from material.plugins.search.plugin import SearchIndex
 
 from generator.build import BuildOptions, build_site
@@ -196,12 +197,21 @@ def test_a_page_says_its_exact_language_where_the_theme_has_another_code(make_pr
             )
 
 
-def test_a_foreign_word_list_in_the_temporary_folder_changes_no_word(make_project, tmp_path):
+@pytest.mark.parametrize("user_words", [False, True], ids=["jieba's words", "a user dictionary"])
+def test_a_foreign_word_list_in_the_temporary_folder_changes_no_word(
+    make_project, tmp_path, user_words
+):
     """jieba keeps its word list, prepared, in the temporary folder, the default dictionary's as
     `jieba.cache`, and loads one found there without asking what it was made from: another jieba
     (another version, a fork with other words) run on the same machine leaves its own there. The
     site is the same whatever that folder holds."""
     project = _chinese_project(make_project)
+    if user_words:
+        # The theme then has jieba load its words while it is configured, before any page.
+        search = "  - search:\n      jieba_dict_user: userdict.txt\n"
+        mkdocs = project.read("mkdocs.yml").replace("  - search\n", search, 1)
+        project.write({"userdict.txt": "个人信息 100 n\n", "mkdocs.yml": mkdocs})
+        project.commit("Words of our own", {})
     clean, foreign = tmp_path / "clean-tmp", tmp_path / "foreign-tmp"
     clean.mkdir()
     foreign.mkdir()
