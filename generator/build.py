@@ -59,6 +59,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+SETTINGS_FILE = "mkdocs.yml"
+"""The site's MkDocs settings, in the project folder."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class BuildOptions:
@@ -268,8 +271,10 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
         draft = repository.working_tree(revisions[-1] if revisions else None, now())
         if draft is not None:
             revisions.append(draft)
-    elif options.rev == "HEAD" and revisions and (warning := _not_committed(repository)):
-        log.warning("%s", warning)
+    elif options.rev == "HEAD" and revisions:
+        for warning in (_not_committed(repository), _settings_not_committed(repository)):
+            if warning is not None:
+                log.warning("%s", warning)
     if not revisions:
         raise PolicyError(
             [
@@ -298,6 +303,23 @@ def _not_committed(repository: Repository) -> Problem | None:
         message=f"this file{more} changed since the last commit, and only commits are built: "
         "the site does not have these changes. Commit them to publish them, or see them with "
         "'policy serve'.",
+        severity=Severity.WARNING,
+    )
+
+
+def _settings_not_committed(repository: Repository) -> Problem | None:
+    """The warning that the site's settings in the working tree are not the last commit's: the
+    build reads mkdocs.yml from the folder, so the site has the edit, and the same commit
+    builds another site anywhere else (CI builds a clean checkout)."""
+    if not repository.uncommitted((SETTINGS_FILE,)):
+        return None
+    return Problem(
+        path=SETTINGS_FILE,
+        line=None,
+        code="git.uncommitted",
+        message="this file changed since the last commit, and the site is built with it as it "
+        "is: the commit does not have these settings, so a build of it elsewhere (CI) makes "
+        "another site. Commit the file, or undo the edit.",
         severity=Severity.WARNING,
     )
 
@@ -479,7 +501,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
                 )
             ]
         )
-    config = load_config(str(project_dir / "mkdocs.yml"), **overrides)
+    config = load_config(str(project_dir / SETTINGS_FILE), **overrides)
     check_site_url(config)
     check_theme(config)
     check_theme_language(config)
@@ -488,7 +510,7 @@ def load_site_config(project_dir: Path, **overrides: Any) -> tuple[MkDocsConfig,
         raise PolicyError(
             [
                 Problem(
-                    path="mkdocs.yml",
+                    path=SETTINGS_FILE,
                     line=None,
                     code="mkdocs.plugin",
                     message="the 'policy' plugin is not enabled. Add '- policy' under 'plugins'.",
@@ -512,7 +534,7 @@ def check_theme(config: MkDocsConfig) -> None:
     browser would tell Google's font servers which policy it reads)."""
     if config.theme.name != "material":
         raise fail(
-            "mkdocs.yml",
+            SETTINGS_FILE,
             None,
             "mkdocs.theme",
             f"the site is built on the Material for MkDocs theme, not '{config.theme.name}'. "

@@ -326,11 +326,11 @@ class Repository:
                 blobs[local] = sha.decode()
         return _LazyFiles(blobs, self)
 
-    def uncommitted(self) -> list[str]:
-        """The watched files (project-relative) that differ from the last commit: changed,
-        added, deleted or new, as `git status` sees them (files git ignores are not among
-        them)."""
-        paths = [f"{self.prefix}/{w}" if self.prefix else w for w in WATCHED]
+    def uncommitted(self, watched: Iterable[str] = WATCHED) -> list[str]:
+        """The files (project-relative) under `watched` (the watched folders, or other paths of
+        the project) that differ from the last commit: changed, added, deleted or new, as `git
+        status` sees them (files git ignores are not among them)."""
+        paths = [f"{self.prefix}/{w}" if self.prefix else w for w in watched]
         raw = self.repo.git.execute(
             ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
             stdout_as_string=False,

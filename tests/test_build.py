@@ -653,6 +653,26 @@ def test_a_policy_with_nothing_to_publish_fails_with_a_clear_error(make_project)
     assert not (project.root / "site").exists()
 
 
+def test_build_says_that_uncommitted_settings_are_built_as_they_are(make_project):
+    """mkdocs.yml is read from the folder, so an uncommitted edit is in the site: the build says
+    that the commit does not have it (a build of the commit elsewhere makes another site)."""
+    project = make_project()
+    settings = project.read("mkdocs.yml")
+    project.write({"mkdocs.yml": settings + "copyright: Not committed\n"})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "WARNING: mkdocs.yml: this file changed since the last commit, and the site is built "
+        "with it as it is: the commit does not have these settings, so a build of it elsewhere "
+        "(CI) makes another site. Commit the file, or undo the edit. [git.uncommitted]"
+    ) in result.stderr
+    assert "Not committed" in project.read("site/eu/en/index.html")
+    project.write({"mkdocs.yml": settings})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "uncommitted" not in result.stderr
+
+
 def test_build_says_that_uncommitted_edits_are_not_published(make_project):
     project = make_project()
     who = BASE_FILES["policies/clauses/who.md"]
