@@ -26,7 +26,7 @@ from generator.catalogs import (
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, Status, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
-from generator.history import Repository
+from generator.history import Repository, Revision
 from generator.markup import MAX_ESCAPES, escapes
 from generator.model import BlockKind, Clause, Document, Language, Policy, line_at
 from generator.renames import renamed
@@ -1046,7 +1046,8 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
     said: dict[tuple[str, str, str], str] = {}
     announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str], set[str]]] = {}
     listed: frozenset[str] = frozenset()
-    for revision in repository.history(base):
+    revisions = list(repository.history(base))  # read once: `withdrawn` may walk them again
+    for revision in revisions:
         if JURISDICTIONS_FILE in revision.changed or not listed:
             listed = frozenset(jurisdiction_ids(revision.files))
         if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:
@@ -1059,7 +1060,7 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
             regions.update(listed)
             changed.update(revision.changed)
     return HistoryNotes(
-        withdrawn=_withdrawn_in(repository, base, today),
+        withdrawn=_withdrawn_in(revisions, today),
         said=said,
         announced=[
             Announced(
@@ -1070,15 +1071,16 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
     )
 
 
-def _withdrawn_in(repository: Repository, base: str, today: dt.date) -> Callable[[dt.date], bool]:
-    """Whether the change announced for a day was withdrawn, as the version history up to `base`
-    says (`Publication.announcement_withdrawn`): a note that announced it stays in the history,
-    the text it brought does not. The history is derived when first asked, which only a region
-    added while a change is announced does: most checks never pay for it."""
+def _withdrawn_in(revisions: list[Revision], today: dt.date) -> Callable[[dt.date], bool]:
+    """Whether the change announced for a day was withdrawn, as the version history of
+    `revisions` (up to the base) says (`Publication.announcement_withdrawn`): a note that
+    announced it stays in the history, the text it brought does not. The history is derived when
+    first asked, which only a region added while a change is announced does: most checks never
+    pay for it; the revisions' files are those `history_notes` read already."""
 
     @cache
     def derived() -> Publication | None:
-        return derive_versions(repository.history(base), today)
+        return derive_versions(revisions, today)
 
     def withdrawn(day: dt.date) -> bool:
         publication = derived()

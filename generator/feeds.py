@@ -174,10 +174,12 @@ def _lag_entry(
         ),
     )
     updated, announced = _lagged_behind(publication, history)
-    if updated:
-        _words(lag, "title", gettext("A newer version exists"), history.language)
-    else:
-        _words(lag, "title", gettext("An announced change is not translated yet"), history.language)
+    title = (
+        gettext("A newer version exists")
+        if updated
+        else gettext("An announced change is not translated yet")
+    )
+    _words(lag, "title", title, history.language)
     _text(lag, "updated", utc_stamp(history.lag.since))
     _link(lag, site_address(site_url, document_url(history.jurisdiction, source)), "alternate")
     wording = wording_language(history.language)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
+import conftest
 import pytest
 from conftest import BASE_FILES, Project
 from harness import Served, contexts, served, type_into
@@ -17,16 +18,8 @@ from sample import po_catalog
 
 pytestmark = pytest.mark.browser
 
-WHO_MD = """\
----
-id: who-we-are
-title: Who we are
-order: 10
-jurisdictions: [global]
-topics: [controller-identity]
----
-{{ company.name }} runs this shop. Write to us by e-mail at {{ contact.email }}.
-"""
+# The base clause, with a hyphenated word.
+WHO_MD = conftest.WHO_MD.replace("Write to {{", "Write to us by e-mail at {{")
 
 DATA_MD = """\
 ---
