@@ -1365,8 +1365,23 @@ def _environment(language: str) -> Environment:
     words = foreign_words(language)
     env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations, words)
     env.filters["unmarked"] = _unmarked
-    env.globals["words_lang"] = words  # see _macros.html's `in_words`
+    env.globals["words_lang"] = words
+    env.globals["in_words"] = partial(_in_words, words)
     return env
+
+
+def _in_words(words: str | None, direction: bool = True) -> Markup:  # noqa: FBT001, FBT002
+    """The attributes that mark an element as written in the site's words (`words`, from
+    `foreign_words`: English where the page's language has no interface catalog), for an element
+    whose words `_()` cannot mark as text (an attribute, an `<option>`) or a paragraph of them
+    only (whose sentences must follow each other in their direction); a menu whose layout keeps
+    the page's direction takes `direction=False`. Nothing where the words are the page's own.
+    A global, not a macro: `_clause.html`, rendered for every clause of every page, would import
+    the macros anew each time."""
+    if not words:
+        return Markup("")
+    marked = f' lang="{escape(words)}"'
+    return Markup(f'{marked} dir="{_language(words).direction}"' if direction else marked)
 
 
 _OPENING_SPACE = re.compile(
