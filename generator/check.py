@@ -6,13 +6,14 @@ keep their variables, and that a change to the policy text comes with a new `cha
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from typing import TypeVar
 
 from generator.blocks import structure
 from generator.catalogs import (
@@ -46,9 +47,7 @@ from generator.versions import (
     JURISDICTION_CONTEXT,
     SUMMARY_CONTEXT,
     TITLE_CONTEXT,
-    Publication,
     content_hash,
-    derive_versions,
 )
 from generator.yamlio import decode, read_yaml, shorten
 
@@ -92,7 +91,6 @@ def check_files(
     today: dt.date | None = None,
     earlier_notes: Mapping[tuple[str, str, str], str] | None = None,
     announced: Iterable[Announced] | None = None,
-    withdrawn: Callable[[dt.date], bool] | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
     with a new change.yml, and one no earlier commit had (`earlier_notes`: what each earlier
@@ -102,8 +100,7 @@ def check_files(
     results are equal. With `base` and `today`, a new change.yml whose effective date has passed
     is a warning; with `announced` too (the history's change notes up to `base`, see
     `history_notes`), a region added or put back while a change is announced must not start
-    before the change's date, unless the change was withdrawn (`withdrawn`: whether the change
-    announced for a day was, `HistoryNotes.withdrawn`)."""
+    before the change's date, unless the change was withdrawn."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -199,7 +196,7 @@ def check_files(
             _check_effective_date(policy, today, problems)
         if today is not None and before is not None:
             _check_announced_anew(
-                policy, before, rewritten, compositions, announced, withdrawn, today, problems
+                policy, before, rewritten, compositions, announced, today, problems
             )
     coverage, found = check_coverage(policy, files, _source_documents(policy, compositions))
     problems.extend(found)
@@ -1012,16 +1009,16 @@ CHANGE_BEFORE_ANNOUNCED = "change.before-announced"
 
 @dataclass(frozen=True, kw_only=True)
 class Announced:
-    """A change note of the history and the regions listed from the commit that first gave it
-    on, up to the base: the version history knows the text in force before the change only for
-    those."""
+    """A change note of the history dated after the check's today, and the regions listed from
+    the commit that first gave it on, up to the base: the version history knows the text in force
+    before the change only for those."""
 
     effective: dt.date
     commit: str
     listed: frozenset[str]
-    changed: frozenset[str]
-    """The files changed from the commit that gave the note on, up to the base: a change made
-    while another is announced takes effect with it."""
+    before: Mapping[str, bytes] | None
+    """The files as they were before that commit (None if it is the first): its change, and
+    those made while it is announced (which take effect with it), are what changed since."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1032,21 +1029,23 @@ class HistoryNotes:
     """What each change note said, and the first commit to say it (for `check_files`' rule that
     a note is never reused: its `earlier_notes`)."""
     announced: list[Announced]
-    """The notes dated after `today`, as `Announced`, withdrawn or not."""
-    withdrawn: Callable[[dt.date], bool] = lambda _day: False
-    """Whether the change announced for a day was withdrawn (`Publication.announcement_withdrawn`
-    of the version history up to the base), for the rule of regions added while a change is
-    announced (`check_files`' `withdrawn`)."""
+    """The notes dated after `today`, as `Announced`, oldest first, withdrawn or not."""
 
 
 def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryNotes:
-    """The change notes of the history up to `base`: what each said (for the rule that a note is
-    never reused), and, for those dated after `today`, the regions listed since (for the rule
-    that a region added while a change is announced does not start before it)."""
+    """The change notes of the history up to `base` (see `notes_of`)."""
+    return notes_of(list(repository.history(base)), today)
+
+
+def notes_of(revisions: Sequence[Revision], today: dt.date) -> HistoryNotes:
+    """The change notes of a history (`revisions`, oldest first, up to the base): what each said
+    (for the rule that a note is never reused), and, for those dated after `today`, the regions
+    listed since and the files before them (for the rule that a region added while a change is
+    announced does not start before it)."""
     said: dict[tuple[str, str, str], str] = {}
-    announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str], set[str]]] = {}
+    announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str], Revision | None]] = {}
     listed: frozenset[str] = frozenset()
-    revisions = list(repository.history(base))  # read once: `withdrawn` may walk them again
+    previous: Revision | None = None
     for revision in revisions:
         if JURISDICTIONS_FILE in revision.changed or not listed:
             listed = frozenset(jurisdiction_ids(revision.files))
@@ -1055,38 +1054,22 @@ def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryN
             if note is not None:
                 said.setdefault(note.says, revision.commit)
                 if note.effective > today and note.says not in announced:
-                    announced[note.says] = (note.effective, revision.commit, set(), set())
-        for _, _, regions, changed in announced.values():
+                    announced[note.says] = (note.effective, revision.commit, set(), previous)
+        for _, _, regions, _ in announced.values():
             regions.update(listed)
-            changed.update(revision.changed)
+        previous = revision
     return HistoryNotes(
-        withdrawn=_withdrawn_in(revisions, today),
         said=said,
         announced=[
             Announced(
-                effective=day, commit=commit, listed=frozenset(regions), changed=frozenset(changed)
+                effective=day,
+                commit=commit,
+                listed=frozenset(regions),
+                before=then.files if then is not None else None,
             )
-            for day, commit, regions, changed in announced.values()
+            for day, commit, regions, then in announced.values()
         ],
     )
-
-
-def _withdrawn_in(revisions: list[Revision], today: dt.date) -> Callable[[dt.date], bool]:
-    """Whether the change announced for a day was withdrawn, as the version history of
-    `revisions` (up to the base) says (`Publication.announcement_withdrawn`): a note that
-    announced it stays in the history, the text it brought does not. The history is derived when
-    first asked, which only a region added while a change is announced does: most checks never
-    pay for it; the revisions' files are those `history_notes` read already."""
-
-    @cache
-    def derived() -> Publication | None:
-        return derive_versions(revisions, today)
-
-    def withdrawn(day: dt.date) -> bool:
-        publication = derived()
-        return publication is not None and publication.announcement_withdrawn(day)
-
-    return withdrawn
 
 
 def _check_announced_anew(
@@ -1095,44 +1078,48 @@ def _check_announced_anew(
     rewritten: bool,
     compositions: Mapping[tuple[str, str], Composition],
     announced: Iterable[Announced] | None,
-    withdrawn: Callable[[dt.date], bool] | None,
     today: dt.date,
     problems: Problems,
 ) -> None:
     """A region added, or put back, while a change is announced for after `today`: unless it was
     listed when the change was announced (or since), the version history knows no text in force
     before the change for it, and its first version would publish the announced text from the
-    day of this commit. Its note must date it from the change's day, or it must come then. A
-    change counts when it changed a file the region's text comes from (a clause or variant it
-    has, or site.yml's variables and title). A change withdrawn since (`withdrawn`) holds nothing
-    back: the text in force is the text without it."""
+    day of this commit. Its note must date it from the change's day, or it must come then.
+
+    A change counts when the region's text, composed in the source language, reads otherwise
+    than with that change, and those made while it is announced, undone (`_undone`): judged by
+    the clauses' ids, not their files' paths (a file moved is the same clause), and by what each
+    text says now, so a change withdrawn since (its text put back) holds nothing back, another
+    announced for the same day still does. The region waits for the last change that counts;
+    if the first of them does not count, the text in force before it is the region's text now,
+    and nothing holds it back."""
     note = policy.change if rewritten else None
     starts = max(note.effective, today) if note is not None else today
     pending = [a for a in announced or () if a.effective > starts]
     if not pending:
         return
+    policies_before: dict[str, Policy | None] = {}
     for jurisdiction_id, jurisdiction in sorted(policy.jurisdictions.items()):
         if jurisdiction_id in before.jurisdictions:
             continue
-        published = [
-            found
-            for language in policy.languages_of(jurisdiction_id)
-            if (found := compositions.get((jurisdiction_id, language))) is not None
-            and found.complete
-        ]
-        if not published:
-            continue  # publishes nothing yet
-        sources = _text_files(policy, jurisdiction_id, published[0].document)
-        unknown = [
-            a
-            for a in pending
-            if jurisdiction_id not in a.listed
-            and a.changed & sources
-            and not (withdrawn is not None and withdrawn(a.effective))
-        ]
-        if not unknown:
+        unknown = [a for a in pending if jurisdiction_id not in a.listed]
+        if not unknown or not _publishes(policy, jurisdiction_id, compositions):
             continue
-        day = max(a.effective for a in unknown)
+        source = (jurisdiction_id, policy.source_language)
+        found = compositions.get(source) or compose(policy, *source)
+        text = content_hash(found.document)
+        held = []
+        for a in unknown:
+            if a.commit not in policies_before:
+                policies_before[a.commit] = read_policy(a.before)[0] if a.before else None
+            then = policies_before[a.commit]
+            if then is None or text != content_hash(
+                compose(_undone(policy, before, then), *source).document
+            ):
+                held.append(a)
+        if not held or held[0] is not unknown[0]:
+            continue
+        day = max(a.effective for a in held)
         where = jurisdiction.origin
         at = f" ({where.path} line {where.line})" if where.line else ""
         problems.add(
@@ -1148,18 +1135,43 @@ def _check_announced_anew(
         )
 
 
-def _text_files(policy: Policy, jurisdiction_id: str, document: Document) -> set[str]:
-    """The files a region's text comes from: its clauses', the variants of them it takes (its
-    own and those of the jurisdictions it extends), and site.yml (variables, the title)."""
-    ids = {clause.id for clause in document.clauses}
-    lineage = set(policy.lineage(jurisdiction_id))
-    files = {policy.clauses[i].text.origin.path for i in ids if i in policy.clauses}
-    files |= {
-        variant.text.origin.path
-        for (clause_id, level), variant in policy.variants.items()
-        if clause_id in ids and level in lineage
-    }
-    return files | {SITE_FILE}
+def _publishes(
+    policy: Policy, jurisdiction_id: str, compositions: Mapping[tuple[str, str], Composition]
+) -> bool:
+    """Whether a region publishes a document: one of its languages is complete."""
+    return any(
+        (found := compositions.get((jurisdiction_id, language))) is not None and found.complete
+        for language in policy.languages_of(jurisdiction_id)
+    )
+
+
+def _undone(now: Policy, base: Policy, then: Policy) -> Policy:
+    """`now` with what changed from `then` to `base` (an announced change, and those made while
+    it is announced) as it was in `then`: each clause and variant by its key (a clause's id, a
+    variant's clause and jurisdiction), which a file's move or rename does not change; a clause
+    the change removed is back, one it added is gone. What `now` changed itself (this commit,
+    the region's own variants) stays."""
+    return dataclasses.replace(
+        now,
+        clauses=_put_back(now.clauses, base.clauses, then.clauses),
+        variants=_put_back(now.variants, base.variants, then.variants),
+        variables=then.variables if base.variables != then.variables else now.variables,
+    )
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _put_back(now: Mapping[K, V], base: Mapping[K, V], then: Mapping[K, V]) -> dict[K, V]:
+    """`now`, with each entry that differs between `then` and `base` as it was in `then` (or
+    without it, if `then` had none)."""
+    merged = {}
+    for key in [*now, *(k for k in then if k not in now)]:
+        value = then.get(key) if base.get(key) != then.get(key) else now.get(key)
+        if value is not None:
+            merged[key] = value
+    return merged
 
 
 def _check_reused_note(

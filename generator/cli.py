@@ -94,7 +94,6 @@ def check(project_dir: Path, base: str, strict: bool, fmt: str) -> None:
             today=today,
             earlier_notes=notes.said if notes else None,
             announced=notes.announced if notes else None,
-            withdrawn=notes.withdrawn if notes else None,
         )
     if fmt == "json":
         click.echo(render_json(result, strict), nl=False)

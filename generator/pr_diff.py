@@ -194,7 +194,6 @@ def diff_sources(project_dir: Path, base: str, head: str | None) -> SourceDiff:
         today=today,
         earlier_notes=notes.said,
         announced=notes.announced,
-        withdrawn=notes.withdrawn,
     )
     note_changed = base_files.get(CHANGE_FILE) != head_files.get(CHANGE_FILE)
     documents = _documents(before, after)

@@ -324,15 +324,6 @@ class DocumentHistory:
             and not self.change_withdrawn(earlier)
         ]
 
-    def withdrawn_on(self, day: dt.date) -> bool | None:
-        """Whether the change announced for `day` was withdrawn from this document: the first of
-        its versions to take effect that day never applies, and its change never reaches shoppers
-        either (`change_withdrawn`). None when none of its versions takes effect that day."""
-        first = next((v for v in self.versions if v.in_force_from == day), None)
-        if first is None:
-            return None
-        return self.standing(first, day) is Standing.NEVER and self.change_withdrawn(first)
-
     def withdraws(self, version: Version) -> bool:
         """Whether `version` reads as the version in force until the day it takes effect, other
         versions having been announced for that day: it withdraws their change, and nothing
@@ -361,13 +352,6 @@ class Publication:
     former_names: dict[str, str] = field(default_factory=dict)
     """The name of each jurisdiction the newest policy no longer has, as the last policy that
     had it named it: its retired documents' region."""
-
-    def announcement_withdrawn(self, day: dt.date) -> bool:
-        """Whether a change announced for `day` was withdrawn (docs/authoring.md, "Moving an
-        announced change"): some document has a version that takes effect that day, and every
-        such document had it withdrawn (`DocumentHistory.withdrawn_on`)."""
-        found = [w for h in self.documents.values() if (w := h.withdrawn_on(day)) is not None]
-        return bool(found) and all(found)
 
     def lagged_behind(self, history: DocumentHistory, lag: Lag) -> Sequence[Version]:
         """The source-language versions a translation's `lag` is behind, oldest first: those

@@ -836,6 +836,123 @@ def test_a_region_added_with_no_change_announced_is_not_held_back(make_project):
     assert _about_the_announcement(project, "2026-01-05") == []
 
 
+ONLINE_WHO_MD = WHO_MD.replace("runs this shop", "runs this online shop")
+"""who-we-are (a clause us-ca has) reworded."""
+
+
+def _two_changes_for_one_day(make_project, standing: dict[str, str]) -> Project:
+    """The full name and the change of `standing` (files) are announced for 2026-02-01; the full
+    name is withdrawn (its text put back) on 2026-01-04; us-ca is listed in the working tree."""
+    from histories import announce_full_name, withdraw_full_name
+
+    project = make_project({"policies/clauses/eu-only.md": EU_ONLY_MD})
+    announce_full_name(project, "2026-02-01")
+    project.commit(
+        "Another change, the same day",
+        {**standing, "policies/change.yml": change_yml("Another change.", "2026-02-01")},
+    )
+    withdraw_full_name(project, "The full name is withdrawn.", "2026-02-01")
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    return project
+
+
+def test_a_change_withdrawn_beside_one_standing_for_its_day_holds_no_region_back(make_project):
+    """Two changes announced for 2026-02-01: the full name (data.md, which us-ca has), withdrawn
+    since, and a longer EU notice (a clause only the EU has), which stands. Neither changes what
+    us-ca reads: the check judged withdrawal by the day (the EU's change of that day stands, so
+    'the change of that day' was not withdrawn) and refused us-ca."""
+    standing = {"policies/clauses/eu-only.md": EU_ONLY_MD.replace("EU only.", "EU only, longer.")}
+    project = _two_changes_for_one_day(make_project, standing)
+    assert _about_the_announcement(project, "2026-01-05") == []
+
+
+def test_a_change_standing_beside_one_withdrawn_for_its_day_holds_a_region_back(make_project):
+    """The same, but the change that stands rewords who-we-are, which us-ca has: refused."""
+    project = _two_changes_for_one_day(make_project, {"policies/clauses/who.md": ONLINE_WHO_MD})
+    assert [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")] == [
+        "policies/change.yml:3"
+    ]
+    assert _about_the_announcement(project, "2026-02-01") == []
+
+
+def test_a_changed_clause_moved_by_the_commit_adding_a_region_still_holds_it_back(make_project):
+    """The full name is announced for 2026-02-01 in data.md; the commit that adds us-ca also
+    moves data.md to collect.md. The check matched the files changed since the announcement
+    with the region's files by path, found none, and let us-ca publish the full name from
+    2026-01-05: it follows the clause by its id."""
+    from histories import announce_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    project.git("mv", "policies/clauses/data.md", "policies/clauses/collect.md")
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")] == [
+        "policies/change.yml:3"
+    ]
+
+
+def test_a_clause_moved_while_a_change_is_announced_is_no_change_of_it(make_project):
+    """A longer EU notice is announced for 2026-02-01; who.md is then renamed about.md, its text
+    as it was. us-ca, added, reads no announced text: the check took the move for a change of
+    a file us-ca has, and refused it."""
+    project = make_project({"policies/clauses/eu-only.md": EU_ONLY_MD})
+    project.commit(
+        "EU: a longer notice, from February",
+        {
+            "policies/clauses/eu-only.md": EU_ONLY_MD.replace("EU only.", "EU only, longer."),
+            "policies/change.yml": change_yml("EU notice.", "2026-02-01"),
+        },
+    )
+    project.git("mv", "policies/clauses/who.md", "policies/clauses/about.md")
+    project.commit("who.md is about.md")
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert _about_the_announcement(project, "2026-01-05") == []
+
+
+@pytest.mark.parametrize("mode", ["replace", "extend"])
+def test_a_region_whose_own_variant_replaces_an_announced_change_is_not_held_back(
+    make_project, mode
+):
+    """us-ca comes with its own variant of data-we-collect, whose text the full name, announced
+    for 2026-02-01, changes: a variant that replaces it shows none of the announced text, so
+    nothing holds us-ca back (the check refused it: data.md is a file its text comes from); one
+    that extends it still shows it."""
+    from histories import announce_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    variant = (
+        f"---\nvariant_of: data-we-collect\njurisdiction: us-ca\nmode: {mode}\n---\n"
+        "What we collect in California.\n"
+    )
+    project.write(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA,
+            "policies/clauses/data-us-ca.md": variant,
+        }
+    )
+    found = [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")]
+    assert found == ([] if mode == "replace" else ["policies/change.yml:3"])
+
+
+def test_a_clause_removed_by_an_announced_change_holds_a_region_back(make_project):
+    """who-we-are is removed from 2026-02-01: us-ca, added on 2026-01-05 without it, would
+    publish the removal from that day. The check looked for the region's files among those
+    changed, and a removed clause is no file of the region any more."""
+    project = make_project()
+    project.commit(
+        "No 'Who we are' from February",
+        {
+            "policies/clauses/who.md": None,
+            "policies/change.yml": change_yml("Shorter.", "2026-02-01"),
+        },
+    )
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    assert [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")] == [
+        "policies/change.yml:3"
+    ]
+
+
 EMPTY_DPO = (
     "policies/site.yml:{line}: the value of 'contact.dpo' is empty (or only spaces), and a text "
     "uses it: the page would show nothing where it goes, and coverage would count its clause's "
