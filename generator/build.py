@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.catalogs import is_catalog
-from generator.check import check_files, nothing_to_publish
+from generator.check import check_announced, check_files, nothing_to_publish
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity, counted, fail
@@ -172,7 +172,7 @@ def prepare_publication(
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
-    errors = inline = partial(_check_errors, newest, composed)
+    errors = inline = partial(_check_errors, revisions, composed)
     if not checked_now and can_fork():
         # In a process of its own, from now on: this one has MkDocs' configuration to load
         # before the processes that render pages take both processors.
@@ -914,15 +914,22 @@ def _check_newest(errors: Callable[[], list[Problem]], progress: Progress) -> No
 
 
 def _check_errors(
-    revision: Revision, composed: dict[tuple[str, str], Composition]
+    revisions: list[Revision], composed: dict[tuple[str, str], Composition]
 ) -> list[Problem]:
-    """The errors `policy check` finds in a revision; `composed`: its documents, if the version
-    history composed them."""
+    """The errors `policy check` finds in the newest of `revisions`; `composed`: its documents,
+    if the version history composed them. It has no base, as the history is what it is (a text
+    changed without a new change.yml still makes a version), but a region it adds must not
+    publish an announced change early (`check_announced`): on the commit's own day, against the
+    revision before it, from the revisions read already."""
+    newest = revisions[-1]
     try:
-        result = check_files(revision.files, composed=composed)
+        result = check_files(newest.files, composed=composed)
+        found = result.problems + check_announced(
+            newest.files, result, revisions[:-1], newest.date.date()
+        )
     except PolicyError as error:  # as problems: from another process, it is the same error
         return error.problems
-    return [p for p in result.problems if p.severity is Severity.ERROR]
+    return [p for p in found if p.severity is Severity.ERROR]
 
 
 def _nav(publication: Publication) -> tuple:

@@ -953,6 +953,79 @@ def test_a_clause_removed_by_an_announced_change_holds_a_region_back(make_projec
     ]
 
 
+def test_the_build_refuses_a_newest_commit_adding_a_region_while_a_change_is_announced(
+    make_project,
+):
+    """A commit pushed to main without the pull request's check: us-ca, added on 2026-01-05
+    while the full name is announced for 2026-02-01, published it as in force from 2026-01-05.
+    The build checks the newest commit against the one before it, on its own day, and writes
+    nothing; the commit amended with a note dated 2026-02-01 passes."""
+    from histories import announce_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    project.commit(
+        "California",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA,
+            "policies/change.yml": change_yml("California.", "2026-01-05"),
+        },
+        date="2026-01-05T12:00:00+00:00",
+    )
+    refused = project.policy("build", "--no-cache", env=at_noon("2026-01-10"))
+    assert refused.returncode == 1
+    assert (
+        "policies/change.yml:3: us-ca (policies/jurisdictions.yml line 8) would publish the "
+        "change announced for 2026-02-01 as in force from 2026-01-05: it was not listed when "
+        "that change was announced, so no text in force before it is known for us-ca, and its "
+        "first version carries the announced text. Give this commit's change.yml 'effective: "
+        "2026-02-01' (us-ca then publishes the announced text from that day), or add us-ca on "
+        "or after 2026-02-01. Nothing is published until then: amend this commit (git commit "
+        "--amend, then git push --force-with-lease); a commit after it does not mend it, as "
+        "the history keeps this one. [change.before-announced]"
+    ) in refused.stderr.splitlines()
+    assert "Traceback" not in refused.stderr
+    assert not (project.root / "site").exists()
+    project.git("reset", "-q", "--soft", "HEAD~1")  # amended, as the message says
+    project.commit(
+        "California",
+        {"policies/change.yml": change_yml("California.", "2026-02-01")},
+        date="2026-01-05T12:00:00+00:00",
+    )
+    assert project.policy("build", "--no-cache", env=at_noon("2026-01-10")).returncode == 0
+    record = json.loads(project.read("site/us-ca/en/versions.json"))
+    assert [v["in_force_from"] for v in record["versions"]] == ["2026-02-01"]
+
+
+def test_the_build_checks_only_the_newest_commit_for_a_region_added_early(make_project):
+    """A commit after the one that added us-ca early does not mend it, and the build does not
+    refuse the history for it: the version it made is published as it was committed (the rule
+    applies to the commit being checked, never dropping versions), as docs/authoring.md says."""
+    from histories import announce_full_name
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    project.commit(
+        "California",
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA,
+            "policies/change.yml": change_yml("California.", "2026-01-05"),
+        },
+        date="2026-01-05T12:00:00+00:00",
+    )
+    project.commit(
+        "Who we are, reworded",
+        {
+            "policies/clauses/who.md": ONLINE_WHO_MD,
+            "policies/change.yml": change_yml("Reworded.", "2026-02-01"),
+        },
+        date="2026-01-06T12:00:00+00:00",
+    )
+    assert project.policy("build", "--no-cache", env=at_noon("2026-01-10")).returncode == 0
+    record = json.loads(project.read("site/us-ca/en/versions.json"))
+    assert [v["in_force_from"] for v in record["versions"]] == ["2026-01-05", "2026-02-01"]
+
+
 EMPTY_DPO = (
     "policies/site.yml:{line}: the value of 'contact.dpo' is empty (or only spaces), and a text "
     "uses it: the page would show nothing where it goes, and coverage would count its clause's "
