@@ -924,12 +924,20 @@ def _check_errors(
     newest = revisions[-1]
     try:
         result = check_files(newest.files, composed=composed)
-        found = result.problems + check_announced(
-            newest.files, result, revisions[:-1], newest.date.date()
-        )
+        early = check_announced(newest.files, result, revisions[:-1], newest.date.date())
     except PolicyError as error:  # as problems: from another process, it is the same error
         return error.problems
-    return [p for p in found if p.severity is Severity.ERROR]
+    if newest.commit:  # not the working tree of a preview: the commit is on main already
+        early = [dataclasses.replace(p, message=p.message + _AMEND) for p in early]
+    return [p for p in result.problems + early if p.severity is Severity.ERROR]
+
+
+_AMEND = (
+    " Nothing is published until then: amend this commit (git commit --amend, then git push "
+    "--force-with-lease); a commit after it does not mend it, as the history keeps this one."
+)
+"""What the build adds to `[change.before-announced]` about its newest commit, which is on main
+already: the fix is to amend it, unlike a pull request's, which a new commit fixes."""
 
 
 def _nav(publication: Publication) -> tuple:

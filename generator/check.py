@@ -1078,10 +1078,10 @@ def check_announced(
     history: Sequence[Revision],
     today: dt.date,
 ) -> list[Problem]:
-    """`[change.before-announced]` alone, for the newest commit of a build (`files`, checked
+    """`[change.before-announced]` alone, for the newest revision of a build (`files`, checked
     without a base into `result`) against the one before it (the last of `history`, the
     revisions up to it): a commit pushed without the pull request's check must not publish an
-    announced change early either. The history is read only when the commit adds a region."""
+    announced change early either. The history is read only when the revision adds a region."""
     policy = result.policy
     if policy is None or not history:
         return []
@@ -1101,14 +1101,7 @@ def check_announced(
         today,
         problems,
     )
-    return [dataclasses.replace(p, message=p.message + _PUSHED) for p in problems]
-
-
-_PUSHED = (
-    " Nothing is published until then: amend this commit (git commit --amend, then git push "
-    "--force-with-lease); a commit after it does not mend it, as the history keeps this one."
-)
-"""What a build that refuses the newest commit adds: the commit is on main already."""
+    return list(problems)
 
 
 def _check_announced_anew(

@@ -1026,6 +1026,25 @@ def test_the_build_checks_only_the_newest_commit_for_a_region_added_early(make_p
     assert [v["in_force_from"] for v in record["versions"]] == ["2026-01-05", "2026-02-01"]
 
 
+def test_a_preview_refuses_a_region_added_early_without_telling_to_amend(make_project, monkeypatch):
+    """`policy serve` publishes the working tree as the newest revision: the rule holds there
+    too, but nothing is committed, so the build's advice to amend the commit is left out."""
+    from histories import announce_full_name
+
+    from generator.build import BuildOptions, make_publication
+    from generator.errors import PolicyError
+
+    project = make_project()
+    announce_full_name(project, "2026-02-01")
+    project.write({"policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", at_noon("2026-01-05")["SOURCE_DATE_EPOCH"])
+    found = _about_the_announcement(project, "2026-01-05")
+    with pytest.raises(PolicyError) as refused:
+        make_publication(BuildOptions(project_dir=project.root, preview=True))
+    assert [str(p) for p in refused.value.problems] == found
+    assert "amend" not in found[0]
+
+
 EMPTY_DPO = (
     "policies/site.yml:{line}: the value of 'contact.dpo' is empty (or only spaces), and a text "
     "uses it: the page would show nothing where it goes, and coverage would count its clause's "
