@@ -49,6 +49,7 @@ from generator.processes import Forked, WorkerStopped, can_fork, running, stop_f
 from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
+from generator.settings_files import SETTINGS_FILE
 from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions, now, source_date_epoch
 
@@ -58,9 +59,6 @@ if TYPE_CHECKING:
     from generator.plugin import PolicyPlugin
 
 log = logging.getLogger(__name__)
-
-SETTINGS_FILE = "mkdocs.yml"
-"""The site's MkDocs settings, in the project folder."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -88,24 +88,31 @@ def fingerprint(parts: Iterable[tuple[str, bytes]]) -> str:
 
 
 def tree_parts(root: Path, label: str) -> list[tuple[str, bytes]]:
-    """Every file under a folder, as fingerprint parts named `label/relative/path`. A linked
-    folder is followed, as Jinja's loader follows it to a theme override (`rglob` did not: an
-    edit of an override in a linked folder kept the old frames), each real folder once."""
+    """Every file under a folder (see `tree_files`), as fingerprint parts named
+    `label/relative/path`."""
+    return [(f"{label}/{name}", path.read_bytes()) for name, path in tree_files(root)[0]]
+
+
+def tree_files(root: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
+    """Every file under a folder, by its path from there, sorted; and the real folders walked. A
+    linked folder is followed, as Jinja's loader follows it to a theme override (`rglob` did
+    not: an edit of an override in a linked folder kept the old frames), each real folder once;
+    `__pycache__` folders are left out."""
     if not root.is_dir():
-        return []
-    parts, seen = [], set()
+        return [], []
+    files, seen = [], {}
     for folder, subfolders, names in os.walk(root, followlinks=True):
         real = os.path.realpath(folder)
         if real in seen or "__pycache__" in Path(folder).parts:
             subfolders.clear()
             continue
-        seen.add(real)
+        seen[real] = None
         subfolders.sort()
         for name in names:
             path = Path(folder, name)
             if path.is_file():
-                parts.append((f"{label}/{path.relative_to(root).as_posix()}", path.read_bytes()))
-    return sorted(parts)
+                files.append((path.relative_to(root).as_posix(), path))
+    return sorted(files), [Path(real) for real in seen]
 
 
 def package_parts(names: Iterable[str] = PACKAGES) -> list[tuple[str, bytes]]:

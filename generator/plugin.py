@@ -58,6 +58,7 @@ from generator.search_words import (
     name_dictionary_cache,
     naming_dictionary_cache,
 )
+from generator.settings_files import SettingsFiles, settings_files
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -135,6 +136,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         (`_fit_navigation`)."""
         self._configs: dict[str, _LocalizedConfig] = {}
         """The site configuration as the pages in each of the theme's languages see it."""
+        self._settings_files: SettingsFiles | None = None
+        """The files of the project that shape the site, found for this build (`settings_files`)."""
         self._epoch: str | None = None
         self._pinned_epoch = False
         """We set SOURCE_DATE_EPOCH for this build (a direct `mkdocs build`) and unset it after."""
@@ -147,6 +150,14 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         render."""
         self.publication, self._options, self.progress = publication, options, progress
         self._check = check
+
+    def settings_files(self, config: Any) -> SettingsFiles:
+        """The files of the project that shape the site and are read from the folder
+        (settings_files.py), found once for a build: the warning that one differs from the
+        commit and the page cache's fingerprint take them from here."""
+        if self._settings_files is None:
+            self._settings_files = settings_files(config)
+        return self._settings_files
 
     def on_startup(self, command: str, **kwargs: Any) -> None:  # noqa: ARG002
         """A live preview changes pages at every save: it does not use the page cache."""
@@ -186,6 +197,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         # A publication handed over serves one build; `mkdocs serve` reads the sources again.
         publication = self.publication or self._make_publication(config)
         check, self.publication, self._check = self._check, None, None
+        settings = self.settings_files(config)
+        self._settings_files = None  # `mkdocs serve` finds them again for its next build
         self.site = site_outline(publication)
         # The site's name is the policy's title (policies/site.yml), translated on each page.
         title = publication.title_in(publication.policy.source_language)
@@ -221,7 +234,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         if locales.is_dir() and str(locales) not in config.watch:
             config.watch.append(str(locales))
         self._cache = self._open_cache(config)
-        self._store = cache.PageStore(self._cache, _fingerprint(config), _handing(config))
+        self._store = cache.PageStore(self._cache, _fingerprint(config, settings), _handing(config))
         self._bodies = BodyCache(self._cache.directory) if self._cache else None
         self._file_cache = cache.FileCache(self._cache.directory) if self._cache else None
         load_templates(self._bodies.templates if self._bodies else None)
@@ -746,19 +759,18 @@ def _cacheable(page: Page) -> bool:
     return not _in_nav(page) and not page.searchable
 
 
-def _fingerprint(config: Any) -> str:
-    """Everything besides a page's own content that shapes its framed HTML."""
+def _fingerprint(config: Any, files: SettingsFiles) -> str:
+    """Everything besides a page's own content that shapes its framed HTML (`files`: the
+    project's files that do, read from the folder)."""
     parts = [
         *_settings(config),
+        *((file.label, file.path.read_bytes()) for file in files.files),
         ("site_url", (config.site_url or "").encode()),
         ("nav", json.dumps(config.nav, ensure_ascii=False, sort_keys=True).encode()),
         # All of this package (its modules put addresses and words into the frame, beside the
         # theme and the assets) and the packages that frame.
         ("code", cache.code_fingerprint(cache.PACKAGES).encode()),
     ]
-    custom = config.theme.custom_dir
-    if custom:
-        parts.extend(cache.tree_parts(Path(custom), "custom_dir"))
     if any(_reads_build_date(name, data) for name, data in parts):
         # The build's time to the second, as MkDocs gives it to templates: pinned by then (the
         # newest commit's time, or SOURCE_DATE_EPOCH), and the clock's in a build that is not.
@@ -769,20 +781,14 @@ def _fingerprint(config: Any) -> str:
 
 def _settings(config: Any) -> list[tuple[str, bytes]]:
     """mkdocs.yml as MkDocs read it, as fingerprint parts: its settings with the file it
-    inherits (`INHERIT`) merged in and the environment's values (`!ENV`) filled in, where its
-    bytes alone miss an edit of the inherited file or another value of a variable; and the
-    code of each of its hooks, which can change every page."""
+    inherits (`INHERIT`) merged in and the environment's values (`!ENV`) filled in, where the
+    files' bytes miss another value of a variable; and the plugins' versions."""
     from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
     with open(config.config_file_path, "rb") as file:  # named: INHERIT is found beside it
         settings = yaml_load(file, get_yaml_loader(config=config))
-    written = Path(config.config_file_path).read_bytes()
     read = json.dumps(_stable(settings), ensure_ascii=False, sort_keys=True)
-    parts = [("mkdocs.yml", written), ("settings", read.encode())]
-    for name, hook in sorted((config.hooks or {}).items()):
-        source = getattr(hook, "__file__", None)
-        parts.append((f"hook/{name}", Path(source).read_bytes() if source else b""))
-    return parts + _plugin_versions(config)
+    return [("settings", read.encode()), *_plugin_versions(config)]
 
 
 def _plugin_versions(config: Any) -> list[tuple[str, bytes]]:
@@ -837,10 +843,11 @@ def _stable_text(value: Any, depth: int) -> str:
 
 
 def _reads_build_date(name: str, data: bytes) -> bool:
-    """Whether a theme override or a hook may put the build's date into pages (MkDocs gives
-    templates `build_date_utc` and `page.update_date`; Material's own templates use neither):
-    the framed pages then depend on the day, which only such a part keys."""
-    return name.startswith(("custom_dir/", "hook/")) and (
+    """Whether a theme override or a hook (or a module it imports) may put the build's date into
+    pages (MkDocs gives templates `build_date_utc` and `page.update_date`; Material's own
+    templates use neither): the framed pages then depend on the day, which only such a part
+    keys."""
+    return name.startswith(("custom_dir/", "hook/", "module/")) and (
         b"build_date" in data or b"update_date" in data
     )
 

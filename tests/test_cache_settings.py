@@ -1,7 +1,8 @@
 """The page cache's site fingerprint covers everything of the MkDocs configuration that reaches a
 framed page, beyond mkdocs.yml's own bytes: the file it inherits, the environment's values it
-names, its hooks' code, the theme overrides (in linked folders too), and the build's date when
-an override or a hook can show it. After a change to any of them, a build with the previous
+names, its hooks' code and the project's modules they import (at first call too), the theme
+overrides (in linked folders too), and the build's date when an override, a hook or a module it
+imports can show it. After a change to any of them, a build with the previous
 build's cache makes the site a build without a cache makes."""
 
 from __future__ import annotations
@@ -60,6 +61,81 @@ def _edit_hook(project: Project) -> None:
     Hooks._load_hook.cache_clear()
 
 
+HELPER = """\
+def mark(output):
+    return output.replace("</body>", "<!-- helper: first --></body>")
+"""
+
+
+def _hook_module(project: Project) -> None:
+    """A hook that imports a module of the project beside it when MkDocs loads it."""
+    project.write(
+        {
+            "hooks.py": "import shop_helpers\n\n\n"
+            "def on_post_page(output, page, config):\n"
+            "    return shop_helpers.mark(output)\n",
+            "shop_helpers.py": HELPER,
+            "mkdocs.yml": project.read("mkdocs.yml") + "hooks: [hooks.py]\n",
+        }
+    )
+
+
+def _hook_package(project: Project) -> None:
+    """A hook in a folder of its own that imports a package of the project, and a module of it
+    only when first called."""
+    project.write(
+        {
+            "hooks/main.py": "import shop_package\n\n\n"
+            "def on_post_page(output, page, config):\n"
+            "    from shop_package.marks import mark\n\n"
+            "    return mark(output)\n",
+            "hooks/shop_package/__init__.py": "",
+            "hooks/shop_package/marks.py": HELPER,
+            "mkdocs.yml": project.read("mkdocs.yml") + "hooks: [hooks/main.py]\n",
+        }
+    )
+
+
+def _dated_hook_module(project: Project) -> None:
+    """A hook whose imported module shows the build's date."""
+    project.write(
+        {
+            "hooks.py": "import shop_stamp\n\n\n"
+            "def on_post_page(output, page, config):\n"
+            "    return shop_stamp.stamp(output)\n",
+            "shop_stamp.py": "from mkdocs.utils import get_build_date\n\n\n"
+            "def stamp(output):\n"
+            '    return output.replace("</body>", f"<!-- {get_build_date()} --></body>")\n',
+            "mkdocs.yml": project.read("mkdocs.yml") + "hooks: [hooks.py]\n",
+        }
+    )
+
+
+def _edit_module(project: Project, path: str) -> None:
+    project.write({path: project.read(path).replace("first", "second")})
+    # MkDocs loads a hook once per process, and Python a module (`policy build` is a process of
+    # its own): the next build loads both again.
+    Hooks._load_hook.cache_clear()
+    _forget_modules()
+
+
+PROJECT_MODULES = ("shop_helpers", "shop_package", "shop_package.marks", "shop_stamp")
+"""The modules of the projects' hooks: each project has its own."""
+
+
+def _forget_modules() -> None:
+    for name in PROJECT_MODULES:
+        sys.modules.pop(name, None)
+
+
+@pytest.fixture
+def forget_modules():  # noqa: ANN201
+    """The projects' modules are imported anew by the next test, from its own project."""
+    _forget_modules()
+    yield
+    _forget_modules()
+
+
 def _environment(project: Project) -> None:
     copyright_ = "copyright: !ENV [POLICY_TEST_COPYRIGHT, first]\n"
     project.write({"mkdocs.yml": project.read("mkdocs.yml") + copyright_})
@@ -95,6 +171,13 @@ SETTINGS = {
     ),
     # an edit of a hook's code, mkdocs.yml untouched
     "hook": (_hook, lambda project, _: _edit_hook(project)),
+    # an edit of a module of the project a hook imports, the hook untouched
+    "hook's module": (_hook_module, lambda project, _: _edit_module(project, "shop_helpers.py")),
+    # an edit of a module of the project's package a hook imports at its first call
+    "hook's module imported when called": (
+        _hook_package,
+        lambda project, _: _edit_module(project, "hooks/shop_package/marks.py"),
+    ),
     # an edit of an override in a linked folder, mkdocs.yml and the overrides folder untouched
     "linked override": (
         _linked_footer,
@@ -112,6 +195,11 @@ SETTINGS = {
         _dated_footer,
         lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
     ),
+    # the next day, shown by a module a hook imports
+    "build date in a hook's module": (
+        _dated_hook_module,
+        lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
+    ),
     # half an hour later the same day (a build dated by a newer commit of that day, say): the
     # override shows the time too
     "build time": (
@@ -122,6 +210,7 @@ SETTINGS = {
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
+@pytest.mark.usefixtures("forget_modules")
 def test_a_setting_outside_mkdocs_yml_changes_the_framed_pages_with_the_cache_too(
     make_project, tmp_path, monkeypatch, setting
 ):
