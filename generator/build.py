@@ -21,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -119,11 +119,13 @@ def make_publication(
     progress: Progress | None = None,
     checkpoints: Checkpoints | None = None,
     jobs: Callable[[int], int] | None = None,
+    settings: Sequence[Path] = (),
 ) -> Publication:
     """Read the history, number every document's versions (from the newest of the `checkpoints`
     the history contains) and check the newest revision. `jobs(commits)`: how many processes
-    share the walk through that many commits (one if not given)."""
-    prepared = prepare_publication(options, progress, checkpoints, jobs)
+    share the walk through that many commits (one if not given); `settings`: the files and
+    folders the site's frame is read from (see `read_revisions`)."""
+    prepared = prepare_publication(options, progress, checkpoints, jobs, settings)
     prepared.check()
     return prepared.publication
 
@@ -149,13 +151,14 @@ def prepare_publication(
     progress: Progress | None = None,
     checkpoints: Checkpoints | None = None,
     jobs: Callable[[int], int] | None = None,
+    settings: Sequence[Path] = (),
 ) -> Prepared:
     """Read the history and number every document's versions (see `make_publication`); the
     newest revision is checked now only if the versions could not include it (its errors say
     why), else by `check()`."""
     progress = progress or Progress(report=False)
     with progress.stage("history", unit="commits") as stage:
-        revisions = read_revisions(options)
+        revisions = read_revisions(options, settings)
         stage.advance(len(revisions))
     with progress.stage("versions", total=len(revisions), unit="commits") as stage:
         publication = derive_versions(
@@ -259,8 +262,10 @@ def site_files(publication: Publication, site_url: str) -> Iterator[SiteFile]:
     yield from iter_records(publication)
 
 
-def read_revisions(options: BuildOptions) -> list[Revision]:
-    """The history to publish (and the working tree, for a preview)."""
+def read_revisions(options: BuildOptions, settings: Sequence[Path] = ()) -> list[Revision]:
+    """The history to publish (and the working tree, for a preview). Building HEAD, it warns of
+    sources that differ from the commit (not built) and of `settings`, the files and folders the
+    site's frame is read from as they are in the folder (`SettingsFiles.paths`), that do."""
     repository = Repository(options.project_dir)
     repository.check_complete()
     repository.require(options.rev, "git.revision")
@@ -270,7 +275,11 @@ def read_revisions(options: BuildOptions) -> list[Revision]:
         if draft is not None:
             revisions.append(draft)
     elif options.rev == "HEAD" and revisions:
-        for warning in (_not_committed(repository), _settings_not_committed(repository)):
+        warnings = (
+            _not_committed(repository),
+            _settings_not_committed(repository, settings, options.project_dir),
+        )
+        for warning in warnings:
             if warning is not None:
                 log.warning("%s", warning)
     if not revisions:
@@ -305,19 +314,34 @@ def _not_committed(repository: Repository) -> Problem | None:
     )
 
 
-def _settings_not_committed(repository: Repository) -> Problem | None:
-    """The warning that the site's settings in the working tree are not the last commit's: the
-    build reads mkdocs.yml from the folder, so the site has the edit, and the same commit
-    builds another site anywhere else (CI builds a clean checkout)."""
-    if not repository.uncommitted((SETTINGS_FILE,)):
+def _settings_not_committed(
+    repository: Repository, settings: Sequence[Path], project_dir: Path
+) -> Problem | None:
+    """The warning that files the site's frame is read from (`settings`: mkdocs.yml, the files
+    it inherits, hooks and what they import, theme overrides) differ from the last commit,
+    naming each: the build reads them from the folder, so the site has the change, and the same
+    commit builds another site anywhere else (CI builds a clean checkout)."""
+    project = project_dir.resolve()
+    changed = [_shown(path, project) for path in repository.differing(settings)]
+    if not changed:
         return None
+    if len(changed) == 1:
+        said = (
+            "this file changed since the last commit, and the site is built with it as it is in "
+            "the folder: a build of the commit elsewhere (CI) makes another site. Commit it, or "
+            "undo the change."
+        )
+    else:
+        said = (
+            f"this file and {', '.join(changed[1:])} changed since the last commit, and the site "
+            "is built with them as they are in the folder: a build of the commit elsewhere (CI) "
+            "makes another site. Commit them, or undo the changes."
+        )
     return Problem(
-        path=SETTINGS_FILE,
+        path=changed[0],
         line=None,
         code="git.uncommitted",
-        message="this file changed since the last commit, and the site is built with it as it "
-        "is: the commit does not have these settings, so a build of it elsewhere (CI) makes "
-        "another site. Commit the file, or undo the edit.",
+        message=said,
         severity=Severity.WARNING,
     )
 
@@ -435,6 +459,7 @@ def build_site(
             config, plugin = load_site_config(
                 options.project_dir, site_dir=str(staging), **overrides
             )
+        settings = plugin.settings_files(config).paths
         cache_dir = plugin.cache_folder(config, options)
         check_cache_dir(cache_dir, options.project_dir, site_dir)
         if config.site_url:
@@ -446,6 +471,7 @@ def build_site(
             progress,
             plugin.checkpoints(config, options),
             partial(plugin.jobs, options=options),
+            settings,
         )
         publication = prepared.publication
         plugin.publish(publication, options, progress, prepared.check)

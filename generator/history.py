@@ -95,6 +95,8 @@ class Repository:
         self.repo.git.update_environment(**COMMITTED_HISTORY)
         self._check_readable()
         top = Path(self.repo.working_tree_dir or self.project_dir).resolve()
+        self.top = top
+        """The top folder of the working tree, links resolved."""
         self.prefix = (
             "" if top == self.project_dir else self.project_dir.relative_to(top).as_posix()
         )
@@ -327,12 +329,36 @@ class Repository:
         return _LazyFiles(blobs, self)
 
     def uncommitted(self, watched: Iterable[str] = WATCHED) -> list[str]:
-        """The files (project-relative) under `watched` (the watched folders, or other paths of
-        the project) that differ from the last commit: changed, added, deleted or new, as `git
-        status` sees them (files git ignores are not among them)."""
+        """The files (project-relative) under `watched` (the watched folders) that differ from
+        the last commit (see `_status`)."""
         paths = [f"{self.prefix}/{w}" if self.prefix else w for w in watched]
+        return sorted(local for path in self._status(paths) if (local := self._local(path)))
+
+    def differing(self, paths: Iterable[Path]) -> list[Path]:
+        """The files at or under `paths` (absolute, links resolved: files and folders the build
+        reads from the folder) that differ from the last commit (see `_status`), absolute. A path
+        outside the working tree is not compared: git knows nothing of it."""
+        inside = [p.relative_to(self.top).as_posix() for p in paths if p.is_relative_to(self.top)]
+        if not inside:
+            return []
+        return sorted(self.top / path for path in self._status(inside, literal=True))
+
+    def _status(self, pathspecs: list[str], literal: bool = False) -> list[str]:
+        """The files (from the top of the working tree) under `pathspecs` that differ from the
+        last commit: changed, added, deleted or new, as `git status` sees them (files git
+        ignores are not among them). `literal`: the pathspecs are paths, not patterns (a file
+        named `[1].html`)."""
         raw = self.repo.git.execute(
-            ["git", "status", "--porcelain", "-z", "--untracked-files=all", "--", *paths],
+            [
+                "git",
+                *(["--literal-pathspecs"] if literal else []),
+                "status",
+                "--porcelain",
+                "-z",
+                "--untracked-files=all",
+                "--",
+                *pathspecs,
+            ],
             stdout_as_string=False,
         )
         entries = raw.decode("utf-8", "surrogateescape").split("\0")
@@ -344,10 +370,8 @@ class Repository:
                 continue
             if entry[0] in "RC":  # a rename or copy: its source follows
                 index += 1
-            local = self._local(entry[3:])
-            if local is not None:
-                found.append(local)
-        return sorted(found)
+            found.append(entry[3:])
+        return found
 
     def working_tree(self, previous: Revision | None, now: dt.datetime) -> Revision | None:
         """The uncommitted state of the watched folders, if it differs from `previous`, dated

@@ -674,7 +674,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         )
         try:
             publication = make_publication(
-                options, self.progress, self.checkpoints(config, options), self.jobs
+                options,
+                self.progress,
+                self.checkpoints(config, options),
+                self.jobs,
+                self.settings_files(config).paths,
             )
         except PolicyError as error:
             raise PluginError(error.format_message()) from error

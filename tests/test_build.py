@@ -663,11 +663,67 @@ def test_build_says_that_uncommitted_settings_are_built_as_they_are(make_project
     assert result.returncode == 0, result.stderr
     assert (
         "WARNING: mkdocs.yml: this file changed since the last commit, and the site is built "
-        "with it as it is: the commit does not have these settings, so a build of it elsewhere "
-        "(CI) makes another site. Commit the file, or undo the edit. [git.uncommitted]"
+        "with it as it is in the folder: a build of the commit elsewhere (CI) makes another "
+        "site. Commit it, or undo the change. [git.uncommitted]"
     ) in result.stderr
     assert "Not committed" in project.read("site/eu/en/index.html")
     project.write({"mkdocs.yml": settings})
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "uncommitted" not in result.stderr
+
+
+def test_build_names_each_uncommitted_file_the_site_is_built_with(make_project):
+    """Besides mkdocs.yml, the build reads the file it inherits, its hooks and the project's
+    modules they import, and the theme overrides (in a linked folder too) from the folder: each
+    of them that differs from the last commit is named, a new or a removed one too; a file the
+    build does not read is not."""
+    project = make_project({"README.md": "A shop.\n"})
+    settings = project.read("mkdocs.yml").replace(
+        "theme:\n", "theme:\n  custom_dir: overrides\n", 1
+    )
+    project.write(
+        {
+            "mkdocs.yml": "INHERIT: shared.yml\n" + settings + "hooks: [hooks/main.py]\n",
+            "shared.yml": "copyright: first\n",
+            "hooks/main.py": "import marks\n\n\n"
+            "def on_post_page(output, page, config):\n"
+            "    return marks.mark(output)\n",
+            "hooks/marks.py": "def mark(output):\n"
+            '    return output.replace("</body>", "<!-- first --></body>")\n',
+            "theme-parts/footer.html": "<footer>first</footer>\n",
+            "theme-parts/header.html": "<header>first</header>\n",
+        }
+    )
+    (project.root / "overrides").mkdir()
+    (project.root / "overrides/partials").symlink_to("../theme-parts")
+    project.commit("Settings")
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    assert "uncommitted" not in result.stderr
+    edited = ("shared.yml", "hooks/marks.py", "theme-parts/footer.html")
+    project.write({path: project.read(path).replace("first", "second") for path in edited})
+    project.write(
+        {
+            "theme-parts/header.html": None,
+            "overrides/extra.html": "<p>new</p>\n",
+            # neither read by the build
+            "README.md": "A fine shop.\n",
+            "notes.py": "import os\n",
+        }
+    )
+    result = project.policy("build")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "[git.uncommitted]" in line]
+    assert warnings == [
+        "WARNING: hooks/marks.py: this file and overrides/extra.html, shared.yml, "
+        "theme-parts/footer.html, theme-parts/header.html changed since the last commit, and "
+        "the site is built with them as they are in the folder: a build of the commit "
+        "elsewhere (CI) makes another site. Commit them, or undo the changes. [git.uncommitted]"
+    ]
+    page = project.read("site/eu/en/index.html")
+    assert "<!-- second -->" in page and "<footer>second</footer>" in page
+    project.commit("More settings")
     result = project.policy("build")
     assert result.returncode == 0, result.stderr
     assert "uncommitted" not in result.stderr
