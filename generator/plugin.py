@@ -846,13 +846,18 @@ def _stable_text(value: Any, depth: int) -> str:
     return json.dumps(_stable(value, depth), ensure_ascii=False, sort_keys=True)
 
 
+_BUILD_DATE_NAMES = (b"build_date", b"update_date", b"build_timestamp", b"SOURCE_DATE_EPOCH")
+"""The names through which a template or Python code reaches the build's date: MkDocs gives
+templates `build_date_utc` and `page.update_date`, and code `get_build_date`,
+`get_build_datetime` and `get_build_timestamp` (mkdocs.utils), which read SOURCE_DATE_EPOCH."""
+
+
 def _reads_build_date(name: str, data: bytes) -> bool:
     """Whether a theme override or a hook (or a module it imports) may put the build's date into
-    pages (MkDocs gives templates `build_date_utc` and `page.update_date`; Material's own
-    templates use neither): the framed pages then depend on the day, which only such a part
-    keys."""
-    return name.startswith(("custom_dir/", "hook/", "module/")) and (
-        b"build_date" in data or b"update_date" in data
+    pages (Material's own templates, and ours, do not): the framed pages then depend on the
+    day, which only such a part keys."""
+    return name.startswith(("custom_dir/", "hook/", "module/")) and any(
+        word in data for word in _BUILD_DATE_NAMES
     )
 
 

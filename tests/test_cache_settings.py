@@ -2,14 +2,15 @@
 framed page, beyond mkdocs.yml's own bytes: the file it inherits, the environment's values it
 names, its hooks' code and the project's modules they import (at first call too), the theme
 overrides (in linked folders too), and the build's date when an override, a hook or a module it
-imports can show it. After a change to any of them, a build with the previous
-build's cache makes the site a build without a cache makes."""
+imports can show it (by MkDocs' names for it, or SOURCE_DATE_EPOCH). After a change to any of
+them, a build with the previous build's cache makes the site a build without a cache makes."""
 
 from __future__ import annotations
 
 import importlib
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,27 @@ def _dated_hook_module(project: Project) -> None:
     )
 
 
+def _hook_reading(expression: str) -> Callable[[Project], None]:
+    """A hook that shows the build's date as `expression` gives it (no name of MkDocs' date
+    values in it)."""
+
+    imports = "import os\n\nfrom mkdocs.utils import get_build_timestamp\n"
+    if "get_build_timestamp" not in expression:
+        imports = "import os\n"
+
+    def prepare(project: Project) -> None:
+        project.write(
+            {
+                "hooks.py": imports + "\n\n"
+                "def on_post_page(output, page, config):\n"
+                f'    return output.replace("</body>", f"<!-- {{{expression}}} --></body>")\n',
+                "mkdocs.yml": project.read("mkdocs.yml") + "hooks: [hooks.py]\n",
+            }
+        )
+
+    return prepare
+
+
 def _edit_module(project: Project, path: str) -> None:
     project.write({path: project.read(path).replace("first", "second")})
     # MkDocs loads a hook once per process, and Python a module (`policy build` is a process of
@@ -198,6 +220,16 @@ SETTINGS = {
     # the next day, shown by a module a hook imports
     "build date in a hook's module": (
         _dated_hook_module,
+        lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
+    ),
+    # the next day, shown by a hook with MkDocs' timestamp function
+    "build timestamp in a hook": (
+        _hook_reading("get_build_timestamp()"),
+        lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
+    ),
+    # the next day, shown by a hook from the variable that dates the build
+    "build date variable in a hook": (
+        _hook_reading("os.environ['SOURCE_DATE_EPOCH']"),
         lambda project, monkeypatch: monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767355200"),
     ),
     # half an hour later the same day (a build dated by a newer commit of that day, say): the
