@@ -1,7 +1,7 @@
 """The files of the project that shape the site and that the build reads from the folder as they
 are, not from the commit: mkdocs.yml, the files it inherits (`INHERIT`), its hooks, the project's
 modules the hooks import (and any other of the project's modules loaded by then, such as a plugin
-installed from the project folder), the theme overrides (`custom_dir`), and this tool's own code
+installed from the project folder, with its package), the theme overrides (`custom_dir`), and this tool's own code
 when it lies in the project folder.
 
 Two things need the list, and both take it from here: the page cache's fingerprint (plugin.py),
@@ -153,6 +153,10 @@ def _modules(hooks: list[Path], project: Path, given: Path) -> list[Path]:
     now (`given`: the project folder as its modules' names may spell it); a package whole.
     Sorted."""
     loaded = dict(_loaded(project, given))
+    # A loaded module's package is taken whole too, as an imported one is.
+    for top in sorted({package.split(".")[0] for package in loaded.values() if package}):
+        for spec in _specs(top, ""):
+            loaded.update(_files(spec, project))
     found = set(loaded)
     to_read = [(hook, None, str(hook.parent)) for hook in hooks]
     to_read += [(path, package, "") for path, package in loaded.items()]

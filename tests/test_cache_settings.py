@@ -316,6 +316,64 @@ def test_an_upgraded_plugin_changes_the_framed_pages_with_the_cache_too(
     sys.modules.pop("marking", None)
 
 
+PACKAGED_PLUGIN = """\
+import importlib
+
+from mkdocs.plugins import BasePlugin
+
+
+class Marking(BasePlugin):
+    def on_post_page(self, output, page, config):
+        words = importlib.import_module(__name__ + ".words")  # a computed name, when first called
+        return output.replace("</body>", words.MARK + "</body>")
+"""
+
+
+def _plugin_module(packages: Path, mark: str) -> str:
+    """The plugin as one module, marking pages with `mark`; the file that says it."""
+    (packages / "marking.py").write_text(PLUGIN.replace("marking %s", mark))
+    return "marking"
+
+
+def _plugin_package(packages: Path, mark: str) -> str:
+    """The plugin as a package whose mark is in a module it loads only when first called."""
+    (packages / "marking.py").unlink(missing_ok=True)
+    (packages / "marking").mkdir(exist_ok=True)
+    (packages / "marking/__init__.py").write_text(PACKAGED_PLUGIN)
+    (packages / "marking/words.py").write_text(f'MARK = "<!-- {mark} -->"\n')
+    return "marking.words"
+
+
+@pytest.mark.parametrize("layout", [_plugin_module, _plugin_package])
+def test_a_plugin_in_the_project_folder_changes_the_framed_pages_with_the_cache_too(
+    make_project, tmp_path, monkeypatch, layout
+):
+    """A plugin whose code lies in the project folder (installed from it) frames pages otherwise
+    after an edit of its code, its version the same: its source keys the pages, as a hook's (a
+    package's every module, one it loads by a computed name too)."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")
+    project = make_project()
+    packages = project.root / "local"
+    monkeypatch.syspath_prepend(str(packages))
+    _install_plugin(packages, "1.0", monkeypatch)
+    layout(packages, "first")
+    mkdocs = project.read("mkdocs.yml").replace("plugins:\n", "plugins:\n  - marking\n", 1)
+    project.write({"mkdocs.yml": mkdocs})
+    cache = tmp_path / "cache"
+    cold = _build(project, "cold", cache)
+    for name in layout(packages, "second"), "marking":
+        sys.modules.pop(name, None)  # the edited code is imported by the next build
+    edited = _build(project, "edited", cache)
+    _build(project, "plain", None)
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / "edited") == plain
+    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
+    assert archived and all(b"<!-- second -->" in data for data in archived)
+    assert edited.reused == 0 < cold.pages
+    for name in "marking.words", "marking":
+        sys.modules.pop(name, None)
+
+
 def test_an_override_of_the_sites_own_template_is_named_as_unused(make_project):
     """A theme override of a template the tool's own theme layer has (main.html, a partial of its
     own) is not used, since that layer comes first: the build says so, naming the file, and
