@@ -110,9 +110,8 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
 
     title, source_language, variables, conditions, translated = _site(site, problems)
     jurisdictions = _jurisdictions(jurisdictions_file, source_language, problems)
-    clause_paths = sorted(p for p in files if p.startswith(POLICIES + "/") and p.endswith(".md"))
     clauses, variants, duplicates = _clauses_and_variants(
-        [(p, files[p]) for p in clause_paths], jurisdictions, problems
+        [(p, files[p]) for p in _clause_paths(files)], jurisdictions, problems
     )
     change = _change(change_file, problems)
     if variables is not None:
@@ -134,6 +133,11 @@ def read_policy(files: Mapping[str, bytes]) -> tuple[Policy | None, list[Problem
         translated_variables=translated,
     )
     return policy, list(problems)
+
+
+def _clause_paths(files: Mapping[str, bytes]) -> list[str]:
+    """The clause and variant files among `files`, in the order they are read."""
+    return sorted(p for p in files if p.startswith(POLICIES + "/") and p.endswith(".md"))
 
 
 def _read_yaml_file(
@@ -414,7 +418,7 @@ def _clauses_and_variants(
     unreadable = False
     """A clause file could not be read, so a variant of 'unknown' clause may be a variant of it."""
     for path, data in files:
-        parsed, file_problems = _parse_clause_file(path, data)
+        parsed, file_problems = _clause_file(path, data)
         problems.extend(file_problems)
         unreadable = unreadable or parsed is None
         if isinstance(parsed, Clause):
@@ -525,11 +529,46 @@ def clause_header(path: str, data: bytes) -> Loaded | None:
     return load_yaml(header, path, scratch, first_line=HEADER_LINE)
 
 
-@lru_cache(maxsize=65536)
-def _parse_clause_file(
-    path: str, data: bytes
-) -> tuple[Clause | Variant | None, tuple[Problem, ...]]:
-    """One clause or variant file; cached, since history reads the same blob many times."""
+ParsedFile = tuple[Clause | Variant | None, tuple[Problem, ...]]
+"""What a clause or variant file holds (None if it cannot be read), and its problems."""
+
+_PARSED: dict[tuple[str, bytes], ParsedFile] = {}
+"""Each clause file parsed once per path and content in this process: the history reads the same
+blob at many commits. A history checkpoint carries the entries of its newest revision to the
+process that resumes from it (`clause_file_parses`, `remember_clause_file_parses`)."""
+
+_PARSED_LIMIT = 65536
+"""Past this many entries `_PARSED` starts again: far more than a long history's distinct clause
+files, and its entries hold their bytes."""
+
+
+def clause_file_parses(files: Mapping[str, bytes]) -> dict[tuple[str, bytes], ParsedFile]:
+    """How each clause file of `files` parses, by path and content: already known in this
+    process when the policy of `files` was read."""
+    return {(path, files[path]): _clause_file(path, files[path]) for path in _clause_paths(files)}
+
+
+def remember_clause_file_parses(parses: Mapping[tuple[str, bytes], ParsedFile]) -> None:
+    """Know how these files parse (`clause_file_parses` of another process, which read the same
+    code): reading a policy then parses only its other files. A walk resumed from a checkpoint
+    parsed all 85 clause files of W-large's next commit again when it changed one (0.037 of the
+    0.12 CPU-seconds that commit took)."""
+    _PARSED.update(parses)
+
+
+def _clause_file(path: str, data: bytes) -> ParsedFile:
+    """`_parse_clause_file`, once per path and content (see `_PARSED`)."""
+    key = (path, data)
+    found = _PARSED.get(key)
+    if found is None:
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        found = _PARSED[key] = _parse_clause_file(path, data)
+    return found
+
+
+def _parse_clause_file(path: str, data: bytes) -> ParsedFile:
+    """One clause or variant file (see `_clause_file`, which keeps what it finds)."""
     problems = Problems()
     text = decode(data, path, problems)
     if text is None:

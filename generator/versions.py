@@ -39,7 +39,14 @@ from generator.model import (
     Version,
 )
 from generator.processes import Forked, Send, can_fork
-from generator.sources import CHANGE_FILE, DEFAULT_TITLE, jurisdiction_ids, read_policy
+from generator.sources import (
+    CHANGE_FILE,
+    DEFAULT_TITLE,
+    clause_file_parses,
+    jurisdiction_ids,
+    read_policy,
+    remember_clause_file_parses,
+)
 
 if TYPE_CHECKING:
     from generator.checkpoints import Checkpoints
@@ -711,6 +718,17 @@ class _Builder:
             for key in self.versions
             if key not in published
         }
+
+    def __getstate__(self) -> dict:
+        """Pickled (in a history checkpoint) with how the newest revision's clause files parse,
+        which the state's policy holds already: a walk resumed from it parses only the files
+        the next commit changed."""
+        parses = clause_file_parses(self.head.files) if self.head is not None else {}
+        return {**vars(self), "_parses": parses}
+
+    def __setstate__(self, state: dict) -> None:
+        remember_clause_file_parses(state.pop("_parses", {}))
+        vars(self).update(state)
 
     def part_state(self) -> _Builder:
         """This state as a part of a shared walk other than the first sends it back: without

@@ -1,6 +1,6 @@
 """A build that resumes the history walk from a checkpoint derives exactly what reading the whole
-history derives, whatever commit it resumes after; a damaged checkpoint or one of a rewritten
-history is never used."""
+history derives, whatever commit it resumes after, and parses only the clause files changed since;
+a damaged checkpoint or one of a rewritten history is never used."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from histories import same_publication, synthetic_history
+from conftest import Project, change_yml
+from histories import DATA_MD, GERMAN, WITH_GERMAN, po, same_publication, synthetic_history
 
+from generator import sources
+from generator.build import BuildOptions, build_site
 from generator.checkpoints import Checkpoints
 from generator.history import Repository
 from generator.versions import derive_versions
@@ -27,13 +30,20 @@ def _revisions(root: Path, rev: str = "HEAD") -> list:
     return list(Repository(root).history(rev))
 
 
+def _walked(revisions: list, folder: Path) -> None:
+    """Walk `revisions`, keeping the state after the last in the cache `folder`."""
+    checkpoints = Checkpoints(folder)
+    derive_versions(revisions, checkpoints=checkpoints)
+    checkpoints.finish()
+
+
 def test_resuming_after_any_commit_derives_what_the_whole_history_derives(repository, tmp_path):
     revisions = _revisions(repository)
     expected = derive_versions(revisions)
     assert expected is not None and len(revisions) > 10
     for count in range(1, len(revisions)):
         folder = tmp_path / f"after-{count}"
-        derive_versions(revisions[:count], checkpoints=Checkpoints(folder))
+        _walked(revisions[:count], folder)
         counted: list[int] = []
         checkpoints = Checkpoints(folder)
         resumed = derive_versions(revisions, None, checkpoints, counted.append)
@@ -47,7 +57,7 @@ def test_resuming_after_any_commit_derives_what_the_whole_history_derives(reposi
 def test_a_damaged_checkpoint_is_dropped_and_the_history_read_again(repository, tmp_path, caplog):
     revisions = _revisions(repository)
     folder = tmp_path / "cache"
-    derive_versions(revisions[:-1], checkpoints=Checkpoints(folder))
+    _walked(revisions[:-1], folder)
     (entry,) = (folder / "history").rglob("*.*")
     entry.write_bytes(b"not a pickle")
     counted: list[int] = []
@@ -77,7 +87,7 @@ def test_a_rewritten_history_does_not_resume_from_a_commit_it_lost(repository, t
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(repository), str(clone)], check=True)
     folder = tmp_path / "cache"
-    derive_versions(_revisions(clone), checkpoints=Checkpoints(folder))
+    _walked(_revisions(clone), folder)
     # The last commit is replaced by another: the checkpoint after it is not in this history.
     subprocess.run(["git", "-C", str(clone), "reset", "-q", "--hard", "HEAD~1"], check=True)
     subprocess.run(
@@ -89,3 +99,81 @@ def test_a_rewritten_history_does_not_resume_from_a_commit_it_lost(repository, t
     resumed = derive_versions(revisions, None, Checkpoints(folder), counted.append)
     assert counted == [1] * len(revisions)
     assert same_publication(resumed, derive_versions(revisions))
+
+
+def _clause_files(revision) -> set[tuple[str, bytes]]:  # noqa: ANN001
+    return {
+        (path, revision.files[path])
+        for path in revision.files
+        if path.startswith("policies/") and path.endswith(".md")
+    }
+
+
+@pytest.fixture
+def parses(monkeypatch) -> list[tuple[str, bytes]]:
+    """The clause files parsed from now on, in a process that has parsed none yet, as the build
+    after the one that saved a checkpoint runs."""
+    sources._PARSED.clear()
+    parsed: list[tuple[str, bytes]] = []
+    parse = sources._parse_clause_file
+
+    def counted(path: str, data: bytes):  # noqa: ANN202
+        parsed.append((path, data))
+        return parse(path, data)
+
+    monkeypatch.setattr(sources, "_parse_clause_file", counted)
+    return parsed
+
+
+@pytest.mark.parametrize("behind", [1, 4, 11])
+def test_a_resumed_walk_parses_only_the_clause_files_changed_since_its_checkpoint(
+    repository, tmp_path, parses, behind
+):
+    """The checkpoint carries how its commit's clause files parse. The commits after it in this
+    history reword clauses, add one and move one to another folder (a file at a new path is
+    parsed: its problems name the path)."""
+    revisions = _revisions(repository)
+    count = len(revisions) - behind
+    _walked(revisions[:count], tmp_path / "cache")
+    parses.clear()
+    sources._PARSED.clear()
+    resumed = derive_versions(revisions, None, Checkpoints(tmp_path / "cache"))
+    changed = set().union(*map(_clause_files, revisions[count:])) - _clause_files(
+        revisions[count - 1]
+    )
+    assert 0 < len(changed) < len(_clause_files(revisions[-1]))
+    assert sorted(parses) == sorted(changed)  # each once
+    assert same_publication(resumed, derive_versions(revisions))
+
+
+def _german_project(make_project) -> Project:  # noqa: ANN001
+    return make_project(
+        {"policies/jurisdictions.yml": WITH_GERMAN, "locales/de/LC_MESSAGES/policy.po": po(GERMAN)}
+    )
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_build_resumed_from_its_checkpoint_publishes_what_one_without_it_does(
+    make_project, tmp_path, parses
+):
+    """As CI builds a merge: the cache of the build before, in a new process (no file parsed
+    yet); the byte-for-byte same site as a build that reads the whole history."""
+    project = _german_project(make_project)
+    cache_dir = tmp_path / "cache"
+    build_site(BuildOptions(project_dir=project.root, cache_dir=cache_dir), tmp_path / "before")
+    assert len(list((cache_dir / "history").rglob("*.*"))) == 1  # written before the build ended
+    edited = DATA_MD.replace("your name;", "your full name;")
+    project.commit(
+        "Full name",
+        {"policies/clauses/data.md": edited, "policies/change.yml": change_yml("Full name.")},
+    )
+    parses.clear()
+    sources._PARSED.clear()
+    build_site(BuildOptions(project_dir=project.root, cache_dir=cache_dir), tmp_path / "resumed")
+    assert parses == [("policies/clauses/data.md", edited.encode())]
+    build_site(BuildOptions(project_dir=project.root, cache=False), tmp_path / "whole")
+    assert _tree(tmp_path / "resumed") == _tree(tmp_path / "whole")
+    assert len(list((cache_dir / "history").rglob("*.*"))) == 1  # the newest only

@@ -483,11 +483,11 @@ def test_xss_rejected_vectors_run_no_script_even_unchecked(browser, rejected, mo
     monkeypatch.setattr(sources, "body_problems", lambda text: [])
     monkeypatch.setattr(sources, "plain_text_problem", lambda value, key: None)
     monkeypatch.setattr(sources, "unsafe_scheme", lambda text: None)
-    sources._parse_clause_file.cache_clear()
+    sources._PARSED.clear()
     try:
         build_site(BuildOptions(project_dir=project.root), project.root / "site")
     finally:
-        sources._parse_clause_file.cache_clear()
+        sources._PARSED.clear()
     site = project.root / "site"
     findings, pages = _probe_site(browser, site)
     assert findings == {}
