@@ -127,6 +127,8 @@ def make_publication(
     folders the site's frame is read from (see `read_revisions`)."""
     prepared = prepare_publication(options, progress, checkpoints, jobs, settings)
     prepared.check()
+    if checkpoints is not None:
+        checkpoints.finish()
     return prepared.publication
 
 
@@ -168,8 +170,6 @@ def prepare_publication(
             stage.advance,
             jobs(len(revisions)) if jobs else 1,
         )
-    if checkpoints is not None:
-        checkpoints.finish()
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
@@ -466,12 +466,9 @@ def build_site(
             # Feeds need absolute addresses when the site's address is known, as `mkdocs build`
             # gives them; both commands must publish the same bytes.
             options = dataclasses.replace(options, site_url=config.site_url)
+        checkpoints = plugin.checkpoints(config, options)
         prepared = prepare_publication(
-            options,
-            progress,
-            plugin.checkpoints(config, options),
-            partial(plugin.jobs, options=options),
-            settings,
+            options, progress, checkpoints, partial(plugin.jobs, options=options), settings
         )
         publication = prepared.publication
         plugin.publish(publication, options, progress, prepared.check)
@@ -479,6 +476,9 @@ def build_site(
         with pinned_build_date(publication), progress.timer("mkdocs"):
             mkdocs_build(config)
         prepared.check()  # run while the pages rendered; nothing is published unless it passed
+        if checkpoints is not None:
+            with progress.timer("versions"):  # the walk's, written meanwhile by another process
+                checkpoints.finish()
         with progress.timer("swap"):
             _replace(staging, site_dir)
     except MkDocsException as error:

@@ -11,9 +11,17 @@ A checkpoint lives in the build cache's folder (`history/`) and is kept like the
 (`cache.EntryFolder`): its file name carries the sha256 of its key and content, checked when it is
 read (another build's checkpoint put in its place is found damaged too); a
 damaged or unreadable checkpoint is dropped and the history read from the start; the checkpoints a
-build did not use are removed after it. Whoever can write the cache folder can already change what
-the site publishes, so a checkpoint (a pickle) is trusted as the page cache is: keep the folder as
-private as the build itself.
+build did not use are removed after it.
+
+A checkpoint is pickled and written by a forked process while the build goes on (on W-large, 0.1 s
+that the build's own process spent before it sorted the pages); `finish` waits for it before the
+site is published. Written atomically under a name that carries its seal, a checkpoint is whole or
+absent: a build that fails or is interrupted meanwhile stops that process, and keeps the checkpoint
+it resumed from for the next build. One that cannot be written is a warning, never a failure: the
+next build resumes from the one before, or reads the history from the start.
+
+Whoever can write the cache folder can already change what the site publishes, so a checkpoint (a
+pickle) is trusted as the page cache is: keep the folder as private as the build itself.
 """
 
 from __future__ import annotations
@@ -22,11 +30,12 @@ import hashlib
 import logging
 import pickle
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from generator.cache import EntryFolder, code_fingerprint
-from generator.processes import unpickle
+from generator.processes import BACKGROUND, Forked, Send, WorkerFailed, can_fork, unpickle
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +44,22 @@ FORMAT = b"policy-history-checkpoint 1"
 PACKAGES = ("babel", "markdown", "markupsafe", "nh3", "pyyaml", "policy-publisher")
 """Packages whose version can change what the walk derives from the same commits."""
 
+_Written = tuple[dict[str, tuple[str, str]], str | None]
+"""What saving a state did: its entry, if written (see `EntryFolder.entries`), and why one could
+not be written."""
+
 
 class Checkpoints:
-    """The states of the history walk after given commits, on disk."""
+    """The states of the history walk after given commits, on disk. A state saved may still be
+    being written by another process until `finish`."""
 
     def __init__(self, directory: Path) -> None:
         self.entries = EntryFolder(
             directory / "history", "history cache", "the history is read from the start"
         )
         self._resumed: str | None = None
+        self._saving: tuple[str, Forked[_Written]] | None = None
+        """The key of the state being saved, and the process writing it."""
 
     def resume(self, commits: Sequence[str]) -> tuple[int, Any] | None:
         """The saved state after the newest of `commits` (oldest first) that has one, with the
@@ -65,16 +81,54 @@ class Checkpoints:
         return None
 
     def save(self, commit: str, state: Any) -> None:
-        """Keep the state after `commit` for the next build, instead of the one resumed from."""
+        """Keep the state after `commit` for the next build, instead of the one resumed from:
+        written by a forked process, which works on a copy of `state` as it is now, when this
+        process can fork (see `finish`)."""
+        self._wait()
         key = self._key(commit)
-        self.entries.write(key, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
-        if self._resumed is not None and self._resumed != key:
-            self.entries.used.discard(self._resumed)
+        if can_fork():
+            self._saving = (key, Forked(partial(self._write_apart, key, state), nice=BACKGROUND))
+        else:
+            self._write(key, state)
+            self._saved(key)
 
     def finish(self) -> int:
-        """Remove every checkpoint but the one this build saved (or resumed from, if it had
-        nothing to add); the number removed."""
+        """Wait for the state being saved to be written (or to fail: a warning), then remove
+        every checkpoint but the one this build saved (or resumed from, if it had nothing to
+        add or its own could not be written); the number removed."""
+        self._wait()
         return self.entries.prune()
+
+    def _write(self, key: str, state: Any) -> _Written:
+        """Pickle and write a state; the entry written, if it was, and why one could not be."""
+        self.entries.write(key, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        return self.entries.entries([key]), self.entries.unwritable
+
+    def _write_apart(self, key: str, state: Any, send: Send) -> _Written:  # noqa: ARG002
+        """`_write` in the forked process: its warning is the build's to give, once (`_wait`)."""
+        self.entries.reports = False
+        return self._write(key, state)
+
+    def _wait(self) -> None:
+        saving, self._saving = self._saving, None
+        if saving is None:
+            return
+        key, worker = saving
+        try:
+            written, unwritable = worker.result()
+        except (WorkerFailed, OSError) as error:
+            reason = str(error).strip().splitlines()[-1]
+            log.warning("history cache: the state after the newest commit could not be saved "
+                        "(%s); it is not kept", reason)  # fmt: skip
+            return
+        self.entries.learn(written, unwritable)
+        self._saved(key)
+
+    def _saved(self, key: str) -> None:
+        """The state under `key` was saved, if its entry is there: the one resumed from is not
+        needed any more."""
+        if self.entries.digest(key) is not None and self._resumed not in (None, key):
+            self.entries.used.discard(self._resumed)
 
     @staticmethod
     def _key(commit: str) -> str:

@@ -1,21 +1,26 @@
 """A build that resumes the history walk from a checkpoint derives exactly what reading the whole
 history derives, whatever commit it resumes after, and parses only the clause files changed since;
-a damaged checkpoint or one of a rewritten history is never used."""
+a damaged checkpoint or one of a rewritten history is never used; a checkpoint that cannot be
+written, or whose writing is stopped, is never trusted."""
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
 from conftest import Project, change_yml
 from histories import DATA_MD, GERMAN, WITH_GERMAN, po, same_publication, synthetic_history
 
-from generator import sources
+from generator import cache, sources
 from generator.build import BuildOptions, build_site
 from generator.checkpoints import Checkpoints
 from generator.history import Repository
+from generator.processes import reap, stop_forked
 from generator.versions import derive_versions
 
 
@@ -31,7 +36,8 @@ def _revisions(root: Path, rev: str = "HEAD") -> list:
 
 
 def _walked(revisions: list, folder: Path) -> None:
-    """Walk `revisions`, keeping the state after the last in the cache `folder`."""
+    """Walk `revisions`, keeping the state after the last in the cache `folder` (written, by
+    another process, once this returns)."""
     checkpoints = Checkpoints(folder)
     derive_versions(revisions, checkpoints=checkpoints)
     checkpoints.finish()
@@ -74,6 +80,7 @@ def test_an_unreadable_checkpoint_is_dropped(repository, tmp_path, caplog):
     folder = tmp_path / "cache"
     checkpoints = Checkpoints(folder)
     checkpoints.save(revisions[-2].commit, None)
+    checkpoints.finish()
     checkpoints.entries.write(checkpoints._key(revisions[-2].commit), b"\x80\x05garbage")
     counted: list[int] = []
     with caplog.at_level(logging.WARNING):
@@ -177,3 +184,84 @@ def test_a_build_resumed_from_its_checkpoint_publishes_what_one_without_it_does(
     build_site(BuildOptions(project_dir=project.root, cache=False), tmp_path / "whole")
     assert _tree(tmp_path / "resumed") == _tree(tmp_path / "whole")
     assert len(list((cache_dir / "history").rglob("*.*"))) == 1  # the newest only
+
+
+def _unwritable(target: Path, data: bytes, same: Path | None = None) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+
+def _broken(key: str, data: bytes) -> None:
+    raise RuntimeError("a bug in the code that writes it")
+
+
+@pytest.mark.parametrize("failure", ["volume full", "process failed"])
+def test_a_checkpoint_that_cannot_be_written_is_a_warning_and_the_next_build_walks_it_all(
+    repository, tmp_path, caplog, monkeypatch, failure
+):
+    revisions = _revisions(repository)
+    folder = tmp_path / "cache"
+    checkpoints = Checkpoints(folder)
+    if failure == "volume full":
+        monkeypatch.setattr(cache, "write_atomically", _unwritable)
+    else:
+        monkeypatch.setattr(checkpoints.entries, "write", _broken)
+    with caplog.at_level(logging.WARNING):
+        found = derive_versions(revisions[:-1], checkpoints=checkpoints)
+        checkpoints.finish()
+    assert same_publication(found, derive_versions(revisions[:-1]))
+    warned = [r.message for r in caplog.records if "history cache" in r.message]
+    assert len(warned) == 1, warned
+    assert ("No space left on device" if failure == "volume full" else "a bug") in warned[0]
+    monkeypatch.undo()
+    counted: list[int] = []
+    resumed = derive_versions(revisions, None, Checkpoints(folder), counted.append)
+    assert counted == [1] * len(revisions)
+    assert same_publication(resumed, derive_versions(revisions))
+
+
+def test_when_the_new_checkpoint_cannot_be_written_the_one_resumed_from_is_kept(
+    repository, tmp_path, monkeypatch
+):
+    revisions = _revisions(repository)
+    folder = tmp_path / "cache"
+    _walked(revisions[:-2], folder)
+    monkeypatch.setattr(cache, "write_atomically", _unwritable)
+    _walked(revisions[:-1], folder)
+    monkeypatch.undo()
+    counted: list[int] = []
+    derive_versions(revisions, None, Checkpoints(folder), counted.append)
+    assert counted == [len(revisions) - 2, 1, 1]
+
+
+def test_a_checkpoint_whose_writing_is_stopped_is_never_resumed_from(
+    repository, tmp_path, monkeypatch
+):
+    """A build interrupted (or failed) while another process writes the checkpoint stops that
+    process, as it stops every process it forked; what it began to write is removed by the
+    next build, which reads the history from the start."""
+    revisions = _revisions(repository)
+    folder = tmp_path / "cache"
+    builder = os.getpid()
+
+    def stalled(target: Path, data: bytes, same: Path | None = None) -> None:
+        if os.getpid() == builder:
+            raise AssertionError("written by the build's own process")
+        target.with_name(f"{cache._TEMPORARY}{os.getpid()}-{target.name}").write_bytes(data[:99])
+        time.sleep(120)  # stopped before it ends
+
+    monkeypatch.setattr(cache, "write_atomically", stalled)
+    checkpoints = Checkpoints(folder)
+    derive_versions(revisions[:-1], checkpoints=checkpoints)
+    while not list((folder / "history").rglob(f"{cache._TEMPORARY}*")):
+        time.sleep(0.01)
+    stop_forked()
+    reap(wait=True)  # gone, as it is once the build's process has ended
+    monkeypatch.undo()
+    counted: list[int] = []
+    resumed = derive_versions(revisions, None, later := Checkpoints(folder), counted.append)
+    assert counted == [1] * len(revisions)
+    assert same_publication(resumed, derive_versions(revisions))
+    later.finish()
+    assert [p.name[:64] for p in (folder / "history").rglob("*") if p.is_file()] == [
+        later._key(revisions[-1].commit)
+    ]

@@ -63,7 +63,9 @@ def test_a_shared_walk_leaves_a_checkpoint_the_next_build_resumes_from(
 ):
     expected, _, _ = _walk(repository, jobs=1)
     folder = tmp_path / "cache"
-    _walk(repository, jobs=2, checkpoints=Checkpoints(folder), rev="HEAD~2")
+    checkpoints = Checkpoints(folder)
+    _walk(repository, jobs=2, checkpoints=checkpoints, rev="HEAD~2")
+    checkpoints.finish()  # the state is written by another process
     assert shared_walks == [2]
     resumed, counted, commits = _walk(repository, jobs=2, checkpoints=Checkpoints(folder))
     assert shared_walks == [2]  # the next build resumes in one process: it has two commits to walk
