@@ -12,6 +12,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -535,25 +536,47 @@ ParsedFile = tuple[Clause | Variant | None, tuple[Problem, ...]]
 _PARSED: dict[tuple[str, bytes], ParsedFile] = {}
 """Each clause file parsed once per path and content in this process: the history reads the same
 blob at many commits. A history checkpoint carries the entries of its newest revision to the
-process that resumes from it (`clause_file_parses`, `remember_clause_file_parses`)."""
+process that resumes from it (see `Reading`)."""
 
 _PARSED_LIMIT = 65536
 """Past this many entries `_PARSED` starts again: far more than a long history's distinct clause
 files, and its entries hold their bytes."""
 
 
-def clause_file_parses(files: Mapping[str, bytes]) -> dict[tuple[str, bytes], ParsedFile]:
-    """How each clause file of `files` parses, by path and content: already known in this
-    process when the policy of `files` was read."""
-    return {(path, files[path]): _clause_file(path, files[path]) for path in _clause_paths(files)}
+@dataclass(frozen=True, kw_only=True)
+class Reading:
+    """What reading one revision's policy found that reading the next can take as it is: how its
+    clause files parse, and the problems of their texts' variables. A history checkpoint carries
+    the reading of its commit to the process that resumes from it, which then parses and checks
+    only the files the next commit changed: all 85 clause files of W-large's were parsed and
+    checked again when one changed (0.05 of the 0.12 CPU-seconds that commit took)."""
+
+    parses: dict[tuple[str, bytes], ParsedFile]
+    """By path and content (see `_PARSED`)."""
+    variables: dict[str, Any]
+    """The values the variables were checked against."""
+    checked: tuple[tuple[Text, tuple[Problem, ...]], ...]
+    """Each text of the policy, with its variables' problems."""
 
 
-def remember_clause_file_parses(parses: Mapping[tuple[str, bytes], ParsedFile]) -> None:
-    """Know how these files parse (`clause_file_parses` of another process, which read the same
-    code): reading a policy then parses only its other files. A walk resumed from a checkpoint
-    parsed all 85 clause files of W-large's next commit again when it changed one (0.037 of the
-    0.12 CPU-seconds that commit took)."""
-    _PARSED.update(parses)
+def policy_reading(files: Mapping[str, bytes], policy: Policy) -> Reading:
+    """What reading `policy` from `files` found, as this process, which read it, knows."""
+    filler = variables_for(policy.variables)
+    texts = [c.text for c in (*policy.clauses.values(), *policy.variants.values())]
+    return Reading(
+        parses={(p, files[p]): _clause_file(p, files[p]) for p in _clause_paths(files)},
+        variables=policy.variables,
+        checked=tuple((text, _text_variable_problems(text, filler)) for text in texts),
+    )
+
+
+def remember_reading(reading: Reading) -> None:
+    """Know what another process found reading a policy (`policy_reading`, with the same code),
+    as if this one had read it."""
+    _PARSED.update(reading.parses)
+    filler = variables_for(reading.variables)
+    for text, found in reading.checked:
+        _TEXT_PROBLEMS[(id(text), id(filler))] = (text, filler, found)
 
 
 def _clause_file(path: str, data: bytes) -> ParsedFile:

@@ -42,10 +42,10 @@ from generator.processes import Forked, Send, can_fork
 from generator.sources import (
     CHANGE_FILE,
     DEFAULT_TITLE,
-    clause_file_parses,
     jurisdiction_ids,
+    policy_reading,
     read_policy,
-    remember_clause_file_parses,
+    remember_reading,
 )
 
 if TYPE_CHECKING:
@@ -720,14 +720,18 @@ class _Builder:
         }
 
     def __getstate__(self) -> dict:
-        """Pickled (in a history checkpoint) with how the newest revision's clause files parse,
-        which the state's policy holds already: a walk resumed from it parses only the files
-        the next commit changed."""
-        parses = clause_file_parses(self.head.files) if self.head is not None else {}
-        return {**vars(self), "_parses": parses}
+        """Pickled (in a history checkpoint) with what reading the newest revision's policy
+        found, which the state's policy holds already (`sources.Reading`): a walk resumed from it
+        parses and checks only the files the next commit changed."""
+        reading = None
+        if self.head is not None and self.policy is not None:
+            reading = policy_reading(self.head.files, self.policy)
+        return {**vars(self), "_reading": reading}
 
     def __setstate__(self, state: dict) -> None:
-        remember_clause_file_parses(state.pop("_parses", {}))
+        reading = state.pop("_reading", None)
+        if reading is not None:
+            remember_reading(reading)
         vars(self).update(state)
 
     def part_state(self) -> _Builder:

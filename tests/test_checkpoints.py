@@ -132,24 +132,43 @@ def parses(monkeypatch) -> list[tuple[str, bytes]]:
     return parsed
 
 
+@pytest.fixture
+def checks(monkeypatch) -> list[str]:
+    """The files whose text's variables are checked from now on, in a process that has checked
+    none yet (as `parses`)."""
+    sources._TEXT_PROBLEMS.clear()
+    checked: list[str] = []
+    check = sources._find_variable_problems
+
+    def counted(text, filler):  # noqa: ANN001, ANN202
+        checked.append(text.origin.path)
+        return check(text, filler)
+
+    monkeypatch.setattr(sources, "_find_variable_problems", counted)
+    return checked
+
+
 @pytest.mark.parametrize("behind", [1, 4, 11])
-def test_a_resumed_walk_parses_only_the_clause_files_changed_since_its_checkpoint(
-    repository, tmp_path, parses, behind
+def test_a_resumed_walk_reads_only_the_clause_files_changed_since_its_checkpoint(
+    repository, tmp_path, parses, checks, behind
 ):
-    """The checkpoint carries how its commit's clause files parse. The commits after it in this
-    history reword clauses, add one and move one to another folder (a file at a new path is
-    parsed: its problems name the path)."""
+    """The checkpoint carries how its commit's clause files parse and what checking their
+    variables found. The commits after it in this history reword clauses, add one and move one
+    to another folder (a file at a new path is read again: its problems name the path)."""
     revisions = _revisions(repository)
     count = len(revisions) - behind
     _walked(revisions[:count], tmp_path / "cache")
     parses.clear()
+    checks.clear()
     sources._PARSED.clear()
+    sources._TEXT_PROBLEMS.clear()
     resumed = derive_versions(revisions, None, Checkpoints(tmp_path / "cache"))
     changed = set().union(*map(_clause_files, revisions[count:])) - _clause_files(
         revisions[count - 1]
     )
     assert 0 < len(changed) < len(_clause_files(revisions[-1]))
     assert sorted(parses) == sorted(changed)  # each once
+    assert sorted(checks) == sorted(path for path, _ in changed)
     assert same_publication(resumed, derive_versions(revisions))
 
 
@@ -164,7 +183,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_a_build_resumed_from_its_checkpoint_publishes_what_one_without_it_does(
-    make_project, tmp_path, parses
+    make_project, tmp_path, parses, checks
 ):
     """As CI builds a merge: the cache of the build before, in a new process (no file parsed
     yet); the byte-for-byte same site as a build that reads the whole history."""
@@ -178,9 +197,12 @@ def test_a_build_resumed_from_its_checkpoint_publishes_what_one_without_it_does(
         {"policies/clauses/data.md": edited, "policies/change.yml": change_yml("Full name.")},
     )
     parses.clear()
+    checks.clear()
     sources._PARSED.clear()
+    sources._TEXT_PROBLEMS.clear()
     build_site(BuildOptions(project_dir=project.root, cache_dir=cache_dir), tmp_path / "resumed")
     assert parses == [("policies/clauses/data.md", edited.encode())]
+    assert checks == ["policies/clauses/data.md"]
     build_site(BuildOptions(project_dir=project.root, cache=False), tmp_path / "whole")
     assert _tree(tmp_path / "resumed") == _tree(tmp_path / "whole")
     assert len(list((cache_dir / "history").rglob("*.*"))) == 1  # the newest only
