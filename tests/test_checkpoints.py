@@ -274,8 +274,12 @@ def test_a_checkpoint_whose_writing_is_stopped_is_never_resumed_from(
     monkeypatch.setattr(cache, "write_atomically", stalled)
     checkpoints = Checkpoints(folder)
     derive_versions(revisions[:-1], checkpoints=checkpoints)
-    while not list((folder / "history").rglob(f"{cache._TEMPORARY}*")):
+    for _ in range(6000):  # a bound, not a timing: it writes the file's start at once
+        if list((folder / "history").rglob(f"{cache._TEMPORARY}*")):
+            break
         time.sleep(0.01)
+    else:
+        pytest.fail("the process never began to write the checkpoint")
     stop_forked()
     reap(wait=True)  # gone, as it is once the build's process has ended
     monkeypatch.undo()
