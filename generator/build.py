@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.catalogs import is_catalog
-from generator.check import check_announced, check_files, nothing_to_publish
+from generator.check import check_files, nothing_to_publish
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity, counted, fail
@@ -173,7 +173,7 @@ def prepare_publication(
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
-    errors = inline = partial(_check_errors, revisions, composed)
+    errors = inline = partial(_check_errors, newest, composed)
     if not checked_now and can_fork():
         # In a process of its own, from now on: this one has MkDocs' configuration to load
         # before the processes that render pages take both processors.
@@ -938,30 +938,15 @@ def _check_newest(errors: Callable[[], list[Problem]], progress: Progress) -> No
 
 
 def _check_errors(
-    revisions: list[Revision], composed: dict[tuple[str, str], Composition]
+    revision: Revision, composed: dict[tuple[str, str], Composition]
 ) -> list[Problem]:
-    """The errors `policy check` finds in the newest of `revisions`; `composed`: its documents,
-    if the version history composed them. It has no base, as the history is what it is (a text
-    changed without a new change.yml still makes a version), but a region it adds must not
-    publish an announced change early (`check_announced`): on the commit's own day, against the
-    revision before it, from the revisions read already."""
-    newest = revisions[-1]
+    """The errors `policy check` finds in a revision; `composed`: its documents, if the version
+    history composed them."""
     try:
-        result = check_files(newest.files, composed=composed)
-        early = check_announced(newest.files, result, revisions[:-1], newest.date.date())
+        result = check_files(revision.files, composed=composed)
     except PolicyError as error:  # as problems: from another process, it is the same error
         return error.problems
-    if newest.commit:  # not the working tree of a preview: the commit is on main already
-        early = [dataclasses.replace(p, message=p.message + _AMEND) for p in early]
-    return [p for p in result.problems + early if p.severity is Severity.ERROR]
-
-
-_AMEND = (
-    " Nothing is published until then: amend this commit (git commit --amend, then git push "
-    "--force-with-lease); a commit after it does not mend it, as the history keeps this one."
-)
-"""What the build adds to `[change.before-announced]` about its newest commit, which is on main
-already: the fix is to amend it, unlike a pull request's, which a new commit fixes."""
+    return [p for p in result.problems if p.severity is Severity.ERROR]
 
 
 def _nav(publication: Publication) -> tuple:

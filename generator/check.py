@@ -1072,38 +1072,6 @@ def notes_of(revisions: Sequence[Revision], today: dt.date) -> HistoryNotes:
     )
 
 
-def check_announced(
-    files: Mapping[str, bytes],
-    result: CheckResult,
-    history: Sequence[Revision],
-    today: dt.date,
-) -> list[Problem]:
-    """`[change.before-announced]` alone, for the newest revision of a build (`files`, checked
-    without a base into `result`) against the one before it (the last of `history`, the
-    revisions up to it): a commit pushed without the pull request's check must not publish an
-    announced change early either. The history is read only when the revision adds a region."""
-    policy = result.policy
-    if policy is None or not history:
-        return []
-    base = history[-1].files
-    if not set(policy.jurisdictions) - set(jurisdiction_ids(base)):
-        return []  # the usual commit: no region added, nothing to read
-    before, _ = read_policy(base)
-    if before is None:
-        return []
-    problems = Problems()
-    _check_announced_anew(
-        policy,
-        before,
-        _rewritten(policy, before, files, base),
-        result.compositions,
-        notes_of(history, today).announced,
-        today,
-        problems,
-    )
-    return list(problems)
-
-
 def _check_announced_anew(
     policy: Policy,
     before: Policy,
