@@ -1149,13 +1149,14 @@ def _undone(now: Policy, base: Policy, then: Policy) -> Policy:
     """`now` with what changed from `then` to `base` (an announced change, and those made while
     it is announced) as it was in `then`: each clause and variant by its key (a clause's id, a
     variant's clause and jurisdiction), which a file's move or rename does not change; a clause
-    the change removed is back, one it added is gone. What `now` changed itself (this commit,
-    the region's own variants) stays."""
+    the change removed is back, one it added is gone; and site.yml's variables each by its
+    dotted name. What `now` changed itself (this commit, the region's own variants and the
+    variables they read) stays."""
     return dataclasses.replace(
         now,
         clauses=_put_back(now.clauses, base.clauses, then.clauses),
         variants=_put_back(now.variants, base.variants, then.variants),
-        variables=then.variables if base.variables != then.variables else now.variables,
+        variables=_put_back(now.variables, base.variables, then.variables),
     )
 
 
@@ -1165,10 +1166,16 @@ V = TypeVar("V")
 
 def _put_back(now: Mapping[K, V], base: Mapping[K, V], then: Mapping[K, V]) -> dict[K, V]:
     """`now`, with each entry that differs between `then` and `base` as it was in `then` (or
-    without it, if `then` had none)."""
-    merged = {}
+    without it, if `then` had none); entries that are mappings in all three (a group of
+    variables) entry by entry, so that a value the change did not touch stays as `now` has it
+    (one `now` added, which `then` would lack)."""
+    merged: dict = {}
     for key in [*now, *(k for k in then if k not in now)]:
-        value = then.get(key) if base.get(key) != then.get(key) else now.get(key)
+        was, is_, had = then.get(key), now.get(key), base.get(key)
+        if all(isinstance(v, Mapping) for v in (was, is_, had)):
+            value = _put_back(is_, had, was)
+        else:
+            value = was if had != was else is_
         if value is not None:
             merged[key] = value
     return merged

@@ -14,6 +14,7 @@ from conftest import (
     DATA_MD,
     JURISDICTIONS_YML,
     NEW_YEAR,
+    SITE_YML,
     WHO_MD,
     Project,
     at_noon,
@@ -951,6 +952,48 @@ def test_a_clause_removed_by_an_announced_change_holds_a_region_back(make_projec
     assert [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")] == [
         "policies/change.yml:3"
     ]
+
+
+EU_REP_MD = (
+    "---\nid: eu-rep\ntitle: Our representative\norder: 90\njurisdictions: [eu]\n---\n"
+    "Our representative in the EU: {{ contact.eu_rep }}.\n"
+)
+"""A clause only the EU has, reading a variable no other clause reads."""
+
+
+@pytest.mark.parametrize("reads", ["its own", "the announced"])
+def test_a_region_is_held_back_by_an_announced_variable_only_if_its_text_reads_it(
+    make_project, reads
+):
+    """A new EU representative (site.yml's contact.eu_rep, which only an EU clause reads) is
+    announced for 2026-02-01; us-ca comes on 2026-01-05 with a variant reading a variable of its
+    own, added to site.yml by the same commit. The check undid the announcement with site.yml's
+    variables as they were before it, all of them: the variant's own variable was then undefined,
+    us-ca's text read otherwise, and us-ca was refused although no announced value reaches it. A variant reading the announced
+    value is still refused."""
+    site = SITE_YML + "    eu_rep: Rep One\n"
+    project = make_project({"policies/site.yml": site, "policies/clauses/eu-rep.md": EU_REP_MD})
+    project.commit(
+        "A new EU representative from February",
+        {
+            "policies/site.yml": site.replace("Rep One", "Rep Two"),
+            "policies/change.yml": change_yml("New EU representative.", "2026-02-01"),
+        },
+    )
+    name = "ca_agent" if reads == "its own" else "eu_rep"
+    variant = (
+        "---\nvariant_of: who-we-are\njurisdiction: us-ca\nmode: extend\n---\n"
+        f"Our agent in California: {{{{ contact.{name} }}}}.\n"
+    )
+    project.write(
+        {
+            "policies/jurisdictions.yml": JURISDICTIONS_YML + CALIFORNIA,
+            "policies/clauses/who-us-ca.md": variant,
+            "policies/site.yml": site.replace("Rep One", "Rep Two") + "    ca_agent: Jane Roe\n",
+        }
+    )
+    found = [p.split(": ", 1)[0] for p in _about_the_announcement(project, "2026-01-05")]
+    assert found == ([] if reads == "its own" else ["policies/change.yml:3"])
 
 
 EMPTY_DPO = (
