@@ -177,7 +177,11 @@ def _loaded(project: Path, given: Path) -> Iterator[tuple[Path, str | None]]:
     resolved: resolving each of the thousand or so modules loaded (a virtual environment kept in
     the project folder has most of them) took 30 ms."""
     inside = tuple({str(project) + os.sep, str(given) + os.sep})
-    installed = tuple(str(folder) + os.sep for folder in _installed(raw=True))
+    installed = tuple(
+        named
+        for folder in _installed(raw=True)
+        if (named := str(folder) + os.sep).startswith(inside)
+    )
     for module in list(sys.modules.values()):
         file = getattr(module, "__file__", None)
         if (
@@ -270,9 +274,11 @@ def _files(spec: ModuleSpec, project: Path) -> Iterator[tuple[Path, str | None]]
 def _in_project(path: Path, project: Path) -> bool:
     """Whether a Python file is the project's own: in its folder, but not in this tool's code
     (keyed by itself) or an environment's installed packages (a virtual environment kept in the
-    project folder; keyed by their versions)."""
+    project folder; keyed by their versions). Only such folders inside the project count: a
+    project kept under Python's own folder (/usr/src/app, Python's prefix being /usr) is the
+    project's all the same."""
     return path.is_relative_to(project) and not any(
-        path.is_relative_to(root) for root in _installed()
+        path.is_relative_to(root) for root in _installed() if root.is_relative_to(project)
     )
 
 

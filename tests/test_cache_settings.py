@@ -268,6 +268,35 @@ def test_a_setting_outside_mkdocs_yml_changes_the_framed_pages_with_the_cache_to
     assert _build(project, "again", cache).reused == warm.reused
 
 
+@pytest.mark.usefixtures("forget_modules")
+def test_a_module_of_a_project_kept_under_pythons_own_folder_keys_the_pages_too(
+    make_project, tmp_path, monkeypatch
+):
+    """A project checked out under the folder Python is installed in (/usr/src/app, with
+    Debian's Python in /usr, in a virtual environment or not): the modules its hooks import are
+    the project's all the same. Python's installation folders were left out whole, so every
+    module of such a project was, and an edit of one kept the old frames."""
+    from generator import settings_files
+
+    monkeypatch.setattr(sys, "base_prefix", str(tmp_path))  # as /usr is to /usr/src/app
+    settings_files._installed.cache_clear()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767268800")
+    project = make_project()
+    _hook_module(project)
+    cache = tmp_path / "cache"
+    cold = _build(project, "cold", cache)
+    _edit_module(project, "shop_helpers.py")
+    edited = _build(project, "edited", cache)
+    _build(project, "plain", None)
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / "edited") == plain
+    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
+    assert archived and all(b"<!-- helper: second -->" in data for data in archived)
+    assert edited.reused == 0 < cold.pages
+    monkeypatch.undo()
+    settings_files._installed.cache_clear()
+
+
 PLUGIN = """\
 from mkdocs.plugins import BasePlugin
 
