@@ -49,7 +49,7 @@ from generator.processes import Forked, WorkerStopped, can_fork, running, stop_f
 from generator.progress import Progress
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
-from generator.settings_files import SETTINGS_FILE
+from generator.settings_files import SETTINGS_FILE, shown_path
 from generator.sources import POLICIES, is_source
 from generator.versions import Publication, derive_versions, now, source_date_epoch
 
@@ -322,7 +322,7 @@ def _settings_not_committed(
     naming each: the build reads them from the folder, so the site has the change, and the same
     commit builds another site anywhere else (CI builds a clean checkout)."""
     project = project_dir.resolve()
-    changed = [_shown(path, project) for path in repository.differing(settings)]
+    changed = [shown_path(path, project) for path in repository.differing(settings)]
     if not changed:
         return None
     if len(changed) == 1:
@@ -582,7 +582,7 @@ def _overrides_unused(config: MkDocsConfig) -> list[Problem]:
     ours = sorted(p.relative_to(THEME_DIR) for p in THEME_DIR.rglob("*.html"))
     return [
         Problem(
-            path=_shown(Path(custom) / name, project),
+            path=shown_path(Path(custom) / name, project),
             line=None,
             code="mkdocs.override-unused",
             message=f"this override is not used: the site's own theme has '{name.as_posix()}', "
@@ -593,11 +593,6 @@ def _overrides_unused(config: MkDocsConfig) -> list[Problem]:
         for name in ours
         if (Path(custom) / name).is_file()
     ]
-
-
-def _shown(path: Path, project: Path) -> str:
-    """A path as messages name it: from the project folder when it is inside."""
-    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
 
 
 def check_theme_language(config: MkDocsConfig) -> None:

@@ -77,7 +77,7 @@ def settings_files(config: Any) -> SettingsFiles:
     project = config_file.parent.resolve()
     files = [SettingsFile(label=SETTINGS_FILE, path=config_file.resolve())]
     files += [
-        SettingsFile(label=f"inherited/{_shown(path, project)}", path=path)
+        SettingsFile(label=f"inherited/{shown_path(path, project)}", path=path)
         for path in _inherited(config_file, config)
     ]
     hooks = [
@@ -88,7 +88,7 @@ def settings_files(config: Any) -> SettingsFiles:
     files += hooks
     listed = {f.path for f in files}
     files += [
-        SettingsFile(label=f"module/{_shown(path, project)}", path=path)
+        SettingsFile(label=f"module/{shown_path(path, project)}", path=path)
         for path in _modules([h.path for h in hooks], project, config_file.parent.absolute())
         if path not in listed
     ]
@@ -105,8 +105,8 @@ def settings_files(config: Any) -> SettingsFiles:
     return SettingsFiles(files=tuple(files), folders=tuple(folders))
 
 
-def _shown(path: Path, project: Path) -> str:
-    """A path as a label names it: from the project folder when it is inside."""
+def shown_path(path: Path, project: Path) -> str:
+    """A path as labels and messages name it: from the project folder when it is inside."""
     return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
 
 
