@@ -174,8 +174,8 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
 
 class EntryFolder:
     """Files named `<key>.<sha256 of the key and content>` in two-character subfolders (see
-    `sealed`): each entry is checked against its own sha256 when read, written atomically, and removed after a build that
-    did not use it. Every part of the build cache keeps its entries so (framed pages and
+    `sealed`): each entry is checked against its own sha256 when read, written atomically, and
+    removed after a build that did not use it. Every part of the build cache keeps its entries so (framed pages and
     published files here, bodies in bodies.py, the search index's words and clauses in
     search_words.py and search_sections.py)."""
 

@@ -11,7 +11,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -1033,20 +1033,15 @@ class HistoryNotes:
 
 
 def history_notes(repository: Repository, base: str, today: dt.date) -> HistoryNotes:
-    """The change notes of the history up to `base` (see `notes_of`)."""
-    return notes_of(list(repository.history(base)), today)
-
-
-def notes_of(revisions: Sequence[Revision], today: dt.date) -> HistoryNotes:
-    """The change notes of a history (`revisions`, oldest first, up to the base): what each said
-    (for the rule that a note is never reused), and, for those dated after `today`, the regions
-    listed since and the files before them (for the rule that a region added while a change is
-    announced does not start before it)."""
+    """The change notes of the history up to `base`: what each said (for the rule that a note is
+    never reused), and, for those dated after `today`, the regions listed since and the files
+    before them (for the rule that a region added while a change is announced does not start
+    before it)."""
     said: dict[tuple[str, str, str], str] = {}
     announced: dict[tuple[str, str, str], tuple[dt.date, str, set[str], Revision | None]] = {}
     listed: frozenset[str] = frozenset()
     previous: Revision | None = None
-    for revision in revisions:
+    for revision in repository.history(base):
         if JURISDICTIONS_FILE in revision.changed or not listed:
             listed = frozenset(jurisdiction_ids(revision.files))
         if CHANGE_FILE in revision.changed and CHANGE_FILE in revision.files:

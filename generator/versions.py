@@ -8,7 +8,6 @@ version, and the lag is recorded so the pages can say so.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import hashlib
@@ -738,7 +737,8 @@ class _Builder:
         """This state as a part of a shared walk other than the first sends it back: without
         what every part has alike, which `merged` takes from the first (the policy, the newest
         revision, whose files are a fifth of the state, and the source language's versions)."""
-        part = copy.copy(self)
+        part = object.__new__(_Builder)  # a shallow copy, without the checkpoint's reading
+        vars(part).update(vars(self))
         part.policy, part.head, part.sources, part.first_with_text = None, None, {}, {}
         return part
 
