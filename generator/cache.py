@@ -7,8 +7,8 @@ of a fingerprint of everything else that shapes the framed output (mkdocs.yml, t
 our assets, the navigation, the versions of MkDocs, Material and this package). A page whose key is
 in the cache is not handed to MkDocs at all; its stored HTML is written as it is.
 
-The cache never changes the output: an entry's file name carries the sha256 of its key and content,
-which is checked when it is read, and an entry that does not match (damaged, or moved under another
+The cache never changes the output: an entry's file name carries a digest of its key and content
+(its seal, see `EntryFolder.seal`), which is checked when it is read, and an entry that does not match (damaged, or moved under another
 key) is dropped and its page rendered again.
 Entries are written atomically, so a build that stops half way leaves no torn entry behind. After a
 build, the entries it did not use are removed, so the cache holds one site's pages.
@@ -42,6 +42,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import xxhash
 from jinja2.bccache import Bucket, BytecodeCache
 
 from generator.pages import Body, Page, SiteFile
@@ -173,9 +174,9 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
 
 
 class EntryFolder:
-    """Files named `<key>.<sha256 of the key and content>` in two-character subfolders (see
-    `sealed`): each entry is checked against its own sha256 when read, written atomically, and
-    removed after a build that did not use it. Every part of the build cache keeps its entries so (framed pages and
+    """Files named `<key>.<seal>` in two-character subfolders (see `seal`): each entry is
+    checked against its seal when read, written atomically, and removed after a build that did
+    not use it. Every part of the build cache keeps its entries so (framed pages and
     published files here, bodies in bodies.py, the search index's words and clauses in
     search_words.py and search_sections.py)."""
 
@@ -191,8 +192,8 @@ class EntryFolder:
         self.label = label
         """What the warnings call the cache ("page cache")."""
         self.sealed = sealed
-        """Whether the sha256 in an entry's name is taken over its key and its content (see
-        `seal`), not over its content alone: an entry moved under another key (a cache restored
+        """Whether the seal in an entry's name is taken over its key and its content (see
+        `seal`), not the sha256 of its content alone: an entry moved under another key (a cache restored
         or copied file by file, another build's checkpoint put in place of this one's) is then
         found damaged, where its content alone passes its own check. Only folders whose names
         must give the content's own sha256 unread are not sealed: published files, keyed by
@@ -206,7 +207,7 @@ class EntryFolder:
         """What the warning about a damaged entry says happens instead."""
         self.used: set[str] = set()
         """Keys read or written by this build (or, for `PageStore`, by its worker processes)."""
-        self._entries = _scan(folder)
+        self._entries, self._outdated = _scan(folder, len(self.seal("", b"")))
         self.unwritable: str | None = None
         """Why an entry could not be written (a full or read-only volume), once one could not."""
         self.unremovable: str | None = None
@@ -263,15 +264,20 @@ class EntryFolder:
         self.write(key, json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
     def seal(self, key: str, data: bytes) -> str:
-        """The sha256 an entry's name carries: of its key and content when the folder is
-        `sealed`, else of its content."""
-        digest = hashlib.sha256(key.encode() + b"\0") if self.sealed else hashlib.sha256()
-        digest.update(data)
-        return digest.hexdigest()
+        """What an entry's name carries after its key: when the folder is `sealed`, the 128-bit
+        XXH3 of its key and content, else the sha256 of its content.
+
+        A seal finds an entry damaged or moved; it is no defence against whoever can write the
+        cache, who can write a matching name as well. XXH3 does that at memory speed, where
+        sha256 took 0.1 CPU-seconds for each process that reads back the 180 MB of framed pages
+        a warm W-large build reuses (with the processor's SHA instructions)."""
+        if self.sealed:
+            return xxhash.xxh3_128_hexdigest(key.encode() + b"\0" + data)
+        return hashlib.sha256(data).hexdigest()
 
     def digest(self, key: str) -> str | None:
-        """The sha256 in an entry's name (unread: of its content, in a folder not `sealed`), if
-        there is one."""
+        """The seal in an entry's name (unread: the sha256 of its content, in a folder not
+        `sealed`), if there is one."""
         entry = self._entries.get(key)
         return entry[1] if entry else None
 
@@ -316,7 +322,7 @@ class EntryFolder:
         self.unremovable = self.unremovable or reason
 
     def entries(self, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
-        """The entries this folder has under `keys`: (file, the sha256 its name carries, `seal`)."""
+        """The entries this folder has under `keys`: (file, the seal its name carries)."""
         return {key: self._entries[key] for key in keys if key in self._entries}
 
     def learn(self, entries: dict[str, tuple[str, str]], unwritable: str | None = None) -> None:
@@ -329,11 +335,18 @@ class EntryFolder:
 
     def prune(self) -> int:
         """Remove every entry this build did not use (of those on disk when it began, and those
-        it wrote); the number removed. Entries another build wrote meanwhile are its own."""
+        it wrote), and those sealed otherwise; the number removed. Entries another build wrote
+        meanwhile are its own."""
         unused = sorted(key for key in self._entries if key not in self.used)
         for key in unused:
             self.drop(key)
-        return len(unused)
+        outdated, self._outdated = self._outdated, []
+        for name in outdated:
+            try:
+                _remove(name)
+            except OSError as error:
+                self.cannot_remove(str(error.strerror or error))
+        return len(unused) + len(outdated)
 
     def drop(self, key: str) -> None:
         """Forget an entry and remove its file (or a folder in its place); one that cannot be
@@ -359,15 +372,18 @@ def _remove(name: str) -> None:
         shutil.rmtree(name)
 
 
-def _scan(folder: Path) -> dict[str, tuple[str, str]]:
-    """The entries on disk: key -> (file, the sha256 its name carries, `EntryFolder.seal`).
+def _scan(folder: Path, sealed: int) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """The entries on disk: key -> (file, the seal its name carries, see `EntryFolder.seal`),
+    and the files of entries sealed otherwise (`sealed`: the length of this folder's seals),
+    which an older version of this code wrote: they are never read, and `prune` removes them.
     Names, not `Path` objects: a warm W-large build has some 14,000 entries, and making a `Path`
     of each took a tenth of a second before it could start."""
     entries: dict[str, tuple[str, str]] = {}
+    outdated: list[str] = []
     try:
         subfolders = sorted(os.listdir(folder))
     except OSError:  # not there (yet), or not a folder
-        return entries
+        return entries, outdated
     for subfolder in subfolders:
         inside = os.path.join(folder, subfolder)
         try:
@@ -376,12 +392,23 @@ def _scan(folder: Path) -> dict[str, tuple[str, str]]:
             continue
         for name in names:
             key, _, digest = name.partition(".")
-            if len(key) == 64 and len(digest) == 64 and key not in entries:
+            if len(key) == 64 and len(digest) == sealed and key not in entries:
                 entries[key] = (os.path.join(inside, name), digest)
+            elif len(key) == 64 and len(digest) in _SEALS and _hexadecimal(key + digest):
+                outdated.append(os.path.join(inside, name))
             elif _left_by_a_stopped_process(name):
                 with contextlib.suppress(OSError):
                     os.unlink(os.path.join(inside, name))
-    return entries
+    return entries, outdated
+
+
+_SEALS = (32, 64)
+"""The lengths of the seals entries were ever written with: XXH3-128, and sha256 (before
+2026-11-29, in every folder)."""
+
+
+def _hexadecimal(text: str) -> bool:
+    return all(c in "0123456789abcdef" for c in text)
 
 
 def _left_by_a_stopped_process(name: str) -> bool:

@@ -8,7 +8,7 @@ given the same code and a history that contains that commit, resumes from it: a 
 commit derives one commit, not the whole history again.
 
 A checkpoint lives in the build cache's folder (`history/`) and is kept like the caches' entries
-(`cache.EntryFolder`): its file name carries the sha256 of its key and content, checked when it is
+(`cache.EntryFolder`): its file name carries a seal of its key and content, checked when it is
 read (another build's checkpoint put in its place is found damaged too); a
 damaged or unreadable checkpoint is dropped and the history read from the start; the checkpoints a
 build did not use are removed after it.

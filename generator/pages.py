@@ -339,6 +339,9 @@ class _Renderer:
         # The switchers' documents, by jurisdiction and by language (the publication is fixed).
         self._by_jurisdiction: dict[str, list[DocumentHistory]] = {}
         self._by_language: dict[str, list[DocumentHistory]] = {}
+        self._region_entries: dict[
+            tuple[tuple[str, str], str], list[tuple[DocumentHistory, Choice | None]]
+        ] = {}
         self._frames: dict[str, dict[str, Any]] = {}
 
     # Pages -------------------------------------------------------------------------------
@@ -497,7 +500,6 @@ class _Renderer:
         lag: tuple[LagNotice | None, dt.date] = (None, dt.date.min),
     ) -> Page:
         language = history.language
-        in_force = history.shown(self.today)
         upcoming = _announcements(history, self.today) if current_page else ()
         events = self._clause_histories_in(history, version.number)
         formers = self._former_ids(history, version)
@@ -532,7 +534,8 @@ class _Renderer:
             ],
             removed=self._removed(history, version, formers),
             upcoming=upcoming,
-            in_force_number=in_force.number if current_page else None,
+            # The policy in force is the version it shows (`document_pages`).
+            in_force_number=version.number if current_page else None,
             lag=lag[0],
             pending=current_page and history.waiting(self.today),
             applies_instead=self._applies_instead(history) if current_page else None,
@@ -664,17 +667,37 @@ class _Renderer:
                 # A maintained document offers no translation that is not.
                 if history.retired or not h.retired
             ],
-            "jurisdictions": [
-                _choice(
-                    self.publication.jurisdiction_name_written(h.jurisdiction, language),
-                    self._counterpart(history, h, page),
-                    h.language,
-                    h.jurisdiction == history.jurisdiction,
-                )
-                for h in self._regions(language, history)
-            ],
+            "jurisdictions": self._region_choices(history, page),
             "source_language": _language(self.policy.source_language),
         }
+
+    def _region_choices(self, history: DocumentHistory, page: str) -> list[Choice]:
+        """The region switcher's entries on a page of `history` (`page`: its address under the
+        document's). Another region's entry leads to the same kind of page there, whichever
+        version this page is of (see `_counterpart`): those are made once for every page of a
+        kind, and only the entries of this page's own region for each page."""
+        kind, _, number = page.rstrip("/").partition("/")
+        key = (history.key, kind if number else page)
+        entries = self._region_entries.get(key)
+        if entries is None:
+            entries = self._region_entries[key] = [
+                (
+                    h,
+                    None
+                    if h.jurisdiction == history.jurisdiction
+                    else self._region(history, h, page),
+                )
+                for h in self._regions(history.language, history)
+            ]
+        return [choice or self._region(history, h, page) for h, choice in entries]
+
+    def _region(self, history: DocumentHistory, other: DocumentHistory, page: str) -> Choice:
+        return _choice(
+            self.publication.jurisdiction_name_written(other.jurisdiction, history.language),
+            self._counterpart(history, other, page),
+            other.language,
+            other.jurisdiction == history.jurisdiction,
+        )
 
     @staticmethod
     def _distinct_clauses(history: DocumentHistory) -> Iterator[ComposedClause]:

@@ -25,7 +25,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _entries(folder: Path) -> list[Path]:
-    return sorted(path for path in folder.rglob("*.*") if len(path.name) == 129)
+    """The entries of a cache folder: `<key>.<seal>`, the seal an XXH3-128 or a sha256."""
+    return sorted(path for path in folder.rglob("*.*") if len(path.name) in (97, 129))
 
 
 def _put_under(entry: Path, key: str, folder: Path | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import fcntl
+import hashlib
 import logging
 import os
 import shlex
@@ -229,6 +230,35 @@ def test_a_damaged_or_foreign_cache_entry_is_rendered_again(make_project, tmp_pa
     # The damaged entries were replaced by good ones: the next build reuses every page again.
     again = _build(project, cache, "again")
     assert again.reused == len(entries)
+
+
+def test_entries_sealed_by_an_older_version_are_never_read_and_go_quietly(
+    make_project, tmp_path, caplog
+):
+    """Until 2026-11-29 every entry's name carried a sha256; sealed folders now carry XXH3-128.
+    A cache an older version filled (CI restores whatever it saved) is a cache of misses, not of
+    damaged entries: no warning, the pages rendered, the old files removed after the build."""
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    cold = _build(project, cache, "cold")
+    entries = [p for p in (cache / "pages").rglob("*.*") if p.is_file()]
+    assert len(entries) > 10
+    for entry in entries:
+        key, _, seal = entry.name.partition(".")
+        assert len(seal) == 32
+        # The sha256 name an older version would have given the same entry.
+        older = hashlib.sha256(key.encode() + b"\0" + entry.read_bytes()).hexdigest()
+        entry.rename(entry.with_name(f"{key}.{older}"))
+    caplog.set_level(logging.WARNING)
+    warm = _build(project, cache, "warm")
+    assert warm.reused == 0
+    assert not caplog.records
+    assert _tree(project.root / "warm") == _tree(project.root / "cold")
+    kept = [p.name for p in (cache / "pages").rglob("*.*") if p.is_file()]
+    assert len(kept) == cold.pages - len(_always_rendered(project))
+    assert all(len(name.partition(".")[2]) == 32 for name in kept)
+    again = _build(project, cache, "again")
+    assert again.reused == len(kept)
 
 
 def test_a_damaged_body_is_rendered_again(make_project, tmp_path, caplog):
@@ -536,7 +566,8 @@ def test_a_cache_entry_that_is_a_folder_is_rendered_again(make_project, tmp_path
     cache = tmp_path / "cache"
     _build(project, None, "plain")
     _build(project, cache, "cold")
-    entries = [p for p in cache.rglob("*.*") if p.is_file() and len(p.name) == 129]
+    # `<key>.<seal>`, the seal an XXH3-128 or a sha256 (see `EntryFolder.seal`).
+    entries = [p for p in cache.rglob("*.*") if p.is_file() and len(p.name) in (97, 129)]
     assert len(entries) > 10
     for entry in entries:
         entry.unlink()
