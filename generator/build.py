@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.catalogs import is_catalog
 from generator.check import check_files, nothing_to_publish
+from generator.checked_catalogs import CheckedCatalogs
 from generator.checkpoints import Checkpoints
 from generator.compose import Composition
 from generator.errors import PolicyError, Problem, Severity, counted, fail
@@ -120,12 +121,14 @@ def make_publication(
     checkpoints: Checkpoints | None = None,
     jobs: Callable[[int], int] | None = None,
     settings: Sequence[Path] = (),
+    checked_catalogs: CheckedCatalogs | None = None,
 ) -> Publication:
     """Read the history, number every document's versions (from the newest of the `checkpoints`
     the history contains) and check the newest revision. `jobs(commits)`: how many processes
     share the walk through that many commits (one if not given); `settings`: the files and
-    folders the site's frame is read from (see `read_revisions`)."""
-    prepared = prepare_publication(options, progress, checkpoints, jobs, settings)
+    folders the site's frame is read from (see `read_revisions`); `checked_catalogs`: what the
+    check of each catalog found in earlier builds."""
+    prepared = prepare_publication(options, progress, checkpoints, jobs, settings, checked_catalogs)
     prepared.check()
     if checkpoints is not None:
         checkpoints.finish()
@@ -154,6 +157,7 @@ def prepare_publication(
     checkpoints: Checkpoints | None = None,
     jobs: Callable[[int], int] | None = None,
     settings: Sequence[Path] = (),
+    checked_catalogs: CheckedCatalogs | None = None,
 ) -> Prepared:
     """Read the history and number every document's versions (see `make_publication`); the
     newest revision is checked now only if the versions could not include it (its errors say
@@ -173,7 +177,7 @@ def prepare_publication(
     newest = revisions[-1]
     checked_now = publication is None or not _includes(publication, newest)
     composed = {} if checked_now else publication.compositions
-    errors = inline = partial(_check_errors, newest, composed)
+    errors = inline = partial(_check_errors, newest, composed, checked_catalogs)
     if not checked_now and can_fork():
         # In a process of its own, from now on: this one has MkDocs' configuration to load
         # before the processes that render pages take both processors.
@@ -468,7 +472,12 @@ def build_site(
             options = dataclasses.replace(options, site_url=config.site_url)
         checkpoints = plugin.checkpoints(config, options)
         prepared = prepare_publication(
-            options, progress, checkpoints, partial(plugin.jobs, options=options), settings
+            options,
+            progress,
+            checkpoints,
+            partial(plugin.jobs, options=options),
+            settings,
+            plugin.checked_catalogs(config, options),
         )
         publication = prepared.publication
         plugin.publish(publication, options, progress, prepared.check)
@@ -933,14 +942,20 @@ def _check_newest(errors: Callable[[], list[Problem]], progress: Progress) -> No
 
 
 def _check_errors(
-    revision: Revision, composed: dict[tuple[str, str], Composition]
+    revision: Revision,
+    composed: dict[tuple[str, str], Composition],
+    checked_catalogs: CheckedCatalogs | None = None,
 ) -> list[Problem]:
     """The errors `policy check` finds in a revision; `composed`: its documents, if the version
-    history composed them."""
+    history composed them; `checked_catalogs`: what checking each catalog found in earlier builds,
+    which keeps only this revision's catalogs (the check runs once a build, alone with them)."""
     try:
-        result = check_files(revision.files, composed=composed)
+        result = check_files(revision.files, composed=composed, checked_catalogs=checked_catalogs)
     except PolicyError as error:  # as problems: from another process, it is the same error
         return error.problems
+    finally:
+        if checked_catalogs is not None:
+            checked_catalogs.finish()
     return [p for p in result.problems if p.severity is Severity.ERROR]
 
 

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from generator.blocks import structure
@@ -24,6 +25,7 @@ from generator.catalogs import (
     parse_catalog,
     translations_from,
 )
+from generator.checked_catalogs import CheckedCatalogs
 from generator.compose import Composition, compose
 from generator.coverage import Coverage, Status, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
@@ -91,6 +93,7 @@ def check_files(
     today: dt.date | None = None,
     earlier_notes: Mapping[tuple[str, str, str], str] | None = None,
     announced: Iterable[Announced] | None = None,
+    checked_catalogs: CheckedCatalogs | None = None,
 ) -> CheckResult:
     """Check the sources in `files`; with `base` (the last commit), also that a text change comes
     with a new change.yml, and one no earlier commit had (`earlier_notes`: what each earlier
@@ -100,7 +103,8 @@ def check_files(
     results are equal. With `base` and `today`, a new change.yml whose effective date has passed
     is a warning; with `announced` too (the history's change notes up to `base`, see
     `history_notes`), a region added or put back while a change is announced must not start
-    before the change's date, unless the change was withdrawn."""
+    before the change's date, unless the change was withdrawn. `checked_catalogs`: what checking
+    each catalog found in earlier builds (see checked_catalogs.py)."""
     problems = Problems()
     policy, found = read_policy(files)
     problems.extend(found)
@@ -111,7 +115,7 @@ def check_files(
         return CheckResult(policy=None, problems=list(problems))
     _check_reserved_ids(policy, problems)
     catalogs = {
-        language: _catalog(files, language, problems)
+        language: _catalog(files, language, problems, checked_catalogs)
         for language in sorted({lang for _, lang in policy.documents()})
         if language != policy.source_language
     }
@@ -920,7 +924,12 @@ def _check_contexts(catalogs: Mapping[str, Translations | None], problems: Probl
             )
 
 
-def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> Translations | None:
+def _catalog(
+    files: Mapping[str, bytes],
+    language: str,
+    problems: Problems,
+    checked: CheckedCatalogs | None = None,
+) -> Translations | None:
     path = catalog_path(Language(tag=language))
     if path not in files:
         # A file where the language's folder goes, which 'policy i18n update' cannot create.
@@ -938,7 +947,15 @@ def _catalog(files: Mapping[str, bytes], language: str, problems: Problems) -> T
             ),
         )
         return None
-    catalog = parse_catalog(path, files[path], problems)
+    check = partial(_read_catalog, path, files[path], language)
+    if checked is None:
+        return check(problems)
+    return checked.check(path, files[path], language, problems, check)
+
+
+def _read_catalog(path: str, data: bytes, language: str, problems: Problems) -> Translations | None:
+    """The catalog's lookup table, once it is read and checked; None if it cannot be read."""
+    catalog = parse_catalog(path, data, problems)
     if catalog is None:
         return None
     check_catalog(path, catalog, Language(tag=language), problems)

@@ -44,6 +44,7 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from generator import cache, search_indexes, sitemaps
 from generator.bodies import BodyCache
+from generator.checked_catalogs import CheckedCatalogs
 from generator.checkpoints import Checkpoints
 from generator.errors import PolicyError, Problem
 from generator.model import Language
@@ -594,6 +595,11 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
         """Where the history walk resumes from (see checkpoints.py); None without a cache."""
         return self._in_cache_folder(Checkpoints, config, options)
 
+    def checked_catalogs(self, config: Any, options: Any = None) -> CheckedCatalogs | None:
+        """What checking each catalog found in earlier builds (see checked_catalogs.py); None
+        without a cache."""
+        return self._in_cache_folder(CheckedCatalogs, config, options)
+
     def cache_folder(self, config: Any, options: Any = None) -> Path | None:
         """The folder of the build cache (pages, bodies, history); None when the cache is
         turned off (or this is a live preview)."""
@@ -679,6 +685,7 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 self.checkpoints(config, options),
                 self.jobs,
                 self.settings_files(config).paths,
+                self.checked_catalogs(config, options),
             )
         except PolicyError as error:
             raise PluginError(error.format_message()) from error

@@ -346,10 +346,13 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     ours = len(list(pages_module.TEMPLATES.glob("*.html")))
     assert len(list((cache / "body-templates").rglob("*.*"))) == ours
     assert len(list((cache / "template-names").rglob("*.*"))) == 1
+    # What the check found in each catalog of the newest commit: the project's German one.
+    assert len(list((cache / "catalogs").rglob("*.*"))) == 1
     folders = [
         "CACHEDIR.TAG",
         "bodies",
         "body-templates",
+        "catalogs",
         "files",
         "history",
         "pages",
