@@ -113,6 +113,13 @@ class Digests:
                 else:
                     self._encode(value, out)
 
+    def of_object(self, value: Any) -> str:
+        """A dataclass instance's digest, as it is encoded in the values that hold it."""
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        return self._object(value, type(value))
+
     def _object(self, value: Any, kind: type) -> str:
         """A dataclass instance's digest ('o' and 64 hex digits), once per object: documents and
         versions are shared by many pages."""
@@ -133,6 +140,13 @@ class BodyCache:
 
     def __init__(self, directory: Path) -> None:
         self.entries = EntryFolder(directory / "bodies", "body cache", sealed=False, named=True)
+        self.sections = EntryFolder(
+            directory / "clauses", "body cache", "the policy's sections are rendered again"
+        )
+        """The clause sections of the policies in force (see `KeptSections`)."""
+        # One set of keys used for both folders: the processes that sort pages tell the build
+        # which entries they used as one (see `used`), and keys never collide.
+        self.sections.used = self.entries.used
         self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()
@@ -207,6 +221,19 @@ class BodyCache:
         """Keep a body for the next build."""
         self.entries.write(key, body.encode("utf-8"))
 
+    def kept_sections(self, document: str, language: str) -> KeptSections:
+        """The clause sections the policy in force of `document` (its folder, `eu/de/`) showed
+        in the build before, to show again those that did not change."""
+        return KeptSections(self, self._sections_key(document, language))
+
+    def keep_sections(self, document: str, language: str) -> None:
+        """Keep the sections of a policy in force whose body is reused (they are not read)."""
+        self.sections.used.add(self._sections_key(document, language))
+
+    def _sections_key(self, document: str, language: str) -> str:
+        parts = [FORMAT, b"sections", self.code.encode(), document.encode(), language.encode()]
+        return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
     def finish(self) -> int:
         """Remove the bodies no page of this build used, and note which code rendered those
         kept; the number removed."""
@@ -217,10 +244,56 @@ class BodyCache:
             )
         self._names.prune()
         self.templates.finish()
-        removed = self.entries.prune()
+        removed = self.entries.prune() + self.sections.prune()
         with contextlib.suppress(OSError):  # without the note, the next build renders up front
             write_atomically(self._marker, self.code.encode("ascii"))
         return removed
+
+
+class KeptSections:
+    """The clause sections (templates/_clause.html) of one policy in force, as the last build
+    rendered them (kept in `clauses/`, sealed and checked as the cache's entries are).
+
+    A policy in force changes whenever one of its clauses does, or its translation starts to lag,
+    and its body is rendered again whole: after a commit that changes one clause, W-large's 96
+    policies in force, 5,700 sections, most of the time their bodies take. A section reads only
+    its clause, its last change, the ids it had, its history's anchor, the link to its document's
+    folder and its language (`pages._Renderer._clause_section` shares one among a build's pages
+    so; a test checks what the template reads). Each is kept under the digest of its
+    `pages.Section` and that link, and the next build takes those whose digest is the same
+    instead of rendering them. A section that announces a change is never kept: it differs with
+    the day. The entry holds the sections the page showed, written again when they differ."""
+
+    def __init__(self, cache: BodyCache, key: str) -> None:
+        self._cache, self._key = cache, key
+        stored = cache.sections.read_json(key)
+        known = stored if stored is not None else {}
+        valid = isinstance(known, dict) and all(type(v) is str for v in known.values())
+        self._known: dict[str, str] = known if valid else {}
+        self._shown: dict[str, str] = {}
+
+    def find(self, section: Any, up: str) -> Markup | None:
+        """The section as the build before rendered it at `up`, if it did."""
+        name = self._name(section, up)
+        html = self._known.get(name) if name is not None else None
+        return None if html is None else Markup(html)
+
+    def keep(self, section: Any, up: str, html: str) -> None:
+        """A section the page shows."""
+        name = self._name(section, up)
+        if name is not None:
+            self._shown[name] = str(html)
+
+    def save(self) -> None:
+        """Keep the sections the page showed for the next build."""
+        if self._shown != self._known:
+            self._cache.sections.write_json(self._key, self._shown)
+
+    def _name(self, section: Any, up: str) -> str | None:
+        try:
+            return f"{up}\0{self._cache.digests.of_object(section)}"
+        except Undigestible:  # then it is rendered, as a page whose values cannot be digested
+            return None
 
 
 def _template_names(stored: Any) -> dict[str, frozenset[str] | None]:

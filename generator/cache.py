@@ -195,10 +195,9 @@ class EntryFolder:
         """Whether the seal in an entry's name is taken over its key and its content (see
         `seal`), not the sha256 of its content alone: an entry moved under another key (a cache restored
         or copied file by file, another build's checkpoint put in place of this one's) is then
-        found damaged, where its content alone passes its own check. Only folders whose names
-        must give the content's own sha256 unread are not sealed: published files, keyed by
-        that sha256 (a moved one does not match its key), and bodies, whose sha256 keys their
-        framed page (see `BodyCache.find`), which are `named` instead."""
+        found damaged, where its content alone passes its own check. Only the bodies' folder is
+        not sealed: a body's name must give its content's sha256 unread, which keys its framed
+        page (see `BodyCache.find`); it is `named` instead."""
         self.named = named
         """Whether each entry's file begins with a line naming its key, checked when it is read
         (the content is what follows): what binds an entry to its key in a folder not `sealed`
@@ -500,9 +499,7 @@ class FileCache:
     again."""
 
     def __init__(self, directory: Path) -> None:
-        self.entries = EntryFolder(
-            directory / "files", "file cache", "the file is made again", sealed=False
-        )
+        self.entries = EntryFolder(directory / "files", "file cache", "the file is made again")
 
     def write(self, site_file: SiteFile, target: Path) -> str | None:
         """Write `site_file` at `target`, from the cache when it holds the file; the key it is
@@ -511,7 +508,7 @@ class FileCache:
         if key is None:
             target.write_bytes(site_file.content)
             return None
-        found = self.entries.read(key) if self.entries.digest(key) == key else None
+        found = self.entries.read(key)
         if found is None:
             data = site_file.content
             target.write_bytes(data)

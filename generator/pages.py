@@ -19,7 +19,7 @@ from functools import lru_cache, partial
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import (
     Environment,
@@ -56,6 +56,9 @@ from generator.model import (
 )
 from generator.renames import clause_messages, former_ids
 from generator.versions import DocumentHistory, Publication, VersionHeading
+
+if TYPE_CHECKING:
+    from generator.bodies import KeptSections
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -772,6 +775,8 @@ class _Renderer:
                 return Body(None, partial(self._first, parts, template, url, language, context))
             key = self.bodies.key(parts)
             digest = self.bodies.find(key) if key else None
+            if digest is not None and context.get("current_page"):
+                self.bodies.keep_sections(context["base"], language)
             if digest is not None:
                 return Body(digest, partial(self._stored, key, template, url, language, context))
         if self.defer:
@@ -817,12 +822,19 @@ class _Renderer:
 
         # The link from this page to its document's folder (the chooser has no document).
         up = relative(url, context["base"]) if "base" in context else ""
+        # A policy in force shows most of its sections as the build before did.
+        kept = (
+            self.bodies.kept_sections(context["base"], language)
+            if self.bodies is not None and context.get("current_page") and "base" in context
+            else None
+        )
 
         def clause_section(section: Section) -> Markup:
             return self._clause_section(
                 language,
                 up,
                 section,
+                kept,
                 lambda: {
                     "link": link,
                     "date": date,
@@ -835,7 +847,7 @@ class _Renderer:
                 },
             )
 
-        return env.get_template(template).render(
+        html = env.get_template(template).render(
             link=link,
             date=date,
             date_text=date_text,
@@ -849,31 +861,45 @@ class _Renderer:
             Edit=Edit,
             **context,
         )
+        if kept is not None:
+            kept.save()
+        return html
 
     def _clause_section(
-        self, language: str, up: str, section: Section, context: Callable[[], dict[str, Any]]
+        self,
+        language: str,
+        up: str,
+        section: Section,
+        kept: KeptSections | None,
+        context: Callable[[], dict[str, Any]],
     ) -> Markup:
         """A clause's section of a document page (templates/_clause.html), from the template's
         `context()`. The same clause with the same last change reads the same on every page at
         the same depth (`up`, the link to the document's folder), so it is rendered once for
-        them (not on the current page, whose announced changes differ)."""
+        them, and on a policy in force taken from the sections it showed in the build before
+        (`kept`); not a section that announces a change, which differs with the day."""
         clause, event = section.clause, section.event
-        key = None
+        key = html = None
         if not section.ahead:
             key = (language, id(clause), id(event), up, section.former_ids)
             known = self._sections.get(key)
             # The entry holds the clause and event, so their ids cannot be reused meanwhile.
             if known is not None and known[0] is clause and known[1] is event:
-                return known[2]
-        html = Markup(
-            _environment(language)
-            .get_template("_clause.html")
-            .render(ChangeKind=ChangeKind, ChangeType=ChangeType, Edit=Edit, **context())
-        )
+                html = known[2]
+            elif kept is not None:
+                html = kept.find(section, up)
+        if html is None:
+            html = Markup(
+                _environment(language)
+                .get_template("_clause.html")
+                .render(ChangeKind=ChangeKind, ChangeType=ChangeType, Edit=Edit, **context())
+            )
         if key is not None:
             if len(self._sections) > 65536:
                 self._sections.clear()
             self._sections[key] = (clause, event, html)
+            if kept is not None:
+                kept.keep(section, up, html)
         return html
 
     def _section(

@@ -20,6 +20,7 @@ from histories import DATA_MD, GERMAN, WHO_MD, WITH_GERMAN, po
 from hostile_helpers import bound_by_file_modes, run_policy
 from sitemap_files import sitemap_pages
 
+from generator import bodies as bodies_module
 from generator import cache as cache_module
 from generator import pages as pages_module
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
@@ -346,6 +347,8 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     ours = len(list(pages_module.TEMPLATES.glob("*.html")))
     assert len(list((cache / "body-templates").rglob("*.*"))) == ours
     assert len(list((cache / "template-names").rglob("*.*"))) == 1
+    # The clause sections of each policy in force.
+    assert len(list((cache / "clauses").rglob("*.*"))) == warm.documents
     # What the check found in each catalog of the newest commit: the project's German one.
     assert len(list((cache / "catalogs").rglob("*.*"))) == 1
     folders = [
@@ -353,6 +356,7 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
         "bodies",
         "body-templates",
         "catalogs",
+        "clauses",
         "files",
         "history",
         "pages",
@@ -361,6 +365,46 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
         "templates",
     ]
     assert sorted(p.name for p in cache.iterdir()) == folders
+
+
+def test_a_clause_section_reads_only_what_keys_it():
+    """A section is shared among a build's pages, and kept for the next build's policies in force,
+    by its clause, last change, former ids and history's anchor (`pages.Section`), the link to
+    its document's folder and its language: its template must read nothing else of the page
+    (`link` and `date` are made from the page's address and language)."""
+    assert pages_module._referenced("_clause.html") == {
+        "ChangeType", "ahead", "base", "clause", "date", "event", "former_ids", "history_id", "link"
+    }  # fmt: skip
+
+
+def test_a_policy_in_force_shows_its_unchanged_sections_as_the_build_before(
+    make_project, tmp_path, monkeypatch
+):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache, "cold")
+    _change_one_clause(project)
+    _build(project, None, "plain")
+    found: list[tuple[str, bool]] = []
+    real = bodies_module.KeptSections.find
+
+    def find(self, section, up):  # noqa: ANN001, ANN202
+        html = real(self, section, up)
+        found.append((section.clause.id, html is not None))
+        return html
+
+    monkeypatch.setattr(bodies_module.KeptSections, "find", find)
+    _build(project, cache, "warm")  # in this process: jobs=1
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    # Rendered again: the changed clause, in the two English policies in force (global and EU);
+    # every other section of theirs is the build before's.
+    assert sorted(found) == [
+        ("data-we-collect", False),
+        ("data-we-collect", False),
+        ("eu-rights", True),
+        ("who-we-are", True),
+        ("who-we-are", True),
+    ]
 
 
 def test_version_texts_are_linked_from_the_cache_and_a_damaged_one_is_made_again(
@@ -383,7 +427,7 @@ def test_version_texts_are_linked_from_the_cache_and_a_damaged_one_is_made_again
     assert len(entries) == warm.versions
     damaged, swapped = entries[0], entries[1]
     damaged.write_bytes(damaged.read_bytes().replace(b"clauses", b"CLAUSES", 1))
-    # Another text under this one's key, named with the other's own sha256: sound, but not it.
+    # Another text under this one's key, with the other's seal: sound, but not it.
     other = entries[2]
     swapped.unlink()
     key, digest = swapped.name.split(".")[0], other.name.split(".")[1]
@@ -397,11 +441,11 @@ def test_version_texts_are_linked_from_the_cache_and_a_damaged_one_is_made_again
             "file cache:" in r.message and "is damaged; the file is made again" in r.message
             for r in caplog.records
         )
-        == 1
+        == 2
     )
     # Both entries were made again: the next build links every text from the cache.
     entries = sorted((cache / "files").rglob("*.*"))
-    assert all(p.name.split(".")[0] == p.name.split(".")[1] for p in entries)
+    assert all(hashlib.sha256(p.read_bytes()).hexdigest() == p.name[:64] for p in entries)
     assert len(entries) == warm.versions
     _build(project, cache, "last")
     linked = {p.stat().st_ino for p in (project.root / "last").rglob("document.json")}
@@ -608,6 +652,8 @@ def test_cache_folders_that_are_files_cost_only_their_saving(make_project, tmp_p
     labels = {
         "bodies": "body",
         "body-templates": "template",
+        "catalogs": "catalog",
+        "clauses": "body",
         "files": "file",
         "history": "history",
         "pages": "page",
@@ -681,6 +727,7 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
         " entries are not kept"
         for label, folder in (
             ("body", "bodies"),
+            ("body", "clauses"),
             ("body", "template-names"),
             ("history", "history"),
             ("page", "pages"),
