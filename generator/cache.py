@@ -8,8 +8,8 @@ our assets, the navigation, the versions of MkDocs, Material and this package). 
 in the cache is not handed to MkDocs at all; its stored HTML is written as it is.
 
 The cache never changes the output: an entry's file name carries a digest of its key and content
-(its seal, see `EntryFolder.seal`), which is checked when it is read, and an entry that does not match (damaged, or moved under another
-key) is dropped and its page rendered again.
+(its seal, see `EntryFolder.seal`), which is checked when it is read, and an entry that does not
+match (damaged, or moved under another key) is dropped and its page rendered again.
 Entries are written atomically, so a build that stops half way leaves no torn entry behind. After a
 build, the entries it did not use are removed, so the cache holds one site's pages.
 
@@ -193,11 +193,11 @@ class EntryFolder:
         """What the warnings call the cache ("page cache")."""
         self.sealed = sealed
         """Whether the seal in an entry's name is taken over its key and its content (see
-        `seal`), not the sha256 of its content alone: an entry moved under another key (a cache restored
-        or copied file by file, another build's checkpoint put in place of this one's) is then
-        found damaged, where its content alone passes its own check. Only the bodies' folder is
-        not sealed: a body's name must give its content's sha256 unread, which keys its framed
-        page (see `BodyCache.find`); it is `named` instead."""
+        `seal`), not the sha256 of its content alone: an entry moved under another key (a cache
+        restored or copied file by file, another build's checkpoint put in place of this one's)
+        is then found damaged, where its content alone passes its own check. Only the bodies'
+        folder is not sealed: a body's name must give its content's sha256 unread, which keys
+        its framed page (see `BodyCache.find`); it is `named` instead."""
         self.named = named
         """Whether each entry's file begins with a line naming its key, checked when it is read
         (the content is what follows): what binds an entry to its key in a folder not `sealed`

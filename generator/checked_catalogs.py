@@ -1,4 +1,4 @@
-"""Each catalog's check, kept between builds: a build reads and checks only the catalogs that changed.
+"""Each catalog's check, kept between builds: a build reads and checks only changed catalogs.
 
 `policy build` checks the newest commit before it publishes it (check.py). On a site of many
 languages most of that check is the catalogs: 0.25 of the 0.27 CPU-seconds W-large's check took,
