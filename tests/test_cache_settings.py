@@ -36,6 +36,19 @@ def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
+def _rebuilt(project: Project, site: str, cache: Path, cold: BuildSummary, marker: bytes) -> None:
+    """Build into `site` with the cache the `cold` build left, after a change that `marker` shows
+    on every page: nothing is reused, and the site is the one a build without a cache makes,
+    whose archived versions' pages show `marker`."""
+    rebuilt = _build(project, site, cache)
+    _build(project, "plain", None)
+    plain = _tree(project.root / "plain")
+    assert _tree(project.root / site) == plain
+    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
+    assert archived and all(marker in data for data in archived)
+    assert rebuilt.reused == 0 < cold.pages
+
+
 def _with_theme(project: Project, setting: str) -> str:
     """mkdocs.yml with `setting` added under `theme:`."""
     return project.read("mkdocs.yml").replace("theme:\n", f"theme:\n  {setting}\n", 1)
@@ -286,13 +299,7 @@ def test_a_module_of_a_project_kept_under_pythons_own_folder_keys_the_pages_too(
     cache = tmp_path / "cache"
     cold = _build(project, "cold", cache)
     _edit_module(project, "shop_helpers.py")
-    edited = _build(project, "edited", cache)
-    _build(project, "plain", None)
-    plain = _tree(project.root / "plain")
-    assert _tree(project.root / "edited") == plain
-    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
-    assert archived and all(b"<!-- helper: second -->" in data for data in archived)
-    assert edited.reused == 0 < cold.pages
+    _rebuilt(project, "edited", cache, cold, b"<!-- helper: second -->")
     monkeypatch.undo()
     settings_files._installed.cache_clear()
 
@@ -335,13 +342,7 @@ def test_an_upgraded_plugin_changes_the_framed_pages_with_the_cache_too(
     cache = tmp_path / "cache"
     cold = _build(project, "cold", cache)
     _install_plugin(packages, "2.0", monkeypatch)
-    upgraded = _build(project, "upgraded", cache)
-    _build(project, "plain", None)
-    plain = _tree(project.root / "plain")
-    assert _tree(project.root / "upgraded") == plain
-    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
-    assert archived and all(b"<!-- marking 2.0 -->" in data for data in archived)
-    assert upgraded.reused == 0 < cold.pages
+    _rebuilt(project, "upgraded", cache, cold, b"<!-- marking 2.0 -->")
     sys.modules.pop("marking", None)
 
 
@@ -392,13 +393,7 @@ def test_a_plugin_in_the_project_folder_changes_the_framed_pages_with_the_cache_
     cold = _build(project, "cold", cache)
     for name in layout(packages, "second"), "marking":
         sys.modules.pop(name, None)  # the edited code is imported by the next build
-    edited = _build(project, "edited", cache)
-    _build(project, "plain", None)
-    plain = _tree(project.root / "plain")
-    assert _tree(project.root / "edited") == plain
-    archived = [data for name, data in plain.items() if name.endswith("/v/1/index.html")]
-    assert archived and all(b"<!-- second -->" in data for data in archived)
-    assert edited.reused == 0 < cold.pages
+    _rebuilt(project, "edited", cache, cold, b"<!-- second -->")
     for name in "marking.words", "marking":
         sys.modules.pop(name, None)
 
