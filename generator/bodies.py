@@ -42,6 +42,13 @@ _PACKAGES = ("jinja2", "markupsafe", "babel", "policy-publisher")
 _CODE_FILE = "code"
 """Beside the entries: the fingerprint of the code that rendered them."""
 
+PARTS = {
+    "sections": ("clauses", "the policy's sections"),
+    "changes": ("changes", "the change logs' entries"),
+}
+"""The kinds of parts kept of pages rendered again whole (see `KeptParts`): each kind's folder,
+and what is rendered again when that folder cannot be read."""
+
 
 class Undigestible(TypeError):
     """A value the digest does not know how to take apart."""
@@ -140,13 +147,15 @@ class BodyCache:
 
     def __init__(self, directory: Path) -> None:
         self.entries = EntryFolder(directory / "bodies", "body cache", sealed=False, named=True)
-        self.sections = EntryFolder(
-            directory / "clauses", "body cache", "the policy's sections are rendered again"
-        )
-        """The clause sections of the policies in force (see `KeptSections`)."""
-        # One set of keys used for both folders: the processes that sort pages tell the build
+        self.parts = {
+            kind: EntryFolder(directory / folder, "body cache", f"{what} are rendered again")
+            for kind, (folder, what) in PARTS.items()
+        }
+        """The parts of pages rendered again whole, by kind (see `KeptParts`)."""
+        # One set of keys used for every folder: the processes that sort pages tell the build
         # which entries they used as one (see `used`), and keys never collide.
-        self.sections.used = self.entries.used
+        for folder in self.parts.values():
+            folder.used = self.entries.used
         self.code = code_fingerprint(_PACKAGES)
         """The fingerprint of the templates, catalogs and code that render bodies."""
         self.digests = Digests()
@@ -221,17 +230,17 @@ class BodyCache:
         """Keep a body for the next build."""
         self.entries.write(key, body.encode("utf-8"))
 
-    def kept_sections(self, document: str, language: str) -> KeptSections:
-        """The clause sections the policy in force of `document` (its folder, `eu/de/`) showed
-        in the build before, to show again those that did not change."""
-        return KeptSections(self, self._sections_key(document, language))
+    def kept_parts(self, kind: str, document: str, language: str) -> KeptParts:
+        """The parts of `kind` (see `PARTS`) that the page of `document` (its folder, `eu/de/`)
+        showed in the build before, to show again those that did not change."""
+        return KeptParts(self, kind, self._parts_key(kind, document, language))
 
-    def keep_sections(self, document: str, language: str) -> None:
-        """Keep the sections of a policy in force whose body is reused (they are not read)."""
-        self.sections.used.add(self._sections_key(document, language))
+    def keep_parts(self, kind: str, document: str, language: str) -> None:
+        """Keep the parts of a page whose body is reused (they are not read)."""
+        self.entries.used.add(self._parts_key(kind, document, language))
 
-    def _sections_key(self, document: str, language: str) -> str:
-        parts = [FORMAT, b"sections", self.code.encode(), document.encode(), language.encode()]
+    def _parts_key(self, kind: str, document: str, language: str) -> str:
+        parts = [FORMAT, kind.encode(), self.code.encode(), document.encode(), language.encode()]
         return hashlib.sha256(b"\0".join(parts)).hexdigest()
 
     def finish(self) -> int:
@@ -244,54 +253,57 @@ class BodyCache:
             )
         self._names.prune()
         self.templates.finish()
-        removed = self.entries.prune() + self.sections.prune()
+        removed = self.entries.prune() + sum(folder.prune() for folder in self.parts.values())
         with contextlib.suppress(OSError):  # without the note, the next build renders up front
             write_atomically(self._marker, self.code.encode("ascii"))
         return removed
 
 
-class KeptSections:
-    """The clause sections (templates/_clause.html) of one policy in force, as the last build
-    rendered them (kept in `clauses/`, sealed and checked as the cache's entries are).
+class KeptParts:
+    """The parts of one page, of one kind (see `PARTS`), as the last build rendered them (kept
+    in the kind's folder, sealed and checked as the cache's entries are).
 
-    A policy in force changes whenever one of its clauses does, or its translation starts to lag,
-    and its body is rendered again whole: after a commit that changes one clause, W-large's 96
-    policies in force, 5,700 sections, most of the time their bodies take. A section reads only
-    its clause, its last change, the ids it had, its history's anchor, the link to its document's
-    folder and its language (`pages._Renderer._clause_section` shares one among a build's pages
-    so; a test checks what the template reads). Each is kept under the digest of its
-    `pages.Section` and that link, and the next build takes those whose digest is the same
-    instead of rendering them. A section that announces a change is never kept: it differs with
-    the day. The entry holds the sections the page showed, written again when they differ."""
+    A few pages are rendered again whole after most commits: a policy in force whenever one of
+    its clauses changes or its translation starts to lag, a change log whenever its document has
+    a new version or its lag notice changes. After a commit that changes one clause, W-large's
+    96 policies in force and their 5,700 clause sections, and its 96 change logs and their 2,700
+    entries. Most of those parts read the same as before: a clause section reads only its clause,
+    its last change, the ids it had, its history's anchor, the link to its document's folder and
+    its language (`pages._Renderer._clause_section`); a change log's entry only its version, where
+    that version stands, the same link and its language (`pages._Renderer._change_entry`). Tests
+    check what each part's template reads. Each part is kept under the digest of the object it
+    is rendered from and that link, and the next build takes those whose digest is the same
+    instead of rendering them. The entry holds the parts the page showed, written again when
+    they differ."""
 
-    def __init__(self, cache: BodyCache, key: str) -> None:
-        self._cache, self._key = cache, key
-        stored = cache.sections.read_json(key)
+    def __init__(self, cache: BodyCache, kind: str, key: str) -> None:
+        self._digests, self._folder, self._key = cache.digests, cache.parts[kind], key
+        stored = self._folder.read_json(key)
         known = stored if stored is not None else {}
         valid = isinstance(known, dict) and all(type(v) is str for v in known.values())
         self._known: dict[str, str] = known if valid else {}
         self._shown: dict[str, str] = {}
 
-    def find(self, section: Any, up: str) -> Markup | None:
-        """The section as the build before rendered it at `up`, if it did."""
-        name = self._name(section, up)
+    def find(self, part: Any, up: str) -> Markup | None:
+        """The part as the build before rendered it at `up`, if it did."""
+        name = self._name(part, up)
         html = self._known.get(name) if name is not None else None
         return None if html is None else Markup(html)
 
-    def keep(self, section: Any, up: str, html: str) -> None:
-        """A section the page shows."""
-        name = self._name(section, up)
+    def keep(self, part: Any, up: str, html: str) -> None:
+        """A part the page shows."""
+        name = self._name(part, up)
         if name is not None:
             self._shown[name] = str(html)
 
     def save(self) -> None:
-        """Keep the sections the page showed for the next build."""
+        """Keep the parts the page showed for the next build."""
         if self._shown != self._known:
-            self._cache.sections.write_json(self._key, self._shown)
+            self._folder.write_json(self._key, self._shown)
 
-    def _name(self, section: Any, up: str) -> str | None:
+    def _name(self, part: Any, up: str) -> str | None:
         try:
-            return f"{up}\0{self._cache.digests.of_object(section)}"
+            return f"{up}\0{self._digests.of_object(part)}"
         except Undigestible:  # then it is rendered, as a page whose values cannot be digested
             return None
 

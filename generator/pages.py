@@ -58,7 +58,7 @@ from generator.renames import clause_messages, former_ids
 from generator.versions import DocumentHistory, Publication, VersionHeading
 
 if TYPE_CHECKING:
-    from generator.bodies import KeptSections
+    from generator.bodies import KeptParts
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -346,6 +346,8 @@ class _Renderer:
             tuple[tuple[str, str], str], list[tuple[DocumentHistory, Choice | None]]
         ] = {}
         self._frames: dict[str, dict[str, Any]] = {}
+        self._change_macros: dict[str, Any] = {}
+        """`templates/_change.html` as a module, by language."""
 
     # Pages -------------------------------------------------------------------------------
 
@@ -775,8 +777,9 @@ class _Renderer:
                 return Body(None, partial(self._first, parts, template, url, language, context))
             key = self.bodies.key(parts)
             digest = self.bodies.find(key) if key else None
-            if digest is not None and context.get("current_page"):
-                self.bodies.keep_sections(context["base"], language)
+            kind = _kept_parts(template, context)
+            if digest is not None and kind is not None:
+                self.bodies.keep_parts(kind, context["base"], language)
             if digest is not None:
                 return Body(digest, partial(self._stored, key, template, url, language, context))
         if self.defer:
@@ -822,10 +825,12 @@ class _Renderer:
 
         # The link from this page to its document's folder (the chooser has no document).
         up = relative(url, context["base"]) if "base" in context else ""
-        # A policy in force shows most of its sections as the build before did.
+        # A policy in force shows most of its sections as the build before did, a change log
+        # most of its entries.
+        kind = _kept_parts(template, context)
         kept = (
-            self.bodies.kept_sections(context["base"], language)
-            if self.bodies is not None and context.get("current_page") and "base" in context
+            self.bodies.kept_parts(kind, context["base"], language)
+            if self.bodies is not None and kind is not None
             else None
         )
 
@@ -847,11 +852,21 @@ class _Renderer:
                 },
             )
 
+        def change_entry(version: Version, standing: str) -> Markup:
+            return self._change_entry(
+                language,
+                up,
+                ChangeEntry(version, standing),
+                kept,
+                lambda: (version, standing, context["base"], link, date),
+            )
+
         html = env.get_template(template).render(
             link=link,
             date=date,
             date_text=date_text,
             clause_section=clause_section,
+            change_entry=change_entry,
             lang=lang,
             wording=Language(tag=wording),
             today=self.today,
@@ -870,7 +885,7 @@ class _Renderer:
         language: str,
         up: str,
         section: Section,
-        kept: KeptSections | None,
+        kept: KeptParts | None,
         context: Callable[[], dict[str, Any]],
     ) -> Markup:
         """A clause's section of a document page (templates/_clause.html), from the template's
@@ -900,6 +915,33 @@ class _Renderer:
             self._sections[key] = (clause, event, html)
             if kept is not None:
                 kept.keep(section, up, html)
+        return html
+
+    def _change_entry(
+        self,
+        language: str,
+        up: str,
+        entry: ChangeEntry,
+        kept: KeptParts | None,
+        arguments: Callable[[], tuple],
+    ) -> Markup:
+        """A version's entry in its document's change log (the macro of templates/_change.html),
+        from its `arguments()`; taken from the entries the change log showed in the build
+        before (`kept`) when the version stands where it stood then."""
+        html = kept.find(entry, up) if kept is not None else None
+        if html is None:
+            macros = self._change_macros.get(language)
+            if macros is None:
+                wording = Language(tag=wording_language(language))
+                values = {"lang": Language(tag=language), "wording": wording}
+                macros = self._change_macros[language] = (
+                    _environment(language)
+                    .get_template("_change.html")
+                    .make_module({**values, "ChangeKind": ChangeKind, "Edit": Edit})
+                )
+            html = macros.entry(*arguments())
+        if kept is not None:
+            kept.keep(entry, up, html)
         return html
 
     def _section(
@@ -1316,6 +1358,15 @@ def _announcements(history: DocumentHistory, today: dt.date) -> tuple[Announceme
 
 
 @dataclass(frozen=True)
+class ChangeEntry:
+    """A version as its document's change log lists it: with where it stands today."""
+
+    version: Version
+    standing: str
+    """A `Standing`'s value, as `_Renderer._standings` tells it for the change log."""
+
+
+@dataclass(frozen=True)
 class Section:
     """A clause as a document page shows it: with its last change up to the page's version, and
     the announced versions that change it (on the page in force)."""
@@ -1343,12 +1394,26 @@ def _referenced(template: str) -> frozenset[str] | None:
         if found is None:
             return None
         names |= found
-    if "clause_section" in names:
-        found = _referenced("_clause.html")
+    for part in _PART_TEMPLATES.keys() & names:
+        found = _referenced(_PART_TEMPLATES[part])
         if found is None:
             return None
         names |= found
     return frozenset(names)
+
+
+_PART_TEMPLATES = {"clause_section": "_clause.html", "change_entry": "_change.html"}
+"""The functions our templates render a part of a page with, and the part's own template."""
+
+
+def _kept_parts(template: str, context: dict[str, Any]) -> str | None:
+    """The kind of parts (`bodies.PARTS`) a page keeps for the next build to take those that
+    did not change: the clause sections of a policy in force, the entries of a change log."""
+    if template == "document.html" and context.get("current_page"):
+        return "sections"
+    if template == "changes.html":
+        return "changes"
+    return None
 
 
 class _SharedCode(BytecodeCache):

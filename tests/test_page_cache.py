@@ -347,8 +347,9 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     ours = len(list(pages_module.TEMPLATES.glob("*.html")))
     assert len(list((cache / "body-templates").rglob("*.*"))) == ours
     assert len(list((cache / "template-names").rglob("*.*"))) == 1
-    # The clause sections of each policy in force.
+    # The clause sections of each policy in force, the entries of each change log.
     assert len(list((cache / "clauses").rglob("*.*"))) == warm.documents
+    assert len(list((cache / "changes").rglob("*.*"))) == warm.documents
     # What the check found in each catalog of the newest commit: the project's German one.
     assert len(list((cache / "catalogs").rglob("*.*"))) == 1
     folders = [
@@ -356,6 +357,7 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
         "bodies",
         "body-templates",
         "catalogs",
+        "changes",
         "clauses",
         "files",
         "history",
@@ -386,14 +388,15 @@ def test_a_policy_in_force_shows_its_unchanged_sections_as_the_build_before(
     _change_one_clause(project)
     _build(project, None, "plain")
     found: list[tuple[str, bool]] = []
-    real = bodies_module.KeptSections.find
+    real = bodies_module.KeptParts.find
 
-    def find(self, section, up):  # noqa: ANN001, ANN202
-        html = real(self, section, up)
-        found.append((section.clause.id, html is not None))
+    def find(self, part, up):  # noqa: ANN001, ANN202
+        html = real(self, part, up)
+        if isinstance(part, pages_module.Section):
+            found.append((part.clause.id, html is not None))
         return html
 
-    monkeypatch.setattr(bodies_module.KeptSections, "find", find)
+    monkeypatch.setattr(bodies_module.KeptParts, "find", find)
     _build(project, cache, "warm")  # in this process: jobs=1
     assert _tree(project.root / "warm") == _tree(project.root / "plain")
     # Rendered again: the changed clause, in the two English policies in force (global and EU);
@@ -404,6 +407,62 @@ def test_a_policy_in_force_shows_its_unchanged_sections_as_the_build_before(
         ("eu-rights", True),
         ("who-we-are", True),
         ("who-we-are", True),
+    ]
+
+
+def test_a_change_entry_reads_only_what_keys_it():
+    """A change log's entry is kept for the next build's change log by its version, where the
+    version stands, the link to its document's folder and its language: its macro takes the
+    first three (and the page's `link` and `date`, made from its address and language), and its
+    module is made from the language alone, in an environment where a name not given fails. So
+    the template must read nothing else: the macros it imports are read with that module's
+    values (`here` and `in_source` are theirs, set inside macros it does not call)."""
+    assert pages_module._referenced("_change.html") == {
+        "ChangeKind", "Edit", "date", "here", "in_source", "lang", "link", "wording"
+    }  # fmt: skip
+    template = pages_module._environment("en").get_template("_change.html")
+    entry = template.make_module({"lang": None, "wording": None, "ChangeKind": None, "Edit": None})
+    assert entry.entry.arguments == ("version", "standing", "base", "link", "date")
+
+
+def test_a_change_log_shows_its_unchanged_entries_as_the_build_before(
+    make_project, tmp_path, monkeypatch
+):
+    project = _project(make_project)
+    cache = tmp_path / "cache"
+    _build(project, cache, "cold")
+    _change_one_clause(project)
+    _build(project, None, "plain")
+    found: list[tuple[str, int, str, bool]] = []
+    real = bodies_module.KeptParts.find
+
+    def find(self, part, up):  # noqa: ANN001, ANN202
+        html = real(self, part, up)
+        if isinstance(part, pages_module.ChangeEntry):
+            version = part.version
+            found.append(
+                (
+                    pages_module.document_url(*version.key),
+                    version.number,
+                    part.standing,
+                    html is not None,
+                )
+            )
+        return html
+
+    monkeypatch.setattr(bodies_module.KeptParts, "find", find)
+    _build(project, cache, "warm")  # in this process: jobs=1
+    assert _tree(project.root / "warm") == _tree(project.root / "plain")
+    # The English change logs list a third version; the second no longer applies. The first
+    # stands where it stood, and is the build before's. (The German ones lagged already, and
+    # their bodies are the build before's whole.)
+    assert sorted(found) == [
+        ("eu/en/", 1, "past", True),
+        ("eu/en/", 2, "past", False),
+        ("eu/en/", 3, "in-force", False),
+        ("global/en/", 1, "past", True),
+        ("global/en/", 2, "past", False),
+        ("global/en/", 3, "in-force", False),
     ]
 
 
@@ -653,6 +712,7 @@ def test_cache_folders_that_are_files_cost_only_their_saving(make_project, tmp_p
         "bodies": "body",
         "body-templates": "template",
         "catalogs": "catalog",
+        "changes": "body",
         "clauses": "body",
         "files": "file",
         "history": "history",
@@ -727,6 +787,7 @@ def test_a_cache_that_cannot_be_written_costs_only_the_saving(make_project, tmp_
         " entries are not kept"
         for label, folder in (
             ("body", "bodies"),
+            ("body", "changes"),
             ("body", "clauses"),
             ("body", "template-names"),
             ("history", "history"),
