@@ -379,21 +379,22 @@ def test_a_clause_section_reads_only_what_keys_it():
     }  # fmt: skip
 
 
-def test_a_policy_in_force_shows_its_unchanged_sections_as_the_build_before(
+def test_pages_rendered_again_take_their_unchanged_parts_from_the_build_before(
     make_project, tmp_path, monkeypatch
 ):
+    """A policy in force rendered again takes the clause sections that did not change from the
+    build before, a change log the entries of the versions that stand where they stood."""
     project = _project(make_project)
     cache = tmp_path / "cache"
     _build(project, cache, "cold")
     _change_one_clause(project)
     _build(project, None, "plain")
-    found: list[tuple[str, bool]] = []
+    found: list[tuple[object, bool]] = []
     real = bodies_module.KeptParts.find
 
     def find(self, part, up):  # noqa: ANN001, ANN202
         html = real(self, part, up)
-        if isinstance(part, pages_module.Section):
-            found.append((part.clause.id, html is not None))
+        found.append((part, html is not None))
         return html
 
     monkeypatch.setattr(bodies_module.KeptParts, "find", find)
@@ -401,13 +402,31 @@ def test_a_policy_in_force_shows_its_unchanged_sections_as_the_build_before(
     assert _tree(project.root / "warm") == _tree(project.root / "plain")
     # Rendered again: the changed clause, in the two English policies in force (global and EU);
     # every other section of theirs is the build before's.
-    assert sorted(found) == [
+    sections = [(p.clause.id, kept) for p, kept in found if isinstance(p, pages_module.Section)]
+    assert sorted(sections) == [
         ("data-we-collect", False),
         ("data-we-collect", False),
         ("eu-rights", True),
         ("who-we-are", True),
         ("who-we-are", True),
     ]
+    # The English change logs list a third version; the second no longer applies. The first
+    # stands where it stood, and is the build before's. (The German ones lagged already, and
+    # their bodies are the build before's whole.)
+    entries = [
+        (pages_module.document_url(*p.version.key), p.version.number, p.standing, kept)
+        for p, kept in found
+        if isinstance(p, pages_module.ChangeEntry)
+    ]
+    assert sorted(entries) == [
+        ("eu/en/", 1, "past", True),
+        ("eu/en/", 2, "past", False),
+        ("eu/en/", 3, "in-force", False),
+        ("global/en/", 1, "past", True),
+        ("global/en/", 2, "past", False),
+        ("global/en/", 3, "in-force", False),
+    ]
+    assert len(found) == len(sections) + len(entries)
 
 
 def test_a_change_entry_reads_only_what_keys_it():
@@ -423,47 +442,6 @@ def test_a_change_entry_reads_only_what_keys_it():
     template = pages_module._environment("en").get_template("_change.html")
     entry = template.make_module({"lang": None, "wording": None, "ChangeKind": None, "Edit": None})
     assert entry.entry.arguments == ("version", "standing", "base", "link", "date")
-
-
-def test_a_change_log_shows_its_unchanged_entries_as_the_build_before(
-    make_project, tmp_path, monkeypatch
-):
-    project = _project(make_project)
-    cache = tmp_path / "cache"
-    _build(project, cache, "cold")
-    _change_one_clause(project)
-    _build(project, None, "plain")
-    found: list[tuple[str, int, str, bool]] = []
-    real = bodies_module.KeptParts.find
-
-    def find(self, part, up):  # noqa: ANN001, ANN202
-        html = real(self, part, up)
-        if isinstance(part, pages_module.ChangeEntry):
-            version = part.version
-            found.append(
-                (
-                    pages_module.document_url(*version.key),
-                    version.number,
-                    part.standing,
-                    html is not None,
-                )
-            )
-        return html
-
-    monkeypatch.setattr(bodies_module.KeptParts, "find", find)
-    _build(project, cache, "warm")  # in this process: jobs=1
-    assert _tree(project.root / "warm") == _tree(project.root / "plain")
-    # The English change logs list a third version; the second no longer applies. The first
-    # stands where it stood, and is the build before's. (The German ones lagged already, and
-    # their bodies are the build before's whole.)
-    assert sorted(found) == [
-        ("eu/en/", 1, "past", True),
-        ("eu/en/", 2, "past", False),
-        ("eu/en/", 3, "in-force", False),
-        ("global/en/", 1, "past", True),
-        ("global/en/", 2, "past", False),
-        ("global/en/", 3, "in-force", False),
-    ]
 
 
 def test_version_texts_are_linked_from_the_cache_and_a_damaged_one_is_made_again(
