@@ -79,10 +79,23 @@ def read_log(lines: Iterable[str]) -> tuple[dict[str, list[dict]], dict]:
 
 
 def report(runs: dict[str, list[dict]], summary: dict) -> str:
-    """The three tables, with a blank line after each."""
-    return "\n".join(
-        [*targets_table(summary), "", *builds_table(runs), "", *stages_table(runs), ""]
-    )
+    """When the run was made and of which code (if its summary says), then the three tables,
+    with a blank line after each."""
+    tables = [*targets_table(summary), "", *builds_table(runs), "", *stages_table(runs), ""]
+    return "\n".join([*made(summary), *tables])
+
+
+def made(summary: dict) -> list[str]:
+    """The run's workload, when it started and ended (UTC) and the code it measured, as a line
+    and a blank one; nothing for the runs recorded before the summary said (2026-11-29)."""
+    if "started" not in summary:
+        return []
+    code = summary.get("code") or "code not known"
+    return [
+        f"{summary['workload']}, {summary['repeat']} × each build, from {summary['started']} "
+        f"to {summary['ended']}, at {code}",
+        "",
+    ]
 
 
 def targets_table(summary: dict) -> list[str]:

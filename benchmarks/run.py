@@ -18,7 +18,8 @@ runs are:
   has (the cold build it follows is not printed);
 - `double`: the same workload with twice the versions, built cold.
 
-A last `summary` line gives the ratios the targets are about, each with its limit and verdict, and
+A last `summary` line gives the ratios the targets are about, each with its limit and verdict, when
+the run started and ended and the commit it measured (`+`: with changes not committed), and
 the machine it ran on, with how much more work its processors did together than one alone, just
 before the builds and just after (`parallel`: on a virtual machine that moves from minute to
 minute, and a build's ratios with it). Times are wall-clock; CPU times are given too, since other
@@ -33,6 +34,7 @@ a ratio of two single builds moves with it.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -113,7 +115,7 @@ def main() -> None:
 
 
 def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
-    started = time.perf_counter()
+    started, began = time.perf_counter(), _utc_minute()
     load_before = os.getloadavg()
     parallel_before = _parallel_throughput()
     baseline = str(_baseline(work / "baseline"))
@@ -149,6 +151,7 @@ def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     summary = _summary(runs, workload)
     summary["repeat"] = repeat
     summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    summary["started"], summary["ended"], summary["code"] = began, _utc_minute(), _code_version()
     parallel = {"before": parallel_before, "after": _parallel_throughput()}
     summary["machine"] = {**_machine(load_before), "parallel": parallel}
     print(json.dumps(summary), flush=True)
@@ -295,6 +298,30 @@ def _ratios(runs: dict[str, list[dict]], measure: str) -> dict[str, list[float]]
             for cold, baseline in zip(runs["cold"], runs["baseline"], strict=True)
         ],
     }
+
+
+def _utc_minute() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ")
+
+
+def _code_version() -> str | None:
+    """The project's commit whose code the run measured, with `+` when that code has changed
+    since (a run of uncommitted work); None outside a git checkout. The docs name a run's
+    results file by its start and this (`<day>T<hhmm>-<commit>-full-r3.jsonl`)."""
+    root = Path(__file__).resolve().parent.parent
+    code = ["generator", "benchmarks", ":!benchmarks/results", "pyproject.toml", "constraints.txt"]
+    try:
+        commit = _git(root, "rev-parse", "--short=7", "HEAD")
+        changed = _git(root, "status", "--porcelain", "--", *code)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return commit + ("+" if changed else "")
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _machine(load_before: tuple[float, float, float]) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,23 @@ def test_report_lists_each_repetition_and_the_median_the_summary_judged():
         "| cold | 2.20, 2.29, 2.31 | 0.72, 0.71, 0.71 | 1.65, 1.32, 1.15 | 4.60, 4.36, 4.21 "
         "| 11.5, 12.6, 12.1 |"
     ) in lines
+
+
+def test_report_says_when_the_run_was_made_and_of_which_code():
+    """A summary that says when the run started and ended, and the commit it measured, heads
+    the report with them; one recorded before it said (the run above) begins with the tables."""
+    *builds, last = REPEATED.read_text(encoding="utf-8").splitlines()
+    summary = {
+        **json.loads(last), "started": "2026-11-29T22:02Z", "ended": "2026-11-29T22:07Z", "code": "207c2b3"
+    }  # fmt: skip
+    result = _report("-", stdin="\n".join([*builds, json.dumps(summary)]))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "c60-j8-l12-v40, 3 × each build, from 2026-11-29T22:02Z to 2026-11-29T22:07Z, at 207c2b3",
+        "",
+    ]
+    assert lines[2:] == _report(str(REPEATED)).stdout.splitlines()
 
 
 def test_report_of_a_run_that_did_not_finish_says_so():
