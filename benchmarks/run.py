@@ -115,7 +115,7 @@ def main() -> None:
 
 
 def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
-    started, began = time.perf_counter(), _utc_minute()
+    started, started_at = time.perf_counter(), _utc_minute()
     load_before = os.getloadavg()
     parallel_before = _parallel_throughput()
     baseline = str(_baseline(work / "baseline"))
@@ -151,7 +151,8 @@ def _benchmark(workload: synth.Workload, work: Path, repeat: int = 1) -> None:
     summary = _summary(runs, workload)
     summary["repeat"] = repeat
     summary["benchmark_seconds"] = round(time.perf_counter() - started, 1)
-    summary["started"], summary["ended"], summary["code"] = began, _utc_minute(), _code_version()
+    summary["started"], summary["ended"] = started_at, _utc_minute()
+    summary["code"] = _code_version()
     parallel = {"before": parallel_before, "after": _parallel_throughput()}
     summary["machine"] = {**_machine(load_before), "parallel": parallel}
     print(json.dumps(summary), flush=True)
