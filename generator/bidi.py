@@ -7,7 +7,7 @@ number's groups come out in reverse order. A value isolated in `<bdi dir="ltr">`
 its own, as one word of the sentence around it.
 
 The isolation is added where a page shows a clause, never to the clause's text or HTML: those are
-what a version's hash covers (`versions.content_hash`), and the published versions must keep
+what a version's hash covers (`publication.content_hash`), and the published versions must keep
 theirs. The values come with the clause (`ComposedClause.variables`), so an archived version is
 isolated with the values of its own time. Pages in the direction of the values stay as they are.
 """

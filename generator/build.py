@@ -48,11 +48,12 @@ from generator.pages import (
 )
 from generator.processes import Forked, WorkerStopped, can_fork, running, stop_forked, umask
 from generator.progress import Progress
+from generator.publication import Publication
 from generator.records import INDEX, document_record, iter_records
 from generator.region_pages import region_pages
 from generator.settings_files import SETTINGS_FILE, shown_path
 from generator.sources import POLICIES, is_source
-from generator.versions import Publication, derive_versions, now, source_date_epoch
+from generator.versions import derive_versions, now, source_date_epoch
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig

@@ -32,6 +32,12 @@ from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository, Revision
 from generator.markup import MAX_ESCAPES, escapes
 from generator.model import BlockKind, Clause, Document, Language, Policy, line_at
+from generator.publication import (
+    JURISDICTION_CONTEXT,
+    SUMMARY_CONTEXT,
+    TITLE_CONTEXT,
+    content_hash,
+)
 from generator.renames import renamed
 from generator.sources import (
     CHANGE_FILE,
@@ -45,12 +51,6 @@ from generator.sources import (
     read_policy,
 )
 from generator.variables import VALUE_CONTEXT, places, variables_for
-from generator.versions import (
-    JURISDICTION_CONTEXT,
-    SUMMARY_CONTEXT,
-    TITLE_CONTEXT,
-    content_hash,
-)
 from generator.yamlio import decode, read_yaml, shorten
 
 

@@ -24,7 +24,7 @@ from generator.interface import (
 )
 from generator.model import ChangeKind, Language, Version, utc_stamp
 from generator.pages import SiteFile, document_url, site_address
-from generator.versions import DocumentHistory, EndedLag, Lag, Publication
+from generator.publication import DocumentHistory, EndedLag, Lag, Publication
 
 ATOM = "http://www.w3.org/2005/Atom"
 XHTML = "http://www.w3.org/1999/xhtml"

@@ -26,10 +26,10 @@ from babel.messages.catalog import Message
 from generator.catalogs import plural_forms, variables_in
 from generator.model import BlockKind, Language, Policy, Text
 from generator.pofiles import PoCatalog, messages
+from generator.publication import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 from generator.renames import renamed
 from generator.sources import CHANGE_FILE, SITE_FILE
 from generator.variables import VALUE_CONTEXT, variables_for
-from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 
 UNPAIRED_CONTEXTS = frozenset({SUMMARY_CONTEXT})
 """Contexts whose messages are never "changed versions" of each other: a new change summary

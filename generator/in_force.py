@@ -7,7 +7,7 @@ import datetime as dt
 from generator.errors import fail
 from generator.model import Language, Standing, Version
 from generator.pages import document_url
-from generator.versions import DocumentHistory, Publication
+from generator.publication import DocumentHistory, Publication
 
 
 def version_at(publication: Publication, jurisdiction: str, language: str, on: dt.date) -> Version:

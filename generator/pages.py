@@ -54,8 +54,8 @@ from generator.model import (
     Standing,
     Version,
 )
+from generator.publication import DocumentHistory, Publication, VersionHeading
 from generator.renames import clause_messages, former_ids
-from generator.versions import DocumentHistory, Publication, VersionHeading
 
 if TYPE_CHECKING:
     from generator.bodies import KeptParts

@@ -38,9 +38,10 @@ from generator.model import (
     Policy,
     RedlineParagraph,
 )
+from generator.publication import DocumentHistory, content_hash
 from generator.renames import clause_messages, former_ids
 from generator.sources import CHANGE_FILE, DEFAULT_TITLE
-from generator.versions import DocumentHistory, content_hash, derive_versions, now
+from generator.versions import derive_versions, now
 
 MAX_LENGTH = 60_000
 """GitHub refuses comments over 65,536 characters; redlines past this length are left out."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.model import Version, utc_stamp
 from generator.pages import SiteFile, document_url
-from generator.versions import DocumentHistory, Publication, document_json
+from generator.publication import DocumentHistory, Publication, document_json
 
 SCHEMA_VERSION = 2
 """2: a document's `in_force` is null while no version applies yet (1 named the version that

@@ -15,7 +15,7 @@ from html import escape
 
 from generator.model import Language
 from generator.pages import RETIRED_ANCHOR, SiteFile, region_anchor
-from generator.versions import Publication
+from generator.publication import Publication
 
 
 def region_pages(publication: Publication) -> list[SiteFile]:

@@ -11,7 +11,8 @@ from pathlib import Path
 from conftest import BASE_FILES, Project, change_yml
 
 from generator.history import Repository
-from generator.versions import DocumentHistory, Publication, derive_versions
+from generator.publication import DocumentHistory, Publication
+from generator.versions import derive_versions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synth  # noqa: E402

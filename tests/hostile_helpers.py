@@ -18,7 +18,7 @@ from babel.messages.pofile import write_po
 from playwright.sync_api import Error as PlaywrightError
 
 from generator.model import Policy
-from generator.versions import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
+from generator.publication import JURISDICTION_CONTEXT, SUMMARY_CONTEXT, TITLE_CONTEXT
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

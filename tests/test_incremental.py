@@ -25,9 +25,10 @@ from generator.history import Repository
 from generator.incremental import CatalogLoader, Composer
 from generator.model import ComposedClause, Document, Language
 from generator.pages import _relpath
+from generator.publication import document_json
 from generator.sources import read_policy
 from generator.variables import Variables
-from generator.versions import derive_versions, document_json
+from generator.versions import derive_versions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synth  # noqa: E402

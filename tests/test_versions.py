@@ -27,7 +27,7 @@ from histories import (
 )
 
 from generator.model import ChangeKind, Standing
-from generator.versions import DocumentHistory, content_hash
+from generator.publication import DocumentHistory, content_hash
 
 DE_PO = "locales/de/LC_MESSAGES/policy.po"
 
