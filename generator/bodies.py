@@ -172,7 +172,7 @@ class BodyCache:
         )
         self._names_key = hashlib.sha256(self.code.encode()).hexdigest()
         self.templates = TemplateCode(directory, self.code, "body-templates")
-        """The templates' compiled code (see `pages.load_templates`)."""
+        """The templates' compiled code (see `templating.load_templates`)."""
         self.names = _template_names(self._names.read_json(self._names_key))
         """The names each template reads from its context, as this code's templates have them."""
         self.learned: dict[str, frozenset[str] | None] = {}

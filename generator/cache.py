@@ -530,7 +530,7 @@ class TemplateCode(BytecodeCache):
     """Templates as Jinja compiled them, kept between builds: MkDocs compiles some forty of the
     theme's at every build, about half a second (folder `templates`), and each process that
     renders bodies compiled ours, a fifth of a second (`body-templates`, see
-    `pages.load_templates`). Entries are checked like the others, and keyed by a fingerprint of
+    `templating.load_templates`). Entries are checked like the others, and keyed by a fingerprint of
     what compiled them (for the theme's, the site's: the versions of MkDocs, Material and Jinja,
     mkdocs.yml, the theme overrides; for ours, the code's) as well as by each template's name and
     source, since compiled code also depends on the environment that compiled it; Jinja checks

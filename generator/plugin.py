@@ -191,7 +191,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
     def _configure(self, config: Any) -> Any:
         """`on_config`'s work, timed as ours."""
         from generator.build import site_files, site_outline
-        from generator.pages import document_url, iter_pages, load_templates
+        from generator.pages import document_url, iter_pages
+        from generator.templating import load_templates
 
         self.rendered, self.reused, self.written = [], 0, 0
         self._configs = {}

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from generator.diff import diff_documents, diff_paragraphs, diff_versions, diff_words
 from generator.markup import shown_blocks, to_html
 from generator.model import ChangeType, ComposedClause, Document, Edit, LinkChange
-from generator.pages import opening_space
+from generator.templating import opening_space
 
 E, I, D = Edit.EQUAL, Edit.INSERTED, Edit.DELETED  # noqa: E741 - read like the diff marks
 

@@ -23,6 +23,7 @@ from sitemap_files import sitemap_pages
 from generator import bodies as bodies_module
 from generator import cache as cache_module
 from generator import pages as pages_module
+from generator import templating
 from generator.build import BuildOptions, BuildSummary, build_site, make_site
 from generator.cache import UNKEYED, PageCache, page_key
 from generator.plugin import _cacheable
@@ -313,7 +314,7 @@ def test_what_templates_read_is_kept_for_the_next_build(
     def parsed(template: str) -> None:
         raise AssertionError(f"{template} was parsed again")
 
-    monkeypatch.setattr(pages_module, "_referenced", parsed)
+    monkeypatch.setattr(pages_module, "template_names", parsed)
     warm = _build(project, cache, "warm", jobs=2)
     assert warm.reused > 10
     assert _tree(project.root / "warm") == _tree(project.root / "plain")
@@ -344,7 +345,7 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(make_project, tmp_path
     assert len(list((cache / "sections").rglob("*.*"))) == 1
     # The theme's templates and ours as Jinja compiled them, and the names ours read.
     assert list((cache / "templates").rglob("*.*"))
-    ours = len(list(pages_module.TEMPLATES.glob("*.html")))
+    ours = len(list(templating.TEMPLATES.glob("*.html")))
     assert len(list((cache / "body-templates").rglob("*.*"))) == ours
     assert len(list((cache / "template-names").rglob("*.*"))) == 1
     # The clause sections of each policy in force, the entries of each change log.
@@ -374,7 +375,7 @@ def test_a_clause_section_reads_only_what_keys_it():
     by its clause, last change, former ids and history's anchor (`pages.Section`), the link to
     its document's folder and its language: its template must read nothing else of the page
     (`link` and `date` are made from the page's address and language)."""
-    assert pages_module._referenced("_clause.html") == {
+    assert templating.template_names("_clause.html") == {
         "ChangeType", "ahead", "base", "clause", "date", "event", "former_ids", "history_id", "link"
     }  # fmt: skip
 
@@ -436,10 +437,10 @@ def test_a_change_entry_reads_only_what_keys_it():
     module is made from the language alone, in an environment where a name not given fails. So
     the template must read nothing else: the macros it imports are read with that module's
     values (`here` and `in_source` are theirs, set inside macros it does not call)."""
-    assert pages_module._referenced("_change.html") == {
+    assert templating.template_names("_change.html") == {
         "ChangeKind", "Edit", "date", "here", "in_source", "lang", "link", "wording"
     }  # fmt: skip
-    template = pages_module._environment("en").get_template("_change.html")
+    template = templating.environment("en").get_template("_change.html")
     entry = template.make_module({"lang": None, "wording": None, "ChangeKind": None, "Edit": None})
     assert entry.entry.arguments == ("version", "standing", "base", "link", "date")
 
@@ -948,7 +949,7 @@ def test_the_page_templates_are_compiled_before_the_renderers_fork_and_kept(
 
     from generator.cache import TemplateCode
 
-    templates = len(list(pages_module.TEMPLATES.glob("*.html")))
+    templates = len(list(templating.TEMPLATES.glob("*.html")))
     compiled: list[str] = []
     compile_ = Environment.compile
     monkeypatch.setattr(
@@ -959,14 +960,14 @@ def test_the_page_templates_are_compiled_before_the_renderers_fork_and_kept(
         """A build: how many templates it compiles."""
         compiled.clear()
         if new_process:  # nothing compiled yet
-            monkeypatch.setattr(pages_module, "_SHARED_CODE", pages_module._SharedCode())
-            pages_module._environment.cache_clear()
+            monkeypatch.setattr(templating, "_SHARED_CODE", templating._SharedCode())
+            templating.environment.cache_clear()
         kept = TemplateCode(tmp_path / folder, code, "body-templates")
-        pages_module.load_templates(kept)
+        templating.load_templates(kept)
         kept.finish()
         # What a process forked now renders with is compiled already.
         before = len(compiled)
-        pages_module._environment("de").get_template("document.html")
+        templating.environment("de").get_template("document.html")
         assert len(compiled) == before
         return before
 
@@ -986,7 +987,7 @@ def test_the_page_templates_are_compiled_before_the_renderers_fork_and_kept(
         assert len(kept("other-cache")) == templates
         assert build("code-b", "other-cache") == 0
     finally:
-        pages_module._environment.cache_clear()  # the environments hold this test's code store
+        templating.environment.cache_clear()  # the environments hold this test's code store
 
 
 def _other(value: object) -> object:

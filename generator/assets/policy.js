@@ -659,7 +659,7 @@
     return node;
   }
 
-  // The site's own words as the pages write them (pages.py's _ForeignWords): in a span marked with
+  // The site's own words as the pages write them (templating.py's _ForeignWords): in a span marked with
   // their language where it is not the page's (`strings.lang`: English, for a language without an
   // interface catalog), else as text.
   function words(strings, text) {
@@ -719,7 +719,7 @@
       title.appendChild(marked("del", strings, strings.removed, strings.removed_end, change.oldTitle));
       section.appendChild(title);
     }
-    // Sub-headings and runs of list items get the roles pages.redline_runs gives them.
+    // Sub-headings and runs of list items get the roles templating.redline_runs gives them.
     var list = null;
     change.paragraphs.forEach(function (paragraph) {
       var p = element("p", "policy-redline__paragraph");
