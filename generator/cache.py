@@ -163,6 +163,7 @@ def page_key(page: Page, site_fingerprint: str, body_digest: str) -> str:
             "feed": page.feed,
             "searchable": page.searchable,
             "site_name": page.site_name,
+            "site_name_language": page.site_name_language,
             "navigation": page.navigation,
         },
         ensure_ascii=False,

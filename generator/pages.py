@@ -31,6 +31,7 @@ from generator.interface import (
     interface_language,
     interface_translations,
     long_date,
+    marked_language,
     wording_language,
 )
 from generator.model import (
@@ -73,6 +74,10 @@ class Page:
     searchable: bool = True
     site_name: str = ""
     """The site's name in the page's header: the policy's title in the page's language."""
+    site_name_language: str = ""
+    """The language the site's name is marked with in the theme's frame, where it is written in
+    another than the page's (`marked_language`: a title no catalog translates, on a page whose
+    language has no interface catalog); empty where it is not marked."""
     navigation: tuple[str, ...] = ()
     """The navigation's entries in the page's language, HTML (`frame_html`): the chooser
     (`chooser_name`), then each region, named by its jurisdiction, in `jurisdiction_order` (the
@@ -1208,8 +1213,10 @@ class _Renderer:
                     for jid in jurisdiction_order(self.publication)
                 ),
             ]
+            site_name, written = self.publication.title_written(language)
             self._frames[language] = {
-                "site_name": self.publication.title_in(language),
+                "site_name": site_name,
+                "site_name_language": marked_language(written, language) or "",
                 "navigation": tuple(frame_html([name], language) for name in names),
             }
         return self._frames[language]

@@ -60,6 +60,7 @@ from generator.search_words import (
     naming_dictionary_cache,
 )
 from generator.settings_files import SettingsFiles, settings_files
+from generator.templating import language_attributes
 
 log = logging.getLogger("mkdocs.plugins.policy")
 
@@ -384,6 +385,8 @@ class PolicyPlugin(BasePlugin[PolicyPluginConfig]):
                 context["policy_title_names_site"] = bool(ours.site_name) and (
                     ours.site_name in ours.title
                 )
+                # The site's name in another language than the page's (theme/main.html).
+                context["policy_site_name_marks"] = language_attributes(ours.site_name_language)
                 self._fit_navigation(ours)
         return context
 

@@ -134,22 +134,23 @@ def environment(language: str) -> Environment:
     env.globals["gettext"] = env.globals["_"] = _remembering_gettext(translations, words)
     env.filters["unmarked"] = _unmarked
     env.globals["words_lang"] = words
-    env.globals["in_words"] = partial(_in_words, words)
+    env.globals["in_words"] = partial(language_attributes, words)
     return env
 
 
-def _in_words(words: str | None, direction: bool = True) -> Markup:  # noqa: FBT001, FBT002
-    """The attributes that mark an element as written in the site's words (`words`, from
-    `foreign_words`: English where the page's language has no interface catalog), for an element
-    whose words `_()` cannot mark as text (an attribute, an `<option>`) or a paragraph of them
-    only (whose sentences must follow each other in their direction); a menu whose layout keeps
-    the page's direction takes `direction=False`. Nothing where the words are the page's own.
-    A global, not a macro: `_clause.html`, rendered for every clause of every page, would import
-    the macros anew each time."""
-    if not words:
+def language_attributes(language: str | None, direction: bool = True) -> Markup:  # noqa: FBT001, FBT002
+    """The attributes that mark an element as written in `language` (`lang`, and `dir` unless
+    `direction` is False); nothing for no language. For words that cannot be marked as text (an
+    attribute, an `<option>`) or a paragraph of them only (whose sentences must follow each
+    other in their direction); a menu whose layout keeps the page's direction takes
+    `direction=False`. The templates' `in_words()` gives them for the site's words (`words`,
+    from `foreign_words`: English where the page's language has no interface catalog), nothing
+    where those are the page's own: a global, not a macro, since `_clause.html`, rendered for
+    every clause of every page, would import the macros anew each time."""
+    if not language:
         return Markup("")
-    marked = f' lang="{escape(words)}"'
-    return Markup(f'{marked} dir="{_direction(words)}"' if direction else marked)
+    marked = f' lang="{escape(language)}"'
+    return Markup(f'{marked} dir="{_direction(language)}"' if direction else marked)
 
 
 _OPENING_SPACE = re.compile(

@@ -132,6 +132,22 @@ def test_the_site_s_english_words_in_the_frame_are_marked_english(site, language
     assert re.search(r'<span lang="en" dir="ltr">Choose your region and language</span>', html)
 
 
+@pytest.mark.parametrize("language", ["ja", "he"])
+def test_the_site_s_name_in_the_frame_is_marked_with_its_language(site, language):
+    """The site's name, the policy's title no catalog translates, is English on a Japanese or
+    Hebrew page: the theme prints it in the header (its first topic, and the logo link's
+    `aria-label` and `title`, which only the link's language can mark) and atop the navigation."""
+    for page in PAGES:
+        html = site.read(f"site/global/{language}/{page}index.html")
+        names = [lang for text, lang in frame_texts(html) if text == "Privacy notice"]
+        assert len(names) >= 2 and set(names) == {"en"}, (page, names)
+        logo = re.search(r'<a [^>]*class="md-header__button md-logo"[^>]*>', html)
+        assert logo is not None and 'aria-label="Privacy notice"' in logo.group(), page
+        assert ' lang="en" dir="ltr"' in logo.group(), page
+        drawer = re.search(r'<label class="md-nav__title" for="__drawer"[^>]*>', html)
+        assert drawer is not None and ' lang="en" dir="ltr"' in drawer.group(), page
+
+
 def test_the_header_and_the_table_of_contents_mark_the_title_s_english_words(site):
     changes = site.read("site/global/ja/changes/index.html")
     marked = '<span lang="en" dir="ltr">Changes</span> · <span lang="en" dir="ltr">Privacy notice</span> · 全世界'
