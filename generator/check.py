@@ -396,17 +396,15 @@ def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
                     break
 
 
-_RULE_INDENT = 3
-"""The most spaces a rule's line may begin with: Markdown reads four as code."""
-
-
 def _check_rules_read_as_items(
     policy: Policy, files: Mapping[str, bytes], problems: Problems
 ) -> None:
     """A rule written with spaces ('* * *', '- - -'), which the block reader (blocks.py) takes
     for a list item before Markdown sees it: its first marker begins the item, the rest is the
     item's text, and the page showed lists nested in one another ('- * *', with the paragraph's
-    next line in the innermost), where Markdown reads the line alone as a rule. The block's
+    next line in the innermost), where Markdown reads the line alone as a rule. Indented too:
+    the block reader reads a list item at any indentation, so a line that Markdown alone would
+    read as code ('    * * *') was published as the same nested lists. The block's
     text has lost the marker, so the line is read as written in its file. A block that still
     reads as the rule once joined ('- - -' alone) is published as Markdown reads it, and is
     not refused (no more than '***' alone). In the commit being published: a version published
@@ -423,8 +421,7 @@ def _check_rules_read_as_items(
             if path not in lines:
                 lines[path] = (decode(files.get(path, b""), path, Problems()) or "").split("\n")
             written = lines[path][block.line - 1] if block.line <= len(lines[path]) else ""
-            indent = len(written) - len(written.lstrip(" "))
-            if indent <= _RULE_INDENT and _RULE.fullmatch(written.strip(" ")):
+            if _RULE.fullmatch(written.strip()):
                 problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
 
 

@@ -1785,6 +1785,18 @@ def test_a_rule_written_with_spaces_is_refused_at_its_line(make_project, rule, a
     assert problems_of(project.policy("check")) == expected
 
 
+@pytest.mark.parametrize("rule", ["    * * *", "\t* * *", "      - - -", "    _ _ _"])
+def test_a_rule_indented_as_code_is_refused_too(make_project, rule):
+    """Indented four spaces or a tab, a line is code to Markdown alone, but the block reader
+    reads a list item at any indentation: '    * * *' among a paragraph's lines was published
+    as the same lists nested three deep ('<ul><li><ul><li><ul><li>Then we delete it.'), and is
+    refused as '* * *' is, once; '_ _ _', which is no list item, as a rule among a paragraph's
+    lines, as it was."""
+    around = "We keep order data\nfor six years.\n{rule}\nThen we delete it."
+    project = make_project({WHO: body(around.format(rule=rule))})
+    assert problems_of(project.policy("check")) == [f"{WHO}:10: {RULE}"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
