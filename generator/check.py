@@ -123,6 +123,7 @@ def check_files(
     shown = _shown_texts(policy, catalogs)
     _check_joined_lines(shown, problems)
     _check_rules_read_as_items(policy, files, problems)
+    _check_parenthesis_numbers(policy, problems)
     _check_empty_values(policy, files, shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
@@ -423,6 +424,29 @@ def _check_rules_read_as_items(
             written = lines[path][block.line - 1] if block.line <= len(lines[path]) else ""
             if _RULE.fullmatch(written.strip()):
                 problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
+
+
+_PARENTHESIS_NUMBER = (
+    "a line that begins with a number and ')' ('1) ') is read as a numbered list item, but "
+    "Markdown numbers items with '.' only: the page would show it as a paragraph (lines of "
+    "such items run together into one), and a sentence that goes on in such a line would be "
+    "cut in two there. Write '1.' for a numbered item; to begin a line with '1)' as text, "
+    "write '1\\)'."
+)
+
+
+def _check_parenthesis_numbers(policy: Policy, problems: Problems) -> None:
+    """A line that begins '1) ', which the block reader (blocks.py) takes for a numbered list
+    item, as CommonMark would, and Python-Markdown with `sane_lists` reads as text: '1) a' and
+    '2) b' were published as one paragraph, '1) a 2) b', and a paragraph line that begins so
+    split its paragraph in two. In the commit being published: a version published so keeps
+    its text."""
+    for text in policy.texts():
+        for block in text.blocks:
+            if block.kind is BlockKind.LIST_ITEM and block.prefix.endswith(") "):
+                problems.add(
+                    text.origin.path, block.line, "markdown.parenthesis-number", _PARENTHESIS_NUMBER
+                )
 
 
 _ONE_PARAGRAPH = structure("words")

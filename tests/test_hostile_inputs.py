@@ -30,6 +30,7 @@ from conftest import (
 from hostile_helpers import po_catalog, snapshot, staging_folders
 
 from generator import markup
+from generator.blocks import join_blocks, split_blocks
 from generator.check import check_files
 from generator.cli import main
 from generator.sources import read_policy
@@ -113,6 +114,13 @@ RULE = (
     "line that begins with '* ' or '- ' is read as a list item: the page would show the line's "
     "characters as text, or as a list. Remove the line; to end a paragraph, leave a blank line. "
     "[markdown.rule]"
+)
+PARENTHESIS_NUMBER = (
+    "a line that begins with a number and ')' ('1) ') is read as a numbered list item, but "
+    "Markdown numbers items with '.' only: the page would show it as a paragraph (lines of such "
+    "items run together into one), and a sentence that goes on in such a line would be cut in "
+    "two there. Write '1.' for a numbered item; to begin a line with '1)' as text, write '1\\)'. "
+    "[markdown.parenthesis-number]"
 )
 MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
@@ -1795,6 +1803,44 @@ def test_a_rule_indented_as_code_is_refused_too(make_project, rule):
     around = "We keep order data\nfor six years.\n{rule}\nThen we delete it."
     project = make_project({WHO: body(around.format(rule=rule))})
     assert problems_of(project.policy("check")) == [f"{WHO}:10: {RULE}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("We share it with:\n\n1) carriers;\n2) payment providers.", [10, 11]),
+        ("We keep it under\n2) of the contract and the law.", [9]),
+        ("  3) Indented, alone.", [8]),
+    ],
+    ids=["items", "in-a-sentence", "indented"],
+)
+def test_a_number_with_a_parenthesis_beginning_a_line_is_refused(make_project, text, lines):
+    """'1) carriers' and '2) payment providers' were published as one paragraph ('1) carriers;
+    2) payment providers.'): the block reader took each for a numbered list item, as CommonMark
+    would, and Python-Markdown numbers items with '.' only; a sentence that went on in a line
+    beginning '2) ' was cut in two paragraphs there."""
+    assert markup.to_html("1) carriers;\n2) payment providers.") == (
+        "<p>1) carriers;\n2) payment providers.</p>"
+    )
+    project = make_project({WHO: body(text)})
+    assert problems_of(project.policy("check")) == [
+        f"{WHO}:{line}: {PARENTHESIS_NUMBER}" for line in lines
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1. carriers;\n2. payment providers.", "1\\) carriers, in the text.", "See (1) and 2)."],
+)
+def test_a_parenthesis_number_written_otherwise_is_not_refused(make_project, text):
+    """A numbered item written '1.', a '1)' escaped to begin a line as text, and '2)' inside a
+    line pass, and the escaped one is published as written."""
+    project = make_project({WHO: body(text)})
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert [p for p in problems_of(result) if "markdown." in p] == []
+    shown = join_blocks((block, block.text) for block in split_blocks("1\\) carriers."))
+    assert markup.to_html(shown) == "<p>1) carriers.</p>"
 
 
 @pytest.mark.parametrize(
