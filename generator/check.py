@@ -124,6 +124,7 @@ def check_files(
     _check_joined_lines(shown, problems)
     _check_rules_read_as_items(policy, files, problems)
     _check_parenthesis_numbers(policy, problems)
+    _check_line_breaks(policy, files, problems)
     _check_empty_values(policy, files, shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
@@ -410,7 +411,7 @@ def _check_rules_read_as_items(
     reads as the rule once joined ('- - -' alone) is published as Markdown reads it, and is
     not refused (no more than '***' alone). In the commit being published: a version published
     so keeps its text."""
-    lines: dict[str, list[str]] = {}
+    written = _WrittenLines(files)
     for text in policy.texts():
         path = text.origin.path
         for block in text.blocks:
@@ -419,11 +420,59 @@ def _check_rules_read_as_items(
                 continue  # not a list item whose first line is markers only
             if _RULE.fullmatch(block.prefix + block.text):
                 continue
-            if path not in lines:
-                lines[path] = (decode(files.get(path, b""), path, Problems()) or "").split("\n")
-            written = lines[path][block.line - 1] if block.line <= len(lines[path]) else ""
-            if _RULE.fullmatch(written.strip()):
+            if _RULE.fullmatch(written.line(path, block.line).strip()):
                 problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
+
+
+class _WrittenLines:
+    """The lines of the policy's files as written (a block's text has them folded into one),
+    each file decoded once."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self._files = files
+        self._lines: dict[str, list[str]] = {}
+
+    def line(self, path: str, number: int) -> str:
+        """Line `number` (from 1) of the file at `path`; empty past its end."""
+        lines = self._lines.get(path)
+        if lines is None:
+            text = decode(self._files.get(path, b""), path, Problems()) or ""
+            lines = self._lines[path] = text.split("\n")
+        return lines[number - 1].removesuffix("\r") if number <= len(lines) else ""
+
+
+_SPACES_BREAK = (
+    "a line that ends with two spaces makes a line break in Markdown, but a paragraph's lines "
+    "are joined into one (each paragraph is one message to translate): the page shows them on "
+    "one line. To show lines apart (an address), make each a list item or a paragraph of its "
+    "own; if the spaces are a slip, remove them."
+)
+_BACKSLASH_BREAK = (
+    "a line that ends with '\\' makes a line break in some Markdown, not in this site's: a "
+    "paragraph's lines are joined into one, and the page would show the '\\' between them. "
+    "Remove it; to show lines apart (an address), make each a list item or a paragraph of its "
+    "own."
+)
+
+
+def _check_line_breaks(policy: Policy, files: Mapping[str, bytes], problems: Problems) -> None:
+    """A line break written inside a paragraph or list item: two spaces at a line's end, which
+    Python-Markdown makes a `<br>`, and the block reader (blocks.py) folds away with the rest of
+    the white space (warned: often a slip, and the words still read in order); a backslash at a
+    line's end, which CommonMark makes a break and Python-Markdown shows as it is (refused: the
+    page showed '1 Example Street\\ London'). Only where the block goes on in the next line:
+    a block's last line breaks nothing. In the commit being published: a version published so
+    keeps its text."""
+    written = _WrittenLines(files)
+    for text in policy.texts():
+        path = text.origin.path
+        for block in text.blocks:
+            for number in range(block.line, block.line + len(block.breaks)):
+                line = written.line(path, number)
+                if line.endswith("\\"):
+                    problems.add(path, number, "markdown.line-break", _BACKSLASH_BREAK)
+                elif line.endswith("  ") and line.strip():
+                    problems.warn(path, number, "markdown.line-break", _SPACES_BREAK)
 
 
 _PARENTHESIS_NUMBER = (

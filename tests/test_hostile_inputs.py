@@ -122,6 +122,18 @@ PARENTHESIS_NUMBER = (
     "two there. Write '1.' for a numbered item; to begin a line with '1)' as text, write '1\\)'. "
     "[markdown.parenthesis-number]"
 )
+SPACES_BREAK = (
+    "a line that ends with two spaces makes a line break in Markdown, but a paragraph's lines "
+    "are joined into one (each paragraph is one message to translate): the page shows them on "
+    "one line. To show lines apart (an address), make each a list item or a paragraph of its "
+    "own; if the spaces are a slip, remove them. [markdown.line-break]"
+)
+BACKSLASH_BREAK = (
+    "a line that ends with '\\' makes a line break in some Markdown, not in this site's: a "
+    "paragraph's lines are joined into one, and the page would show the '\\' between them. "
+    "Remove it; to show lines apart (an address), make each a list item or a paragraph of its "
+    "own. [markdown.line-break]"
+)
 MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
 UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
@@ -1803,6 +1815,26 @@ def test_a_rule_indented_as_code_is_refused_too(make_project, rule):
     around = "We keep order data\nfor six years.\n{rule}\nThen we delete it."
     project = make_project({WHO: body(around.format(rule=rule))})
     assert problems_of(project.policy("check")) == [f"{WHO}:10: {RULE}"]
+
+
+def test_a_line_break_inside_a_paragraph_is_told_at_its_line(make_project):
+    """An address written with line breaks was published on one line: a paragraph's lines are
+    joined into one (blocks.py folds the two spaces that make Markdown's `<br>`), and a backslash,
+    a line break in CommonMark, showed between the lines ('1 Example Street\\ London'). The
+    spaces are warned of (often a slip, and the words still read in order), the backslash
+    refused; a block's last line, which breaks nothing, is neither."""
+    text = (
+        "Write to us at:  \nExample Shop Ltd.\\\n1 Example Street  \n\n"
+        "- by post  \n  to London\n\nThe end.  "
+    )
+    project = make_project({WHO: body(text)})
+    result = project.policy("check")
+    assert problems_of(result) == [
+        f"{WHO}:8: {SPACES_BREAK}",
+        f"{WHO}:9: {BACKSLASH_BREAK}",
+        f"{WHO}:12: {SPACES_BREAK}",
+    ]
+    assert result.stderr.splitlines()[-1] == "1 error, 2 warnings"
 
 
 @pytest.mark.parametrize(
