@@ -125,6 +125,7 @@ def check_files(
     _check_rules_read_as_items(policy, files, problems)
     _check_parenthesis_numbers(policy, problems)
     _check_line_breaks(policy, files, problems)
+    _check_nested_items(policy, files, problems)
     _check_empty_values(policy, files, shown, problems)
     _check_inserted_values(policy, shown, problems)
     _check_escapes(shown, problems)
@@ -339,6 +340,14 @@ _JOINED: dict[str, tuple[Callable[[str, int], object], str]] = {
         "line.",
     ),
     "markdown.rule": (_is_rule, _RULE_MESSAGE),
+    "markdown.quote": (
+        lambda line, row: row > 0 and line.startswith(">"),
+        "a line that begins with '>' under another line of its paragraph or quote: Markdown "
+        "begins a quote there or takes the '>' off a quote's next line, but a paragraph's lines "
+        "are joined into one (each is one message to translate), and the page would show the "
+        "'>' as text ('line one > line two'). Begin a quote with '>' on its first line only, "
+        "after a blank line: its next lines are joined to it.",
+    ),
 }
 """What Markdown reads in a line of its own, which a block's lines joined into one undo: the
 rule that finds such a line (folded: `Block.breaks`) by its text and its place in the block
@@ -473,6 +482,35 @@ def _check_line_breaks(policy: Policy, files: Mapping[str, bytes], problems: Pro
                     problems.add(path, number, "markdown.line-break", _BACKSLASH_BREAK)
                 elif line.endswith("  ") and line.strip():
                     problems.warn(path, number, "markdown.line-break", _SPACES_BREAK)
+
+
+_NESTED_ITEM = (
+    "a list item indented under another makes a list inside it in Markdown, but the site's lists "
+    "do not nest (each item is one message to translate): the page shows it as one more item of "
+    "the list above, at the same level. Remove the indentation, or make the inner items a list "
+    "of their own after a line that introduces them."
+)
+
+
+def _check_nested_items(policy: Policy, files: Mapping[str, bytes], problems: Problems) -> None:
+    """A list item indented four spaces or a tab, as Markdown nests a list, under another list
+    item (a blank line between them or not): the block reader reads an item at any indentation
+    and stores it without it, so '- a' then '    - b' was published as two items of one list
+    (warned: the words are all
+    there, in order; only their nesting is lost). A rule written with spaces, which the block
+    reader also takes for an item, is `_check_rules_read_as_items`'."""
+    written = _WrittenLines(files)
+    for text in policy.texts():
+        path = text.origin.path
+        previous = None
+        for block in text.blocks:
+            if block.kind is BlockKind.LIST_ITEM and previous is not None:
+                line = written.line(path, block.line)
+                indent = line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4)
+                nested = previous.kind is BlockKind.LIST_ITEM and len(indent) >= 4
+                if nested and not _RULE.fullmatch(line.strip()):
+                    problems.warn(path, block.line, "markdown.nested-list", _NESTED_ITEM)
+            previous = block
 
 
 _PARENTHESIS_NUMBER = (

@@ -134,6 +134,19 @@ BACKSLASH_BREAK = (
     "Remove it; to show lines apart (an address), make each a list item or a paragraph of its "
     "own. [markdown.line-break]"
 )
+QUOTE_LINES = (
+    "a line that begins with '>' under another line of its paragraph or quote: Markdown begins a "
+    "quote there or takes the '>' off a quote's next line, but a paragraph's lines are joined "
+    "into one (each is one message to translate), and the page would show the '>' as text ('line "
+    "one > line two'). Begin a quote with '>' on its first line only, after a blank line: its "
+    "next lines are joined to it. [markdown.quote]"
+)
+NESTED_ITEM = (
+    "a list item indented under another makes a list inside it in Markdown, but the site's lists "
+    "do not nest (each item is one message to translate): the page shows it as one more item of "
+    "the list above, at the same level. Remove the indentation, or make the inner items a list of "
+    "their own after a line that introduces them. [markdown.nested-list]"
+)
 MISSING = "[clause.missing-key]"
 LONG_ID = "a" * 260
 UNDEFINED_HINT = "Define it under 'variables' in policies/site.yml or correct the name."
@@ -1815,6 +1828,46 @@ def test_a_rule_indented_as_code_is_refused_too(make_project, rule):
     around = "We keep order data\nfor six years.\n{rule}\nThen we delete it."
     project = make_project({WHO: body(around.format(rule=rule))})
     assert problems_of(project.policy("check")) == [f"{WHO}:10: {RULE}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("> The law says one thing\n> and another.", 9),
+        ("We quote the law:\n> It says one thing.", 9),
+        ("- an item\n  > and a quote", 9),
+    ],
+    ids=["quote-lines", "in-a-paragraph", "in-an-item"],
+)
+def test_a_quote_s_further_line_is_refused(make_project, text, line):
+    """'> line one' then '> line two' was published as one quote reading 'line one > line two':
+    a block's lines are joined into one, and Markdown takes a '>' off the start of a line only;
+    under a paragraph's line, the quote was the paragraph's text."""
+    project = make_project({WHO: body(text)})
+    assert problems_of(project.policy("check")) == [f"{WHO}:{line}: {QUOTE_LINES}"]
+
+
+def test_a_quote_written_on_its_first_line_is_not_refused(make_project):
+    """A quote whose '>' begins its first line only: its next lines are joined to it, as
+    Markdown joins them."""
+    project = make_project({WHO: body("We quote the law:\n\n> It says one thing\nand another.")})
+    result = project.policy("check")
+    assert result.returncode == 0, result.stderr
+    assert [p for p in problems_of(result) if "markdown." in p] == []
+
+
+def test_a_list_item_indented_as_markdown_nests_it_is_told(make_project):
+    """'- a' then '    - b' (or a tab) is a list inside the item to Markdown, and was published as
+    one more item of the list: warned, at each such item; two spaces, which Markdown does not
+    nest, and an item after a paragraph, are not."""
+    text = (
+        "- outer\n    - inner\n\t- by tab\n  - two spaces\n\n    - after a blank line\n\n"
+        "A paragraph.\n\n    - indented, after a paragraph"
+    )
+    project = make_project({WHO: body(text)})
+    result = project.policy("check")
+    assert problems_of(result) == [f"{WHO}:{line}: {NESTED_ITEM}" for line in (9, 10, 13)]
+    assert result.returncode == 0  # warnings
 
 
 def test_a_line_break_inside_a_paragraph_is_told_at_its_line(make_project):
