@@ -407,32 +407,6 @@ def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
                     break
 
 
-def _check_rules_read_as_items(
-    policy: Policy, files: Mapping[str, bytes], problems: Problems
-) -> None:
-    """A rule written with spaces ('* * *', '- - -'), which the block reader (blocks.py) takes
-    for a list item before Markdown sees it: its first marker begins the item, the rest is the
-    item's text, and the page showed lists nested in one another ('- * *', with the paragraph's
-    next line in the innermost), where Markdown reads the line alone as a rule. Indented too:
-    the block reader reads a list item at any indentation, so a line that Markdown alone would
-    read as code ('    * * *') was published as the same nested lists. The block's
-    text has lost the marker, so the line is read as written in its file. A block that still
-    reads as the rule once joined ('- - -' alone) is published as Markdown reads it, and is
-    not refused (no more than '***' alone). In the commit being published: a version published
-    so keeps its text."""
-    written = _WrittenLines(files)
-    for text in policy.texts():
-        path = text.origin.path
-        for block in text.blocks:
-            first = block.text[: block.breaks[0]] if block.breaks else block.text
-            if block.kind is not BlockKind.LIST_ITEM or first.strip(" -*"):
-                continue  # not a list item whose first line is markers only
-            if _RULE.fullmatch(block.prefix + block.text):
-                continue
-            if _RULE.fullmatch(written.line(path, block.line).strip()):
-                problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
-
-
 class _WrittenLines:
     """The lines of the policy's files as written (a block's text has them folded into one),
     each file decoded once."""
@@ -448,6 +422,32 @@ class _WrittenLines:
             text = decode(self._files.get(path, b""), path, Problems()) or ""
             lines = self._lines[path] = text.split("\n")
         return lines[number - 1].removesuffix("\r") if number <= len(lines) else ""
+
+
+def _check_rules_read_as_items(
+    policy: Policy, files: Mapping[str, bytes], problems: Problems
+) -> None:
+    """A rule written with spaces ('* * *', '- - -'), which the block reader (blocks.py) takes
+    for a list item before Markdown sees it: its first marker begins the item, the rest is the
+    item's text, and the page showed lists nested in one another ('- * *', with the paragraph's
+    next line in the innermost), where Markdown reads the line alone as a rule. Indented too:
+    the block reader reads a list item at any indentation, so a line that Markdown alone would
+    read as code ('    * * *') was published as the same nested lists. The block's text has
+    lost the marker, so the line is read as written in its file. A block that still
+    reads as the rule once joined ('- - -' alone) is published as Markdown reads it, and is
+    not refused (no more than '***' alone). In the commit being published: a version published
+    so keeps its text."""
+    written = _WrittenLines(files)
+    for text in policy.texts():
+        path = text.origin.path
+        for block in text.blocks:
+            first = block.text[: block.breaks[0]] if block.breaks else block.text
+            if block.kind is not BlockKind.LIST_ITEM or first.strip(" -*"):
+                continue  # not a list item whose first line is markers only
+            if _RULE.fullmatch(block.prefix + block.text):
+                continue
+            if _RULE.fullmatch(written.line(path, block.line).strip()):
+                problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
 
 
 _SPACES_BREAK = (
@@ -480,7 +480,7 @@ def _check_line_breaks(policy: Policy, files: Mapping[str, bytes], problems: Pro
                 line = written.line(path, number)
                 if line.endswith("\\"):
                     problems.add(path, number, "markdown.line-break", _BACKSLASH_BREAK)
-                elif line.endswith("  ") and line.strip():
+                elif line.endswith("  "):
                     problems.warn(path, number, "markdown.line-break", _SPACES_BREAK)
 
 
@@ -496,9 +496,8 @@ def _check_nested_items(policy: Policy, files: Mapping[str, bytes], problems: Pr
     """A list item indented four spaces or a tab, as Markdown nests a list, under another list
     item (a blank line between them or not): the block reader reads an item at any indentation
     and stores it without it, so '- a' then '    - b' was published as two items of one list
-    (warned: the words are all
-    there, in order; only their nesting is lost). A rule written with spaces, which the block
-    reader also takes for an item, is `_check_rules_read_as_items`'."""
+    (warned: the words are all there, in order; only their nesting is lost). A rule written
+    with spaces, which the block reader also takes for an item, is `_check_rules_read_as_items`'."""
     written = _WrittenLines(files)
     for text in policy.texts():
         path = text.origin.path
