@@ -34,6 +34,7 @@ from generator.model import (
 )
 from generator.textcheck import (
     body_problems,
+    plain_text_markdown,
     plain_text_problem,
     unsafe_link_message,
     unsafe_scheme,
@@ -796,10 +797,13 @@ def _check_body(blocks: tuple, path: str, problems: Problems) -> None:
 
 
 def _plain_text(value: str, key: str, path: str, line: int | None, problems: Problems) -> None:
-    """A title, name or summary is shown as text: report HTML in it rather than show tags."""
+    """A title, name or summary is shown as text: report HTML in it rather than show tags, and
+    warn of Markdown, which would be shown as written."""
     found = plain_text_problem(value, key)
     if found is not None:
         problems.add(path, line, *found)
+    elif (markdown := plain_text_markdown(value, key)) is not None:
+        problems.warn(path, line, *markdown)
 
 
 def _variable_values(

@@ -145,6 +145,30 @@ def unsafe_link_message(scheme: str, *, from_variable: bool = False) -> str:
     )
 
 
+_MARKDOWN_IN_TEXT = re.compile(
+    r"\[[^\]\n]+\]\([^)\s]+\)"  # a link: [words](address)
+    r"|(\*\*|__)[^*_\s](?:[^\n]*?[^*_\s])?\1"  # strong: **words**, __words__
+    r"|(?<![*\w])\*[^*\s](?:[^*\n]*[^*\s])?\*(?![*\w])"  # emphasis: *words*
+    r"|`[^`\n]+`"  # code: `words`
+)
+"""Markdown an editor may write out of habit in a value shown as plain text: a pair of marks
+around words, or a link; a lone `*` (a footnote's mark) is none."""
+
+
+def plain_text_markdown(value: str, key: str) -> tuple[str, str] | None:
+    """(code, message) if a value shown as plain text (a title, a name, a summary) holds
+    Markdown, which would be shown as written: `**also**` on the change log, a link's brackets
+    and address."""
+    found = _MARKDOWN_IN_TEXT.search(value)
+    if found is None:
+        return None
+    return (
+        "text.markdown",
+        f"'{key}' is plain text: Markdown is not read in it, and the page would show "
+        f"'{found.group()}' as written. Write the words alone.",
+    )
+
+
 def plain_text_problem(value: str, key: str) -> tuple[str, str] | None:
     """(code, message) if a value shown as plain text (a title, a name) contains HTML."""
     if _raw_html(value):

@@ -1870,6 +1870,26 @@ def test_a_list_item_indented_as_markdown_nests_it_is_told(make_project):
     assert result.returncode == 0  # warnings
 
 
+def test_markdown_in_plain_text_is_warned_of(make_project):
+    """A change's summary, a clause's title and a region's name are shown as text: Markdown
+    written in them out of habit ('We now **also** keep...') was published as written, marks,
+    brackets and address included. Warned, at the value's line; a lone '*' is no Markdown."""
+    project = make_project(
+        {
+            CHANGE: change_yml("We now **also** keep what you tell us by phone.", "2026-01-02"),
+            WHO: WHO_MD.replace("title: Who we are", "title: Who we are ([contact](#who))"),
+            JURISDICTIONS: JURISDICTIONS_YML.replace("name: Worldwide", "name: Worldwide *"),
+        }
+    )
+    result = project.policy("check")
+    assert [p for p in problems_of(result) if "[text.markdown]" in p] == [
+        f"{CHANGE}:1: 'summary' is plain text: Markdown is not read in it, and the page would show "
+        "'**also**' as written. Write the words alone. [text.markdown]",
+        f"{WHO}:3: 'title' is plain text: Markdown is not read in it, and the page would show "
+        "'[contact](#who)' as written. Write the words alone. [text.markdown]",
+    ]
+
+
 def test_a_line_break_inside_a_paragraph_is_told_at_its_line(make_project):
     """An address written with line breaks was published on one line: a paragraph's lines are
     joined into one (blocks.py folds the two spaces that make Markdown's `<br>`), and a backslash,
