@@ -11,9 +11,10 @@ import datetime as dt
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import pairwise
 from typing import TypeVar
 
 from generator.blocks import structure
@@ -31,7 +32,7 @@ from generator.coverage import Coverage, Status, check_coverage
 from generator.errors import Problem, Problems, Severity, counted
 from generator.history import Repository, Revision
 from generator.markup import MAX_ESCAPES, escapes
-from generator.model import BlockKind, Clause, Document, Language, Policy, line_at
+from generator.model import Block, BlockKind, Clause, Document, Language, Policy, line_at
 from generator.publication import (
     JURISDICTION_CONTEXT,
     SUMMARY_CONTEXT,
@@ -407,6 +408,13 @@ def _check_joined_lines(texts: list[_Shown], problems: Problems) -> None:
                     break
 
 
+def _source_blocks(policy: Policy) -> Iterator[tuple[str, Block]]:
+    """Every block of the policy's clause and variant texts, with the file it is written in."""
+    for text in policy.texts():
+        for block in text.blocks:
+            yield text.origin.path, block
+
+
 class _WrittenLines:
     """The lines of the policy's files as written (a block's text has them folded into one),
     each file decoded once."""
@@ -438,16 +446,14 @@ def _check_rules_read_as_items(
     not refused (no more than '***' alone). In the commit being published: a version published
     so keeps its text."""
     written = _WrittenLines(files)
-    for text in policy.texts():
-        path = text.origin.path
-        for block in text.blocks:
-            first = block.text[: block.breaks[0]] if block.breaks else block.text
-            if block.kind is not BlockKind.LIST_ITEM or first.strip(" -*"):
-                continue  # not a list item whose first line is markers only
-            if _RULE.fullmatch(block.prefix + block.text):
-                continue
-            if _RULE.fullmatch(written.line(path, block.line).strip()):
-                problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
+    for path, block in _source_blocks(policy):
+        first = block.text[: block.breaks[0]] if block.breaks else block.text
+        if block.kind is not BlockKind.LIST_ITEM or first.strip(" -*"):
+            continue  # not a list item whose first line is markers only
+        if _RULE.fullmatch(block.prefix + block.text):
+            continue
+        if _RULE.fullmatch(written.line(path, block.line).strip()):
+            problems.add(path, block.line, "markdown.rule", _RULE_MESSAGE)
 
 
 _SPACES_BREAK = (
@@ -473,15 +479,13 @@ def _check_line_breaks(policy: Policy, files: Mapping[str, bytes], problems: Pro
     a block's last line breaks nothing. In the commit being published: a version published so
     keeps its text."""
     written = _WrittenLines(files)
-    for text in policy.texts():
-        path = text.origin.path
-        for block in text.blocks:
-            for number in range(block.line, block.line + len(block.breaks)):
-                line = written.line(path, number)
-                if line.endswith("\\"):
-                    problems.add(path, number, "markdown.line-break", _BACKSLASH_BREAK)
-                elif line.endswith("  "):
-                    problems.warn(path, number, "markdown.line-break", _SPACES_BREAK)
+    for path, block in _source_blocks(policy):
+        for number in range(block.line, block.line + len(block.breaks)):
+            line = written.line(path, number)
+            if line.endswith("\\"):
+                problems.add(path, number, "markdown.line-break", _BACKSLASH_BREAK)
+            elif line.endswith("  "):
+                problems.warn(path, number, "markdown.line-break", _SPACES_BREAK)
 
 
 _NESTED_ITEM = (
@@ -500,16 +504,13 @@ def _check_nested_items(policy: Policy, files: Mapping[str, bytes], problems: Pr
     with spaces, which the block reader also takes for an item, is `_check_rules_read_as_items`'."""
     written = _WrittenLines(files)
     for text in policy.texts():
-        path = text.origin.path
-        previous = None
-        for block in text.blocks:
-            if block.kind is BlockKind.LIST_ITEM and previous is not None:
-                line = written.line(path, block.line)
-                indent = line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4)
-                nested = previous.kind is BlockKind.LIST_ITEM and len(indent) >= 4
-                if nested and not _RULE.fullmatch(line.strip()):
-                    problems.warn(path, block.line, "markdown.nested-list", _NESTED_ITEM)
-            previous = block
+        for previous, block in pairwise(text.blocks):
+            if previous.kind is not BlockKind.LIST_ITEM or block.kind is not BlockKind.LIST_ITEM:
+                continue
+            line = written.line(text.origin.path, block.line)
+            indent = line[: len(line) - len(line.lstrip(" \t"))].expandtabs(4)
+            if len(indent) >= 4 and not _RULE.fullmatch(line.strip()):
+                problems.warn(text.origin.path, block.line, "markdown.nested-list", _NESTED_ITEM)
 
 
 _PARENTHESIS_NUMBER = (
@@ -527,12 +528,9 @@ def _check_parenthesis_numbers(policy: Policy, problems: Problems) -> None:
     '2) b' were published as one paragraph, '1) a 2) b', and a paragraph line that begins so
     split its paragraph in two. In the commit being published: a version published so keeps
     its text."""
-    for text in policy.texts():
-        for block in text.blocks:
-            if block.kind is BlockKind.LIST_ITEM and block.prefix.endswith(") "):
-                problems.add(
-                    text.origin.path, block.line, "markdown.parenthesis-number", _PARENTHESIS_NUMBER
-                )
+    for path, block in _source_blocks(policy):
+        if block.kind is BlockKind.LIST_ITEM and block.prefix.endswith(") "):
+            problems.add(path, block.line, "markdown.parenthesis-number", _PARENTHESIS_NUMBER)
 
 
 _ONE_PARAGRAPH = structure("words")
